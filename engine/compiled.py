@@ -1,0 +1,117 @@
+"""A rule set after checking: everything evaluation needs, precomputed once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from engine.conditions import FactLayout
+from engine.model import RuleSetSpec
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def format_value(value: Any) -> str:
+    """How an answer reads inside an explanation sentence."""
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "none"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An explanation sentence split into literal text and {field} placeholders."""
+
+    parts: tuple[str, ...]  # even indexes are literal text, odd indexes are names
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        return cls(tuple(_PLACEHOLDER.split(text)))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def render(self, values: dict[str, Any]) -> str:
+        parts = list(self.parts)
+        for n in range(1, len(parts), 2):
+            parts[n] = format_value(values.get(parts[n]))
+        return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    rule: str  # durable_rules rule name
+    points: int
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReference:
+    document: str
+    quote: str
+    section: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCriterion:
+    id: str
+    principle: str
+    title: str
+    severity: str
+    gate: bool
+    max_points: int
+    levels: tuple[Level, ...]
+    applies_rule: str | None
+    fields: tuple[str, ...]  # every input the criterion reads, in reading order
+    shown: tuple[str, ...]  # the inputs its findings show: read fields and placeholders
+    expected: tuple[tuple[str, str], ...]  # (field, what the rule expects of it)
+    explain_met: Template
+    explain_partly: Template
+    explain_not_met: Template
+    remedy: str
+    source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    id: str
+    label: str
+    min_total: float | None
+    gate_failure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleSet:
+    id: str
+    version: str
+    title: str
+    kind: str
+    digest: str  # sha256 of the source text
+    source_text: str
+    file: str
+    spec: RuleSetSpec
+    layout: FactLayout
+    principles: tuple[Principle, ...]
+    criteria: tuple[CompiledCriterion, ...]
+    bands: tuple[Band, ...]  # highest min_total first; the gate-failure band last
+    definition: dict[str, Any]  # durable_rules ruleset definition
+
+    @property
+    def engine_name(self) -> str:
+        """A durable_rules name per content, so a reload never hits 'already registered'."""
+        return f"{self.id}@{self.version}#{self.digest[:16]}"

@@ -1,0 +1,89 @@
+"""Drive durable_rules' C module directly: which rules fire for each fact of a batch.
+
+We do not use durable.lang's Host: its background dispatch thread races with batched
+asserts (error 307, SIGSEGV), and its per-action Python costs ~16 µs. Instead one session
+per batch holds one fact per submission; every rule has `cap`, so each fires once per batch
+with all its matching facts, and we read the matching facts' indexes straight from the
+message text. See shared/notes/durable-rules.md for the crashes this design avoids.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import durable_rules_engine as _dre
+import orjson
+
+from engine.ruleset import BATCH_CAP, CATCH_ALL
+
+# `{"m":{"i":N` opens every matched fact (we always encode `i` first, compactly). User text
+# cannot forge it: inside a JSON string every quote is escaped.
+_FACT_INDEX = re.compile(r'\{"m":\{"i":(\d+)')
+_NOT_HANDLED = 1
+
+
+class EngineError(Exception):
+    """durable_rules refused or failed; the batch was not evaluated."""
+
+
+_registry: dict[str, int] = {}
+_registry_lock = threading.Lock()
+_sessions = itertools.count()
+
+
+def _handle(name: str, definition: dict[str, Any]) -> int:
+    """One durable_rules ruleset per name per process; names carry the content digest."""
+    with _registry_lock:
+        handle = _registry.get(name)
+        if handle is None:
+            handle = _dre.create_ruleset(name, orjson.dumps(definition).decode())
+            _registry[name] = handle
+        return handle
+
+
+class Matcher:
+    """Fires a compiled rule set's rules over batches of flat facts."""
+
+    def __init__(self, name: str, definition: dict[str, Any]) -> None:
+        self.name = name
+        self.handle = _handle(name, definition)
+        # The C engine is not thread-safe (rules#291): one batch at a time per process.
+        self._lock = _registry_lock
+
+    def match(self, facts: Sequence[dict[str, Any]]) -> list[set[str]]:
+        """For each fact, the names of the rules whose condition it satisfies."""
+        fired: list[set[str]] = [set() for _ in facts]
+        for start in range(0, len(facts), BATCH_CAP):
+            chunk = facts[start : start + BATCH_CAP]
+            self._match_chunk(chunk, fired[start : start + len(chunk)])
+        return fired
+
+    def _match_chunk(self, facts: Sequence[dict[str, Any]], fired: list[set[str]]) -> None:
+        sid = f"s{next(_sessions)}"
+        payload = orjson.dumps(
+            [{"i": n, "sid": sid, **fact} for n, fact in enumerate(facts)]
+        ).decode()
+        with self._lock:
+            try:
+                result = _dre.assert_facts(self.handle, payload)
+                if result[0] == _NOT_HANDLED:  # cannot happen: the catch-all matches all
+                    raise EngineError("a submission matched no rule, not even the catch-all")
+                state = result[1]
+                action = _dre.start_action_for_state(self.handle, state)
+                message = action[1] if action else None
+                while message:
+                    rule = message[2 : message.index('"', 2)]
+                    for index in _FACT_INDEX.findall(message):
+                        fired[int(index)].add(rule)
+                    message = _dre.complete_and_start_action(self.handle, state)
+            except _dre.error as exc:
+                raise EngineError(f"durable_rules failed: {exc}") from None
+            finally:
+                # Every session is deleted: live sessions fill a fixed table at 1,024.
+                _dre.delete_state(self.handle, sid)
+        if not all(CATCH_ALL in rules for rules in fired):
+            raise EngineError("durable_rules did not report every submission of the batch")

@@ -1,0 +1,100 @@
+"""Validate a submission's answers against a rule set's declared inputs (pydantic).
+
+The validator is generated once per rule set; a bad answer is reported by its dotted path
+and nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NotRequired, Optional
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict
+
+from engine.errors import FieldViolation, SubmissionError
+from engine.model import InputSpec
+from engine.typecheck import did_you_mean
+
+_BASE: dict[str, Any] = {
+    "boolean": bool,
+    "integer": int,
+    "number": float,
+    "string": str,
+}
+
+
+def _leaf_type(spec: InputSpec) -> Any:
+    if spec.type == "list":
+        return list[Literal[tuple(spec.allowed or ())]]  # type: ignore[misc]
+    if spec.type == "string" and spec.allowed:
+        return Literal[tuple(spec.allowed)]  # type: ignore[misc]
+    base = _BASE[spec.type]
+    if spec.type == "number":
+        return Annotated[float, Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
+    if spec.minimum is not None or spec.maximum is not None:
+        return Annotated[base, Field(ge=spec.minimum, le=spec.maximum)]
+    return base
+
+
+def _typed_dict(name: str, tree: dict[str, Any]) -> Any:
+    fields: dict[str, Any] = {}
+    for key, node in tree.items():
+        if isinstance(node, dict):
+            inner = _typed_dict(f"{name}_{key}", node)
+            required = any(_any_required(node))
+            fields[key] = inner if required else NotRequired[Optional[inner]]  # noqa: UP045
+        else:
+            leaf = _leaf_type(node)
+            fields[key] = leaf if node.required else NotRequired[Optional[leaf]]  # noqa: UP045
+    cls = TypedDict(name, fields)  # type: ignore[operator]
+    return with_config(ConfigDict(extra="forbid", strict=True))(cls)
+
+
+def _any_required(tree: dict[str, Any]) -> list[bool]:
+    out = []
+    for node in tree.values():
+        out.extend(_any_required(node) if isinstance(node, dict) else [node.required])
+    return out
+
+
+class SubmissionValidator:
+    """Checks answers and flattens them to {dotted path: value} for present answers."""
+
+    def __init__(self, inputs: list[InputSpec]) -> None:
+        tree: dict[str, Any] = {}
+        for spec in inputs:
+            parts = spec.path.split(".")
+            node = tree
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = spec
+        self.paths = [tuple(spec.path.split(".")) for spec in inputs]
+        self.names = [spec.path for spec in inputs]
+        self._adapter: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
+
+    def validate(self, answers: Any) -> dict[str, Any]:
+        try:
+            self._adapter.validate_python(answers)
+        except ValidationError as exc:
+            raise SubmissionError([self._violation(e) for e in exc.errors()]) from None
+        values: dict[str, Any] = {}
+        for name, path in zip(self.names, self.paths, strict=True):
+            node: Any = answers
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+                if node is None:
+                    break
+            if node is not None:
+                values[name] = node
+        return values
+
+    def _violation(self, error: Any) -> FieldViolation:
+        loc = [str(p) for p in error["loc"] if not str(p).startswith(("function-", "literal["))]
+        loc = [p for p in loc if p not in ("Answers",) and not p.startswith("Answers_")]
+        path = ".".join(loc) or "answers"
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            return FieldViolation(path, "unknown field" + did_you_mean(path, self.names))
+        if kind == "missing":
+            return FieldViolation(path, "required field is missing")
+        return FieldViolation(path, str(error["msg"]))
