@@ -1,0 +1,1 @@
+"""Probity's clients: the `probity` command line (and, with the service, the gRPC client)."""

@@ -1,0 +1,176 @@
+"""`probity`: a thin command line over the engine (check, test, evaluate, schema)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import EngineCrashed, RuleFileError, SubmissionError
+from engine.evaluator import Evaluator, Submission
+from engine.model import RuleSetSpec
+from engine.result import to_json
+from engine.ruleset import load_file
+from engine.testing import run_tests
+from engine.workers import WorkerPool, default_workers
+
+
+def rule_files(paths: list[str]) -> list[Path]:
+    """Rule files named directly, or every *.yaml / *.yml file in a named folder."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
+    loaded, problems = [], 0
+    files = rule_files(paths)
+    if not files:
+        print("no rule files found", file=sys.stderr)
+        return [], 1
+    for file in files:
+        try:
+            loaded.append(load_file(file))
+        except RuleFileError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic)
+            problems += len(exc.diagnostics)
+    return loaded, problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded, problems = _load_all(args.paths)
+    for ruleset in loaded:
+        print(f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, {len(ruleset.criteria)} criteria)")
+    if problems:
+        print(f"{problems} problem{'s' if problems != 1 else ''} found")
+    return 1 if problems else 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    loaded, problems = _load_all(args.paths)
+    failed = problems
+    covered = total = 0
+    for ruleset in loaded:
+        report = run_tests(ruleset)
+        print(f"{ruleset.file} ({ruleset.id} {ruleset.version})")
+        for case in report.cases:
+            print(f"  {'PASS' if case.passed else 'FAIL'}  {case.name}")
+            for failure in case.failures:
+                print(f"        {failure}")
+        failed += sum(not case.passed for case in report.cases)
+        share = 100 * len(report.covered) // max(1, len(ruleset.criteria))
+        print(f"  criteria coverage: {share}%")
+        if report.uncovered and args.verbose:
+            print(f"  not yet tested both met and not met: {', '.join(report.uncovered)}")
+        covered += len(report.covered)
+        total += len(ruleset.criteria)
+    passed = sum(len(run.spec.tests) for run in loaded) - (failed - problems)
+    print(f"{passed} passed, {failed} failed")
+    print(f"criteria coverage: {100 * covered // max(1, total)}%")
+    return 1 if failed else 0
+
+
+def _read_submissions(paths: list[str]) -> Iterator[Any]:
+    for name in paths:
+        text = Path(name).read_text(encoding="utf-8")
+        if name.endswith(".jsonl"):
+            for line in text.splitlines():
+                if line.strip():
+                    yield json.loads(line)
+        else:
+            data = json.loads(text)
+            yield from data if isinstance(data, list) else [data]
+
+
+def _submission(record: Any, n: int) -> Submission:
+    if isinstance(record, dict) and "answers" in record:
+        return Submission(str(record.get("id", f"#{n}")), record["answers"])
+    return Submission(f"#{n}", record)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    try:
+        ruleset = load_file(args.rules)
+    except RuleFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    submissions = [_submission(r, n) for n, r in enumerate(_read_submissions(args.inputs), 1)]
+    outcomes: list[Any]
+    if args.workers == 0:
+        outcomes = [
+            to_json(o) if not isinstance(o, SubmissionError) else o
+            for o in Evaluator(ruleset).evaluate_many(submissions)
+        ]
+    else:
+        with WorkerPool(args.workers) as pool:
+            outcomes = pool.evaluate(ruleset, submissions)
+    bad = 0
+    out = sys.stdout.buffer
+    for submission, outcome in zip(submissions, outcomes, strict=True):
+        if isinstance(outcome, bytes):
+            out.write(outcome + b"\n")
+            continue
+        bad += 1
+        error: dict[str, Any] = {"submission_id": submission.id}
+        if isinstance(outcome, SubmissionError):
+            error["error"] = {
+                "code": "invalid_submission",
+                "violations": [{"field": v.field, "reason": v.reason} for v in outcome.violations],
+            }
+        else:
+            assert isinstance(outcome, EngineCrashed)
+            error["error"] = {"code": "engine_crashed", "message": str(outcome)}
+        out.write(json.dumps(error, sort_keys=True).encode() + b"\n")
+    out.flush()
+    return 1 if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(RuleSetSpec.model_json_schema(), indent=2, sort_keys=True))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="probity", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="check rule files and report every problem")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.set_defaults(run=cmd_check)
+    test = sub.add_parser("test", help="run the tests written in rule files")
+    test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("-v", "--verbose", action="store_true", help="name untested criteria")
+    test.set_defaults(run=cmd_test)
+    evaluate = sub.add_parser("evaluate", help="evaluate submissions locally, JSON lines out")
+    evaluate.add_argument("--rules", required=True, metavar="FILE")
+    evaluate.add_argument(
+        "--workers", type=int, default=default_workers(), help="worker processes (0: in-process)"
+    )
+    evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl")
+    evaluate.set_defaults(run=cmd_evaluate)
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema.set_defaults(run=cmd_schema)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"probity: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Run the tests written in a rule file and measure how well they cover its criteria."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import SubmissionError
+from engine.evaluator import Evaluator, Submission
+from engine.model import RuleTestSpec
+from engine.result import Result
+
+_NOT_MET = ("not_met", "evidence_missing")
+
+
+@dataclass
+class CaseOutcome:
+    name: str
+    failures: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class TestReport:
+    ruleset: CompiledRuleSet
+    cases: list[CaseOutcome] = field(default_factory=list)
+    met: set[str] = field(default_factory=set)
+    not_met: set[str] = field(default_factory=set)
+
+    @property
+    def passed(self) -> bool:
+        return all(case.passed for case in self.cases)
+
+    @property
+    def covered(self) -> list[str]:
+        return [c.id for c in self.ruleset.criteria if c.id in self.met and c.id in self.not_met]
+
+    @property
+    def uncovered(self) -> list[str]:
+        done = set(self.covered)
+        return [c.id for c in self.ruleset.criteria if c.id not in done]
+
+
+def set_path(answers: dict[str, Any], path: str, value: Any) -> None:
+    """Set (or, with null, remove) a dotted path in nested answers."""
+    parts = path.split(".")
+    node = answers
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    if value is None:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+
+
+def _apply(answers: dict[str, Any], overrides: dict[str, Any], prefix: str = "") -> None:
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            _apply(answers, value, path + ".")
+        else:
+            set_path(answers, path, copy.deepcopy(value))
+
+
+def load_submission_file(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def resolve_answers(ruleset: CompiledRuleSet, name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A test's full answers: its base's (or file's), with its own answers on top."""
+    tests = {t.name: t for t in ruleset.spec.tests}
+    test: RuleTestSpec = tests[name]
+    if name in seen:
+        raise ValueError(f"tests {' → '.join((*seen, name))} build on each other in a circle")
+    answers: dict[str, Any] = {}
+    if test.base is not None:
+        answers = resolve_answers(ruleset, test.base, (*seen, name))
+    if test.file is not None:
+        answers = load_submission_file(Path(ruleset.file).parent / test.file)["answers"]
+    _apply(answers, test.answers)
+    return answers
+
+
+def _compare(test: RuleTestSpec, result: Result) -> list[str]:
+    failures = []
+    expect = test.expect
+    if expect.band is not None and result.band != expect.band:
+        failures.append(f"band is {result.band}, expected {expect.band}")
+    if expect.total is not None and abs(result.total - expect.total) > 0.005:
+        failures.append(f"total is {result.total:g}, expected {expect.total:g}")
+    outcomes = {f.criterion: f.outcome for f in result.findings}
+    for criterion, wanted in expect.criteria.items():
+        if outcomes.get(criterion) != wanted:
+            failures.append(f"{criterion} is {outcomes.get(criterion)}, expected {wanted}")
+    return failures
+
+
+def run_tests(ruleset: CompiledRuleSet, evaluator: Evaluator | None = None) -> TestReport:
+    evaluator = evaluator or Evaluator(ruleset)
+    report = TestReport(ruleset)
+    for test in ruleset.spec.tests:
+        try:
+            answers = resolve_answers(ruleset, test.name)
+            result = evaluator.evaluate(Submission(test.name, answers))
+        except SubmissionError as exc:
+            report.cases.append(CaseOutcome(test.name, [f"the submission is invalid: {exc}"]))
+            continue
+        except (ValueError, OSError, KeyError) as exc:
+            report.cases.append(CaseOutcome(test.name, [str(exc)]))
+            continue
+        for finding in result.findings:
+            if finding.outcome == "met":
+                report.met.add(finding.criterion)
+            elif finding.outcome in _NOT_MET:
+                report.not_met.add(finding.criterion)
+        report.cases.append(CaseOutcome(test.name, _compare(test, result)))
+    return report

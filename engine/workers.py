@@ -1,0 +1,195 @@
+"""Evaluate in worker processes, so a durable_rules crash can never take the caller down.
+
+Each worker is a spawned process with its own durable_rules. A thread in the parent feeds
+each worker one batch at a time and watches the process: if it dies mid-batch, the worker
+is restarted and the batch retried once; a batch that crashes twice is split and each
+submission tried alone, and one that still crashes gets an EngineCrashed outcome. So every
+submission gets exactly one outcome: a result (canonical JSON bytes), a SubmissionError or
+EngineCrashed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import EngineCrashed, FieldViolation, SubmissionError
+from engine.evaluator import Evaluator, Submission
+from engine.result import to_json
+
+Outcome = bytes | SubmissionError | EngineCrashed
+BATCH = 256
+
+
+def _worker_main(conn: Connection) -> None:
+    from engine.ruleset import compile_text
+
+    evaluators: dict[str, Evaluator] = {}
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        name, source, items = message
+        if name not in evaluators:
+            file, text = source
+            evaluators[name] = Evaluator(compile_text(text, file))
+        outcomes = evaluators[name].evaluate_many([Submission(i, a) for i, a in items])
+        conn.send(
+            [
+                (o.violations if isinstance(o, SubmissionError) else to_json(o))
+                for o in outcomes
+            ]
+        )
+
+
+@dataclass
+class _Request:
+    outcomes: list[Outcome | None]
+    future: Future[list[Outcome]]
+    remaining: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def settle(self, index: int, outcome: Outcome) -> None:
+        with self.lock:
+            if self.outcomes[index] is not None:  # never twice
+                return
+            self.outcomes[index] = outcome
+            self.remaining -= 1
+            done = self.remaining == 0
+        if done:
+            self.future.set_result([o for o in self.outcomes if o is not None])
+
+
+@dataclass
+class _Job:
+    ruleset: CompiledRuleSet
+    items: list[tuple[int, Submission]]
+    request: _Request
+    crashes: int = 0
+    alone: bool = False  # split out of a batch that kept crashing
+
+
+class WorkerPool:
+    def __init__(self, workers: int = 2) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._processes: list[Any] = [None] * workers
+        self.restarts = 0
+        self._threads = [
+            threading.Thread(target=self._serve, args=(n,), daemon=True, name=f"probity-worker-{n}")
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in self._processes if p is not None and p.is_alive()]
+
+    def submit(self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]) -> Future[list[Outcome]]:
+        future: Future[list[Outcome]] = Future()
+        if not submissions:
+            future.set_result([])
+            return future
+        request = _Request([None] * len(submissions), future, len(submissions))
+        indexed = list(enumerate(submissions))
+        for start in range(0, len(indexed), BATCH):
+            self._jobs.put(_Job(ruleset, indexed[start : start + BATCH], request))
+        return future
+
+    def evaluate(self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]) -> list[Outcome]:
+        return self.submit(ruleset, submissions).result()
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one thread per worker process ---------------------------------------------------
+    def _start(self, slot: int) -> tuple[Any, Connection]:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child,), daemon=True, name=f"probity-worker-{slot}"
+        )
+        process.start()
+        child.close()
+        with self._lock:
+            self._processes[slot] = process
+        return process, parent
+
+    def _serve(self, slot: int) -> None:
+        process, conn = self._start(slot)
+        loaded: set[str] = set()
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            reply = self._run(job, process, conn, loaded)
+            if reply is None:  # the worker died: restart it, then retry or give up
+                conn.close()
+                process.join(timeout=5)
+                exitcode = process.exitcode
+                process, conn = self._start(slot)
+                loaded = set()
+                with self._lock:
+                    self.restarts += 1
+                self._after_crash(job, exitcode)
+                continue
+            for (index, submission), outcome in zip(job.items, reply, strict=True):
+                if isinstance(outcome, bytes):
+                    job.request.settle(index, outcome)
+                else:
+                    violations = [FieldViolation(*v) if isinstance(v, tuple) else v for v in outcome]
+                    job.request.settle(index, SubmissionError(violations))
+        conn.close()
+        process.terminate()
+        process.join(timeout=5)
+
+    def _run(self, job: _Job, process: Any, conn: Connection, loaded: set[str]) -> list[Any] | None:
+        name = job.ruleset.engine_name
+        source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
+        try:
+            conn.send((name, source, [(s.id, s.answers) for _, s in job.items]))
+            while True:
+                ready = wait([conn, process.sentinel])
+                if conn in ready:
+                    reply: list[Any] = conn.recv()
+                    loaded.add(name)
+                    return reply
+                if process.sentinel in ready:
+                    return None
+        except (EOFError, OSError, BrokenPipeError):
+            return None
+
+    def _after_crash(self, job: _Job, exitcode: int | None) -> None:
+        job.crashes += 1
+        if job.alone or (job.crashes >= 2 and len(job.items) == 1):
+            reason = f"the engine worker stopped (exit code {exitcode}) while evaluating this"
+            for index, submission in job.items:
+                job.request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
+        elif job.crashes >= 2:
+            for item in job.items:
+                self._jobs.put(_Job(job.ruleset, [item], job.request, job.crashes, alone=True))
+        else:
+            self._jobs.put(job)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
