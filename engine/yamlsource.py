@@ -27,11 +27,10 @@ class SourceMap:
         """Position of a path's value (or key), else of its nearest ancestor."""
         probe = path
         while probe:
-            table = self.keys if key else self.values
-            if probe in table:
-                return table[probe]
-            if probe in self.keys:
-                return self.keys[probe]
+            first, second = (self.keys, self.values) if key else (self.values, self.keys)
+            for table in (first, second):
+                if probe in table:
+                    return table[probe]
             probe = probe[:-1]
             key = True
         return (1, 1)
