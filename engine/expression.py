@@ -272,7 +272,7 @@ def parse(text: str) -> Node:
         else:
             where, what = Pos(exc.line, exc.column), f"unexpected {str(token)!r}"
         raise ExpressionError(f"{what}; expected {_describe_expected(expected)}", where) from None
-    if _depth(tree) > MAX_DEPTH * 3:
+    if _depth(tree) > MAX_DEPTH:
         raise ExpressionError("expression is nested too deeply", Pos(1, 1))
     try:
         node = _ToAst().transform(tree)

@@ -106,14 +106,15 @@ class _Checker:
             return None
         return "number" if "number" in kinds or node.op == "/" else "integer"
 
-    def condition(self, node: Node) -> None:
+    def condition(self, node: Node, negated: bool = False) -> None:
         if isinstance(node, BoolOp):
             for item in node.items:
-                self.condition(item)
+                self.condition(item, negated)
         elif isinstance(node, Not):
-            if isinstance(node.operand, Matches):
-                self.fail("'not' cannot be used with 'matches'; write the pattern you want", node)
-            self.condition(node.operand)
+            self.condition(node.operand, not negated)
+        elif isinstance(node, Matches) and negated:
+            # durable_rules has no negated pattern match, and `not` is pushed down to it.
+            self.fail("'not' cannot be used with 'matches'; write the pattern you want", node)
         elif isinstance(node, Compare):
             self.compare(node)
         elif isinstance(node, In):

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.compiled import CompiledRuleSet
+from engine.ruleset import load_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RULES = ROOT / "rules"
+
+
+@pytest.fixture(scope="session")
+def mini() -> CompiledRuleSet:
+    return load_file(FIXTURES / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def nolan() -> CompiledRuleSet:
+    return load_file(RULES / "nolan-tender.yaml")
+
+
+MINI_STRONG = {
+    "coi": {"declared": True},
+    "staff": {"ethics_training_pct": 95},
+    "policies": ["code_of_conduct", "whistleblowing"],
+}
