@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+from engine.errors import SubmissionError
+from engine.evaluator import Evaluator, Submission
+from engine.result import to_json
+from engine.workers import WorkerPool
+from tests.conftest import MINI_STRONG
+
+
+def _submissions(count: int) -> list[Submission]:
+    out = []
+    for n in range(count):
+        answers = {**MINI_STRONG, "staff": {"ethics_training_pct": n % 101}}
+        if n % 97 == 0:
+            answers = {**MINI_STRONG, "staff": {"ethics_training_pct": "bad"}}
+        out.append(Submission(f"s{n}", answers))
+    return out
+
+
+def test_killing_a_worker_mid_batch_loses_and_duplicates_nothing(mini) -> None:  # type: ignore[no-untyped-def]
+    submissions = _submissions(6000)
+    expected = [
+        o.violations if isinstance(o, SubmissionError) else to_json(o)
+        for o in Evaluator(mini).evaluate_many(submissions)
+    ]
+    with WorkerPool(2) as pool:
+        pool.evaluate(mini, submissions[:10])  # both workers up
+        victims = pool.pids()
+        assert len(victims) == 2
+        future = pool.submit(mini, submissions)
+        killed = threading.Event()
+
+        def kill_one() -> None:
+            while not future.done():
+                time.sleep(0.005)
+                if pool.pids():
+                    os.kill(victims[0], signal.SIGKILL)
+                    killed.set()
+                    return
+
+        killer = threading.Thread(target=kill_one)
+        killer.start()
+        outcomes = future.result(timeout=240)
+        killer.join()
+        assert killed.is_set()
+        assert pool.restarts >= 1
+        assert victims[0] not in pool.pids()
+    assert len(outcomes) == len(submissions)
+    got = [o.violations if isinstance(o, SubmissionError) else o for o in outcomes]
+    assert got == expected  # every submission exactly once, each the same as in-process
+
+
+def test_two_workers_are_used(mini) -> None:  # type: ignore[no-untyped-def]
+    with WorkerPool(2) as pool:
+        pool.evaluate(mini, _submissions(3000))
+        assert len(pool.pids()) == 2
