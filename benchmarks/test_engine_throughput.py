@@ -1,0 +1,148 @@
+"""Submissions per second for nolan-tender with full findings, against its baselines."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import psutil
+import pytest
+
+from benchmarks.conftest import FIGURES
+from engine.compiled import CompiledRuleSet
+from engine.evaluator import Evaluator, Submission
+from engine.expression import (
+    Arith, BoolOp, Compare, Contains, Exists, Field, In, Literal, Matches, Neg, Node, Not, parse,
+)
+from engine.result import to_json
+from engine.workers import WorkerPool
+
+BATCH = 256
+
+
+def _rate(benchmark: Any, count: int, name: str) -> None:
+    FIGURES[name] = count / benchmark.stats.stats.min
+
+
+def _engine_pass(evaluator: Evaluator, submissions: list[Submission]) -> int:
+    done = 0
+    for start in range(0, len(submissions), BATCH):
+        for outcome in evaluator.evaluate_many(submissions[start : start + BATCH]):
+            done += len(to_json(outcome))  # type: ignore[arg-type]
+    return done
+
+
+def test_engine_in_process(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+    evaluator = Evaluator(nolan)
+    benchmark.pedantic(_engine_pass, args=(evaluator, submissions), rounds=3, warmup_rounds=1)
+    _rate(benchmark, len(submissions), "engine in-process, submissions/s")
+
+
+# -- baseline (a): the same criteria as plain Python closures --------------------------
+def _py(node: Node) -> str:
+    """Python source for an expression (benchmark only: rule files are trusted here)."""
+    if isinstance(node, Field):
+        return f"v.get({node.path!r})"
+    if isinstance(node, Literal):
+        return repr(node.value)
+    if isinstance(node, Arith):
+        return f"({_py(node.left)} {node.op} {_py(node.right)})"
+    if isinstance(node, Neg):
+        return f"(-{_py(node.operand)})"
+    if isinstance(node, Compare):
+        return f"_cmp({_py(node.left)}, {node.op!r}, {_py(node.right)})"
+    if isinstance(node, BoolOp):
+        return "(" + f" {node.op} ".join(_py(i) for i in node.items) + ")"
+    if isinstance(node, Not):
+        return f"(not {_py(node.operand)})"
+    if isinstance(node, Contains):
+        return f"({_py(node.item)} in (v.get({node.collection.path!r}) or ()))"  # type: ignore[union-attr]
+    if isinstance(node, In):
+        return f"({_py(node.operand)} {'not in' if node.negated else 'in'} {[i.value for i in node.items]!r})"
+    if isinstance(node, Exists):
+        return f"({node.operand.path!r} {'not in' if node.negated else 'in'} v)"  # type: ignore[union-attr]
+    if isinstance(node, Matches):
+        raise NotImplementedError
+    raise TypeError(node)
+
+
+def _cmp(a: Any, op: str, b: Any) -> bool:
+    if a is None or b is None:
+        return False
+    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def _closures(ruleset: CompiledRuleSet) -> list[tuple[str, Any]]:
+    out = []
+    for spec in ruleset.spec.criteria:
+        texts = [spec.when] if spec.when else [level.when for level in spec.levels or []]
+        for n, text in enumerate(texts):
+            source = f"lambda v: bool({_py(parse(text))})"
+            out.append((f"{spec.id}/{n}", eval(source, {"_cmp": _cmp})))  # noqa: S307
+    return out
+
+
+def test_plain_python_baseline(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+    evaluator = Evaluator(nolan)
+    values = [evaluator.validator.validate(s.answers) for s in submissions]
+    closures = _closures(nolan)
+
+    def run() -> int:
+        return sum(len({name for name, check in closures if check(v)}) for v in values)
+
+    benchmark.pedantic(run, rounds=3, warmup_rounds=1)
+    _rate(benchmark, len(submissions), "plain Python closures (met sets only), submissions/s")
+
+
+# -- baseline (b): naive durable_rules, durable.lang's host, one session per submission --
+def test_naive_durable_lang(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+    from durable.lang import get_host
+
+    evaluator = Evaluator(nolan)
+    facts = [evaluator.fact(evaluator.validator.validate(s.answers)) for s in submissions[:4000]]
+    fired: list[str] = []
+    definition = {}
+    for name, rule in nolan.definition.items():
+        plain = {"all": rule["all"]}  # no `cap`: one action per rule per fact, as usual
+        definition[name] = {**plain, "run": lambda c, name=name: fired.append(name)}
+    host = get_host()
+    ruleset_name = f"naive{next(_naive)}"
+    host.register_rulesets({ruleset_name: definition})
+    sids = itertools.count()
+
+    def run() -> None:
+        for fact in facts:
+            sid = str(next(sids))
+            host.assert_fact(ruleset_name, {"i": 0, "sid": sid, **fact})
+            host.delete_state(ruleset_name, sid)
+
+    benchmark.pedantic(run, rounds=1, warmup_rounds=0)
+    _rate(benchmark, len(facts), "naive durable.lang, one session per submission, submissions/s")
+
+
+_naive = itertools.count()
+
+
+# -- worker processes ---------------------------------------------------------------------
+@pytest.mark.parametrize("workers", [1, 2])
+def test_worker_processes(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission], workers: int) -> None:
+    with WorkerPool(workers) as pool:
+        pool.evaluate(nolan, submissions[:2000])  # warm up every worker
+        benchmark.pedantic(pool.evaluate, args=(nolan, submissions), rounds=3, warmup_rounds=0)
+    label = "1 worker process" if workers == 1 else f"{workers} worker processes"
+    _rate(benchmark, len(submissions), f"{label}, submissions/s")
+
+
+# -- memory --------------------------------------------------------------------------------
+def test_rss_flat_from_100k_to_1m(nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+    evaluator = Evaluator(nolan)
+    process = psutil.Process()
+    done = 0
+    started = time.perf_counter()
+    while done < 1_000_000:
+        done += len(submissions) if _engine_pass(evaluator, submissions) else 0
+        if done == 100_000:
+            FIGURES["RSS after 100k evaluations, KiB"] = process.memory_info().rss / 1024
+    FIGURES["RSS after 1M evaluations, KiB"] = process.memory_info().rss / 1024
+    FIGURES["1M evaluations, seconds"] = time.perf_counter() - started

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+
+
+def probity(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clients.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_check_passes_on_the_shipped_rules() -> None:
+    run = probity("check", "rules/")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "rules/nolan-tender.yaml: ok" in run.stdout
+
+
+def test_check_reports_a_broken_file_at_its_line_without_a_traceback(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini.yaml").read_text().replace("severity: critical", "severity: critcal")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text)
+    run = probity("check", str(broken))
+    assert run.returncode == 1
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "critcal" in t)
+    assert f"{broken}:{line}:15: 'critcal' is not allowed here" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.stdout.strip().endswith("1 problem found")
+
+
+def test_test_command_reports_each_test_and_full_coverage() -> None:
+    run = probity("test", "rules/")
+    assert run.returncode == 0, run.stdout
+    assert "PASS  strong bid" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "criteria coverage: 100%"
+
+
+def test_test_command_fails_when_an_expectation_is_wrong(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini.yaml").read_text().replace("      band: compliant\n      total: 100", "      band: compliant\n      total: 90")
+    path = tmp_path / "wrong.yaml"
+    path.write_text(text)
+    run = probity("test", str(path))
+    assert run.returncode == 1
+    assert "FAIL  strong" in run.stdout and "total is 100, expected 90" in run.stdout
+
+
+def test_coverage_counts_only_criteria_seen_both_met_and_not(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini.yaml").read_text()
+    text = text[: text.index("  - name: partly trained")]
+    path = tmp_path / "one-test.yaml"
+    path.write_text(text)
+    run = probity("test", str(path))
+    assert "criteria coverage: 0%" in run.stdout
+
+
+def test_evaluate_writes_json_lines_and_reports_bad_submissions(tmp_path: Path) -> None:
+    inputs = tmp_path / "in.jsonl"
+    strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
+    bad = {"id": "bad-1", "answers": {**strong["answers"], "honesty": {"statement_of_truth": "yes"}}}
+    inputs.write_text(json.dumps(strong) + "\n" + json.dumps(bad) + "\n")
+    run = probity("evaluate", "--rules", "rules/nolan-tender.yaml", str(inputs))
+    assert run.returncode == 1
+    first, second = (json.loads(line) for line in run.stdout.splitlines())
+    assert first["submission_id"] == strong["id"] and first["band"] == "compliant"
+    assert len(first["findings"]) == 45
+    assert second["error"]["code"] == "invalid_submission"
+    fields = {v["field"] for v in second["error"]["violations"]}
+    assert "honesty.statement_of_truth" in fields and "honesty.misrepresentation_findings_3y" in fields
+
+
+def test_in_process_and_worker_evaluation_give_the_same_bytes() -> None:
+    examples = sorted(str(p) for p in (ROOT / "rules/examples/nolan-tender").glob("*.json"))
+    local = probity("evaluate", "--workers", "0", "--rules", "rules/nolan-tender.yaml", *examples)
+    pooled = probity("evaluate", "--workers", "2", "--rules", "rules/nolan-tender.yaml", *examples)
+    assert local.returncode == pooled.returncode == 0
+    assert local.stdout == pooled.stdout and len(local.stdout.splitlines()) == 3
+
+
+def test_schema_is_json_schema_of_the_rule_file() -> None:
+    run = probity("schema")
+    schema = json.loads(run.stdout)
+    assert schema["title"] == "RuleSetSpec"
+    assert {"id", "version", "criteria", "inputs", "principles", "bands", "tests"} <= set(schema["properties"])
