@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import orjson
@@ -65,11 +65,23 @@ class Result:
     maximum: float
     principles: tuple[PrincipleScore, ...]
     findings: tuple[Finding, ...]
+    # Each finding's JSON, encoded once per distinct finding by the scorer (a speed cache).
+    encoded_findings: tuple[orjson.Fragment, ...] = field(default=(), compare=False, repr=False)
+
+
+_RESULT_FIELDS = tuple(f.name for f in fields(Result) if f.name != "encoded_findings")
+
+
+def encode_finding(finding: Finding) -> orjson.Fragment:
+    return orjson.Fragment(orjson.dumps(finding))
 
 
 def to_json(result: Result) -> bytes:
-    """Canonical JSON: sorted keys, no whitespace, so equal results are equal bytes."""
-    return orjson.dumps(result, option=orjson.OPT_SORT_KEYS)
+    """Canonical JSON: fixed field order, no whitespace, so equal results are equal bytes."""
+    body = {name: getattr(result, name) for name in _RESULT_FIELDS}
+    if len(result.encoded_findings) == len(result.findings):
+        body["findings"] = result.encoded_findings
+    return orjson.dumps(body)
 
 
 def to_dict(result: Result) -> dict[str, Any]:

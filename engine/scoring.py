@@ -6,7 +6,9 @@ from typing import Any
 
 from engine import ENGINE_VERSION
 from engine.compiled import CompiledCriterion, CompiledRuleSet
-from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
+import orjson
+
+from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef, encode_finding
 
 # Findings are immutable and depend only on (outcome, points, the values read), so equal
 # inputs share one Finding. The cache is bounded so memory stays flat over millions of runs.
@@ -17,13 +19,14 @@ class Scorer:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
-        self._cache: list[dict[tuple[Any, ...], Finding]] = [{} for _ in ruleset.criteria]
+        self._cache: list[dict[tuple[Any, ...], tuple[Finding, orjson.Fragment]]] = [
+            {} for _ in ruleset.criteria
+        ]
 
     def score(self, submission_id: str, values: dict[str, Any], fired: set[str]) -> Result:
         rs = self.ruleset
-        findings = tuple(
-            self._finding(n, criterion, values, fired) for n, criterion in enumerate(rs.criteria)
-        )
+        pairs = [self._finding(n, c, values, fired) for n, c in enumerate(rs.criteria)]
+        findings = tuple(pair[0] for pair in pairs)
         principles = self._principles(findings)
         reasons = tuple(
             f"{f.criterion}: {f.title}"
@@ -45,6 +48,7 @@ class Scorer:
             maximum=maximum,
             principles=principles,
             findings=findings,
+            encoded_findings=tuple(pair[1] for pair in pairs),
         )
 
     def _band(self, total: float) -> Any:
@@ -55,7 +59,7 @@ class Scorer:
 
     def _finding(
         self, n: int, c: CompiledCriterion, values: dict[str, Any], fired: set[str]
-    ) -> Finding:
+    ) -> tuple[Finding, orjson.Fragment]:
         if c.applies_rule is not None and c.applies_rule not in fired:
             outcome, points, label = "not_applicable", 0, None
         else:
@@ -71,15 +75,17 @@ class Scorer:
                 points, label = 0, None
                 given = all(field in values for field in c.fields)
                 outcome = "not_met" if given else "evidence_missing"
-        read = tuple(_hashable(values.get(field)) for field in c.shown)
-        key = (outcome, points, label, read)
+        # Values are normalised by the validator (numbers float, lists tuples): hashable, and
+        # equal only when their JSON is equal too.
+        key = (outcome, points, label, *map(values.get, c.shown))
         cache = self._cache[n]
-        finding = cache.get(key)
-        if finding is None:
+        entry = cache.get(key)
+        if entry is None:
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
-            finding = cache[key] = self._build(c, outcome, points, label, values)
-        return finding
+            finding = self._build(c, outcome, points, label, values)
+            entry = cache[key] = (finding, encode_finding(finding))
+        return entry
 
     def _build(
         self, c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
@@ -129,7 +135,3 @@ class Scorer:
             for p in self.ruleset.principles
         )
 
-
-def _hashable(value: Any) -> Any:
-    # The type is part of the key: 1, 1.0 and True are equal in Python but not in JSON.
-    return (value.__class__, tuple(value) if isinstance(value, list) else value)

@@ -70,6 +70,11 @@ class SubmissionValidator:
             node[parts[-1]] = spec
         self.paths = [tuple(spec.path.split(".")) for spec in inputs]
         self.names = [spec.path for spec in inputs]
+        # Normalised so that equal answers are equal values of one type (see scoring's cache).
+        self._convert = [
+            float if spec.type == "number" else tuple if spec.type == "list" else None
+            for spec in inputs
+        ]
         self._adapter: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
 
     def validate(self, answers: Any) -> dict[str, Any]:
@@ -78,14 +83,14 @@ class SubmissionValidator:
         except ValidationError as exc:
             raise SubmissionError([self._violation(e) for e in exc.errors()]) from None
         values: dict[str, Any] = {}
-        for name, path in zip(self.names, self.paths, strict=True):
+        for name, path, convert in zip(self.names, self.paths, self._convert, strict=True):
             node: Any = answers
             for part in path:
                 node = node.get(part) if isinstance(node, dict) else None
                 if node is None:
                     break
             if node is not None:
-                values[name] = node
+                values[name] = convert(node) if convert else node
         return values
 
     def _violation(self, error: Any) -> FieldViolation:

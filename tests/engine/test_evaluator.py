@@ -39,7 +39,7 @@ def test_golden_explanations_and_evidence(evaluator: Evaluator) -> None:
     assert findings["LEAD-01"].explanation == "Only 70% of staff are trained."
     assert findings["LEAD-01"].outcome == "partly_met" and findings["LEAD-01"].level == "Adequate"
     (evidence,) = findings["LEAD-01"].evidence
-    assert (evidence.field, evidence.value, evidence.given) == ("staff.ethics_training_pct", 70, True)
+    assert (evidence.field, evidence.value, evidence.given) == ("staff.ethics_training_pct", 70.0, True)
     assert evidence.expected == "staff.ethics_training_pct >= 90; staff.ethics_training_pct >= 60"
     assert findings["INT-01"].evidence[0].expected == "coi.declared == true"
     # integrity: INT-02 0 of 2 → 0; leadership 2 of 4 → 20 of 40
@@ -93,8 +93,8 @@ def test_or_that_fires_twice_counts_once(tmp_path) -> None:  # type: ignore[no-u
 def test_output_is_byte_identical_across_runs_and_processes(evaluator: Evaluator) -> None:
     submission = Submission("d1", with_(staff__ethics_training_pct=61.5))
     first = to_json(evaluator.evaluate(submission))
-    # Warm the finding cache with a value that is equal in Python but not in JSON (61.5 vs 61.5 ok,
-    # 70 vs 70.0 differ): the cache must not leak one into the other.
+    # 70 and 70.0 are equal in Python but not in JSON: a number answer is always a float, so
+    # the finding cache cannot hand one's JSON to the other.
     evaluator.evaluate(Submission("d2", with_(staff__ethics_training_pct=70)))
     as_float = to_dict(evaluator.evaluate(Submission("d3", with_(staff__ethics_training_pct=70.0))))
     assert as_float["findings"][2]["evidence"][0]["value"] == 70.0
