@@ -25,6 +25,7 @@ from engine.expression import (
     Neg,
     Node,
     Not,
+    fields_of,
 )
 from engine.typecheck import FieldType
 
@@ -109,10 +110,12 @@ class _Compiler:
         field, op, other = isolated
         key = self.key(field)
         test = {_OPS[op]: {key: self.value(other)}}
+        # durable_rules computes with a missing answer as if it were given, and a missing
+        # answer is never 'different from' anything: require every answer the test reads.
+        guards = [_exists(self.key(f)) for f in fields_of(other)]
         if op == "!=":
-            # A missing answer is never 'different from' anything: it is missing.
-            return {"$and": [_exists(key), test]}
-        return test
+            guards.insert(0, _exists(key))
+        return {"$and": [*guards, test]} if guards else test
 
     def membership(self, node: In, negated: bool) -> dict[str, Any]:
         assert isinstance(node.operand, Field | Arith | Neg | Literal)

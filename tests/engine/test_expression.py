@@ -151,7 +151,7 @@ def _fact(layout: FactLayout, answers: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(conditions(), st.lists(answers_strategy, min_size=1, max_size=8))
 def test_durable_rules_agrees_with_the_reference(text: str, batch: list[dict[str, Any]]) -> None:
     node: Node = parse(text)
