@@ -61,8 +61,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         lines.append(f"  {name:<48} {value:>12,.0f}")
     engine = f.get("engine in-process, submissions/s")
     if engine:
-        for name in ("plain Python closures (met sets only), submissions/s",
-                     "naive durable.lang, one session per submission, submissions/s"):
+        for name in (
+            "plain Python closures (met sets only), submissions/s",
+            "naive durable.lang, one session per submission, submissions/s",
+        ):
             if name in f:
                 lines.append(f"  engine ÷ {name.split(',')[0]:<40} {engine / f[name]:>8.3f}×")
     if "1 worker process, submissions/s" in f and "2 worker processes, submissions/s" in f:

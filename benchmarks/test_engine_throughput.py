@@ -13,7 +13,19 @@ from benchmarks.conftest import FIGURES
 from engine.compiled import CompiledRuleSet
 from engine.evaluator import Evaluator, Submission
 from engine.expression import (
-    Arith, BoolOp, Compare, Contains, Exists, Field, In, Literal, Matches, Neg, Node, Not, parse,
+    Arith,
+    BoolOp,
+    Compare,
+    Contains,
+    Exists,
+    Field,
+    In,
+    Literal,
+    Matches,
+    Neg,
+    Node,
+    Not,
+    parse,
 )
 from engine.result import to_json
 from engine.workers import WorkerPool
@@ -33,7 +45,9 @@ def _engine_pass(evaluator: Evaluator, submissions: list[Submission]) -> int:
     return done
 
 
-def test_engine_in_process(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+def test_engine_in_process(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
     evaluator = Evaluator(nolan)
     benchmark.pedantic(_engine_pass, args=(evaluator, submissions), rounds=3, warmup_rounds=1)
     _rate(benchmark, len(submissions), "engine in-process, submissions/s")
@@ -79,11 +93,13 @@ def _closures(ruleset: CompiledRuleSet) -> list[tuple[str, Any]]:
         texts = [spec.when] if spec.when else [level.when for level in spec.levels or []]
         for n, text in enumerate(texts):
             source = f"lambda v: bool({_py(parse(text))})"
-            out.append((f"{spec.id}/{n}", eval(source, {"_cmp": _cmp})))  # noqa: S307
+            out.append((f"{spec.id}/{n}", eval(source, {"_cmp": _cmp})))
     return out
 
 
-def test_plain_python_baseline(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+def test_plain_python_baseline(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
     evaluator = Evaluator(nolan)
     values = [evaluator.validator.validate(s.answers) for s in submissions]
     closures = _closures(nolan)
@@ -96,7 +112,9 @@ def test_plain_python_baseline(benchmark: Any, nolan: CompiledRuleSet, submissio
 
 
 # -- baseline (b): naive durable_rules, durable.lang's host, one session per submission --
-def test_naive_durable_lang(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
+def test_naive_durable_lang(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
     from durable.lang import get_host
 
     evaluator = Evaluator(nolan)
@@ -126,7 +144,9 @@ _naive = itertools.count()
 
 # -- worker processes ---------------------------------------------------------------------
 @pytest.mark.parametrize("workers", [1, 2])
-def test_worker_processes(benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission], workers: int) -> None:
+def test_worker_processes(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission], workers: int
+) -> None:
     with WorkerPool(workers) as pool:
         pool.evaluate(nolan, submissions[:2000])  # warm up every worker
         benchmark.pedantic(pool.evaluate, args=(nolan, submissions), rounds=3, warmup_rounds=0)

@@ -50,7 +50,9 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
 def cmd_check(args: argparse.Namespace) -> int:
     loaded, problems = _load_all(args.paths)
     for ruleset in loaded:
-        print(f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, {len(ruleset.criteria)} criteria)")
+        print(
+            f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, {len(ruleset.criteria)} criteria)"
+        )
     if problems:
         print(f"{problems} problem{'s' if problems != 1 else ''} found")
     return 1 if problems else 0

@@ -121,7 +121,9 @@ class _Compiler:
         assert isinstance(node.operand, Field | Arith | Neg | Literal)
         inside = node.negated != negated
         op = "!=" if inside else "=="
-        tests = [self.compare(Compare(op, node.operand, item, node.pos), False) for item in node.items]
+        tests = [
+            self.compare(Compare(op, node.operand, item, node.pos), False) for item in node.items
+        ]
         if len(tests) == 1:
             return tests[0]
         return {"$and" if inside else "$or": tests}
@@ -177,7 +179,9 @@ def _isolate(left: Node, op: str, right: Node) -> tuple[Field, str, Node] | None
         return None
     a, b, pos = left.left, left.right, left.pos
     if left.op == "+":
-        return _isolate(a, op, Arith("-", right, b, pos)) or _isolate(b, op, Arith("-", right, a, pos))
+        return _isolate(a, op, Arith("-", right, b, pos)) or _isolate(
+            b, op, Arith("-", right, a, pos)
+        )
     if left.op == "-":  # a - b op r: a op r + b; or b flip(op) a - r
         return _isolate(a, op, Arith("+", right, b, pos)) or _isolate(
             b, _FLIP[op], Arith("-", a, right, pos)

@@ -256,9 +256,7 @@ def parse(text: str) -> Node:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        raise ExpressionError(
-            f"unexpected character {char!r}", Pos(exc.line, exc.column)
-        ) from None
+        raise ExpressionError(f"unexpected character {char!r}", Pos(exc.line, exc.column)) from None
     except UnexpectedEOF as exc:
         raise ExpressionError(
             f"the expression ends too early; expected {_describe_expected(set(exc.expected))}",
@@ -297,9 +295,7 @@ def fields_of(node: Node) -> list[Field]:
             found.append(current)
         elif isinstance(current, (Arith, Compare)):
             stack.extend([current.right, current.left])
-        elif isinstance(current, (Neg, Not, Matches, Exists)):
-            stack.append(current.operand)
-        elif isinstance(current, In):
+        elif isinstance(current, (Neg, Not, Matches, Exists)) or isinstance(current, In):
             stack.append(current.operand)
         elif isinstance(current, Contains):
             stack.extend([current.item, current.collection])

@@ -88,7 +88,9 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
     for item in sorted(intervals, key=lambda i: (i.lo, not i.lo_closed)):
         if merged:
             last = merged[-1]
-            touches = item.lo < last.hi or (item.lo == last.hi and (item.lo_closed or last.hi_closed))
+            touches = item.lo < last.hi or (
+                item.lo == last.hi and (item.lo_closed or last.hi_closed)
+            )
             if touches:
                 hi, hi_closed = max((last.hi, last.hi_closed), (item.hi, item.hi_closed))
                 merged[-1] = Interval(last.lo, last.lo_closed, hi, hi_closed)
@@ -98,8 +100,12 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
 
 
 def _inside(inner: Interval, outer: Interval) -> bool:
-    lo_ok = inner.lo > outer.lo or (inner.lo == outer.lo and (outer.lo_closed or not inner.lo_closed))
-    hi_ok = inner.hi < outer.hi or (inner.hi == outer.hi and (outer.hi_closed or not inner.hi_closed))
+    lo_ok = inner.lo > outer.lo or (
+        inner.lo == outer.lo and (outer.lo_closed or not inner.lo_closed)
+    )
+    hi_ok = inner.hi < outer.hi or (
+        inner.hi == outer.hi and (outer.hi_closed or not inner.hi_closed)
+    )
     return lo_ok and hi_ok
 
 

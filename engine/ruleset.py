@@ -279,7 +279,11 @@ class _Compiler:
         gates = [b for b in spec.bands if b.gate_failure]
         has_gates = any(c.gate for c in spec.criteria)
         if has_gates and len(gates) != 1:
-            self.fail(("bands",), "with gate criteria, exactly one band needs 'gate_failure: true'", key=True)
+            self.fail(
+                ("bands",),
+                "with gate criteria, exactly one band needs 'gate_failure: true'",
+                key=True,
+            )
         for index, band in enumerate(spec.bands):
             if band.gate_failure and band.min_total is not None:
                 self.fail(("bands", index), "the gate-failure band has no 'min_total'")
@@ -287,7 +291,9 @@ class _Compiler:
                 self.fail(("bands", index), "this band needs 'min_total' (0–100)")
         scored = [b for b in spec.bands if not b.gate_failure and b.min_total is not None]
         if scored and min(b.min_total or 0 for b in scored) != 0:
-            self.fail(("bands",), "one band needs 'min_total: 0' so that every total has a band", key=True)
+            self.fail(
+                ("bands",), "one band needs 'min_total: 0' so that every total has a band", key=True
+            )
         ordered = sorted(scored, key=lambda b: -(b.min_total or 0))
         return tuple(Band(b.id, b.label, b.min_total, b.gate_failure) for b in ordered + gates)
 
@@ -295,7 +301,9 @@ class _Compiler:
         scored = {c.principle for c in spec.criteria if (c.points or 0) > 0 or c.levels}
         for index, principle in enumerate(spec.principles):
             if principle.id not in scored:
-                self.fail(("principles", index), f"principle '{principle.id}' has no scored criterion")
+                self.fail(
+                    ("principles", index), f"principle '{principle.id}' has no scored criterion"
+                )
 
     def check_tests(self, spec: RuleSetSpec) -> None:
         self.duplicates("tests", (t.name for t in spec.tests), "test name")
@@ -306,7 +314,9 @@ class _Compiler:
         for index, test in enumerate(spec.tests):
             where = ("tests", index)
             if test.base is not None and test.base not in names:
-                self.fail((*where, "base"), f"no test named '{test.base}'{did_you_mean(test.base, names)}")
+                self.fail(
+                    (*where, "base"), f"no test named '{test.base}'{did_you_mean(test.base, names)}"
+                )
             if test.file is not None and not (folder / test.file).is_file():
                 self.fail((*where, "file"), f"no file '{test.file}' next to the rule file")
             if test.expect.band is not None and test.expect.band not in bands:
@@ -315,7 +325,9 @@ class _Compiler:
             for cid in test.expect.criteria:
                 if cid not in criteria:
                     hint = did_you_mean(cid, criteria)
-                    self.fail((*where, "expect", "criteria", cid), f"no criterion '{cid}'{hint}", key=True)
+                    self.fail(
+                        (*where, "expect", "criteria", cid), f"no criterion '{cid}'{hint}", key=True
+                    )
 
     # -- one criterion -----------------------------------------------------------------
     def expression(
@@ -354,7 +366,9 @@ class _Compiler:
             hint = did_you_mean(spec.principle, list(principles))
             self.fail((*where, "principle"), f"no principle '{spec.principle}'{hint}")
         if (spec.when is None) == (spec.levels is None):
-            self.fail(where, "give either 'when' (met or not) or 'levels' (scored), not both", key=True)
+            self.fail(
+                where, "give either 'when' (met or not) or 'levels' (scored), not both", key=True
+            )
             return None
         if spec.levels is not None and spec.points is not None:
             self.fail((*where, "points"), "with 'levels', the points are given per level", key=True)
@@ -384,8 +398,10 @@ class _Compiler:
                 applies_rule = f"{rule}_a"
                 conditions.append(((*where, "applies_when"), node))
         for path, node in conditions:
-            name = applies_rule if path[-1] == "applies_when" else (
-                rule if spec.levels is None else f"{rule}_{path[-2]}"
+            name = (
+                applies_rule
+                if path[-1] == "applies_when"
+                else (rule if spec.levels is None else f"{rule}_{path[-2]}")
             )
             compiled = self.condition(path, node, layout)
             if compiled is not None and name is not None:
@@ -406,9 +422,7 @@ class _Compiler:
             applies_rule=applies_rule,
             fields=fields,
             shown=tuple(
-                dict.fromkeys(
-                    [*fields, *(n for t in templates for n in t.names if n in types)]
-                )
+                dict.fromkeys([*fields, *(n for t in templates for n in t.names if n in types)])
             ),
             expected=_expectations(nodes, fields),
             explain_met=met,
@@ -449,7 +463,9 @@ class _Compiler:
             for placeholder in template.names:
                 if placeholder not in fields and placeholder not in ("points", "max_points"):
                     hint = did_you_mean(placeholder, sorted(fields))
-                    self.fail((*where, "explain", name), f"unknown placeholder '{{{placeholder}}}'{hint}")
+                    self.fail(
+                        (*where, "explain", name), f"unknown placeholder '{{{placeholder}}}'{hint}"
+                    )
                     ok = False
             templates[name] = template
         if not ok:
@@ -475,6 +491,8 @@ def _expectations(nodes: list[Node], fields: tuple[str, ...]) -> tuple[tuple[str
             atoms.append(node)
     out = []
     for field in fields:
-        texts = dict.fromkeys(render(a) for a in atoms if any(f.path == field for f in fields_of(a)))
+        texts = dict.fromkeys(
+            render(a) for a in atoms if any(f.path == field for f in fields_of(a))
+        )
         out.append((field, "; ".join(texts)))
     return tuple(out)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import ENGINE_VERSION
-from engine.compiled import CompiledCriterion, CompiledRuleSet
 import orjson
 
+from engine import ENGINE_VERSION
+from engine.compiled import CompiledCriterion, CompiledRuleSet
 from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef, encode_finding
 
 # Findings are immutable and depend only on (outcome, points, the values read), so equal
@@ -88,12 +88,20 @@ class Scorer:
         return entry
 
     def _build(
-        self, c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
+        self,
+        c: CompiledCriterion,
+        outcome: str,
+        points: int,
+        label: str | None,
+        values: dict[str, Any],
     ) -> Finding:
-        template = {"met": c.explain_met, "partly_met": c.explain_partly}.get(outcome, c.explain_not_met)
+        template = {"met": c.explain_met, "partly_met": c.explain_partly}.get(
+            outcome, c.explain_not_met
+        )
         context = dict(values, points=points, max_points=c.max_points)
         evidence = tuple(
-            Evidence(field, values.get(field), field in values, expected) for field, expected in c.expected
+            Evidence(field, values.get(field), field in values, expected)
+            for field, expected in c.expected
         )
         explanation = template.render(context)
         if outcome == "not_applicable":
@@ -134,4 +142,3 @@ class Scorer:
             )
             for p in self.ruleset.principles
         )
-

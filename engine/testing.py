@@ -77,7 +77,9 @@ def load_submission_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def resolve_answers(ruleset: CompiledRuleSet, name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+def resolve_answers(
+    ruleset: CompiledRuleSet, name: str, seen: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """A test's full answers: its base's (or file's), with its own answers on top."""
     tests = {t.name: t for t in ruleset.spec.tests}
     test: RuleTestSpec = tests[name]

@@ -182,7 +182,9 @@ class _Checker:
                 continue
             item_kind = _kind_of_literal(item.value)
             if (item_kind in NUMERIC) != (kind in NUMERIC) or item_kind == "boolean":
-                self.fail(f"{_KIND_WORD[item_kind]} cannot be compared with {_KIND_WORD[kind]}", item)
+                self.fail(
+                    f"{_KIND_WORD[item_kind]} cannot be compared with {_KIND_WORD[kind]}", item
+                )
             else:
                 self._allowed_literal(node.operand, item)
 

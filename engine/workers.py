@@ -44,10 +44,7 @@ def _worker_main(conn: Connection) -> None:
             evaluators[name] = Evaluator(compile_text(text, file))
         outcomes = evaluators[name].evaluate_many([Submission(i, a) for i, a in items])
         conn.send(
-            [
-                (o.violations if isinstance(o, SubmissionError) else to_json(o))
-                for o in outcomes
-            ]
+            [(o.violations if isinstance(o, SubmissionError) else to_json(o)) for o in outcomes]
         )
 
 
@@ -96,7 +93,9 @@ class WorkerPool:
         with self._lock:
             return [p.pid for p in self._processes if p is not None and p.is_alive()]
 
-    def submit(self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]) -> Future[list[Outcome]]:
+    def submit(
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+    ) -> Future[list[Outcome]]:
         future: Future[list[Outcome]] = Future()
         if not submissions:
             future.set_result([])
@@ -107,7 +106,9 @@ class WorkerPool:
             self._jobs.put(_Job(ruleset, indexed[start : start + BATCH], request))
         return future
 
-    def evaluate(self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]) -> list[Outcome]:
+    def evaluate(
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+    ) -> list[Outcome]:
         return self.submit(ruleset, submissions).result()
 
     def close(self) -> None:
@@ -156,7 +157,9 @@ class WorkerPool:
                 if isinstance(outcome, bytes):
                     job.request.settle(index, outcome)
                 else:
-                    violations = [FieldViolation(*v) if isinstance(v, tuple) else v for v in outcome]
+                    violations = [
+                        FieldViolation(*v) if isinstance(v, tuple) else v for v in outcome
+                    ]
                     job.request.settle(index, SubmissionError(violations))
         conn.close()
         process.terminate()

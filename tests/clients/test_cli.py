@@ -10,7 +10,11 @@ from tests.conftest import FIXTURES, ROOT
 
 def probity(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "clients.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -40,7 +44,13 @@ def test_test_command_reports_each_test_and_full_coverage() -> None:
 
 
 def test_test_command_fails_when_an_expectation_is_wrong(tmp_path: Path) -> None:
-    text = (FIXTURES / "mini.yaml").read_text().replace("      band: compliant\n      total: 100", "      band: compliant\n      total: 90")
+    text = (
+        (FIXTURES / "mini.yaml")
+        .read_text()
+        .replace(
+            "      band: compliant\n      total: 100", "      band: compliant\n      total: 90"
+        )
+    )
     path = tmp_path / "wrong.yaml"
     path.write_text(text)
     run = probity("test", str(path))
@@ -60,7 +70,10 @@ def test_coverage_counts_only_criteria_seen_both_met_and_not(tmp_path: Path) -> 
 def test_evaluate_writes_json_lines_and_reports_bad_submissions(tmp_path: Path) -> None:
     inputs = tmp_path / "in.jsonl"
     strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
-    bad = {"id": "bad-1", "answers": {**strong["answers"], "honesty": {"statement_of_truth": "yes"}}}
+    bad = {
+        "id": "bad-1",
+        "answers": {**strong["answers"], "honesty": {"statement_of_truth": "yes"}},
+    }
     inputs.write_text(json.dumps(strong) + "\n" + json.dumps(bad) + "\n")
     run = probity("evaluate", "--rules", "rules/nolan-tender.yaml", str(inputs))
     assert run.returncode == 1
@@ -69,7 +82,9 @@ def test_evaluate_writes_json_lines_and_reports_bad_submissions(tmp_path: Path) 
     assert len(first["findings"]) == 45
     assert second["error"]["code"] == "invalid_submission"
     fields = {v["field"] for v in second["error"]["violations"]}
-    assert "honesty.statement_of_truth" in fields and "honesty.misrepresentation_findings_3y" in fields
+    assert (
+        "honesty.statement_of_truth" in fields and "honesty.misrepresentation_findings_3y" in fields
+    )
 
 
 def test_in_process_and_worker_evaluation_give_the_same_bytes() -> None:
@@ -84,4 +99,6 @@ def test_schema_is_json_schema_of_the_rule_file() -> None:
     run = probity("schema")
     schema = json.loads(run.stdout)
     assert schema["title"] == "RuleSetSpec"
-    assert {"id", "version", "criteria", "inputs", "principles", "bands", "tests"} <= set(schema["properties"])
+    assert {"id", "version", "criteria", "inputs", "principles", "bands", "tests"} <= set(
+        schema["properties"]
+    )

@@ -33,13 +33,20 @@ def with_(**changes: object) -> dict[str, object]:
 def test_golden_explanations_and_evidence(evaluator: Evaluator) -> None:
     result = evaluator.evaluate(Submission("s1", with_(staff__ethics_training_pct=70, policies=[])))
     findings = {f.criterion: f for f in result.findings}
-    assert findings["INT-01"].explanation == "The supplier has declared its interests (declared = yes)."
+    assert (
+        findings["INT-01"].explanation
+        == "The supplier has declared its interests (declared = yes)."
+    )
     assert findings["INT-02"].explanation == "No whistleblowing policy among: none."
     assert findings["INT-02"].remedy == "Adopt a whistleblowing policy."
     assert findings["LEAD-01"].explanation == "Only 70% of staff are trained."
     assert findings["LEAD-01"].outcome == "partly_met" and findings["LEAD-01"].level == "Adequate"
     (evidence,) = findings["LEAD-01"].evidence
-    assert (evidence.field, evidence.value, evidence.given) == ("staff.ethics_training_pct", 70.0, True)
+    assert (evidence.field, evidence.value, evidence.given) == (
+        "staff.ethics_training_pct",
+        70.0,
+        True,
+    )
     assert evidence.expected == "staff.ethics_training_pct >= 90; staff.ethics_training_pct >= 60"
     assert findings["INT-01"].evidence[0].expected == "coi.declared == true"
     # integrity: INT-02 0 of 2 → 0; leadership 2 of 4 → 20 of 40
@@ -61,7 +68,9 @@ def test_gate_failure_excludes_whatever_the_score(evaluator: Evaluator) -> None:
 def test_missing_optional_answer_is_evidence_missing(evaluator: Evaluator) -> None:
     answers = with_()
     del answers["policies"]
-    finding = {f.criterion: f for f in evaluator.evaluate(Submission("s", answers)).findings}["INT-02"]
+    finding = {f.criterion: f for f in evaluator.evaluate(Submission("s", answers)).findings}[
+        "INT-02"
+    ]
     assert finding.outcome == "evidence_missing"
     assert finding.explanation.startswith("Evidence missing: no answer for policies.")
     assert finding.evidence[0].given is False
@@ -80,9 +89,13 @@ def test_or_that_fires_twice_counts_once(tmp_path) -> None:  # type: ignore[no-u
     from engine.ruleset import compile_text
     from tests.conftest import FIXTURES
 
-    text = (FIXTURES / "mini.yaml").read_text().replace(
-        'when: policies contains "whistleblowing"',
-        'when: policies contains "whistleblowing" or coi.declared',
+    text = (
+        (FIXTURES / "mini.yaml")
+        .read_text()
+        .replace(
+            'when: policies contains "whistleblowing"',
+            'when: policies contains "whistleblowing" or coi.declared',
+        )
     )
     result = Evaluator(compile_text(text, "or.yaml")).evaluate(Submission("s", with_()))
     finding = {f.criterion: f for f in result.findings}["INT-02"]
@@ -112,8 +125,14 @@ def test_output_is_byte_identical_across_runs_and_processes(evaluator: Evaluator
 
 
 answer_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-10, 200), st.floats(allow_nan=True), st.text(max_size=5),
-    st.lists(st.sampled_from(["code_of_conduct", "whistleblowing", "complaints", "other"]), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 200),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.lists(
+        st.sampled_from(["code_of_conduct", "whistleblowing", "complaints", "other"]), max_size=3
+    ),
 )
 
 
@@ -122,20 +141,36 @@ answer_values = st.one_of(
     st.fixed_dictionaries(
         {},
         optional={
-            "coi": st.one_of(answer_values, st.fixed_dictionaries({}, optional={"declared": answer_values, "extra": answer_values})),
-            "staff": st.one_of(answer_values, st.fixed_dictionaries({}, optional={"ethics_training_pct": answer_values})),
+            "coi": st.one_of(
+                answer_values,
+                st.fixed_dictionaries(
+                    {}, optional={"declared": answer_values, "extra": answer_values}
+                ),
+            ),
+            "staff": st.one_of(
+                answer_values,
+                st.fixed_dictionaries({}, optional={"ethics_training_pct": answer_values}),
+            ),
             "policies": answer_values,
             "unknown": answer_values,
         },
     )
 )
-def test_random_submissions_are_accepted_or_rejected_with_a_path(evaluator: Evaluator, answers: dict[str, object]) -> None:
+def test_random_submissions_are_accepted_or_rejected_with_a_path(
+    evaluator: Evaluator, answers: dict[str, object]
+) -> None:
     try:
         result = evaluator.evaluate(Submission("h", answers))
     except SubmissionError as exc:
         assert exc.violations
         for violation in exc.violations:
-            assert violation.field.split(".")[0] in {"coi", "staff", "policies", "unknown", "answers"}
+            assert violation.field.split(".")[0] in {
+                "coi",
+                "staff",
+                "policies",
+                "unknown",
+                "answers",
+            }
             assert violation.reason
     else:
         assert len(result.findings) == 3

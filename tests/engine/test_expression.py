@@ -90,8 +90,35 @@ def test_random_text_parses_or_fails_with_a_position(text: str) -> None:
 
 
 _TOKENS = st.sampled_from(
-    ["a", "b", "ok", "kind", "tags", "(", ")", "and", "or", "not", "==", "<", ">=", "+", "*",
-     "1", "2.5", "'gold'", "in", "[", "]", ",", "contains", "'x'", "exists", "missing", "-"]
+    [
+        "a",
+        "b",
+        "ok",
+        "kind",
+        "tags",
+        "(",
+        ")",
+        "and",
+        "or",
+        "not",
+        "==",
+        "<",
+        ">=",
+        "+",
+        "*",
+        "1",
+        "2.5",
+        "'gold'",
+        "in",
+        "[",
+        "]",
+        ",",
+        "contains",
+        "'x'",
+        "exists",
+        "missing",
+        "-",
+    ]
 )
 
 
@@ -106,11 +133,32 @@ def test_random_token_soup_never_crashes(tokens: list[str]) -> None:
 
 # -- compiled conditions agree with a plain reading of the language ------------------------
 _ATOMS = [
-    "a > 2", "a <= 2", "a == 3", "a != 3", "b >= 1.5", "b < 0", "a + b > 4", "a - b <= 1",
-    "a * 2 >= 5", "b / 2 < 1", "-a > -3", "2 < a", "ok", "not ok", "ok == false",
-    "kind == 'gold'", "kind != 'none'", "kind in ['gold', 'silver']", "a not in [1, 2]",
-    "tags contains 'x'", "not (tags contains 'y')", "a exists", "b missing", "name matches 'ab.*'",
-    "a + 1 > b", "a == b",
+    "a > 2",
+    "a <= 2",
+    "a == 3",
+    "a != 3",
+    "b >= 1.5",
+    "b < 0",
+    "a + b > 4",
+    "a - b <= 1",
+    "a * 2 >= 5",
+    "b / 2 < 1",
+    "-a > -3",
+    "2 < a",
+    "ok",
+    "not ok",
+    "ok == false",
+    "kind == 'gold'",
+    "kind != 'none'",
+    "kind in ['gold', 'silver']",
+    "a not in [1, 2]",
+    "tags contains 'x'",
+    "not (tags contains 'y')",
+    "a exists",
+    "b missing",
+    "name matches 'ab.*'",
+    "a + 1 > b",
+    "a == b",
 ]
 
 

@@ -26,7 +26,10 @@ def test_a_fact_that_matches_no_criterion_does_not_drop_the_batch(mini) -> None:
 
 def test_a_new_version_registers_beside_the_old_one(mini) -> None:  # type: ignore[no-untyped-def]
     text = (FIXTURES / "mini.yaml").read_text()
-    newer = compile_text(text.replace("version: 1.0.0", "version: 1.1.0").replace("min_total: 70", "min_total: 90"), "m.yaml")
+    newer = compile_text(
+        text.replace("version: 1.0.0", "version: 1.1.0").replace("min_total: 70", "min_total: 90"),
+        "m.yaml",
+    )
     same = compile_text(text, "again.yaml")
     assert newer.engine_name != mini.engine_name and same.engine_name == mini.engine_name
     partly = {**MINI_STRONG, "staff": {"ethics_training_pct": 70}}

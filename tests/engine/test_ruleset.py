@@ -51,9 +51,18 @@ def test_every_problem_is_reported_in_one_run_at_its_line() -> None:
         (("weight: 40", "weight: 30"), "principle weights add up to 90, not 100"),
         (("kind: tender", "kind: tendr"), "'tendr' is not allowed here"),
         (("version: 1.0.0", "version: one"), "use a version like 1.2.0"),
-        (("principle: leadership", "principle: leadershp"), "no principle 'leadershp'; did you mean"),
-        (("      band: excluded", "      band: exclded"), "no band 'exclded'; did you mean 'excluded'"),
-        (("{staff.ethics_training_pct}% of staff are trained.", "{staff.training}"), "unknown placeholder"),
+        (
+            ("principle: leadership", "principle: leadershp"),
+            "no principle 'leadershp'; did you mean",
+        ),
+        (
+            ("      band: excluded", "      band: exclded"),
+            "no band 'exclded'; did you mean 'excluded'",
+        ),
+        (
+            ("{staff.ethics_training_pct}% of staff are trained.", "{staff.training}"),
+            "unknown placeholder",
+        ),
         (("    points: 2\n", "    points: two\n"), "expected a whole number"),
         (("gate_failure: true", "gate_failure: false\n    min_total: 0"), "exactly one band"),
     ],
@@ -76,7 +85,10 @@ def test_yaml_syntax_error_points_at_the_line() -> None:
 def test_duplicate_yaml_key() -> None:
     text = MINI.replace("kind: tender\n", "kind: tender\nkind: tender\n")
     (problem,) = problems(text)
-    assert problem == f"broken.yaml:{line_of(MINI, 'kind: tender') + 1}:1: YAML syntax: this key appears twice in the same block"
+    assert (
+        problem
+        == f"broken.yaml:{line_of(MINI, 'kind: tender') + 1}:1: YAML syntax: this key appears twice in the same block"
+    )
 
 
 def test_digest_is_of_the_source_text(mini) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +101,9 @@ _LINES = MINI.splitlines()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(_LINES) - 1), st.sampled_from(["", "  ", "x:", "- ", "{", "when: a >", "~"]))
+@given(
+    st.integers(0, len(_LINES) - 1), st.sampled_from(["", "  ", "x:", "- ", "{", "when: a >", "~"])
+)
 def test_mangled_files_never_raise_anything_but_rule_file_errors(index: int, junk: str) -> None:
     lines = list(_LINES)
     lines[index] = junk + lines[index][len(junk) // 2 :]

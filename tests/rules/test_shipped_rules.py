@@ -43,7 +43,8 @@ def test_every_source_quote_is_in_its_document(nolan: CompiledRuleSet) -> None:
 
 
 @pytest.mark.parametrize(
-    ("example", "band"), [("strong", "compliant"), ("weak", "non_compliant"), ("excluded", "excluded")]
+    ("example", "band"),
+    [("strong", "compliant"), ("weak", "non_compliant"), ("excluded", "excluded")],
 )
 def test_examples_give_their_expected_band(nolan: CompiledRuleSet, example: str, band: str) -> None:
     record = json.loads((ROOT / f"rules/examples/nolan-tender/{example}.json").read_text())
