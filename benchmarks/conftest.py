@@ -31,6 +31,10 @@ def _leaves(node: dict[str, Any], prefix: str = "") -> list[str]:
 
 @pytest.fixture(scope="session")
 def submissions() -> list[Submission]:
+    return make_submissions()
+
+
+def make_submissions() -> list[Submission]:
     """20,000 bids mixing the strong and weak examples field by field (about half met)."""
     strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())["answers"]
     weak = json.loads((ROOT / "rules/examples/nolan-tender/weak.json").read_text())["answers"]
