@@ -52,7 +52,9 @@ class RulesetRef:
     digest: str
 
 
-@dataclass(frozen=True, slots=True)
+# Made once per submission, so not frozen: a frozen dataclass's __init__ is several times
+# slower. Treat it as immutable all the same.
+@dataclass(slots=True)
 class Result:
     submission_id: str
     ruleset: RulesetRef

@@ -1,144 +1,194 @@
-"""Turn the rules that fired for a submission into findings, scores and a band."""
+"""Turn the rules that fired for a submission into findings, scores and a band.
+
+This runs for every criterion of every submission, so each criterion gets a precomputed
+plan, and findings are cached: a finding depends only on which level matched and the values
+the criterion shows, so equal inputs share one immutable Finding and its encoded JSON. The
+cache is bounded, so memory stays flat over millions of evaluations.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from engine import ENGINE_VERSION
-from engine.compiled import CompiledCriterion, CompiledRuleSet
-from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef, encode_finding
+from engine.compiled import Band, CompiledCriterion, CompiledRuleSet
+from engine.result import (
+    Evidence,
+    Finding,
+    PrincipleScore,
+    Result,
+    RulesetRef,
+    encode_finding,
+)
 
-# Findings are immutable and depend only on (outcome, points, the values read), so equal
-# inputs share one Finding. The cache is bounded so memory stays flat over millions of runs.
 _CACHE_LIMIT = 4096
+# Level markers for outcomes that are not a matched level.
+_NOT_APPLICABLE, _NOT_MET, _MISSING = -1, -2, -3
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    finding: Finding
+    encoded: orjson.Fragment
+    points: int
+    max_points: int
+    gate_failed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    criterion: CompiledCriterion
+    principle: int  # index into the rule set's principles
+    applies_rule: str | None
+    rules: tuple[str, ...]  # level rules, in order
+    shown: tuple[str, ...]
+    optional: tuple[str, ...]  # fields it reads that a submission may leave out
+    cache: dict[tuple[Any, ...], _Entry]
 
 
 class Scorer:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
-        self._cache: list[dict[tuple[Any, ...], tuple[Finding, orjson.Fragment]]] = [
-            {} for _ in ruleset.criteria
+        index = {p.id: n for n, p in enumerate(ruleset.principles)}
+        required = {i.path for i in ruleset.spec.inputs if i.required}
+        self._plans = tuple(
+            _Plan(
+                c,
+                index[c.principle],
+                c.applies_rule,
+                tuple(level.rule for level in c.levels),
+                c.shown,
+                tuple(f for f in c.fields if f not in required),
+                {},
+            )
+            for c in ruleset.criteria
+        )
+        # The same plans as plain tuples, unpacked in the per-criterion loop.
+        self._hot = tuple(
+            (p.criterion, p.applies_rule, p.rules, p.shown, p.optional, p.cache) for p in self._plans
+        )
+        self._principle_of = tuple(p.principle for p in self._plans)
+        self._principle_scores: list[dict[tuple[int, int], PrincipleScore]] = [
+            {} for _ in ruleset.principles
         ]
 
     def score(self, submission_id: str, values: dict[str, Any], fired: set[str]) -> Result:
-        rs = self.ruleset
-        pairs = [self._finding(n, c, values, fired) for n, c in enumerate(rs.criteria)]
-        findings = tuple(pair[0] for pair in pairs)
-        principles = self._principles(findings)
+        get = values.get
+        entries: list[_Entry] = []
+        append = entries.append
+        for criterion, applies_rule, rules, shown, optional, cache in self._hot:
+            if applies_rule is not None and applies_rule not in fired:
+                level = _NOT_APPLICABLE
+            else:
+                for level, rule in enumerate(rules):  # noqa: B007 - first match wins
+                    if rule in fired:
+                        break
+                else:
+                    level = _NOT_MET
+                    for field in optional:
+                        if field not in values:
+                            level = _MISSING
+            key = (level, *map(get, shown))
+            entry = cache.get(key)
+            if entry is None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                entry = cache[key] = _entry(criterion, level, values)
+            append(entry)
+        principles = self._principles(entries)
         reasons = tuple(
-            f"{f.criterion}: {f.title}"
-            for f in findings
-            if f.gate and f.outcome not in ("met", "not_applicable")
+            f"{e.finding.criterion}: {e.finding.title}" for e in entries if e.gate_failed
         )
         total = round(sum(p.score for p in principles), 2)
         maximum = round(sum(p.weight for p in principles if p.max_points), 2)
-        band = rs.bands[-1] if reasons else self._band(total)
+        band = self.ruleset.bands[-1] if reasons else self._band(total)
         return Result(
-            submission_id=submission_id,
-            ruleset=self.ref,
-            engine_version=ENGINE_VERSION,
-            band=band.id,
-            band_label=band.label,
-            excluded=bool(reasons),
-            exclusion_reasons=reasons,
-            total=total,
-            maximum=maximum,
-            principles=principles,
-            findings=findings,
-            encoded_findings=tuple(pair[1] for pair in pairs),
+            submission_id,
+            self.ref,
+            ENGINE_VERSION,
+            band.id,
+            band.label,
+            bool(reasons),
+            reasons,
+            total,
+            maximum,
+            principles,
+            tuple([e.finding for e in entries]),
+            tuple([e.encoded for e in entries]),
         )
 
-    def _band(self, total: float) -> Any:
+    def _band(self, total: float) -> Band:
         for band in self.ruleset.bands:
             if not band.gate_failure and total >= (band.min_total or 0):
                 return band
         return self.ruleset.bands[-1]
 
-    def _finding(
-        self, n: int, c: CompiledCriterion, values: dict[str, Any], fired: set[str]
-    ) -> tuple[Finding, orjson.Fragment]:
-        if c.applies_rule is not None and c.applies_rule not in fired:
-            outcome, points, label = "not_applicable", 0, None
-        else:
-            for level in c.levels:
-                if level.rule in fired:
-                    points, label = level.points, level.label
-                    if points == c.max_points:
-                        outcome = "met"
-                    else:
-                        outcome = "partly_met" if points else "not_met"
-                    break
-            else:
-                points, label = 0, None
-                given = all(field in values for field in c.fields)
-                outcome = "not_met" if given else "evidence_missing"
-        # Values are normalised by the validator (numbers float, lists tuples): hashable, and
-        # equal only when their JSON is equal too.
-        key = (outcome, points, label, *map(values.get, c.shown))
-        cache = self._cache[n]
-        entry = cache.get(key)
-        if entry is None:
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            finding = self._build(c, outcome, points, label, values)
-            entry = cache[key] = (finding, encode_finding(finding))
-        return entry
+    def _principles(self, entries: list[_Entry]) -> tuple[PrincipleScore, ...]:
+        count = len(self.ruleset.principles)
+        sums = [0] * (2 * count)  # points, then maximum points, per principle
+        for principle, entry in zip(self._principle_of, entries, strict=True):
+            sums[principle] += entry.points
+            sums[count + principle] += entry.max_points
+        scores = []
+        for n, cache in enumerate(self._principle_scores):
+            key = (sums[n], sums[count + n])
+            score = cache.get(key)
+            if score is None:  # few distinct (points, maximum) pairs: cached, never cleared
+                p = self.ruleset.principles[n]
+                share = round(p.weight * key[0] / key[1], 4) if key[1] else 0.0
+                score = cache[key] = PrincipleScore(p.id, p.name, p.weight, *key, share)
+            scores.append(score)
+        return tuple(scores)
 
-    def _build(
-        self,
-        c: CompiledCriterion,
-        outcome: str,
-        points: int,
-        label: str | None,
-        values: dict[str, Any],
-    ) -> Finding:
-        template = {"met": c.explain_met, "partly_met": c.explain_partly}.get(
-            outcome, c.explain_not_met
-        )
-        context = dict(values, points=points, max_points=c.max_points)
-        evidence = tuple(
-            Evidence(field, values.get(field), field in values, expected)
-            for field, expected in c.expected
-        )
-        explanation = template.render(context)
-        if outcome == "not_applicable":
-            explanation = "Not applicable to this submission."
-        elif outcome == "evidence_missing":
-            missing = ", ".join(f for f in c.fields if f not in values)
-            explanation = f"Evidence missing: no answer for {missing}. " + explanation
-        return Finding(
-            criterion=c.id,
-            principle=c.principle,
-            title=c.title,
-            outcome=outcome,
-            points=points,
-            max_points=0 if outcome == "not_applicable" else c.max_points,
-            level=label,
-            severity=c.severity,
-            gate=c.gate,
-            explanation=explanation,
-            evidence=evidence,
-            remedy=None if outcome in ("met", "not_applicable") else c.remedy,
-            source=c.source,
-        )
 
-    def _principles(self, findings: tuple[Finding, ...]) -> tuple[PrincipleScore, ...]:
-        points: dict[str, int] = {p.id: 0 for p in self.ruleset.principles}
-        maximum: dict[str, int] = dict(points)
-        for f in findings:
-            points[f.principle] += f.points
-            maximum[f.principle] += f.max_points
-        return tuple(
-            PrincipleScore(
-                p.id,
-                p.name,
-                p.weight,
-                points[p.id],
-                maximum[p.id],
-                round(p.weight * points[p.id] / maximum[p.id], 4) if maximum[p.id] else 0.0,
-            )
-            for p in self.ruleset.principles
+def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
+    if level >= 0:
+        matched = c.levels[level]
+        points, label = matched.points, matched.label
+        outcome = "met" if points == c.max_points else ("partly_met" if points else "not_met")
+    else:
+        points, label = 0, None
+        outcome = {_NOT_APPLICABLE: "not_applicable", _NOT_MET: "not_met"}.get(
+            level, "evidence_missing"
         )
+    finding = _build(c, outcome, points, label, values)
+    gate_failed = c.gate and outcome not in ("met", "not_applicable")
+    return _Entry(finding, encode_finding(finding), points, finding.max_points, gate_failed)
+
+
+def _build(
+    c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
+) -> Finding:
+    template = {"met": c.explain_met, "partly_met": c.explain_partly}.get(
+        outcome, c.explain_not_met
+    )
+    context = dict(values, points=points, max_points=c.max_points)
+    evidence = tuple(
+        Evidence(field, values.get(field), field in values, expected)
+        for field, expected in c.expected
+    )
+    explanation = template.render(context)
+    if outcome == "not_applicable":
+        explanation = "Not applicable to this submission."
+    elif outcome == "evidence_missing":
+        missing = ", ".join(f for f in c.fields if f not in values)
+        explanation = f"Evidence missing: no answer for {missing}. " + explanation
+    return Finding(
+        criterion=c.id,
+        principle=c.principle,
+        title=c.title,
+        outcome=outcome,
+        points=points,
+        max_points=0 if outcome == "not_applicable" else c.max_points,
+        level=label,
+        severity=c.severity,
+        gate=c.gate,
+        explanation=explanation,
+        evidence=evidence,
+        remedy=None if outcome in ("met", "not_applicable") else c.remedy,
+        source=c.source,
+    )

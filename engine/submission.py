@@ -57,6 +57,19 @@ def _any_required(tree: dict[str, Any]) -> list[bool]:
     return out
 
 
+def _flatten(answers: dict[str, Any], table: dict[str, Any], out: dict[str, Any]) -> None:
+    """{dotted path: value} of validated answers; a null answer counts as not given."""
+    for key, value in answers.items():
+        if value is None:
+            continue
+        entry = table[key]
+        if type(entry) is dict:
+            _flatten(value, entry, out)
+        else:
+            path, convert = entry
+            out[path] = convert(value) if convert else value
+
+
 class SubmissionValidator:
     """Checks answers and flattens them to {dotted path: value} for present answers."""
 
@@ -68,13 +81,18 @@ class SubmissionValidator:
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
             node[parts[-1]] = spec
-        self.paths = [tuple(spec.path.split(".")) for spec in inputs]
         self.names = [spec.path for spec in inputs]
-        # Normalised so that equal answers are equal values of one type (see scoring's cache).
-        self._convert = [
-            float if spec.type == "number" else tuple if spec.type == "list" else None
-            for spec in inputs
-        ]
+        # Each key of the answers leads to a nested table or to (dotted path, converter).
+        # Values are normalised so that equal answers are equal values of one type: number
+        # answers are floats and lists are tuples (see the finding cache in scoring).
+        self._table: dict[str, Any] = {}
+        for spec in inputs:
+            *parents, last = spec.path.split(".")
+            node = self._table
+            for part in parents:
+                node = node.setdefault(part, {})
+            convert = float if spec.type == "number" else tuple if spec.type == "list" else None
+            node[last] = (spec.path, convert)
         self._adapter: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
 
     def validate(self, answers: Any) -> dict[str, Any]:
@@ -83,14 +101,7 @@ class SubmissionValidator:
         except ValidationError as exc:
             raise SubmissionError([self._violation(e) for e in exc.errors()]) from None
         values: dict[str, Any] = {}
-        for name, path, convert in zip(self.names, self.paths, self._convert, strict=True):
-            node: Any = answers
-            for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
-                if node is None:
-                    break
-            if node is not None:
-                values[name] = convert(node) if convert else node
+        _flatten(answers, self._table, values)
         return values
 
     def _violation(self, error: Any) -> FieldViolation:
