@@ -14,6 +14,8 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from engine.result import to_json
 
 Outcome = bytes | SubmissionError | EngineCrashed
 BATCH = 256
+IN_FLIGHT = 2  # batches sent to a worker ahead of its replies
 
 
 def _worker_main(conn: Connection) -> None:
@@ -82,6 +85,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
         self.restarts = 0
+        self._start_error = ""
         self._threads = [
             threading.Thread(target=self._serve, args=(n,), daemon=True, name=f"probity-worker-{n}")
             for n in range(workers)
@@ -136,57 +140,99 @@ class WorkerPool:
         return process, parent
 
     def _serve(self, slot: int) -> None:
-        process, conn = self._start(slot)
+        """Feed one worker, two batches in flight so it never waits for the parent."""
+        worker = self._start_or_none(slot)
+        inflight: deque[_Job] = deque()
         loaded: set[str] = set()
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                break
-            reply = self._run(job, process, conn, loaded)
-            if reply is None:  # the worker died: restart it, then retry or give up
-                conn.close()
-                process.join(timeout=5)
-                exitcode = process.exitcode
-                process, conn = self._start(slot)
-                loaded = set()
-                with self._lock:
-                    self.restarts += 1
-                self._after_crash(job, exitcode)
-                continue
-            for (index, submission), outcome in zip(job.items, reply, strict=True):
-                if isinstance(outcome, bytes):
-                    job.request.settle(index, outcome)
+        stopping = False
+        while not (stopping and not inflight):
+            while not stopping and len(inflight) < IN_FLIGHT:
+                try:
+                    job = self._jobs.get(block=not inflight)
+                except queue.Empty:
+                    break
+                if job is None:
+                    stopping = True
+                elif worker is None:
+                    self._give_up(job, "no engine worker could be started")
+                elif self._send(job, worker[1], loaded):
+                    inflight.append(job)
                 else:
-                    violations = [
-                        FieldViolation(*v) if isinstance(v, tuple) else v for v in outcome
-                    ]
-                    job.request.settle(index, SubmissionError(violations))
-        conn.close()
-        process.terminate()
-        process.join(timeout=5)
+                    inflight.append(job)  # the worker is gone: the receive below sees it
+                    break
+            if not inflight:
+                continue
+            assert worker is not None
+            reply = self._receive(*worker)
+            if reply is not None:
+                self._settle(inflight.popleft(), reply)
+                continue
+            # The worker died: restart it; retry, split or fail what it held.
+            exitcode = self._stop(worker)
+            with self._lock:
+                self.restarts += 1
+            while inflight:
+                self._after_crash(inflight.popleft(), exitcode)
+            worker, loaded = self._start_or_none(slot), set()
+        if worker is not None:
+            self._stop(worker)
 
-    def _run(self, job: _Job, process: Any, conn: Connection, loaded: set[str]) -> list[Any] | None:
+    def _start_or_none(self, slot: int) -> tuple[Any, Connection] | None:
+        for attempt in range(3):
+            try:
+                return self._start(slot)
+            except (OSError, RuntimeError) as exc:
+                self._start_error = f"{exc}"
+                time.sleep(0.2 * (attempt + 1))
+        return None
+
+    def _stop(self, worker: tuple[Any, Connection]) -> int | None:
+        process, conn = worker
+        conn.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+        exitcode: int | None = process.exitcode
+        return exitcode
+
+    def _send(self, job: _Job, conn: Connection, loaded: set[str]) -> bool:
         name = job.ruleset.engine_name
         source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
         try:
             conn.send((name, source, [(s.id, s.answers) for _, s in job.items]))
+        except (OSError, BrokenPipeError, EOFError):
+            return False
+        loaded.add(name)  # the worker compiles it before the next message
+        return True
+
+    def _receive(self, process: Any, conn: Connection) -> list[Any] | None:
+        try:
             while True:
                 ready = wait([conn, process.sentinel])
                 if conn in ready:
                     reply: list[Any] = conn.recv()
-                    loaded.add(name)
                     return reply
                 if process.sentinel in ready:
                     return None
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             return None
+
+    def _settle(self, job: _Job, reply: list[Any]) -> None:
+        for (index, _), outcome in zip(job.items, reply, strict=True):
+            if isinstance(outcome, bytes):
+                job.request.settle(index, outcome)
+            else:
+                job.request.settle(index, SubmissionError(list(outcome)))
+
+    def _give_up(self, job: _Job, reason: str) -> None:
+        for index, submission in job.items:
+            job.request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
 
     def _after_crash(self, job: _Job, exitcode: int | None) -> None:
         job.crashes += 1
         if job.alone or (job.crashes >= 2 and len(job.items) == 1):
-            reason = f"the engine worker stopped (exit code {exitcode}) while evaluating this"
-            for index, submission in job.items:
-                job.request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
+            self._give_up(job, f"the engine worker stopped (exit code {exitcode}) evaluating it")
         elif job.crashes >= 2:
             for item in job.items:
                 self._jobs.put(_Job(job.ruleset, [item], job.request, job.crashes, alone=True))
