@@ -18,6 +18,8 @@ run: install
 	$(BIN)/probity evaluate --rules rules/nolan-tender.yaml rules/examples/nolan-tender/*.json
 
 test: install
+	$(BIN)/ruff check engine clients server tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/probity check rules/
 	$(BIN)/python -m pytest
 

@@ -73,7 +73,8 @@ def _py(node: Node) -> str:
     if isinstance(node, Contains):
         return f"({_py(node.item)} in (v.get({node.collection.path!r}) or ()))"  # type: ignore[union-attr]
     if isinstance(node, In):
-        return f"({_py(node.operand)} {'not in' if node.negated else 'in'} {[i.value for i in node.items]!r})"
+        items = [i.value for i in node.items]
+        return f"({_py(node.operand)} {'not in' if node.negated else 'in'} {items!r})"
     if isinstance(node, Exists):
         return f"({node.operand.path!r} {'not in' if node.negated else 'in'} v)"  # type: ignore[union-attr]
     if isinstance(node, Matches):

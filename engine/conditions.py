@@ -170,7 +170,7 @@ def _positive_constant(node: Node) -> bool:
 
 
 def _isolate(left: Node, op: str, right: Node) -> tuple[Field, str, Node] | None:
-    """Rewrite `left op right` as `field op expression` (durable_rules wants a field on the left)."""
+    """Rewrite `left op right` as `field op expression`: durable_rules wants a field on the left."""
     if isinstance(left, Field):
         return left, op, right
     if isinstance(left, Neg):  # -x op r  ==  x flip(op) -r

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -171,8 +171,7 @@ class _ToAst(Transformer[Token, Node]):
 
     def compare(self, meta: object, items: list[object]) -> Node:
         left, op, right = items
-        assert isinstance(left, Node.__args__) and isinstance(right, Node.__args__)  # type: ignore[attr-defined]
-        return Compare(str(op), left, right, _pos(meta))  # type: ignore[arg-type]
+        return Compare(str(op), cast(Node, left), cast(Node, right), _pos(meta))
 
     def in_(self, meta: object, items: list[object]) -> Node:
         return In(items[0], tuple(items[1]), False, _pos(meta))  # type: ignore[arg-type]
@@ -255,7 +254,8 @@ def parse(text: str) -> Node:
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        at = exc.pos_in_stream or 0
+        char = text[at] if at < len(text) else ""
         raise ExpressionError(f"unexpected character {char!r}", Pos(exc.line, exc.column)) from None
     except UnexpectedEOF as exc:
         raise ExpressionError(
@@ -273,11 +273,10 @@ def parse(text: str) -> Node:
     if _depth(tree) > MAX_DEPTH:
         raise ExpressionError("expression is nested too deeply", Pos(1, 1))
     try:
-        node = _ToAst().transform(tree)
+        node: Node = _ToAst().transform(tree)
     except VisitError as exc:  # pragma: no cover - the grammar makes this unreachable
         raise ExpressionError(str(exc.orig_exc), Pos(1, 1)) from None
-    assert isinstance(node, Node.__args__)  # type: ignore[attr-defined]
-    return node  # type: ignore[return-value]
+    return node
 
 
 def _end_pos(text: str) -> Pos:
@@ -295,7 +294,7 @@ def fields_of(node: Node) -> list[Field]:
             found.append(current)
         elif isinstance(current, (Arith, Compare)):
             stack.extend([current.right, current.left])
-        elif isinstance(current, (Neg, Not, Matches, Exists)) or isinstance(current, In):
+        elif isinstance(current, (Neg, Not, Matches, Exists, In)):
             stack.append(current.operand)
         elif isinstance(current, Contains):
             stack.extend([current.item, current.collection])

@@ -95,9 +95,9 @@ def _friendly(error: Any) -> str:
     if kind == "string_pattern_mismatch":
         pattern = error["ctx"]["pattern"]
         hints = {
-            "^[a-z][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. conflicts_of_interest)",
+            "^[a-z][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. public_interest)",
             "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": "use capitals, digits and - (e.g. INT-01)",
-            "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "use lower-case letters, digits and - (e.g. nolan-tender)",
+            "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "use lower-case letters, digits and - (e.g. nolan)",
             r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$": "use a version like 1.2.0",
         }
         hint = hints.get(pattern, "use lower-case dotted names (e.g. coi.declared)")

@@ -69,7 +69,8 @@ class Scorer:
         )
         # The same plans as plain tuples, unpacked in the per-criterion loop.
         self._hot = tuple(
-            (p.criterion, p.applies_rule, p.rules, p.shown, p.optional, p.cache) for p in self._plans
+            (p.criterion, p.applies_rule, p.rules, p.shown, p.optional, p.cache)
+            for p in self._plans
         )
         self._principle_of = tuple(p.principle for p in self._plans)
         self._principle_scores: list[dict[tuple[int, int], PrincipleScore]] = [

@@ -27,7 +27,7 @@ def _leaf_type(spec: InputSpec) -> Any:
     if spec.type == "list":
         return list[Literal[tuple(spec.allowed or ())]]  # type: ignore[misc]
     if spec.type == "string" and spec.allowed:
-        return Literal[tuple(spec.allowed)]  # type: ignore[misc]
+        return Literal[tuple(spec.allowed)]
     base = _BASE[spec.type]
     if spec.type == "number":
         return Annotated[float, Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
@@ -46,12 +46,12 @@ def _typed_dict(name: str, tree: dict[str, Any]) -> Any:
         else:
             leaf = _leaf_type(node)
             fields[key] = leaf if node.required else NotRequired[Optional[leaf]]  # noqa: UP045
-    cls = TypedDict(name, fields)  # type: ignore[operator]
+    cls = TypedDict(name, fields)  # type: ignore[misc]  # built at run time from the inputs
     return with_config(ConfigDict(extra="forbid", strict=True))(cls)
 
 
 def _any_required(tree: dict[str, Any]) -> list[bool]:
-    out = []
+    out: list[bool] = []
     for node in tree.values():
         out.extend(_any_required(node) if isinstance(node, dict) else [node.required])
     return out

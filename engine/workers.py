@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, FieldViolation, SubmissionError
+from engine.errors import EngineCrashed, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.result import to_json
 

@@ -85,10 +85,8 @@ def test_yaml_syntax_error_points_at_the_line() -> None:
 def test_duplicate_yaml_key() -> None:
     text = MINI.replace("kind: tender\n", "kind: tender\nkind: tender\n")
     (problem,) = problems(text)
-    assert (
-        problem
-        == f"broken.yaml:{line_of(MINI, 'kind: tender') + 1}:1: YAML syntax: this key appears twice in the same block"
-    )
+    line = line_of(MINI, "kind: tender") + 1
+    assert problem == f"broken.yaml:{line}:1: YAML syntax: this key appears twice in the same block"
 
 
 def test_digest_is_of_the_source_text(mini) -> None:  # type: ignore[no-untyped-def]
