@@ -133,7 +133,7 @@ def test_naive_durable_lang(
     fired: list[str] = []
     definition = {
         name: {"all": rule["all"], "run": _action(fired, name)}  # no `cap`: as usual
-        for name, rule in nolan.definition.items()
+        for name, rule in nolan.rules.items()
     }
     host = get_host()
     ruleset_name = f"naive{next(_naive)}"

@@ -12,6 +12,7 @@ from typing import Any
 from engine.compiled import CompiledRuleSet
 from engine.errors import EngineCrashed, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
+from engine.matcher import EngineError
 from engine.model import RuleSetSpec
 from engine.result import to_json
 from engine.ruleset import load_file
@@ -39,11 +40,17 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
         return [], 1
     for file in files:
         try:
-            loaded.append(load_file(file))
+            ruleset = load_file(file)
+            Evaluator(ruleset)  # also ask durable_rules to accept it, as the service will
         except RuleFileError as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic)
             problems += len(exc.diagnostics)
+        except EngineError as exc:
+            print(f"{file}:1:1: {exc}")
+            problems += 1
+        else:
+            loaded.append(ruleset)
     return loaded, problems
 
 

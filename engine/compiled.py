@@ -109,7 +109,8 @@ class CompiledRuleSet:
     principles: tuple[Principle, ...]
     criteria: tuple[CompiledCriterion, ...]
     bands: tuple[Band, ...]  # highest min_total first; the gate-failure band last
-    definition: dict[str, Any]  # durable_rules ruleset definition
+    rules: dict[str, Any]  # every durable_rules rule, by name
+    partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
 
     @property
     def engine_name(self) -> str:

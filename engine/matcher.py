@@ -40,17 +40,27 @@ def _handle(name: str, definition: dict[str, Any]) -> int:
     with _registry_lock:
         handle = _registry.get(name)
         if handle is None:
-            handle = _dre.create_ruleset(name, orjson.dumps(definition).decode())
+            try:
+                handle = _dre.create_ruleset(name, orjson.dumps(definition).decode())
+            except _dre.error as exc:  # its own message is a bare number, e.g. "error code: 303"
+                raise EngineError(
+                    f"durable_rules refused the compiled rule set ({exc}); it may have too "
+                    "many or too complex conditions"
+                ) from None
             _registry[name] = handle
         return handle
 
 
 class Matcher:
-    """Fires a compiled rule set's rules over batches of flat facts."""
+    """Fires a compiled rule set's rules over batches of flat facts.
 
-    def __init__(self, name: str, definition: dict[str, Any]) -> None:
+    A rule set is one or more durable_rules rulesets (partitions, each small enough for
+    durable_rules' fixed matching stack); every batch is asserted into each of them.
+    """
+
+    def __init__(self, name: str, partitions: Sequence[dict[str, Any]]) -> None:
         self.name = name
-        self.handle = _handle(name, definition)
+        self.handles = [_handle(f"{name}/{n}", part) for n, part in enumerate(partitions)]
         # The C engine is not thread-safe (rules#291): one batch at a time per process.
         self._lock = _registry_lock
 
@@ -76,22 +86,34 @@ class Matcher:
             + "]"
         )
         with self._lock:
-            try:
-                result = _dre.assert_facts(self.handle, payload)
-                if result[0] == _NOT_HANDLED:  # cannot happen: the catch-all matches all
-                    raise EngineError("a submission matched no rule, not even the catch-all")
-                state = result[1]
-                action = _dre.start_action_for_state(self.handle, state)
-                message = action[1] if action else None
-                while message:
-                    rule = message[2 : message.index('"', 2)]
-                    for index in _FACT_INDEX.findall(message):
-                        fired[int(index)].add(rule)
-                    message = _dre.complete_and_start_action(self.handle, state)
-            except _dre.error as exc:
-                raise EngineError(f"durable_rules failed: {exc}") from None
-            finally:
-                # Every session is deleted: live sessions fill a fixed table at 1,024.
-                _dre.delete_state(self.handle, sid)
-        if not all(CATCH_ALL in rules for rules in fired):
-            raise EngineError("durable_rules did not report every submission of the batch")
+            for handle in self.handles:
+                seen = _fire(handle, sid, payload, fired)
+                if seen != len(facts):
+                    raise EngineError("durable_rules did not report every submission of the batch")
+
+
+def _fire(handle: int, sid: str, payload: str, fired: list[set[str]]) -> int:
+    """Assert a batch into one durable_rules ruleset; add what fired; count facts seen."""
+    seen = 0
+    try:
+        result = _dre.assert_facts(handle, payload)
+        if result[0] == _NOT_HANDLED:  # cannot happen: the catch-all matches every fact
+            raise EngineError("a submission matched no rule, not even the catch-all")
+        state = result[1]
+        action = _dre.start_action_for_state(handle, state)
+        message = action[1] if action else None
+        while message:
+            rule = message[2 : message.index('"', 2)]
+            indexes = _FACT_INDEX.findall(message)
+            if rule == CATCH_ALL:
+                seen += len(indexes)
+            else:
+                for index in indexes:
+                    fired[int(index)].add(rule)
+            message = _dre.complete_and_start_action(handle, state)
+    except _dre.error as exc:
+        raise EngineError(f"durable_rules failed: {exc}") from None
+    finally:
+        # Every session is deleted: live sessions fill a fixed table at 1,024.
+        _dre.delete_state(handle, sid)
+    return seen

@@ -39,11 +39,44 @@ from engine.model import CriterionSpec, RuleSetSpec
 from engine.typecheck import FieldType, check, did_you_mean
 from engine.yamlsource import SourceMap, YamlSyntaxError, load
 
-# Past a few hundred rules durable_rules fails with a bare "error code: 303" (rules#312).
-MAX_RULES = 400
+# durable_rules walks its condition tree with a fixed stack of 64 nodes (MAX_STACK_SIZE in
+# its events.c): a fact matching more conditions at once fails with "error code: 303", and
+# the process may crash after. Each node is pushed at most once, so a durable_rules ruleset
+# of fewer than 64 condition nodes is safe: rule sets are split into partitions of this many.
+NODE_BUDGET = 48
+MAX_RULES = 2000
 # Facts per durable_rules session; each rule hands back up to this many matches at once.
 BATCH_CAP = 1024
 CATCH_ALL = "seen"
+_CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
+
+
+def condition_nodes(condition: dict[str, Any]) -> tuple[int, int]:
+    """(paths, nodes) of a durable_rules condition once `$or` is expanded into its paths."""
+    if "$and" in condition or "$or" in condition:
+        parts = [condition_nodes(c) for c in condition.get("$and", condition.get("$or", []))]
+        if "$or" in condition:
+            return sum(p for p, _ in parts), sum(n for _, n in parts)
+        paths = 1
+        for p, _ in parts:
+            paths *= p
+        return paths, sum(n * (paths // p) for p, n in parts)
+    return 1, 1
+
+
+def partition(rules: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """Rules packed in order into durable_rules rulesets under NODE_BUDGET, each with a
+    catch-all so that no fact is ever unhandled there."""
+    parts: list[dict[str, Any]] = []
+    used = NODE_BUDGET
+    for name, rule in rules.items():
+        nodes = condition_nodes(rule["all"][0]["m"])[1]
+        if used + nodes > NODE_BUDGET:
+            parts.append({CATCH_ALL: _CATCH_ALL_RULE})
+            used = 1
+        parts[-1][name] = rule
+        used += nodes
+    return tuple(parts) or ({CATCH_ALL: _CATCH_ALL_RULE},)
 
 
 def load_file(path: str | Path) -> CompiledRuleSet:
@@ -218,9 +251,8 @@ class _Compiler:
         if not self.partial_mode:  # cross-references to dropped parts would only mislead
             self.check_coverage(spec, principles)
             self.check_tests(spec)
-        if len(definition) + 1 > MAX_RULES:
-            self.fail(("criteria",), f"{len(definition)} conditions; at most {MAX_RULES - 1}")
-        definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
+        if len(definition) > MAX_RULES:
+            self.fail(("criteria",), f"{len(definition)} conditions; at most {MAX_RULES}")
         if self.problems:
             return None
         return CompiledRuleSet(
@@ -236,7 +268,8 @@ class _Compiler:
             principles=tuple(principles.values()),
             criteria=tuple(criteria),
             bands=bands,
-            definition=definition,
+            rules=definition,
+            partitions=partition(definition),
         )
 
     def duplicates(self, section: str, ids: Iterable[str], what: str) -> None:
@@ -298,7 +331,7 @@ class _Compiler:
         return tuple(Band(b.id, b.label, b.min_total, b.gate_failure) for b in ordered + gates)
 
     def check_coverage(self, spec: RuleSetSpec, principles: dict[str, Principle]) -> None:
-        scored = {c.principle for c in spec.criteria if (c.points or 0) > 0 or c.levels}
+        scored = {c.principle for c in spec.criteria if c.levels or _default_points(c) > 0}
         for index, principle in enumerate(spec.principles):
             if principle.id not in scored:
                 self.fail(
@@ -347,10 +380,23 @@ class _Compiler:
         self, path: tuple[str | int, ...], node: Node, layout: FactLayout
     ) -> dict[str, Any] | None:
         try:
-            return {"all": [{"m": compile_condition(node, layout)}], "cap": BATCH_CAP}
+            condition = compile_condition(node, layout)
         except ExpressionError as exc:
             self.fail_expr(path, exc)
             return None
+        nodes = condition_nodes(condition)[1]
+        if nodes + 1 > NODE_BUDGET:
+            self.fail_expr(
+                path,
+                ExpressionError(
+                    f"this condition is too complex for the rules engine ({nodes} tests once "
+                    f"each 'or' is spelled out; at most {NODE_BUDGET - 1}): split it into "
+                    "several criteria or levels",
+                    node.pos,
+                ),
+            )
+            return None
+        return {"all": [{"m": condition}], "cap": BATCH_CAP}
 
     def criterion(
         self,
@@ -381,8 +427,7 @@ class _Compiler:
             if node is not None:
                 conditions.append(((*where, "when"), node))
                 nodes.append(node)
-            points = spec.points if spec.points is not None else (0 if spec.gate else 1)
-            levels.append(Level(rule, points, None))
+            levels.append(Level(rule, _default_points(spec), None))
         for n, level in enumerate(spec.levels or []):
             node = self.expression((*where, "levels", n, "when"), level.when, types)
             if node is not None:
@@ -471,6 +516,13 @@ class _Compiler:
         if not ok:
             return None
         return templates["met"], templates["partly_met"], templates["not_met"]
+
+
+def _default_points(spec: CriterionSpec) -> int:
+    """Points for a met criterion without levels: as written, else 1 (0 for a gate)."""
+    if spec.points is not None:
+        return spec.points
+    return 0 if spec.gate else 1
 
 
 def _expectations(nodes: list[Node], fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -23,8 +24,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, SubmissionError
+from engine.errors import EngineCrashed, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
+from engine.matcher import EngineError
 from engine.result import to_json
 
 Outcome = bytes | SubmissionError | EngineCrashed
@@ -32,20 +34,31 @@ BATCH = 256
 IN_FLIGHT = 2  # batches sent to a worker ahead of its replies
 
 
+# Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
+# as durable_rules does when it crashes. Read once, when the worker starts.
+FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
+
+
 def _worker_main(conn: Connection) -> None:
     from engine.ruleset import compile_text
 
+    crash_on = os.environ.get(FAILPOINT)
     evaluators: dict[str, Evaluator] = {}
     while True:
         try:
-            message = conn.recv()
+            name, source, items = conn.recv()
         except EOFError:
             return
-        name, source, items = message
-        if name not in evaluators:
-            file, text = source
-            evaluators[name] = Evaluator(compile_text(text, file))
-        outcomes = evaluators[name].evaluate_many([Submission(i, a) for i, a in items])
+        if crash_on is not None and any(i == crash_on for i, _ in items):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        try:
+            if name not in evaluators:
+                file, text = source
+                evaluators[name] = Evaluator(compile_text(text, file))
+            outcomes = evaluators[name].evaluate_many([Submission(i, a) for i, a in items])
+        except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
+            conn.send(f"the rules engine could not evaluate this: {exc}")
+            continue
         conn.send(
             [(o.violations if isinstance(o, SubmissionError) else to_json(o)) for o in outcomes]
         )
@@ -164,6 +177,9 @@ class WorkerPool:
                 continue
             assert worker is not None
             reply = self._receive(*worker)
+            if isinstance(reply, str):
+                self._give_up(inflight.popleft(), reply)
+                continue
             if reply is not None:
                 self._settle(inflight.popleft(), reply)
                 continue
@@ -171,8 +187,10 @@ class WorkerPool:
             exitcode = self._stop(worker)
             with self._lock:
                 self.restarts += 1
+            # A worker takes batches in order: the oldest was running, the rest were waiting.
+            self._after_crash(inflight.popleft(), exitcode)
             while inflight:
-                self._after_crash(inflight.popleft(), exitcode)
+                self._jobs.put(inflight.popleft())
             worker, loaded = self._start_or_none(slot), set()
         if worker is not None:
             self._stop(worker)
@@ -206,12 +224,12 @@ class WorkerPool:
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
-    def _receive(self, process: Any, conn: Connection) -> list[Any] | None:
+    def _receive(self, process: Any, conn: Connection) -> list[Any] | str | None:
         try:
             while True:
                 ready = wait([conn, process.sentinel])
                 if conn in ready:
-                    reply: list[Any] = conn.recv()
+                    reply: list[Any] | str = conn.recv()
                     return reply
                 if process.sentinel in ready:
                     return None

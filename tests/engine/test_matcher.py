@@ -43,11 +43,72 @@ def test_matched_indexes_cannot_be_forged_by_answer_text() -> None:
         "r": {"all": [{"m": {"$mt": {"f0": "x.*"}}}], "cap": 1024},
         "seen": {"all": [{"m": {"$ex": {"i": 1}}}], "cap": 1024},
     }
-    matcher = Matcher("forge-test", definition)
+    matcher = Matcher("forge-test", [definition])
     fired = matcher.match([{"f0": 'x"},{"m":{"i":1'}, {"f0": "nope"}])
-    assert fired == [{"r", "seen"}, {"seen"}]
+    assert fired == [{"r"}, set()]
 
 
 def test_big_batches_are_split_into_sessions(mini) -> None:  # type: ignore[no-untyped-def]
     outcomes = Evaluator(mini).evaluate_many([Submission(str(n), MINI_STRONG) for n in range(2500)])
     assert all(o.band == "compliant" for o in outcomes)  # type: ignore[union-attr]
+
+
+def _many_criteria(count: int) -> str:
+    """A rule set of `count` criteria, each a distinct condition a high score meets."""
+    text = (FIXTURES / "mini.yaml").read_text()
+    head, _, _ = text.partition("criteria:\n")
+    _, _, bands = text.partition("\nbands:\n")
+    criteria = "".join(
+        f"""  - id: N-{n}
+    principle: {"integrity" if n % 2 else "leadership"}
+    title: Threshold {n}
+    when: staff.ethics_training_pct >= {n}
+    explain: {{met: "ok", not_met: "not ok"}}
+    remedy: Train more staff.
+    source: {{document: 001_a9c5a06dd3e03a5d.txt, quote: Be truthful.}}
+"""
+        for n in range(count)
+    )
+    return head + "criteria:\n" + criteria + "bands:\n" + bands.split("tests:")[0]
+
+
+def test_more_matching_conditions_than_durable_rules_stack_holds() -> None:
+    # Unpartitioned, durable_rules fails once a fact matches 64 conditions ("error code:
+    # 303", then it may crash); 90 criteria that all match must still all be met.
+    ruleset = compile_text(_many_criteria(90), "many.yaml")
+    assert len(ruleset.partitions) >= 2
+    result = Evaluator(ruleset).evaluate(
+        Submission("s", {**MINI_STRONG, "staff": {"ethics_training_pct": 95}})
+    )
+    assert [f.outcome for f in result.findings] == ["met"] * 90
+    result = Evaluator(ruleset).evaluate(
+        Submission("s", {**MINI_STRONG, "staff": {"ethics_training_pct": 45}})
+    )
+    assert sum(f.outcome == "met" for f in result.findings) == 46
+
+
+def test_a_condition_too_big_for_one_partition_is_reported_at_its_line() -> None:
+    from engine.errors import RuleFileError
+
+    text = (FIXTURES / "mini.yaml").read_text()
+    long = "staff.ethics_training_pct in [" + ", ".join(str(n) for n in range(60)) + "]"
+    text = text.replace("when: coi.declared\n", f"when: {long}\n")
+    try:
+        compile_text(text, "big.yaml")
+    except RuleFileError as exc:
+        (problem,) = exc.diagnostics
+        assert "too complex for the rules engine (60 tests" in problem.message
+        assert problem.line == next(n for n, t in enumerate(text.splitlines(), 1) if "58, 59" in t)
+    else:
+        raise AssertionError("accepted a condition durable_rules cannot match safely")
+
+
+def test_a_refused_rule_set_is_an_engine_error_with_words() -> None:
+    from engine.matcher import EngineError
+
+    try:
+        Matcher("refused", [{"x": {"all": [{"m": {"$bogus": {"a": 1}}}]}}])
+    except EngineError as exc:
+        assert "durable_rules refused the compiled rule set" in str(exc)
+    else:
+        raise AssertionError("durable_rules accepted an unknown operator")

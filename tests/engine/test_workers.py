@@ -59,3 +59,26 @@ def test_two_workers_are_used(mini) -> None:  # type: ignore[no-untyped-def]
     with WorkerPool(2) as pool:
         pool.evaluate(mini, _submissions(3000))
         assert len(pool.pids()) == 2
+
+
+def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost(
+    mini,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from engine.errors import EngineCrashed
+    from engine.workers import FAILPOINT
+
+    monkeypatch.setenv(FAILPOINT, "s300")  # spawned workers inherit it: they die on s300
+    submissions = _submissions(700)
+    with WorkerPool(2) as pool:
+        outcomes = pool.evaluate(mini, submissions)
+        restarts = pool.restarts
+    crashed = [
+        s.id for s, o in zip(submissions, outcomes, strict=True) if isinstance(o, EngineCrashed)
+    ]
+    assert crashed == ["s300"]
+    assert "stopped (exit code -11)" in str(outcomes[300])
+    # The batch was retried once, then split so that only the poison submission failed.
+    assert restarts >= 3
+    fine = [o for o in outcomes if isinstance(o, bytes)]
+    assert len(fine) == 700 - 1 - sum(isinstance(o, SubmissionError) for o in outcomes)
