@@ -70,12 +70,14 @@ class CompiledCriterion:
     max_points: int
     levels: tuple[Level, ...]
     applies_rule: str | None
+    applies_text: str | None  # the applies_when condition, as text
     fields: tuple[str, ...]  # every input the criterion reads, in reading order
     shown: tuple[str, ...]  # the inputs its findings show: read fields and placeholders
     expected: tuple[tuple[str, str], ...]  # (field, what the rule expects of it)
     explain_met: Template
     explain_partly: Template
     explain_not_met: Template
+    explain_missing: Template
     remedy: str
     source: SourceReference
 

@@ -71,6 +71,10 @@ class Explanation(_Strict):
     met: Text
     not_met: Text
     partly_met: Text | None = None
+    evidence_missing: Text | None = Field(
+        default=None,
+        description="When an answer it reads was not given; {missing} names those answers",
+    )
 
 
 class SourceRef(_Strict):

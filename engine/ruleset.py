@@ -48,6 +48,8 @@ MAX_RULES = 2000
 # Facts per durable_rules session; each rule hands back up to this many matches at once.
 BATCH_CAP = 1024
 CATCH_ALL = "seen"
+# Placeholders every explanation may use besides the inputs.
+_BUILT_IN_PLACEHOLDERS = ("points", "max_points", "missing")
 _CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
 
 
@@ -437,11 +439,12 @@ class _Compiler:
         if spec.levels:
             self.check_levels(where, spec, conditions)
         applies_rule = None
+        applies: Node | None = None
         if spec.applies_when is not None:
-            node = self.expression((*where, "applies_when"), spec.applies_when, types)
-            if node is not None:
+            applies = self.expression((*where, "applies_when"), spec.applies_when, types)
+            if applies is not None:
                 applies_rule = f"{rule}_a"
-                conditions.append(((*where, "applies_when"), node))
+                conditions.append(((*where, "applies_when"), applies))
         for path, node in conditions:
             name = (
                 applies_rule
@@ -455,7 +458,10 @@ class _Compiler:
         templates = self.templates(where, spec, set(types))
         if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
             return None
-        met, partly, not_met = templates
+        met, partly, not_met, missing = templates
+        applies_text = render(applies) if applies is not None else None
+        applies_fields = [f.path for f in fields_of(applies)] if applies is not None else []
+        placeholders = [n for t in templates for n in t.names if n in types]
         return CompiledCriterion(
             id=spec.id,
             principle=spec.principle,
@@ -465,14 +471,20 @@ class _Compiler:
             max_points=max(level.points for level in levels),
             levels=tuple(levels),
             applies_rule=applies_rule,
+            applies_text=applies_text,
             fields=fields,
-            shown=tuple(
-                dict.fromkeys([*fields, *(n for t in templates for n in t.names if n in types)])
+            # Everything a finding shows: the cache of findings is keyed on these values.
+            shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders])),
+            expected=_expectations(nodes, fields)
+            + tuple(
+                (field, f"applies when {applies_text}")
+                for field in dict.fromkeys(applies_fields)
+                if field not in fields
             ),
-            expected=_expectations(nodes, fields),
             explain_met=met,
             explain_partly=partly,
             explain_not_met=not_met,
+            explain_missing=missing,
             remedy=spec.remedy,
             source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
         )
@@ -495,18 +507,20 @@ class _Compiler:
 
     def templates(
         self, where: tuple[str | int, ...], spec: CriterionSpec, fields: set[str]
-    ) -> tuple[Template, Template, Template] | None:
+    ) -> tuple[Template, Template, Template, Template] | None:
         texts = {
             "met": spec.explain.met,
             "partly_met": spec.explain.partly_met or spec.explain.met,
             "not_met": spec.explain.not_met,
+            "evidence_missing": spec.explain.evidence_missing
+            or "Evidence missing: no answer for {missing}, so this cannot be met.",
         }
         templates = {}
         ok = True
         for name, text in texts.items():
             template = Template.parse(text)
             for placeholder in template.names:
-                if placeholder not in fields and placeholder not in ("points", "max_points"):
+                if placeholder not in fields and placeholder not in _BUILT_IN_PLACEHOLDERS:
                     hint = did_you_mean(placeholder, sorted(fields))
                     self.fail(
                         (*where, "explain", name), f"unknown placeholder '{{{placeholder}}}'{hint}"
@@ -515,7 +529,12 @@ class _Compiler:
             templates[name] = template
         if not ok:
             return None
-        return templates["met"], templates["partly_met"], templates["not_met"]
+        return (
+            templates["met"],
+            templates["partly_met"],
+            templates["not_met"],
+            templates["evidence_missing"],
+        )
 
 
 def _default_points(spec: CriterionSpec) -> int:

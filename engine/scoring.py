@@ -164,20 +164,20 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
 def _build(
     c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
 ) -> Finding:
-    template = {"met": c.explain_met, "partly_met": c.explain_partly}.get(
-        outcome, c.explain_not_met
-    )
-    context = dict(values, points=points, max_points=c.max_points)
+    template = {
+        "met": c.explain_met,
+        "partly_met": c.explain_partly,
+        "evidence_missing": c.explain_missing,
+    }.get(outcome, c.explain_not_met)
+    missing = ", ".join(f for f in c.fields if f not in values)
+    context = dict(values, points=points, max_points=c.max_points, missing=missing)
     evidence = tuple(
         Evidence(field, values.get(field), field in values, expected)
         for field, expected in c.expected
     )
     explanation = template.render(context)
     if outcome == "not_applicable":
-        explanation = "Not applicable to this submission."
-    elif outcome == "evidence_missing":
-        missing = ", ".join(f for f in c.fields if f not in values)
-        explanation = f"Evidence missing: no answer for {missing}. " + explanation
+        explanation = f"Not applicable: this applies only when {c.applies_text}."
     return Finding(
         criterion=c.id,
         principle=c.principle,

@@ -72,7 +72,7 @@ def test_missing_optional_answer_is_evidence_missing(evaluator: Evaluator) -> No
         "INT-02"
     ]
     assert finding.outcome == "evidence_missing"
-    assert finding.explanation.startswith("Evidence missing: no answer for policies.")
+    assert finding.explanation == "Evidence missing: no answer for policies, so this cannot be met."
     assert finding.evidence[0].given is False
 
 
@@ -175,3 +175,27 @@ def test_random_submissions_are_accepted_or_rejected_with_a_path(
     else:
         assert len(result.findings) == 3
         assert 0 <= result.total <= result.maximum
+
+
+def test_not_applicable_says_why_and_shows_the_deciding_answer(nolan) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.conftest import ROOT
+
+    answers = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())["answers"]
+    evaluator = Evaluator(nolan)
+    findings = []
+    for reports in (0, 3):  # the same finding cache serves both: values must not leak
+        answers["leadership"]["whistleblowing"]["reports_last_year"] = reports
+        result = evaluator.evaluate(Submission("s", answers))
+        findings.append({f.criterion: f for f in result.findings}["LEA-05"])
+    assert findings[0].outcome == "not_applicable"
+    assert findings[0].explanation == (
+        "Not applicable: this applies only when leadership.whistleblowing.reports_last_year > 0."
+    )
+    shown = {e.field: e.value for e in findings[0].evidence}
+    assert shown["leadership.whistleblowing.reports_last_year"] == 0
+    assert findings[1].outcome == "met"
+    assert {e.field: e.value for e in findings[1].evidence}[
+        "leadership.whistleblowing.reports_last_year"
+    ] == 3
