@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.conditions import FactLayout
+from engine.expression import Node
 from engine.model import RuleSetSpec
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
@@ -71,6 +72,7 @@ class CompiledCriterion:
     levels: tuple[Level, ...]
     applies_rule: str | None
     applies_text: str | None  # the applies_when condition, as text
+    conditions: tuple[Node, ...]  # its `when`, or its levels' conditions in order
     fields: tuple[str, ...]  # every input the criterion reads, in reading order
     shown: tuple[str, ...]  # the inputs its findings show: read fields and placeholders
     expected: tuple[tuple[str, str], ...]  # (field, what the rule expects of it)

@@ -459,7 +459,7 @@ class _Compiler:
         if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
             return None
         met, partly, not_met, missing = templates
-        applies_text = render(applies) if applies is not None else None
+        applies_text = _condition_text(applies) if applies is not None else None
         applies_fields = [f.path for f in fields_of(applies)] if applies is not None else []
         placeholders = [n for t in templates for n in t.names if n in types]
         return CompiledCriterion(
@@ -472,6 +472,7 @@ class _Compiler:
             levels=tuple(levels),
             applies_rule=applies_rule,
             applies_text=applies_text,
+            conditions=tuple(nodes),
             fields=fields,
             # Everything a finding shows: the cache of findings is keyed on these values.
             shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders])),
@@ -535,6 +536,15 @@ class _Compiler:
             templates["not_met"],
             templates["evidence_missing"],
         )
+
+
+def _condition_text(node: Node) -> str:
+    """A condition as text, spelling out a yes/no field on its own as `== true`."""
+    if isinstance(node, Field):
+        return f"{node.path} == true"
+    if isinstance(node, Not) and isinstance(node.operand, Field):
+        return f"{node.operand.path} == false"
+    return render(node)
 
 
 def _default_points(spec: CriterionSpec) -> int:

@@ -23,6 +23,7 @@ from engine.result import (
     RulesetRef,
     encode_finding,
 )
+from engine.three_valued import truth
 
 _CACHE_LIMIT = 4096
 # Level markers for outcomes that are not a matched level.
@@ -147,6 +148,8 @@ class Scorer:
 
 
 def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
+    if level == _MISSING and not any(truth(node, values) is None for node in c.conditions):
+        level = _NOT_MET  # the answers given rule it out whatever the missing ones say
     if level >= 0:
         matched = c.levels[level]
         points, label = matched.points, matched.label

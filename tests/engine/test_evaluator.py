@@ -199,3 +199,17 @@ def test_not_applicable_says_why_and_shows_the_deciding_answer(nolan) -> None:  
     assert {e.field: e.value for e in findings[1].evidence}[
         "leadership.whistleblowing.reports_last_year"
     ] == 3
+
+
+def test_three_valued_truth_tells_not_met_from_evidence_missing() -> None:
+    from engine.expression import parse
+    from engine.three_valued import truth
+
+    condition = parse("register and months <= 12")
+    assert truth(condition, {"register": False}) is False  # ruled out: not met
+    assert truth(condition, {"register": True}) is None  # could hold: evidence missing
+    assert truth(condition, {"register": True, "months": 13}) is False
+    assert truth(parse("register or months <= 12"), {"register": True}) is True
+    assert truth(parse("not (months > 3)"), {}) is None
+    assert truth(parse("months missing"), {}) is True
+    assert truth(parse("tags contains 'x'"), {"tags": ("x",)}) is True
