@@ -15,7 +15,7 @@ install: $(BIN)/probity
 
 # Until the gRPC service exists (issue 3), the main job evaluates the shipped examples.
 run: install
-	$(BIN)/probity evaluate --rules rules/nolan-tender.yaml rules/examples/nolan-tender/*.json
+	$(BIN)/probity evaluate --format summary --rules rules/nolan-tender.yaml rules/examples/nolan-tender/*.json
 
 test: install
 	$(BIN)/ruff check engine clients server tests benchmarks

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from clients.summary import summarise
 from engine.compiled import CompiledRuleSet
 from engine.errors import EngineCrashed, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
@@ -127,7 +128,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     for submission, outcome in zip(submissions, outcomes, strict=True):
         if isinstance(outcome, bytes):
-            out.write(outcome + b"\n")
+            if args.format == "summary":
+                out.write(summarise(json.loads(outcome)).encode() + b"\n\n")
+            else:
+                out.write(outcome + b"\n")
             continue
         bad += 1
         error: dict[str, Any] = {"submission_id": submission.id}
@@ -163,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--rules", required=True, metavar="FILE")
     evaluate.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (0: in-process)"
+    )
+    evaluate.add_argument(
+        "--format",
+        choices=["json", "summary"],
+        default="json",
+        help="json: one result per line (default); summary: a short account for people",
     )
     evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl")
     evaluate.set_defaults(run=cmd_evaluate)

@@ -102,3 +102,22 @@ def test_schema_is_json_schema_of_the_rule_file() -> None:
     assert {"id", "version", "criteria", "inputs", "principles", "bands", "tests"} <= set(
         schema["properties"]
     )
+
+
+def test_summary_format_reads_as_a_short_account() -> None:
+    run = probity(
+        "evaluate",
+        "--format",
+        "summary",
+        "--rules",
+        "rules/nolan-tender.yaml",
+        "rules/examples/nolan-tender/excluded.json",
+    )
+    assert run.returncode == 0
+    lines = run.stdout.splitlines()
+    assert lines[0] == "T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender 1.0.0)"
+    assert lines[1] == "  excluded by gate INT-01: Interests and relationships declared"
+    assert (
+        "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
+    )
+    assert "  44 of 45 criteria fully met" in lines

@@ -1,0 +1,29 @@
+"""A short, readable account of evaluation results, for people at a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MARK = {"partly_met": "◐", "not_met": "✗", "evidence_missing": "?"}
+
+
+def summarise(result: dict[str, Any]) -> str:
+    """One bid: its band and total, the score per principle, and what was not fully met."""
+    lines = [
+        f"{result['submission_id']}: {result['band_label']} — "
+        f"{result['total']:g} of {result['maximum']:g}"
+        f"  ({result['ruleset']['id']} {result['ruleset']['version']})"
+    ]
+    for reason in result["exclusion_reasons"]:
+        lines.append(f"  excluded by gate {reason}")
+    scores = "  ".join(f"{p['name']} {p['score']:g}/{p['weight']:g}" for p in result["principles"])
+    lines.append(f"  {scores}")
+    for finding in result["findings"]:
+        if finding["outcome"] in ("met", "not_applicable"):
+            continue
+        mark = _MARK[finding["outcome"]]
+        points = f"{finding['points']}/{finding['max_points']}"
+        lines.append(f"  {mark} {finding['criterion']} {points} {finding['explanation']}")
+    met = sum(f["outcome"] == "met" for f in result["findings"])
+    lines.append(f"  {met} of {len(result['findings'])} criteria fully met")
+    return "\n".join(lines)
