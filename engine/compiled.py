@@ -115,6 +115,7 @@ class CompiledRuleSet:
     bands: tuple[Band, ...]  # highest min_total first; the gate-failure band last
     rules: dict[str, Any]  # every durable_rules rule, by name
     partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
+    partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
 
     @property
     def engine_name(self) -> str:

@@ -26,7 +26,7 @@ class Evaluator:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.validator = SubmissionValidator(list(ruleset.spec.inputs))
-        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions)
+        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions, ruleset.partition_keys)
         self.scorer = Scorer(ruleset)
         layout = ruleset.layout
         self._lists = {

@@ -66,6 +66,24 @@ def condition_nodes(condition: dict[str, Any]) -> tuple[int, int]:
     return 1, 1
 
 
+def fact_keys(condition: Any) -> set[str]:
+    """The fact keys a durable_rules condition reads."""
+    keys: set[str] = set()
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$m":
+                    keys.add(value)
+                elif not key.startswith("$"):
+                    keys.add(key)
+                stack.append(value)
+    return keys - {"i"}
+
+
 def partition(rules: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     """Rules packed in order into durable_rules rulesets under NODE_BUDGET, each with a
     catch-all so that no fact is ever unhandled there."""
@@ -271,7 +289,11 @@ class _Compiler:
             criteria=tuple(criteria),
             bands=bands,
             rules=definition,
-            partitions=partition(definition),
+            partitions=(parts := partition(definition)),
+            partition_keys=tuple(
+                tuple(sorted(set().union(*(fact_keys(r["all"]) for r in part.values()))))
+                for part in parts
+            ),
         )
 
     def duplicates(self, section: str, ids: Iterable[str], what: str) -> None:
