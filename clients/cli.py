@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from clients.inputs import BadInput
+from clients.inputs import read as read_inputs
 from clients.summary import summarise
 from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, RuleFileError, SubmissionError
+from engine.errors import RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.matcher import EngineError
 from engine.model import RuleSetSpec
@@ -90,22 +91,21 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _read_submissions(paths: list[str]) -> Iterator[Any]:
-    for name in paths:
-        text = Path(name).read_text(encoding="utf-8")
-        if name.endswith(".jsonl"):
-            for line in text.splitlines():
-                if line.strip():
-                    yield json.loads(line)
-        else:
-            data = json.loads(text)
-            yield from data if isinstance(data, list) else [data]
-
-
-def _submission(record: Any, n: int) -> Submission:
-    if isinstance(record, dict) and "answers" in record:
-        return Submission(str(record.get("id", f"#{n}")), record["answers"])
-    return Submission(f"#{n}", record)
+def _error_record(entry: Submission | BadInput, outcome: object) -> dict[str, Any]:
+    """The JSON line written in place of a result that could not be produced."""
+    if isinstance(outcome, BadInput):
+        return {
+            "submission_id": None,
+            "error": {"code": "invalid_input", "where": outcome.where, "message": outcome.message},
+        }
+    assert isinstance(entry, Submission)
+    if isinstance(outcome, SubmissionError):
+        violations = [{"field": v.field, "reason": v.reason} for v in outcome.violations]
+        return {
+            "submission_id": entry.id,
+            "error": {"code": "invalid_submission", "violations": violations},
+        }
+    return {"submission_id": entry.id, "error": {"code": "engine_crashed", "message": str(outcome)}}
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -114,7 +114,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
-    submissions = [_submission(r, n) for n, r in enumerate(_read_submissions(args.inputs), 1)]
+    entries = list(read_inputs(args.inputs))
+    submissions = [e for e in entries if isinstance(e, Submission)]
     outcomes: list[Any]
     if args.workers == 0:
         outcomes = [
@@ -124,9 +125,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         with WorkerPool(args.workers) as pool:
             outcomes = pool.evaluate(ruleset, submissions)
+    results = iter(outcomes)
     bad = 0
     out = sys.stdout.buffer
-    for submission, outcome in zip(submissions, outcomes, strict=True):
+    for entry in entries:
+        outcome = next(results) if isinstance(entry, Submission) else entry
         if isinstance(outcome, bytes):
             if args.format == "summary":
                 out.write(summarise(json.loads(outcome)).encode() + b"\n\n")
@@ -134,16 +137,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 out.write(outcome + b"\n")
             continue
         bad += 1
-        error: dict[str, Any] = {"submission_id": submission.id}
-        if isinstance(outcome, SubmissionError):
-            error["error"] = {
-                "code": "invalid_submission",
-                "violations": [{"field": v.field, "reason": v.reason} for v in outcome.violations],
-            }
-        else:
-            assert isinstance(outcome, EngineCrashed)
-            error["error"] = {"code": "engine_crashed", "message": str(outcome)}
-        out.write(json.dumps(error, sort_keys=True).encode() + b"\n")
+        out.write(json.dumps(_error_record(entry, outcome), sort_keys=True).encode() + b"\n")
     out.flush()
     return 1 if bad else 0
 

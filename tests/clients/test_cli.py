@@ -121,3 +121,28 @@ def test_summary_format_reads_as_a_short_account() -> None:
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
     )
     assert "  44 of 45 criteria fully met" in lines
+
+
+def test_bad_lines_become_errors_in_place_and_the_rest_is_evaluated(tmp_path: Path) -> None:
+    strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
+    inputs = tmp_path / "mixed.jsonl"
+    inputs.write_text(
+        json.dumps(strong)
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "x"})
+        + "\n\n"
+        + json.dumps(strong)
+        + "\n"
+    )
+    run = probity("evaluate", "--workers", "0", "--rules", "rules/nolan-tender.yaml", str(inputs))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r.get("band") for r in records] == ["compliant", None, None, "compliant"]
+    assert records[1]["error"]["where"] == f"{inputs}:2"
+    assert records[1]["error"]["message"].startswith("not valid JSON")
+    assert records[2]["error"] == {
+        "code": "invalid_input",
+        "where": f"{inputs}:3",
+        "message": 'a submission is {"id": …, "answers": {…}}; "answers" is missing',
+    }
