@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from clients.inputs import BadInput
 from clients.inputs import read as read_inputs
 from clients.summary import summarise
@@ -176,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Logs go to stderr: stdout carries results (JSON lines) that other programs read.
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+import structlog
+
 from engine.compiled import CompiledRuleSet
 from engine.errors import EngineCrashed, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
@@ -30,6 +32,7 @@ from engine.matcher import EngineError
 from engine.result import to_json
 
 Outcome = bytes | SubmissionError | EngineCrashed
+_log = structlog.get_logger("probity.workers")
 BATCH = 256
 IN_FLIGHT = 2  # batches sent to a worker ahead of its replies
 
@@ -187,6 +190,13 @@ class WorkerPool:
             exitcode = self._stop(worker)
             with self._lock:
                 self.restarts += 1
+            _log.warning(
+                "engine worker died; restarting it",
+                slot=slot,
+                exit_code=exitcode,
+                batch_size=len(inflight[0].items),
+                ruleset=inflight[0].ruleset.engine_name,
+            )
             # A worker takes batches in order: the oldest was running, the rest were waiting.
             self._after_crash(inflight.popleft(), exitcode)
             while inflight:
@@ -244,6 +254,7 @@ class WorkerPool:
                 job.request.settle(index, SubmissionError(list(outcome)))
 
     def _give_up(self, job: _Job, reason: str) -> None:
+        _log.error("submissions not evaluated", count=len(job.items), reason=reason)
         for index, submission in job.items:
             job.request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
 

@@ -146,3 +146,37 @@ def test_bad_lines_become_errors_in_place_and_the_rest_is_evaluated(tmp_path: Pa
         "where": f"{inputs}:3",
         "message": 'a submission is {"id": …, "answers": {…}}; "answers" is missing',
     }
+
+
+def test_a_worker_crash_is_logged_to_stderr_and_stdout_stays_json(tmp_path: Path) -> None:
+    import os
+
+    strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
+    inputs = tmp_path / "bids.jsonl"
+    inputs.write_text("".join(json.dumps({**strong, "id": f"b{n}"}) + "\n" for n in range(5)))
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clients.cli",
+            "evaluate",
+            "--rules",
+            "rules/nolan-tender.yaml",
+            str(inputs),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PROBITY_FAILPOINT_CRASH_ON": "b3"},
+    )
+    assert run.returncode == 1
+    records = [json.loads(line) for line in run.stdout.splitlines()]  # every line is JSON
+    assert [r.get("band", r.get("error", {}).get("code")) for r in records] == [
+        "compliant",
+        "compliant",
+        "compliant",
+        "engine_crashed",
+        "compliant",
+    ]
+    assert "engine worker died; restarting it" in run.stderr
