@@ -9,6 +9,7 @@ cache is bounded, so memory stays flat over millions of evaluations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -30,21 +31,22 @@ _CACHE_LIMIT = 4096
 _NOT_APPLICABLE, _NOT_MET, _MISSING = -1, -2, -3
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    finding: Finding
-    encoded: orjson.Fragment
-    points: int
-    max_points: int
-    gate_failed: bool
+# A cached finding with what scoring needs of it: (finding, its JSON, points, maximum
+# points, the gate-failure reason or None). A plain tuple: read 45 times per submission.
+_Entry = tuple[Finding, orjson.Fragment, int, int, str | None]
+_FINDING, _ENCODED, _REASON = itemgetter(0), itemgetter(1), itemgetter(4)
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """What scoring one criterion needs, precomputed."""
+
     criterion: CompiledCriterion
     principle: int  # index into the rule set's principles
     applies_rule: str | None
-    rules: tuple[str, ...]  # level rules, in order
+    first_rule: str  # the `when` rule, or the first level's
+    later_rules: tuple[tuple[int, str], ...]  # (level index, rule) of the other levels
+    single: str | None  # the one field its findings show, when there is just one
     shown: tuple[str, ...]
     optional: tuple[str, ...]  # fields it reads that a submission may leave out
     cache: dict[tuple[Any, ...], _Entry]
@@ -56,37 +58,62 @@ class Scorer:
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
         index = {p.id: n for n, p in enumerate(ruleset.principles)}
         required = {i.path for i in ruleset.spec.inputs if i.required}
-        self._plans = tuple(
+        plans = [
             _Plan(
                 c,
                 index[c.principle],
                 c.applies_rule,
-                tuple(level.rule for level in c.levels),
+                c.levels[0].rule,
+                tuple((n, level.rule) for n, level in enumerate(c.levels) if n),
+                c.shown[0] if len(c.shown) == 1 else None,
                 c.shown,
                 tuple(f for f in c.fields if f not in required),
                 {},
             )
             for c in ruleset.criteria
-        )
-        # The same plans as plain tuples, unpacked in the per-criterion loop.
+        ]
+        # The plans as plain tuples, unpacked in the per-criterion loop (faster than fields).
         self._hot = tuple(
-            (p.criterion, p.applies_rule, p.rules, p.shown, p.optional, p.cache)
-            for p in self._plans
+            (
+                p.criterion,
+                p.principle,
+                p.applies_rule,
+                p.first_rule,
+                p.later_rules,
+                p.single,
+                p.shown,
+                p.optional,
+                p.cache,
+            )
+            for p in plans
         )
-        self._principle_of = tuple(p.principle for p in self._plans)
         self._principle_scores: list[dict[tuple[int, int], PrincipleScore]] = [
             {} for _ in ruleset.principles
         ]
 
     def score(self, submission_id: str, values: dict[str, Any], fired: set[str]) -> Result:
         get = values.get
+        count = len(self._principle_scores)
+        sums = [0] * (2 * count)  # points, then maximum points, per principle
         entries: list[_Entry] = []
         append = entries.append
-        for criterion, applies_rule, rules, shown, optional, cache in self._hot:
+        for (
+            criterion,
+            principle,
+            applies_rule,
+            first,
+            later,
+            single,
+            shown,
+            optional,
+            cache,
+        ) in self._hot:
             if applies_rule is not None and applies_rule not in fired:
                 level = _NOT_APPLICABLE
+            elif first in fired:
+                level = 0
             else:
-                for level, rule in enumerate(rules):  # noqa: B007 - first match wins
+                for level, rule in later:  # noqa: B007 - the first level that fired wins
                     if rule in fired:
                         break
                 else:
@@ -94,17 +121,18 @@ class Scorer:
                     for field in optional:
                         if field not in values:
                             level = _MISSING
-            key = (level, *map(get, shown))
+                            break
+            key = (level, get(single)) if single is not None else (level, *map(get, shown))
             entry = cache.get(key)
             if entry is None:
                 if len(cache) >= _CACHE_LIMIT:
                     cache.clear()
                 entry = cache[key] = _entry(criterion, level, values)
             append(entry)
-        principles = self._principles(entries)
-        reasons = tuple(
-            f"{e.finding.criterion}: {e.finding.title}" for e in entries if e.gate_failed
-        )
+            sums[principle] += entry[2]
+            sums[count + principle] += entry[3]
+        principles = self._principles(sums)
+        reasons = tuple(filter(None, map(_REASON, entries)))
         total = round(sum(p.score for p in principles), 2)
         maximum = round(sum(p.weight for p in principles if p.max_points), 2)
         band = self.ruleset.bands[-1] if reasons else self._band(total)
@@ -119,8 +147,8 @@ class Scorer:
             total,
             maximum,
             principles,
-            tuple([e.finding for e in entries]),
-            tuple([e.encoded for e in entries]),
+            tuple(map(_FINDING, entries)),
+            tuple(map(_ENCODED, entries)),
         )
 
     def _band(self, total: float) -> Band:
@@ -129,12 +157,8 @@ class Scorer:
                 return band
         return self.ruleset.bands[-1]
 
-    def _principles(self, entries: list[_Entry]) -> tuple[PrincipleScore, ...]:
-        count = len(self.ruleset.principles)
-        sums = [0] * (2 * count)  # points, then maximum points, per principle
-        for principle, entry in zip(self._principle_of, entries, strict=True):
-            sums[principle] += entry.points
-            sums[count + principle] += entry.max_points
+    def _principles(self, sums: list[int]) -> tuple[PrincipleScore, ...]:
+        count = len(self._principle_scores)
         scores = []
         for n, cache in enumerate(self._principle_scores):
             key = (sums[n], sums[count + n])
@@ -160,8 +184,9 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
             level, "evidence_missing"
         )
     finding = _build(c, outcome, points, label, values)
-    gate_failed = c.gate and outcome not in ("met", "not_applicable")
-    return _Entry(finding, encode_finding(finding), points, finding.max_points, gate_failed)
+    failed = c.gate and outcome not in ("met", "not_applicable")
+    reason = f"{c.id}: {c.title}" if failed else None
+    return (finding, encode_finding(finding), points, finding.max_points, reason)
 
 
 def _build(
