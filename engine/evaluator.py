@@ -26,7 +26,7 @@ class Evaluator:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.validator = SubmissionValidator(list(ruleset.spec.inputs))
-        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions, ruleset.partition_keys)
+        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions)
         self.scorer = Scorer(ruleset)
         layout = ruleset.layout
         self._lists = {
@@ -35,6 +35,21 @@ class Evaluator:
             if layout.types[path].kind == "list"
         }
         self._keys = dict(layout.keys)
+        # Per partition: the (path, key) of each scalar answer its rules read, and the lists.
+        self._parts = []
+        for keys in ruleset.partition_keys:
+            wanted = set(keys)
+            scalars = tuple(
+                (path, key)
+                for path, key in layout.keys.items()
+                if key in wanted and path not in self._lists
+            )
+            lists = tuple(
+                path
+                for path, (key, _) in self._lists.items()
+                if any(k == key or k.startswith(key + "_") for k in wanted)
+            )
+            self._parts.append((scalars, lists))
 
     def fact(self, values: dict[str, Any]) -> dict[str, Any]:
         """The flat fact durable_rules sees: short keys, one flag per allowed list value."""
@@ -50,6 +65,17 @@ class Evaluator:
             else:
                 fact[keys[path]] = value
         return fact
+
+    def partition_facts(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The fact for each partition: only the answers that partition's rules read."""
+        facts = []
+        for scalars, lists in self._parts:
+            fact = {key: values[path] for path, key in scalars if path in values}
+            for path in lists:
+                if path in values:
+                    fact.update(self.fact({path: values[path]}))
+            facts.append(fact)
+        return facts
 
     def evaluate(self, submission: Submission) -> Result:
         outcome = self.evaluate_many([submission])[0]
@@ -70,7 +96,8 @@ class Evaluator:
             valid.append((len(outcomes), values))
             outcomes.append(error_placeholder)
         if valid:
-            fired = self.matcher.match([self.fact(values) for _, values in valid])
+            per_submission = [self.partition_facts(values) for _, values in valid]
+            fired = self.matcher.match(list(zip(*per_submission, strict=True)))
             for (slot, values), rules in zip(valid, fired, strict=True):
                 outcomes[slot] = self.scorer.score(submissions[slot].id, values, rules)
         return outcomes

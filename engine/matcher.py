@@ -12,7 +12,9 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections import deque
 from collections.abc import Sequence
+from operator import methodcaller
 from typing import Any
 
 import durable_rules_engine as _dre
@@ -22,6 +24,7 @@ from engine.ruleset import BATCH_CAP, CATCH_ALL
 
 # `{"m":{"i":N` opens every matched fact (we always encode `i` first, compactly). User text
 # cannot forge it: inside a JSON string every quote is escaped.
+_FACT_OPENING = '{"m":{"i":'
 _FACT_INDEX = re.compile(r'\{"m":\{"i":(\d+)')
 _NOT_HANDLED = 1
 
@@ -55,42 +58,32 @@ class Matcher:
     """Fires a compiled rule set's rules over batches of flat facts.
 
     A rule set is one or more durable_rules rulesets (partitions, each small enough for
-    durable_rules' fixed matching stack); every batch is asserted into each of them.
+    durable_rules' fixed matching stack); every batch is asserted into each of them, each
+    partition receiving its own facts (only the answers its rules read).
     """
 
-    def __init__(
-        self,
-        name: str,
-        partitions: Sequence[dict[str, Any]],
-        keys: Sequence[Sequence[str]] | None = None,
-    ) -> None:
+    def __init__(self, name: str, partitions: Sequence[dict[str, Any]]) -> None:
         self.name = name
         self.handles = [_handle(f"{name}/{n}", part) for n, part in enumerate(partitions)]
-        # Each partition sees only the answers its rules read: less JSON to parse, and less
-        # echoed back in every action message.
-        self.keys = [tuple(k) for k in keys] if keys is not None else [None] * len(partitions)
         # The C engine is not thread-safe (rules#291): one batch at a time per process.
         self._lock = _registry_lock
 
-    def match(self, facts: Sequence[dict[str, Any]]) -> list[set[str]]:
-        """For each fact, the names of the rules whose condition it satisfies."""
-        fired: list[set[str]] = [set() for _ in facts]
-        for start in range(0, len(facts), BATCH_CAP):
-            chunk = facts[start : start + BATCH_CAP]
-            self._match_chunk(chunk, fired[start : start + len(chunk)])
+    def match(self, facts: Sequence[Sequence[dict[str, Any]]]) -> list[set[str]]:
+        """facts[p][n] is submission n's fact for partition p; for each submission, the
+        names of the rules whose condition it satisfies."""
+        if len(facts) != len(self.handles):
+            raise ValueError(f"expected facts for {len(self.handles)} partitions")
+        count = len(facts[0])
+        fired: list[set[str]] = [set() for _ in range(count)]
+        for start in range(0, count, BATCH_CAP):
+            end = min(count, start + BATCH_CAP)
+            sid = f"s{next(_sessions)}"
+            with self._lock:
+                for handle, part in zip(self.handles, facts, strict=True):
+                    seen = _fire(handle, sid, _payload(sid, part[start:end]), fired[start:end])
+                    if seen != end - start:
+                        raise EngineError("durable_rules did not report every submission")
         return fired
-
-    def _match_chunk(self, facts: Sequence[dict[str, Any]], fired: list[set[str]]) -> None:
-        sid = f"s{next(_sessions)}"
-        with self._lock:
-            for handle, keys in zip(self.handles, self.keys, strict=True):
-                if keys is None:
-                    payload = _payload(sid, facts)
-                else:
-                    payload = _payload(sid, [{k: f[k] for k in keys if k in f} for f in facts])
-                seen = _fire(handle, sid, payload, fired)
-                if seen != len(facts):
-                    raise EngineError("durable_rules did not report every submission of the batch")
 
 
 def _payload(sid: str, facts: Sequence[dict[str, Any]]) -> str:
@@ -119,12 +112,17 @@ def _fire(handle: int, sid: str, payload: str, fired: list[set[str]]) -> int:
         message = action[1] if action else None
         while message:
             rule = message[2 : message.index('"', 2)]
-            indexes = _FACT_INDEX.findall(message)
             if rule == CATCH_ALL:
-                seen += len(indexes)
+                seen += message.count(_FACT_OPENING)
             else:
-                for index in indexes:
-                    fired[int(index)].add(rule)
+                # fired[n].add(rule) for each matched n, iterated in C rather than Python.
+                deque(
+                    map(
+                        methodcaller("add", rule),
+                        map(fired.__getitem__, map(int, _FACT_INDEX.findall(message))),
+                    ),
+                    maxlen=0,
+                )
             message = _dre.complete_and_start_action(handle, state)
     except _dre.error as exc:
         raise EngineError(f"durable_rules failed: {exc}") from None

@@ -213,6 +213,6 @@ def test_durable_rules_agrees_with_the_reference(text: str, batch: list[dict[str
         "seen": {"all": [{"m": {"$ex": {"i": 1}}}], "cap": 1024},
     }
     matcher = Matcher(f"prop{next(_names)}", [definition])
-    fired = matcher.match([_fact(layout, answers) for answers in batch])
+    fired = matcher.match([[_fact(layout, answers) for answers in batch]])
     for answers, rules in zip(batch, fired, strict=True):
         assert ("r" in rules) == holds(node, answers), (text, answers)

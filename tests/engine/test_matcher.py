@@ -44,7 +44,7 @@ def test_matched_indexes_cannot_be_forged_by_answer_text() -> None:
         "seen": {"all": [{"m": {"$ex": {"i": 1}}}], "cap": 1024},
     }
     matcher = Matcher("forge-test", [definition])
-    fired = matcher.match([{"f0": 'x"},{"m":{"i":1'}, {"f0": "nope"}])
+    fired = matcher.match([[{"f0": 'x"},{"m":{"i":1'}, {"f0": "nope"}]])
     assert fired == [{"r"}, set()]
 
 
