@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine import three_valued
 from engine.expression import (
     Arith,
     BoolOp,
@@ -129,7 +130,7 @@ class _Compiler:
         return {"$and" if inside else "$or": tests}
 
     def value(self, node: Node) -> Any:
-        constant = _constant(node)
+        constant = three_valued.value(node, {})  # None when it reads a field
         if constant is not None:
             # durable_rules evaluates arithmetic only when a field is involved: fold the rest.
             return constant
@@ -144,25 +145,6 @@ class _Compiler:
         if isinstance(node, Arith):
             return {_ARITH[node.op]: {"$l": self.value(node.left), "$r": self.value(node.right)}}
         raise ExpressionError("expected a value here", node.pos)
-
-
-def _constant(node: Node) -> Any:
-    """The value of a subtree that reads no field (None when it reads one)."""
-    if isinstance(node, Literal):
-        return node.value
-    if isinstance(node, Neg):
-        inner = _constant(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, Arith):
-        left, right = _constant(node.left), _constant(node.right)
-        if left is None or right is None:
-            return None
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        return left * right if node.op == "*" else left / right
-    return None
 
 
 def _positive_constant(node: Node) -> bool:

@@ -37,17 +37,17 @@ _COMPARE = {
 }
 
 
-def _value(node: Node, values: dict[str, Any]) -> Any:
+def value(node: Node, values: dict[str, Any]) -> Any:
     """The value of an operand, or None when it reads a missing answer."""
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, Field):
         return values.get(node.path)
     if isinstance(node, Neg):
-        inner = _value(node.operand, values)
+        inner = value(node.operand, values)
         return None if inner is None else -inner
     if isinstance(node, Arith):
-        left, right = _value(node.left, values), _value(node.right, values)
+        left, right = value(node.left, values), value(node.right, values)
         if left is None or right is None:
             return None
         if node.op == "+":
@@ -69,22 +69,22 @@ def truth(node: Node, values: dict[str, Any]) -> bool | None:
         inner = truth(node.operand, values)
         return None if inner is None else not inner
     if isinstance(node, Exists):
-        present = _value(node.operand, values) is not None
+        present = value(node.operand, values) is not None
         return not present if node.negated else present
     if isinstance(node, Field):
         return values.get(node.path)  # a yes/no answer, or None when missing
     if isinstance(node, Compare):
-        left, right = _value(node.left, values), _value(node.right, values)
+        left, right = value(node.left, values), value(node.right, values)
         return None if left is None or right is None else _COMPARE[node.op](left, right)
     if isinstance(node, In):
-        subject = _value(node.operand, values)
+        subject = value(node.operand, values)
         if subject is None:
             return None
         return (subject in [item.value for item in node.items]) != node.negated
     if isinstance(node, Contains):
-        items = _value(node.collection, values)
-        return None if items is None else _value(node.item, values) in items
+        items = value(node.collection, values)
+        return None if items is None else value(node.item, values) in items
     if isinstance(node, Matches):
-        text = _value(node.operand, values)
+        text = value(node.operand, values)
         return None if text is None else re.fullmatch(node.pattern, text) is not None
     raise TypeError(node)
