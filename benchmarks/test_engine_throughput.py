@@ -130,7 +130,7 @@ def test_naive_durable_lang(
     evaluator = Evaluator(nolan)
     chosen = submissions[:4000]
     values = [evaluator.validator.validate(s.answers) for s in chosen]
-    facts = [evaluator.fact(v) for v in values]
+    facts = [evaluator.facts.fact(v) for v in values]
     fired: list[str] = []
     definition = {
         name: {"all": rule["all"], "run": _action(fired, name)}  # no `cap`: as usual
@@ -151,7 +151,7 @@ def test_naive_durable_lang(
     benchmark.pedantic(run, rounds=2, warmup_rounds=0)
     # The same work as ours: every rule that matches fires (OR may fire once more per branch).
     ours = evaluator.matcher.match(
-        list(zip(*(evaluator.partition_facts(v) for v in values), strict=True))
+        list(zip(*(evaluator.facts.for_partitions(v) for v in values), strict=True))
     )
     assert len(fired) >= sum(len(rules) for rules in ours)
     _rate(benchmark, len(facts), "naive durable.lang, one session per submission, submissions/s")

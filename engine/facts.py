@@ -1,0 +1,67 @@
+"""Validated answers → the flat facts durable_rules sees.
+
+Each input has a short key (see conditions.FactLayout); a list answer becomes its length
+plus one yes/no flag per allowed value. A rule set split into partitions gives each
+partition a fact holding only the answers its rules read: less JSON for durable_rules to
+parse and to echo back in every action message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from engine.conditions import FactLayout
+
+
+class FactBuilder:
+    def __init__(self, layout: FactLayout, partition_keys: Sequence[Sequence[str]]) -> None:
+        self._keys = dict(layout.keys)
+        self._lists = {
+            path: (key, layout.types[path].allowed)
+            for path, key in layout.keys.items()
+            if layout.types[path].kind == "list"
+        }
+        # Per partition: (path, key) of each scalar answer its rules read, and the list paths.
+        self._parts = []
+        for keys in partition_keys:
+            wanted = set(keys)
+            scalars = tuple(
+                (path, key)
+                for path, key in layout.keys.items()
+                if key in wanted and path not in self._lists
+            )
+            lists = tuple(
+                path
+                for path, (key, _) in self._lists.items()
+                if any(k == key or k.startswith(key + "_") for k in wanted)
+            )
+            self._parts.append((scalars, lists))
+
+    def fact(self, values: dict[str, Any]) -> dict[str, Any]:
+        """One fact with every answer."""
+        fact: dict[str, Any] = {}
+        for path, value in values.items():
+            if path in self._lists:
+                self._add_list(fact, path, value)
+            else:
+                fact[self._keys[path]] = value
+        return fact
+
+    def for_partitions(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """One fact per partition, each with the answers that partition's rules read."""
+        facts = []
+        for scalars, lists in self._parts:
+            fact = {key: values[path] for path, key in scalars if path in values}
+            for path in lists:
+                if path in values:
+                    self._add_list(fact, path, values[path])
+            facts.append(fact)
+        return facts
+
+    def _add_list(self, fact: dict[str, Any], path: str, value: Sequence[str]) -> None:
+        key, allowed = self._lists[path]
+        chosen = set(value)
+        fact[key] = len(value)
+        for n, option in enumerate(allowed):
+            fact[f"{key}_{n}"] = option in chosen
