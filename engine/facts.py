@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.conditions import FactLayout
+from engine.matcher import durable_number
 
 
 class FactBuilder:
@@ -22,21 +23,28 @@ class FactBuilder:
             for path, key in layout.keys.items()
             if layout.types[path].kind == "list"
         }
-        # Per partition: (path, key) of each scalar answer its rules read, and the list paths.
+        self._numbers = {p for p, t in layout.types.items() if t.kind == "number"}
+        # Per partition: (path, key) of each scalar answer its rules read, the number
+        # answers among them, and the list paths.
         self._parts = []
         for keys in partition_keys:
             wanted = set(keys)
             scalars = tuple(
                 (path, key)
                 for path, key in layout.keys.items()
-                if key in wanted and path not in self._lists
+                if key in wanted and path not in self._lists and path not in self._numbers
+            )
+            numbers = tuple(
+                (path, key)
+                for path, key in layout.keys.items()
+                if key in wanted and path in self._numbers
             )
             lists = tuple(
                 path
                 for path, (key, _) in self._lists.items()
                 if any(k == key or k.startswith(key + "_") for k in wanted)
             )
-            self._parts.append((scalars, lists))
+            self._parts.append((scalars, numbers, lists))
 
     def fact(self, values: dict[str, Any]) -> dict[str, Any]:
         """One fact with every answer."""
@@ -44,6 +52,8 @@ class FactBuilder:
         for path, value in values.items():
             if path in self._lists:
                 self._add_list(fact, path, value)
+            elif path in self._numbers:
+                fact[self._keys[path]] = durable_number(value)
             else:
                 fact[self._keys[path]] = value
         return fact
@@ -51,8 +61,11 @@ class FactBuilder:
     def for_partitions(self, values: dict[str, Any]) -> list[dict[str, Any]]:
         """One fact per partition, each with the answers that partition's rules read."""
         facts = []
-        for scalars, lists in self._parts:
+        for scalars, numbers, lists in self._parts:
             fact = {key: values[path] for path, key in scalars if path in values}
+            for path, key in numbers:
+                if path in values:
+                    fact[key] = durable_number(values[path])
             for path in lists:
                 if path in values:
                     self._add_list(fact, path, values[path])

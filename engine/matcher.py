@@ -9,6 +9,7 @@ message text. See shared/notes/durable-rules.md for the crashes this design avoi
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import threading
@@ -38,13 +39,39 @@ _registry_lock = threading.Lock()
 _sessions = itertools.count()
 
 
+def durable_number(value: float) -> float | orjson.Fragment:
+    """A float as durable_rules can read it.
+
+    Its JSON reader misreads an exponent without a decimal point ("1e-94", "1e+16": the batch
+    is lost and the process may crash), which is how orjson writes such floats; "1.0e-94"
+    reads correctly. Ordinary magnitudes are written without an exponent and pass as they are.
+    """
+    if value == 0 or 1e-5 <= abs(value) < 1e15:
+        return value
+    mantissa, _, exponent = orjson.dumps(value).partition(b"e")
+    if not exponent or b"." in mantissa:
+        return value
+    return orjson.Fragment(mantissa + b".0e" + exponent)
+
+
+def _safe_numbers(node: Any) -> Any:
+    if isinstance(node, float):
+        return durable_number(node)
+    if isinstance(node, dict):
+        return {key: _safe_numbers(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_safe_numbers(value) for value in node]
+    return node
+
+
 def _handle(name: str, definition: dict[str, Any]) -> int:
     """One durable_rules ruleset per name per process; names carry the content digest."""
     with _registry_lock:
         handle = _registry.get(name)
         if handle is None:
             try:
-                handle = _dre.create_ruleset(name, orjson.dumps(definition).decode())
+                text = orjson.dumps(_safe_numbers(definition)).decode()
+                handle = _dre.create_ruleset(name, text)
             except _dre.error as exc:  # its own message is a bare number, e.g. "error code: 303"
                 raise EngineError(
                     f"durable_rules refused the compiled rule set ({exc}); it may have too "
@@ -128,5 +155,7 @@ def _fire(handle: int, sid: str, payload: str, fired: list[set[str]]) -> int:
         raise EngineError(f"durable_rules failed: {exc}") from None
     finally:
         # Every session is deleted: live sessions fill a fixed table at 1,024.
-        _dre.delete_state(handle, sid)
+        # Error 309 means no session was made: durable_rules could not read the batch.
+        with contextlib.suppress(_dre.error):
+            _dre.delete_state(handle, sid)
     return seen

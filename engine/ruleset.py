@@ -84,14 +84,14 @@ def fact_keys(condition: Any) -> set[str]:
     return keys - {"i"}
 
 
-def partition(rules: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+def partition(rules: dict[str, Any], budget: int = NODE_BUDGET) -> tuple[dict[str, Any], ...]:
     """Rules packed in order into durable_rules rulesets under NODE_BUDGET, each with a
     catch-all so that no fact is ever unhandled there."""
     parts: list[dict[str, Any]] = []
-    used = NODE_BUDGET
+    used = budget
     for name, rule in rules.items():
         nodes = condition_nodes(rule["all"][0]["m"])[1]
-        if used + nodes > NODE_BUDGET:
+        if used + nodes > budget:
             parts.append({CATCH_ALL: _CATCH_ALL_RULE})
             used = 1
         parts[-1][name] = rule

@@ -23,6 +23,17 @@ _BASE: dict[str, Any] = {
 }
 
 
+# Answers are numbers of everyday size; orjson cannot write integers beyond 64 bits, and
+# durable_rules misreads some extreme floats. Inputs may set narrower bounds.
+NUMBER_LIMIT = 10**15
+
+
+def _bounds(spec: InputSpec) -> tuple[float, float]:
+    low = spec.minimum if spec.minimum is not None else -NUMBER_LIMIT
+    high = spec.maximum if spec.maximum is not None else NUMBER_LIMIT
+    return max(low, -NUMBER_LIMIT), min(high, NUMBER_LIMIT)
+
+
 def _leaf_type(spec: InputSpec) -> Any:
     if spec.type == "list":
         return list[Literal[tuple(spec.allowed or ())]]  # type: ignore[misc]
@@ -30,9 +41,11 @@ def _leaf_type(spec: InputSpec) -> Any:
         return Literal[tuple(spec.allowed)]
     base = _BASE[spec.type]
     if spec.type == "number":
-        return Annotated[float, Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
-    if spec.minimum is not None or spec.maximum is not None:
-        return Annotated[base, Field(ge=spec.minimum, le=spec.maximum)]
+        low, high = _bounds(spec)
+        return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]
+    if spec.type == "integer":
+        low, high = _bounds(spec)
+        return Annotated[int, Field(ge=low, le=high)]
     return base
 
 

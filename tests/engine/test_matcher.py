@@ -112,3 +112,39 @@ def test_a_refused_rule_set_is_an_engine_error_with_words() -> None:
         assert "durable_rules refused the compiled rule set" in str(exc)
     else:
         raise AssertionError("durable_rules accepted an unknown operator")
+
+
+def test_extreme_floats_reach_durable_rules_in_a_form_it_reads() -> None:
+    # durable_rules misreads "1e-94" and "1e+16" (an exponent with no decimal point): the
+    # batch is lost and the process may crash. They are written "1.0e-94" and "1.0e+16".
+    definition = {
+        "r": {"all": [{"m": {"$gte": {"f0": 1}}}], "cap": 1024},
+        "tiny": {"all": [{"m": {"$lt": {"f0": 1e-20}}}], "cap": 1024},
+        "seen": {"all": [{"m": {"$ex": {"i": 1}}}], "cap": 1024},
+    }
+    matcher = Matcher("extreme-floats", [definition])
+    from engine.matcher import durable_number
+
+    values = [4.6689453233253485e-94, 1e16, -1e300, 5e-324, 2.5e-7, 0.0]
+    facts = [{"f0": durable_number(v)} for v in values]
+    assert matcher.match([facts]) == [
+        {"tiny"} if v < 1e-20 else ({"r"} if v >= 1 else set()) for v in values
+    ]
+
+
+def test_numbers_are_bounded_at_validation(nolan) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from engine.errors import SubmissionError
+    from tests.conftest import ROOT
+
+    answers = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())["answers"]
+    answers["accountability"]["kpis_proposed"] = 2**70  # beyond what JSON encoders write
+    try:
+        Evaluator(nolan).evaluate(Submission("big", answers))
+    except SubmissionError as exc:
+        (violation,) = exc.violations
+        assert violation.field == "accountability.kpis_proposed"
+        assert "less than or equal to 1000000000000000" in violation.reason
+    else:
+        raise AssertionError("accepted an integer beyond 64 bits")
