@@ -26,6 +26,9 @@ _BASE: dict[str, Any] = {
 # Answers are numbers of everyday size; orjson cannot write integers beyond 64 bits, and
 # durable_rules misreads some extreme floats. Inputs may set narrower bounds.
 NUMBER_LIMIT = 10**15
+# durable_rules crashes on a text over 16 MB (MAX_OBJECT_PROPERTY_SIZE); answers are far shorter.
+TEXT_LIMIT = 100_000
+LIST_LIMIT = 1_000
 
 
 def _bounds(spec: InputSpec) -> tuple[float, float]:
@@ -36,10 +39,13 @@ def _bounds(spec: InputSpec) -> tuple[float, float]:
 
 def _leaf_type(spec: InputSpec) -> Any:
     if spec.type == "list":
-        return list[Literal[tuple(spec.allowed or ())]]  # type: ignore[misc]
+        item = Literal[tuple(spec.allowed or ())]  # type: ignore[valid-type]
+        return Annotated[list[item], Field(max_length=LIST_LIMIT)]  # type: ignore[valid-type]
     if spec.type == "string" and spec.allowed:
         return Literal[tuple(spec.allowed)]
     base = _BASE[spec.type]
+    if spec.type == "string":
+        return Annotated[str, Field(max_length=TEXT_LIMIT)]
     if spec.type == "number":
         low, high = _bounds(spec)
         return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]

@@ -213,3 +213,25 @@ def test_three_valued_truth_tells_not_met_from_evidence_missing() -> None:
     assert truth(parse("not (months > 3)"), {}) is None
     assert truth(parse("months missing"), {}) is True
     assert truth(parse("tags contains 'x'"), {"tags": ("x",)}) is True
+
+
+def test_oversized_answers_are_refused_before_they_reach_durable_rules(
+    evaluator: Evaluator,
+) -> None:
+    from engine.model import InputSpec
+    from engine.submission import SubmissionValidator
+
+    validator = SubmissionValidator(
+        [InputSpec(path="note", type="string", description="Free text.")]
+    )
+    try:
+        validator.validate({"note": "a" * 100_001})  # durable_rules crashes past 16 MB
+    except SubmissionError as exc:
+        assert exc.violations[0].field == "note"
+        assert "at most 100000 characters" in exc.violations[0].reason
+    else:
+        raise AssertionError("accepted a text longer than the limit")
+    too_many = with_(policies=["whistleblowing"] * 1001)
+    outcome = evaluator.evaluate_many([Submission("many", too_many)])[0]
+    assert isinstance(outcome, SubmissionError)
+    assert outcome.violations[0].field == "policies"
