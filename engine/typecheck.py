@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from engine import patterns
 from engine.expression import (
     Arith,
     BoolOp,
@@ -24,8 +24,6 @@ from engine.expression import (
 )
 
 NUMERIC = frozenset({"integer", "number"})
-# durable_rules has its own small regex engine: only this subset means the same thing there.
-_UNSUPPORTED_PATTERN = re.compile(r"\(\?|\\[1-9bBdDwWsSAZ]|[\^$]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,17 +208,9 @@ class _Checker:
         kind = self.value(node.operand)
         if kind is not None and (kind != "string" or not isinstance(node.operand, Field)):
             self.fail("'matches' needs a text field on the left", node)
-        if _UNSUPPORTED_PATTERN.search(node.pattern):
-            self.fail(
-                "the pattern uses a feature that is not supported (anchors, \\d, \\w, groups "
-                "with '?', back-references); the pattern always matches the whole text",
-                node,
-            )
-            return
-        try:
-            re.compile(node.pattern)
-        except re.error as exc:
-            self.fail(f"the pattern is not valid: {exc.msg}", node)
+        refused = patterns.problem(node.pattern)
+        if refused is not None:
+            self.fail(refused, node)
 
 
 def _leaves(node: Node) -> list[Node]:
