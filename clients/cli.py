@@ -13,10 +13,10 @@ import structlog
 from clients.inputs import BadInput
 from clients.inputs import read as read_inputs
 from clients.summary import summarise
+from engine.acceptance import refusals
 from engine.compiled import CompiledRuleSet
 from engine.errors import RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
-from engine.matcher import EngineError
 from engine.model import RuleSetSpec
 from engine.result import to_json
 from engine.ruleset import load_file
@@ -45,15 +45,16 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
     for file in files:
         try:
             ruleset = load_file(file)
-            Evaluator(ruleset)  # also ask durable_rules to accept it, as the service will
         except RuleFileError as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic)
             problems += len(exc.diagnostics)
-        except EngineError as exc:
-            print(f"{file}:1:1: {exc}")
-            problems += 1
-        else:
+            continue
+        refused = refusals(ruleset)  # ask durable_rules to accept it, as the service will
+        for diagnostic in refused:
+            print(diagnostic)
+        problems += len(refused)
+        if not refused:
             loaded.append(ruleset)
     return loaded, problems
 

@@ -114,6 +114,7 @@ class CompiledRuleSet:
     criteria: tuple[CompiledCriterion, ...]
     bands: tuple[Band, ...]  # highest min_total first; the gate-failure band last
     rules: dict[str, Any]  # every durable_rules rule, by name
+    rule_positions: dict[str, tuple[int, int]]  # where each rule's condition is written
     partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
     partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
 

@@ -50,7 +50,7 @@ BATCH_CAP = 1024
 CATCH_ALL = "seen"
 # Placeholders every explanation may use besides the inputs.
 _BUILT_IN_PLACEHOLDERS = ("points", "max_points", "missing")
-_CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
+CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
 
 
 def condition_nodes(condition: dict[str, Any]) -> tuple[int, int]:
@@ -92,11 +92,11 @@ def partition(rules: dict[str, Any], budget: int = NODE_BUDGET) -> tuple[dict[st
     for name, rule in rules.items():
         nodes = condition_nodes(rule["all"][0]["m"])[1]
         if used + nodes > budget:
-            parts.append({CATCH_ALL: _CATCH_ALL_RULE})
+            parts.append({CATCH_ALL: CATCH_ALL_RULE})
             used = 1
         parts[-1][name] = rule
         used += nodes
-    return tuple(parts) or ({CATCH_ALL: _CATCH_ALL_RULE},)
+    return tuple(parts) or ({CATCH_ALL: CATCH_ALL_RULE},)
 
 
 def load_file(path: str | Path) -> CompiledRuleSet:
@@ -179,6 +179,7 @@ class _Compiler:
         self.text, self.file, self.smap = text, file, smap
         self.problems: list[Diagnostic] = []
         self.partial_mode = False  # some parts were dropped: skip checks over the whole
+        self.positions: dict[str, tuple[int, int]] = {}  # rule name → where its condition is
 
     def fail(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
         self.problems.append(self.smap.diagnostic(path, message, key=key))
@@ -289,6 +290,7 @@ class _Compiler:
             criteria=tuple(criteria),
             bands=bands,
             rules=definition,
+            rule_positions=self.positions,
             partitions=(parts := partition(definition)),
             partition_keys=tuple(
                 tuple(sorted(set().union(*(fact_keys(r["all"]) for r in part.values()))))
@@ -476,6 +478,7 @@ class _Compiler:
             compiled = self.condition(path, node, layout)
             if compiled is not None and name is not None:
                 definition[name] = compiled
+                self.positions[name] = self.expression_position(path, node.pos)
         fields = tuple(dict.fromkeys(f.path for node in nodes for f in fields_of(node)))
         templates = self.templates(where, spec, set(types))
         if templates is None or len(conditions) != len(levels) + (applies_rule is not None):

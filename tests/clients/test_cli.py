@@ -180,3 +180,23 @@ def test_a_worker_crash_is_logged_to_stderr_and_stdout_stays_json(tmp_path: Path
         "compliant",
     ]
     assert "engine worker died; restarting it" in run.stderr
+
+
+def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
+    tmp_path: Path,
+) -> None:
+    # Within our pattern limits, yet too complex for durable_rules (its "error code: 503").
+    pattern = "ab+(a|b)b+(a|b)?[0-9]a[0-9](a|b)(a|b)[0-9]"
+    text = (FIXTURES / "mini.yaml").read_text()
+    text = text.replace(
+        "inputs:\n",
+        "inputs:\n  - path: name\n    type: string\n    required: false\n"
+        "    description: The supplier's trading name.\n",
+    ).replace('when: policies contains "whistleblowing"', f'when: name matches "{pattern}"')
+    path = tmp_path / "refused.yaml"
+    path.write_text(text)
+    run = probity("check", str(path))
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if pattern in t)
+    assert run.returncode == 1
+    assert f"{path}:{line}:11: the rules engine cannot handle this condition" in run.stdout
+    assert "error code" not in run.stdout + run.stderr
