@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.compiled import CompiledRuleSet
 from engine.errors import Diagnostic
 from engine.matcher import EngineError, Matcher
-from engine.ruleset import CATCH_ALL, CATCH_ALL_RULE
+from engine.partitions import CATCH_ALL, CATCH_ALL_RULE
 
 REFUSED = (
     "the rules engine cannot handle this condition: it is too complex (for a pattern: too "

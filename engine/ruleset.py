@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engine import levels as level_analysis
 from engine.compiled import (
@@ -36,67 +36,14 @@ from engine.expression import (
     render,
 )
 from engine.model import CriterionSpec, RuleSetSpec
+from engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
+from engine.schema_errors import friendly, inner_model, model_fields
 from engine.typecheck import FieldType, check, did_you_mean
 from engine.yamlsource import SourceMap, YamlSyntaxError, load
 
-# durable_rules walks its condition tree with a fixed stack of 64 nodes (MAX_STACK_SIZE in
-# its events.c): a fact matching more conditions at once fails with "error code: 303", and
-# the process may crash after. Each node is pushed at most once, so a durable_rules ruleset
-# of fewer than 64 condition nodes is safe: rule sets are split into partitions of this many.
-NODE_BUDGET = 48
 MAX_RULES = 2000
-# Facts per durable_rules session; each rule hands back up to this many matches at once.
-BATCH_CAP = 1024
-CATCH_ALL = "seen"
 # Placeholders every explanation may use besides the inputs.
 _BUILT_IN_PLACEHOLDERS = ("points", "max_points", "missing")
-CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
-
-
-def condition_nodes(condition: dict[str, Any]) -> tuple[int, int]:
-    """(paths, nodes) of a durable_rules condition once `$or` is expanded into its paths."""
-    if "$and" in condition or "$or" in condition:
-        parts = [condition_nodes(c) for c in condition.get("$and", condition.get("$or", []))]
-        if "$or" in condition:
-            return sum(p for p, _ in parts), sum(n for _, n in parts)
-        paths = 1
-        for p, _ in parts:
-            paths *= p
-        return paths, sum(n * (paths // p) for p, n in parts)
-    return 1, 1
-
-
-def fact_keys(condition: Any) -> set[str]:
-    """The fact keys a durable_rules condition reads."""
-    keys: set[str] = set()
-    stack = [condition]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key == "$m":
-                    keys.add(value)
-                elif not key.startswith("$"):
-                    keys.add(key)
-                stack.append(value)
-    return keys - {"i"}
-
-
-def partition(rules: dict[str, Any], budget: int = NODE_BUDGET) -> tuple[dict[str, Any], ...]:
-    """Rules packed in order into durable_rules rulesets under NODE_BUDGET, each with a
-    catch-all so that no fact is ever unhandled there."""
-    parts: list[dict[str, Any]] = []
-    used = budget
-    for name, rule in rules.items():
-        nodes = condition_nodes(rule["all"][0]["m"])[1]
-        if used + nodes > budget:
-            parts.append({CATCH_ALL: CATCH_ALL_RULE})
-            used = 1
-        parts[-1][name] = rule
-        used += nodes
-    return tuple(parts) or ({CATCH_ALL: CATCH_ALL_RULE},)
 
 
 def load_file(path: str | Path) -> CompiledRuleSet:
@@ -115,63 +62,6 @@ def compile_text(text: str, file: str) -> CompiledRuleSet:
     except YamlSyntaxError as exc:
         raise RuleFileError([exc.diagnostic]) from None
     return _Compiler(text, file, smap).run(data)
-
-
-def _model_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """Names of the keys allowed where `loc` points, for 'did you mean'."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
-        if field is None:
-            return []
-        current = _inner_model(field.annotation)
-    return list(current.model_fields) if hasattr(current, "model_fields") else []
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _friendly(error: Any) -> str:
-    kind, loc, given = error["type"], error["loc"], error.get("input")
-    name = str(loc[-1]) if loc else "value"
-    if kind == "missing":
-        return f"'{name}' is required here"
-    if kind == "string_pattern_mismatch":
-        pattern = error["ctx"]["pattern"]
-        hints = {
-            "^[a-z][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. public_interest)",
-            "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": "use capitals, digits and - (e.g. INT-01)",
-            "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "use lower-case letters, digits and - (e.g. nolan)",
-            r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$": "use a version like 1.2.0",
-        }
-        hint = hints.get(pattern, "use lower-case dotted names (e.g. coi.declared)")
-        return f"{given!r} is not a valid {name}: {hint}"
-    if kind == "literal_error":
-        return f"{given!r} is not allowed here; use one of {error['ctx']['expected']}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {given!r}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {given!r}"
-    if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {given!r}"
-    if kind in ("string_type", "string_too_short"):
-        return f"expected a text, got {given!r}" if given not in ("", None) else "this is empty"
-    if kind == "list_type":
-        return "expected a list (lines starting with '- ')"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "expected a block of 'key: value' lines"
-    if kind == "too_short":
-        return f"'{name}' needs at least one entry"
-    return str(error["msg"])
 
 
 class _Compiler:
@@ -213,12 +103,12 @@ class _Compiler:
     def structural(self, error: Any) -> None:
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
-            hint = did_you_mean(str(loc[-1]), _model_fields(RuleSetSpec, loc[:-1]))
+            hint = did_you_mean(str(loc[-1]), model_fields(RuleSetSpec, loc[:-1]))
             self.fail(loc, f"unknown key '{loc[-1]}'{hint}", key=True)
         elif error["type"] == "missing":
-            self.fail(loc[:-1], _friendly(error), key=True)
+            self.fail(loc[:-1], friendly(error), key=True)
         else:
-            self.fail(loc, _friendly(error))
+            self.fail(loc, friendly(error))
 
     def partial(self, data: dict[str, Any]) -> RuleSetSpec | None:
         """When the file has structural errors, keep checking whatever parts are sound."""
@@ -228,7 +118,7 @@ class _Compiler:
             if not isinstance(items, list):
                 continue
             field = RuleSetSpec.model_fields[section].annotation
-            item_model = _inner_model(field)
+            item_model = inner_model(field)
             kept = []
             for item in items:
                 try:

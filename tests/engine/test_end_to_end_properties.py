@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from engine.compiled import CompiledRuleSet
 from engine.evaluator import Evaluator, Submission
 from engine.model import InputSpec
+from engine.partitions import fact_keys, partition
 from engine.result import to_json
-from engine.ruleset import fact_keys, load_file, partition
+from engine.ruleset import load_file
 from tests.conftest import RULES
 from tests.engine.reference import holds
 
