@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -67,23 +68,35 @@ class Result:
     maximum: float
     principles: tuple[PrincipleScore, ...]
     findings: tuple[Finding, ...]
-    # Each finding's JSON, encoded once per distinct finding by the scorer (a speed cache).
+    # The JSON of each finding and principle score, encoded once per distinct value by the
+    # scorer, which caches them: a speed cache, never compared or shown.
     encoded_findings: tuple[orjson.Fragment, ...] = field(default=(), compare=False, repr=False)
+    encoded_principles: tuple[orjson.Fragment, ...] = field(default=(), compare=False, repr=False)
 
 
-_RESULT_FIELDS = tuple(f.name for f in fields(Result) if f.name != "encoded_findings")
+_ENCODINGS = {"findings": "encoded_findings", "principles": "encoded_principles"}
+_RESULT_FIELDS = tuple(f.name for f in fields(Result) if f.name not in _ENCODINGS.values())
 
 
-def encode_finding(finding: Finding) -> orjson.Fragment:
-    return orjson.Fragment(orjson.dumps(finding))
+def encode(value: object) -> orjson.Fragment:
+    """A value's JSON, to be embedded as it is when results are written."""
+    return orjson.Fragment(orjson.dumps(value))
 
 
 def to_json(result: Result) -> bytes:
     """Canonical JSON: fixed field order, no whitespace, so equal results are equal bytes."""
     body = {name: getattr(result, name) for name in _RESULT_FIELDS}
-    if len(result.encoded_findings) == len(result.findings):
-        body["findings"] = result.encoded_findings
+    for name, encoded_name in _ENCODINGS.items():
+        encoded = getattr(result, encoded_name)
+        if len(encoded) == len(body[name]):
+            body[name] = encoded
+    body["ruleset"] = _encoded_ref(result.ruleset)
     return orjson.dumps(body)
+
+
+@lru_cache(maxsize=256)
+def _encoded_ref(ref: RulesetRef) -> orjson.Fragment:
+    return encode(ref)
 
 
 def to_dict(result: Result) -> dict[str, Any]:

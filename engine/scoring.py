@@ -22,7 +22,7 @@ from engine.result import (
     PrincipleScore,
     Result,
     RulesetRef,
-    encode_finding,
+    encode,
 )
 from engine.three_valued import truth
 
@@ -87,7 +87,7 @@ class Scorer:
             )
             for p in plans
         )
-        self._principle_scores: list[dict[tuple[int, int], PrincipleScore]] = [
+        self._principle_scores: list[dict[tuple[int, int], tuple[PrincipleScore, Any]]] = [
             {} for _ in ruleset.principles
         ]
 
@@ -131,7 +131,8 @@ class Scorer:
             append(entry)
             sums[principle] += entry[2]
             sums[count + principle] += entry[3]
-        principles = self._principles(sums)
+        scored = self._principles(sums)
+        principles = tuple(score for score, _ in scored)
         reasons = tuple(filter(None, map(_REASON, entries)))
         total = round(sum(p.score for p in principles), 2)
         maximum = round(sum(p.weight for p in principles if p.max_points), 2)
@@ -149,6 +150,7 @@ class Scorer:
             principles,
             tuple(map(_FINDING, entries)),
             tuple(map(_ENCODED, entries)),
+            tuple(encoded for _, encoded in scored),
         )
 
     def _band(self, total: float) -> Band:
@@ -157,18 +159,20 @@ class Scorer:
                 return band
         return self.ruleset.bands[-1]
 
-    def _principles(self, sums: list[int]) -> tuple[PrincipleScore, ...]:
+    def _principles(self, sums: list[int]) -> list[tuple[PrincipleScore, Any]]:
+        """Each principle's score and its JSON, cached: few (points, maximum) pairs occur."""
         count = len(self._principle_scores)
         scores = []
         for n, cache in enumerate(self._principle_scores):
             key = (sums[n], sums[count + n])
-            score = cache.get(key)
-            if score is None:  # few distinct (points, maximum) pairs: cached, never cleared
+            entry = cache.get(key)
+            if entry is None:
                 p = self.ruleset.principles[n]
                 share = round(p.weight * key[0] / key[1], 4) if key[1] else 0.0
-                score = cache[key] = PrincipleScore(p.id, p.name, p.weight, *key, share)
-            scores.append(score)
-        return tuple(scores)
+                score = PrincipleScore(p.id, p.name, p.weight, *key, share)
+                entry = cache[key] = (score, encode(score))
+            scores.append(entry)
+        return scores
 
 
 def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
@@ -186,7 +190,7 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
     finding = _build(c, outcome, points, label, values)
     failed = c.gate and outcome not in ("met", "not_applicable")
     reason = f"{c.id}: {c.title}" if failed else None
-    return (finding, encode_finding(finding), points, finding.max_points, reason)
+    return (finding, encode(finding), points, finding.max_points, reason)
 
 
 def _build(
