@@ -8,7 +8,6 @@ cache is bounded, so memory stays flat over millions of evaluations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -37,29 +36,17 @@ _Entry = tuple[Finding, orjson.Fragment, int, int, str | None]
 _FINDING, _ENCODED, _REASON = itemgetter(0), itemgetter(1), itemgetter(4)
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What scoring one criterion needs, precomputed."""
-
-    criterion: CompiledCriterion
-    principle: int  # index into the rule set's principles
-    applies_rule: str | None
-    first_rule: str  # the `when` rule, or the first level's
-    later_rules: tuple[tuple[int, str], ...]  # (level index, rule) of the other levels
-    single: str | None  # the one field its findings show, when there is just one
-    shown: tuple[str, ...]
-    optional: tuple[str, ...]  # fields it reads that a submission may leave out
-    cache: dict[tuple[Any, ...], _Entry]
-
-
 class Scorer:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
         index = {p.id: n for n, p in enumerate(ruleset.principles)}
         required = {i.path for i in ruleset.spec.inputs if i.required}
-        plans = [
-            _Plan(
+        # Per criterion, what scoring it needs, as a plain tuple unpacked in the hot loop:
+        # (criterion, principle index, applies rule, first level rule, later (index, rule)
+        # pairs, the one field shown or None, fields shown, optional fields read, cache).
+        self._hot: tuple[tuple[Any, ...], ...] = tuple(
+            (
                 c,
                 index[c.principle],
                 c.applies_rule,
@@ -71,21 +58,6 @@ class Scorer:
                 {},
             )
             for c in ruleset.criteria
-        ]
-        # The plans as plain tuples, unpacked in the per-criterion loop (faster than fields).
-        self._hot = tuple(
-            (
-                p.criterion,
-                p.principle,
-                p.applies_rule,
-                p.first_rule,
-                p.later_rules,
-                p.single,
-                p.shown,
-                p.optional,
-                p.cache,
-            )
-            for p in plans
         )
         self._principle_scores: list[dict[tuple[int, int], tuple[PrincipleScore, Any]]] = [
             {} for _ in ruleset.principles

@@ -170,7 +170,7 @@ class WorkerPool:
                 if job is None:
                     stopping = True
                 elif worker is None:
-                    self._give_up(job, "no engine worker could be started")
+                    self._give_up(job, f"no engine worker could be started: {self._start_error}")
                 elif self._send(job, worker[1], loaded):
                     inflight.append(job)
                 else:
