@@ -6,13 +6,21 @@ is restarted and the batch retried once; a batch that crashes twice is split and
 submission tried alone, and one that still crashes gets an EngineCrashed outcome. So every
 submission gets exactly one outcome: a result (canonical JSON bytes), a SubmissionError or
 EngineCrashed.
+
+Submissions queued by different callers for the same rule set are sent to a worker together
+(up to BATCH), so many small requests cost about as much as one large one.
+
+A codec (a module with `decode(raw) -> answers` and `encode(result) -> bytes`, named when the
+pool is made) runs in the workers: the service passes protobuf bytes in and gets protobuf
+bytes out, so that translating them uses both cores too. The default is answers as given and
+canonical JSON out.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
-import queue
 import signal
 import threading
 import time
@@ -21,15 +29,15 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Literal, Protocol, cast
 
 import structlog
 
 from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, RuleFileError, SubmissionError
+from engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.matcher import EngineError
-from engine.result import to_json
+from engine.result import Result, to_json
 
 Outcome = bytes | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
@@ -42,9 +50,41 @@ IN_FLIGHT = 2  # batches sent to a worker ahead of its replies
 FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
 
 
-def _worker_main(conn: Connection) -> None:
+class Codec(Protocol):
+    def decode(self, raw: Any) -> Any: ...
+    def encode(self, result: Result) -> bytes: ...
+
+
+class JsonCodec:
+    """Answers as given; results as canonical JSON."""
+
+    @staticmethod
+    def decode(raw: Any) -> Any:
+        return raw
+
+    @staticmethod
+    def encode(result: Result) -> bytes:
+        return to_json(result)
+
+
+def load_codec(name: str | None) -> Codec:
+    return JsonCodec() if name is None else cast(Codec, importlib.import_module(name))
+
+
+def _decode_all(codec: Codec, items: list[tuple[str, Any]]) -> list[Submission | SubmissionError]:
+    out: list[Submission | SubmissionError] = []
+    for sid, raw in items:
+        try:
+            out.append(Submission(sid, codec.decode(raw)))
+        except (ValueError, TypeError) as exc:
+            out.append(SubmissionError([FieldViolation("answers", f"cannot be read: {exc}")]))
+    return out
+
+
+def _worker_main(conn: Connection, codec_name: str | None) -> None:
     from engine.ruleset import compile_text
 
+    codec = load_codec(codec_name)
     crash_on = os.environ.get(FAILPOINT)
     evaluators: dict[str, Evaluator] = {}
     while True:
@@ -54,17 +94,19 @@ def _worker_main(conn: Connection) -> None:
             return
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
+        decoded = _decode_all(codec, items)
+        readable = [d for d in decoded if isinstance(d, Submission)]
         try:
             if name not in evaluators:
                 file, text = source
                 evaluators[name] = Evaluator(compile_text(text, file))
-            outcomes = evaluators[name].evaluate_many([Submission(i, a) for i, a in items])
+            evaluated = iter(evaluators[name].evaluate_many(readable))
         except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
             conn.send(f"the rules engine could not evaluate this: {exc}")
             continue
-        conn.send(
-            [(o.violations if isinstance(o, SubmissionError) else to_json(o)) for o in outcomes]
-        )
+        outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
+        encode = codec.encode
+        conn.send([o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes])
 
 
 @dataclass
@@ -85,19 +127,60 @@ class _Request:
             self.future.set_result([o for o in self.outcomes if o is not None])
 
 
+_Item = tuple[_Request, int, Submission]  # a submission and where its outcome goes
+
+
 @dataclass
 class _Job:
     ruleset: CompiledRuleSet
-    items: list[tuple[int, Submission]]
-    request: _Request
+    items: list[_Item]
     crashes: int = 0
     alone: bool = False  # split out of a batch that kept crashing
 
 
+class _JobQueue:
+    """FIFO of jobs; taking one also takes the jobs right behind it for the same rule set,
+    up to BATCH submissions, so that concurrent small requests share a batch."""
+
+    def __init__(self) -> None:
+        self._jobs: deque[_Job | None] = deque()
+        self._ready = threading.Condition()
+
+    def put(self, job: _Job | None, front: bool = False) -> None:
+        with self._ready:
+            if front:
+                self._jobs.appendleft(job)
+            else:
+                self._jobs.append(job)
+            self._ready.notify()
+
+    def take(self, block: bool) -> _Job | Literal[False] | None:
+        """A job; None to stop; False when not blocking and there is none."""
+        with self._ready:
+            while not self._jobs:
+                if not block:
+                    return False
+                self._ready.wait()
+            job = self._jobs.popleft()
+            if job is None or job.alone:
+                return job
+            name = job.ruleset.engine_name
+            while self._jobs and len(job.items) < BATCH:
+                other = self._jobs[0]
+                if other is None or other.alone or other.ruleset.engine_name != name:
+                    break
+                if len(job.items) + len(other.items) > BATCH:
+                    break
+                job.items.extend(self._jobs.popleft().items)  # type: ignore[union-attr]
+            return job
+
+
 class WorkerPool:
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, codec: str | None = None) -> None:
+        """`codec` names a module with decode() and encode() (see Codec); None for JSON."""
         self._context = multiprocessing.get_context("spawn")
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._codec = codec
+        self._jobs = _JobQueue()
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
         self.restarts = 0
@@ -121,9 +204,9 @@ class WorkerPool:
             future.set_result([])
             return future
         request = _Request([None] * len(submissions), future, len(submissions))
-        indexed = list(enumerate(submissions))
-        for start in range(0, len(indexed), BATCH):
-            self._jobs.put(_Job(ruleset, indexed[start : start + BATCH], request))
+        items = [(request, n, s) for n, s in enumerate(submissions)]
+        for start in range(0, len(items), BATCH):
+            self._jobs.put(_Job(ruleset, items[start : start + BATCH]))
         return future
 
     def evaluate(
@@ -147,7 +230,10 @@ class WorkerPool:
     def _start(self, slot: int) -> tuple[Any, Connection]:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(child,), daemon=True, name=f"probity-worker-{slot}"
+            target=_worker_main,
+            args=(child, self._codec),
+            daemon=True,
+            name=f"probity-worker-{slot}",
         )
         process.start()
         child.close()
@@ -163,9 +249,8 @@ class WorkerPool:
         stopping = False
         while not (stopping and not inflight):
             while not stopping and len(inflight) < IN_FLIGHT:
-                try:
-                    job = self._jobs.get(block=not inflight)
-                except queue.Empty:
+                job = self._jobs.take(block=not inflight)
+                if job is False:
                     break
                 if job is None:
                     stopping = True
@@ -199,8 +284,8 @@ class WorkerPool:
             )
             # A worker takes batches in order: the oldest was running, the rest were waiting.
             self._after_crash(inflight.popleft(), exitcode)
-            while inflight:
-                self._jobs.put(inflight.popleft())
+            while inflight:  # waiting batches go back to the front, in order
+                self._jobs.put(inflight.pop(), front=True)
             worker, loaded = self._start_or_none(slot), set()
         if worker is not None:
             self._stop(worker)
@@ -228,7 +313,7 @@ class WorkerPool:
         name = job.ruleset.engine_name
         source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
         try:
-            conn.send((name, source, [(s.id, s.answers) for _, s in job.items]))
+            conn.send((name, source, [(s.id, s.answers) for _, _, s in job.items]))
         except (OSError, BrokenPipeError, EOFError):
             return False
         loaded.add(name)  # the worker compiles it before the next message
@@ -247,16 +332,16 @@ class WorkerPool:
             return None
 
     def _settle(self, job: _Job, reply: list[Any]) -> None:
-        for (index, _), outcome in zip(job.items, reply, strict=True):
+        for (request, index, _), outcome in zip(job.items, reply, strict=True):
             if isinstance(outcome, bytes):
-                job.request.settle(index, outcome)
+                request.settle(index, outcome)
             else:
-                job.request.settle(index, SubmissionError(list(outcome)))
+                request.settle(index, SubmissionError(list(outcome)))
 
     def _give_up(self, job: _Job, reason: str) -> None:
         _log.error("submissions not evaluated", count=len(job.items), reason=reason)
-        for index, submission in job.items:
-            job.request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
+        for request, index, submission in job.items:
+            request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
 
     def _after_crash(self, job: _Job, exitcode: int | None) -> None:
         job.crashes += 1
@@ -264,9 +349,9 @@ class WorkerPool:
             self._give_up(job, f"the engine worker stopped (exit code {exitcode}) evaluating it")
         elif job.crashes >= 2:
             for item in job.items:
-                self._jobs.put(_Job(job.ruleset, [item], job.request, job.crashes, alone=True))
+                self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True))
         else:
-            self._jobs.put(job)
+            self._jobs.put(job, front=True)
 
 
 def default_workers() -> int:

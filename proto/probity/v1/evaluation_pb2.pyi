@@ -1,0 +1,132 @@
+from google.rpc import status_pb2 as _status_pb2
+from probity.v1 import result_pb2 as _result_pb2
+from probity.v1 import submission_pb2 as _submission_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CostBasis(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COST_BASIS_UNSPECIFIED: _ClassVar[CostBasis]
+    COST_BASIS_PRICE: _ClassVar[CostBasis]
+    COST_BASIS_WHOLE_LIFE_COST: _ClassVar[CostBasis]
+COST_BASIS_UNSPECIFIED: CostBasis
+COST_BASIS_PRICE: CostBasis
+COST_BASIS_WHOLE_LIFE_COST: CostBasis
+
+class EvaluateRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "submission")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    submission: _submission_pb2.Submission
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ...) -> None: ...
+
+class EvaluateResponse(_message.Message):
+    __slots__ = ("result",)
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    result: _result_pb2.Result
+    def __init__(self, result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ...) -> None: ...
+
+class EvaluateStreamRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "submission")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    submission: _submission_pb2.Submission
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ...) -> None: ...
+
+class EvaluateStreamResponse(_message.Message):
+    __slots__ = ("submission_id", "result", "error")
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    submission_id: str
+    result: _result_pb2.Result
+    error: _status_pb2.Status
+    def __init__(self, submission_id: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+
+class Bid(_message.Message):
+    __slots__ = ("submission", "price", "whole_life_cost")
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    WHOLE_LIFE_COST_FIELD_NUMBER: _ClassVar[int]
+    submission: _submission_pb2.Submission
+    price: float
+    whole_life_cost: float
+    def __init__(self, submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ...) -> None: ...
+
+class EvaluateTenderRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "bids")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    BIDS_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    tender_id: str
+    bids: _containers.RepeatedCompositeFieldContainer[Bid]
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ...) -> None: ...
+
+class AwardWeighting(_message.Message):
+    __slots__ = ("quality", "price")
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    quality: float
+    price: float
+    def __init__(self, quality: _Optional[float] = ..., price: _Optional[float] = ...) -> None: ...
+
+class BidResult(_message.Message):
+    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason")
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_NAME_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    PRICE_SCORE_FIELD_NUMBER: _ClassVar[int]
+    COMBINED_SCORE_FIELD_NUMBER: _ClassVar[int]
+    COMPARED_COST_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    WHOLE_LIFE_COST_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_FIELD_NUMBER: _ClassVar[int]
+    EXCLUSION_REASON_FIELD_NUMBER: _ClassVar[int]
+    submission_id: str
+    supplier_id: str
+    supplier_name: str
+    result: _result_pb2.Result
+    quality_score: float
+    price_score: float
+    combined_score: float
+    compared_cost: float
+    price: float
+    whole_life_cost: float
+    rank: int
+    excluded: bool
+    exclusion_reason: str
+    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ...) -> None: ...
+
+class EvaluateTenderResponse(_message.Message):
+    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTING_FIELD_NUMBER: _ClassVar[int]
+    COST_BASIS_FIELD_NUMBER: _ClassVar[int]
+    LOWEST_COST_FIELD_NUMBER: _ClassVar[int]
+    BIDS_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    ruleset: _result_pb2.RulesetRef
+    weighting: AwardWeighting
+    cost_basis: CostBasis
+    lowest_cost: float
+    bids: _containers.RepeatedCompositeFieldContainer[BidResult]
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[_Union[CostBasis, str]] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,143 @@
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
+    OUTCOME_MET: _ClassVar[Outcome]
+    OUTCOME_PARTLY_MET: _ClassVar[Outcome]
+    OUTCOME_NOT_MET: _ClassVar[Outcome]
+    OUTCOME_NOT_APPLICABLE: _ClassVar[Outcome]
+    OUTCOME_EVIDENCE_MISSING: _ClassVar[Outcome]
+
+class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SEVERITY_UNSPECIFIED: _ClassVar[Severity]
+    SEVERITY_INFO: _ClassVar[Severity]
+    SEVERITY_LOW: _ClassVar[Severity]
+    SEVERITY_MEDIUM: _ClassVar[Severity]
+    SEVERITY_HIGH: _ClassVar[Severity]
+    SEVERITY_CRITICAL: _ClassVar[Severity]
+OUTCOME_UNSPECIFIED: Outcome
+OUTCOME_MET: Outcome
+OUTCOME_PARTLY_MET: Outcome
+OUTCOME_NOT_MET: Outcome
+OUTCOME_NOT_APPLICABLE: Outcome
+OUTCOME_EVIDENCE_MISSING: Outcome
+SEVERITY_UNSPECIFIED: Severity
+SEVERITY_INFO: Severity
+SEVERITY_LOW: Severity
+SEVERITY_MEDIUM: Severity
+SEVERITY_HIGH: Severity
+SEVERITY_CRITICAL: Severity
+
+class RulesetRef(_message.Message):
+    __slots__ = ("id", "version", "digest")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    version: str
+    digest: str
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
+
+class Evidence(_message.Message):
+    __slots__ = ("field", "value", "given", "expected")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    value: _struct_pb2.Value
+    given: bool
+    expected: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ...) -> None: ...
+
+class SourceReference(_message.Message):
+    __slots__ = ("document", "quote", "section")
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    document: str
+    quote: str
+    section: str
+    def __init__(self, document: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ...) -> None: ...
+
+class Finding(_message.Message):
+    __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source")
+    CRITERION_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    GATE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    REMEDY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    criterion: str
+    principle: str
+    title: str
+    outcome: Outcome
+    points: int
+    max_points: int
+    level: str
+    severity: Severity
+    gate: bool
+    explanation: str
+    evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
+    remedy: str
+    source: SourceReference
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ...) -> None: ...
+
+class PrincipleScore(_message.Message):
+    __slots__ = ("principle", "name", "weight", "points", "max_points", "score")
+    PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    principle: str
+    name: str
+    weight: float
+    points: int
+    max_points: int
+    score: float
+    def __init__(self, principle: _Optional[str] = ..., name: _Optional[str] = ..., weight: _Optional[float] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., score: _Optional[float] = ...) -> None: ...
+
+class Result(_message.Message):
+    __slots__ = ("submission_id", "ruleset", "engine_version", "band", "band_label", "excluded", "exclusion_reasons", "total", "maximum", "principles", "findings")
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    BAND_LABEL_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_FIELD_NUMBER: _ClassVar[int]
+    EXCLUSION_REASONS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MAXIMUM_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPLES_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    submission_id: str
+    ruleset: RulesetRef
+    engine_version: str
+    band: str
+    band_label: str
+    excluded: bool
+    exclusion_reasons: _containers.RepeatedScalarFieldContainer[str]
+    total: float
+    maximum: float
+    principles: _containers.RepeatedCompositeFieldContainer[PrincipleScore]
+    findings: _containers.RepeatedCompositeFieldContainer[Finding]
+    def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,113 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RulesetInfo(_message.Message):
+    __slots__ = ("id", "version", "digest", "title", "kind", "framework", "criteria_count", "file", "other_versions")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FRAMEWORK_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    OTHER_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    version: str
+    digest: str
+    title: str
+    kind: str
+    framework: str
+    criteria_count: int
+    file: str
+    other_versions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., framework: _Optional[str] = ..., criteria_count: _Optional[int] = ..., file: _Optional[str] = ..., other_versions: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Diagnostic(_message.Message):
+    __slots__ = ("file", "line", "column", "message")
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    file: str
+    line: int
+    column: int
+    message: str
+    def __init__(self, file: _Optional[str] = ..., line: _Optional[int] = ..., column: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ListRulesetsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRulesetsResponse(_message.Message):
+    __slots__ = ("rulesets",)
+    RULESETS_FIELD_NUMBER: _ClassVar[int]
+    rulesets: _containers.RepeatedCompositeFieldContainer[RulesetInfo]
+    def __init__(self, rulesets: _Optional[_Iterable[_Union[RulesetInfo, _Mapping]]] = ...) -> None: ...
+
+class GetRulesetRequest(_message.Message):
+    __slots__ = ("id", "version")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    version: str
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
+
+class GetRulesetResponse(_message.Message):
+    __slots__ = ("ruleset", "source_text")
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    ruleset: RulesetInfo
+    source_text: str
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ...) -> None: ...
+
+class ValidateRulesetRequest(_message.Message):
+    __slots__ = ("source_text", "file_name")
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    source_text: str
+    file_name: str
+    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class ValidateRulesetResponse(_message.Message):
+    __slots__ = ("valid", "diagnostics", "ruleset")
+    VALID_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSTICS_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    valid: bool
+    diagnostics: _containers.RepeatedCompositeFieldContainer[Diagnostic]
+    ruleset: RulesetInfo
+    def __init__(self, valid: _Optional[bool] = ..., diagnostics: _Optional[_Iterable[_Union[Diagnostic, _Mapping]]] = ..., ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ...) -> None: ...
+
+class PublishRulesetRequest(_message.Message):
+    __slots__ = ("source_text", "file_name")
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    source_text: str
+    file_name: str
+    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class PublishRulesetResponse(_message.Message):
+    __slots__ = ("ruleset", "previous_version")
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ruleset: RulesetInfo
+    previous_version: str
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., previous_version: _Optional[str] = ...) -> None: ...
+
+class ReloadRulesetsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReloadRulesetsResponse(_message.Message):
+    __slots__ = ("rulesets", "diagnostics")
+    RULESETS_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSTICS_FIELD_NUMBER: _ClassVar[int]
+    rulesets: _containers.RepeatedCompositeFieldContainer[RulesetInfo]
+    diagnostics: _containers.RepeatedCompositeFieldContainer[Diagnostic]
+    def __init__(self, rulesets: _Optional[_Iterable[_Union[RulesetInfo, _Mapping]]] = ..., diagnostics: _Optional[_Iterable[_Union[Diagnostic, _Mapping]]] = ...) -> None: ...
