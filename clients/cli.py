@@ -145,6 +145,55 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    # Imported here: the other commands need neither gRPC nor the server.
+    from pydantic import ValidationError
+
+    from server.app import ServerStartError, serve
+    from server.auth import TokenFileError
+    from server.settings import Limits, Settings
+
+    _json_logs()
+    try:
+        settings = Settings(
+            host=args.host,
+            port=args.port,
+            rules=Path(args.rules),
+            workers=args.workers,
+            tokens=Path(args.tokens) if args.tokens else None,
+            tls_cert=Path(args.tls_cert) if args.tls_cert else None,
+            tls_key=Path(args.tls_key) if args.tls_key else None,
+            client_ca=Path(args.client_ca) if args.client_ca else None,
+            limits=Limits(
+                max_message_bytes=args.max_message_bytes,
+                max_bids=args.max_bids,
+                max_submissions_per_call=args.max_submissions,
+                stream_rate=args.stream_rate,
+            ),
+        )
+        return serve(settings)
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"probity serve: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    except (TokenFileError, ServerStartError) as exc:
+        print(f"probity serve: {exc}", file=sys.stderr)
+        return 2
+
+
+def _json_logs() -> None:
+    """One JSON object per log line on stderr, for log shippers."""
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(RuleSetSpec.model_json_schema(), indent=2, sort_keys=True))
     return 0
@@ -173,6 +222,24 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl")
     evaluate.set_defaults(run=cmd_evaluate)
+    serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")
+    serve.add_argument("--rules", default="rules", metavar="DIR", help="rule set folder")
+    serve.add_argument("--workers", type=int, default=default_workers(), help="engine processes")
+    serve.add_argument("--tokens", metavar="FILE", help="token file (TOML); none: open")
+    serve.add_argument("--tls-cert", metavar="PEM", help="server certificate chain")
+    serve.add_argument("--tls-key", metavar="PEM", help="server private key")
+    serve.add_argument("--client-ca", metavar="PEM", help="require client certificates (mTLS)")
+    serve.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024)
+    serve.add_argument("--max-bids", type=int, default=10_000, help="bids per tender")
+    serve.add_argument(
+        "--max-submissions", type=int, default=1_000_000, help="submissions per stream"
+    )
+    serve.add_argument(
+        "--stream-rate", type=float, default=0, help="submissions/s per stream (0: no limit)"
+    )
+    serve.set_defaults(run=cmd_serve)
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
     schema.set_defaults(run=cmd_schema)
     return top

@@ -47,3 +47,18 @@ class SubmissionError(Exception):
 
 class EngineCrashed(Exception):
     """The worker process evaluating a submission died; the submission was not evaluated."""
+
+
+class UnknownRuleset(LookupError):
+    """No rule set with this id (or no such version of it) is held."""
+
+    def __init__(self, ruleset_id: str, version: str, known: list[str]) -> None:
+        self.ruleset_id = ruleset_id
+        self.version = version
+        what = f"version {version} of rule set {ruleset_id!r}" if version else repr(ruleset_id)
+        held = ", ".join(known) or "none"
+        super().__init__(f"no rule set {what} is loaded (loaded: {held})")
+
+
+class RulesetConflict(Exception):
+    """A valid rule set that may not become the active version (its version number clashes)."""

@@ -126,6 +126,14 @@ class ExpectSpec(_Strict):
     criteria: dict[str, Outcome] = Field(default_factory=dict)
 
 
+class AwardSpec(_Strict):
+    """How a whole tender is ranked: the split of the combined score between quality (this
+    rule set's total) and price (lowest cost ÷ bid cost), in percent adding up to 100."""
+
+    quality: float = Field(ge=0, le=100, description="Percent of the combined score for quality")
+    price: float = Field(ge=0, le=100, description="Percent of the combined score for price")
+
+
 class RuleTestSpec(_Strict):
     """An example submission and the result the rule set must give for it."""
 
@@ -152,4 +160,7 @@ class RuleSetSpec(_Strict):
     principles: list[PrincipleSpec] = Field(min_length=1)
     criteria: list[CriterionSpec] = Field(min_length=1)
     bands: list[BandSpec] = Field(min_length=1)
+    award: AwardSpec | None = Field(
+        default=None, description="Tender rule sets: the quality:price split for ranking bids"
+    )
     tests: list[RuleTestSpec] = Field(default_factory=list)

@@ -152,6 +152,7 @@ class _Compiler:
         layout = FactLayout.for_inputs(types)
         principles = self.check_principles(spec)
         bands = self.check_bands(spec)
+        self.check_award(spec)
         definition: dict[str, Any] = {}
         criteria = []
         for index, criterion in enumerate(spec.criteria):
@@ -222,6 +223,15 @@ class _Compiler:
         if abs(total - 100) > 1e-6 and not self.partial_mode:
             self.fail(("principles",), f"principle weights add up to {total:g}, not 100", key=True)
         return {p.id: Principle(p.id, p.name, p.weight) for p in spec.principles}
+
+    def check_award(self, spec: RuleSetSpec) -> None:
+        if spec.award is None:
+            return
+        if spec.kind != "tender":
+            self.fail(("award",), "only tender rule sets rank bids: remove 'award'", key=True)
+        total = spec.award.quality + spec.award.price
+        if abs(total - 100) > 1e-6:
+            self.fail(("award",), f"quality and price add up to {total:g}, not 100", key=True)
 
     def check_bands(self, spec: RuleSetSpec) -> tuple[Band, ...]:
         self.duplicates("bands", (b.id for b in spec.bands), "band id")

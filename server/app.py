@@ -1,0 +1,143 @@
+"""Assemble and run the gRPC server: services, health, reflection, auth, TLS, shutdown."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+
+import grpc
+import structlog
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from engine import ENGINE_VERSION
+from engine.registry import Registry
+from engine.workers import WorkerPool
+from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, ruleset_pb2, ruleset_pb2_grpc
+from server.auth import TokenStore
+from server.calls import CallInterceptor
+from server.evaluation import EvaluationService
+from server.rulesets import RulesetService
+from server.settings import Settings
+
+_log = structlog.get_logger("probity.server")
+SERVICE_NAMES = (
+    evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].full_name,
+    ruleset_pb2.DESCRIPTOR.services_by_name["RulesetService"].full_name,
+)
+
+
+class ServerStartError(Exception):
+    pass
+
+
+class ProbityServer:
+    """The service, bound to its port on construction; `start` loads rules and serves."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.registry = Registry(settings.rules)
+        tokens = TokenStore.load(settings.tokens) if settings.tokens else None
+        limit = settings.limits.max_message_bytes
+        self.server = grpc.server(
+            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="probity-rpc"),
+            interceptors=[CallInterceptor(tokens)],
+            options=[
+                ("grpc.max_receive_message_length", limit),
+                ("grpc.max_send_message_length", limit),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+        self.port = self._bind(settings)  # before the workers start: a busy port fails fast
+        self.pool = WorkerPool(settings.workers, codec="server.convert")
+        self.health = health.HealthServicer()
+        # The generated registration functions are untyped.
+        evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(  # type: ignore[no-untyped-call]
+            EvaluationService(self.registry, self.pool, settings.limits), self.server
+        )
+        ruleset_pb2_grpc.add_RulesetServiceServicer_to_server(  # type: ignore[no-untyped-call]
+            RulesetService(self.registry), self.server
+        )
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), self.server
+        )
+        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.open = tokens is None
+
+    def _bind(self, settings: Settings) -> int:
+        try:
+            return self._add_port(settings)
+        except RuntimeError:  # grpc says only "Failed to bind"; the log above has the reason
+            raise ServerStartError(
+                f"cannot listen on {settings.address}: is the port in use by another server?"
+            ) from None
+
+    def _add_port(self, settings: Settings) -> int:
+        if settings.tls_cert is None or settings.tls_key is None:
+            return self.server.add_insecure_port(settings.address)
+        client_ca = settings.client_ca.read_bytes() if settings.client_ca else None
+        credentials = grpc.ssl_server_credentials(
+            [(settings.tls_key.read_bytes(), settings.tls_cert.read_bytes())],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
+        )
+        return self.server.add_secure_port(settings.address, credentials)
+
+    def _set_health(self, status: int) -> None:
+        for name in ("", *SERVICE_NAMES):
+            self.health.set(name, status)
+
+    def start(self) -> None:
+        self.server.start()
+        problems = self.registry.reload()
+        for problem in problems:
+            _log.error("rule file not loaded", problem=str(problem))
+        active = self.registry.catalogue.active
+        tls = "mutual" if self.settings.client_ca else "on" if self.settings.tls_cert else "off"
+        if self.open:
+            _log.warning(
+                "no token file: the server is open to anyone who can reach it, so it listens "
+                "on loopback only",
+                host=self.settings.host,
+            )
+        if active:
+            self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        else:
+            _log.error("no rule set loaded; not serving until a reload succeeds")
+        _log.info(
+            "serving",
+            host=self.settings.host,
+            port=self.port,
+            rulesets=[f"{r.id}@{r.version}" for r in active.values()],
+            workers=self.settings.workers,
+            tls=tls,
+            auth="open" if self.open else "tokens",
+            engine_version=ENGINE_VERSION,
+        )
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop taking calls; let those in flight finish (up to the grace period)."""
+        self.health.enter_graceful_shutdown()
+        self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
+        self.pool.close()
+        _log.info("stopped")
+
+
+def serve(settings: Settings) -> int:
+    """Run until SIGTERM or SIGINT, then shut down gracefully."""
+    stopping = threading.Event()
+
+    def on_signal(number: int, frame: FrameType | None) -> None:
+        _log.info("shutting down", signal=signal.Signals(number).name)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    server = ProbityServer(settings)
+    server.start()
+    stopping.wait()
+    server.stop()
+    return 0

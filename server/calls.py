@@ -1,0 +1,166 @@
+"""Every call passes here: authenticated, authorised, timed and logged in one JSON line
+(method, caller, rule set digest, count, duration, status; never submission content)."""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import structlog
+
+from server import errors
+from server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
+
+_log = structlog.get_logger("probity.calls")
+
+
+@dataclass
+class CallRecord:
+    """What a handler adds to its call's log line."""
+
+    method: str
+    caller: Caller | None = None
+    digests: set[str] = field(default_factory=set)
+    count: int = 0
+    failed: int = 0
+
+
+_current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
+    "probity_call", default=None
+)
+
+
+def current() -> CallRecord:
+    """The record of the call being handled (a throwaway one outside a call)."""
+    return _current.get() or CallRecord("(no call)")
+
+
+def _status_name(context: grpc.ServicerContext, raised: BaseException | None) -> str:
+    code = context.code()  # type: ignore[attr-defined]
+    if code is not None and code != grpc.StatusCode.OK:
+        return str(code.name)
+    if raised is not None:
+        return "CANCELLED" if isinstance(raised, GeneratorExit) else "UNKNOWN"
+    return "OK"
+
+
+class CallInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
+    def __init__(self, tokens: TokenStore | None) -> None:
+        self.tokens = tokens
+
+    def intercept_service(self, continuation: Callable[..., Any], details: Any) -> Any:
+        handler = continuation(details)
+        if handler is None:
+            return None
+        method: str = details.method
+        if method.startswith(PUBLIC_PREFIXES):
+            return handler
+        refusal = self._refusal(method, details.invocation_metadata)
+        if isinstance(refusal, Caller) or refusal is None:
+            return _wrap(handler, method, refusal)
+        return _refuse(handler, refusal)
+
+    def _refusal(self, method: str, metadata: Any) -> Caller | Any | None:
+        """The caller (None when the server is open), or the status refusing the call."""
+        if self.tokens is None:
+            return None
+        token = bearer(metadata)
+        if token is None:
+            return errors.unauthenticated("send 'authorization: Bearer <token>'")
+        caller = self.tokens.caller(token)
+        if caller is None:
+            return errors.unauthenticated("the token is not recognised")
+        if not allowed(caller.role, method):
+            name = method.rsplit("/", 1)[-1]
+            return errors.permission_denied(
+                f"the {caller.role} role may not call {name}", caller.role
+            )
+        return caller
+
+
+def _refuse(handler: Any, status: Any) -> Any:
+    def deny(request: Any, context: grpc.ServicerContext) -> Any:
+        errors.abort(context, status)
+
+    return _same_kind(handler, deny, deny)
+
+
+def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
+    def unary(behaviour: Callable[..., Any]) -> Callable[..., Any]:
+        def run(request: Any, context: grpc.ServicerContext) -> Any:
+            record = CallRecord(method, caller)
+            token = _current.set(record)
+            started, raised = time.perf_counter(), None
+            try:
+                return behaviour(request, context)
+            except BaseException as exc:
+                raised = exc
+                raise
+            finally:
+                _current.reset(token)
+                _emit(record, context, started, raised)
+
+        return run
+
+    def streaming(behaviour: Callable[..., Any]) -> Callable[..., Any]:
+        def run(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            record = CallRecord(method, caller)
+            started, raised = time.perf_counter(), None
+            _current.set(record)
+            try:
+                yield from behaviour(request, context)
+            except BaseException as exc:
+                raised = exc
+                raise
+            finally:
+                _emit(record, context, started, raised)
+
+        return run
+
+    return _same_kind(handler, unary, streaming, wrap=True)
+
+
+def _same_kind(
+    handler: Any, unary: Callable[..., Any], streaming: Callable[..., Any], wrap: bool = False
+) -> Any:
+    """A handler like `handler` whose behaviour is replaced (or wrapped, when `wrap`)."""
+    kinds = (
+        ("unary_unary", grpc.unary_unary_rpc_method_handler, unary),
+        ("unary_stream", grpc.unary_stream_rpc_method_handler, streaming),
+        ("stream_unary", grpc.stream_unary_rpc_method_handler, unary),
+        ("stream_stream", grpc.stream_stream_rpc_method_handler, streaming),
+    )
+    for attribute, make, replace in kinds:
+        behaviour = getattr(handler, attribute)
+        if behaviour is not None:
+            return make(
+                replace(behaviour) if wrap else replace,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+    return handler
+
+
+def _emit(
+    record: CallRecord,
+    context: grpc.ServicerContext,
+    started: float,
+    raised: BaseException | None,
+) -> None:
+    _log.info(
+        "call",
+        method=record.method,
+        caller=record.caller.name if record.caller else None,
+        role=record.caller.role if record.caller else None,
+        ruleset_digest=sorted(record.digests)[0]
+        if len(record.digests) == 1
+        else sorted(record.digests),
+        count=record.count,
+        failed=record.failed,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        status=_status_name(context, raised),
+    )

@@ -1,0 +1,218 @@
+"""Translate between probity.v1 messages and the engine's values. No gRPC here: the worker
+processes import this module as their codec (see engine.workers) to read answers and write
+results, so translation runs on every core."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from google.protobuf import struct_pb2
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import Diagnostic
+from engine.result import Evidence, Finding, PrincipleScore, Result
+from probity.v1 import result_pb2, ruleset_pb2
+
+OUTCOMES = {
+    "met": result_pb2.OUTCOME_MET,
+    "partly_met": result_pb2.OUTCOME_PARTLY_MET,
+    "not_met": result_pb2.OUTCOME_NOT_MET,
+    "not_applicable": result_pb2.OUTCOME_NOT_APPLICABLE,
+    "evidence_missing": result_pb2.OUTCOME_EVIDENCE_MISSING,
+}
+SEVERITIES = {
+    "info": result_pb2.SEVERITY_INFO,
+    "low": result_pb2.SEVERITY_LOW,
+    "medium": result_pb2.SEVERITY_MEDIUM,
+    "high": result_pb2.SEVERITY_HIGH,
+    "critical": result_pb2.SEVERITY_CRITICAL,
+}
+_EXACT_INTEGERS = 2**53
+
+
+# -- answers: google.protobuf.Struct → plain Python ------------------------------------------
+def value_to_python(value: struct_pb2.Value) -> Any:
+    """A Struct value as JSON would read it: a whole number is an int (Struct holds only
+    doubles, and an `integer` input must accept 3 sent as 3.0); null is None."""
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        number = value.number_value
+        if math.isfinite(number) and number.is_integer() and abs(number) < _EXACT_INTEGERS:
+            return int(number)
+        return number
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return struct_to_python(value.struct_value)
+    if kind == "list_value":
+        return [value_to_python(v) for v in value.list_value.values]
+    return None
+
+
+def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return {key: value_to_python(value) for key, value in struct.fields.items()}
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """Codec: serialized Struct → answers."""
+    struct = struct_pb2.Struct()
+    struct.ParseFromString(raw)
+    return struct_to_python(struct)
+
+
+def python_to_value(value: Any, target: struct_pb2.Value) -> None:
+    if value is None:
+        target.null_value = struct_pb2.NULL_VALUE
+    elif isinstance(value, bool):
+        target.bool_value = value
+    elif isinstance(value, int | float):
+        target.number_value = value
+    elif isinstance(value, str):
+        target.string_value = value
+    elif isinstance(value, dict):
+        target.struct_value.update(value)
+    elif isinstance(value, list | tuple):
+        target.list_value.extend(list(value))
+    else:
+        raise TypeError(f"cannot send a {type(value).__name__} as an answer")
+
+
+# -- results: engine → probity.v1.Result ------------------------------------------------------
+def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
+    message = result_pb2.Evidence(
+        field=evidence.field, given=evidence.given, expected=evidence.expected
+    )
+    if evidence.given:
+        python_to_value(evidence.value, message.value)
+    return message
+
+
+def finding_to_proto(finding: Finding) -> result_pb2.Finding:
+    return result_pb2.Finding(
+        criterion=finding.criterion,
+        principle=finding.principle,
+        title=finding.title,
+        outcome=OUTCOMES[finding.outcome],
+        points=finding.points,
+        max_points=finding.max_points,
+        level=finding.level or "",
+        severity=SEVERITIES[finding.severity],
+        gate=finding.gate,
+        explanation=finding.explanation,
+        evidence=[evidence_to_proto(e) for e in finding.evidence],
+        remedy=finding.remedy or "",
+        source=result_pb2.SourceReference(
+            document=finding.source.document,
+            quote=finding.source.quote,
+            section=finding.source.section or "",
+        ),
+    )
+
+
+def principle_to_proto(score: PrincipleScore) -> result_pb2.PrincipleScore:
+    return result_pb2.PrincipleScore(
+        principle=score.principle,
+        name=score.name,
+        weight=score.weight,
+        points=score.points,
+        max_points=score.max_points,
+        score=score.score,
+    )
+
+
+def _head(result: Result) -> result_pb2.Result:
+    """Everything but the principle scores and findings."""
+    return result_pb2.Result(
+        submission_id=result.submission_id,
+        ruleset=result_pb2.RulesetRef(
+            id=result.ruleset.id, version=result.ruleset.version, digest=result.ruleset.digest
+        ),
+        engine_version=result.engine_version,
+        band=result.band,
+        band_label=result.band_label,
+        excluded=result.excluded,
+        exclusion_reasons=result.exclusion_reasons,
+        total=result.total,
+        maximum=result.maximum,
+    )
+
+
+def result_to_proto(result: Result) -> result_pb2.Result:
+    message = _head(result)
+    message.principles.extend(principle_to_proto(p) for p in result.principles)
+    message.findings.extend(finding_to_proto(f) for f in result.findings)
+    return message
+
+
+# The scorer hands out one Finding object per distinct finding (engine.scoring), so each is
+# encoded once and reused: a repeated field's wire form is its elements' encodings one after
+# another, each tagged with the field number and length.
+_LENGTH_DELIMITED = 2
+_PRINCIPLES_TAG = bytes([(10 << 3) | _LENGTH_DELIMITED])
+_FINDINGS_TAG = bytes([(11 << 3) | _LENGTH_DELIMITED])
+_CACHE_LIMIT = 20_000
+_encoded: dict[int, tuple[object, bytes]] = {}
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        if number:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def _field(tag: bytes, message: Any) -> bytes:
+    body: bytes = message.SerializeToString()
+    return tag + _varint(len(body)) + body
+
+
+def _cached(item: object, tag: bytes, convert: Any) -> bytes:
+    entry = _encoded.get(id(item))
+    if entry is not None and entry[0] is item:  # the entry keeps `item` alive: ids stay unique
+        return entry[1]
+    if len(_encoded) >= _CACHE_LIMIT:
+        _encoded.clear()
+    encoded = _field(tag, convert(item))
+    _encoded[id(item)] = (item, encoded)
+    return encoded
+
+
+def encode(result: Result) -> bytes:
+    """Codec: the serialized probity.v1.Result, equal to result_to_proto(result)'s."""
+    parts = [_head(result).SerializeToString()]
+    parts.extend(_cached(p, _PRINCIPLES_TAG, principle_to_proto) for p in result.principles)
+    parts.extend(_cached(f, _FINDINGS_TAG, finding_to_proto) for f in result.findings)
+    return b"".join(parts)
+
+
+# -- rule sets ------------------------------------------------------------------------------
+def diagnostic_to_proto(diagnostic: Diagnostic) -> ruleset_pb2.Diagnostic:
+    return ruleset_pb2.Diagnostic(
+        file=diagnostic.file,
+        line=diagnostic.line,
+        column=diagnostic.col,
+        message=diagnostic.message,
+    )
+
+
+def ruleset_info(
+    ruleset: CompiledRuleSet, versions: list[str] | None = None
+) -> ruleset_pb2.RulesetInfo:
+    return ruleset_pb2.RulesetInfo(
+        id=ruleset.id,
+        version=ruleset.version,
+        digest=ruleset.digest,
+        title=ruleset.title,
+        kind=ruleset.kind,
+        framework=ruleset.spec.framework.name,
+        criteria_count=len(ruleset.criteria),
+        file=ruleset.file,
+        other_versions=[v for v in versions or [] if v != ruleset.version],
+    )

@@ -1,0 +1,336 @@
+"""EvaluationService: protobuf in, engine calls, protobuf out.
+
+Answers travel to the worker processes as serialized Structs and results come back as
+serialized probity.v1.Result messages (server.convert is the workers' codec), so this
+process only routes bytes.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+import grpc
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
+from engine.evaluator import Submission
+from engine.registry import Registry
+from engine.tender import BidScore, check_bids, rank
+from engine.workers import Outcome, WorkerPool
+from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
+from server import calls, errors
+from server.settings import Limits
+
+_NO_DEADLINE = 10**6  # seconds
+_COST_BASIS = {
+    "price": evaluation_pb2.COST_BASIS_PRICE,
+    "whole_life_cost": evaluation_pb2.COST_BASIS_WHOLE_LIFE_COST,
+}
+
+
+def _outcome_error(outcome: Outcome, prefix: str) -> Any:
+    """The status for an outcome that is not a result, or None for a result."""
+    if isinstance(outcome, bytes):
+        return None
+    return errors.to_status(outcome, prefix)
+
+
+class _Window:
+    """Bounds a stream's submissions in evaluation, and its rate."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.slots = threading.BoundedSemaphore(limits.stream_window)
+        self.rate = limits.stream_rate
+        self.tokens = limits.stream_rate
+        self.refilled = time.monotonic()
+
+    def over_rate(self) -> float | None:
+        """Seconds to wait before the next submission, or None if it may go now."""
+        if not self.rate:
+            return None
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.refilled) * self.rate)
+        self.refilled = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return None
+        return (1 - self.tokens) / self.rate
+
+
+class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
+    def __init__(self, registry: Registry, pool: WorkerPool, limits: Limits) -> None:
+        self.registry = registry
+        self.pool = pool
+        self.limits = limits
+
+    def _ruleset(self, ruleset_id: str, version: str) -> CompiledRuleSet:
+        if not ruleset_id:
+            raise errors.ServiceError(
+                errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
+            )
+        ruleset = self.registry.get(ruleset_id, version)
+        calls.current().digests.add(ruleset.digest)
+        return ruleset
+
+    def _wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
+        remaining = context.time_remaining()  # enormous when the caller set no deadline
+        try:
+            return future.result(timeout=remaining if remaining < _NO_DEADLINE else None)
+        except FutureTimeout:
+            raise errors.ServiceError(
+                errors.deadline("the deadline passed before evaluation finished")
+            ) from None
+
+    # -- one submission ------------------------------------------------------------------
+    def Evaluate(
+        self, request: evaluation_pb2.EvaluateRequest, context: grpc.ServicerContext
+    ) -> evaluation_pb2.EvaluateResponse:
+        record = calls.current()
+        record.count = 1
+        try:
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
+            submission = _submission(request.submission, "submission")
+            (outcome,) = self._wait(self.pool.submit(ruleset, [submission]), context)
+        except (errors.ServiceError, UnknownRuleset) as exc:
+            record.failed = 1
+            errors.abort(context, errors.to_status(exc))
+        status = _outcome_error(outcome, "submission.answers")
+        if status is not None:
+            record.failed = 1
+            errors.abort(context, status)
+        assert isinstance(outcome, bytes)
+        return evaluation_pb2.EvaluateResponse(result=result_pb2.Result.FromString(outcome))
+
+    # -- a stream ------------------------------------------------------------------------
+    def EvaluateStream(
+        self,
+        requests: Iterator[evaluation_pb2.EvaluateStreamRequest],
+        context: grpc.ServicerContext,
+    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
+        """A reader thread takes requests and sends each to the pool as it arrives; results
+        are yielded here as they finish. Every request gets exactly one response."""
+        record = calls.current()
+        window = _Window(self.limits)
+        done: queue.SimpleQueue[evaluation_pb2.EvaluateStreamResponse | int] = queue.SimpleQueue()
+        reader = threading.Thread(
+            target=self._read_stream,
+            args=(requests, context, window, done, record),
+            daemon=True,
+            name="probity-stream-reader",
+        )
+        reader.start()
+        sent, expected = 0, None
+        while expected is None or sent < expected:
+            item = done.get()
+            if isinstance(item, int):
+                expected = item
+                continue
+            window.slots.release()
+            sent += 1
+            yield item
+        reader.join()
+
+    def _read_stream(
+        self,
+        requests: Iterator[evaluation_pb2.EvaluateStreamRequest],
+        context: grpc.ServicerContext,
+        window: _Window,
+        done: queue.SimpleQueue[Any],
+        record: calls.CallRecord,
+    ) -> None:
+        count = 0
+        try:
+            for request in requests:
+                while not window.slots.acquire(timeout=1):
+                    if not context.is_active():
+                        return
+                count += 1
+                self._one_of_stream(request, count, window, done, record)
+        except grpc.RpcError:  # the client went away; what was read is still answered
+            pass
+        finally:
+            record.count = count
+            done.put(count)
+
+    def _one_of_stream(
+        self,
+        request: evaluation_pb2.EvaluateStreamRequest,
+        count: int,
+        window: _Window,
+        done: queue.SimpleQueue[Any],
+        record: calls.CallRecord,
+    ) -> None:
+        sid = request.submission.id
+
+        def fail(status: Any) -> None:
+            record.failed += 1
+            done.put(evaluation_pb2.EvaluateStreamResponse(submission_id=sid, error=status))
+
+        if count > self.limits.max_submissions_per_call:
+            limit = self.limits.max_submissions_per_call
+            fail(errors.exhausted("submissions", f"a stream takes at most {limit} submissions"))
+            return
+        wait = window.over_rate()
+        if wait is not None:
+            rate = self.limits.stream_rate
+            fail(errors.exhausted("stream_rate", f"over {rate:g} submissions/s", wait))
+            return
+        try:
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
+            submission = _submission(request.submission, "submission")
+        except (errors.ServiceError, UnknownRuleset) as exc:
+            fail(errors.to_status(exc))
+            return
+
+        def finished(future: Future[list[Outcome]]) -> None:
+            try:
+                (outcome,) = future.result()
+            except Exception as exc:  # the pool settles every future; this is belt and braces
+                outcome = EngineCrashed(f"{sid}: {exc}")
+            status = _outcome_error(outcome, "submission.answers")
+            if status is not None:
+                fail(status)
+                return
+            assert isinstance(outcome, bytes)
+            result = result_pb2.Result.FromString(outcome)
+            done.put(evaluation_pb2.EvaluateStreamResponse(submission_id=sid, result=result))
+
+        self.pool.submit(ruleset, [submission]).add_done_callback(finished)
+
+    # -- a whole tender ------------------------------------------------------------------
+    def EvaluateTender(
+        self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
+    ) -> evaluation_pb2.EvaluateTenderResponse:
+        record = calls.current()
+        record.count = len(request.bids)
+        try:
+            response = self._tender(request, context)
+        except (errors.ServiceError, UnknownRuleset) as exc:
+            record.failed = record.count
+            errors.abort(context, errors.to_status(exc))
+        return response
+
+    def _tender(
+        self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
+    ) -> evaluation_pb2.EvaluateTenderResponse:
+        if len(request.bids) > self.limits.max_bids:
+            limit = self.limits.max_bids
+            raise errors.ServiceError(
+                errors.exhausted("bids", f"a tender takes at most {limit} bids")
+            )
+        ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
+        award = ruleset.spec.award
+        if award is None:
+            raise errors.ServiceError(
+                errors.precondition(
+                    ruleset.id, f"rule set {ruleset.id} declares no quality:price split ('award')"
+                )
+            )
+        bids = request.bids
+        problems = check_bids(
+            [
+                (
+                    b.submission.id,
+                    b.price,
+                    b.whole_life_cost if b.HasField("whole_life_cost") else None,
+                )
+                for b in bids
+            ]
+        )
+        for n, bid in enumerate(bids):
+            tender = bid.submission.tender_id
+            if tender and request.tender_id and tender != request.tender_id:
+                problems.append(
+                    FieldViolation(
+                        f"bids[{n}].submission.tender_id",
+                        f"is {tender!r}, not the tender's {request.tender_id!r}",
+                    )
+                )
+        if problems:
+            raise errors.ServiceError(
+                errors.bad_request(problems, "the tender's bids are not valid")
+            )
+        submissions = [
+            _submission(b.submission, f"bids[{n}].submission") for n, b in enumerate(bids)
+        ]
+        outcomes = self._wait(self.pool.submit(ruleset, submissions), context)
+        results = self._tender_results(outcomes)
+        scores = [
+            BidScore(
+                b.submission.id,
+                r.total,
+                r.maximum,
+                r.excluded,
+                tuple(r.exclusion_reasons),
+                b.price,
+                b.whole_life_cost if b.HasField("whole_life_cost") else None,
+            )
+            for b, r in zip(bids, results, strict=True)
+        ]
+        ranking = rank(scores, award)
+        by_id = {b.submission.id: (b, r) for b, r in zip(bids, results, strict=True)}
+        out = []
+        for ranked in ranking.bids:
+            bid, result = by_id[ranked.bid.submission_id]
+            out.append(
+                evaluation_pb2.BidResult(
+                    submission_id=bid.submission.id,
+                    supplier_id=bid.submission.supplier.id,
+                    supplier_name=bid.submission.supplier.name,
+                    result=result,
+                    quality_score=ranked.quality_score,
+                    price_score=ranked.price_score,
+                    combined_score=ranked.combined_score,
+                    compared_cost=ranked.compared_cost,
+                    price=bid.price,
+                    whole_life_cost=ranked.bid.whole_life_cost,
+                    rank=ranked.rank,
+                    excluded=ranked.bid.excluded,
+                    exclusion_reason="; ".join(ranked.bid.exclusion_reasons),
+                )
+            )
+        return evaluation_pb2.EvaluateTenderResponse(
+            tender_id=request.tender_id,
+            ruleset=result_pb2.RulesetRef(
+                id=ruleset.id, version=ruleset.version, digest=ruleset.digest
+            ),
+            weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
+            cost_basis=_COST_BASIS[ranking.basis],
+            lowest_cost=ranking.lowest_cost,
+            bids=out,
+        )
+
+    def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
+        """Every bid's result, or the error for the whole tender naming each bad bid."""
+        violations: list[FieldViolation] = []
+        results = []
+        for n, outcome in enumerate(outcomes):
+            if isinstance(outcome, SubmissionError):
+                prefix = f"bids[{n}].submission.answers"
+                violations.extend(
+                    FieldViolation(f"{prefix}.{v.field}", v.reason) for v in outcome.violations
+                )
+            elif isinstance(outcome, EngineCrashed):
+                raise errors.ServiceError(errors.crashed(outcome))
+            else:
+                results.append(result_pb2.Result.FromString(outcome))
+        if violations:
+            raise errors.ServiceError(
+                errors.bad_request(violations, "some bids' answers are not valid")
+            )
+        return results
+
+
+def _submission(message: Any, where: str) -> Submission:
+    """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
+    if not message.id:
+        raise errors.ServiceError(
+            errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
+        )
+    return Submission(message.id, message.answers.SerializeToString())

@@ -1,0 +1,92 @@
+"""RulesetService: list, read, validate, publish and reload rule sets."""
+
+from __future__ import annotations
+
+import grpc
+import structlog
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from engine.registry import Registry, check_text
+from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
+from server import calls, errors
+from server.convert import diagnostic_to_proto, ruleset_info
+
+_log = structlog.get_logger("probity.rulesets")
+DEFAULT_FILE_NAME = "submitted.yaml"
+
+
+class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
+        versions = self.registry.catalogue.versions.get(ruleset.id, {})
+        return ruleset_info(ruleset, list(versions))
+
+    def ListRulesets(
+        self, request: ruleset_pb2.ListRulesetsRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.ListRulesetsResponse:
+        active = self.registry.catalogue.active
+        return ruleset_pb2.ListRulesetsResponse(
+            rulesets=[self._info(active[key]) for key in sorted(active)]
+        )
+
+    def GetRuleset(
+        self, request: ruleset_pb2.GetRulesetRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.GetRulesetResponse:
+        try:
+            ruleset = self.registry.get(request.id, request.version)
+        except UnknownRuleset as exc:
+            errors.abort(context, errors.to_status(exc))
+        calls.current().digests.add(ruleset.digest)
+        return ruleset_pb2.GetRulesetResponse(
+            ruleset=self._info(ruleset), source_text=ruleset.source_text
+        )
+
+    def ValidateRuleset(
+        self, request: ruleset_pb2.ValidateRulesetRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.ValidateRulesetResponse:
+        try:
+            ruleset = check_text(request.source_text, request.file_name or DEFAULT_FILE_NAME)
+        except RuleFileError as exc:
+            return ruleset_pb2.ValidateRulesetResponse(
+                valid=False, diagnostics=[diagnostic_to_proto(d) for d in exc.diagnostics]
+            )
+        calls.current().digests.add(ruleset.digest)
+        return ruleset_pb2.ValidateRulesetResponse(valid=True, ruleset=ruleset_info(ruleset))
+
+    def PublishRuleset(
+        self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.PublishRulesetResponse:
+        record = calls.current()
+        try:
+            ruleset, previous = self.registry.publish(
+                request.source_text, request.file_name or DEFAULT_FILE_NAME
+            )
+        except (RuleFileError, RulesetConflict) as exc:
+            errors.abort(context, errors.to_status(exc))
+        record.digests.add(ruleset.digest)
+        _log.info(
+            "rule set published",
+            ruleset=ruleset.id,
+            version=ruleset.version,
+            digest=ruleset.digest,
+            previous_version=previous or None,
+            caller=record.caller.name if record.caller else None,
+        )
+        return ruleset_pb2.PublishRulesetResponse(
+            ruleset=self._info(ruleset), previous_version=previous
+        )
+
+    def ReloadRulesets(
+        self, request: ruleset_pb2.ReloadRulesetsRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.ReloadRulesetsResponse:
+        problems = self.registry.reload()
+        active = self.registry.catalogue.active
+        for problem in problems:
+            _log.warning("rule file not loaded", problem=str(problem))
+        return ruleset_pb2.ReloadRulesetsResponse(
+            rulesets=[self._info(active[key]) for key in sorted(active)],
+            diagnostics=[diagnostic_to_proto(d) for d in problems],
+        )

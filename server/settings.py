@@ -1,0 +1,56 @@
+"""The server's settings (pydantic): where it listens, what it loads, who may call, limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # Submissions in one call: a tender's bids, or one stream's submissions.
+    max_submissions_per_call: int = Field(default=1_000_000, ge=1)
+    max_bids: int = Field(default=10_000, ge=1)
+    # Submissions per second on one stream; 0 for no limit.
+    stream_rate: float = Field(default=0, ge=0)
+    # Submissions a stream may have in evaluation before its reader waits.
+    stream_window: int = Field(default=4096, ge=1)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=50051, ge=0, le=65535)
+    rules: Path = Path("rules")
+    workers: int = Field(default=2, ge=1)
+    tokens: Path | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    client_ca: Path | None = None
+    grace_seconds: float = Field(default=30, ge=0)
+    threads: int = Field(default=64, ge=4)
+    limits: Limits = Limits()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("TLS needs both --tls-cert and --tls-key")
+        if self.client_ca is not None and self.tls_cert is None:
+            raise ValueError("--client-ca (mutual TLS) needs --tls-cert and --tls-key")
+        if self.tokens is None and self.host not in LOOPBACK:
+            raise ValueError(
+                f"without a token file the server runs open and binds to loopback only; "
+                f"give --tokens to listen on {self.host}"
+            )
+        return self
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
