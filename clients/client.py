@@ -1,0 +1,211 @@
+"""ProbityClient: typed Python methods for every probity.v1 call.
+
+Retries on UNAVAILABLE are gRPC's own (a retry policy in the channel's service config), with
+exponential back-off; deadlines are per call (`timeout`, seconds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from probity.v1 import (
+    evaluation_pb2,
+    evaluation_pb2_grpc,
+    result_pb2,
+    ruleset_pb2,
+    ruleset_pb2_grpc,
+    submission_pb2,
+)
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+
+def _service_config(attempts: int) -> str:
+    policy = {
+        "maxAttempts": attempts,
+        "initialBackoff": "0.1s",
+        "maxBackoff": "2s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"],
+    }
+    return json.dumps({"methodConfig": [{"name": [{}], "retryPolicy": policy}]})
+
+
+def submission_message(record: Mapping[str, Any]) -> submission_pb2.Submission:
+    """A Submission from its JSON form: {"id", "tender_id", "supplier", "answers"}."""
+    supplier = record.get("supplier") or {}
+    if isinstance(supplier, str):
+        supplier = {"name": supplier}
+    message = submission_pb2.Submission(
+        id=str(record.get("id", "")),
+        tender_id=str(record.get("tender_id", "")),
+        supplier=submission_pb2.Supplier(
+            id=str(supplier.get("id", "")), name=str(supplier.get("name", ""))
+        ),
+    )
+    message.answers.update(record.get("answers") or {})
+    return message
+
+
+def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:
+    """A Bid from a submission's JSON form plus "price" and, optionally, "whole_life_cost"."""
+    bid = evaluation_pb2.Bid(submission=submission_message(record), price=float(record["price"]))
+    if record.get("whole_life_cost") is not None:
+        bid.whole_life_cost = float(record["whole_life_cost"])
+    return bid
+
+
+class ProbityClient:
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        token: str | None = None,
+        tls_ca: Path | None = None,
+        client_cert: Path | None = None,
+        client_key: Path | None = None,
+        tls: bool = False,
+        server_name: str | None = None,
+        attempts: int = 4,
+        timeout: float | None = 60.0,
+        max_message_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
+        """TLS when `tls` or any certificate is given (`tls_ca` to trust a private CA;
+        `client_cert` and `client_key` for mutual TLS)."""
+        options: list[tuple[str, Any]] = [
+            ("grpc.enable_retries", 1),
+            ("grpc.service_config", _service_config(attempts)),
+            ("grpc.max_receive_message_length", max_message_bytes),
+            ("grpc.max_send_message_length", max_message_bytes),
+        ]
+        if server_name:
+            options.append(("grpc.ssl_target_name_override", server_name))
+        if tls or tls_ca or client_cert:
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=tls_ca.read_bytes() if tls_ca else None,
+                private_key=client_key.read_bytes() if client_key else None,
+                certificate_chain=client_cert.read_bytes() if client_cert else None,
+            )
+            self.channel = grpc.secure_channel(target, credentials, options=options)
+        else:
+            self.channel = grpc.insecure_channel(target, options=options)
+        self.metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        self.timeout = timeout
+        # The generated stubs are untyped; every method below gives its call a type.
+        self._evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self.channel)  # type: ignore[no-untyped-call]
+        self._rulesets = ruleset_pb2_grpc.RulesetServiceStub(self.channel)  # type: ignore[no-untyped-call]
+        self._health = health_pb2_grpc.HealthStub(self.channel)
+
+    def __enter__(self) -> ProbityClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def _call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
+        return method(request, timeout=timeout or self.timeout, metadata=self.metadata)
+
+    # -- evaluation ------------------------------------------------------------------------
+    def evaluate(
+        self, ruleset_id: str, submission: Mapping[str, Any], *, version: str = ""
+    ) -> result_pb2.Result:
+        request = evaluation_pb2.EvaluateRequest(
+            ruleset_id=ruleset_id,
+            ruleset_version=version,
+            submission=submission_message(submission),
+        )
+        response: evaluation_pb2.EvaluateResponse = self._call(self._evaluation.Evaluate, request)
+        return response.result
+
+    def evaluate_stream(
+        self,
+        ruleset_id: str,
+        submissions: Iterable[Mapping[str, Any]],
+        *,
+        version: str = "",
+        timeout: float | None = None,
+    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
+        """Results (or per-submission errors) as the server finishes them, in any order."""
+        requests = (
+            evaluation_pb2.EvaluateStreamRequest(
+                ruleset_id=ruleset_id, ruleset_version=version, submission=submission_message(s)
+            )
+            for s in submissions
+        )
+        responses: Iterator[evaluation_pb2.EvaluateStreamResponse] = (
+            self._evaluation.EvaluateStream(requests, timeout=timeout, metadata=self.metadata)
+        )
+        return responses
+
+    def evaluate_tender(
+        self,
+        ruleset_id: str,
+        tender_id: str,
+        bids: Iterable[Mapping[str, Any]],
+        *,
+        version: str = "",
+    ) -> evaluation_pb2.EvaluateTenderResponse:
+        request = evaluation_pb2.EvaluateTenderRequest(
+            ruleset_id=ruleset_id,
+            ruleset_version=version,
+            tender_id=tender_id,
+            bids=[bid_message(b) for b in bids],
+        )
+        response: evaluation_pb2.EvaluateTenderResponse = self._call(
+            self._evaluation.EvaluateTender, request
+        )
+        return response
+
+    # -- rule sets -------------------------------------------------------------------------
+    def list_rulesets(self) -> list[ruleset_pb2.RulesetInfo]:
+        response: ruleset_pb2.ListRulesetsResponse = self._call(
+            self._rulesets.ListRulesets, ruleset_pb2.ListRulesetsRequest()
+        )
+        return list(response.rulesets)
+
+    def get_ruleset(self, ruleset_id: str, version: str = "") -> ruleset_pb2.GetRulesetResponse:
+        response: ruleset_pb2.GetRulesetResponse = self._call(
+            self._rulesets.GetRuleset, ruleset_pb2.GetRulesetRequest(id=ruleset_id, version=version)
+        )
+        return response
+
+    def validate_ruleset(
+        self, source_text: str, file_name: str = ""
+    ) -> ruleset_pb2.ValidateRulesetResponse:
+        response: ruleset_pb2.ValidateRulesetResponse = self._call(
+            self._rulesets.ValidateRuleset,
+            ruleset_pb2.ValidateRulesetRequest(source_text=source_text, file_name=file_name),
+        )
+        return response
+
+    def publish_ruleset(
+        self, source_text: str, file_name: str = ""
+    ) -> ruleset_pb2.PublishRulesetResponse:
+        response: ruleset_pb2.PublishRulesetResponse = self._call(
+            self._rulesets.PublishRuleset,
+            ruleset_pb2.PublishRulesetRequest(source_text=source_text, file_name=file_name),
+        )
+        return response
+
+    def reload_rulesets(self) -> ruleset_pb2.ReloadRulesetsResponse:
+        response: ruleset_pb2.ReloadRulesetsResponse = self._call(
+            self._rulesets.ReloadRulesets, ruleset_pb2.ReloadRulesetsRequest()
+        )
+        return response
+
+    # -- health ----------------------------------------------------------------------------
+    def health(self, service: str = "", timeout: float = 5.0) -> str:
+        """SERVING, NOT_SERVING, … for the server ("") or one service."""
+        response = self._health.Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=timeout
+        )
+        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(response.status))
