@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import grpc
 import structlog
 
 from clients.inputs import BadInput
 from clients.inputs import read as read_inputs
+from clients.remote import add_commands, add_connection_options, cmd_evaluate_remote, describe_error
 from clients.summary import summarise
 from engine.acceptance import refusals
 from engine.compiled import CompiledRuleSet
@@ -112,6 +114,17 @@ def _error_record(entry: Submission | BadInput, outcome: object) -> dict[str, An
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.server:
+        if not args.ruleset:
+            print("probity evaluate: --server needs --ruleset ID", file=sys.stderr)
+            return 2
+        return cmd_evaluate_remote(args)
+    if not args.rules:
+        print("probity evaluate: give --rules FILE, or --server and --ruleset", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        print("probity evaluate: --format csv is for --server", file=sys.stderr)
+        return 2
     try:
         ruleset = load_file(args.rules)
     except RuleFileError as exc:
@@ -146,7 +159,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # Imported here: the other commands need neither gRPC nor the server.
+    # Imported here: only this command runs the server.
     from pydantic import ValidationError
 
     from server.app import ServerStartError, serve
@@ -209,18 +222,24 @@ def parser() -> argparse.ArgumentParser:
     test.add_argument("paths", nargs="+", metavar="PATH")
     test.add_argument("-v", "--verbose", action="store_true", help="name untested criteria")
     test.set_defaults(run=cmd_test)
-    evaluate = sub.add_parser("evaluate", help="evaluate submissions locally, JSON lines out")
-    evaluate.add_argument("--rules", required=True, metavar="FILE")
+    evaluate = sub.add_parser(
+        "evaluate", help="evaluate submissions, locally (--rules) or on a server (--server)"
+    )
+    evaluate.add_argument("--rules", metavar="FILE", help="evaluate locally with this rule file")
+    add_connection_options(evaluate, server=None)
+    evaluate.add_argument("--ruleset", metavar="ID", help="with --server: the rule set to use")
+    evaluate.add_argument("--version", default="", help="with --server: a held version")
     evaluate.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (0: in-process)"
     )
     evaluate.add_argument(
         "--format",
-        choices=["json", "summary"],
+        choices=["json", "summary", "csv"],
         default="json",
-        help="json: one result per line (default); summary: a short account for people",
+        help="json: one result per line (default); summary: a short account for people; "
+        "csv: one row per submission (--server)",
     )
-    evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl")
+    evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl|.csv")
     evaluate.set_defaults(run=cmd_evaluate)
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -242,6 +261,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
     schema.set_defaults(run=cmd_schema)
+    add_commands(sub)
     return top
 
 
@@ -253,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.run(args)
     except (OSError, json.JSONDecodeError) as exc:
         print(f"probity: {exc}", file=sys.stderr)
+        return 1
+    except grpc.RpcError as exc:
+        print(f"probity: {describe_error(exc)}", file=sys.stderr)
         return 1
     return code
 

@@ -19,14 +19,20 @@ class BadInput:
     message: str
 
 
-def _entry(record: Any, where: str) -> Submission | BadInput:
+def _entry(record: Any, where: str) -> dict[str, Any] | BadInput:
     if not isinstance(record, dict) or "answers" not in record:
         return BadInput(where, 'a submission is {"id": …, "answers": {…}}; "answers" is missing')
-    return Submission(str(record.get("id", where)), record["answers"])
+    return {**record, "id": str(record.get("id", where))}
 
 
 def read(paths: list[str]) -> Iterator[Submission | BadInput]:
     """Every submission in the files, in order; nothing is skipped silently."""
+    for entry in records(paths):
+        yield entry if isinstance(entry, BadInput) else Submission(entry["id"], entry["answers"])
+
+
+def records(paths: list[str]) -> Iterator[dict[str, Any] | BadInput]:
+    """Every submission record ({"id", "tender_id", "supplier", "answers", …}) in the files."""
     for name in paths:
         text = Path(name).read_text(encoding="utf-8")
         if name.endswith(".jsonl"):

@@ -1,0 +1,350 @@
+"""The `probity` commands that talk to a server: evaluate --server, tender, rules, token."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import grpc
+from google.rpc import code_pb2, error_details_pb2
+from grpc_status import rpc_status
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from clients.client import DEFAULT_TARGET, ProbityClient
+from clients.inputs import BadInput, records
+from clients.results import result_to_dict
+from clients.summary import summarise
+from clients.tables import RESULT_COLUMNS, read_csv, result_rows
+from engine.errors import RuleFileError
+from engine.model import InputSpec
+from engine.ruleset import compile_text
+
+_DETAILS = (
+    error_details_pb2.BadRequest,
+    error_details_pb2.PreconditionFailure,
+    error_details_pb2.QuotaFailure,
+    error_details_pb2.ResourceInfo,
+    error_details_pb2.ErrorInfo,
+)
+
+
+def add_connection_options(
+    parser: argparse.ArgumentParser, server: str | None = DEFAULT_TARGET
+) -> None:
+    where = f" (default {server})" if server else ""
+    parser.add_argument(
+        "--server", default=server, metavar="HOST:PORT", help=f"the Probity server{where}"
+    )
+    parser.add_argument("--token", help="bearer token (default: $PROBITY_TOKEN)")
+    parser.add_argument("--tls", action="store_true", help="connect with TLS")
+    parser.add_argument("--tls-ca", metavar="PEM", help="CA certificate to trust")
+    parser.add_argument("--client-cert", metavar="PEM", help="client certificate (mTLS)")
+    parser.add_argument("--client-key", metavar="PEM", help="client private key (mTLS)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call")
+
+
+def connect(args: argparse.Namespace) -> ProbityClient:
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
+
+    return ProbityClient(
+        args.server,
+        token=args.token or os.environ.get("PROBITY_TOKEN"),
+        tls=args.tls,
+        tls_ca=path(args.tls_ca),
+        client_cert=path(args.client_cert),
+        client_key=path(args.client_key),
+        timeout=args.timeout,
+    )
+
+
+def describe_error(error: grpc.RpcError) -> str:
+    """The status and every rich detail, one per line."""
+    code = error.code().name if hasattr(error, "code") else "UNKNOWN"
+    lines = [f"{code}: {error.details() if hasattr(error, 'details') else error}"]
+    call = cast(grpc.Call, error)  # errors raised by calls are calls too
+    status = rpc_status.from_call(call) if hasattr(error, "trailing_metadata") else None
+    for packed in status.details if status else []:
+        for kind in _DETAILS:
+            if packed.Is(kind.DESCRIPTOR):
+                detail = kind()
+                packed.Unpack(detail)
+                lines.extend(_detail_lines(detail))
+    return "\n".join(lines)
+
+
+def _detail_lines(detail: Any) -> list[str]:
+    if isinstance(detail, error_details_pb2.BadRequest):
+        return [f"  {v.field}: {v.description}" for v in detail.field_violations]
+    if isinstance(detail, error_details_pb2.PreconditionFailure | error_details_pb2.QuotaFailure):
+        return [f"  {v.subject}: {v.description}" for v in detail.violations]
+    return []
+
+
+def status_text(status: Any) -> str:
+    """A google.rpc.Status (a stream item's error) in words."""
+    lines = [f"{code_pb2.Code.Name(status.code)}: {status.message}"]
+    for packed in status.details:
+        for kind in _DETAILS:
+            if packed.Is(kind.DESCRIPTOR):
+                detail = kind()
+                packed.Unpack(detail)
+                lines.extend(_detail_lines(detail))
+    return "\n".join(lines)
+
+
+# -- reading inputs ----------------------------------------------------------------------
+def _inputs_of(client: ProbityClient, ruleset_id: str, version: str) -> list[InputSpec]:
+    got = client.get_ruleset(ruleset_id, version)
+    try:
+        return list(compile_text(got.source_text, got.ruleset.file).spec.inputs)
+    except RuleFileError:  # cannot happen for a served rule set; read every cell as text
+        return []
+
+
+def read_records(
+    paths: list[str], inputs: list[InputSpec] | None
+) -> Iterator[dict[str, Any] | BadInput]:
+    """Submission records from .json, .jsonl and .csv files, in order; bad ones as BadInput."""
+    for name in paths:
+        if not name.endswith(".csv"):
+            yield from records([name])
+            continue
+        for row in read_csv(Path(name).read_text(encoding="utf-8"), inputs or [], name):
+            if isinstance(row, str):
+                where, _, message = row.partition(": ")
+                yield BadInput(where, message)
+            else:
+                yield row
+
+
+# -- evaluate --server ---------------------------------------------------------------------
+def cmd_evaluate_remote(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        inputs = (
+            _inputs_of(client, args.ruleset, args.version)
+            if any(p.endswith(".csv") for p in args.inputs)
+            else None
+        )
+        records = list(read_records(args.inputs, inputs))
+        good = [r for r in records if isinstance(r, dict)]
+        bad = [r for r in records if isinstance(r, BadInput)]
+        writer = _Writer(args.format)
+        for entry in bad:
+            writer.error(None, f"{entry.where}: {entry.message}")
+        console = Console(stderr=True)
+        progress = Progress(
+            TextColumn("evaluating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        failed = len(bad)
+        with progress:
+            task = progress.add_task("evaluate", total=len(good))
+            for response in client.evaluate_stream(args.ruleset, good, version=args.version):
+                if response.HasField("result"):
+                    writer.result(result_to_dict(response.result))
+                else:
+                    failed += 1
+                    writer.error(response.submission_id, status_text(response.error))
+                progress.advance(task)
+        writer.close()
+    return 1 if failed else 0
+
+
+class _Writer:
+    """Results to stdout as JSON lines, CSV rows or summaries, in the order they arrive."""
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+        self.rows: list[dict[str, Any]] = []
+
+    def result(self, result: dict[str, Any]) -> None:
+        if self.form == "csv":
+            self.rows.append(result_rows(result, result["submission_id"]))
+        elif self.form == "summary":
+            print(summarise(result) + "\n", flush=False)
+        else:
+            print(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+
+    def error(self, submission_id: str | None, message: str) -> None:
+        if self.form == "csv":
+            self.rows.append(result_rows(None, submission_id or "", message))
+        else:
+            record = {"submission_id": submission_id, "error": message}
+            print(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+    def close(self) -> None:
+        if self.form == "csv":
+            columns = list(RESULT_COLUMNS)
+            for row in self.rows:
+                columns.extend(k for k in row if k not in columns)
+            out = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+            out.writeheader()
+            out.writerows(self.rows)
+        sys.stdout.flush()
+
+
+# -- tender --------------------------------------------------------------------------------
+def cmd_tender(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        inputs = (
+            _inputs_of(client, args.ruleset, args.version)
+            if any(p.endswith(".csv") for p in args.bids)
+            else None
+        )
+        records = list(read_records(args.bids, inputs))
+        bad = [r for r in records if isinstance(r, BadInput)]
+        if bad:
+            for entry in bad:
+                print(f"{entry.where}: {entry.message}", file=sys.stderr)
+            return 1
+        bids = [r for r in records if isinstance(r, dict)]
+        missing = [str(b.get("id")) for b in bids if b.get("price") is None]
+        if missing:
+            print(f"probity: no price for {', '.join(missing)}", file=sys.stderr)
+            return 1
+        tender_id = args.tender_id or next(
+            (str(b["tender_id"]) for b in bids if b.get("tender_id")), ""
+        )
+        response = client.evaluate_tender(args.ruleset, tender_id, bids, version=args.version)
+    if args.format == "json":
+        from google.protobuf import json_format
+
+        print(json_format.MessageToJson(response, preserving_proto_field_name=True))
+        return 0
+    _print_ranking(response)
+    return 0
+
+
+def _print_ranking(response: Any) -> None:
+    basis = "whole-life cost" if response.cost_basis == 2 else "price"
+    table = Table(
+        title=f"Tender {response.tender_id} — {response.ruleset.id} {response.ruleset.version}, "
+        f"quality:price {response.weighting.quality:g}:{response.weighting.price:g}, "
+        f"price scored on {basis}",
+    )
+    for column in ("rank", "bid", "supplier", "band", "quality", "price", "combined", "cost"):
+        table.add_column(
+            column,
+            justify="right"
+            if column in ("rank", "quality", "price", "combined", "cost")
+            else "left",
+        )
+    table.add_column("note")
+    for bid in response.bids:
+        table.add_row(
+            str(bid.rank) if bid.rank else "—",
+            bid.submission_id,
+            bid.supplier_name or bid.supplier_id,
+            bid.result.band_label,
+            f"{bid.quality_score:.2f}",
+            f"{bid.price_score:.2f}",
+            f"{bid.combined_score:.2f}" if not bid.excluded else "—",
+            f"{bid.compared_cost:,.2f}",
+            f"excluded: {bid.exclusion_reason}" if bid.excluded else "",
+        )
+    Console(width=160).print(table)
+
+
+# -- rules ---------------------------------------------------------------------------------
+def cmd_rules(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        if args.action == "list":
+            for info in client.list_rulesets():
+                others = (
+                    f" (also held: {', '.join(info.other_versions)})" if info.other_versions else ""
+                )
+                print(
+                    f"{info.id}\t{info.version}\t{info.kind}\t{info.digest[:12]}\t{info.title}{others}"
+                )
+            return 0
+        if args.action == "get":
+            got = client.get_ruleset(args.target, args.version)
+            sys.stdout.write(got.source_text)
+            print(
+                f"# {got.ruleset.id} {got.ruleset.version} sha256:{got.ruleset.digest}",
+                file=sys.stderr,
+            )
+            return 0
+        if args.action == "reload":
+            reloaded = client.reload_rulesets()
+            for diagnostic in reloaded.diagnostics:
+                print(
+                    f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
+                )
+            for info in reloaded.rulesets:
+                print(f"active: {info.id} {info.version}")
+            return 1 if reloaded.diagnostics else 0
+        path = Path(args.target)
+        text = path.read_text(encoding="utf-8")
+        if args.action == "validate":
+            checked = client.validate_ruleset(text, str(path))
+            for diagnostic in checked.diagnostics:
+                print(
+                    f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
+                )
+            if checked.valid:
+                print(f"{path}: ok ({checked.ruleset.id} {checked.ruleset.version})")
+            return 0 if checked.valid else 1
+        published = client.publish_ruleset(text, path.name)
+        before = f" (was {published.previous_version})" if published.previous_version else " (new)"
+        print(f"published {published.ruleset.id} {published.ruleset.version}{before}")
+        return 0
+
+
+# -- token ---------------------------------------------------------------------------------
+def cmd_token(args: argparse.Namespace) -> int:
+    from server.auth import digest, new_token  # the server's own hashing, for its token file
+
+    token = new_token()
+    print(f"token (give it to the caller; it is not stored): {token}", file=sys.stderr)
+    print(f'[[token]]\nname = "{args.name}"\nrole = "{args.role}"\nsha256 = "{digest(token)}"')
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    tender = sub.add_parser("tender", help="evaluate and rank all bids of a tender on a server")
+    add_connection_options(tender)
+    tender.add_argument("--ruleset", required=True, metavar="ID")
+    tender.add_argument("--version", default="", help="a held version (default: active)")
+    tender.add_argument("--tender-id", default="", help="default: the bids' tender_id")
+    tender.add_argument("--format", choices=["table", "json"], default="table")
+    tender.add_argument("bids", nargs="+", metavar="BIDS.jsonl|.csv")
+    tender.set_defaults(run=cmd_tender)
+
+    rules = sub.add_parser("rules", help="list, get, validate, publish or reload rule sets")
+    actions = rules.add_subparsers(dest="action", required=True)
+    for action, target, text in (
+        ("list", None, "the active version of every rule set"),
+        ("get", "ID", "print a rule set's source text"),
+        ("validate", "FILE", "check a rule file on the server"),
+        ("publish", "FILE", "validate a rule file and make it the active version"),
+        ("reload", None, "re-read the server's rules folder"),
+    ):
+        command = actions.add_parser(action, help=text)
+        add_connection_options(command)
+        if target:
+            command.add_argument("target", metavar=target)
+        else:
+            command.set_defaults(target="")
+        if action == "get":
+            command.add_argument("--version", default="", help="a held version")
+        command.set_defaults(run=cmd_rules)
+
+    token = sub.add_parser("token", help="make a bearer token and its token-file entry")
+    token.add_argument("action", choices=["new"])
+    token.add_argument("--name", required=True)
+    token.add_argument("--role", required=True, choices=("portal", "policy", "auditor"))
+    token.set_defaults(run=cmd_token)

@@ -1,0 +1,76 @@
+"""probity.v1 results as the engine's JSON shape, so remote and local output read the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format
+
+from probity.v1 import result_pb2
+
+
+def _name(enum: Any, number: int, prefix: str) -> str:
+    return str(enum.Name(number)).removeprefix(prefix).lower()
+
+
+def _value(evidence: result_pb2.Evidence) -> Any:
+    if not evidence.given:
+        return None
+    value = json_format.MessageToDict(evidence.value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # Struct numbers are doubles; whole ones read as JSON integers
+    return value
+
+
+def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
+    return {
+        "submission_id": result.submission_id,
+        "ruleset": {
+            "id": result.ruleset.id,
+            "version": result.ruleset.version,
+            "digest": result.ruleset.digest,
+        },
+        "engine_version": result.engine_version,
+        "band": result.band,
+        "band_label": result.band_label,
+        "excluded": result.excluded,
+        "exclusion_reasons": list(result.exclusion_reasons),
+        "total": result.total,
+        "maximum": result.maximum,
+        "principles": [
+            {
+                "principle": p.principle,
+                "name": p.name,
+                "weight": p.weight,
+                "points": p.points,
+                "max_points": p.max_points,
+                "score": p.score,
+            }
+            for p in result.principles
+        ],
+        "findings": [
+            {
+                "criterion": f.criterion,
+                "principle": f.principle,
+                "title": f.title,
+                "outcome": _name(result_pb2.Outcome, f.outcome, "OUTCOME_"),
+                "points": f.points,
+                "max_points": f.max_points,
+                "level": f.level or None,
+                "severity": _name(result_pb2.Severity, f.severity, "SEVERITY_"),
+                "gate": f.gate,
+                "explanation": f.explanation,
+                "evidence": [
+                    {"field": e.field, "value": _value(e), "given": e.given, "expected": e.expected}
+                    for e in f.evidence
+                ],
+                "remedy": f.remedy or None,
+                "source": {
+                    "document": f.source.document,
+                    "quote": f.source.quote,
+                    "section": f.source.section or None,
+                },
+            }
+            for f in result.findings
+        ],
+    }
