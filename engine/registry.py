@@ -143,7 +143,9 @@ class Registry:
     def publish(self, text: str, file_name: str) -> tuple[CompiledRuleSet, str]:
         """Check `text`, make it its rule set's active version, and write it to the folder.
         Returns the rule set and the version it replaced ("" if none)."""
-        ruleset = check_text(text, file_name)
+        # Read as a file of the folder: its tests may name example files beside it.
+        where = self.folder / Path(file_name).name if self.folder else Path(file_name)
+        ruleset = check_text(text, str(where))
         with self._write:
             catalogue = self._catalogue
             reason = conflict(catalogue, ruleset)

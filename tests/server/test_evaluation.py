@@ -1,0 +1,241 @@
+"""EvaluationService over a real server: one submission, a stream, a tender; errors."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import grpc
+import pytest
+from google.rpc import code_pb2, error_details_pb2
+
+from clients.client import ProbityClient
+from engine.evaluator import Evaluator, Submission
+from engine.ruleset import load_file
+from server.app import ProbityServer
+from server.convert import result_to_proto
+from tests.conftest import RULES
+from tests.server.conftest import example
+from tests.server.details import detail, status_of, violations
+
+
+@pytest.fixture(scope="module")
+def local() -> Evaluator:
+    return Evaluator(load_file(RULES / "nolan-tender.yaml"))
+
+
+def _with(record: dict[str, Any], **answers: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(record)
+    for path, value in answers.items():
+        *parents, last = path.split("__")
+        node = changed["answers"]
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return changed
+
+
+def test_evaluate_returns_the_engines_result_for_each_example(
+    client: ProbityClient, local: Evaluator
+) -> None:
+    for name in ("strong", "weak", "excluded"):
+        record = example(name)
+        got = client.evaluate("nolan-tender", record)
+        expected = result_to_proto(local.evaluate(Submission(record["id"], record["answers"])))
+        assert got == expected
+    assert client.evaluate("nolan-tender", example("excluded")).band == "excluded"
+
+
+def test_result_names_the_ruleset_version_digest_and_engine(
+    client: ProbityClient, open_server: ProbityServer
+) -> None:
+    result = client.evaluate("nolan-tender", example("strong"))
+    active = open_server.registry.get("nolan-tender")
+    assert (result.ruleset.id, result.ruleset.version) == ("nolan-tender", active.version)
+    assert result.ruleset.digest == active.digest
+    assert result.engine_version
+    assert len(result.findings) == len(active.criteria)
+
+
+def test_a_bad_answer_is_invalid_argument_naming_each_field(client: ProbityClient) -> None:
+    record = _with(example("strong"), integrity__interests_declared="yes")
+    del record["answers"]["honesty"]
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", record)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    fields = violations(status_of(caught.value))
+    assert set(fields) == {"submission.answers.integrity.interests_declared", "submission.answers.honesty"}
+    assert "valid boolean" in fields["submission.answers.integrity.interests_declared"]
+    assert fields["submission.answers.honesty"] == "required field is missing"
+
+
+def test_an_unknown_ruleset_is_not_found_with_resource_info(client: ProbityClient) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tendr", example("strong"))
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    info = detail(status_of(caught.value), error_details_pb2.ResourceInfo)
+    assert info.resource_name == "nolan-tendr"
+    assert "loaded: nolan-tender" in info.description
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", example("strong"), version="9.9.9")
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_missing_ids_are_invalid_argument(client: ProbityClient) -> None:
+    record = example("strong")
+    record["id"] = ""
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", record)
+    assert violations(status_of(caught.value)) == {"submission.id": "is required"}
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("", example("strong"))
+    assert violations(status_of(caught.value)) == {"ruleset_id": "is required"}
+
+
+def test_a_passed_deadline_is_deadline_exceeded(client: ProbityClient) -> None:
+    bids = [dict(example("strong"), id=f"b{n}", price=100.0 + n) for n in range(50)]
+    with pytest.raises(grpc.RpcError) as caught:
+        client._call(  # a tender of 50 bids cannot be evaluated in a millisecond
+            client._evaluation.EvaluateTender,
+            _tender_request(bids),
+            timeout=0.001,
+        )
+    assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert client.health() == "SERVING"  # and the server carries on
+
+
+def _tender_request(bids: list[dict[str, Any]]) -> Any:
+    from clients.client import bid_message
+    from probity.v1 import evaluation_pb2
+
+    return evaluation_pb2.EvaluateTenderRequest(
+        ruleset_id="nolan-tender", tender_id="T-1", bids=[bid_message(b) for b in bids]
+    )
+
+
+# -- streams --------------------------------------------------------------------------------
+def test_a_stream_answers_every_submission_once_and_bad_ones_fail_alone(
+    client: ProbityClient, local: Evaluator
+) -> None:
+    records = []
+    for n in range(600):
+        record = example(("strong", "weak", "excluded")[n % 3])
+        record["id"] = f"s{n}"
+        if n % 50 == 7:
+            record = _with(record, objectivity__evidence_use="often")
+        records.append(record)
+    responses = list(client.evaluate_stream("nolan-tender", records))
+    by_id = {r.submission_id: r for r in responses}
+    assert len(responses) == len(by_id) == 600  # each exactly once
+    for record in records:
+        response = by_id[record["id"]]
+        if int(record["id"][1:]) % 50 == 7:
+            assert response.WhichOneof("outcome") == "error"
+            assert response.error.code == code_pb2.INVALID_ARGUMENT
+            assert list(violations(response.error)) == [
+                "submission.answers.objectivity.evidence_use"
+            ]
+        else:
+            expected = local.evaluate(Submission(record["id"], record["answers"]))
+            assert response.result == result_to_proto(expected)
+
+
+def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient) -> None:
+    from probity.v1 import evaluation_pb2
+
+    from clients.client import submission_message
+
+    requests = [
+        evaluation_pb2.EvaluateStreamRequest(
+            ruleset_id=ruleset, submission=submission_message(dict(example("strong"), id=sid))
+        )
+        for sid, ruleset in (("a", "nolan-tender"), ("b", "no-such"), ("c", "nolan-tender"))
+    ]
+    responses = {
+        r.submission_id: r
+        for r in client._evaluation.EvaluateStream(iter(requests), timeout=60)
+    }
+    assert responses["a"].HasField("result") and responses["c"].HasField("result")
+    assert responses["b"].error.code == code_pb2.NOT_FOUND
+
+
+def test_an_empty_stream_ends_cleanly(client: ProbityClient) -> None:
+    assert list(client.evaluate_stream("nolan-tender", [])) == []
+
+
+# -- tenders --------------------------------------------------------------------------------
+def _bids() -> list[dict[str, Any]]:
+    strong, weak, excluded = example("strong"), example("weak"), example("excluded")
+    return [
+        dict(strong, price=900_000.0),
+        dict(weak, price=700_000.0),
+        dict(excluded, price=650_000.0),
+    ]
+
+
+def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) -> None:
+    response = client.evaluate_tender("nolan-tender", "T-2026-014", _bids())
+    assert (response.weighting.quality, response.weighting.price) == (60, 40)
+    assert response.lowest_cost == 700_000.0  # the excluded bid's lower price does not count
+    assert response.cost_basis == 1  # COST_BASIS_PRICE
+    first, second, third = response.bids
+    assert (first.submission_id, first.rank) == ("T-2026-014/bid-01", 1)
+    assert first.quality_score == 60.0
+    assert first.price_score == pytest.approx(40 * 700_000 / 900_000, abs=0.01)
+    assert first.combined_score == pytest.approx(first.quality_score + first.price_score, abs=0.01)
+    assert (second.rank, second.price_score, second.result.band) == (2, 40.0, "non_compliant")
+    assert (third.rank, third.excluded) == (0, True)
+    assert third.exclusion_reason.startswith("INT-01")
+    assert third.result.band == "excluded"
+
+
+def test_whole_life_cost_is_compared_when_every_eligible_bid_gives_it(
+    client: ProbityClient,
+) -> None:
+    bids = _bids()
+    bids[0]["whole_life_cost"] = 1_000_000.0
+    bids[1]["whole_life_cost"] = 1_250_000.0  # cheaper to buy, dearer to run
+    response = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    assert response.cost_basis == 2  # COST_BASIS_WHOLE_LIFE_COST
+    assert response.lowest_cost == 1_000_000.0
+    by_id = {b.submission_id: b for b in response.bids}
+    assert by_id["T-2026-014/bid-01"].price_score == 40.0
+    assert by_id["T-2026-014/bid-02"].price_score == 32.0
+    del bids[1]["whole_life_cost"]
+    mixed = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    assert mixed.cost_basis == 1  # not every bid gave one: price for all
+
+
+def test_bad_bids_are_invalid_argument_naming_each(client: ProbityClient) -> None:
+    bids = _bids()
+    bids[1]["price"] = 0
+    bids[2] = _with(bids[2], openness__performance_reporting="sometimes")
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert violations(status_of(caught.value)) == {"bids[1].price": "must be a number above zero"}
+    bids[1]["price"] = 1.0
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    assert list(violations(status_of(caught.value))) == [
+        "bids[2].submission.answers.openness.performance_reporting"
+    ]
+
+
+def test_a_bid_from_another_tender_and_a_repeated_id_are_refused(client: ProbityClient) -> None:
+    bids = _bids()
+    bids[2]["tender_id"] = "T-OTHER"
+    bids[1]["id"] = bids[0]["id"]
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    fields = violations(status_of(caught.value))
+    assert "is used twice" in fields["bids[1].submission.id"]
+    assert "not the tender's" in fields["bids[2].submission.tender_id"]
+
+
+def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
+    bids = [dict(example("strong"), id=f"b{n}", price=100.0) for n in range(51)]  # limit: 50
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert detail(status_of(caught.value), error_details_pb2.QuotaFailure).violations[0].subject == "bids"
