@@ -105,6 +105,7 @@ class Registry:
         if self.folder is None:
             return []
         problems: list[Diagnostic] = []
+        failed: set[Path] = set()
         loaded: dict[str, tuple[CompiledRuleSet, Path]] = {}
         for path in sorted(self.folder.iterdir()):
             if path.suffix not in RULE_FILE_SUFFIXES or not path.is_file():
@@ -116,6 +117,7 @@ class Registry:
                     raise RuleFileError(refused)
             except RuleFileError as exc:
                 problems.extend(exc.diagnostics)
+                failed.add(path)
                 continue
             if ruleset.id in loaded:
                 first = loaded[ruleset.id][1].name
@@ -126,7 +128,12 @@ class Registry:
             loaded[ruleset.id] = (ruleset, path)
         with self._write:
             catalogue = self._catalogue
-            active = {}
+            # A rule set whose file now fails keeps serving its working version.
+            active = {
+                ruleset_id: ruleset
+                for ruleset_id, ruleset in catalogue.active.items()
+                if self._files.get(ruleset_id) in failed
+            }
             for ruleset_id, (ruleset, path) in loaded.items():
                 reason = conflict(catalogue, ruleset)
                 if reason is not None:

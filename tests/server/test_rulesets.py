@@ -1,0 +1,145 @@
+"""RulesetService and the rule set lifecycle: validate, publish, reload, atomic swaps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+
+from clients.client import ProbityClient
+from server.app import ProbityServer
+from tests.conftest import FIXTURES, RULES
+from tests.server.conftest import example, running, settings_for
+from tests.server.details import detail, status_of, violations
+
+NOLAN = (RULES / "nolan-tender.yaml").read_text()
+MINI = (FIXTURES / "mini.yaml").read_text()
+
+
+def bumped(text: str, version: str, **replace: str) -> str:
+    old = next(line for line in text.splitlines() if line.startswith("version: "))
+    text = text.replace(old, f"version: {version}", 1)
+    for before, after in replace.items():
+        text = text.replace(before, after)
+    return text
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ProbityServer]:
+    with running(settings_for(tmp_path)) as started:
+        yield started
+
+
+@pytest.fixture
+def probity(server: ProbityServer) -> Iterator[ProbityClient]:
+    with ProbityClient(f"127.0.0.1:{server.port}", timeout=120) as client:
+        yield client
+
+
+def test_list_and_get_show_the_loaded_rule_sets(probity: ProbityClient) -> None:
+    listed = probity.list_rulesets()
+    assert [r.id for r in listed] == ["nolan-tender"]
+    assert listed[0].criteria_count == 45 and listed[0].kind == "tender"
+    got = probity.get_ruleset("nolan-tender")
+    assert got.source_text == NOLAN
+    assert got.ruleset.digest == listed[0].digest
+    with pytest.raises(grpc.RpcError) as caught:
+        probity.get_ruleset("nope")
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClient) -> None:
+    broken = MINI.replace("severity: critical", "severity: critcal").replace("weight: 60", "weight: sixty")
+    checked = probity.validate_ruleset(broken, "mini.yaml")
+    assert not checked.valid
+    found = {(d.line, d.column, d.file) for d in checked.diagnostics}
+    line = next(n for n, t in enumerate(broken.splitlines(), 1) if "critcal" in t)
+    assert (line, 15) in {(n, c) for n, c, _ in found}
+    assert all(f.endswith("mini.yaml") for _, _, f in found)
+    assert any("number" in d.message for d in checked.diagnostics)
+    good = probity.validate_ruleset(MINI, "mini.yaml")
+    assert good.valid and good.ruleset.id == "mini" and not good.diagnostics
+
+
+def test_publish_makes_a_new_version_active_and_writes_it(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    old = probity.evaluate("nolan-tender", example("strong")).ruleset
+    text = bumped(NOLAN, "1.2.0", **{"quality: 60\n  price: 40": "quality: 70\n  price: 30"})
+    published = probity.publish_ruleset(text, "nolan-tender.yaml")
+    assert (published.ruleset.version, published.previous_version) == ("1.2.0", old.version)
+    assert list(published.ruleset.other_versions) == [old.version]
+    new = probity.evaluate("nolan-tender", example("strong")).ruleset
+    assert (new.version, new.digest) == ("1.2.0", published.ruleset.digest)
+    pinned = probity.evaluate("nolan-tender", example("strong"), version=old.version).ruleset
+    assert pinned.digest == old.digest  # an older version stays evaluable by number
+    assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == text
+    assert probity.reload_rulesets().rulesets[0].version == "1.2.0"  # the file is the source
+
+
+def test_publishing_a_broken_rule_set_changes_nothing(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    before = probity.get_ruleset("nolan-tender").ruleset
+    broken = bumped(NOLAN, "1.3.0", **{"weight: 20": "weight: 25"})
+    with pytest.raises(grpc.RpcError) as caught:
+        probity.publish_ruleset(broken, "nolan-tender.yaml")
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    problems = violations(status_of(caught.value))
+    assert "source_text" in problems and "add up to" in problems["source_text"]
+    assert problems["source_text"].split(":")[1].isdigit()  # file:line:col
+    assert probity.get_ruleset("nolan-tender").ruleset == before
+    assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == NOLAN
+
+
+def test_versions_only_go_forward(probity: ProbityClient) -> None:
+    active = probity.get_ruleset("nolan-tender").ruleset.version
+    changed = NOLAN.replace("quality: 60\n  price: 40", "quality: 50\n  price: 50")
+    with pytest.raises(grpc.RpcError) as caught:  # same number, different text
+        probity.publish_ruleset(changed, "nolan-tender.yaml")
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    failure = detail(status_of(caught.value), error_details_pb2.PreconditionFailure)
+    assert "new version number" in failure.violations[0].description
+    with pytest.raises(grpc.RpcError) as caught:
+        probity.publish_ruleset(bumped(changed, "0.9.0"), "nolan-tender.yaml")
+    assert "below the active version" in caught.value.details()
+    same = probity.publish_ruleset(NOLAN, "nolan-tender.yaml")  # republishing is a no-op
+    assert same.ruleset.version == active
+
+
+def test_publish_adds_a_new_rule_set(probity: ProbityClient, server: ProbityServer) -> None:
+    published = probity.publish_ruleset(MINI, "mini.yaml")
+    assert published.ruleset.id == "mini" and published.previous_version == ""
+    assert [r.id for r in probity.list_rulesets()] == ["mini", "nolan-tender"]
+    assert (server.settings.rules / "mini.yaml").read_text() == MINI
+
+
+def test_reload_keeps_the_working_version_of_a_broken_file(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    before = probity.get_ruleset("nolan-tender").ruleset
+    path = server.settings.rules / "nolan-tender.yaml"
+    path.write_text(bumped(NOLAN, "2.0.0", **{"min_total: 75": "min_total: many"}))
+    (server.settings.rules / "mini.yaml").write_text(MINI)
+    reloaded = probity.reload_rulesets()
+    assert [d.file for d in reloaded.diagnostics] == [str(path)]
+    assert reloaded.diagnostics[0].line > 1
+    assert {(r.id, r.version) for r in reloaded.rulesets} == {
+        ("mini", "1.0.0"),
+        ("nolan-tender", before.version),
+    }
+    assert probity.evaluate("nolan-tender", example("strong")).ruleset.digest == before.digest
+
+
+def test_reload_refuses_an_edit_that_kept_its_version(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    before = probity.get_ruleset("nolan-tender").ruleset
+    path = server.settings.rules / "nolan-tender.yaml"
+    path.write_text(NOLAN.replace("quality: 60\n  price: 40", "quality: 50\n  price: 50"))
+    reloaded = probity.reload_rulesets()
+    assert "new version number" in reloaded.diagnostics[0].message
+    assert probity.get_ruleset("nolan-tender").ruleset == before
