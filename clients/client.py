@@ -79,11 +79,16 @@ class ProbityClient:
         """TLS when `tls` or any certificate is given (`tls_ca` to trust a private CA;
         `client_cert` and `client_key` for mutual TLS)."""
         options: list[tuple[str, Any]] = [
-            ("grpc.enable_retries", 1),
-            ("grpc.service_config", _service_config(attempts)),
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
         ]
+        if attempts > 1:  # gRPC's retry policy needs at least two attempts
+            options += [
+                ("grpc.enable_retries", 1),
+                ("grpc.service_config", _service_config(attempts)),
+            ]
+        else:
+            options.append(("grpc.enable_retries", 0))
         if server_name:
             options.append(("grpc.ssl_target_name_override", server_name))
         if tls or tls_ca or client_cert:

@@ -1,0 +1,100 @@
+"""Authentication, roles and the per-call log line."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+
+from server.app import ProbityServer
+from server.auth import TokenFileError, TokenStore, allowed, digest
+from tests.server.conftest import client_for, example
+from tests.server.details import detail, status_of
+
+MINI_SOURCE = "tests/fixtures/mini.yaml"
+
+
+def _code(call: object) -> grpc.StatusCode:
+    try:
+        call()  # type: ignore[operator]
+    except grpc.RpcError as exc:
+        return exc.code()  # type: ignore[no-any-return]
+    return grpc.StatusCode.OK
+
+
+def test_no_token_or_a_wrong_one_is_unauthenticated(secured_server: ProbityServer) -> None:
+    with client_for(secured_server, None) as anonymous:
+        with pytest.raises(grpc.RpcError) as caught:
+            anonymous.list_rulesets()
+        assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert "Bearer" in caught.value.details()
+        assert anonymous.health() == "SERVING"  # probes need no token
+    with client_for(secured_server, None) as forger:
+        forger.metadata = (("authorization", "Bearer prb_not-a-real-token"),)
+        with pytest.raises(grpc.RpcError) as caught:
+            forger.evaluate("nolan-tender", example("strong"))
+        assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_each_role_may_do_only_its_own_work(secured_server: ProbityServer) -> None:
+    text = open(MINI_SOURCE).read()
+    expected = {
+        "portal": ("OK", "OK", "PERMISSION_DENIED", "PERMISSION_DENIED"),
+        "policy": ("OK", "OK", "OK", "OK"),
+        "auditor": ("PERMISSION_DENIED", "OK", "PERMISSION_DENIED", "PERMISSION_DENIED"),
+    }
+    for role, (evaluate, read, validate, reload) in expected.items():
+        with client_for(secured_server, role) as probity:
+            got = (
+                _code(lambda: probity.evaluate("nolan-tender", example("strong"))).name,
+                _code(lambda: probity.get_ruleset("nolan-tender")).name,
+                _code(lambda: probity.validate_ruleset(text, "mini.yaml")).name,
+                _code(lambda: probity.reload_rulesets()).name,
+            )
+        assert got == (evaluate, read, validate, reload), role
+
+
+def test_a_refusal_names_the_role(secured_server: ProbityServer) -> None:
+    with client_for(secured_server, "auditor") as auditor, pytest.raises(grpc.RpcError) as caught:
+        list(auditor.evaluate_stream("nolan-tender", [example("strong")]))
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    info = detail(status_of(caught.value), error_details_pb2.ErrorInfo)
+    assert (info.reason, info.metadata["role"]) == ("ROLE_NOT_ALLOWED", "auditor")
+
+
+def test_the_role_table() -> None:
+    evaluate = "/probity.v1.EvaluationService/EvaluateTender"
+    publish = "/probity.v1.RulesetService/PublishRuleset"
+    listing = "/probity.v1.RulesetService/ListRulesets"
+    assert allowed("portal", evaluate) and not allowed("portal", publish)
+    assert allowed("policy", publish) and allowed("policy", evaluate)
+    assert allowed("auditor", listing) and not allowed("auditor", evaluate)
+    assert not allowed("stranger", listing)
+
+
+def test_token_files_store_hashes_and_bad_ones_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "tokens.toml"
+    good.write_text(f'[[token]]\nname = "a"\nrole = "portal"\nsha256 = "{digest("secret")}"\n')
+    store = TokenStore.load(good)
+    assert store.caller("secret") is not None and store.caller("secret").role == "portal"  # type: ignore[union-attr]
+    assert store.caller("Secret") is None
+    assert "secret" not in good.read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[token]]\nname = "a"\nrole = "admin"\nsha256 = "00"\n')
+    with pytest.raises(TokenFileError, match="role must be one of portal, policy, auditor"):
+        TokenStore.load(bad)
+
+
+def test_each_call_is_logged_without_submission_content(
+    secured_server: ProbityServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = example("strong")
+    record["id"] = "log-check-7731"
+    with client_for(secured_server, "portal") as portal:
+        portal.evaluate("nolan-tender", record)
+    out = capsys.readouterr().out
+    line = next(l for l in out.splitlines() if "EvaluationService/Evaluate" in l)
+    digest_ = secured_server.registry.get("nolan-tender").digest
+    for expected in ("caller=portal-caller", f"ruleset_digest={digest_}", "count=1", "status=OK", "duration_ms="):
+        assert expected in line, line
+    assert "Northfield" not in out and "log-check-7731" not in out  # no submission content
