@@ -18,7 +18,11 @@ from server.settings import Limits, Settings
 from tests.conftest import RULES
 
 EXAMPLES = RULES / "examples" / "nolan-tender"
-TOKENS = {"portal": "prb_portal-secret", "policy": "prb_policy-secret", "auditor": "prb_auditor-secret"}
+TOKENS = {
+    "portal": "prb_portal-secret",
+    "policy": "prb_policy-secret",
+    "auditor": "prb_auditor-secret",
+}
 
 
 def example(name: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
 import pytest
 from google.rpc import error_details_pb2
@@ -37,7 +39,7 @@ def test_no_token_or_a_wrong_one_is_unauthenticated(secured_server: ProbityServe
 
 
 def test_each_role_may_do_only_its_own_work(secured_server: ProbityServer) -> None:
-    text = open(MINI_SOURCE).read()
+    text = Path(MINI_SOURCE).read_text()
     expected = {
         "portal": ("OK", "OK", "PERMISSION_DENIED", "PERMISSION_DENIED"),
         "policy": ("OK", "OK", "OK", "OK"),
@@ -93,8 +95,14 @@ def test_each_call_is_logged_without_submission_content(
     with client_for(secured_server, "portal") as portal:
         portal.evaluate("nolan-tender", record)
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if "EvaluationService/Evaluate" in l)
+    line = next(t for t in out.splitlines() if "EvaluationService/Evaluate" in t)
     digest_ = secured_server.registry.get("nolan-tender").digest
-    for expected in ("caller=portal-caller", f"ruleset_digest={digest_}", "count=1", "status=OK", "duration_ms="):
+    for expected in (
+        "caller=portal-caller",
+        f"ruleset_digest={digest_}",
+        "count=1",
+        "status=OK",
+        "duration_ms=",
+    ):
         assert expected in line, line
     assert "Northfield" not in out and "log-check-7731" not in out  # no submission content

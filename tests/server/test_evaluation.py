@@ -64,7 +64,10 @@ def test_a_bad_answer_is_invalid_argument_naming_each_field(client: ProbityClien
         client.evaluate("nolan-tender", record)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     fields = violations(status_of(caught.value))
-    assert set(fields) == {"submission.answers.integrity.interests_declared", "submission.answers.honesty"}
+    assert set(fields) == {
+        "submission.answers.integrity.interests_declared",
+        "submission.answers.honesty",
+    }
     assert "valid boolean" in fields["submission.answers.integrity.interests_declared"]
     assert fields["submission.answers.honesty"] == "required field is missing"
 
@@ -141,9 +144,8 @@ def test_a_stream_answers_every_submission_once_and_bad_ones_fail_alone(
 
 
 def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient) -> None:
-    from probity.v1 import evaluation_pb2
-
     from clients.client import submission_message
+    from probity.v1 import evaluation_pb2
 
     requests = [
         evaluation_pb2.EvaluateStreamRequest(
@@ -152,8 +154,7 @@ def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient)
         for sid, ruleset in (("a", "nolan-tender"), ("b", "no-such"), ("c", "nolan-tender"))
     ]
     responses = {
-        r.submission_id: r
-        for r in client._evaluation.EvaluateStream(iter(requests), timeout=60)
+        r.submission_id: r for r in client._evaluation.EvaluateStream(iter(requests), timeout=60)
     }
     assert responses["a"].HasField("result") and responses["c"].HasField("result")
     assert responses["b"].error.code == code_pb2.NOT_FOUND
@@ -238,4 +239,7 @@ def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         client.evaluate_tender("nolan-tender", "T-2026-014", bids)
     assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    assert detail(status_of(caught.value), error_details_pb2.QuotaFailure).violations[0].subject == "bids"
+    assert (
+        detail(status_of(caught.value), error_details_pb2.QuotaFailure).violations[0].subject
+        == "bids"
+    )

@@ -52,7 +52,9 @@ def test_list_and_get_show_the_loaded_rule_sets(probity: ProbityClient) -> None:
 
 
 def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClient) -> None:
-    broken = MINI.replace("severity: critical", "severity: critcal").replace("weight: 60", "weight: sixty")
+    broken = MINI.replace("severity: critical", "severity: critcal").replace(
+        "weight: 60", "weight: sixty"
+    )
     checked = probity.validate_ruleset(broken, "mini.yaml")
     assert not checked.valid
     found = {(d.line, d.column, d.file) for d in checked.diagnostics}
