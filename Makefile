@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint
+.PHONY: install run test bench lint proto
 
 $(BIN)/probity: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -11,11 +11,20 @@ $(BIN)/probity: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/probity
 
-install: $(BIN)/probity
+# buf (lint for proto/) ships in an npm package; the tests run it.
+BUF := .tools/node_modules/.bin/buf
+$(BUF):
+	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0
 
-# Until the gRPC service exists (issue 3), the main job evaluates the shipped examples.
+install: $(BIN)/probity $(BUF)
+
+# The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets.
 run: install
-	$(BIN)/probity evaluate --format summary --rules rules/nolan-tender.yaml rules/examples/nolan-tender/*.json
+	$(BIN)/probity serve --rules rules
+
+# Regenerate the probity.v1 Python code after editing proto/probity/v1/*.proto.
+proto: install
+	$(BIN)/python proto/generate.py
 
 test: install
 	$(BIN)/ruff check engine clients server tests benchmarks

@@ -112,7 +112,7 @@ def _tender_request(bids: list[dict[str, Any]]) -> Any:
     from probity.v1 import evaluation_pb2
 
     return evaluation_pb2.EvaluateTenderRequest(
-        ruleset_id="nolan-tender", tender_id="T-1", bids=[bid_message(b) for b in bids]
+        ruleset_id="nolan-tender", tender_id="T-2026-014", bids=[bid_message(b) for b in bids]
     )
 
 
