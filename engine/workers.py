@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -87,11 +88,16 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
     codec = load_codec(codec_name)
     crash_on = os.environ.get(FAILPOINT)
     evaluators: dict[str, Evaluator] = {}
+    # Batches are read by a thread of their own, so that the input pipe is always drained:
+    # otherwise the parent, sending the next batch, and this process, sending a large reply,
+    # could each wait for the other forever once both pipes are full.
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_read_batches, args=(conn, inbox), daemon=True).start()
     while True:
-        try:
-            name, source, items = conn.recv()
-        except EOFError:
+        message = inbox.get()
+        if message is None:
             return
+        name, source, items = message
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
         decoded = _decode_all(codec, items)
@@ -107,6 +113,14 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
         conn.send([o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes])
+
+
+def _read_batches(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
+    try:
+        while True:
+            inbox.put(conn.recv())
+    except (EOFError, OSError):
+        inbox.put(None)
 
 
 @dataclass

@@ -1,0 +1,109 @@
+"""`probity serve` as an operator runs it: a process, JSON logs, health, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from clients.client import ProbityClient
+from tests.conftest import ROOT
+from tests.server.conftest import example, rules_copy
+
+
+class ServeProcess:
+    def __init__(self, folder: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
+             "--rules", str(rules_copy(folder)), *args],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        self.lines: list[dict[str, Any]] = []
+        self.serving = threading.Event()
+        self.reader = threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True)
+        self.reader.start()
+        assert self.serving.wait(60), "the server never said it was serving"
+        self.port = next(line["port"] for line in self.lines if line.get("event") == "serving")
+
+    def _read(self, stream: IO[str]) -> None:
+        for text in stream:
+            if not text.startswith("{"):  # gRPC's C core may log a line of its own
+                self.lines.append({"event": None, "raw": text})
+                continue
+            self.lines.append(json.loads(text))  # each of our log lines is one JSON object
+            if self.lines[-1].get("event") == "serving":
+                self.serving.set()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[ServeProcess]:
+    serve = ServeProcess(tmp_path)
+    yield serve
+    if serve.process.poll() is None:
+        serve.process.kill()
+        serve.process.wait()
+
+
+def test_serve_loads_the_rules_reports_health_and_logs_json(served: ServeProcess) -> None:
+    started = next(line for line in served.lines if line["event"] == "serving")
+    assert started["rulesets"] == ["nolan-tender@1.1.0"] and started["auth"] == "open"
+    assert any("loopback only" in line["event"] for line in served.lines)
+    with ProbityClient(f"127.0.0.1:{served.port}") as client:
+        assert client.health() == "SERVING"
+        assert client.health("probity.v1.EvaluationService") == "SERVING"
+        client.evaluate("nolan-tender", example("weak"))
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=60) == 0
+    served.reader.join(timeout=10)
+    call = next(line for line in served.lines if line.get("event") == "call")
+    assert call["method"] == "/probity.v1.EvaluationService/Evaluate"
+    assert call["status"] == "OK" and call["count"] == 1 and call["level"] == "info"
+    assert isinstance(call["duration_ms"], float) and len(call["ruleset_digest"]) == 64
+    assert [line["event"] for line in served.lines if line["event"]][-1] == "stopped"
+    assert "Quickserve" not in json.dumps(served.lines)  # no submission content in the logs
+
+
+def test_sigterm_lets_an_in_flight_stream_finish(served: ServeProcess) -> None:
+    records = [dict(example("strong"), id=f"s{n}") for n in range(3000)]
+    received: list[str] = []
+    with ProbityClient(f"127.0.0.1:{served.port}", timeout=120) as client:
+        for response in client.evaluate_stream("nolan-tender", records, timeout=120):
+            received.append(response.submission_id)
+            if len(received) == 1:
+                os.kill(served.process.pid, signal.SIGTERM)
+    assert sorted(received) == sorted(r["id"] for r in records)
+    assert served.process.wait(timeout=60) == 0
+    served.reader.join(timeout=10)
+    events = [line["event"] for line in served.lines]
+    assert events.index("shutting down") < events.index("stopped")
+    stream = next(line for line in served.lines if line.get("method", "").endswith("Stream"))
+    assert stream["count"] == 3000 and stream["status"] == "OK"
+
+
+def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
+    served: ServeProcess, tmp_path: Path
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "clients.cli", "serve", "--port", str(served.port)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{served.port}" in run.stderr
+    assert "Traceback" not in run.stderr
+    tokens = tmp_path / "tokens.toml"
+    tokens.write_text("[[token]]\nname = 'x'\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "clients.cli", "serve", "--port", "0", "--tokens", str(tokens)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2 and "role must be one of" in run.stderr
