@@ -73,8 +73,10 @@ def python_to_value(value: Any, target: struct_pb2.Value) -> None:
     elif isinstance(value, str):
         target.string_value = value
     elif isinstance(value, dict):
+        target.struct_value.SetInParent()  # so that an empty one is still set
         target.struct_value.update(value)
     elif isinstance(value, list | tuple):
+        target.list_value.SetInParent()
         target.list_value.extend(list(value))
     else:
         raise TypeError(f"cannot send a {type(value).__name__} as an answer")

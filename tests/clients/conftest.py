@@ -1,0 +1,1 @@
+from tests.server.conftest import client, open_server  # noqa: F401 - shared server fixtures

@@ -1,0 +1,72 @@
+"""The rule set registry: loading, publishing, version rules, atomic snapshots."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from engine.registry import Registry
+from tests.conftest import FIXTURES
+
+MINI = (FIXTURES / "mini.yaml").read_text()
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "mini.yaml", folder / "mini.yaml")
+    return folder
+
+
+def test_a_snapshot_keeps_its_version_after_a_publish(tmp_path: Path) -> None:
+    registry = Registry(_folder(tmp_path))
+    assert registry.reload() == []
+    snapshot = registry.catalogue
+    registry.publish(MINI.replace("version: 1.0.0", "version: 1.1.0"), "mini.yaml")
+    assert snapshot.get("mini").version == "1.0.0"  # what an in-flight evaluation holds
+    assert registry.get("mini").version == "1.1.0"
+    assert registry.get("mini", "1.0.0").version == "1.0.0"
+    with pytest.raises(UnknownRuleset, match=r"version 2\.0\.0 of rule set 'mini'"):
+        registry.get("mini", "2.0.0")
+
+
+def test_publish_refuses_broken_text_and_version_clashes(tmp_path: Path) -> None:
+    registry = Registry(_folder(tmp_path))
+    registry.reload()
+    with pytest.raises(RuleFileError):
+        registry.publish(
+            MINI.replace("version: 1.0.0", "version: 1.1.0").replace(
+                "min_total: 70", "min_total: x"
+            ),
+            "mini.yaml",
+        )
+    with pytest.raises(RulesetConflict, match="new version number"):
+        registry.publish(MINI.replace("min_total: 70", "min_total: 80"), "mini.yaml")
+    with pytest.raises(RulesetConflict, match="below the active version"):
+        registry.publish(MINI.replace("version: 1.0.0", "version: 0.9.0"), "mini.yaml")
+    assert registry.get("mini").source_text == MINI
+    assert (registry.folder / "mini.yaml").read_text() == MINI  # type: ignore[operator]
+
+
+def test_reload_drops_a_removed_file_and_reports_a_duplicate_id(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    registry = Registry(folder)
+    registry.reload()
+    (folder / "copy.yaml").write_text(MINI)
+    problems = registry.reload()
+    assert [p.message for p in problems] == ["rule set mini is already in copy.yaml"]
+    (folder / "mini.yaml").unlink()
+    (folder / "copy.yaml").unlink()
+    assert registry.reload() == []
+    assert dict(registry.catalogue.active) == {}
+    assert registry.get("mini", "1.0.0").id == "mini"  # held versions stay readable
+
+
+def test_a_registry_without_a_folder_publishes_in_memory() -> None:
+    registry = Registry(None)
+    ruleset, previous = registry.publish(MINI, "mini.yaml")
+    assert (ruleset.id, previous) == ("mini", "")
+    assert registry.get("mini") is ruleset
