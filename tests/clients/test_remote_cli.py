@@ -1,0 +1,148 @@
+"""The command line against a real server: evaluate --server, tender, rules, token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.app import ProbityServer
+from server.auth import TokenStore
+from tests.clients.test_cli import probity
+from tests.conftest import FIXTURES
+from tests.server.conftest import EXAMPLES, example, running, settings_for
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProbityServer]:
+    with running(settings_for(tmp_path_factory.mktemp("cli"))) as started:
+        yield started
+
+
+def _at(server: ProbityServer) -> list[str]:
+    return ["--server", f"127.0.0.1:{server.port}"]
+
+
+def test_evaluate_streams_json_lines_and_reports_bad_lines(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    lines = [json.dumps(example(name)) for name in ("strong", "weak")]
+    lines.insert(1, "{not json")
+    bad = example("weak")
+    bad["id"] = "bad-one"
+    bad["answers"]["integrity"]["interests_declared"] = "perhaps"
+    lines.append(json.dumps(bad))
+    path = tmp_path / "bids.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    run = probity("evaluate", *_at(server), "--ruleset", "nolan-tender", str(path))
+    assert run.returncode == 1  # some failed
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    results = {r["submission_id"]: r for r in records if "band" in r}
+    assert results["T-2026-014/bid-01"]["band"] == "compliant"
+    assert results["T-2026-014/bid-02"]["findings"][0]["outcome"] == "not_met"
+    errors = [r for r in records if "error" in r]
+    assert any(e["error"].startswith(f"{path}:2: not valid JSON") for e in errors)
+    refused = next(e for e in errors if e["submission_id"] == "bad-one")
+    assert "INVALID_ARGUMENT" in refused["error"]
+    assert "submission.answers.integrity.interests_declared" in refused["error"]
+
+
+def test_evaluate_reads_csv_by_the_rule_sets_input_types_and_writes_csv(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    answers = example("strong")["answers"]
+    flat: dict[str, object] = {}
+
+    def walk(node: dict[str, object], prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{key}.")
+            else:
+                flat[f"{prefix}{key}"] = (
+                    ";".join(value) if isinstance(value, list) else
+                    ("yes" if value is True else "no" if value is False else value)
+                )  # fmt: skip
+
+    walk(answers, "")
+    path = tmp_path / "bids.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["id", "supplier_name", *flat])
+        writer.writeheader()
+        writer.writerow({"id": "csv-1", "supplier_name": "Northfield", **flat})
+        writer.writerow(
+            {
+                "id": "csv-2",
+                "supplier_name": "Other",
+                **{**flat, "integrity.interests_declared": "no"},
+            }
+        )
+    run = probity(
+        "evaluate", *_at(server), "--ruleset", "nolan-tender", "--format", "csv", str(path)
+    )
+    assert run.returncode == 0, run.stderr
+    rows = {row["submission_id"]: row for row in csv.DictReader(io.StringIO(run.stdout))}
+    assert rows["csv-1"]["band"] == "compliant" and rows["csv-1"]["total"] == "100.0"
+    assert rows["csv-2"]["band"] == "excluded" and rows["csv-2"]["excluded"] == "yes"
+    assert rows["csv-1"]["principle.integrity"] == "20.0"
+
+
+def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> None:
+    path = tmp_path / "bids.jsonl"
+    prices = {"strong": 900_000, "weak": 700_000, "excluded": 650_000}
+    path.write_text(
+        "\n".join(json.dumps(dict(example(n), price=p)) for n, p in prices.items()) + "\n"
+    )
+    run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if "T-2026-014/bid" in line]
+    assert "│    1 │ T-2026-014/bid-01" in rows[0] and "91.11" in rows[0]
+    assert "│    2 │ T-2026-014/bid-02" in rows[1]
+    assert "│    — │ T-2026-014/bid-03" in rows[2] and "excluded: INT-01" in rows[2]
+    assert "quality:price 60:40" in run.stdout
+    as_json = probity(
+        "tender", *_at(server), "--ruleset", "nolan-tender", "--format", "json", str(path)
+    )
+    assert json.loads(as_json.stdout)["bids"][0]["rank"] == 1
+
+
+def test_rules_commands(server: ProbityServer, tmp_path: Path) -> None:
+    listed = probity("rules", "list", *_at(server))
+    assert listed.stdout.startswith("nolan-tender\t1.1.0\ttender\t")
+    got = probity("rules", "get", "nolan-tender", *_at(server))
+    assert got.stdout == (EXAMPLES.parent.parent / "nolan-tender.yaml").read_text()
+    broken = tmp_path / "mini.yaml"
+    broken.write_text(
+        (FIXTURES / "mini.yaml").read_text().replace("severity: critical", "severity: grave")
+    )
+    checked = probity("rules", "validate", *_at(server), str(broken))
+    assert checked.returncode == 1
+    assert f"{broken}:" in checked.stdout and "'grave' is not allowed here" in checked.stdout
+    refused = probity("rules", "publish", *_at(server), str(broken))
+    assert refused.returncode == 1 and "INVALID_ARGUMENT" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    good = tmp_path / "mini-good.yaml"
+    good.write_text((FIXTURES / "mini.yaml").read_text())
+    published = probity("rules", "publish", *_at(server), str(good))
+    assert published.stdout.strip() == "published mini 1.0.0 (new)"
+    reloaded = probity("rules", "reload", *_at(server))
+    assert "active: mini 1.0.0" in reloaded.stdout
+
+
+def test_unreachable_server_is_a_plain_error() -> None:
+    run = probity("rules", "list", "--server", "127.0.0.1:1", "--timeout", "3")
+    assert run.returncode == 1
+    assert run.stderr.startswith("probity: UNAVAILABLE") and "Traceback" not in run.stderr
+
+
+def test_token_new_prints_an_entry_the_server_accepts(tmp_path: Path) -> None:
+    run = probity("token", "new", "--name", "acme", "--role", "portal")
+    token = run.stderr.strip().rsplit(" ", 1)[-1]
+    path = tmp_path / "tokens.toml"
+    path.write_text(run.stdout)
+    caller = TokenStore.load(path).caller(token)
+    assert caller is not None and (caller.name, caller.role) == ("acme", "portal")
+    assert token not in run.stdout  # only its hash goes in the file
