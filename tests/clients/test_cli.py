@@ -115,7 +115,7 @@ def test_summary_format_reads_as_a_short_account() -> None:
     )
     assert run.returncode == 0
     lines = run.stdout.splitlines()
-    assert lines[0] == "T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender 1.0.0)"
+    assert lines[0] == "T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender 1.1.0)"
     assert lines[1] == "  excluded by gate INT-01: Interests and relationships declared"
     assert (
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
