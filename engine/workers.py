@@ -43,7 +43,11 @@ from engine.result import Result, to_json
 Outcome = bytes | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
 BATCH = 256
-IN_FLIGHT = 2  # batches sent to a worker ahead of its replies
+# Batches sent to a worker ahead of its replies. The second goes only when a full batch is
+# waiting: otherwise submissions arriving one by one (a stream, many small calls) would go
+# one per batch, and a batch has a fixed cost; held back, they gather into the next batch
+# while the worker is busy, so batches grow with the load.
+IN_FLIGHT = 2
 
 
 # Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
@@ -159,6 +163,7 @@ class _JobQueue:
     def __init__(self) -> None:
         self._jobs: deque[_Job | None] = deque()
         self._ready = threading.Condition()
+        self._items = 0  # submissions queued
 
     def put(self, job: _Job | None, front: bool = False) -> None:
         with self._ready:
@@ -166,17 +171,24 @@ class _JobQueue:
                 self._jobs.appendleft(job)
             else:
                 self._jobs.append(job)
+            self._items += len(job.items) if job else 0
             self._ready.notify()
 
     def take(self, block: bool) -> _Job | Literal[False] | None:
-        """A job; None to stop; False when not blocking and there is none."""
+        """A job; None to stop. Not blocking: False unless a full batch is waiting."""
         with self._ready:
             while not self._jobs:
                 if not block:
                     return False
                 self._ready.wait()
+            front = self._jobs[0]
+            if not block and front is not None and self._items < BATCH and not front.alone:
+                return False
             job = self._jobs.popleft()
-            if job is None or job.alone:
+            if job is None:
+                return job
+            self._items -= len(job.items)
+            if job.alone:
                 return job
             name = job.ruleset.engine_name
             while self._jobs and len(job.items) < BATCH:
@@ -185,7 +197,9 @@ class _JobQueue:
                     break
                 if len(job.items) + len(other.items) > BATCH:
                     break
-                job.items.extend(self._jobs.popleft().items)  # type: ignore[union-attr]
+                job.items.extend(other.items)
+                self._jobs.popleft()
+                self._items -= len(other.items)
             return job
 
 

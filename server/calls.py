@@ -12,7 +12,7 @@ from typing import Any
 import grpc
 import structlog
 
-from server import errors
+from server import errors, wire
 from server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
@@ -140,7 +140,8 @@ def _same_kind(
             return make(
                 replace(behaviour) if wrap else replace,
                 request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
+                # Handlers may answer with bytes already in wire format (server.wire).
+                response_serializer=wire.passthrough(handler.response_serializer),
             )
     return handler
 

@@ -13,6 +13,7 @@ from engine.compiled import CompiledRuleSet
 from engine.errors import Diagnostic
 from engine.result import Evidence, Finding, PrincipleScore, Result
 from probity.v1 import result_pb2, ruleset_pb2
+from server import wire
 
 OUTCOMES = {
     "met": result_pb2.OUTCOME_MET,
@@ -151,37 +152,19 @@ def result_to_proto(result: Result) -> result_pb2.Result:
 
 # The scorer hands out one Finding object per distinct finding (engine.scoring), so each is
 # encoded once and reused: a repeated field's wire form is its elements' encodings one after
-# another, each tagged with the field number and length.
-_LENGTH_DELIMITED = 2
-_PRINCIPLES_TAG = bytes([(10 << 3) | _LENGTH_DELIMITED])
-_FINDINGS_TAG = bytes([(11 << 3) | _LENGTH_DELIMITED])
+# another (see server.wire).
+_PRINCIPLES_FIELD, _FINDINGS_FIELD = 10, 11
 _CACHE_LIMIT = 20_000
 _encoded: dict[int, tuple[object, bytes]] = {}
 
 
-def _varint(number: int) -> bytes:
-    out = bytearray()
-    while True:
-        low, number = number & 0x7F, number >> 7
-        if number:
-            out.append(low | 0x80)
-        else:
-            out.append(low)
-            return bytes(out)
-
-
-def _field(tag: bytes, message: Any) -> bytes:
-    body: bytes = message.SerializeToString()
-    return tag + _varint(len(body)) + body
-
-
-def _cached(item: object, tag: bytes, convert: Any) -> bytes:
+def _cached(item: object, number: int, convert: Any) -> bytes:
     entry = _encoded.get(id(item))
     if entry is not None and entry[0] is item:  # the entry keeps `item` alive: ids stay unique
         return entry[1]
     if len(_encoded) >= _CACHE_LIMIT:
         _encoded.clear()
-    encoded = _field(tag, convert(item))
+    encoded = wire.field(number, convert(item).SerializeToString())
     _encoded[id(item)] = (item, encoded)
     return encoded
 
@@ -189,8 +172,8 @@ def _cached(item: object, tag: bytes, convert: Any) -> bytes:
 def encode(result: Result) -> bytes:
     """Codec: the serialized probity.v1.Result, equal to result_to_proto(result)'s."""
     parts = [_head(result).SerializeToString()]
-    parts.extend(_cached(p, _PRINCIPLES_TAG, principle_to_proto) for p in result.principles)
-    parts.extend(_cached(f, _FINDINGS_TAG, finding_to_proto) for f in result.findings)
+    parts.extend(_cached(p, _PRINCIPLES_FIELD, principle_to_proto) for p in result.principles)
+    parts.extend(_cached(f, _FINDINGS_FIELD, finding_to_proto) for f in result.findings)
     return b"".join(parts)
 
 

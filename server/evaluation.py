@@ -24,7 +24,7 @@ from engine.registry import Registry
 from engine.tender import BidScore, check_bids, rank
 from engine.workers import Outcome, WorkerPool
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
-from server import calls, errors
+from server import calls, errors, wire
 from server.settings import Limits
 
 _NO_DEADLINE = 10**6  # seconds
@@ -105,19 +105,23 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             record.failed = 1
             errors.abort(context, status)
         assert isinstance(outcome, bytes)
-        return evaluation_pb2.EvaluateResponse(result=result_pb2.Result.FromString(outcome))
+        return wire.evaluate_response(outcome)  # type: ignore[return-value]  # see server.wire
 
     # -- a stream ------------------------------------------------------------------------
     def EvaluateStream(
         self,
         requests: Iterator[evaluation_pb2.EvaluateStreamRequest],
         context: grpc.ServicerContext,
-    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
+    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse | bytes]:
         """A reader thread takes requests and sends each to the pool as it arrives; results
         are yielded here as they finish. Every request gets exactly one response."""
         record = calls.current()
         window = _Window(self.limits)
-        done: queue.SimpleQueue[evaluation_pb2.EvaluateStreamResponse | int] = queue.SimpleQueue()
+        # Responses, as messages or bytes in wire format (server.wire); an int when the
+        # reader is done: the number of requests it read.
+        done: queue.SimpleQueue[evaluation_pb2.EvaluateStreamResponse | bytes | int] = (
+            queue.SimpleQueue()
+        )
         reader = threading.Thread(
             target=self._read_stream,
             args=(requests, context, window, done, record),
@@ -198,8 +202,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 fail(status)
                 return
             assert isinstance(outcome, bytes)
-            result = result_pb2.Result.FromString(outcome)
-            done.put(evaluation_pb2.EvaluateStreamResponse(submission_id=sid, result=result))
+            done.put(wire.stream_result(sid, outcome))
 
         self.pool.submit(ruleset, [submission]).add_done_callback(finished)
 

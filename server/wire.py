@@ -1,0 +1,50 @@
+"""Responses written straight in protobuf's wire format, around result bytes the workers
+already serialized: parsing a result only to serialize it again would cost this process
+more than the gRPC call itself.
+
+A length-delimited field is its tag (field number << 3 | 2), the payload's length as a
+varint, then the payload; fields may come in any order, and a parser reads the result just
+as if the message had been built and serialized (tests/server checks it does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_LENGTH_DELIMITED = 2
+
+
+def varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        if number:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def field(number: int, payload: bytes) -> bytes:
+    """One length-delimited field (a string, bytes or an embedded message)."""
+    return varint(number << 3 | _LENGTH_DELIMITED) + varint(len(payload)) + payload
+
+
+def evaluate_response(result: bytes) -> bytes:
+    """EvaluateResponse{result}."""
+    return field(1, result)
+
+
+def stream_result(submission_id: str, result: bytes) -> bytes:
+    """EvaluateStreamResponse{submission_id, result}."""
+    return field(1, submission_id.encode()) + field(2, result)
+
+
+def passthrough(serialize: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    """A response serializer that sends bytes as they are and serializes messages."""
+
+    def serializer(response: Any) -> bytes:
+        return response if isinstance(response, bytes) else serialize(response)
+
+    return serializer
