@@ -62,7 +62,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     f = FIGURES
     lines = ["", "== Probity engine benchmark (one run; ratios are what to compare) =="]
     for name, value in f.items():
-        lines.append(f"  {name:<48} {value:>12,.{3 if value < 100 else 0}f}")
+        lines.append(f"  {name:<56} {value:>12,.{3 if value < 100 else 0}f}")
     engine = f.get("engine in-process, submissions/s")
     if engine:
         for name in (
@@ -74,10 +74,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if "1 worker process, submissions/s" in f and "2 worker processes, submissions/s" in f:
         ratio = f["2 worker processes, submissions/s"] / f["1 worker process, submissions/s"]
         lines.append(f"  2 workers ÷ 1 worker{'':<29} {ratio:>8.3f}×")
-    stream = f.get("gRPC stream of 100k over loopback, submissions/s")
     local = f.get("in-process engine (this run), submissions/s")
-    if stream and local:
-        lines.append(f"  gRPC stream ÷ in-process engine{'':<18} {stream / local:>8.3f}×")
+    for server in ("probity", "bare gRPC"):
+        stream = f.get(f"{server}: stream of 100k over loopback, submissions/s")
+        if stream and local:
+            label = f"{server} stream ÷ in-process engine"
+            lines.append(f"  {label:<48} {stream / local:>8.3f}×")
     if "RSS after 100k evaluations, KiB" in f and "RSS after 1M evaluations, KiB" in f:
         growth = f["RSS after 1M evaluations, KiB"] / f["RSS after 100k evaluations, KiB"] - 1
         lines.append(f"  RSS growth 100k → 1M{'':<28} {100 * growth:>7.2f}%")

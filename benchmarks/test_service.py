@@ -1,15 +1,18 @@
-"""The gRPC service: a 100k stream against the in-process engine, unary latency with 1 and
-32 clients, and the time from start to SERVING."""
+"""The gRPC service, run as operators run it (`probity serve`, a process of its own):
+a 100k-submission stream against the in-process engine, unary latency with 1 and 32
+concurrent clients, and the time from start to SERVING. Beside each, the same calls
+against a bare gRPC server that answers at once without evaluating (the floor on this
+machine: client, server and workers share its two cores)."""
 
 from __future__ import annotations
 
+import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -21,18 +24,47 @@ from engine.compiled import CompiledRuleSet
 from engine.evaluator import Evaluator, Submission
 from engine.result import to_json
 from probity.v1 import evaluation_pb2
-from server.app import ProbityServer
-from server.settings import Settings
 
 STREAM = 100_000
 
 
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_serving(port: int, process: subprocess.Popen[bytes]) -> None:
+    with ProbityClient(f"127.0.0.1:{port}", attempts=1) as client:
+        while True:
+            assert process.poll() is None, "the server exited"
+            try:
+                if client.health(timeout=1) == "SERVING":
+                    return
+            except grpc.RpcError:
+                time.sleep(0.01)
+
+
+def _start(command: list[str], port: int, health: bool = True) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if health:
+        _wait_serving(port, process)
+    else:
+        assert process.stdout is not None and process.stdout.readline().strip() == b"serving"
+    return process
+
+
 @pytest.fixture(scope="module")
-def server() -> Iterator[ProbityServer]:
-    started = ProbityServer(Settings(port=0, rules=ROOT / "rules", workers=2))
-    started.start()
-    yield started
-    started.stop(grace=5)
+def servers() -> Iterator[dict[str, int]]:
+    ours, bare = _port(), _port()
+    processes = [
+        _start([sys.executable, "-m", "clients.cli", "serve", "--port", str(ours)], ours),
+        _start([sys.executable, "-m", "benchmarks.bare_server", str(bare)], bare, health=False),
+    ]
+    yield {"probity": ours, "bare gRPC": bare}
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def _requests(submissions: list[Submission]) -> list[evaluation_pb2.EvaluateStreamRequest]:
@@ -46,8 +78,20 @@ def _requests(submissions: list[Submission]) -> list[evaluation_pb2.EvaluateStre
     return out
 
 
+def _stream_rate(port: int, requests: list[evaluation_pb2.EvaluateStreamRequest]) -> float:
+    with ProbityClient(f"127.0.0.1:{port}", timeout=900) as client:
+        list(client._evaluation.EvaluateStream(iter(requests[:500]), timeout=600))  # warm up
+        started = time.perf_counter()
+        count = 0
+        for response in client._evaluation.EvaluateStream(iter(requests), timeout=900):
+            assert response.HasField("result")
+            count += 1
+        assert count == STREAM
+        return STREAM / (time.perf_counter() - started)
+
+
 def test_stream_against_in_process(
-    nolan: CompiledRuleSet, submissions: list[Submission], server: ProbityServer
+    nolan: CompiledRuleSet, submissions: list[Submission], servers: dict[str, int]
 ) -> None:
     evaluator = Evaluator(nolan)
     chosen = submissions[:10_000]
@@ -59,26 +103,17 @@ def test_stream_against_in_process(
                 to_json(outcome)  # type: ignore[arg-type]
         best_local = min(best_local, time.perf_counter() - started)
     FIGURES["in-process engine (this run), submissions/s"] = len(chosen) / best_local
-
     requests = _requests(submissions)
-    with ProbityClient(f"127.0.0.1:{server.port}", timeout=600) as client:
-        list(client.evaluate_stream("nolan-tender", [{"id": "warm", "answers": chosen[0].answers}]))
-        best = float("inf")
-        for _ in range(2):
-            started = time.perf_counter()
-            count = 0
-            for response in client._evaluation.EvaluateStream(iter(requests), timeout=600):
-                assert response.HasField("result")
-                count += 1
-            best = min(best, time.perf_counter() - started)
-            assert count == STREAM
-    FIGURES["gRPC stream of 100k over loopback, submissions/s"] = STREAM / best
+    for name, port in servers.items():
+        FIGURES[f"{name}: stream of 100k over loopback, submissions/s"] = _stream_rate(
+            port, requests
+        )
 
 
-def _latencies(target: str, records: list[dict[str, Any]], clients: int, calls: int) -> list[float]:
+def _latencies(port: int, records: list[dict[str, Any]], clients: int, calls: int) -> list[float]:
     def one_client(n: int) -> list[float]:
         out = []
-        with ProbityClient(target, timeout=60) as client:
+        with ProbityClient(f"127.0.0.1:{port}", timeout=60) as client:
             for k in range(calls):
                 record = records[(n * calls + k) % len(records)]
                 started = time.perf_counter()
@@ -91,37 +126,26 @@ def _latencies(target: str, records: list[dict[str, Any]], clients: int, calls: 
 
 
 @pytest.mark.parametrize("clients", [1, 32])
-def test_unary_latency(submissions: list[Submission], server: ProbityServer, clients: int) -> None:
+def test_unary_latency(
+    submissions: list[Submission], servers: dict[str, int], clients: int
+) -> None:
     records = [{"id": s.id, "answers": s.answers} for s in submissions[:4000]]
-    target = f"127.0.0.1:{server.port}"
-    _latencies(target, records, clients, 20)  # warm up
-    times = sorted(_latencies(target, records, clients, 3000 // clients if clients > 1 else 2000))
-    cuts = statistics.quantiles(times, n=100)
-    FIGURES[f"unary p50 with {clients} client(s), ms"] = cuts[49] * 1000
-    FIGURES[f"unary p99 with {clients} client(s), ms"] = cuts[98] * 1000
+    for name, port in servers.items():
+        _latencies(port, records, clients, 10)  # warm up
+        calls = 2000 if clients == 1 else 100
+        times = sorted(_latencies(port, records, clients, calls))
+        cuts = statistics.quantiles(times, n=100)
+        FIGURES[f"{name}: unary p50 with {clients} client(s), ms"] = cuts[49] * 1000
+        FIGURES[f"{name}: unary p99 with {clients} client(s), ms"] = cuts[98] * 1000
 
 
-def test_time_to_serving(tmp_path: Path) -> None:
+def test_time_to_serving() -> None:
     best = float("inf")
-    for run in range(3):
-        port = 50900 + run
+    for _ in range(3):
+        port = _port()
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            with ProbityClient(f"127.0.0.1:{port}", attempts=1) as client:
-                while True:
-                    try:
-                        if client.health(timeout=1) == "SERVING":
-                            break
-                    except grpc.RpcError:
-                        pass
-                    time.sleep(0.01)
-            best = min(best, time.perf_counter() - started)
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+        process = _start([sys.executable, "-m", "clients.cli", "serve", "--port", str(port)], port)
+        best = min(best, time.perf_counter() - started)
+        process.terminate()
+        process.wait(timeout=60)
     FIGURES["start to SERVING (every shipped rule set), s"] = best
