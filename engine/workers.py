@@ -153,7 +153,8 @@ class _Job:
     ruleset: CompiledRuleSet
     items: list[_Item]
     crashes: int = 0
-    alone: bool = False  # split out of a batch that kept crashing
+    alone: bool = False  # split out of a batch that kept crashing, or a warm-up
+    done: Future[None] | None = None  # set once a reply (or the give-up) came
 
 
 class _JobQueue:
@@ -164,6 +165,12 @@ class _JobQueue:
         self._jobs: deque[_Job | None] = deque()
         self._ready = threading.Condition()
         self._items = 0  # submissions queued
+        self._for_slot: dict[int, deque[_Job]] = {}  # jobs for one worker only (warm-ups)
+
+    def put_for(self, slot: int, job: _Job) -> None:
+        with self._ready:
+            self._for_slot.setdefault(slot, deque()).append(job)
+            self._ready.notify_all()
 
     def put(self, job: _Job | None, front: bool = False) -> None:
         with self._ready:
@@ -174,13 +181,15 @@ class _JobQueue:
             self._items += len(job.items) if job else 0
             self._ready.notify()
 
-    def take(self, block: bool) -> _Job | Literal[False] | None:
+    def take(self, block: bool, slot: int) -> _Job | Literal[False] | None:
         """A job; None to stop. Not blocking: False unless a full batch is waiting."""
         with self._ready:
-            while not self._jobs:
+            while not self._jobs and not self._for_slot.get(slot):
                 if not block:
                     return False
                 self._ready.wait()
+            if self._for_slot.get(slot):
+                return self._for_slot[slot].popleft()
             front = self._jobs[0]
             if not block and front is not None and self._items < BATCH and not front.alone:
                 return False
@@ -237,6 +246,19 @@ class WorkerPool:
             self._jobs.put(_Job(ruleset, items[start : start + BATCH]))
         return future
 
+    def warm(self, rulesets: Sequence[CompiledRuleSet]) -> None:
+        """Have every worker compile these rule sets now, not on their first submissions;
+        returns when all have (a worker that cannot is restarted and compiles lazily)."""
+        futures = []
+        for slot in range(len(self._threads)):
+            for ruleset in rulesets:
+                job = _Job(ruleset, [], alone=True, done=Future())
+                futures.append(job.done)
+                self._jobs.put_for(slot, job)
+        for future in futures:
+            assert future is not None
+            future.result()
+
     def evaluate(
         self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
     ) -> list[Outcome]:
@@ -277,7 +299,7 @@ class WorkerPool:
         stopping = False
         while not (stopping and not inflight):
             while not stopping and len(inflight) < IN_FLIGHT:
-                job = self._jobs.take(block=not inflight)
+                job = self._jobs.take(block=not inflight, slot=slot)
                 if job is False:
                     break
                 if job is None:
@@ -365,11 +387,15 @@ class WorkerPool:
                 request.settle(index, outcome)
             else:
                 request.settle(index, SubmissionError(list(outcome)))
+        if job.done is not None:
+            job.done.set_result(None)
 
     def _give_up(self, job: _Job, reason: str) -> None:
         _log.error("submissions not evaluated", count=len(job.items), reason=reason)
         for request, index, submission in job.items:
             request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
+        if job.done is not None:
+            job.done.set_result(None)
 
     def _after_crash(self, job: _Job, exitcode: int | None) -> None:
         job.crashes += 1

@@ -58,7 +58,7 @@ class ProbityServer:
             EvaluationService(self.registry, self.pool, settings.limits), self.server
         )
         ruleset_pb2_grpc.add_RulesetServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            RulesetService(self.registry), self.server
+            RulesetService(self.registry, self.pool), self.server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
@@ -104,6 +104,7 @@ class ProbityServer:
                 host=self.settings.host,
             )
         if active:
+            self.pool.warm(list(active.values()))  # compiled in every worker before SERVING
             self._set_health(health_pb2.HealthCheckResponse.SERVING)
         else:
             _log.error("no rule set loaded; not serving until a reload succeeds")

@@ -8,6 +8,7 @@ import structlog
 from engine.compiled import CompiledRuleSet
 from engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
 from engine.registry import Registry, check_text
+from engine.workers import WorkerPool
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 from server import calls, errors
 from server.convert import diagnostic_to_proto, ruleset_info
@@ -17,8 +18,9 @@ DEFAULT_FILE_NAME = "submitted.yaml"
 
 
 class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, pool: WorkerPool) -> None:
         self.registry = registry
+        self.pool = pool  # warmed with each new version, so its first calls are not slow
 
     def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
         versions = self.registry.catalogue.versions.get(ruleset.id, {})
@@ -67,6 +69,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         except (RuleFileError, RulesetConflict) as exc:
             errors.abort(context, errors.to_status(exc))
         record.digests.add(ruleset.digest)
+        self.pool.warm([ruleset])
         _log.info(
             "rule set published",
             ruleset=ruleset.id,
@@ -86,6 +89,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         active = self.registry.catalogue.active
         for problem in problems:
             _log.warning("rule file not loaded", problem=str(problem))
+        self.pool.warm(list(active.values()))
         return ruleset_pb2.ReloadRulesetsResponse(
             rulesets=[self._info(active[key]) for key in sorted(active)],
             diagnostics=[diagnostic_to_proto(d) for d in problems],

@@ -82,3 +82,21 @@ def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost
     assert restarts >= 3
     fine = [o for o in outcomes if isinstance(o, bytes)]
     assert len(fine) == 700 - 1 - sum(isinstance(o, SubmissionError) for o in outcomes)
+
+
+def test_warm_compiles_in_every_worker_and_survives_a_rule_set_it_cannot(mini) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    unreadable = dataclasses.replace(mini, source_text="not: [a rule file", digest="0" * 64)
+    with WorkerPool(2) as pool:
+        finished = threading.Event()
+
+        def warm() -> None:
+            pool.warm([mini, unreadable])
+            finished.set()
+
+        threading.Thread(target=warm, daemon=True).start()
+        assert finished.wait(120), "warm() never returned"
+        assert len(pool.pids()) == 2  # both workers started and took their warm-ups
+        outcome = pool.evaluate(mini, _submissions(1))[0]
+        assert outcome == to_json(Evaluator(mini).evaluate(_submissions(1)[0]))
