@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -14,8 +15,9 @@ from engine.evaluator import Evaluator, Submission
 from engine.ruleset import load_file
 from server.app import ProbityServer
 from server.convert import result_to_proto
+from server.settings import Limits
 from tests.conftest import RULES
-from tests.server.conftest import example
+from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
 
 
@@ -243,3 +245,42 @@ def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
         detail(status_of(caught.value), error_details_pb2.QuotaFailure).violations[0].subject
         == "bids"
     )
+
+
+# -- limits -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProbityClient]:
+    limits = Limits(max_message_bytes=64 * 1024, stream_rate=50, max_submissions_per_call=60)
+    folder = tmp_path_factory.mktemp("limited")
+    with (
+        running(settings_for(folder, limits=limits)) as server,
+        ProbityClient(f"127.0.0.1:{server.port}", timeout=120) as probity,
+    ):
+        yield probity
+
+
+def test_a_message_over_the_size_limit_is_resource_exhausted(limited: ProbityClient) -> None:
+    record = example("strong")
+    record["answers"]["padding"] = "x" * 100_000
+    with pytest.raises(grpc.RpcError) as caught:
+        limited.evaluate("nolan-tender", record)
+    assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert limited.evaluate("nolan-tender", example("strong")).band == "compliant"
+
+
+def test_a_stream_over_its_limits_fails_those_items_only(limited: ProbityClient) -> None:
+    records = [dict(example("strong"), id=f"r{n}") for n in range(80)]
+    responses = {r.submission_id: r for r in limited.evaluate_stream("nolan-tender", records)}
+    assert len(responses) == 80
+    over_count = [f"r{n}" for n in range(60, 80)]
+    for sid in over_count:
+        assert responses[sid].error.code == code_pb2.RESOURCE_EXHAUSTED
+        assert "at most 60 submissions" in responses[sid].error.message
+    within = [responses[f"r{n}"] for n in range(60)]
+    evaluated = [r for r in within if r.HasField("result")]
+    over_rate = [r for r in within if r.HasField("error")]
+    assert 50 <= len(evaluated) < 60  # the bucket holds one second's worth: 50
+    for response in over_rate:
+        assert response.error.code == code_pb2.RESOURCE_EXHAUSTED
+        retry = detail(response.error, error_details_pb2.RetryInfo)
+        assert retry.retry_delay.ToNanoseconds() > 0

@@ -145,3 +145,21 @@ def test_an_error_reaches_grpcurl_with_its_details(server: ProbityServer) -> Non
     assert "InvalidArgument" in run.stderr
     assert "google.rpc.BadRequest" in run.stderr
     assert "submission.answers.integrity" in run.stderr
+
+
+def test_buf_curl_lists_and_calls_by_reflection(server: ProbityServer) -> None:
+    buf = Path(__file__).resolve().parents[2] / ".tools" / "node_modules" / ".bin" / "buf"
+    base = [str(buf), "curl", "--protocol", "grpc", "--http2-prior-knowledge"]
+    address = f"http://127.0.0.1:{server.port}"
+    listed = subprocess.run(
+        [*base, "--list-methods", address], capture_output=True, text=True, timeout=60
+    )
+    assert "probity.v1.EvaluationService/EvaluateTender" in listed.stdout.split()
+    request = json.dumps({"ruleset_id": "nolan-tender", "submission": _submission("excluded")})
+    called = subprocess.run(
+        [*base, "-H", f"Authorization: Bearer {TOKENS['portal']}", "-d", request,
+         f"{address}/probity.v1.EvaluationService/Evaluate"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert called.returncode == 0, called.stderr
+    assert json.loads(called.stdout)["result"]["band"] == "excluded"
