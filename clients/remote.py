@@ -67,12 +67,19 @@ def connect(args: argparse.Namespace) -> ProbityClient:
 
 
 def describe_error(error: grpc.RpcError) -> str:
-    """The status and every rich detail, one per line."""
-    code = error.code().name if hasattr(error, "code") else "UNKNOWN"
-    lines = [f"{code}: {error.details() if hasattr(error, 'details') else error}"]
+    """A failed call's status and every rich detail, one per line."""
     call = cast(grpc.Call, error)  # errors raised by calls are calls too
     status = rpc_status.from_call(call) if hasattr(error, "trailing_metadata") else None
-    for packed in status.details if status else []:
+    if status is not None:
+        return status_text(status)
+    code = error.code().name if hasattr(error, "code") else "UNKNOWN"
+    return f"{code}: {error.details() if hasattr(error, 'details') else error}"
+
+
+def status_text(status: Any) -> str:
+    """A google.rpc.Status (a failed call's, or a stream item's error) in words."""
+    lines = [f"{code_pb2.Code.Name(status.code)}: {status.message}"]
+    for packed in status.details:
         for kind in _DETAILS:
             if packed.Is(kind.DESCRIPTOR):
                 detail = kind()
@@ -89,18 +96,6 @@ def _detail_lines(detail: Any) -> list[str]:
     return []
 
 
-def status_text(status: Any) -> str:
-    """A google.rpc.Status (a stream item's error) in words."""
-    lines = [f"{code_pb2.Code.Name(status.code)}: {status.message}"]
-    for packed in status.details:
-        for kind in _DETAILS:
-            if packed.Is(kind.DESCRIPTOR):
-                detail = kind()
-                packed.Unpack(detail)
-                lines.extend(_detail_lines(detail))
-    return "\n".join(lines)
-
-
 # -- reading inputs ----------------------------------------------------------------------
 def _inputs_of(client: ProbityClient, ruleset_id: str, version: str) -> list[InputSpec]:
     got = client.get_ruleset(ruleset_id, version)
@@ -108,6 +103,17 @@ def _inputs_of(client: ProbityClient, ruleset_id: str, version: str) -> list[Inp
         return list(compile_text(got.source_text, got.ruleset.file).spec.inputs)
     except RuleFileError:  # cannot happen for a served rule set; read every cell as text
         return []
+
+
+def _read_for(
+    client: ProbityClient, args: argparse.Namespace, paths: list[str]
+) -> tuple[list[dict[str, Any]], list[BadInput]]:
+    """The submission records in `paths` (CSV cells read by the rule set's input types)."""
+    has_csv = any(p.endswith(".csv") for p in paths)
+    inputs = _inputs_of(client, args.ruleset, args.version) if has_csv else None
+    records = list(read_records(paths, inputs))
+    good = [r for r in records if isinstance(r, dict)]
+    return good, [r for r in records if isinstance(r, BadInput)]
 
 
 def read_records(
@@ -129,14 +135,7 @@ def read_records(
 # -- evaluate --server ---------------------------------------------------------------------
 def cmd_evaluate_remote(args: argparse.Namespace) -> int:
     with connect(args) as client:
-        inputs = (
-            _inputs_of(client, args.ruleset, args.version)
-            if any(p.endswith(".csv") for p in args.inputs)
-            else None
-        )
-        records = list(read_records(args.inputs, inputs))
-        good = [r for r in records if isinstance(r, dict)]
-        bad = [r for r in records if isinstance(r, BadInput)]
+        good, bad = _read_for(client, args, args.inputs)
         writer = _Writer(args.format)
         for entry in bad:
             writer.error(None, f"{entry.where}: {entry.message}")
@@ -199,18 +198,11 @@ class _Writer:
 # -- tender --------------------------------------------------------------------------------
 def cmd_tender(args: argparse.Namespace) -> int:
     with connect(args) as client:
-        inputs = (
-            _inputs_of(client, args.ruleset, args.version)
-            if any(p.endswith(".csv") for p in args.bids)
-            else None
-        )
-        records = list(read_records(args.bids, inputs))
-        bad = [r for r in records if isinstance(r, BadInput)]
+        bids, bad = _read_for(client, args, args.bids)
         if bad:
             for entry in bad:
                 print(f"{entry.where}: {entry.message}", file=sys.stderr)
             return 1
-        bids = [r for r in records if isinstance(r, dict)]
         missing = [str(b.get("id")) for b in bids if b.get("price") is None]
         if missing:
             print(f"probity: no price for {', '.join(missing)}", file=sys.stderr)
