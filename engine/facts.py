@@ -18,8 +18,9 @@ from engine.matcher import durable_number
 class FactBuilder:
     def __init__(self, layout: FactLayout, partition_keys: Sequence[Sequence[str]]) -> None:
         self._keys = dict(layout.keys)
+        # Per list input: its key, and (allowed value, flag key) for each allowed value.
         self._lists = {
-            path: (key, layout.types[path].allowed)
+            path: (key, tuple((v, f"{key}_{n}") for n, v in enumerate(layout.types[path].allowed)))
             for path, key in layout.keys.items()
             if layout.types[path].kind == "list"
         }
@@ -73,8 +74,8 @@ class FactBuilder:
         return facts
 
     def _add_list(self, fact: dict[str, Any], path: str, value: Sequence[str]) -> None:
-        key, allowed = self._lists[path]
-        chosen = set(value)
+        key, flags = self._lists[path]
         fact[key] = len(value)
-        for n, option in enumerate(allowed):
-            fact[f"{key}_{n}"] = option in chosen
+        chosen = value if len(value) <= 8 else set(value)  # a long list: look up, not scan
+        for option, flag in flags:
+            fact[flag] = option in chosen
