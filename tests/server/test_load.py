@@ -109,3 +109,27 @@ def test_fifty_concurrent_clients_get_correct_results(server: ProbityServer) -> 
     with ThreadPoolExecutor(max_workers=50) as callers:
         results = list(callers.map(call, range(50)))
     assert len(results) == 50 and all(all(checks) and len(checks) == 4 for checks in results)
+
+
+def test_a_submission_that_crashes_the_engine_fails_alone_in_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from google.rpc import code_pb2, error_details_pb2
+
+    from engine.workers import FAILPOINT
+    from tests.server.details import detail
+
+    monkeypatch.setenv(FAILPOINT, "p-137")  # the workers die (SIGSEGV) on this submission
+    with (
+        running(settings_for(tmp_path)) as crashing,
+        ProbityClient(f"127.0.0.1:{crashing.port}", timeout=300) as client,
+    ):
+        responses = list(client.evaluate_stream("nolan-tender", _records("p", 500)))
+        again = client.evaluate("nolan-tender", _records("after", 1)[0])
+    by_id = {r.submission_id: r for r in responses}
+    assert len(responses) == len(by_id) == 500  # every submission answered exactly once
+    crashed = by_id.pop("p-137")
+    assert crashed.error.code == code_pb2.INTERNAL
+    assert detail(crashed.error, error_details_pb2.ErrorInfo).reason == "ENGINE_CRASHED"
+    assert all(r.HasField("result") for r in by_id.values())
+    assert again.band == "compliant"  # the restarted workers carry on
