@@ -78,8 +78,8 @@ class _Compiler:
             return {op: [self.cond(item, negated) for item in node.items]}
         if isinstance(node, Not):
             return self.cond(node.operand, not negated)
-        if isinstance(node, Field):  # a yes/no field on its own
-            return {"$eq": {self.key(node): not negated}}
+        if isinstance(node, Field):  # a yes/no field on its own (1 or 0 in facts)
+            return {"$eq": {self.key(node): int(not negated)}}
         if isinstance(node, Compare):
             return self.compare(node, negated)
         if isinstance(node, In):
@@ -87,7 +87,7 @@ class _Compiler:
         if isinstance(node, Contains):
             assert isinstance(node.collection, Field) and isinstance(node.item, Literal)
             flag = self.layout.flag(node.collection.path, str(node.item.value))
-            return {"$eq": {flag: not negated}}
+            return {"$eq": {flag: int(not negated)}}
         if isinstance(node, Matches):
             assert isinstance(node.operand, Field) and not negated
             return {"$mt": {self.key(node.operand): node.pattern}}
@@ -133,9 +133,9 @@ class _Compiler:
         constant = three_valued.value(node, {})  # None when it reads a field
         if constant is not None:
             # durable_rules evaluates arithmetic only when a field is involved: fold the rest.
-            return constant
+            return int(constant) if isinstance(constant, bool) else constant
         if isinstance(node, Literal):
-            return node.value
+            return int(node.value) if isinstance(node.value, bool) else node.value
         if isinstance(node, Field):
             return {"$m": self.key(node)}
         if isinstance(node, Neg):
