@@ -8,12 +8,11 @@ cache is bounded, so memory stays flat over millions of evaluations.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 import orjson
 
-from engine import ENGINE_VERSION
+from engine import ENGINE_VERSION, scoring_plan
 from engine.compiled import Band, CompiledCriterion, CompiledRuleSet
 from engine.result import (
     Evidence,
@@ -27,85 +26,33 @@ from engine.three_valued import truth
 
 _CACHE_LIMIT = 4096
 # Level markers for outcomes that are not a matched level.
-_NOT_APPLICABLE, _NOT_MET, _MISSING = -1, -2, -3
+_NOT_APPLICABLE, _NOT_MET, _MISSING = (
+    scoring_plan.NOT_APPLICABLE,
+    scoring_plan.NOT_MET,
+    scoring_plan.MISSING,
+)
 
 
 # A cached finding with what scoring needs of it: (finding, its JSON, points, maximum
 # points, the gate-failure reason or None). A plain tuple: read 45 times per submission.
 _Entry = tuple[Finding, orjson.Fragment, int, int, str | None]
-_FINDING, _ENCODED, _REASON = itemgetter(0), itemgetter(1), itemgetter(4)
 
 
 class Scorer:
     def __init__(self, ruleset: CompiledRuleSet) -> None:
         self.ruleset = ruleset
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
-        index = {p.id: n for n, p in enumerate(ruleset.principles)}
-        required = {i.path for i in ruleset.spec.inputs if i.required}
-        # Per criterion, what scoring it needs, as a plain tuple unpacked in the hot loop:
-        # (criterion, principle index, applies rule, first level rule, later (index, rule)
-        # pairs, the one field shown or None, fields shown, optional fields read, cache).
-        self._hot: tuple[tuple[Any, ...], ...] = tuple(
-            (
-                c,
-                index[c.principle],
-                c.applies_rule,
-                c.levels[0].rule,
-                tuple((n, level.rule) for n, level in enumerate(c.levels) if n),
-                c.shown[0] if len(c.shown) == 1 else None,
-                c.shown,
-                tuple(f for f in c.fields if f not in required),
-                {},
-            )
-            for c in ruleset.criteria
-        )
+        # One finding cache per criterion; the plan reads them (engine.scoring_plan).
+        self._caches: list[dict[Any, _Entry]] = [{} for _ in ruleset.criteria]
+        self._plan = scoring_plan.build(ruleset, self._caches, self._new)
         self._principle_scores: list[dict[tuple[int, int], tuple[PrincipleScore, Any]]] = [
             {} for _ in ruleset.principles
         ]
 
     def score(self, submission_id: str, values: dict[str, Any], fired: set[str]) -> Result:
-        get = values.get
-        count = len(self._principle_scores)
-        sums = [0] * (2 * count)  # points, then maximum points, per principle
-        entries: list[_Entry] = []
-        append = entries.append
-        for (
-            criterion,
-            principle,
-            applies_rule,
-            first,
-            later,
-            single,
-            shown,
-            optional,
-            cache,
-        ) in self._hot:
-            if applies_rule is not None and applies_rule not in fired:
-                level = _NOT_APPLICABLE
-            elif first in fired:
-                level = 0
-            else:
-                for level, rule in later:  # noqa: B007 - the first level that fired wins
-                    if rule in fired:
-                        break
-                else:
-                    level = _NOT_MET
-                    for field in optional:
-                        if field not in values:
-                            level = _MISSING
-                            break
-            key = (level, get(single)) if single is not None else (level, *map(get, shown))
-            entry = cache.get(key)
-            if entry is None:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                entry = cache[key] = _entry(criterion, level, values)
-            append(entry)
-            sums[principle] += entry[2]
-            sums[count + principle] += entry[3]
+        findings, encoded, reasons, sums = self._plan(values, fired)
         scored = self._principles(sums)
         principles = tuple(score for score, _ in scored)
-        reasons = tuple(filter(None, map(_REASON, entries)))
         total = round(sum(p.score for p in principles), 2)
         maximum = round(sum(p.weight for p in principles if p.max_points), 2)
         band = self.ruleset.bands[-1] if reasons else self._band(total)
@@ -120,10 +67,18 @@ class Scorer:
             total,
             maximum,
             principles,
-            tuple(map(_FINDING, entries)),
-            tuple(map(_ENCODED, entries)),
+            findings,
+            encoded,
             tuple(encoded for _, encoded in scored),
         )
+
+    def _new(self, index: int, key: tuple[Any, ...], values: dict[str, Any]) -> _Entry:
+        """The entry for a finding not in its criterion's cache yet, now cached."""
+        cache = self._caches[index]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        entry = cache[key] = _entry(self.ruleset.criteria[index], key[0], values)
+        return entry
 
     def _band(self, total: float) -> Band:
         for band in self.ruleset.bands:
@@ -131,7 +86,7 @@ class Scorer:
                 return band
         return self.ruleset.bands[-1]
 
-    def _principles(self, sums: list[int]) -> list[tuple[PrincipleScore, Any]]:
+    def _principles(self, sums: tuple[int, ...]) -> list[tuple[PrincipleScore, Any]]:
         """Each principle's score and its JSON, cached: few (points, maximum) pairs occur."""
         count = len(self._principle_scores)
         scores = []

@@ -1,0 +1,75 @@
+"""The per-submission part of scoring, as one straight-line function per rule set.
+
+Scoring visits every criterion of every submission; a loop over criteria spends most of its
+time on the loop itself (unpacking each criterion's plan, testing which optional parts it
+has). So each rule set gets a function written out in full, criterion by criterion, with
+its rule names and field paths as constants. It is generated from the compiled rule set,
+never from rule-file text: the names are our own (`c6_0`) and the field paths matched
+FieldPath's pattern; both are written with repr(). Scoring reads the same as a loop would:
+
+    level = the first level whose rule fired, -1 if the criterion does not apply, -2 not
+            met, -3 not met with an optional answer missing (the scorer decides later
+            whether that is evidence_missing)
+    key   = (level, the values the finding shows)
+    entry = the criterion's cache[key], or a new entry made and cached
+
+An entry is (finding, its encoded JSON, points, maximum points, gate failure reason or
+None); see engine.scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.compiled import CompiledCriterion, CompiledRuleSet
+
+NOT_APPLICABLE, NOT_MET, MISSING = -1, -2, -3
+
+# plan(values, fired) -> (findings, their encodings, gate failure reasons, then the points
+# and the maximum points of each principle), each a tuple in rule-file order.
+Plan = Callable[
+    [dict[str, Any], set[str]],
+    tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...], tuple[int, ...]],
+]
+
+
+def _level(c: CompiledCriterion, required: set[str]) -> str:
+    optional = [f for f in c.fields if f not in required]
+    expression = str(NOT_MET)
+    if optional:
+        absent = " or ".join(f"{f!r} not in values" for f in optional)
+        expression = f"({MISSING} if {absent} else {NOT_MET})"
+    for n in reversed(range(len(c.levels))):
+        expression = f"({n} if {c.levels[n].rule!r} in fired else {expression})"
+    if c.applies_rule is not None:
+        expression = f"({NOT_APPLICABLE} if {c.applies_rule!r} not in fired else {expression})"
+    return expression
+
+
+def source(ruleset: CompiledRuleSet) -> str:
+    required = {i.path for i in ruleset.spec.inputs if i.required}
+    lines = ["def plan(values, fired):", "    get = values.get"]
+    for n, c in enumerate(ruleset.criteria):
+        shown = "".join(f" get({f!r})," for f in c.shown)
+        lines.append(f"    k = ({_level(c, required)},{shown})  # {c.id}")
+        lines.append(f"    e{n} = cache{n}.get(k) or new({n}, k, values)")
+    every = range(len(ruleset.criteria))
+    gates = [n for n, c in enumerate(ruleset.criteria) if c.gate]
+    findings = "".join(f"e{n}[0], " for n in every)
+    encoded = "".join(f"e{n}[1], " for n in every)
+    reasons = f"tuple(r for r in ({''.join(f'e{n}[4], ' for n in gates)}) if r)"
+    sums = []
+    for column in (2, 3):  # an entry's points, then its maximum points
+        for principle in ruleset.principles:
+            members = [n for n, c in enumerate(ruleset.criteria) if c.principle == principle.id]
+            sums.append(" + ".join(f"e{n}[{column}]" for n in members) or "0")
+    lines.append(f"    return ({findings}), ({encoded}), {reasons}, ({', '.join(sums)},)")
+    return "\n".join(lines) + "\n"
+
+
+def build(ruleset: CompiledRuleSet, caches: list[dict[Any, Any]], new: Callable[..., Any]) -> Plan:
+    namespace: dict[str, Any] = {"new": new, **{f"cache{n}": c for n, c in enumerate(caches)}}
+    exec(compile(source(ruleset), f"<scoring plan for {ruleset.engine_name}>", "exec"), namespace)
+    plan: Plan = namespace["plan"]
+    return plan
