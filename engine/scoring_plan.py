@@ -1,4 +1,5 @@
-"""The per-submission part of scoring, as one straight-line function per rule set.
+"""The per-submission part of scoring, as one straight-line function per rule set
+(engine.codegen).
 
 Scoring visits every criterion of every submission; a loop over criteria spends most of its
 time on the loop itself (unpacking each criterion's plan, testing which optional parts it
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine import codegen
 from engine.compiled import CompiledCriterion, CompiledRuleSet
 
 NOT_APPLICABLE, NOT_MET, MISSING = -1, -2, -3
@@ -70,6 +72,7 @@ def source(ruleset: CompiledRuleSet) -> str:
 
 def build(ruleset: CompiledRuleSet, caches: list[dict[Any, Any]], new: Callable[..., Any]) -> Plan:
     namespace: dict[str, Any] = {"new": new, **{f"cache{n}": c for n, c in enumerate(caches)}}
-    exec(compile(source(ruleset), f"<scoring plan for {ruleset.engine_name}>", "exec"), namespace)
-    plan: Plan = namespace["plan"]
+    plan: Plan = codegen.build(
+        source(ruleset), "plan", namespace, f"scoring plan for {ruleset.engine_name}"
+    )
     return plan

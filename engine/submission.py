@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, NotRequired, Optional
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
+from engine import codegen
 from engine.errors import FieldViolation, SubmissionError
 from engine.model import InputSpec
 from engine.typecheck import did_you_mean
@@ -76,17 +77,28 @@ def _any_required(tree: dict[str, Any]) -> list[bool]:
     return out
 
 
-def _flatten(answers: dict[str, Any], table: dict[str, Any], out: dict[str, Any]) -> None:
-    """{dotted path: value} of validated answers; a null answer counts as not given."""
-    for key, value in answers.items():
-        if value is None:
-            continue
-        entry = table[key]
-        if type(entry) is dict:
-            _flatten(value, entry, out)
-        else:
+def _flattener_source(table: dict[str, Any]) -> str:
+    """A function {nested answers} -> {dotted path: value}; a null answer is not given."""
+    lines = ["def flatten(answers):", "    out = {}"]
+
+    def visit(node: dict[str, Any], source: str, depth: int) -> None:
+        indent = "    " * depth
+        for key, entry in node.items():
+            if type(entry) is dict:
+                group = f"g{depth}"
+                lines.append(f"{indent}{group} = {source}.get({key!r})")
+                lines.append(f"{indent}if {group} is not None:")
+                visit(entry, group, depth + 1)
+                continue
             path, convert = entry
-            out[path] = convert(value) if convert else value
+            value = f"{convert.__name__}(v)" if convert else "v"
+            lines.append(f"{indent}v = {source}.get({key!r})")
+            lines.append(f"{indent}if v is not None:")
+            lines.append(f"{indent}    out[{path!r}] = {value}")
+
+    visit(table, "answers", 1)
+    lines.append("    return out")
+    return "\n".join(lines) + "\n"
 
 
 class SubmissionValidator:
@@ -113,14 +125,16 @@ class SubmissionValidator:
             convert = float if spec.type == "number" else tuple if spec.type == "list" else None
             node[last] = (spec.path, convert)
         self._adapter: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
+        self._flatten = codegen.build(
+            _flattener_source(self._table), "flatten", {}, "answers flattener"
+        )
 
     def validate(self, answers: Any) -> dict[str, Any]:
         try:
             self._adapter.validate_python(answers)
         except ValidationError as exc:
             raise SubmissionError([self._violation(e) for e in exc.errors()]) from None
-        values: dict[str, Any] = {}
-        _flatten(answers, self._table, values)
+        values: dict[str, Any] = self._flatten(answers)
         return values
 
     def _violation(self, error: Any) -> FieldViolation:
