@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from engine import codegen
 from engine.conditions import FactLayout
 from engine.matcher import durable_number
 
@@ -56,6 +57,31 @@ class FactBuilder:
                 if any(k == key or k.startswith(key + "_") for k in wanted)
             )
             self._parts.append((scalars, booleans, numbers, lists))
+        self._for_partitions = codegen.build(
+            self._source(), "for_partitions", {"number": durable_number}, "fact builder"
+        )
+
+    def _source(self) -> str:
+        """for_partitions() as straight-line code: one statement group per answer read."""
+        lines = ["def for_partitions(values):", "    get = values.get"]
+        for n, (scalars, booleans, numbers, lists) in enumerate(self._parts):
+            lines.append(f"    p{n} = {{}}")
+            for kind, pairs in (("", scalars), ("bool", booleans), ("number", numbers)):
+                for path, key in pairs:
+                    value = {"": "v", "bool": "(1 if v else 0)", "number": "number(v)"}[kind]
+                    lines.append(f"    v = get({path!r})")
+                    lines.append("    if v is not None:")
+                    lines.append(f"        p{n}[{key!r}] = {value}")
+            for path in lists:
+                key, flags = self._lists[path]
+                lines.append(f"    v = get({path!r})")
+                lines.append("    if v is not None:")
+                lines.append(f"        p{n}[{key!r}] = len(v)")
+                lines.append("        chosen = v if len(v) <= 8 else set(v)")
+                for option, flag in flags:
+                    lines.append(f"        p{n}[{flag!r}] = 1 if {option!r} in chosen else 0")
+        lines.append(f"    return [{', '.join(f'p{n}' for n in range(len(self._parts)))}]")
+        return "\n".join(lines) + "\n"
 
     def fact(self, values: dict[str, Any]) -> dict[str, Any]:
         """One fact with every answer."""
@@ -72,20 +98,9 @@ class FactBuilder:
         return fact
 
     def for_partitions(self, values: dict[str, Any]) -> list[dict[str, Any]]:
-        """One fact per partition, each with the answers that partition's rules read."""
-        facts = []
-        for scalars, booleans, numbers, lists in self._parts:
-            fact = {key: values[path] for path, key in scalars if path in values}
-            for path, key in booleans:
-                if path in values:
-                    fact[key] = 1 if values[path] else 0
-            for path, key in numbers:
-                if path in values:
-                    fact[key] = durable_number(values[path])
-            for path in lists:
-                if path in values:
-                    self._add_list(fact, path, values[path])
-            facts.append(fact)
+        """One fact per partition, each with the answers that partition's rules read
+        (a function generated per rule set: engine.codegen)."""
+        facts: list[dict[str, Any]] = self._for_partitions(values)
         return facts
 
     def _add_list(self, fact: dict[str, Any], path: str, value: Sequence[str]) -> None:
