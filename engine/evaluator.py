@@ -51,7 +51,8 @@ class Evaluator:
             outcomes.append(None)  # filled in below, once the batch has been matched
         if valid:
             per_submission = [self.facts.for_partitions(values) for _, values in valid]
-            fired = self.matcher.match(list(zip(*per_submission, strict=True)))
-            for (slot, values), rules in zip(valid, fired, strict=True):
-                outcomes[slot] = self.scorer.score(submissions[slot].id, values, rules)
+            hits = self.matcher.hits(list(zip(*per_submission, strict=True)))
+            in_order = self.scorer.hits_in_order(hits)
+            for n, (slot, values) in enumerate(valid):
+                outcomes[slot] = self.scorer.score(submissions[slot].id, values, n, in_order)
         return [outcome for outcome in outcomes if outcome is not None]

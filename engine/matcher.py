@@ -13,9 +13,7 @@ import contextlib
 import itertools
 import re
 import threading
-from collections import deque
 from collections.abc import Sequence
-from operator import methodcaller
 from typing import Any
 
 import durable_rules_engine as _dre
@@ -95,40 +93,50 @@ class Matcher:
         # The C engine is not thread-safe (rules#291): one batch at a time per process.
         self._lock = _registry_lock
 
-    def match(self, facts: Sequence[Sequence[dict[str, Any]]]) -> list[set[str]]:
-        """facts[p][n] is submission n's fact for partition p; for each submission, the
-        names of the rules whose condition it satisfies."""
+    def hits(self, facts: Sequence[Sequence[dict[str, Any]]]) -> dict[str, set[int]]:
+        """facts[p][n] is submission n's fact for partition p; for each rule that fired, the
+        indexes n of the submissions whose facts satisfy its condition."""
         if len(facts) != len(self.handles):
             raise ValueError(f"expected facts for {len(self.handles)} partitions")
         count = len(facts[0])
-        fired: list[set[str]] = [set() for _ in range(count)]
+        hits: dict[str, set[int]] = {}
         for start in range(0, count, BATCH_CAP):
             end = min(count, start + BATCH_CAP)
             sid = f"s{next(_sessions)}"
             with self._lock:
                 for handle, part in zip(self.handles, facts, strict=True):
-                    seen = _fire(handle, sid, _payload(sid, part[start:end]), fired[start:end])
-                    if seen != end - start:
+                    payload = _payload(sid, part[start:end], start)
+                    if _fire(handle, sid, payload, hits) != end - start:
                         raise EngineError("durable_rules did not report every submission")
+        return hits
+
+    def match(self, facts: Sequence[Sequence[dict[str, Any]]]) -> list[set[str]]:
+        """For each submission, the names of the rules whose condition it satisfies."""
+        fired: list[set[str]] = [set() for _ in range(len(facts[0]) if facts else 0)]
+        for rule, indexes in self.hits(facts).items():
+            for n in indexes:
+                fired[n].add(rule)
         return fired
 
 
-def _payload(sid: str, facts: Sequence[dict[str, Any]]) -> str:
-    """The batch as JSON; each fact opens with its index, as _FACT_INDEX expects."""
+def _payload(sid: str, facts: Sequence[dict[str, Any]], first: int = 0) -> str:
+    """The batch as JSON; each fact opens with its index (from `first`), as _FACT_INDEX
+    expects."""
     head = f'"sid":"{sid}"'
     bodies = (orjson.dumps(fact).decode() for fact in facts)
     return (
         "["
         + ",".join(
             f'{{"i":{n},{head}' + ("," + body[1:] if len(body) > 2 else "}")
-            for n, body in enumerate(bodies)
+            for n, body in enumerate(bodies, first)
         )
         + "]"
     )
 
 
-def _fire(handle: int, sid: str, payload: str, fired: list[set[str]]) -> int:
-    """Assert a batch into one durable_rules ruleset; add what fired; count facts seen."""
+def _fire(handle: int, sid: str, payload: str, hits: dict[str, set[int]]) -> int:
+    """Assert a batch into one durable_rules ruleset; add what fired to `hits`; count the
+    facts seen."""
     seen = 0
     try:
         result = _dre.assert_facts(handle, payload)
@@ -142,14 +150,10 @@ def _fire(handle: int, sid: str, payload: str, fired: list[set[str]]) -> int:
             if rule == CATCH_ALL:
                 seen += message.count(_FACT_OPENING)
             else:
-                # fired[n].add(rule) for each matched n, iterated in C rather than Python.
-                deque(
-                    map(
-                        methodcaller("add", rule),
-                        map(fired.__getitem__, map(int, _FACT_INDEX.findall(message))),
-                    ),
-                    maxlen=0,
-                )
+                indexes = hits.get(rule)
+                if indexes is None:
+                    indexes = hits[rule] = set()
+                indexes.update(map(int, _FACT_INDEX.findall(message)))  # iterated in C
             message = _dre.complete_and_start_action(handle, state)
     except _dre.error as exc:
         raise EngineError(f"durable_rules failed: {exc}") from None

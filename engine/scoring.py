@@ -25,6 +25,7 @@ from engine.result import (
 from engine.three_valued import truth
 
 _CACHE_LIMIT = 4096
+_NONE: set[int] = set()  # never changed: the hits of a rule that fired for nobody
 # Level markers for outcomes that are not a matched level.
 _NOT_APPLICABLE, _NOT_MET, _MISSING = (
     scoring_plan.NOT_APPLICABLE,
@@ -45,12 +46,20 @@ class Scorer:
         # One finding cache per criterion; the plan reads them (engine.scoring_plan).
         self._caches: list[dict[Any, _Entry]] = [{} for _ in ruleset.criteria]
         self._plan = scoring_plan.build(ruleset, self._caches, self._new)
+        self._rule_names = scoring_plan.rule_names(ruleset)
         self._principle_scores: list[dict[tuple[int, int], tuple[PrincipleScore, Any]]] = [
             {} for _ in ruleset.principles
         ]
 
-    def score(self, submission_id: str, values: dict[str, Any], fired: set[str]) -> Result:
-        findings, encoded, reasons, sums = self._plan(values, fired)
+    def hits_in_order(self, hits: dict[str, set[int]]) -> tuple[set[int], ...]:
+        """A batch's hits (Matcher.hits) as score() takes them."""
+        return tuple(hits.get(name, _NONE) for name in self._rule_names)
+
+    def score(
+        self, submission_id: str, values: dict[str, Any], n: int, hits: tuple[set[int], ...]
+    ) -> Result:
+        """Submission n of a batch whose hits_in_order() are `hits`."""
+        findings, encoded, reasons, sums = self._plan(values, n, hits)
         scored = self._principles(sums)
         principles = tuple(score for score, _ in scored)
         total = round(sum(p.score for p in principles), 2)

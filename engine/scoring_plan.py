@@ -8,9 +8,9 @@ its rule names and field paths as constants. It is generated from the compiled r
 never from rule-file text: the names are our own (`c6_0`) and the field paths matched
 FieldPath's pattern; both are written with repr(). Scoring reads the same as a loop would:
 
-    level = the first level whose rule fired, -1 if the criterion does not apply, -2 not
-            met, -3 not met with an optional answer missing (the scorer decides later
-            whether that is evidence_missing)
+    level = the first level whose rule fired for submission n; -1 if the criterion does
+            not apply, -2 not met, -3 not met with an optional answer missing (the scorer
+            decides later whether that is evidence_missing)
     key   = (level, the values the finding shows)
     entry = the criterion's cache[key], or a new entry made and cached
 
@@ -28,33 +28,47 @@ from engine.compiled import CompiledCriterion, CompiledRuleSet
 
 NOT_APPLICABLE, NOT_MET, MISSING = -1, -2, -3
 
-# plan(values, fired) -> (findings, their encodings, gate failure reasons, then the points
-# and the maximum points of each principle), each a tuple in rule-file order.
+# plan(values, n, hits) -> (findings, their encodings, gate failure reasons, then the points
+# and the maximum points of each principle), each a tuple in rule-file order. `hits` holds,
+# in the order of rule_names(), the set of submission indexes each rule fired for; `n` is
+# this submission's index.
 Plan = Callable[
-    [dict[str, Any], set[str]],
+    [dict[str, Any], int, tuple[set[int], ...]],
     tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...], tuple[int, ...]],
 ]
 
 
-def _level(c: CompiledCriterion, required: set[str]) -> str:
+def rule_names(ruleset: CompiledRuleSet) -> tuple[str, ...]:
+    """The rules scoring reads, in the order the plan takes their hits."""
+    return tuple(ruleset.rules)
+
+
+def _level(c: CompiledCriterion, required: set[str], slot: dict[str, int]) -> str:
     optional = [f for f in c.fields if f not in required]
     expression = str(NOT_MET)
     if optional:
         absent = " or ".join(f"{f!r} not in values" for f in optional)
         expression = f"({MISSING} if {absent} else {NOT_MET})"
     for n in reversed(range(len(c.levels))):
-        expression = f"({n} if {c.levels[n].rule!r} in fired else {expression})"
+        expression = f"({n} if n in h{slot[c.levels[n].rule]} else {expression})"
     if c.applies_rule is not None:
-        expression = f"({NOT_APPLICABLE} if {c.applies_rule!r} not in fired else {expression})"
+        applies = slot[c.applies_rule]
+        expression = f"({NOT_APPLICABLE} if n not in h{applies} else {expression})"
     return expression
 
 
 def source(ruleset: CompiledRuleSet) -> str:
     required = {i.path for i in ruleset.spec.inputs if i.required}
-    lines = ["def plan(values, fired):", "    get = values.get"]
+    names = rule_names(ruleset)
+    slot = {name: k for k, name in enumerate(names)}
+    lines = [
+        "def plan(values, n, hits):",
+        "    get = values.get",
+        f"    {''.join(f'h{k}, ' for k in range(len(names)))}= hits",
+    ]
     for n, c in enumerate(ruleset.criteria):
         shown = "".join(f" get({f!r})," for f in c.shown)
-        lines.append(f"    k = ({_level(c, required)},{shown})  # {c.id}")
+        lines.append(f"    k = ({_level(c, required, slot)},{shown})  # {c.id}")
         lines.append(f"    e{n} = cache{n}.get(k) or new({n}, k, values)")
     every = range(len(ruleset.criteria))
     gates = [n for n, c in enumerate(ruleset.criteria) if c.gate]
