@@ -47,10 +47,27 @@ class FactLayout:
 
     @classmethod
     def for_inputs(cls, types: Mapping[str, FieldType]) -> FactLayout:
-        return cls({path: f"f{n}" for n, path in enumerate(types)}, types)
+        return cls({path: _short_key(n) for n, path in enumerate(types)}, types)
 
     def flag(self, path: str, value: str) -> str:
         return f"{self.keys[path]}_{self.types[path].allowed.index(value)}"
+
+
+# Fact keys are as short as they can be: durable_rules parses every key of every fact and
+# echoes whole facts back in its messages. Never "i" (each fact's index) and never with "_"
+# (list flags are "<key>_<n>").
+_KEY_LETTERS = "abcdefghjklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _short_key(n: int) -> str:
+    """a, b, … Z, then ba, bb, …: a distinct key per input, never "i" nor "sid"."""
+    base = len(_KEY_LETTERS)
+    key = _KEY_LETTERS[n % base]
+    n //= base
+    while n:
+        key = _KEY_LETTERS[n % base] + key
+        n //= base
+    return key
 
 
 def compile_condition(node: Node, layout: FactLayout) -> dict[str, Any]:
