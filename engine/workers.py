@@ -21,8 +21,10 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import struct
 import threading
 import time
 from collections import deque
@@ -117,6 +119,38 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
         conn.send([o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes])
+
+
+def _fill(fd: int, view: memoryview) -> None:
+    got = 0
+    while got < len(view):
+        count = os.readv(fd, [view[got:]])
+        if count == 0:
+            raise EOFError
+        got += count
+
+
+def _receive_large(conn: Connection, buffer: bytearray) -> Any:
+    """conn.recv(), reading into a buffer kept for the connection.
+
+    Connection.recv() asks the OS for everything still to come on every read, so each read
+    allocates the rest of the message afresh: for a reply of a few megabytes (256 results)
+    that cost the parent as much as evaluating them. The framing is recv()'s own: a 4-byte
+    big-endian length (or -1 and an 8-byte length), then the pickle.
+    """
+    fd = conn.fileno()
+    head = memoryview(bytearray(4))
+    _fill(fd, head)
+    (size,) = struct.unpack("!i", head)
+    if size == -1:
+        wide = memoryview(bytearray(8))
+        _fill(fd, wide)
+        (size,) = struct.unpack("!Q", wide)
+    if len(buffer) < size:
+        buffer.extend(bytes(size - len(buffer)))
+    view = memoryview(buffer)[:size]
+    _fill(fd, view)
+    return pickle.loads(view)
 
 
 def _read_batches(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
@@ -294,6 +328,7 @@ class WorkerPool:
     def _serve(self, slot: int) -> None:
         """Feed one worker, two batches in flight so it never waits for the parent."""
         worker = self._start_or_none(slot)
+        buffer = bytearray()  # replies are read into this, reused
         inflight: deque[_Job] = deque()
         loaded: set[str] = set()
         stopping = False
@@ -314,7 +349,7 @@ class WorkerPool:
             if not inflight:
                 continue
             assert worker is not None
-            reply = self._receive(*worker)
+            reply = self._receive(*worker, buffer)
             if isinstance(reply, str):
                 self._give_up(inflight.popleft(), reply)
                 continue
@@ -369,12 +404,14 @@ class WorkerPool:
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
-    def _receive(self, process: Any, conn: Connection) -> list[Any] | str | None:
+    def _receive(
+        self, process: Any, conn: Connection, buffer: bytearray
+    ) -> list[Any] | str | None:
         try:
             while True:
                 ready = wait([conn, process.sentinel])
                 if conn in ready:
-                    reply: list[Any] | str = conn.recv()
+                    reply: list[Any] | str = _receive_large(conn, buffer)
                     return reply
                 if process.sentinel in ready:
                     return None
