@@ -146,6 +146,7 @@ def cmd_evaluate_remote(args: argparse.Namespace) -> int:
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=console,
+            redirect_stdout=False,  # results go to stdout, never into the progress display
             disable=not console.is_terminal,
         )
         failed = len(bad)

@@ -146,3 +146,47 @@ def test_token_new_prints_an_entry_the_server_accepts(tmp_path: Path) -> None:
     caller = TokenStore.load(path).caller(token)
     assert caller is not None and (caller.name, caller.role) == ("acme", "portal")
     assert token not in run.stdout  # only its hash goes in the file
+
+
+def test_on_a_terminal_a_progress_bar_shows_and_every_result_still_goes_to_stdout(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "bids.jsonl"
+    path.write_text(
+        "".join(json.dumps(dict(example("strong"), id=f"t{n}")) + "\n" for n in range(300))
+    )
+    terminal, attached = pty.openpty()  # stderr is a terminal; stdout is a pipe
+    shown = bytearray()
+
+    def drain() -> None:  # read the terminal as it is written, so it never fills up
+        while True:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    run = subprocess.run(
+        [sys.executable, "-m", "clients.cli", "evaluate", *_at(server), "--ruleset",
+         "nolan-tender", str(path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=attached, timeout=120,
+    )  # fmt: skip
+    os.close(attached)
+    reader.join(timeout=10)
+    os.close(terminal)
+    assert run.returncode == 0
+    ids = {json.loads(line)["submission_id"] for line in run.stdout.splitlines()}
+    assert ids == {f"t{n}" for n in range(300)}
+    assert b"300/300" in shown  # the progress bar, on the terminal only
