@@ -91,6 +91,10 @@ def _decode_all(codec: Codec, items: list[tuple[str, Any]]) -> list[Submission |
 def _worker_main(conn: Connection, codec_name: str | None) -> None:
     from engine.ruleset import compile_text
 
+    # Ctrl-C, or a service manager signalling the whole process group, is for the parent:
+    # it finishes the calls in flight, then closes our pipe, and we stop at its end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     codec = load_codec(codec_name)
     crash_on = os.environ.get(FAILPOINT)
     evaluators: dict[str, Evaluator] = {}

@@ -107,3 +107,20 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 2 and "role must be one of" in run.stderr
+
+
+def test_ctrl_c_to_the_process_group_shuts_down_cleanly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
+         "--rules", str(rules_copy(tmp_path))],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until it serves
+        if '"serving"' in line:
+            break
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: every process in the group
+    rest = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
+    assert '"stopped"' in rest
