@@ -45,11 +45,12 @@ class Scorer:
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
         # One finding cache per criterion; the plan reads them (engine.scoring_plan).
         self._caches: list[dict[Any, _Entry]] = [{} for _ in ruleset.criteria]
-        self._plan = scoring_plan.build(ruleset, self._caches, self._new)
+        # Per principle: (points, maximum points) -> its score entry; few pairs occur.
+        self._principle_scores: list[dict[tuple[int, int], Any]] = [{} for _ in ruleset.principles]
+        self._plan = scoring_plan.build(
+            ruleset, self._caches, self._new, self._principle_scores, self._new_principle
+        )
         self._rule_names = scoring_plan.rule_names(ruleset)
-        self._principle_scores: list[dict[tuple[int, int], tuple[PrincipleScore, Any]]] = [
-            {} for _ in ruleset.principles
-        ]
 
     def hits_in_order(self, hits: dict[str, set[int]]) -> tuple[set[int], ...]:
         """A batch's hits (Matcher.hits) as score() takes them."""
@@ -59,11 +60,10 @@ class Scorer:
         self, submission_id: str, values: dict[str, Any], n: int, hits: tuple[set[int], ...]
     ) -> Result:
         """Submission n of a batch whose hits_in_order() are `hits`."""
-        findings, encoded, reasons, sums = self._plan(values, n, hits)
-        scored = self._principles(sums)
-        principles = tuple(score for score, _ in scored)
-        total = round(sum(p.score for p in principles), 2)
-        maximum = round(sum(p.weight for p in principles if p.max_points), 2)
+        findings, encoded, reasons, principles, encoded_principles, total, maximum = self._plan(
+            values, n, hits
+        )
+        total = round(total, 2)
         band = self.ruleset.bands[-1] if reasons else self._band(total)
         return Result(
             submission_id,
@@ -74,11 +74,11 @@ class Scorer:
             bool(reasons),
             reasons,
             total,
-            maximum,
+            round(maximum, 2),
             principles,
             findings,
             encoded,
-            tuple(encoded for _, encoded in scored),
+            encoded_principles,
         )
 
     def _new(self, index: int, key: tuple[Any, ...], values: dict[str, Any]) -> _Entry:
@@ -95,20 +95,15 @@ class Scorer:
                 return band
         return self.ruleset.bands[-1]
 
-    def _principles(self, sums: tuple[int, ...]) -> list[tuple[PrincipleScore, Any]]:
-        """Each principle's score and its JSON, cached: few (points, maximum) pairs occur."""
-        count = len(self._principle_scores)
-        scores = []
-        for n, cache in enumerate(self._principle_scores):
-            key = (sums[n], sums[count + n])
-            entry = cache.get(key)
-            if entry is None:
-                p = self.ruleset.principles[n]
-                share = round(p.weight * key[0] / key[1], 4) if key[1] else 0.0
-                score = PrincipleScore(p.id, p.name, p.weight, *key, share)
-                entry = cache[key] = (score, encode(score))
-            scores.append(entry)
-        return scores
+    def _new_principle(self, index: int, key: tuple[int, int]) -> tuple[Any, ...]:
+        """A principle's score entry for (points, maximum points), now cached."""
+        p = self.ruleset.principles[index]
+        points, most = key
+        share = round(p.weight * points / most, 4) if most else 0.0
+        score = PrincipleScore(p.id, p.name, p.weight, points, most, share)
+        entry = (score, encode(score), share, p.weight if most else 0)
+        self._principle_scores[index][key] = entry
+        return entry
 
 
 def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:

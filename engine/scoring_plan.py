@@ -15,7 +15,8 @@ FieldPath's pattern; both are written with repr(). Scoring reads the same as a l
     entry = the criterion's cache[key], or a new entry made and cached
 
 An entry is (finding, its encoded JSON, points, maximum points, gate failure reason or
-None); see engine.scoring.
+None), and a principle's is (score, its encoded JSON, its share of the total, its weight
+when it has points to give, else 0); see engine.scoring.
 """
 
 from __future__ import annotations
@@ -28,14 +29,11 @@ from engine.compiled import CompiledCriterion, CompiledRuleSet
 
 NOT_APPLICABLE, NOT_MET, MISSING = -1, -2, -3
 
-# plan(values, n, hits) -> (findings, their encodings, gate failure reasons, then the points
-# and the maximum points of each principle), each a tuple in rule-file order. `hits` holds,
-# in the order of rule_names(), the set of submission indexes each rule fired for; `n` is
-# this submission's index.
-Plan = Callable[
-    [dict[str, Any], int, tuple[set[int], ...]],
-    tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...], tuple[int, ...]],
-]
+# plan(values, n, hits) -> (findings, their encodings, gate failure reasons, principle
+# scores, their encodings, total, maximum), in rule-file order; total and maximum are not
+# rounded yet. `hits` holds, in the order of rule_names(), the set of submission indexes
+# each rule fired for; `n` is this submission's index.
+Plan = Callable[[dict[str, Any], int, tuple[set[int], ...]], tuple[Any, ...]]
 
 
 def rule_names(ruleset: CompiledRuleSet) -> tuple[str, ...]:
@@ -75,17 +73,38 @@ def source(ruleset: CompiledRuleSet) -> str:
     findings = "".join(f"e{n}[0], " for n in every)
     encoded = "".join(f"e{n}[1], " for n in every)
     reasons = f"tuple(r for r in ({''.join(f'e{n}[4], ' for n in gates)}) if r)"
-    sums = []
-    for column in (2, 3):  # an entry's points, then its maximum points
-        for principle in ruleset.principles:
-            members = [n for n, c in enumerate(ruleset.criteria) if c.principle == principle.id]
-            sums.append(" + ".join(f"e{n}[{column}]" for n in members) or "0")
-    lines.append(f"    return ({findings}), ({encoded}), {reasons}, ({', '.join(sums)},)")
+    for p, principle in enumerate(ruleset.principles):
+        members = [n for n, c in enumerate(ruleset.criteria) if c.principle == principle.id]
+        points = " + ".join(f"e{n}[2]" for n in members) or "0"
+        maximum = " + ".join(f"e{n}[3]" for n in members) or "0"
+        lines.append(f"    s = ({points}, {maximum})  # {principle.id}")
+        lines.append(f"    q{p} = principle{p}.get(s) or new_principle({p}, s)")
+    every_p = range(len(ruleset.principles))
+    scores = "".join(f"q{p}[0], " for p in every_p)
+    scores_encoded = "".join(f"q{p}[1], " for p in every_p)
+    # Summed in principle order, as sum() over the scores would: the same float every time.
+    total = " + ".join(f"q{p}[2]" for p in every_p) or "0"
+    weights = " + ".join(f"q{p}[3]" for p in every_p) or "0"
+    lines.append(
+        f"    return ({findings}), ({encoded}), {reasons}, ({scores}), ({scores_encoded}), "
+        f"0 + {total}, 0 + {weights}"
+    )
     return "\n".join(lines) + "\n"
 
 
-def build(ruleset: CompiledRuleSet, caches: list[dict[Any, Any]], new: Callable[..., Any]) -> Plan:
-    namespace: dict[str, Any] = {"new": new, **{f"cache{n}": c for n, c in enumerate(caches)}}
+def build(
+    ruleset: CompiledRuleSet,
+    caches: list[dict[Any, Any]],
+    new: Callable[..., Any],
+    principle_caches: list[dict[Any, Any]],
+    new_principle: Callable[..., Any],
+) -> Plan:
+    namespace: dict[str, Any] = {
+        "new": new,
+        "new_principle": new_principle,
+        **{f"cache{n}": c for n, c in enumerate(caches)},
+        **{f"principle{n}": c for n, c in enumerate(principle_caches)},
+    }
     plan: Plan = codegen.build(
         source(ruleset), "plan", namespace, f"scoring plan for {ruleset.engine_name}"
     )

@@ -408,9 +408,7 @@ class WorkerPool:
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
-    def _receive(
-        self, process: Any, conn: Connection, buffer: bytearray
-    ) -> list[Any] | str | None:
+    def _receive(self, process: Any, conn: Connection, buffer: bytearray) -> list[Any] | str | None:
         try:
             while True:
                 ready = wait([conn, process.sentinel])
