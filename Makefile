@@ -18,12 +18,12 @@ $(BUF):
 
 install: $(BIN)/probity $(BUF)
 
-# The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets.
-run: install
+# The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
+run: $(BIN)/probity
 	$(BIN)/probity serve --rules rules
 
 # Regenerate the probity.v1 Python code after editing proto/probity/v1/*.proto.
-proto: install
+proto: $(BIN)/probity
 	$(BIN)/python proto/generate.py
 
 test: install
