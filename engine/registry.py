@@ -76,7 +76,10 @@ def conflict(catalogue: Catalogue, ruleset: CompiledRuleSet) -> str | None:
 
 def check_text(text: str, file: str) -> CompiledRuleSet:
     """Compile rule-file text and ask durable_rules to accept it; RuleFileError if not."""
-    ruleset = compile_text(text, file)
+    return _accepted(compile_text(text, file))
+
+
+def _accepted(ruleset: CompiledRuleSet) -> CompiledRuleSet:
     refused = refusals(ruleset)
     if refused:
         raise RuleFileError(refused)
@@ -111,10 +114,7 @@ class Registry:
             if path.suffix not in RULE_FILE_SUFFIXES or not path.is_file():
                 continue
             try:
-                ruleset = load_file(path)
-                refused = refusals(ruleset)
-                if refused:
-                    raise RuleFileError(refused)
+                ruleset = _accepted(load_file(path))
             except RuleFileError as exc:
                 problems.extend(exc.diagnostics)
                 failed.add(path)
