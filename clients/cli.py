@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,22 @@ import structlog
 
 from clients.inputs import BadInput
 from clients.inputs import read as read_inputs
-from clients.remote import add_commands, add_connection_options, cmd_evaluate_remote, describe_error
+from clients.inputs import series as read_series
+from clients.remote import (
+    add_commands,
+    add_connection_options,
+    cmd_evaluate_remote,
+    cmd_monitor_remote,
+    describe_error,
+)
 from clients.summary import summarise
 from engine.acceptance import refusals
 from engine.compiled import CompiledRuleSet
 from engine.errors import RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.model import RuleSetSpec
+from engine.monitor import Monitor
+from engine.monitoring_result import contract_json
 from engine.result import to_json
 from engine.ruleset import load_file
 from engine.testing import run_tests
@@ -65,7 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     loaded, problems = _load_all(args.paths)
     for ruleset in loaded:
         print(
-            f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, {len(ruleset.criteria)} criteria)"
+            f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, "
+            f"{len(ruleset.criterion_ids)} criteria)"
         )
     if problems:
         print(f"{problems} problem{'s' if problems != 1 else ''} found")
@@ -84,33 +95,32 @@ def cmd_test(args: argparse.Namespace) -> int:
             for failure in case.failures:
                 print(f"        {failure}")
         failed += sum(not case.passed for case in report.cases)
-        share = 100 * len(report.covered) // max(1, len(ruleset.criteria))
+        share = 100 * len(report.covered) // max(1, len(ruleset.criterion_ids))
         print(f"  criteria coverage: {share}%")
         if report.uncovered and args.verbose:
             print(f"  not yet tested both met and not met: {', '.join(report.uncovered)}")
         covered += len(report.covered)
-        total += len(ruleset.criteria)
+        total += len(ruleset.criterion_ids)
     passed = sum(len(run.spec.tests) for run in loaded) - (failed - problems)
     print(f"{passed} passed, {failed} failed")
     print(f"criteria coverage: {100 * covered // max(1, total)}%")
     return 1 if failed else 0
 
 
-def _error_record(entry: Submission | BadInput, outcome: object) -> dict[str, Any]:
+def _error_record(
+    entry: Submission | BadInput, outcome: object, id_key: str = "submission_id"
+) -> dict[str, Any]:
     """The JSON line written in place of a result that could not be produced."""
     if isinstance(outcome, BadInput):
         return {
-            "submission_id": None,
+            id_key: None,
             "error": {"code": "invalid_input", "where": outcome.where, "message": outcome.message},
         }
     assert isinstance(entry, Submission)
     if isinstance(outcome, SubmissionError):
         violations = [{"field": v.field, "reason": v.reason} for v in outcome.violations]
-        return {
-            "submission_id": entry.id,
-            "error": {"code": "invalid_submission", "violations": violations},
-        }
-    return {"submission_id": entry.id, "error": {"code": "engine_crashed", "message": str(outcome)}}
+        return {id_key: entry.id, "error": {"code": "invalid_submission", "violations": violations}}
+    return {id_key: entry.id, "error": {"code": "engine_crashed", "message": str(outcome)}}
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -141,19 +151,57 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         with WorkerPool(args.workers) as pool:
             outcomes = pool.evaluate(ruleset, submissions)
-    results = iter(outcomes)
+    return _write_outcomes(entries, iter(outcomes), args.format, "submission_id")
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    if args.server:
+        if not args.ruleset:
+            print("probity monitor: --server needs --ruleset ID", file=sys.stderr)
+            return 2
+        return cmd_monitor_remote(args)
+    if not args.rules:
+        print("probity monitor: give --rules FILE, or --server and --ruleset", file=sys.stderr)
+        return 2
+    try:
+        ruleset = load_file(args.rules)
+    except RuleFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if ruleset.monitoring is None:
+        print(f"probity monitor: {ruleset.id} is a tender rule set", file=sys.stderr)
+        return 2
+    entries = list(read_series(args.inputs, args.contracts or []))
+    contracts = [e for e in entries if isinstance(e, Submission)]
+    outcomes: list[Any]
+    if args.workers == 0:
+        monitor = Monitor(ruleset)
+        outcomes = [
+            contract_json(o) if not isinstance(o, SubmissionError) else o
+            for o in monitor.evaluate_many(contracts)
+        ]
+    else:
+        with WorkerPool(args.workers) as pool:
+            outcomes = pool.evaluate(ruleset, contracts)
+    return _write_outcomes(entries, iter(outcomes), args.format, "contract_id")
+
+
+def _write_outcomes(
+    entries: list[Submission | BadInput], results: Iterator[Any], form: str, id_key: str
+) -> int:
     bad = 0
     out = sys.stdout.buffer
     for entry in entries:
         outcome = next(results) if isinstance(entry, Submission) else entry
         if isinstance(outcome, bytes):
-            if args.format == "summary":
+            if form == "summary":
                 out.write(summarise(json.loads(outcome)).encode() + b"\n\n")
             else:
                 out.write(outcome + b"\n")
             continue
         bad += 1
-        out.write(json.dumps(_error_record(entry, outcome), sort_keys=True).encode() + b"\n")
+        record = _error_record(entry, outcome, id_key)
+        out.write(json.dumps(record, sort_keys=True).encode() + b"\n")
     out.flush()
     return 1 if bad else 0
 
@@ -241,6 +289,31 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl|.csv")
     evaluate.set_defaults(run=cmd_evaluate)
+    monitor = sub.add_parser(
+        "monitor",
+        help="check contracts' monitoring returns, locally (--rules) or on a server (--server)",
+    )
+    monitor.add_argument("--rules", metavar="FILE", help="check locally with this rule file")
+    add_connection_options(monitor, server=None)
+    monitor.add_argument("--ruleset", metavar="ID", help="with --server: the rule set to use")
+    monitor.add_argument("--version", default="", help="with --server: a held version")
+    monitor.add_argument(
+        "--contracts",
+        action="append",
+        metavar="FILE",
+        help="contracts (.json/.jsonl: contract_id, supplier, start, end, value, targets)",
+    )
+    monitor.add_argument(
+        "--workers", type=int, default=default_workers(), help="worker processes (0: in-process)"
+    )
+    monitor.add_argument(
+        "--format",
+        choices=["json", "summary"],
+        default="json",
+        help="json: one result per contract per line (default); summary: for people",
+    )
+    monitor.add_argument("inputs", nargs="+", metavar="RETURNS.json|.jsonl")
+    monitor.set_defaults(run=cmd_monitor)
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")

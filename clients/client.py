@@ -17,6 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from probity.v1 import (
     evaluation_pb2,
     evaluation_pb2_grpc,
+    monitoring_pb2,
     result_pb2,
     ruleset_pb2,
     ruleset_pb2_grpc,
@@ -59,6 +60,34 @@ def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:
     if record.get("whole_life_cost") is not None:
         bid.whole_life_cost = float(record["whole_life_cost"])
     return bid
+
+
+def contract_message(record: Mapping[str, Any]) -> monitoring_pb2.Contract:
+    """A Contract from its JSON form: {"contract_id", "supplier", "start", "end", "value",
+    "targets"}."""
+    message = monitoring_pb2.Contract(
+        contract_id=str(record.get("contract_id", "")),
+        supplier=str(record.get("supplier") or ""),
+        start=str(record.get("start") or ""),
+        end=str(record.get("end") or ""),
+        targets={str(k): float(v) for k, v in (record.get("targets") or {}).items()},
+    )
+    if record.get("value") is not None:
+        message.value = float(record["value"])
+    return message
+
+
+def return_message(record: Mapping[str, Any]) -> monitoring_pb2.MonitoringReturn:
+    """A MonitoringReturn from its JSON form: {"contract_id", "period", "due", "received",
+    "measures"}."""
+    message = monitoring_pb2.MonitoringReturn(
+        contract_id=str(record.get("contract_id") or ""),
+        period=str(record.get("period") or ""),
+        due=str(record.get("due") or ""),
+        received=str(record.get("received") or ""),
+    )
+    message.measures.update(record.get("measures") or {})
+    return message
 
 
 class ProbityClient:
@@ -169,6 +198,50 @@ class ProbityClient:
             self._evaluation.EvaluateTender, request
         )
         return response
+
+    # -- contract monitoring ---------------------------------------------------------------
+    def check_contract(
+        self,
+        ruleset_id: str,
+        contract: Mapping[str, Any],
+        returns: Iterable[Mapping[str, Any]],
+        *,
+        version: str = "",
+    ) -> monitoring_pb2.ContractResult:
+        """One contract's findings and ratings, from its returns (in any order)."""
+        request = evaluation_pb2.CheckContractRequest(
+            ruleset_id=ruleset_id,
+            ruleset_version=version,
+            contract=contract_message(contract),
+            returns=[return_message(r) for r in returns],
+        )
+        response: evaluation_pb2.CheckContractResponse = self._call(
+            self._evaluation.CheckContract, request
+        )
+        return response.result
+
+    def check_portfolio(
+        self,
+        ruleset_id: str,
+        series: Iterable[tuple[Mapping[str, Any], Iterable[Mapping[str, Any]]]],
+        *,
+        version: str = "",
+        timeout: float | None = None,
+    ) -> Iterator[evaluation_pb2.CheckPortfolioResponse]:
+        """For each (contract, returns), its result or error, as the server finishes them."""
+        requests = (
+            evaluation_pb2.CheckPortfolioRequest(
+                ruleset_id=ruleset_id,
+                ruleset_version=version,
+                contract=contract_message(contract),
+                returns=[return_message(r) for r in returns],
+            )
+            for contract, returns in series
+        )
+        responses: Iterator[evaluation_pb2.CheckPortfolioResponse] = (
+            self._evaluation.CheckPortfolio(requests, timeout=timeout, metadata=self.metadata)
+        )
+        return responses
 
     # -- rule sets -------------------------------------------------------------------------
     def list_rulesets(self) -> list[ruleset_pb2.RulesetInfo]:

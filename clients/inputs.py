@@ -1,4 +1,5 @@
-"""Read submissions from JSON (one or a list) and JSON-lines files, keeping bad ones as errors."""
+"""Read submissions, or contracts and their returns, from JSON (one or a list) and JSON-lines
+files, keeping bad records as errors."""
 
 from __future__ import annotations
 
@@ -33,23 +34,56 @@ def read(paths: list[str]) -> Iterator[Submission | BadInput]:
 
 def records(paths: list[str]) -> Iterator[dict[str, Any] | BadInput]:
     """Every submission record ({"id", "tender_id", "supplier", "answers", …}) in the files."""
+    for record, where in json_records(paths):
+        yield record if isinstance(record, BadInput) else _entry(record, where)
+
+
+def series(
+    return_paths: list[str], contract_paths: list[str]
+) -> Iterator[Submission | BadInput]:
+    """Each contract with its returns ({"contract": …, "returns": […]}), as a Submission
+    named by the contract id; contracts first seen in the returns, in that order. A
+    contract without a record in the contracts files is monitored without targets."""
+    contracts: dict[str, dict[str, Any]] = {}
+    for record, where in json_records(contract_paths):
+        if isinstance(record, BadInput):
+            yield record
+        elif not isinstance(record, dict) or not isinstance(record.get("contract_id"), str):
+            yield BadInput(where, 'a contract is {"contract_id": …, "targets": {…}, …}')
+        else:
+            contracts[record["contract_id"]] = record
+    grouped: dict[str, list[Any]] = {}
+    for record, where in json_records(return_paths):
+        if isinstance(record, BadInput):
+            yield record
+        elif not isinstance(record, dict) or not isinstance(record.get("contract_id"), str):
+            yield BadInput(where, 'a return is {"contract_id": …, "period": …, "measures": {…}}')
+        else:
+            grouped.setdefault(record["contract_id"], []).append(record)
+    for ident, returns in grouped.items():
+        contract = contracts.get(ident, {"contract_id": ident})
+        yield Submission(ident, {"contract": contract, "returns": returns})
+
+
+def json_records(paths: list[str]) -> Iterator[tuple[Any, str]]:
+    """Every JSON record in the files (a .jsonl line, or a .json value or list item) with
+    where it is; a record that is not JSON comes as a BadInput."""
     for name in paths:
         text = Path(name).read_text(encoding="utf-8")
         if name.endswith(".jsonl"):
             for number, line in enumerate(text.splitlines(), 1):
                 if not line.strip():
                     continue
+                where = f"{name}:{number}"
                 try:
-                    record = json.loads(line)
+                    yield json.loads(line), where
                 except json.JSONDecodeError as exc:
-                    yield BadInput(f"{name}:{number}", f"not valid JSON: {exc.msg}")
-                    continue
-                yield _entry(record, f"{name}:{number}")
+                    yield BadInput(where, f"not valid JSON: {exc.msg}"), where
             continue
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield BadInput(f"{name}:{exc.lineno}", f"not valid JSON: {exc.msg}")
+            yield BadInput(f"{name}:{exc.lineno}", f"not valid JSON: {exc.msg}"), name
             continue
         for index, record in enumerate(data if isinstance(data, list) else [data]):
-            yield _entry(record, name if not isinstance(data, list) else f"{name}[{index}]")
+            yield record, (name if not isinstance(data, list) else f"{name}[{index}]")

@@ -19,11 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from clients.client import DEFAULT_TARGET, ProbityClient
-from clients.inputs import BadInput, records
-from clients.results import result_to_dict
+from clients.inputs import BadInput, records, series
+from clients.results import contract_result_to_dict, result_to_dict
 from clients.summary import summarise
 from clients.tables import RESULT_COLUMNS, read_csv, result_rows
 from engine.errors import RuleFileError
+from engine.evaluator import Submission
 from engine.model import InputSpec
 from engine.ruleset import compile_text
 
@@ -194,6 +195,36 @@ class _Writer:
             out.writeheader()
             out.writerows(self.rows)
         sys.stdout.flush()
+
+
+# -- monitor --server ------------------------------------------------------------------------
+def cmd_monitor_remote(args: argparse.Namespace) -> int:
+    entries = list(series(args.inputs, args.contracts or []))
+    failed = 0
+    for entry in entries:
+        if isinstance(entry, BadInput):
+            failed += 1
+            _print_json({"contract_id": None, "error": f"{entry.where}: {entry.message}"})
+    contracts = [
+        (e.answers["contract"], e.answers["returns"]) for e in entries if isinstance(e, Submission)
+    ]
+    with connect(args) as client:
+        responses = client.check_portfolio(args.ruleset, contracts, version=args.version)
+        for response in responses:
+            if not response.HasField("result"):
+                failed += 1
+                error = status_text(response.error)
+                _print_json({"contract_id": response.contract_id, "error": error})
+            elif args.format == "summary":
+                print(summarise(contract_result_to_dict(response.result)) + "\n")
+            else:
+                _print_json(contract_result_to_dict(response.result))
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _print_json(record: dict[str, Any]) -> None:
+    print(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
 # -- tender --------------------------------------------------------------------------------

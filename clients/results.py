@@ -6,14 +6,14 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from probity.v1 import result_pb2
+from probity.v1 import monitoring_pb2, result_pb2
 
 
 def _name(enum: Any, number: int, prefix: str) -> str:
     return str(enum.Name(number)).removeprefix(prefix).lower()
 
 
-def _value(evidence: result_pb2.Evidence) -> Any:
+def _value(evidence: result_pb2.Evidence | monitoring_pb2.PeriodEvidence) -> Any:
     if not evidence.given:
         return None
     value = json_format.MessageToDict(evidence.value)
@@ -73,4 +73,74 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
             }
             for f in result.findings
         ],
+    }
+
+
+def contract_result_to_dict(result: monitoring_pb2.ContractResult) -> dict[str, Any]:
+    """A ContractResult in the shape of the engine's JSON (engine.monitoring_result)."""
+    return {
+        "contract_id": result.contract_id,
+        "supplier": result.supplier,
+        "ruleset": {
+            "id": result.ruleset.id,
+            "version": result.ruleset.version,
+            "digest": result.ruleset.digest,
+        },
+        "engine_version": result.engine_version,
+        "period": result.period,
+        "rating": _name(monitoring_pb2.Rating, result.rating, "RATING_"),
+        "rating_label": result.rating_label,
+        "rating_rule": result.rating_rule,
+        "periods": [
+            {
+                "period": p.period,
+                "rating": _name(monitoring_pb2.Rating, p.rating, "RATING_"),
+                "label": p.label,
+                "rule": p.rule,
+                "breaches": list(p.breaches),
+            }
+            for p in result.periods
+        ],
+        "principles": [
+            {"principle": p.principle, "name": p.name, "checks": p.checks, "breached": p.breached}
+            for p in result.principles
+        ],
+        "findings": [_check_finding(f) for f in result.findings],
+        "notices": list(result.notices),
+    }
+
+
+def _check_finding(finding: monitoring_pb2.CheckFinding) -> dict[str, Any]:
+    return {
+        "criterion": finding.criterion,
+        "principle": finding.principle,
+        "title": finding.title,
+        "pattern": finding.pattern,
+        "breach": finding.breach,
+        "outcome": _name(result_pb2.Outcome, finding.outcome, "OUTCOME_"),
+        "severity": _name(result_pb2.Severity, finding.severity, "SEVERITY_"),
+        "explanation": finding.explanation,
+        "occurrences": [
+            {
+                "periods": list(o.periods),
+                "evidence": [
+                    {
+                        "period": e.period,
+                        "field": e.field,
+                        "value": _value(e),
+                        "given": e.given,
+                        "expected": e.expected,
+                    }
+                    for e in o.evidence
+                ],
+                "target": o.target if o.HasField("target") else None,
+            }
+            for o in finding.occurrences
+        ],
+        "action": finding.action or None,
+        "source": {
+            "document": finding.source.document,
+            "quote": finding.source.quote,
+            "section": finding.source.section or None,
+        },
     }

@@ -8,7 +8,10 @@ _MARK = {"partly_met": "◐", "not_met": "✗", "evidence_missing": "?"}
 
 
 def summarise(result: dict[str, Any]) -> str:
-    """One bid: its band and total, the score per principle, and what was not fully met."""
+    """One bid: its band and total, the score per principle, and what was not fully met.
+    One contract: its rating per period, and every breach found."""
+    if "contract_id" in result:
+        return _contract(result)
     lines = [
         f"{result['submission_id']}: {result['band_label']} — "
         f"{result['total']:g} of {result['maximum']:g}"
@@ -26,4 +29,25 @@ def summarise(result: dict[str, Any]) -> str:
         lines.append(f"  {mark} {finding['criterion']} {points} {finding['explanation']}")
     met = sum(f["outcome"] == "met" for f in result["findings"])
     lines.append(f"  {met} of {len(result['findings'])} criteria fully met")
+    return "\n".join(lines)
+
+
+def _contract(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['contract_id']} {result['supplier']}: {result['rating_label']} in "
+        f"{result['period']} (rule {result['rating_rule']})"
+        f"  ({result['ruleset']['id']} {result['ruleset']['version']})"
+    ]
+    lines.append("  " + "  ".join(f"{p['period']} {p['label']}" for p in result["periods"]))
+    for finding in result["findings"]:
+        if finding["outcome"] == "not_met":
+            lines.append(
+                f"  ✗ {finding['criterion']} ({finding['severity']}) "
+                f"{finding['explanation']} → {finding['action']}"
+            )
+        elif finding["outcome"] == "evidence_missing":
+            lines.append(f"  ? {finding['criterion']} {finding['explanation']}")
+    lines.extend(f"  note: {notice}" for notice in result["notices"])
+    breached = sum(f["outcome"] == "not_met" for f in result["findings"])
+    lines.append(f"  {breached} of {len(result['findings'])} checks breached")
     return "\n".join(lines)

@@ -100,6 +100,66 @@ class Band:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledCheck:
+    """A monitoring criterion: a durable_rules rule whose every match is a breach."""
+
+    id: str
+    principle: str
+    title: str
+    severity: str
+    pattern: str  # each_return, consecutive, rising, falling, repeated, below_target, …
+    rule: str  # durable_rules rule name
+    legs: tuple[str, ...]  # the rule's facts, in order ("k" the contract, else returns)
+    description: str  # the breach, in words
+    min_returns: int  # fewer returns than this: not applicable
+    fields: tuple[str, ...]  # the return answers it reads
+    measure: str | None  # the measure a pattern follows (values shown per period)
+    target: str | None  # the measure whose contract target it compares with
+    missing_is_breach: bool  # overdue: never done counts as not done in time
+    months: int | None  # overdue: the window
+    expected: tuple[tuple[str, str], ...]  # (field, what the check expects of it)
+    explain_met: Template
+    explain_not_met: Template
+    explain_missing: Template
+    action: str
+    source: SourceReference
+
+
+SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+RATING_LABELS = {
+    "good": "Good",
+    "approaching_target": "Approaching target",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRule:
+    id: str
+    rating: str
+    min_severity: int  # SEVERITY_RANK of the least severe breach it counts
+    criteria: frozenset[str] | None  # only these criteria's breaches count, when given
+    at_least: int  # 0 for the rule that applies otherwise
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self.rating]
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringPlan:
+    """What a monitoring rule set needs besides its rules: the checks, the rating rules and
+    which fact keys carry the built-in and hidden values."""
+
+    period: str  # quarter | month
+    checks: tuple[CompiledCheck, ...]
+    ratings: tuple[RatingRule, ...]
+    targets: tuple[str, ...]  # measures a contract may set targets for
+    windows: tuple[int, ...]  # the overdue patterns' months, each a cutoff key in facts
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRuleSet:
     id: str
     version: str
@@ -117,6 +177,14 @@ class CompiledRuleSet:
     rule_positions: dict[str, tuple[int, int]]  # where each rule's condition is written
     partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
     partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
+    monitoring: MonitoringPlan | None = None  # for monitoring rule sets
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        """The ids of its criteria (tender) or checks (monitoring), in file order."""
+        if self.monitoring is not None:
+            return tuple(check.id for check in self.monitoring.checks)
+        return tuple(criterion.id for criterion in self.criteria)
 
     @property
     def engine_name(self) -> str:

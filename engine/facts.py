@@ -10,13 +10,23 @@ rules read: less JSON for durable_rules to parse and to echo back in every actio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from engine import codegen
 from engine.conditions import FactLayout
 from engine.matcher import durable_number
+from engine.periods import day_number
 
-_VALUE = {"number": "number(v)", "boolean": "(1 if v else 0)"}  # else the answer itself
+# Else the answer itself. A date (ISO text) becomes its day number, to compare with others.
+_VALUE = {"number": "number(v)", "boolean": "(1 if v else 0)", "date": "day(v)"}
+
+
+def _day(text: str) -> int:
+    return day_number(date.fromisoformat(text))
+
+
+_NAMES = {"number": durable_number, "day": _day}
 
 
 class FactBuilder:
@@ -36,10 +46,10 @@ class FactBuilder:
 
         parts = [[f for f in fields if reads(f[1], set(keys))] for keys in partition_keys]
         self._for_partitions = codegen.build(
-            self._source(parts), "facts", {"number": durable_number}, "fact builder"
+            self._source(parts), "facts", _NAMES, "fact builder"
         )
         self._whole = codegen.build(
-            self._source([fields]), "facts", {"number": durable_number}, "whole-fact builder"
+            self._source([fields]), "facts", _NAMES, "whole-fact builder"
         )
 
     def _source(self, parts: Sequence[Sequence[tuple[str, str, str]]]) -> str:

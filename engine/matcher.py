@@ -110,6 +110,24 @@ class Matcher:
                         raise EngineError("durable_rules did not report every submission")
         return hits
 
+    def joins(
+        self, facts: Sequence[dict[str, Any]], legs: dict[str, tuple[str, ...]]
+    ) -> dict[str, set[tuple[int, ...]]]:
+        """Assert one contract's facts (each with its index "i") into one session per
+        partition; for each multi-fact rule that fired, every combination of facts that
+        satisfied it, as their indexes in the order of the rule's `legs`."""
+        found: dict[str, set[tuple[int, ...]]] = {}
+        if len(facts) > BATCH_CAP:
+            raise ValueError(f"at most {BATCH_CAP} facts in one session")
+        for handle in self.handles:
+            sid = f"s{next(_sessions)}"
+            payload = orjson.dumps([{**fact, "sid": sid} for fact in facts]).decode()
+            with self._lock:
+                seen = _fire_joins(handle, sid, payload, legs, found)
+            if seen != len(facts):
+                raise EngineError("durable_rules did not report every fact")
+        return found
+
     def match(self, facts: Sequence[Sequence[dict[str, Any]]]) -> list[set[str]]:
         """For each submission, the names of the rules whose condition it satisfies."""
         fired: list[set[str]] = [set() for _ in range(len(facts[0]) if facts else 0)]
@@ -132,6 +150,41 @@ def _payload(sid: str, facts: Sequence[dict[str, Any]], first: int = 0) -> str:
         )
         + "]"
     )
+
+
+def _fire_joins(
+    handle: int,
+    sid: str,
+    payload: str,
+    legs: dict[str, tuple[str, ...]],
+    found: dict[str, set[tuple[int, ...]]],
+) -> int:
+    """Like _fire, for a session of one contract: messages are parsed whole, since each
+    match of a multi-fact rule names a fact per leg. Returns the facts the catch-all saw."""
+    seen = 0
+    try:
+        result = _dre.assert_facts(handle, payload)
+        if result[0] == _NOT_HANDLED:
+            raise EngineError("a fact matched no rule, not even the catch-all")
+        state = result[1]
+        action = _dre.start_action_for_state(handle, state)
+        message = action[1] if action else None
+        while message:
+            for rule, matches in orjson.loads(message).items():
+                if rule == CATCH_ALL:
+                    seen += len(matches)
+                    continue
+                names = legs[rule]
+                found.setdefault(rule, set()).update(
+                    tuple(match[name]["i"] for name in names) for match in matches
+                )
+            message = _dre.complete_and_start_action(handle, state)
+    except _dre.error as exc:
+        raise EngineError(f"durable_rules failed: {exc}") from None
+    finally:
+        with contextlib.suppress(_dre.error):
+            _dre.delete_state(handle, sid)
+    return seen
 
 
 def _fire(handle: int, sid: str, payload: str, hits: dict[str, set[int]]) -> int:

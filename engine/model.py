@@ -16,9 +16,13 @@ FieldPath = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
-InputType = Literal["boolean", "integer", "number", "string", "list"]
+InputType = Literal["boolean", "integer", "number", "string", "list", "date"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 Outcome = Literal["met", "partly_met", "not_met", "not_applicable", "evidence_missing"]
+# The performance rating scale of the UK Procurement Act 2023, s.71.
+Rating = Literal["good", "approaching_target", "requires_improvement", "inadequate"]
+PeriodKind = Literal["quarter", "month"]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class _Strict(BaseModel):
@@ -53,7 +57,12 @@ class PrincipleSpec(_Strict):
 
     id: Identifier
     name: Text
-    weight: float = Field(gt=0, le=100, description="Percentage of the total score")
+    weight: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="Percentage of the total score (tender rule sets; monitoring does not score)",
+    )
     description: Text | None = None
 
 
@@ -85,6 +94,69 @@ class SourceRef(_Strict):
     section: Text | None = None
 
 
+class ConsecutivePattern(_Strict):
+    """`when` holds in the returns of N consecutive periods (a threshold breached N running)."""
+
+    pattern: Literal["consecutive"]
+    when: Text = Field(description="The breach condition on one return")
+    periods: int = Field(ge=2, le=12)
+
+
+class TrendPattern(_Strict):
+    """A measure higher (rising) or lower (falling) than the period before, across the
+    returns of N consecutive periods."""
+
+    pattern: Literal["rising", "falling"]
+    measure: FieldPath
+    periods: int = Field(ge=2, le=12, description="Consecutive periods, each beyond the last")
+
+
+class RepeatedPattern(_Strict):
+    """`when` holds in N returns whose periods all fall within M periods (e.g. late twice
+    within four quarters)."""
+
+    pattern: Literal["repeated"]
+    when: Text = Field(description="The breach condition on one return, e.g. return.late")
+    times: int = Field(ge=2, le=6)
+    within: int = Field(ge=2, le=24, description="Periods the N returns fall within")
+
+
+class TargetPattern(_Strict):
+    """A measure below (or above) the contract's own target for it, in any period."""
+
+    pattern: Literal["below_target", "above_target"]
+    measure: FieldPath
+
+
+class ChangePattern(_Strict):
+    """A measure changed from the period before by more than a percentage."""
+
+    pattern: Literal["change"]
+    measure: FieldPath
+    more_than_percent: float = Field(gt=0, le=1000)
+    direction: Literal["up", "down", "either"] = "either"
+
+
+class OverduePattern(_Strict):
+    """Something not done within a time window: the date it was last done (a date input) is
+    missing or more than N months before the end of the return's period."""
+
+    pattern: Literal["overdue"]
+    done_on: FieldPath = Field(description="A date input: when it was last done")
+    within_months: int = Field(ge=1, le=120)
+
+
+Breach = Annotated[
+    ConsecutivePattern
+    | TrendPattern
+    | RepeatedPattern
+    | TargetPattern
+    | ChangePattern
+    | OverduePattern,
+    Field(discriminator="pattern"),
+]
+
+
 class CriterionSpec(_Strict):
     """A tender-scoring criterion or monitoring check."""
 
@@ -101,10 +173,17 @@ class CriterionSpec(_Strict):
     applies_when: Text | None = Field(
         default=None, description="When false, the criterion is not applicable and not scored"
     )
+    breach: Breach | None = Field(
+        default=None,
+        description="Monitoring: the pattern across a contract's returns that is a breach",
+    )
     gate: bool = Field(default=False, description="Failing a gate excludes the submission")
     severity: Severity = "medium"
     explain: Explanation
-    remedy: Text
+    remedy: Text | None = Field(default=None, description="Tender: how a bidder can meet it")
+    action: Text | None = Field(
+        default=None, description="Monitoring: the recommended action when breached"
+    )
     source: SourceRef
 
 
@@ -120,8 +199,45 @@ class BandSpec(_Strict):
     description: Text | None = None
 
 
+class RatingCondition(_Strict):
+    """Which breaches in a period set a rating: of at least this severity, optionally only
+    of the named criteria, at least this many of them."""
+
+    severity: Severity = "info"
+    criteria: list[CriterionId] | None = None
+    at_least: int = Field(default=1, ge=1)
+
+
+class RatingSpec(_Strict):
+    """A rule for the performance rating of a contract in a period (Procurement Act 2023
+    s.71 scale). Rules are tried in order; the first whose breaches are found wins; the last
+    has no 'breaches' and applies otherwise."""
+
+    id: Identifier
+    rating: Rating
+    breaches: RatingCondition | None = None
+    description: Text | None = None
+
+
+class ContractTestSpec(_Strict):
+    """The contract a monitoring test's returns belong to."""
+
+    value: float | None = Field(default=None, ge=0)
+    targets: dict[str, float] = Field(default_factory=dict)
+
+
+class ReturnTestSpec(_Strict):
+    """One monitoring return in a test; due and received default to the period's end."""
+
+    period: Text
+    due: IsoDate | None = None
+    received: IsoDate | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
 class ExpectSpec(_Strict):
     band: Identifier | None = None
+    rating: Rating | None = Field(default=None, description="Monitoring: the latest rating")
     total: float | None = None
     criteria: dict[str, Outcome] = Field(default_factory=dict)
 
@@ -143,6 +259,13 @@ class RuleTestSpec(_Strict):
     answers: dict[str, Any] = Field(
         default_factory=dict, description="Answers, nested or as dotted paths"
     )
+    contract: ContractTestSpec | None = Field(default=None, description="Monitoring tests")
+    every_return: dict[str, Any] = Field(
+        default_factory=dict, description="Monitoring: answers shared by every return"
+    )
+    returns: list[ReturnTestSpec] | None = Field(
+        default=None, description="Monitoring: the series of returns, in any order"
+    )
     expect: ExpectSpec
 
 
@@ -159,7 +282,13 @@ class RuleSetSpec(_Strict):
     inputs: list[InputSpec] = Field(min_length=1)
     principles: list[PrincipleSpec] = Field(min_length=1)
     criteria: list[CriterionSpec] = Field(min_length=1)
-    bands: list[BandSpec] = Field(min_length=1)
+    bands: list[BandSpec] = Field(default_factory=list, description="Tender result bands")
+    period: PeriodKind | None = Field(
+        default=None, description="Monitoring: returns are per quarter (2026-Q3) or month (2026-07)"
+    )
+    ratings: list[RatingSpec] = Field(
+        default_factory=list, description="Monitoring: performance rating rules, in order"
+    )
     award: AwardSpec | None = Field(
         default=None, description="Tender rule sets: the quality:price split for ranking bids"
     )

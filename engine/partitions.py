@@ -33,6 +33,11 @@ def condition_nodes(condition: dict[str, Any]) -> tuple[int, int]:
     return 1, 1
 
 
+def rule_nodes(rule: dict[str, Any]) -> int:
+    """Condition nodes of a rule, over all its facts (a multi-fact rule has one per fact)."""
+    return sum(condition_nodes(body)[1] for leg in rule["all"] for body in leg.values())
+
+
 def fact_keys(condition: Any) -> set[str]:
     """The fact keys a durable_rules condition reads."""
     keys: set[str] = set()
@@ -57,7 +62,7 @@ def partition(rules: dict[str, Any], budget: int = NODE_BUDGET) -> tuple[dict[st
     parts: list[dict[str, Any]] = []
     used = budget
     for name, rule in rules.items():
-        nodes = condition_nodes(rule["all"][0]["m"])[1]
+        nodes = rule_nodes(rule)
         if used + nodes > budget:
             parts.append({CATCH_ALL: CATCH_ALL_RULE})
             used = 1

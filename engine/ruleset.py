@@ -16,6 +16,7 @@ from engine.compiled import (
     CompiledCriterion,
     CompiledRuleSet,
     Level,
+    MonitoringPlan,
     Principle,
     SourceReference,
     Template,
@@ -36,6 +37,7 @@ from engine.expression import (
     render,
 )
 from engine.model import CriterionSpec, RuleSetSpec
+from engine.monitoring_rules import MonitoringCompiler
 from engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
 from engine.schema_errors import friendly, inner_model, model_fields
 from engine.typecheck import FieldType, check, did_you_mean
@@ -113,7 +115,7 @@ class _Compiler:
     def partial(self, data: dict[str, Any]) -> RuleSetSpec | None:
         """When the file has structural errors, keep checking whatever parts are sound."""
         sound = dict(data)
-        for section in ("inputs", "principles", "criteria", "bands", "tests"):
+        for section in ("inputs", "principles", "criteria", "bands", "ratings", "tests"):
             items = data.get(section)
             if not isinstance(items, list):
                 continue
@@ -149,6 +151,9 @@ class _Compiler:
 
     def semantics(self, spec: RuleSetSpec) -> CompiledRuleSet | None:
         types = self.check_inputs(spec)
+        if spec.kind == "monitoring":
+            return MonitoringCompiler(self).run(spec, types)
+        self.check_tender_only(spec)
         layout = FactLayout.for_inputs(types)
         principles = self.check_principles(spec)
         bands = self.check_bands(spec)
@@ -163,10 +168,24 @@ class _Compiler:
         if not self.partial_mode:  # cross-references to dropped parts would only mislead
             self.check_coverage(spec, principles)
             self.check_tests(spec)
-        if len(definition) > MAX_RULES:
-            self.fail(("criteria",), f"{len(definition)} conditions; at most {MAX_RULES}")
         if self.problems:
             return None
+        return self.assemble(spec, layout, principles, tuple(criteria), bands, definition)
+
+    def assemble(
+        self,
+        spec: RuleSetSpec,
+        layout: FactLayout,
+        principles: dict[str, Principle],
+        criteria: tuple[CompiledCriterion, ...],
+        bands: tuple[Band, ...],
+        definition: dict[str, Any],
+        monitoring: MonitoringPlan | None = None,
+    ) -> CompiledRuleSet | None:
+        if len(definition) > MAX_RULES:
+            self.fail(("criteria",), f"{len(definition)} conditions; at most {MAX_RULES}")
+            return None
+        parts = partition(definition)
         return CompiledRuleSet(
             id=spec.id,
             version=spec.version,
@@ -178,16 +197,44 @@ class _Compiler:
             spec=spec,
             layout=layout,
             principles=tuple(principles.values()),
-            criteria=tuple(criteria),
+            criteria=criteria,
             bands=bands,
             rules=definition,
             rule_positions=self.positions,
-            partitions=(parts := partition(definition)),
+            partitions=parts,
             partition_keys=tuple(
                 tuple(sorted(set().union(*(fact_keys(r["all"]) for r in part.values()))))
                 for part in parts
             ),
+            monitoring=monitoring,
         )
+
+    def check_tender_only(self, spec: RuleSetSpec) -> None:
+        """What a tender rule set needs, and what only monitoring rule sets may say."""
+        if not spec.bands:
+            self.fail((), "a tender rule set needs 'bands': the result bands", key=True)
+        for key in ("period", "ratings"):
+            if getattr(spec, key):
+                self.fail((key,), f"'{key}' is for monitoring rule sets only", key=True)
+        for index, principle in enumerate(spec.principles):
+            if principle.weight is None:
+                self.fail(("principles", index), "this principle needs a 'weight' (percent)")
+        for index, criterion in enumerate(spec.criteria):
+            where = ("criteria", index)
+            if criterion.breach is not None:
+                self.fail((*where, "breach"), "'breach' is for monitoring rule sets", key=True)
+            if criterion.action is not None:
+                self.fail(
+                    (*where, "action"), "tender criteria give a 'remedy', not an 'action'", key=True
+                )
+            if criterion.remedy is None:
+                self.fail(
+                    where, "this criterion needs a 'remedy': how a bidder can meet it", key=True
+                )
+        for index, test in enumerate(spec.tests):
+            for key in ("contract", "returns", "every_return"):
+                if getattr(test, key):
+                    self.fail(("tests", index, key), f"'{key}' is for monitoring tests", key=True)
 
     def duplicates(self, section: str, ids: Iterable[str], what: str) -> None:
         seen: Counter[str] = Counter()
@@ -219,10 +266,10 @@ class _Compiler:
 
     def check_principles(self, spec: RuleSetSpec) -> dict[str, Principle]:
         self.duplicates("principles", (p.id for p in spec.principles), "principle id")
-        total = sum(p.weight for p in spec.principles)
+        total = sum(p.weight or 0 for p in spec.principles)
         if abs(total - 100) > 1e-6 and not self.partial_mode:
             self.fail(("principles",), f"principle weights add up to {total:g}, not 100", key=True)
-        return {p.id: Principle(p.id, p.name, p.weight) for p in spec.principles}
+        return {p.id: Principle(p.id, p.name, p.weight or 0) for p in spec.principles}
 
     def check_award(self, spec: RuleSetSpec) -> None:
         if spec.award is None:
@@ -411,7 +458,7 @@ class _Compiler:
             explain_partly=partly,
             explain_not_met=not_met,
             explain_missing=missing,
-            remedy=spec.remedy,
+            remedy=spec.remedy or "",
             source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
         )
 
@@ -432,7 +479,11 @@ class _Compiler:
             earlier.append(node)
 
     def templates(
-        self, where: tuple[str | int, ...], spec: CriterionSpec, fields: set[str]
+        self,
+        where: tuple[str | int, ...],
+        spec: CriterionSpec,
+        fields: set[str],
+        built_in: tuple[str, ...] = _BUILT_IN_PLACEHOLDERS,
     ) -> tuple[Template, Template, Template, Template] | None:
         texts = {
             "met": spec.explain.met,
@@ -446,8 +497,8 @@ class _Compiler:
         for name, text in texts.items():
             template = Template.parse(text)
             for placeholder in template.names:
-                if placeholder not in fields and placeholder not in _BUILT_IN_PLACEHOLDERS:
-                    hint = did_you_mean(placeholder, sorted(fields))
+                if placeholder not in fields and placeholder not in built_in:
+                    hint = did_you_mean(placeholder, sorted(fields) + list(built_in))
                     self.fail(
                         (*where, "explain", name), f"unknown placeholder '{{{placeholder}}}'{hint}"
                     )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, NotRequired, Optional
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
-from engine import codegen
+from engine import codegen, periods
 from engine.errors import FieldViolation, SubmissionError
 from engine.model import InputSpec
 from engine.typecheck import did_you_mean
@@ -38,7 +38,18 @@ def _bounds(spec: InputSpec) -> tuple[float, float]:
     return max(low, -NUMBER_LIMIT), min(high, NUMBER_LIMIT)
 
 
+def _iso_date(text: str) -> str:
+    periods.parse_date(text)  # a real day, not only the right shape
+    return text
+
+
+# A date answer is ISO text ("2026-10-15"); it stays text, so results show it as sent.
+_DATE = Annotated[str, Field(min_length=10, max_length=10), AfterValidator(_iso_date)]
+
+
 def _leaf_type(spec: InputSpec) -> Any:
+    if spec.type == "date":
+        return _DATE
     if spec.type == "list":
         item = Literal[tuple(spec.allowed or ())]  # type: ignore[valid-type]
         return Annotated[list[item], Field(max_length=LIST_LIMIT)]  # type: ignore[valid-type]
@@ -146,4 +157,4 @@ class SubmissionValidator:
             return FieldViolation(path, "unknown field" + did_you_mean(path, self.names))
         if kind == "missing":
             return FieldViolation(path, "required field is missing")
-        return FieldViolation(path, str(error["msg"]))
+        return FieldViolation(path, str(error["msg"]).removeprefix("Value error, "))

@@ -12,6 +12,9 @@ from engine.compiled import CompiledRuleSet
 from engine.errors import SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.model import RuleTestSpec
+from engine.monitor import Monitor
+from engine.monitoring_result import ContractResult
+from engine.periods import parse_period
 from engine.result import Result
 
 _NOT_MET = ("not_met", "evidence_missing")
@@ -40,12 +43,13 @@ class TestReport:
 
     @property
     def covered(self) -> list[str]:
-        return [c.id for c in self.ruleset.criteria if c.id in self.met and c.id in self.not_met]
+        ids = self.ruleset.criterion_ids
+        return [c for c in ids if c in self.met and c in self.not_met]
 
     @property
     def uncovered(self) -> list[str]:
         done = set(self.covered)
-        return [c.id for c in self.ruleset.criteria if c.id not in done]
+        return [c for c in self.ruleset.criterion_ids if c not in done]
 
 
 def set_path(answers: dict[str, Any], path: str, value: Any) -> None:
@@ -94,13 +98,50 @@ def resolve_answers(
     return answers
 
 
-def _compare(test: RuleTestSpec, result: Result) -> list[str]:
+def monitoring_series(ruleset: CompiledRuleSet, test: RuleTestSpec) -> dict[str, Any]:
+    """A monitoring test's contract and returns, as a portal would send them. Answers shared
+    by every return come first; a return's due and received dates default to its period's
+    end (on time)."""
+    assert ruleset.monitoring is not None
+    contract = test.contract
+    returns = []
+    for item in test.returns or []:
+        answers: dict[str, Any] = {}
+        _apply(answers, test.every_return)
+        _apply(answers, item.answers)
+        end = parse_period(item.period, ruleset.monitoring.period).end.isoformat()
+        due = item.due or end
+        returns.append(
+            {
+                "period": item.period,
+                "due": due,
+                "received": item.received or due,
+                "measures": answers,
+            }
+        )
+    return {
+        "contract": {
+            "contract_id": "test",
+            "value": contract.value if contract else None,
+            "targets": dict(contract.targets) if contract else {},
+        },
+        "returns": returns,
+    }
+
+
+def _compare(test: RuleTestSpec, result: Result | ContractResult) -> list[str]:
     failures = []
     expect = test.expect
-    if expect.band is not None and result.band != expect.band:
-        failures.append(f"band is {result.band}, expected {expect.band}")
-    if expect.total is not None and abs(result.total - expect.total) > 0.005:
-        failures.append(f"total is {result.total:g}, expected {expect.total:g}")
+    if isinstance(result, ContractResult):
+        if expect.rating is not None and result.rating != expect.rating:
+            failures.append(
+                f"rating is {result.rating} (rule {result.rating_rule}), expected {expect.rating}"
+            )
+    else:
+        if expect.band is not None and result.band != expect.band:
+            failures.append(f"band is {result.band}, expected {expect.band}")
+        if expect.total is not None and abs(result.total - expect.total) > 0.005:
+            failures.append(f"total is {result.total:g}, expected {expect.total:g}")
     outcomes = {f.criterion: f.outcome for f in result.findings}
     for criterion, wanted in expect.criteria.items():
         if outcomes.get(criterion) != wanted:
@@ -108,13 +149,19 @@ def _compare(test: RuleTestSpec, result: Result) -> list[str]:
     return failures
 
 
-def run_tests(ruleset: CompiledRuleSet, evaluator: Evaluator | None = None) -> TestReport:
-    evaluator = evaluator or Evaluator(ruleset)
+def run_tests(ruleset: CompiledRuleSet) -> TestReport:
+    monitor = Monitor(ruleset) if ruleset.monitoring is not None else None
+    evaluator = Evaluator(ruleset) if monitor is None else None
     report = TestReport(ruleset)
     for test in ruleset.spec.tests:
+        result: Result | ContractResult
         try:
-            answers = resolve_answers(ruleset, test.name)
-            result = evaluator.evaluate(Submission(test.name, answers))
+            if monitor is not None:
+                result = monitor.check(monitoring_series(ruleset, test))
+            else:
+                assert evaluator is not None
+                answers = resolve_answers(ruleset, test.name)
+                result = evaluator.evaluate(Submission(test.name, answers))
         except SubmissionError as exc:
             report.cases.append(CaseOutcome(test.name, [f"the submission is invalid: {exc}"]))
             continue

@@ -55,6 +55,7 @@ _KIND_WORD = {
     "number": "a number",
     "string": "a text",
     "list": "a list",
+    "date": "a date",
     "condition": "a condition",
 }
 

@@ -28,7 +28,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -40,6 +40,8 @@ from engine.compiled import CompiledRuleSet
 from engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.matcher import EngineError
+from engine.monitor import Monitor
+from engine.monitoring_result import ContractResult, contract_json
 from engine.result import Result, to_json
 
 Outcome = bytes | SubmissionError | EngineCrashed
@@ -58,8 +60,10 @@ FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
 
 
 class Codec(Protocol):
+    """May also have decode_series(raw) for monitoring requests (else they pass as given)."""
+
     def decode(self, raw: Any) -> Any: ...
-    def encode(self, result: Result) -> bytes: ...
+    def encode(self, result: Result | ContractResult) -> bytes: ...
 
 
 class JsonCodec:
@@ -70,7 +74,9 @@ class JsonCodec:
         return raw
 
     @staticmethod
-    def encode(result: Result) -> bytes:
+    def encode(result: Result | ContractResult) -> bytes:
+        if isinstance(result, ContractResult):
+            return contract_json(result)
         return to_json(result)
 
 
@@ -78,11 +84,24 @@ def load_codec(name: str | None) -> Codec:
     return JsonCodec() if name is None else cast(Codec, importlib.import_module(name))
 
 
-def _decode_all(codec: Codec, items: list[tuple[str, Any]]) -> list[Submission | SubmissionError]:
+def _evaluator(ruleset: CompiledRuleSet) -> Evaluator | Monitor:
+    return Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
+
+
+def _decoder(codec: Codec, evaluator: Evaluator | Monitor) -> Callable[[Any], Any]:
+    """Submissions' answers, or (monitoring) a contract with its returns."""
+    if isinstance(evaluator, Monitor):
+        return getattr(codec, "decode_series", JsonCodec.decode)
+    return codec.decode
+
+
+def _decode_all(
+    decode: Callable[[Any], Any], items: list[tuple[str, Any]]
+) -> list[Submission | SubmissionError]:
     out: list[Submission | SubmissionError] = []
     for sid, raw in items:
         try:
-            out.append(Submission(sid, codec.decode(raw)))
+            out.append(Submission(sid, decode(raw)))
         except (ValueError, TypeError) as exc:
             out.append(SubmissionError([FieldViolation("answers", f"cannot be read: {exc}")]))
     return out
@@ -97,7 +116,7 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     codec = load_codec(codec_name)
     crash_on = os.environ.get(FAILPOINT)
-    evaluators: dict[str, Evaluator] = {}
+    evaluators: dict[str, Evaluator | Monitor] = {}
     # Batches are read by a thread of their own, so that the input pipe is always drained:
     # otherwise the parent, sending the next batch, and this process, sending a large reply,
     # could each wait for the other forever once both pipes are full.
@@ -110,13 +129,14 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
         name, source, items = message
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
-        decoded = _decode_all(codec, items)
-        readable = [d for d in decoded if isinstance(d, Submission)]
         try:
             if name not in evaluators:
                 file, text = source
-                evaluators[name] = Evaluator(compile_text(text, file))
-            evaluated = iter(evaluators[name].evaluate_many(readable))
+                evaluators[name] = _evaluator(compile_text(text, file))
+            evaluator = evaluators[name]
+            decoded = _decode_all(_decoder(codec, evaluator), items)
+            readable = [d for d in decoded if isinstance(d, Submission)]
+            evaluated = iter(evaluator.evaluate_many(readable))
         except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
             conn.send(f"the rules engine could not evaluate this: {exc}")
             continue

@@ -11,8 +11,15 @@ from google.protobuf import struct_pb2
 
 from engine.compiled import CompiledRuleSet
 from engine.errors import Diagnostic
+from engine.monitoring_result import (
+    CheckFinding,
+    ContractResult,
+    Occurrence,
+    PeriodEvidence,
+    PeriodRating,
+)
 from engine.result import Evidence, Finding, PrincipleScore, Result
-from probity.v1 import result_pb2, ruleset_pb2
+from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 from server import wire
 
 OUTCOMES = {
@@ -169,12 +176,132 @@ def _cached(item: object, number: int, convert: Any) -> bytes:
     return encoded
 
 
-def encode(result: Result) -> bytes:
-    """Codec: the serialized probity.v1.Result, equal to result_to_proto(result)'s."""
+def encode(result: Result | ContractResult) -> bytes:
+    """Codec: the serialized probity.v1.Result, equal to result_to_proto(result)'s (or the
+    serialized ContractResult)."""
+    if isinstance(result, ContractResult):
+        return contract_result_to_proto(result).SerializeToString()
     parts = [_head(result).SerializeToString()]
     parts.extend(_cached(p, _PRINCIPLES_FIELD, principle_to_proto) for p in result.principles)
     parts.extend(_cached(f, _FINDINGS_FIELD, finding_to_proto) for f in result.findings)
     return b"".join(parts)
+
+
+# -- monitoring: CheckContractRequest ↔ engine ------------------------------------------------
+def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, Any]:
+    """A contract and its returns as the engine reads them; fields left empty are absent,
+    so that a missing one is reported as missing."""
+    contract = request.contract
+    given: dict[str, Any] = {
+        "contract_id": contract.contract_id,
+        "supplier": contract.supplier,
+        "start": contract.start,
+        "end": contract.end,
+    }
+    head = {key: value for key, value in given.items() if value}
+    if contract.HasField("value"):
+        head["value"] = contract.value
+    head["targets"] = dict(contract.targets)
+    returns = []
+    for item in request.returns:
+        fields = {
+            "contract_id": item.contract_id,
+            "period": item.period,
+            "due": item.due,
+            "received": item.received,
+        }
+        entry: dict[str, Any] = {key: value for key, value in fields.items() if value}
+        entry["measures"] = struct_to_python(item.measures)
+        returns.append(entry)
+    return {"contract": head, "returns": returns}
+
+
+def decode_series(raw: bytes) -> dict[str, Any]:
+    """Codec: a serialized CheckContractRequest (or CheckPortfolioRequest: the same fields)
+    → the contract and its returns."""
+    return series_to_python(evaluation_pb2.CheckContractRequest.FromString(raw))
+
+
+RATINGS = {
+    "good": monitoring_pb2.RATING_GOOD,
+    "approaching_target": monitoring_pb2.RATING_APPROACHING_TARGET,
+    "requires_improvement": monitoring_pb2.RATING_REQUIRES_IMPROVEMENT,
+    "inadequate": monitoring_pb2.RATING_INADEQUATE,
+}
+
+
+def _period_evidence(evidence: PeriodEvidence) -> monitoring_pb2.PeriodEvidence:
+    message = monitoring_pb2.PeriodEvidence(
+        period=evidence.period,
+        field=evidence.field,
+        given=evidence.given,
+        expected=evidence.expected,
+    )
+    if evidence.given:
+        python_to_value(evidence.value, message.value)
+    return message
+
+
+def _occurrence(occurrence: Occurrence) -> monitoring_pb2.Occurrence:
+    return monitoring_pb2.Occurrence(
+        periods=occurrence.periods,
+        evidence=[_period_evidence(e) for e in occurrence.evidence],
+        target=occurrence.target,
+    )
+
+
+def _check_finding(finding: CheckFinding) -> monitoring_pb2.CheckFinding:
+    return monitoring_pb2.CheckFinding(
+        criterion=finding.criterion,
+        principle=finding.principle,
+        title=finding.title,
+        pattern=finding.pattern,
+        breach=finding.breach,
+        outcome=OUTCOMES[finding.outcome],
+        severity=SEVERITIES[finding.severity],
+        explanation=finding.explanation,
+        occurrences=[_occurrence(o) for o in finding.occurrences],
+        action=finding.action or "",
+        source=result_pb2.SourceReference(
+            document=finding.source.document,
+            quote=finding.source.quote,
+            section=finding.source.section or "",
+        ),
+    )
+
+
+def _period_rating(rating: PeriodRating) -> monitoring_pb2.PeriodRating:
+    return monitoring_pb2.PeriodRating(
+        period=rating.period,
+        rating=RATINGS[rating.rating],
+        label=rating.label,
+        rule=rating.rule,
+        breaches=rating.breaches,
+    )
+
+
+def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractResult:
+    return monitoring_pb2.ContractResult(
+        contract_id=result.contract_id,
+        supplier=result.supplier,
+        ruleset=result_pb2.RulesetRef(
+            id=result.ruleset.id, version=result.ruleset.version, digest=result.ruleset.digest
+        ),
+        engine_version=result.engine_version,
+        period=result.period,
+        rating=RATINGS[result.rating],
+        rating_label=result.rating_label,
+        rating_rule=result.rating_rule,
+        periods=[_period_rating(p) for p in result.periods],
+        principles=[
+            monitoring_pb2.PrincipleBreaches(
+                principle=p.principle, name=p.name, checks=p.checks, breached=p.breached
+            )
+            for p in result.principles
+        ],
+        findings=[_check_finding(f) for f in result.findings],
+        notices=result.notices,
+    )
 
 
 # -- rule sets ------------------------------------------------------------------------------
@@ -197,7 +324,7 @@ def ruleset_info(
         title=ruleset.title,
         kind=ruleset.kind,
         framework=ruleset.spec.framework.name,
-        criteria_count=len(ruleset.criteria),
+        criteria_count=len(ruleset.criterion_ids),
         file=ruleset.file,
         other_versions=[v for v in versions or [] if v != ruleset.version],
     )

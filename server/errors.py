@@ -51,8 +51,12 @@ def bad_request(violations: Iterable[FieldViolation], message: str) -> status_pb
 
 
 def invalid_submission(error: SubmissionError, prefix: str) -> status_pb2.Status:
-    """A submission's bad answers, each at its path in the request (prefix.field)."""
-    violations = [FieldViolation(f"{prefix}.{v.field}", v.reason) for v in error.violations]
+    """A submission's bad answers, each at its path in the request (prefix.field; the field
+    alone without a prefix)."""
+    violations = [
+        FieldViolation(f"{prefix}.{v.field}" if prefix else v.field, v.reason)
+        for v in error.violations
+    ]
     return bad_request(violations, f"the submission's answers are not valid: {error}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -28,6 +28,8 @@ from server import calls, errors, wire
 from server.settings import Limits
 
 _NO_DEADLINE = 10**6  # seconds
+# Sends one request of a stream to the pool: (request, its number, window, done, record).
+_Handler = Callable[[Any, int, "_Window", "queue.SimpleQueue[Any]", calls.CallRecord], None]
 _COST_BASIS = {
     "price": evaluation_pb2.COST_BASIS_PRICE,
     "whole_life_cost": evaluation_pb2.COST_BASIS_WHOLE_LIFE_COST,
@@ -69,12 +71,19 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.pool = pool
         self.limits = limits
 
-    def _ruleset(self, ruleset_id: str, version: str) -> CompiledRuleSet:
+    def _ruleset(self, ruleset_id: str, version: str, kind: str = "tender") -> CompiledRuleSet:
         if not ruleset_id:
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
         ruleset = self.registry.get(ruleset_id, version)
+        if ruleset.kind != kind:
+            use = "CheckContract or CheckPortfolio" if ruleset.kind == "monitoring" else "Evaluate"
+            raise errors.ServiceError(
+                errors.precondition(
+                    ruleset.id, f"{ruleset.id} is a {ruleset.kind} rule set: use {use}"
+                )
+            )
         calls.current().digests.add(ruleset.digest)
         return ruleset
 
@@ -113,8 +122,14 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         requests: Iterator[evaluation_pb2.EvaluateStreamRequest],
         context: grpc.ServicerContext,
     ) -> Iterator[evaluation_pb2.EvaluateStreamResponse | bytes]:
-        """A reader thread takes requests and sends each to the pool as it arrives; results
-        are yielded here as they finish. Every request gets exactly one response."""
+        return self._stream(requests, context, self._one_of_stream)
+
+    def _stream(
+        self, requests: Iterator[Any], context: grpc.ServicerContext, handle: _Handler
+    ) -> Iterator[Any]:
+        """A reader thread takes requests and has `handle` send each to the pool as it
+        arrives; results are yielded here as they finish. Every request gets exactly one
+        response."""
         record = calls.current()
         window = _Window(self.limits)
         # Responses, as messages or bytes in wire format (server.wire); an int when the
@@ -124,7 +139,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         )
         reader = threading.Thread(
             target=self._read_stream,
-            args=(requests, context, window, done, record),
+            args=(requests, context, window, done, record, handle),
             daemon=True,
             name="probity-stream-reader",
         )
@@ -147,6 +162,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         window: _Window,
         done: queue.SimpleQueue[Any],
         record: calls.CallRecord,
+        handle: _Handler,
     ) -> None:
         count = 0
         try:
@@ -155,12 +171,23 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                     if not context.is_active():
                         return
                 count += 1
-                self._one_of_stream(request, count, window, done, record)
+                handle(request, count, window, done, record)
         except grpc.RpcError:  # the client went away; what was read is still answered
             pass
         finally:
             record.count = count
             done.put(count)
+
+    def _admit(self, count: int, window: _Window) -> Any:
+        """The status refusing a stream's `count`th item over the limits, or None."""
+        if count > self.limits.max_submissions_per_call:
+            limit = self.limits.max_submissions_per_call
+            return errors.exhausted("submissions", f"a stream takes at most {limit} submissions")
+        wait = window.over_rate()
+        if wait is not None:
+            rate = self.limits.stream_rate
+            return errors.exhausted("stream_rate", f"over {rate:g} submissions/s", wait)
+        return None
 
     def _one_of_stream(
         self,
@@ -176,14 +203,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             record.failed += 1
             done.put(evaluation_pb2.EvaluateStreamResponse(submission_id=sid, error=status))
 
-        if count > self.limits.max_submissions_per_call:
-            limit = self.limits.max_submissions_per_call
-            fail(errors.exhausted("submissions", f"a stream takes at most {limit} submissions"))
-            return
-        wait = window.over_rate()
-        if wait is not None:
-            rate = self.limits.stream_rate
-            fail(errors.exhausted("stream_rate", f"over {rate:g} submissions/s", wait))
+        refused = self._admit(count, window)
+        if refused is not None:
+            fail(refused)
             return
         try:
             ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
@@ -205,6 +227,72 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             done.put(wire.stream_result(sid, outcome))
 
         self.pool.submit(ruleset, [submission]).add_done_callback(finished)
+
+    # -- contract monitoring -------------------------------------------------------------
+    def CheckContract(
+        self, request: evaluation_pb2.CheckContractRequest, context: grpc.ServicerContext
+    ) -> evaluation_pb2.CheckContractResponse:
+        record = calls.current()
+        record.count = 1
+        try:
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, "monitoring")
+            series = _series(request)
+            (outcome,) = self._wait(self.pool.submit(ruleset, [series]), context)
+        except (errors.ServiceError, UnknownRuleset) as exc:
+            record.failed = 1
+            errors.abort(context, errors.to_status(exc))
+        status = _outcome_error(outcome, "")
+        if status is not None:
+            record.failed = 1
+            errors.abort(context, status)
+        assert isinstance(outcome, bytes)
+        return wire.evaluate_response(outcome)  # type: ignore[return-value]  # see server.wire
+
+    def CheckPortfolio(
+        self,
+        requests: Iterator[evaluation_pb2.CheckPortfolioRequest],
+        context: grpc.ServicerContext,
+    ) -> Iterator[evaluation_pb2.CheckPortfolioResponse | bytes]:
+        return self._stream(requests, context, self._one_contract_of_stream)
+
+    def _one_contract_of_stream(
+        self,
+        request: evaluation_pb2.CheckPortfolioRequest,
+        count: int,
+        window: _Window,
+        done: queue.SimpleQueue[Any],
+        record: calls.CallRecord,
+    ) -> None:
+        ident = request.contract.contract_id
+
+        def fail(status: Any) -> None:
+            record.failed += 1
+            done.put(evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status))
+
+        refused = self._admit(count, window)
+        if refused is not None:
+            fail(refused)
+            return
+        try:
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, "monitoring")
+            series = _series(request)
+        except (errors.ServiceError, UnknownRuleset) as exc:
+            fail(errors.to_status(exc))
+            return
+
+        def finished(future: Future[list[Outcome]]) -> None:
+            try:
+                (outcome,) = future.result()
+            except Exception as exc:  # the pool settles every future; this is belt and braces
+                outcome = EngineCrashed(f"{ident}: {exc}")
+            status = _outcome_error(outcome, "")
+            if status is not None:
+                fail(status)
+                return
+            assert isinstance(outcome, bytes)
+            done.put(wire.stream_result(ident, outcome))
+
+        self.pool.submit(ruleset, [series]).add_done_callback(finished)
 
     # -- a whole tender ------------------------------------------------------------------
     def EvaluateTender(
@@ -328,6 +416,15 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 errors.bad_request(violations, "some bids' answers are not valid")
             )
         return results
+
+
+def _series(request: Any) -> Submission:
+    """A contract and its returns for the engine, still as request bytes for the codec (a
+    CheckPortfolioRequest has a CheckContractRequest's fields)."""
+    if not request.contract.contract_id:
+        violation = FieldViolation("contract.contract_id", "is required")
+        raise errors.ServiceError(errors.bad_request([violation], "no contract id"))
+    return Submission(request.contract.contract_id, request.SerializeToString())
 
 
 def _submission(message: Any, where: str) -> Submission:

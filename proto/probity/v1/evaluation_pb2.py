@@ -23,37 +23,46 @@ _sym_db = _symbol_database.Default()
 
 
 from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
+from probity.v1 import monitoring_pb2 as probity_dot_v1_dot_monitoring__pb2
 from probity.v1 import result_pb2 as probity_dot_v1_dot_result__pb2
 from probity.v1 import submission_pb2 as probity_dot_v1_dot_submission__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/evaluation.proto\x12\nprobity.v1\x1a\x17google/rpc/status.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"j\n\x0f\x45valuateRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"6\n\x10\x45valuateResponse\x12\"\n\x06result\x18\x01 \x01(\x0b\x32\x12.probity.v1.Result\"p\n\x15\x45valuateStreamRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"\x85\x01\n\x16\x45valuateStreamResponse\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12$\n\x06result\x18\x02 \x01(\x0b\x32\x12.probity.v1.ResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome\"r\n\x03\x42id\x12*\n\nsubmission\x18\x01 \x01(\x0b\x32\x16.probity.v1.Submission\x12\r\n\x05price\x18\x02 \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_whole_life_cost\"v\n\x15\x45valuateTenderRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\x12\x1d\n\x04\x62ids\x18\x04 \x03(\x0b\x32\x0f.probity.v1.Bid\"0\n\x0e\x41wardWeighting\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05price\x18\x02 \x01(\x01\"\xc8\x02\n\tBidResult\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x02 \x01(\t\x12\x15\n\rsupplier_name\x18\x03 \x01(\t\x12\"\n\x06result\x18\x04 \x01(\x0b\x32\x12.probity.v1.Result\x12\x15\n\rquality_score\x18\x05 \x01(\x01\x12\x13\n\x0bprice_score\x18\x06 \x01(\x01\x12\x16\n\x0e\x63ombined_score\x18\x07 \x01(\x01\x12\x15\n\rcompared_cost\x18\x08 \x01(\x01\x12\r\n\x05price\x18\t \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x0c\n\x04rank\x18\x0b \x01(\r\x12\x10\n\x08\x65xcluded\x18\x0c \x01(\x08\x12\x18\n\x10\x65xclusion_reason\x18\r \x01(\tB\x12\n\x10_whole_life_cost\"\xe8\x01\n\x16\x45valuateTenderResponse\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12-\n\tweighting\x18\x03 \x01(\x0b\x32\x1a.probity.v1.AwardWeighting\x12)\n\ncost_basis\x18\x04 \x01(\x0e\x32\x15.probity.v1.CostBasis\x12\x13\n\x0blowest_cost\x18\x05 \x01(\x01\x12#\n\x04\x62ids\x18\x06 \x03(\x0b\x32\x15.probity.v1.BidResult*]\n\tCostBasis\x12\x1a\n\x16\x43OST_BASIS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OST_BASIS_PRICE\x10\x01\x12\x1e\n\x1a\x43OST_BASIS_WHOLE_LIFE_COST\x10\x02\x32\x90\x02\n\x11\x45valuationService\x12\x45\n\x08\x45valuate\x12\x1b.probity.v1.EvaluateRequest\x1a\x1c.probity.v1.EvaluateResponse\x12[\n\x0e\x45valuateStream\x12!.probity.v1.EvaluateStreamRequest\x1a\".probity.v1.EvaluateStreamResponse(\x01\x30\x01\x12W\n\x0e\x45valuateTender\x12!.probity.v1.EvaluateTenderRequest\x1a\".probity.v1.EvaluateTenderResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/evaluation.proto\x12\nprobity.v1\x1a\x17google/rpc/status.proto\x1a\x1bprobity/v1/monitoring.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"j\n\x0f\x45valuateRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"6\n\x10\x45valuateResponse\x12\"\n\x06result\x18\x01 \x01(\x0b\x32\x12.probity.v1.Result\"p\n\x15\x45valuateStreamRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"\x85\x01\n\x16\x45valuateStreamResponse\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12$\n\x06result\x18\x02 \x01(\x0b\x32\x12.probity.v1.ResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome\"r\n\x03\x42id\x12*\n\nsubmission\x18\x01 \x01(\x0b\x32\x16.probity.v1.Submission\x12\r\n\x05price\x18\x02 \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_whole_life_cost\"v\n\x15\x45valuateTenderRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\x12\x1d\n\x04\x62ids\x18\x04 \x03(\x0b\x32\x0f.probity.v1.Bid\"0\n\x0e\x41wardWeighting\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05price\x18\x02 \x01(\x01\"\xc8\x02\n\tBidResult\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x02 \x01(\t\x12\x15\n\rsupplier_name\x18\x03 \x01(\t\x12\"\n\x06result\x18\x04 \x01(\x0b\x32\x12.probity.v1.Result\x12\x15\n\rquality_score\x18\x05 \x01(\x01\x12\x13\n\x0bprice_score\x18\x06 \x01(\x01\x12\x16\n\x0e\x63ombined_score\x18\x07 \x01(\x01\x12\x15\n\rcompared_cost\x18\x08 \x01(\x01\x12\r\n\x05price\x18\t \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x0c\n\x04rank\x18\x0b \x01(\r\x12\x10\n\x08\x65xcluded\x18\x0c \x01(\x08\x12\x18\n\x10\x65xclusion_reason\x18\r \x01(\tB\x12\n\x10_whole_life_cost\"\xe8\x01\n\x16\x45valuateTenderResponse\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12-\n\tweighting\x18\x03 \x01(\x0b\x32\x1a.probity.v1.AwardWeighting\x12)\n\ncost_basis\x18\x04 \x01(\x0e\x32\x15.probity.v1.CostBasis\x12\x13\n\x0blowest_cost\x18\x05 \x01(\x01\x12#\n\x04\x62ids\x18\x06 \x03(\x0b\x32\x15.probity.v1.BidResult\"\x9a\x01\n\x14\x43heckContractRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"C\n\x15\x43heckContractResponse\x12*\n\x06result\x18\x01 \x01(\x0b\x32\x1a.probity.v1.ContractResult\"\x9b\x01\n\x15\x43heckPortfolioRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"\x8b\x01\n\x16\x43heckPortfolioResponse\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12,\n\x06result\x18\x02 \x01(\x0b\x32\x1a.probity.v1.ContractResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome*]\n\tCostBasis\x12\x1a\n\x16\x43OST_BASIS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OST_BASIS_PRICE\x10\x01\x12\x1e\n\x1a\x43OST_BASIS_WHOLE_LIFE_COST\x10\x02\x32\xc3\x03\n\x11\x45valuationService\x12\x45\n\x08\x45valuate\x12\x1b.probity.v1.EvaluateRequest\x1a\x1c.probity.v1.EvaluateResponse\x12[\n\x0e\x45valuateStream\x12!.probity.v1.EvaluateStreamRequest\x1a\".probity.v1.EvaluateStreamResponse(\x01\x30\x01\x12W\n\x0e\x45valuateTender\x12!.probity.v1.EvaluateTenderRequest\x1a\".probity.v1.EvaluateTenderResponse\x12T\n\rCheckContract\x12 .probity.v1.CheckContractRequest\x1a!.probity.v1.CheckContractResponse\x12[\n\x0e\x43heckPortfolio\x12!.probity.v1.CheckPortfolioRequest\x1a\".probity.v1.CheckPortfolioResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'probity.v1.evaluation_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COSTBASIS']._serialized_start=1388
-  _globals['_COSTBASIS']._serialized_end=1481
-  _globals['_EVALUATEREQUEST']._serialized_start=122
-  _globals['_EVALUATEREQUEST']._serialized_end=228
-  _globals['_EVALUATERESPONSE']._serialized_start=230
-  _globals['_EVALUATERESPONSE']._serialized_end=284
-  _globals['_EVALUATESTREAMREQUEST']._serialized_start=286
-  _globals['_EVALUATESTREAMREQUEST']._serialized_end=398
-  _globals['_EVALUATESTREAMRESPONSE']._serialized_start=401
-  _globals['_EVALUATESTREAMRESPONSE']._serialized_end=534
-  _globals['_BID']._serialized_start=536
-  _globals['_BID']._serialized_end=650
-  _globals['_EVALUATETENDERREQUEST']._serialized_start=652
-  _globals['_EVALUATETENDERREQUEST']._serialized_end=770
-  _globals['_AWARDWEIGHTING']._serialized_start=772
-  _globals['_AWARDWEIGHTING']._serialized_end=820
-  _globals['_BIDRESULT']._serialized_start=823
-  _globals['_BIDRESULT']._serialized_end=1151
-  _globals['_EVALUATETENDERRESPONSE']._serialized_start=1154
-  _globals['_EVALUATETENDERRESPONSE']._serialized_end=1386
-  _globals['_EVALUATIONSERVICE']._serialized_start=1484
-  _globals['_EVALUATIONSERVICE']._serialized_end=1756
+  _globals['_COSTBASIS']._serialized_start=1943
+  _globals['_COSTBASIS']._serialized_end=2036
+  _globals['_EVALUATEREQUEST']._serialized_start=151
+  _globals['_EVALUATEREQUEST']._serialized_end=257
+  _globals['_EVALUATERESPONSE']._serialized_start=259
+  _globals['_EVALUATERESPONSE']._serialized_end=313
+  _globals['_EVALUATESTREAMREQUEST']._serialized_start=315
+  _globals['_EVALUATESTREAMREQUEST']._serialized_end=427
+  _globals['_EVALUATESTREAMRESPONSE']._serialized_start=430
+  _globals['_EVALUATESTREAMRESPONSE']._serialized_end=563
+  _globals['_BID']._serialized_start=565
+  _globals['_BID']._serialized_end=679
+  _globals['_EVALUATETENDERREQUEST']._serialized_start=681
+  _globals['_EVALUATETENDERREQUEST']._serialized_end=799
+  _globals['_AWARDWEIGHTING']._serialized_start=801
+  _globals['_AWARDWEIGHTING']._serialized_end=849
+  _globals['_BIDRESULT']._serialized_start=852
+  _globals['_BIDRESULT']._serialized_end=1180
+  _globals['_EVALUATETENDERRESPONSE']._serialized_start=1183
+  _globals['_EVALUATETENDERRESPONSE']._serialized_end=1415
+  _globals['_CHECKCONTRACTREQUEST']._serialized_start=1418
+  _globals['_CHECKCONTRACTREQUEST']._serialized_end=1572
+  _globals['_CHECKCONTRACTRESPONSE']._serialized_start=1574
+  _globals['_CHECKCONTRACTRESPONSE']._serialized_end=1641
+  _globals['_CHECKPORTFOLIOREQUEST']._serialized_start=1644
+  _globals['_CHECKPORTFOLIOREQUEST']._serialized_end=1799
+  _globals['_CHECKPORTFOLIORESPONSE']._serialized_start=1802
+  _globals['_CHECKPORTFOLIORESPONSE']._serialized_end=1941
+  _globals['_EVALUATIONSERVICE']._serialized_start=2039
+  _globals['_EVALUATIONSERVICE']._serialized_end=2490
 # @@protoc_insertion_point(module_scope)

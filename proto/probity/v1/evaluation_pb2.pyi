@@ -1,4 +1,5 @@
 from google.rpc import status_pb2 as _status_pb2
+from probity.v1 import monitoring_pb2 as _monitoring_pb2
 from probity.v1 import result_pb2 as _result_pb2
 from probity.v1 import submission_pb2 as _submission_pb2
 from google.protobuf.internal import containers as _containers
@@ -130,3 +131,43 @@ class EvaluateTenderResponse(_message.Message):
     lowest_cost: float
     bids: _containers.RepeatedCompositeFieldContainer[BidResult]
     def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[_Union[CostBasis, str]] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...
+
+class CheckContractRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    contract: _monitoring_pb2.Contract
+    returns: _containers.RepeatedCompositeFieldContainer[_monitoring_pb2.MonitoringReturn]
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ...) -> None: ...
+
+class CheckContractResponse(_message.Message):
+    __slots__ = ("result",)
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    result: _monitoring_pb2.ContractResult
+    def __init__(self, result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ...) -> None: ...
+
+class CheckPortfolioRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    contract: _monitoring_pb2.Contract
+    returns: _containers.RepeatedCompositeFieldContainer[_monitoring_pb2.MonitoringReturn]
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ...) -> None: ...
+
+class CheckPortfolioResponse(_message.Message):
+    __slots__ = ("contract_id", "result", "error")
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    contract_id: str
+    result: _monitoring_pb2.ContractResult
+    error: _status_pb2.Status
+    def __init__(self, contract_id: _Optional[str] = ..., result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...

@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class EvaluationServiceStub:
-    """Evaluates tender submissions against a rule set.
+    """Evaluates tender submissions and contract-monitoring returns against a rule set.
     """
 
     def __init__(self, channel):
@@ -50,10 +50,20 @@ class EvaluationServiceStub:
                 request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.FromString,
                 _registered_method=True)
+        self.CheckContract = channel.unary_unary(
+                '/probity.v1.EvaluationService/CheckContract',
+                request_serializer=probity_dot_v1_dot_evaluation__pb2.CheckContractRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_evaluation__pb2.CheckContractResponse.FromString,
+                _registered_method=True)
+        self.CheckPortfolio = channel.stream_stream(
+                '/probity.v1.EvaluationService/CheckPortfolio',
+                request_serializer=probity_dot_v1_dot_evaluation__pb2.CheckPortfolioRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_evaluation__pb2.CheckPortfolioResponse.FromString,
+                _registered_method=True)
 
 
 class EvaluationServiceServicer:
-    """Evaluates tender submissions against a rule set.
+    """Evaluates tender submissions and contract-monitoring returns against a rule set.
     """
 
     def Evaluate(self, request, context):
@@ -79,6 +89,22 @@ class EvaluationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckContract(self, request, context):
+        """Checks one contract's monitoring returns against a monitoring rule set: a finding per
+        check, with the periods and values behind each breach, and a rating per period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckPortfolio(self, request_iterator, context):
+        """Checks a portfolio of contracts, one per request message. Results come back as each is
+        done, tagged with the contract id; a bad contract fails its own item, not the stream.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EvaluationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -97,6 +123,16 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.FromString,
                     response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.SerializeToString,
             ),
+            'CheckContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckContract,
+                    request_deserializer=probity_dot_v1_dot_evaluation__pb2.CheckContractRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_evaluation__pb2.CheckContractResponse.SerializeToString,
+            ),
+            'CheckPortfolio': grpc.stream_stream_rpc_method_handler(
+                    servicer.CheckPortfolio,
+                    request_deserializer=probity_dot_v1_dot_evaluation__pb2.CheckPortfolioRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_evaluation__pb2.CheckPortfolioResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'probity.v1.EvaluationService', rpc_method_handlers)
@@ -106,7 +142,7 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class EvaluationService:
-    """Evaluates tender submissions against a rule set.
+    """Evaluates tender submissions and contract-monitoring returns against a rule set.
     """
 
     @staticmethod
@@ -180,6 +216,60 @@ class EvaluationService:
             '/probity.v1.EvaluationService/EvaluateTender',
             probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.SerializeToString,
             probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.EvaluationService/CheckContract',
+            probity_dot_v1_dot_evaluation__pb2.CheckContractRequest.SerializeToString,
+            probity_dot_v1_dot_evaluation__pb2.CheckContractResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckPortfolio(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/probity.v1.EvaluationService/CheckPortfolio',
+            probity_dot_v1_dot_evaluation__pb2.CheckPortfolioRequest.SerializeToString,
+            probity_dot_v1_dot_evaluation__pb2.CheckPortfolioResponse.FromString,
             options,
             channel_credentials,
             insecure,

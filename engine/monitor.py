@@ -1,0 +1,245 @@
+"""Check a contract's monitoring returns against one monitoring rule set.
+
+A contract's returns (and the contract, with its targets) go into one durable_rules session
+as facts; the rules' matches are the breaches. From them: a finding per check, with the
+periods and values behind each breach, and a rating for every period on the Procurement Act
+2023 s.71 scale, naming the rating rule that set it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from engine import ENGINE_VERSION
+from engine.breaches import CONTRACT_LEG, PERIOD, cutoff_field, target_field
+from engine.compiled import SEVERITY_RANK, CompiledCheck, CompiledRuleSet, format_value
+from engine.errors import SubmissionError
+from engine.evaluator import Submission
+from engine.facts import FactBuilder
+from engine.matcher import Matcher, durable_number
+from engine.monitoring_result import (
+    CheckFinding,
+    ContractResult,
+    Occurrence,
+    PeriodEvidence,
+    PeriodRating,
+    PrincipleBreaches,
+)
+from engine.periods import day_number, months_before
+from engine.result import RulesetRef
+from engine.series import Return, Series, SeriesReader
+from engine.submission import SubmissionValidator
+
+_Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
+
+
+class Monitor:
+    """Everything needed to check contracts against one monitoring rule set, built once."""
+
+    def __init__(self, ruleset: CompiledRuleSet) -> None:
+        plan = ruleset.monitoring
+        if plan is None:
+            raise ValueError(f"{ruleset.id} is a tender rule set, not a monitoring one")
+        self.ruleset, self.plan = ruleset, plan
+        self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
+        validator = SubmissionValidator(list(ruleset.spec.inputs))
+        self.reader = SeriesReader(plan.period, validator, plan.targets)
+        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions)
+        self.facts = FactBuilder(ruleset.layout, ())
+        keys = ruleset.layout.keys
+        self.period_key = keys[PERIOD]
+        self.target_keys = {
+            m: keys[target_field(m)] for m in plan.targets if target_field(m) in keys
+        }
+        self.cutoff_keys = {m: keys[cutoff_field(m)] for m in plan.windows}
+        self.legs = {check.rule: check.legs for check in plan.checks}
+
+    def check(self, raw: Any) -> ContractResult:
+        """One contract's result, or SubmissionError naming every bad field."""
+        return self.check_series(self.reader.read(raw))
+
+    def evaluate_many(self, items: Sequence[Submission]) -> list[ContractResult | SubmissionError]:
+        out: list[ContractResult | SubmissionError] = []
+        for item in items:
+            try:
+                series = self.reader.read(item.answers)
+            except SubmissionError as error:
+                out.append(error)
+                continue
+            out.append(self.check_series(series))
+        return out
+
+    def check_series(self, series: Series) -> ContractResult:
+        found = self.matcher.joins(self._facts(series), self.legs)
+        findings, ends = [], {}
+        for check in self.plan.checks:
+            matches = _latest_per_end(found.get(check.rule, set()))
+            findings.append(self._finding(check, matches, series))
+            ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
+        periods = tuple(self._rating(r.period.label, ends) for r in series.returns)
+        latest = periods[-1]
+        return ContractResult(
+            contract_id=series.contract.id,
+            supplier=series.contract.supplier,
+            ruleset=self.ref,
+            engine_version=ENGINE_VERSION,
+            period=latest.period,
+            rating=latest.rating,
+            rating_label=latest.label,
+            rating_rule=latest.rule,
+            periods=periods,
+            principles=self._principles(findings),
+            findings=tuple(findings),
+            notices=series.notices,
+        )
+
+    # -- facts -------------------------------------------------------------------------
+    def _facts(self, series: Series) -> list[dict[str, Any]]:
+        contract: dict[str, Any] = {"i": 0}
+        for measure, key in self.target_keys.items():
+            target = series.contract.targets.get(measure)
+            if target is not None:
+                contract[key] = durable_number(target)
+        facts = [contract]
+        for n, item in enumerate(series.returns, 1):
+            fact = self.facts.fact(_with_built_ins(item))
+            fact["i"] = n
+            fact[self.period_key] = item.period.ordinal
+            for months, key in self.cutoff_keys.items():
+                fact[key] = day_number(months_before(item.period.end, months))
+            facts.append(fact)
+        return facts
+
+    # -- findings ----------------------------------------------------------------------
+    def _finding(self, check: CompiledCheck, matches: list[_Match], series: Series) -> CheckFinding:
+        returns = series.returns
+        target = series.contract.targets.get(check.target) if check.target else None
+        occurrences = tuple(self._occurrence(check, m, returns, target) for m in matches)
+        missing = [] if check.missing_is_breach else _missing(check.fields, returns)
+        if occurrences:
+            outcome = "not_met"
+        elif (check.target is not None and target is None) or len(returns) < check.min_returns:
+            outcome = "not_applicable"
+        elif missing:
+            outcome = "evidence_missing"
+        else:
+            outcome = "met"
+        shown = returns[max(matches[-1]) - 1] if matches else returns[-1]
+        values = {**_with_built_ins(shown)}
+        values.update(
+            periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
+            if occurrences
+            else ", ".join(r.period.label for r in returns),
+            values=_values_text(check, occurrences[-1] if occurrences else None),
+            target=target,
+            count=len(occurrences),
+            missing=", ".join(missing),
+        )
+        return CheckFinding(
+            criterion=check.id,
+            principle=check.principle,
+            title=check.title,
+            pattern=check.pattern,
+            breach=check.description,
+            outcome=outcome,
+            severity=check.severity,
+            explanation=_explain(check, outcome, values, len(returns), target),
+            occurrences=occurrences,
+            action=check.action if occurrences else None,
+            source=check.source,
+        )
+
+    def _occurrence(
+        self, check: CompiledCheck, match: _Match, returns: Sequence[Return], target: float | None
+    ) -> Occurrence:
+        chosen = [
+            returns[n - 1] for leg, n in zip(check.legs, match, strict=True) if leg != CONTRACT_LEG
+        ]
+        evidence = []
+        expected = dict(check.expected)
+        for item in chosen:
+            values = _with_built_ins(item)
+            for name in check.fields:
+                value = values.get(name)
+                evidence.append(
+                    PeriodEvidence(
+                        item.period.label, name, value, value is not None, expected[name]
+                    )
+                )
+        periods = tuple(dict.fromkeys(r.period.label for r in chosen))
+        return Occurrence(periods, tuple(evidence), target)
+
+    def _rating(self, period: str, ends: dict[str, set[str]]) -> PeriodRating:
+        breached = [c for c in self.plan.checks if period in ends[c.id]]
+        for rule in self.plan.ratings:
+            counted = [
+                c.id
+                for c in breached
+                if SEVERITY_RANK[c.severity] >= rule.min_severity
+                and (rule.criteria is None or c.id in rule.criteria)
+            ]
+            if rule.at_least == 0 or len(counted) >= rule.at_least:
+                names = tuple(c.id for c in breached)
+                return PeriodRating(period, rule.rating, rule.label, rule.id, names)
+        raise AssertionError("the last rating rule always applies")  # checked when compiled
+
+    def _principles(self, findings: Iterable[CheckFinding]) -> tuple[PrincipleBreaches, ...]:
+        listed = list(findings)
+        out = []
+        for principle in self.ruleset.principles:
+            mine = [f for f in listed if f.principle == principle.id]
+            breached = sum(1 for f in mine if f.outcome == "not_met")
+            out.append(PrincipleBreaches(principle.id, principle.name, len(mine), breached))
+        return tuple(out)
+
+
+def _with_built_ins(item: Return) -> dict[str, Any]:
+    return {
+        **item.values,
+        "return.days_late": item.days_late,
+        "return.late": item.days_late > 0,
+    }
+
+
+def _latest_per_end(found: Iterable[_Match]) -> list[_Match]:
+    """One match per period a breach ends in, in period order: the one of the most recent
+    returns (e.g. 'late twice within four periods' is reported once per late return that
+    completes it, not once per pair). Fact 0, the contract, ends nothing."""
+    best: dict[int, _Match] = {}
+    for match in found:
+        end = max(match)
+        if end not in best or sorted(match, reverse=True) > sorted(best[end], reverse=True):
+            best[end] = match
+    return [best[end] for end in sorted(best)]
+
+
+def _missing(fields: Sequence[str], returns: Sequence[Return]) -> list[str]:
+    out: list[str] = []
+    for item in returns:
+        values = _with_built_ins(item)
+        out.extend(f"{name} ({item.period.label})" for name in fields if values.get(name) is None)
+    return out
+
+
+def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
+    if occurrence is None:
+        return ""
+    name = check.measure or (check.fields[0] if check.fields else None)
+    return ", ".join(
+        f"{e.period}: {format_value(e.value)}" for e in occurrence.evidence if e.field == name
+    )
+
+
+def _explain(
+    check: CompiledCheck, outcome: str, values: dict[str, Any], count: int, target: Any
+) -> str:
+    if outcome == "not_met":
+        return check.explain_not_met.render(values)
+    if outcome == "evidence_missing":
+        return check.explain_missing.render(values)
+    if outcome == "met":
+        return check.explain_met.render(values)
+    if check.target is not None and target is None:
+        return f"Not applicable: the contract sets no target for {check.target}."
+    return f"Not applicable: {count} return(s); this pattern needs at least {check.min_returns}."
