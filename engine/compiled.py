@@ -113,6 +113,7 @@ class CompiledCheck:
     description: str  # the breach, in words
     min_returns: int  # fewer returns than this: not applicable
     fields: tuple[str, ...]  # the return answers it reads
+    condition: Node | None  # its condition on one return, if it has one
     measure: str | None  # the measure a pattern follows (values shown per period)
     target: str | None  # the measure whose contract target it compares with
     missing_is_breach: bool  # overdue: never done counts as not done in time

@@ -29,6 +29,7 @@ from engine.monitoring_result import (
 from engine.periods import day_number, months_before
 from engine.result import RulesetRef
 from engine.series import Return, Series, SeriesReader
+from engine.three_valued import truth
 from engine.submission import SubmissionValidator
 
 _Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
@@ -116,7 +117,7 @@ class Monitor:
         returns = series.returns
         target = series.contract.targets.get(check.target) if check.target else None
         occurrences = tuple(self._occurrence(check, m, returns, target) for m in matches)
-        missing = [] if check.missing_is_breach else _missing(check.fields, returns)
+        missing = [] if check.missing_is_breach else _missing(check, returns)
         if occurrences:
             outcome = "not_met"
         elif (check.target is not None and target is None) or len(returns) < check.min_returns:
@@ -214,21 +215,36 @@ def _latest_per_end(found: Iterable[_Match]) -> list[_Match]:
     return [best[end] for end in sorted(best)]
 
 
-def _missing(fields: Sequence[str], returns: Sequence[Return]) -> list[str]:
+def _missing(check: CompiledCheck, returns: Sequence[Return]) -> list[str]:
+    """The answers a check could not do without, per return: those of a condition whose
+    truth is unknown for want of them (three-valued logic: `a > 0 and b > 30` is false,
+    not unknown, when a is 0 and b missing), or the measure a pattern follows."""
     out: list[str] = []
     for item in returns:
         values = _with_built_ins(item)
-        out.extend(f"{name} ({item.period.label})" for name in fields if values.get(name) is None)
+        if check.condition is not None and truth(check.condition, values) is not None:
+            continue
+        out.extend(
+            f"{name} ({item.period.label})" for name in check.fields if values.get(name) is None
+        )
     return out
 
 
 def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
+    """The values behind a breach: "2026-Q2: 22, 2026-Q3: 25" for one field; with several,
+    each named: "2026-Q2: a 1, b 35; 2026-Q3: …"."""
     if occurrence is None:
         return ""
-    name = check.measure or (check.fields[0] if check.fields else None)
-    return ", ".join(
-        f"{e.period}: {format_value(e.value)}" for e in occurrence.evidence if e.field == name
-    )
+    names = (check.measure,) if check.measure else check.fields
+    per_period: dict[str, list[str]] = {}
+    for e in occurrence.evidence:
+        if e.field in names:
+            shown = (
+                format_value(e.value) if len(names) == 1 else f"{e.field} {format_value(e.value)}"
+            )
+            per_period.setdefault(e.period, []).append(shown)
+    separator = ", " if len(names) == 1 else "; "
+    return separator.join(f"{period}: {', '.join(parts)}" for period, parts in per_period.items())
 
 
 def _explain(

@@ -7,6 +7,7 @@ across a contract's returns, and a contract is rated, not scored.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import breaches
@@ -178,6 +179,7 @@ class MonitoringCompiler:
             description=join.description,
             min_returns=join.min_returns,
             fields=fields,
+            condition=node,
             measure=measure,
             target=measure if _targeted(spec) else None,
             missing_is_breach=isinstance(breach, OverduePattern),
@@ -291,9 +293,16 @@ class MonitoringCompiler:
         criteria = [c.id for c in spec.criteria]
         for index, test in enumerate(spec.tests):
             where = ("tests", index)
-            if not test.returns:
-                self.fail(where, "a monitoring test needs 'returns': the series to check", key=True)
-            for key in ("base", "file", "answers"):
+            if not test.returns and test.file is None:
+                self.fail(
+                    where,
+                    "a monitoring test needs 'returns' (the series to check) or a 'file' with "
+                    "a contract and its returns",
+                    key=True,
+                )
+            if test.file is not None and not (Path(self.base.file).parent / test.file).is_file():
+                self.fail((*where, "file"), f"no file '{test.file}' next to the rule file")
+            for key in ("base", "answers"):
                 if getattr(test, key):
                     self.fail(
                         (*where, key),

@@ -99,10 +99,12 @@ def resolve_answers(
 
 
 def monitoring_series(ruleset: CompiledRuleSet, test: RuleTestSpec) -> dict[str, Any]:
-    """A monitoring test's contract and returns, as a portal would send them. Answers shared
-    by every return come first; a return's due and received dates default to its period's
-    end (on time)."""
+    """A monitoring test's contract and returns, as a portal would send them: from its file,
+    or written in the test. Answers shared by every return come first; a return's due and
+    received dates default to its period's end (on time)."""
     assert ruleset.monitoring is not None
+    if test.file is not None:
+        return load_submission_file(Path(ruleset.file).parent / test.file)
     contract = test.contract
     returns = []
     for item in test.returns or []:
