@@ -29,8 +29,8 @@ from engine.monitoring_result import (
 from engine.periods import day_number, months_before
 from engine.result import RulesetRef
 from engine.series import Return, Series, SeriesReader
-from engine.three_valued import truth
 from engine.submission import SubmissionValidator
+from engine.three_valued import truth
 
 _Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
 

@@ -129,10 +129,13 @@ class ProbityServer:
 
 def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT, then shut down gracefully."""
+    received: list[int] = []
     stopping = threading.Event()
 
     def on_signal(number: int, frame: FrameType | None) -> None:
-        _log.info("shutting down", signal=signal.Signals(number).name)
+        # Only note it: the handler runs between two bytecodes of the main thread, which
+        # may be inside the logger holding its lock; logging here would deadlock.
+        received.append(number)
         stopping.set()
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -140,5 +143,6 @@ def serve(settings: Settings) -> int:
     server = ProbityServer(settings)
     server.start()
     stopping.wait()
+    _log.info("shutting down", signal=signal.Signals(received[0]).name)
     server.stop()
     return 0

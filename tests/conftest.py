@@ -10,6 +10,8 @@ from engine.ruleset import load_file
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULES = ROOT / "rules"
+# The ids of the shipped rule sets, as a server lists them (sorted).
+SHIPPED = sorted(p.stem for p in RULES.glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")

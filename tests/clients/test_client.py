@@ -15,6 +15,7 @@ from clients.results import result_to_dict
 from engine.evaluator import Evaluator, Submission
 from engine.result import to_dict
 from server.app import ProbityServer
+from tests.conftest import SHIPPED
 from tests.server.conftest import example, running, settings_for
 
 
@@ -46,11 +47,11 @@ def test_calls_are_retried_while_the_server_is_unavailable(tmp_path: Path) -> No
         with ProbityClient(f"127.0.0.1:{port}", attempts=5, timeout=30) as patient:
             while not started.is_set():  # each call retries UNAVAILABLE with back-off
                 try:
-                    assert [r.id for r in patient.list_rulesets()] == ["nolan-tender"]
+                    assert [r.id for r in patient.list_rulesets()] == SHIPPED
                     break
                 except grpc.RpcError as exc:
                     assert exc.code() == grpc.StatusCode.UNAVAILABLE
-            assert [r.id for r in patient.list_rulesets()] == ["nolan-tender"]
+            assert [r.id for r in patient.list_rulesets()] == SHIPPED
     finally:
         stop.set()
         server.join(timeout=60)

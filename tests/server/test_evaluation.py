@@ -80,7 +80,7 @@ def test_an_unknown_ruleset_is_not_found_with_resource_info(client: ProbityClien
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     info = detail(status_of(caught.value), error_details_pb2.ResourceInfo)
     assert info.resource_name == "nolan-tendr"
-    assert "loaded: nolan-tender" in info.description
+    assert "(loaded: " in info.description and "nolan-tender" in info.description
     with pytest.raises(grpc.RpcError) as caught:
         client.evaluate("nolan-tender", example("strong"), version="9.9.9")
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND

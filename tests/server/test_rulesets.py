@@ -11,7 +11,7 @@ from google.rpc import error_details_pb2
 
 from clients.client import ProbityClient
 from server.app import ProbityServer
-from tests.conftest import FIXTURES, RULES
+from tests.conftest import FIXTURES, RULES, SHIPPED
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
 
@@ -41,11 +41,12 @@ def probity(server: ProbityServer) -> Iterator[ProbityClient]:
 
 def test_list_and_get_show_the_loaded_rule_sets(probity: ProbityClient) -> None:
     listed = probity.list_rulesets()
-    assert [r.id for r in listed] == ["nolan-tender"]
-    assert listed[0].criteria_count == 45 and listed[0].kind == "tender"
+    assert [r.id for r in listed] == SHIPPED
+    nolan = next(r for r in listed if r.id == "nolan-tender")
+    assert nolan.criteria_count == 45 and nolan.kind == "tender"
     got = probity.get_ruleset("nolan-tender")
     assert got.source_text == NOLAN
-    assert got.ruleset.digest == listed[0].digest
+    assert got.ruleset.digest == nolan.digest
     with pytest.raises(grpc.RpcError) as caught:
         probity.get_ruleset("nope")
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
@@ -79,7 +80,8 @@ def test_publish_makes_a_new_version_active_and_writes_it(
     pinned = probity.evaluate("nolan-tender", example("strong"), version=old.version).ruleset
     assert pinned.digest == old.digest  # an older version stays evaluable by number
     assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == text
-    assert probity.reload_rulesets().rulesets[0].version == "1.2.0"  # the file is the source
+    reloaded = {r.id: r.version for r in probity.reload_rulesets().rulesets}
+    assert reloaded["nolan-tender"] == "1.2.0"  # the file is the source
 
 
 def test_publishing_a_broken_rule_set_changes_nothing(
@@ -115,7 +117,7 @@ def test_versions_only_go_forward(probity: ProbityClient) -> None:
 def test_publish_adds_a_new_rule_set(probity: ProbityClient, server: ProbityServer) -> None:
     published = probity.publish_ruleset(MINI, "mini.yaml")
     assert published.ruleset.id == "mini" and published.previous_version == ""
-    assert [r.id for r in probity.list_rulesets()] == ["mini", "nolan-tender"]
+    assert [r.id for r in probity.list_rulesets()] == sorted([*SHIPPED, "mini"])
     assert (server.settings.rules / "mini.yaml").read_text() == MINI
 
 
@@ -129,10 +131,9 @@ def test_reload_keeps_the_working_version_of_a_broken_file(
     reloaded = probity.reload_rulesets()
     assert [d.file for d in reloaded.diagnostics] == [str(path)]
     assert reloaded.diagnostics[0].line > 1
-    assert {(r.id, r.version) for r in reloaded.rulesets} == {
-        ("mini", "1.0.0"),
-        ("nolan-tender", before.version),
-    }
+    versions = {r.id: r.version for r in reloaded.rulesets}
+    assert (versions["mini"], versions["nolan-tender"]) == ("1.0.0", before.version)
+    assert len(versions) == len(SHIPPED) + 1
     assert probity.evaluate("nolan-tender", example("strong")).ruleset.digest == before.digest
 
 

@@ -8,6 +8,7 @@ import grpc
 import pytest
 
 from clients.client import ProbityClient
+from tests.conftest import SHIPPED
 from tests.server import certificates
 from tests.server.conftest import example, running, settings_for
 
@@ -46,7 +47,7 @@ def test_mutual_tls_needs_a_client_certificate(tmp_path: Path) -> None:
             client_key=files.client_key,
             timeout=60,
         ) as known:
-            assert [r.id for r in known.list_rulesets()] == ["nolan-tender"]
+            assert [r.id for r in known.list_rulesets()] == SHIPPED
         anonymous = ProbityClient(target, tls_ca=files.ca, attempts=1, timeout=5)
         assert _fails(anonymous) == grpc.StatusCode.UNAVAILABLE
 
