@@ -9,6 +9,7 @@ combination of returns that satisfies the joins; each is one occurrence of the b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +93,7 @@ class PatternCompiler:
         condition = compile_condition(when, self.layout)
         legs = [self._return_leg(condition)]
         for n in range(1, periods):
-            legs.append(self._return_leg(condition, self._next_period(n)))
+            legs.append(self._return_leg(condition, joins=[self._next_period(n)]))
         text = f"{render(when)} in {periods} consecutive periods"
         return self._rule(legs, text, periods)
 
@@ -101,7 +102,7 @@ class PatternCompiler:
         legs = [self._return_leg({"$ex": {key: 1}})]
         for n in range(1, periods):
             beyond = {op: {key: {leg(n - 1): key}}}
-            legs.append(self._return_leg(beyond, self._next_period(n)))
+            legs.append(self._return_leg(joins=[self._next_period(n), beyond]))
         word = "rising" if rising else "falling"
         return self._rule(legs, f"{measure} {word} across {periods} consecutive periods", periods)
 
@@ -111,7 +112,7 @@ class PatternCompiler:
         for n in range(1, times):
             after = {"$gt": {self.period: {leg(n - 1): self.period}}}
             inside = {"$lt": {self.period: _plus(leg(0), self.period, within)}}
-            legs.append(self._return_leg(condition, after, inside))
+            legs.append(self._return_leg(condition, joins=[after, inside]))
         text = f"{render(when)} in {times} returns within {within} periods"
         return self._rule(legs, text, times)
 
@@ -119,7 +120,7 @@ class PatternCompiler:
         key, target = self.key(measure), self.key(target_field(measure))
         contract = {CONTRACT_LEG: {"$and": [{INDEX_KEY: 0}, {"$ex": {target: 1}}]}}
         op = "$lt" if below else "$gt"
-        beyond = self._return_leg({"$ex": {key: 1}}, {op: {key: {CONTRACT_LEG: target}}})
+        beyond = self._return_leg({"$ex": {key: 1}}, joins=[{op: {key: {CONTRACT_LEG: target}}}])
         word = "below" if below else "above"
         return JoinRule(
             {"all": [contract, {leg(0): beyond}], "cap": BATCH_CAP},
@@ -135,7 +136,7 @@ class PatternCompiler:
         test = {"up": up, "down": down}.get(direction) or {"$or": [up, down]}
         legs = [
             self._return_leg({"$ex": {key: 1}}),
-            self._return_leg({"$ex": {key: 1}}, self._next_period(1), test),
+            self._return_leg({"$ex": {key: 1}}, joins=[self._next_period(1), test]),
         ]
         way = {"up": "up", "down": "down"}.get(direction, "up or down")
         text = f"{measure} {way} by more than {percent:g}% on the period before"
@@ -148,9 +149,15 @@ class PatternCompiler:
         return self._rule([self._return_leg(late)], text, 1)
 
     # -- parts -------------------------------------------------------------------------
-    def _return_leg(self, *tests: dict[str, Any]) -> dict[str, Any]:
-        """A leg matching return facts only (the contract's fact has no period)."""
-        return {"$and": [{"$ex": {self.period: 1}}, *tests]}
+    def _return_leg(
+        self, *tests: dict[str, Any], joins: Sequence[dict[str, Any]] = ()
+    ) -> dict[str, Any]:
+        """A leg matching return facts only (the contract's fact has no period).
+
+        The joins (tests against other legs' facts) come first: durable_rules ignores a join
+        test that follows a nested `$and` or `$or` in the same leg, and then pairs any two
+        facts (shared/notes-style repro in tests/engine/test_breaches.py)."""
+        return {"$and": [*joins, {"$ex": {self.period: 1}}, *tests]}
 
     def _next_period(self, n: int) -> dict[str, Any]:
         return {self.period: _plus(leg(n - 1), self.period, 1)}

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.conditions import FactLayout
 from engine.expression import Node
-from engine.model import RuleSetSpec
+from engine.model import Breach, RuleSetSpec
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
@@ -108,6 +108,7 @@ class CompiledCheck:
     title: str
     severity: str
     pattern: str  # each_return, consecutive, rising, falling, repeated, below_target, …
+    parameters: Breach | None  # the pattern as written (None for each_return)
     rule: str  # durable_rules rule name
     legs: tuple[str, ...]  # the rule's facts, in order ("k" the contract, else returns)
     description: str  # the breach, in words

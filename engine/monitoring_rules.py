@@ -174,6 +174,7 @@ class MonitoringCompiler:
             title=spec.title,
             severity=spec.severity,
             pattern="each_return" if breach is None else breach.pattern,
+            parameters=breach,
             rule=name,
             legs=join.legs,
             description=join.description,
