@@ -146,6 +146,18 @@ class OverduePattern(_Strict):
     within_months: int = Field(ge=1, le=120)
 
 
+# Each pattern's name, and the model of what it takes.
+PATTERNS: dict[str, type[BaseModel]] = {
+    "consecutive": ConsecutivePattern,
+    "rising": TrendPattern,
+    "falling": TrendPattern,
+    "repeated": RepeatedPattern,
+    "below_target": TargetPattern,
+    "above_target": TargetPattern,
+    "change": ChangePattern,
+    "overdue": OverduePattern,
+}
+
 Breach = Annotated[
     ConsecutivePattern
     | TrendPattern

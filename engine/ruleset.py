@@ -39,7 +39,7 @@ from engine.expression import (
 from engine.model import CriterionSpec, RuleSetSpec
 from engine.monitoring_rules import MonitoringCompiler
 from engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
-from engine.schema_errors import friendly, inner_model, model_fields
+from engine.schema_errors import friendly, inner_model, model_fields, pattern_fields, without_tag
 from engine.typecheck import FieldType, check, did_you_mean
 from engine.yamlsource import SourceMap, YamlSyntaxError, load
 
@@ -103,9 +103,10 @@ class _Compiler:
         return None
 
     def structural(self, error: Any) -> None:
-        loc = tuple(error["loc"])
+        loc, pattern = without_tag(tuple(error["loc"]))
         if error["type"] == "extra_forbidden":
-            hint = did_you_mean(str(loc[-1]), model_fields(RuleSetSpec, loc[:-1]))
+            known = pattern_fields(pattern) if pattern else model_fields(RuleSetSpec, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), known)
             self.fail(loc, f"unknown key '{loc[-1]}'{hint}", key=True)
         elif error["type"] == "missing":
             self.fail(loc[:-1], friendly(error), key=True)

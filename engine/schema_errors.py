@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.model import PATTERNS
+
 
 def model_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """Names of the keys allowed where `loc` points, for 'did you mean'."""
@@ -30,9 +32,27 @@ def inner_model(annotation: Any) -> Any:
     return None
 
 
+def without_tag(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str | None]:
+    """pydantic puts a breach pattern's name in the location of errors inside it
+    (criteria.3.breach.rising.periods): the location as written, and that pattern."""
+    for n in range(1, len(loc)):
+        if loc[n - 1] == "breach" and loc[n] in PATTERNS:
+            return loc[:n] + loc[n + 1 :], str(loc[n])
+    return loc, None
+
+
+def pattern_fields(pattern: str) -> list[str]:
+    return list(PATTERNS[pattern].model_fields)
+
+
 def friendly(error: Any) -> str:
     kind, loc, given = error["type"], error["loc"], error.get("input")
     name = str(loc[-1]) if loc else "value"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        choices = ", ".join(PATTERNS)
+        if kind == "union_tag_not_found":
+            return f"a breach needs 'pattern': one of {choices}"
+        return f"unknown pattern {error['ctx']['tag']!r}; use one of {choices}"
     if kind == "missing":
         return f"'{name}' is required here"
     if kind == "string_pattern_mismatch":

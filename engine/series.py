@@ -171,6 +171,7 @@ def _violation(error: Any, where: str) -> FieldViolation:
     path = where
     for part in loc:
         path = f"{path}[{part}]" if part.isdigit() else (f"{path}.{part}" if path else part)
+    path = path or "series"  # not a contract and its returns at all
     if error["type"] == "missing":
         return FieldViolation(path, "required field is missing")
     if error["type"] == "extra_forbidden":

@@ -6,6 +6,7 @@ check, the periods in which a breach ends, and the finding's outcome.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -52,7 +53,7 @@ def breach_ends(check: CompiledCheck, series: Series) -> set[str]:
             seen = [values[i].get(measure) for i in window]
             if None in seen:
                 continue
-            pairs = zip(seen, seen[1:], strict=False)
+            pairs = itertools.pairwise(seen)
             if all((b > a) if pattern == "rising" else (b < a) for a, b in pairs):
                 ends.add(window[-1])
     elif pattern == "repeated":
@@ -67,9 +68,9 @@ def breach_ends(check: CompiledCheck, series: Series) -> set[str]:
         target = series.contract.targets.get(check.target or "")
         for i, v in enumerate(values):
             x = v.get(check.measure or "")
-            if target is not None and x is not None:
-                if (x < target) if pattern == "below_target" else (x > target):
-                    ends.add(i)
+            beyond = target is not None and x is not None
+            if beyond and ((x < target) if pattern == "below_target" else (x > target)):
+                ends.add(i)
     elif pattern == "change":
         up, down = _change_factors(check)
         for window in runs(2):

@@ -104,7 +104,7 @@ def test_below_target_is_strict_and_needs_a_target(monitor: Monitor) -> None:
     below = monitor.check(series(ret(QUARTERS[4], x=79.9), targets={"m.x": 80}))
     found = finding(below, "BELOW")
     assert found.outcome == "not_met" and found.occurrences[0].target == 80
-    assert "below 80 in 2026-Q1" == found.explanation
+    assert found.explanation == "below 80 in 2026-Q1"
     at = monitor.check(series(ret(QUARTERS[4], x=80), targets={"m.x": 80}))
     assert finding(at, "BELOW").outcome == "met"
     none = finding(monitor.check(series(ret(QUARTERS[4], x=1))), "BELOW")
