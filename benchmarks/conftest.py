@@ -74,6 +74,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if "1 worker process, submissions/s" in f and "2 worker processes, submissions/s" in f:
         ratio = f["2 worker processes, submissions/s"] / f["1 worker process, submissions/s"]
         lines.append(f"  2 workers ÷ 1 worker{'':<29} {ratio:>8.3f}×")
+    checked = f.get("monitoring: engine in-process (raw → JSON), contract-periods/s")
+    hand = f.get("monitoring: hand-coded plain Python (breaches, ratings), contract-periods/s")
+    pooled = f.get("monitoring: 2 worker processes, contract-periods/s")
+    if checked and hand:
+        ratio = checked / hand
+        lines.append(f"  monitoring engine ÷ hand-coded plain Python{'':<6} {ratio:>8.3f}×")
+    if checked and pooled:
+        lines.append(f"  monitoring 2 workers ÷ in-process{'':<16} {pooled / checked:>8.3f}×")
     local = f.get("in-process engine (this run), submissions/s")
     for server in ("probity", "bare gRPC"):
         stream = f.get(f"{server}: stream of 100k over loopback, submissions/s")

@@ -72,11 +72,13 @@ class Monitor:
         return out
 
     def check_series(self, series: Series) -> ContractResult:
-        found = self.matcher.joins(self._facts(series), self.legs)
+        # Each return's answers with the built-in ones, made once: every check reads them.
+        answers = [_with_built_ins(item) for item in series.returns]
+        found = self.matcher.joins(self._facts(series, answers), self.legs)
         findings, ends = [], {}
         for check in self.plan.checks:
             matches = _latest_per_end(found.get(check.rule, set()))
-            findings.append(self._finding(check, matches, series))
+            findings.append(self._finding(check, matches, series, answers))
             ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
         periods = tuple(self._rating(r.period.label, ends) for r in series.returns)
         latest = periods[-1]
@@ -96,15 +98,15 @@ class Monitor:
         )
 
     # -- facts -------------------------------------------------------------------------
-    def _facts(self, series: Series) -> list[dict[str, Any]]:
+    def _facts(self, series: Series, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         contract: dict[str, Any] = {"i": 0}
         for measure, key in self.target_keys.items():
             target = series.contract.targets.get(measure)
             if target is not None:
                 contract[key] = durable_number(target)
         facts = [contract]
-        for n, item in enumerate(series.returns, 1):
-            fact = self.facts.fact(_with_built_ins(item))
+        for n, (item, values) in enumerate(zip(series.returns, answers, strict=True), 1):
+            fact = self.facts.fact(values)
             fact["i"] = n
             fact[self.period_key] = item.period.ordinal
             for months, key in self.cutoff_keys.items():
@@ -113,21 +115,26 @@ class Monitor:
         return facts
 
     # -- findings ----------------------------------------------------------------------
-    def _finding(self, check: CompiledCheck, matches: list[_Match], series: Series) -> CheckFinding:
+    def _finding(
+        self,
+        check: CompiledCheck,
+        matches: list[_Match],
+        series: Series,
+        answers: list[dict[str, Any]],
+    ) -> CheckFinding:
         returns = series.returns
         target = series.contract.targets.get(check.target) if check.target else None
-        occurrences = tuple(self._occurrence(check, m, returns, target) for m in matches)
-        missing = [] if check.missing_is_breach else _missing(check, returns)
+        occurrences = tuple(self._occurrence(check, m, returns, answers, target) for m in matches)
+        missing: list[str] = []
         if occurrences:
             outcome = "not_met"
         elif (check.target is not None and target is None) or len(returns) < check.min_returns:
             outcome = "not_applicable"
-        elif missing:
+        elif not check.missing_is_breach and (missing := _missing(check, returns, answers)):
             outcome = "evidence_missing"
         else:
             outcome = "met"
-        shown = returns[max(matches[-1]) - 1] if matches else returns[-1]
-        values = {**_with_built_ins(shown)}
+        values = dict(answers[max(matches[-1]) - 1] if matches else answers[-1])
         values.update(
             periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
             if occurrences
@@ -152,23 +159,24 @@ class Monitor:
         )
 
     def _occurrence(
-        self, check: CompiledCheck, match: _Match, returns: Sequence[Return], target: float | None
+        self,
+        check: CompiledCheck,
+        match: _Match,
+        returns: Sequence[Return],
+        answers: list[dict[str, Any]],
+        target: float | None,
     ) -> Occurrence:
-        chosen = [
-            returns[n - 1] for leg, n in zip(check.legs, match, strict=True) if leg != CONTRACT_LEG
-        ]
-        evidence = []
+        chosen = [n - 1 for leg, n in zip(check.legs, match, strict=True) if leg != CONTRACT_LEG]
         expected = dict(check.expected)
-        for item in chosen:
-            values = _with_built_ins(item)
+        evidence = []
+        for n in chosen:
+            label, values = returns[n].period.label, answers[n]
             for name in check.fields:
                 value = values.get(name)
                 evidence.append(
-                    PeriodEvidence(
-                        item.period.label, name, value, value is not None, expected[name]
-                    )
+                    PeriodEvidence(label, name, value, value is not None, expected[name])
                 )
-        periods = tuple(dict.fromkeys(r.period.label for r in chosen))
+        periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
         return Occurrence(periods, tuple(evidence), target)
 
     def _rating(self, period: str, ends: dict[str, set[str]]) -> PeriodRating:
@@ -215,13 +223,14 @@ def _latest_per_end(found: Iterable[_Match]) -> list[_Match]:
     return [best[end] for end in sorted(best)]
 
 
-def _missing(check: CompiledCheck, returns: Sequence[Return]) -> list[str]:
+def _missing(
+    check: CompiledCheck, returns: Sequence[Return], answers: list[dict[str, Any]]
+) -> list[str]:
     """The answers a check could not do without, per return: those of a condition whose
     truth is unknown for want of them (three-valued logic: `a > 0 and b > 30` is false,
     not unknown, when a is 0 and b missing), or the measure a pattern follows."""
     out: list[str] = []
-    for item in returns:
-        values = _with_built_ins(item)
+    for item, values in zip(returns, answers, strict=True):
         if check.condition is not None and truth(check.condition, values) is not None:
             continue
         out.extend(
