@@ -71,7 +71,15 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.pool = pool
         self.limits = limits
 
-    def _ruleset(self, ruleset_id: str, version: str, kind: str = "tender") -> CompiledRuleSet:
+    def _ruleset(
+        self,
+        ruleset_id: str,
+        version: str,
+        kind: str = "tender",
+        record: calls.CallRecord | None = None,
+    ) -> CompiledRuleSet:
+        """The rule set a request names, noted on the call's record (a stream's reader
+        thread passes the record: the call's context is not its own)."""
         if not ruleset_id:
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
@@ -84,7 +92,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                     ruleset.id, f"{ruleset.id} is a {ruleset.kind} rule set: use {use}"
                 )
             )
-        calls.current().digests.add(ruleset.digest)
+        (record or calls.current()).digests.add(ruleset.digest)
         return ruleset
 
     def _wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
@@ -208,7 +216,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             fail(refused)
             return
         try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, record=record)
             submission = _submission(request.submission, "submission")
         except (errors.ServiceError, UnknownRuleset) as exc:
             fail(errors.to_status(exc))
@@ -274,7 +282,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             fail(refused)
             return
         try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, "monitoring")
+            ruleset = self._ruleset(
+                request.ruleset_id, request.ruleset_version, "monitoring", record
+            )
             series = _series(request)
         except (errors.ServiceError, UnknownRuleset) as exc:
             fail(errors.to_status(exc))

@@ -106,3 +106,13 @@ def test_each_call_is_logged_without_submission_content(
     ):
         assert expected in line, line
     assert "Northfield" not in out and "log-check-7731" not in out  # no submission content
+
+
+def test_a_stream_logs_the_rule_sets_it_used(
+    secured_server: ProbityServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with client_for(secured_server, "portal") as portal:
+        list(portal.evaluate_stream("nolan-tender", [example("strong"), example("weak")]))
+    line = next(t for t in capsys.readouterr().out.splitlines() if "EvaluateStream" in t)
+    digest_ = secured_server.registry.get("nolan-tender").digest
+    assert f"ruleset_digest={digest_}" in line and "count=2" in line, line
