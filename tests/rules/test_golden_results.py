@@ -14,7 +14,10 @@ import pytest
 
 from engine.compiled import CompiledRuleSet
 from engine.evaluator import Evaluator, Submission
+from engine.monitor import Monitor
+from engine.monitoring_result import contract_json
 from engine.result import to_json
+from engine.ruleset import load_file
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -26,6 +29,20 @@ def test_example_result_is_byte_identical_to_golden(nolan: CompiledRuleSet, exam
     produced = to_json(Evaluator(nolan).evaluate(Submission(record["id"], record["answers"])))
     # Stored pretty-printed for reviewable diffs; compared as canonical bytes.
     golden = GOLDEN / f"nolan-tender-{example}.json"
+    if os.environ.get("PROBITY_REGENERATE_GOLDEN"):
+        golden.write_text(json.dumps(json.loads(produced), indent=2, ensure_ascii=False) + "\n")
+    expected = json.loads(golden.read_text())
+    assert produced == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("example", ["strong", "weak", "breached"])
+def test_monitoring_example_result_is_byte_identical_to_golden(example: str) -> None:
+    monitor = Monitor(load_file(ROOT / "rules/ethical-standards-monitoring.yaml"))
+    data = json.loads(
+        (ROOT / f"rules/examples/ethical-standards-monitoring/{example}.json").read_text()
+    )
+    produced = contract_json(monitor.check(data))
+    golden = GOLDEN / f"ethical-standards-monitoring-{example}.json"
     if os.environ.get("PROBITY_REGENERATE_GOLDEN"):
         golden.write_text(json.dumps(json.loads(produced), indent=2, ensure_ascii=False) + "\n")
     expected = json.loads(golden.read_text())

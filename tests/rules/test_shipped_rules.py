@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from engine.compiled import CompiledRuleSet
 from engine.evaluator import Evaluator, Submission
+from engine.monitor import Monitor
+from engine.ruleset import load_file
 from engine.testing import run_tests
-from tests.conftest import ROOT
+from tests.conftest import ROOT, RULES
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -31,15 +34,50 @@ def test_every_test_passes_with_full_coverage(nolan: CompiledRuleSet) -> None:
     assert report.uncovered == []
 
 
+SHIPPED_FILES = sorted(RULES.glob("*.yaml"))
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the checkout")
-def test_every_source_quote_is_in_its_document(nolan: CompiledRuleSet) -> None:
-    for criterion in nolan.criteria:
-        document = _normal((SEEDS / criterion.source.document).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_source_quote_is_in_its_document(path: Path) -> None:
+    ruleset = load_file(path)
+    sources = [(c.id, c.source) for c in ruleset.criteria]
+    if ruleset.monitoring is not None:
+        sources = [(c.id, c.source) for c in ruleset.monitoring.checks]
+    assert sources
+    for ident, source in sources:
+        document = _normal((SEEDS / source.document).read_text(encoding="utf-8"))
         position = 0
-        for fragment in criterion.source.quote.split(" … "):  # an ellipsis skips page furniture
+        for fragment in source.quote.split(" … "):  # an ellipsis skips page furniture
             found = document.find(_normal(fragment), position)
-            assert found >= 0, (criterion.id, fragment)
+            assert found >= 0, (ident, fragment)
             position = found
+
+
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_shipped_rule_set_passes_its_tests_with_full_coverage(path: Path) -> None:
+    report = run_tests(load_file(path))
+    assert report.cases and [c.name for c in report.cases if not c.passed] == []
+    assert report.uncovered == []
+
+
+@pytest.mark.parametrize(
+    ("example", "rating", "breached"),
+    [("strong", "good", 0), ("weak", "inadequate", 14), ("breached", "inadequate", 8)],
+)
+def test_monitoring_examples_give_their_expected_rating(
+    example: str, rating: str, breached: int
+) -> None:
+    monitor = Monitor(load_file(RULES / "ethical-standards-monitoring.yaml"))
+    data = json.loads((RULES / f"examples/ethical-standards-monitoring/{example}.json").read_text())
+    result = monitor.check(data)
+    assert result.rating == rating and result.contract_id == data["contract"]["contract_id"]
+    assert sum(f.outcome == "not_met" for f in result.findings) == breached
+    assert len(result.findings) == 20 and all(f.source.quote for f in result.findings)
+    assert {p.principle for p in result.principles} == {
+        "selflessness", "integrity", "objectivity", "accountability", "openness", "honesty",
+        "leadership",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
