@@ -3,8 +3,20 @@
 A contract's returns are facts in one durable_rules session, each carrying its period as an
 ordinal, and the contract is one more fact carrying its targets. A pattern across periods
 is a rule joining several return facts ("legs"): the second leg's period is the first's
-plus one, its value above the first's, and so on. durable_rules' Rete network finds every
+next, its value above the first's, and so on. durable_rules' Rete network finds every
 combination of returns that satisfies the joins; each is one occurrence of the breach.
+
+Two flaws of durable_rules' join evaluation (reduceExpressionSequence in its events.c)
+shape what is compiled here:
+- When the last join test of a fact's `and` is false, it skips past the end of the test
+  list and reads on through memory until a byte happens to mark an end: a crash or a
+  wrong match, depending on what lies there. So every join leg ends with a test that is
+  always true (ALWAYS ≥ the earlier fact's ALWAYS), and no join uses `or` (a `change`
+  pattern in both directions is two rules, one each way).
+- Tests after a nested group are never evaluated: join tests come first, groups after.
+Joins also never compute (`x > r0.x * 1.5` crashed in most runs): each return fact carries
+the values the joins compare with, computed when the facts are built: its next period, the
+end of each window a `repeated` pattern counts within, each `change` pattern's threshold.
 """
 
 from __future__ import annotations
@@ -28,6 +40,8 @@ from engine.partitions import BATCH_CAP
 
 # Hidden fact keys (in the layout, but not names an expression can read).
 PERIOD = "@period"
+NEXT_PERIOD = "@next"
+ALWAYS = "@one"  # 1 on every fact: the always-true last join test compares it
 CONTRACT_LEG = "k"
 # Fields every return has, which expressions may read.
 BUILT_IN_RETURN_FIELDS = {"return.days_late": "integer", "return.late": "boolean"}
@@ -42,15 +56,31 @@ def cutoff_field(months: int) -> str:
     return f"@cutoff.{months}"
 
 
+def window_field(periods: int) -> str:
+    """The period ordinal `periods` after a return's own: a window ends before it."""
+    return f"@within.{periods}"
+
+
+def scaled_field(measure: str, factor: float) -> str:
+    """A return's measure times a factor: a `change` pattern's threshold for the next one."""
+    return f"@scaled.{factor!r}.{measure}"
+
+
+def change_factors(percent: float, direction: str) -> tuple[float, ...]:
+    """The factors a change pattern compares the next period with: up, down or both."""
+    up, down = 1 + percent / 100, 1 - percent / 100
+    return {"up": (up,), "down": (down,)}.get(direction, (up, down))
+
+
 def leg(n: int) -> str:
     return f"r{n}"
 
 
 @dataclass(frozen=True, slots=True)
 class JoinRule:
-    """A compiled pattern: the durable_rules rule and what its legs are."""
+    """A compiled pattern: its durable_rules rules and what their legs are."""
 
-    rule: dict[str, Any]
+    rules: tuple[dict[str, Any], ...]  # one, or one per direction of a two-way change
     legs: tuple[str, ...]  # in order; CONTRACT_LEG is the contract's fact, the rest returns
     description: str  # the breach, in words
     min_returns: int  # with fewer returns the pattern cannot occur: not applicable
@@ -111,7 +141,7 @@ class PatternCompiler:
         legs = [self._return_leg(condition)]
         for n in range(1, times):
             after = {"$gt": {self.period: {leg(n - 1): self.period}}}
-            inside = {"$lt": {self.period: _plus(leg(0), self.period, within)}}
+            inside = {"$lt": {self.period: {leg(0): self.key(window_field(within))}}}
             legs.append(self._return_leg(condition, joins=[after, inside]))
         text = f"{render(when)} in {times} returns within {within} periods"
         return self._rule(legs, text, times)
@@ -120,10 +150,12 @@ class PatternCompiler:
         key, target = self.key(measure), self.key(target_field(measure))
         contract = {CONTRACT_LEG: {"$and": [{INDEX_KEY: 0}, {"$ex": {target: 1}}]}}
         op = "$lt" if below else "$gt"
-        beyond = self._return_leg({"$ex": {key: 1}}, joins=[{op: {key: {CONTRACT_LEG: target}}}])
+        beyond = self._return_leg(
+            {"$ex": {key: 1}}, joins=[{op: {key: {CONTRACT_LEG: target}}}], after=CONTRACT_LEG
+        )
         word = "below" if below else "above"
         return JoinRule(
-            {"all": [contract, {leg(0): beyond}], "cap": BATCH_CAP},
+            ({"all": [contract, {leg(0): beyond}], "cap": BATCH_CAP},),
             (CONTRACT_LEG, leg(0)),
             f"{measure} {word} the contract's target",
             1,
@@ -131,16 +163,18 @@ class PatternCompiler:
 
     def change(self, measure: str, percent: float, direction: str) -> JoinRule:
         key = self.key(measure)
-        up: dict[str, Any] = {"$gt": {key: _times(leg(0), key, 1 + percent / 100)}}
-        down: dict[str, Any] = {"$lt": {key: _times(leg(0), key, 1 - percent / 100)}}
-        test = {"up": up, "down": down}.get(direction) or {"$or": [up, down]}
-        legs = [
-            self._return_leg({"$ex": {key: 1}}),
-            self._return_leg({"$ex": {key: 1}}, joins=[self._next_period(1), test]),
-        ]
+        rules: list[dict[str, Any]] = []
+        for factor in change_factors(percent, direction):
+            threshold = {leg(0): self.key(scaled_field(measure, factor))}
+            beyond = {"$gt" if factor > 1 else "$lt": {key: threshold}}
+            legs = [
+                self._return_leg({"$ex": {key: 1}}),
+                self._return_leg({"$ex": {key: 1}}, joins=[self._next_period(1), beyond]),
+            ]
+            rules.extend(self._rule(legs, "", 2).rules)
         way = {"up": "up", "down": "down"}.get(direction, "up or down")
         text = f"{measure} {way} by more than {percent:g}% on the period before"
-        return self._rule(legs, text, 2)
+        return JoinRule(tuple(rules), (leg(0), leg(1)), text, 2)
 
     def overdue(self, done_on: str, months: int) -> JoinRule:
         key, cutoff = self.key(done_on), self.key(cutoff_field(months))
@@ -150,27 +184,23 @@ class PatternCompiler:
 
     # -- parts -------------------------------------------------------------------------
     def _return_leg(
-        self, *tests: dict[str, Any], joins: Sequence[dict[str, Any]] = ()
+        self,
+        *tests: dict[str, Any],
+        joins: Sequence[dict[str, Any]] = (),
+        after: str = "r0",
     ) -> dict[str, Any]:
-        """A leg matching return facts only (the contract's fact has no period).
-
-        The joins (tests against other legs' facts) come first: durable_rules ignores a join
-        test that follows a nested `$and` or `$or` in the same leg, and then pairs any two
-        facts (shared/notes-style repro in tests/engine/test_breaches.py)."""
+        """A leg matching return facts only (the contract's fact has no period): its join
+        tests (against the earlier leg `after` and others), an always-true join test last,
+        then its own tests (see the module's docstring for why in this order)."""
+        if joins:
+            always = self.key(ALWAYS)
+            joins = [*joins, {"$gte": {always: {after: always}}}]
         return {"$and": [*joins, {"$ex": {self.period: 1}}, *tests]}
 
     def _next_period(self, n: int) -> dict[str, Any]:
-        return {self.period: _plus(leg(n - 1), self.period, 1)}
+        return {self.period: {leg(n - 1): self.key(NEXT_PERIOD)}}
 
     def _rule(self, legs: list[dict[str, Any]], description: str, minimum: int) -> JoinRule:
         names = tuple(leg(n) for n in range(len(legs)))
         joined = [{name: body} for name, body in zip(names, legs, strict=True)]
-        return JoinRule({"all": joined, "cap": BATCH_CAP}, names, description, minimum)
-
-
-def _plus(alias: str, key: str, amount: int) -> dict[str, Any]:
-    return {"$add": {"$l": {alias: key}, "$r": amount}}
-
-
-def _times(alias: str, key: str, factor: float) -> dict[str, Any]:
-    return {"$mul": {"$l": {alias: key}, "$r": factor}}
+        return JoinRule(({"all": joined, "cap": BATCH_CAP},), names, description, minimum)

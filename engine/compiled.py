@@ -109,8 +109,8 @@ class CompiledCheck:
     severity: str
     pattern: str  # each_return, consecutive, rising, falling, repeated, below_target, …
     parameters: Breach | None  # the pattern as written (None for each_return)
-    rule: str  # durable_rules rule name
-    legs: tuple[str, ...]  # the rule's facts, in order ("k" the contract, else returns)
+    rules: tuple[str, ...]  # its durable_rules rules (two for a change either way)
+    legs: tuple[str, ...]  # the rules' facts, in order ("k" the contract, else returns)
     description: str  # the breach, in words
     min_returns: int  # fewer returns than this: not applicable
     fields: tuple[str, ...]  # the return answers it reads
@@ -158,7 +158,10 @@ class MonitoringPlan:
     checks: tuple[CompiledCheck, ...]
     ratings: tuple[RatingRule, ...]
     targets: tuple[str, ...]  # measures a contract may set targets for
-    windows: tuple[int, ...]  # the overdue patterns' months, each a cutoff key in facts
+    # Values each return fact carries for the joins to compare with (engine.breaches):
+    overdue_months: tuple[int, ...]  # the overdue patterns' windows: a cutoff day each
+    within: tuple[int, ...]  # the repeated patterns' windows: a period ordinal each
+    scales: tuple[tuple[str, float], ...]  # the change patterns' (measure, factor)
 
 
 @dataclass(frozen=True, slots=True)

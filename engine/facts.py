@@ -45,12 +45,8 @@ class FactBuilder:
             return key in wanted or any(k.startswith(key + "_") for k in wanted)
 
         parts = [[f for f in fields if reads(f[1], set(keys))] for keys in partition_keys]
-        self._for_partitions = codegen.build(
-            self._source(parts), "facts", _NAMES, "fact builder"
-        )
-        self._whole = codegen.build(
-            self._source([fields]), "facts", _NAMES, "whole-fact builder"
-        )
+        self._for_partitions = codegen.build(self._source(parts), "facts", _NAMES, "fact builder")
+        self._whole = codegen.build(self._source([fields]), "facts", _NAMES, "whole-fact builder")
 
     def _source(self, parts: Sequence[Sequence[tuple[str, str, str]]]) -> str:
         """facts(values) -> one fact per part, as straight-line code (engine.codegen)."""

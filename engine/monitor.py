@@ -12,7 +12,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from engine import ENGINE_VERSION
-from engine.breaches import CONTRACT_LEG, PERIOD, cutoff_field, target_field
+from engine.breaches import (
+    ALWAYS,
+    CONTRACT_LEG,
+    NEXT_PERIOD,
+    PERIOD,
+    cutoff_field,
+    scaled_field,
+    target_field,
+    window_field,
+)
 from engine.compiled import SEVERITY_RANK, CompiledCheck, CompiledRuleSet, format_value
 from engine.errors import SubmissionError
 from engine.evaluator import Submission
@@ -53,8 +62,12 @@ class Monitor:
         self.target_keys = {
             m: keys[target_field(m)] for m in plan.targets if target_field(m) in keys
         }
-        self.cutoff_keys = {m: keys[cutoff_field(m)] for m in plan.windows}
-        self.legs = {check.rule: check.legs for check in plan.checks}
+        self.next_key = keys[NEXT_PERIOD]
+        self.cutoff_keys = {m: keys[cutoff_field(m)] for m in plan.overdue_months}
+        self.window_keys = {n: keys[window_field(n)] for n in plan.within}
+        self.scaled_keys = [(m, f, keys[scaled_field(m, f)]) for m, f in plan.scales]
+        self.legs = {rule: check.legs for check in plan.checks for rule in check.rules}
+        self.always_key = keys[ALWAYS]
 
     def check(self, raw: Any) -> ContractResult:
         """One contract's result, or SubmissionError naming every bad field."""
@@ -77,7 +90,7 @@ class Monitor:
         found = self.matcher.joins(self._facts(series, answers), self.legs)
         findings, ends = [], {}
         for check in self.plan.checks:
-            matches = _latest_per_end(found.get(check.rule, set()))
+            matches = _latest_per_end(set().union(*(found.get(r, ()) for r in check.rules)))
             findings.append(self._finding(check, matches, series, answers))
             ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
         periods = tuple(self._rating(r.period.label, ends) for r in series.returns)
@@ -99,7 +112,7 @@ class Monitor:
 
     # -- facts -------------------------------------------------------------------------
     def _facts(self, series: Series, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        contract: dict[str, Any] = {"i": 0}
+        contract: dict[str, Any] = {"i": 0, self.always_key: 1}
         for measure, key in self.target_keys.items():
             target = series.contract.targets.get(measure)
             if target is not None:
@@ -108,9 +121,18 @@ class Monitor:
         for n, (item, values) in enumerate(zip(series.returns, answers, strict=True), 1):
             fact = self.facts.fact(values)
             fact["i"] = n
-            fact[self.period_key] = item.period.ordinal
+            ordinal = item.period.ordinal
+            fact[self.period_key] = ordinal
+            fact[self.next_key] = ordinal + 1
+            fact[self.always_key] = 1
             for months, key in self.cutoff_keys.items():
                 fact[key] = day_number(months_before(item.period.end, months))
+            for periods, key in self.window_keys.items():
+                fact[key] = ordinal + periods
+            for measure, factor, key in self.scaled_keys:
+                measured = values.get(measure)
+                if measured is not None:
+                    fact[key] = durable_number(measured * factor)
             facts.append(fact)
         return facts
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import breaches
-from engine.breaches import BUILT_IN_RETURN_FIELDS, PERIOD, JoinRule, PatternCompiler
+from engine.breaches import (
+    ALWAYS,
+    BUILT_IN_RETURN_FIELDS,
+    NEXT_PERIOD,
+    PERIOD,
+    JoinRule,
+    PatternCompiler,
+)
 from engine.compiled import (
     SEVERITY_RANK,
     CompiledCheck,
@@ -66,12 +73,26 @@ class MonitoringCompiler:
             {c.breach.measure for c in spec.criteria if isinstance(c.breach, TargetPattern)}
             & set(numeric)
         )
-        windows = sorted(
-            {c.breach.within_months for c in spec.criteria if isinstance(c.breach, OverduePattern)}
+        patterns = [c.breach for c in spec.criteria if c.breach is not None]
+        months = sorted({p.within_months for p in patterns if isinstance(p, OverduePattern)})
+        within = sorted({p.within for p in patterns if isinstance(p, RepeatedPattern)})
+        scales = sorted(
+            {
+                (p.measure, factor)
+                for p in patterns
+                if isinstance(p, ChangePattern)
+                for factor in breaches.change_factors(p.more_than_percent, p.direction)
+            }
         )
-        hidden = {PERIOD: FieldType("integer")}
+        hidden = {
+            PERIOD: FieldType("integer"),
+            NEXT_PERIOD: FieldType("integer"),
+            ALWAYS: FieldType("integer"),
+        }
         hidden.update({breaches.target_field(m): FieldType("number") for m in targets})
-        hidden.update({breaches.cutoff_field(m): FieldType("integer") for m in windows})
+        hidden.update({breaches.cutoff_field(m): FieldType("integer") for m in months})
+        hidden.update({breaches.window_field(n): FieldType("integer") for n in within})
+        hidden.update({breaches.scaled_field(m, f): FieldType("number") for m, f in scales})
         layout = FactLayout.for_inputs({**visible, **hidden})
         principles = {p.id: Principle(p.id, p.name, 0) for p in spec.principles}
         compiler = PatternCompiler(layout)
@@ -88,7 +109,13 @@ class MonitoringCompiler:
         if self.base.problems:
             return None
         plan = MonitoringPlan(
-            spec.period or "quarter", tuple(checks), ratings, numeric, tuple(windows)
+            spec.period or "quarter",
+            tuple(checks),
+            ratings,
+            numeric,
+            tuple(months),
+            tuple(within),
+            tuple(scales),
         )
         return self.base.assemble(spec, layout, principles, (), (), definition, plan)
 
@@ -151,7 +178,7 @@ class MonitoringCompiler:
             return None
         join, fields, node = compiled
         name = f"c{index}"
-        nodes = rule_nodes(join.rule)
+        nodes = max(rule_nodes(rule) for rule in join.rules)
         if nodes + 1 > NODE_BUDGET:
             self.fail(
                 where,
@@ -159,12 +186,14 @@ class MonitoringCompiler:
                 f"returns; at most {NODE_BUDGET - 1}): use fewer periods or a simpler condition",
             )
             return None
-        definition[name] = join.rule
+        names = tuple(name if n == 0 else f"{name}_{n}" for n in range(len(join.rules)))
+        definition.update(zip(names, join.rules, strict=True))
         if node is not None:
             path = (*where, "when") if spec.when is not None else (*where, "breach", "when")
-            self.base.positions[name] = self.base.expression_position(path, node.pos)
+            position = self.base.expression_position(path, node.pos)
         else:
-            self.base.positions[name] = self.base.smap.at((*where, "breach"))
+            position = self.base.smap.at((*where, "breach"))
+        self.base.positions.update(dict.fromkeys(names, position))
         met, _, not_met, missing = templates
         breach = spec.breach
         measure = getattr(breach, "measure", None)
@@ -175,7 +204,7 @@ class MonitoringCompiler:
             severity=spec.severity,
             pattern="each_return" if breach is None else breach.pattern,
             parameters=breach,
-            rule=name,
+            rules=names,
             legs=join.legs,
             description=join.description,
             min_returns=join.min_returns,

@@ -13,7 +13,7 @@ from engine.compiled import CompiledRuleSet
 from engine.errors import SubmissionError
 from engine.monitor import Monitor
 from engine.monitoring_result import ContractResult, contract_dict, contract_json
-from engine.ruleset import load_file
+from engine.ruleset import compile_text, load_file
 from tests.conftest import FIXTURES, RULES
 from tests.engine import monitoring_reference as reference
 
@@ -355,3 +355,20 @@ def test_every_check_agrees_with_a_plain_reading(shipped: Monitor, data: dict[st
         assert {o.periods[-1] for o in found.occurrences} == ends[check.id], check.id
         assert found.outcome == reference.outcome(check, read, ends[check.id]), check.id
     assert [p.rule for p in result.periods] == reference.ratings(plan, read, ends)
+
+
+def test_a_change_either_way_is_two_rules_and_finds_both(patterns: CompiledRuleSet) -> None:
+    text = patterns.source_text.replace("direction: up}", "direction: either}")
+    either = Monitor(compile_text(text, "either.yaml"))
+    check = next(c for c in either.plan.checks if c.id == "JUMP")
+    assert len(check.rules) == 2
+    swings = [
+        ret(QUARTERS[4], x=10),
+        ret(QUARTERS[5], x=16),
+        ret(QUARTERS[6], x=7.9),
+        ret(QUARTERS[7], x=8),
+    ]
+    assert breached(either.check(series(*swings)), "JUMP") == [
+        tuple(QUARTERS[4:6]),
+        tuple(QUARTERS[5:7]),
+    ]

@@ -36,7 +36,8 @@ def test_the_fixture_compiles_to_one_rule_per_check() -> None:
         "EACH",
     )
     assert [c.min_returns for c in compiled.monitoring.checks] == [3, 3, 3, 2, 1, 2, 1, 1]
-    assert compiled.monitoring.windows == (12,)
+    assert compiled.monitoring.overdue_months == (12,)
+    assert compiled.monitoring.within == (4,) and compiled.monitoring.scales == (("m.x", 1.5),)
 
 
 def test_every_problem_in_one_run() -> None:
