@@ -29,11 +29,9 @@ from engine.errors import RuleFileError, SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.model import RuleSetSpec
 from engine.monitor import Monitor
-from engine.monitoring_result import contract_json
-from engine.result import to_json
 from engine.ruleset import load_file
 from engine.testing import run_tests
-from engine.workers import WorkerPool, default_workers
+from engine.workers import JsonCodec, WorkerPool, default_workers
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -129,29 +127,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print("probity evaluate: --server needs --ruleset ID", file=sys.stderr)
             return 2
         return cmd_evaluate_remote(args)
-    if not args.rules:
-        print("probity evaluate: give --rules FILE, or --server and --ruleset", file=sys.stderr)
-        return 2
-    if args.format == "csv":
+    if args.format == "csv" and args.rules:
         print("probity evaluate: --format csv is for --server", file=sys.stderr)
         return 2
-    try:
-        ruleset = load_file(args.rules)
-    except RuleFileError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    ruleset = _local_rules(args, "evaluate", "tender")
+    if isinstance(ruleset, int):
+        return ruleset
     entries = list(read_inputs(args.inputs))
-    submissions = [e for e in entries if isinstance(e, Submission)]
-    outcomes: list[Any]
-    if args.workers == 0:
-        outcomes = [
-            to_json(o) if not isinstance(o, SubmissionError) else o
-            for o in Evaluator(ruleset).evaluate_many(submissions)
-        ]
-    else:
-        with WorkerPool(args.workers) as pool:
-            outcomes = pool.evaluate(ruleset, submissions)
-    return _write_outcomes(entries, iter(outcomes), args.format, "submission_id")
+    outcomes = _run_locally(ruleset, entries, args.workers)
+    return _write_outcomes(entries, outcomes, args.format, "submission_id")
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
@@ -160,30 +144,43 @@ def cmd_monitor(args: argparse.Namespace) -> int:
             print("probity monitor: --server needs --ruleset ID", file=sys.stderr)
             return 2
         return cmd_monitor_remote(args)
+    ruleset = _local_rules(args, "monitor", "monitoring")
+    if isinstance(ruleset, int):
+        return ruleset
+    entries = list(read_series(args.inputs, args.contracts or []))
+    outcomes = _run_locally(ruleset, entries, args.workers)
+    return _write_outcomes(entries, outcomes, args.format, "contract_id")
+
+
+def _local_rules(args: argparse.Namespace, command: str, kind: str) -> CompiledRuleSet | int:
+    """The --rules file compiled, or the exit code after saying what is wrong."""
     if not args.rules:
-        print("probity monitor: give --rules FILE, or --server and --ruleset", file=sys.stderr)
+        print(f"probity {command}: give --rules FILE, or --server and --ruleset", file=sys.stderr)
         return 2
     try:
         ruleset = load_file(args.rules)
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
-    if ruleset.monitoring is None:
-        print(f"probity monitor: {ruleset.id} is a tender rule set", file=sys.stderr)
+    if ruleset.kind != kind:
+        print(f"probity {command}: {ruleset.id} is a {ruleset.kind} rule set", file=sys.stderr)
         return 2
-    entries = list(read_series(args.inputs, args.contracts or []))
-    contracts = [e for e in entries if isinstance(e, Submission)]
-    outcomes: list[Any]
-    if args.workers == 0:
-        monitor = Monitor(ruleset)
-        outcomes = [
-            contract_json(o) if not isinstance(o, SubmissionError) else o
-            for o in monitor.evaluate_many(contracts)
-        ]
-    else:
-        with WorkerPool(args.workers) as pool:
-            outcomes = pool.evaluate(ruleset, contracts)
-    return _write_outcomes(entries, iter(outcomes), args.format, "contract_id")
+    return ruleset
+
+
+def _run_locally(
+    ruleset: CompiledRuleSet, entries: list[Submission | BadInput], workers: int
+) -> Iterator[Any]:
+    """An outcome (JSON bytes or an error) per submission or contract among `entries`."""
+    items = [e for e in entries if isinstance(e, Submission)]
+    if workers == 0:
+        engine = Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
+        return iter(
+            o if isinstance(o, SubmissionError) else JsonCodec.encode(o)
+            for o in engine.evaluate_many(items)
+        )
+    with WorkerPool(workers) as pool:
+        return iter(pool.evaluate(ruleset, items))
 
 
 def _write_outcomes(

@@ -38,9 +38,7 @@ def records(paths: list[str]) -> Iterator[dict[str, Any] | BadInput]:
         yield record if isinstance(record, BadInput) else _entry(record, where)
 
 
-def series(
-    return_paths: list[str], contract_paths: list[str]
-) -> Iterator[Submission | BadInput]:
+def series(return_paths: list[str], contract_paths: list[str]) -> Iterator[Submission | BadInput]:
     """Each contract with its returns ({"contract": …, "returns": […]}), as a Submission
     named by the contract id; contracts first seen in the returns, in that order. A
     contract without a record in the contracts files is monitored without targets."""

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
 
 import grpc
 
@@ -65,6 +67,30 @@ class _Window:
         return (1 - self.tokens) / self.rate
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between evaluating submissions and checking contracts."""
+
+    ruleset: str  # the kind of rule set it needs
+    prefix: str  # where a bad answer is, in the request ("" when it names the path itself)
+    error: Callable[[str, Any], Any]  # (id, status) → a stream's error response
+
+    TENDER: ClassVar[_Kind]
+    MONITORING: ClassVar[_Kind]
+
+
+_Kind.TENDER = _Kind(
+    "tender",
+    "submission.answers",
+    lambda ident, status: evaluation_pb2.EvaluateStreamResponse(submission_id=ident, error=status),
+)
+_Kind.MONITORING = _Kind(
+    "monitoring",
+    "",
+    lambda ident, status: evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status),
+)
+
+
 class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     def __init__(self, registry: Registry, pool: WorkerPool, limits: Limits) -> None:
         self.registry = registry
@@ -108,21 +134,35 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     def Evaluate(
         self, request: evaluation_pb2.EvaluateRequest, context: grpc.ServicerContext
     ) -> evaluation_pb2.EvaluateResponse:
+        return self._one(  # type: ignore[return-value]  # bytes: see server.wire
+            context,
+            _Kind.TENDER,
+            request,
+            lambda: _submission(request.submission, "submission"),
+        )
+
+    def _one(
+        self,
+        context: grpc.ServicerContext,
+        kind: _Kind,
+        request: Any,
+        item: Callable[[], Submission],
+    ) -> bytes:
+        """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
         record.count = 1
         try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
-            submission = _submission(request.submission, "submission")
-            (outcome,) = self._wait(self.pool.submit(ruleset, [submission]), context)
+            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, kind.ruleset)
+            (outcome,) = self._wait(self.pool.submit(ruleset, [item()]), context)
         except (errors.ServiceError, UnknownRuleset) as exc:
             record.failed = 1
             errors.abort(context, errors.to_status(exc))
-        status = _outcome_error(outcome, "submission.answers")
+        status = _outcome_error(outcome, kind.prefix)
         if status is not None:
             record.failed = 1
             errors.abort(context, status)
         assert isinstance(outcome, bytes)
-        return wire.evaluate_response(outcome)  # type: ignore[return-value]  # see server.wire
+        return wire.evaluate_response(outcome)
 
     # -- a stream ------------------------------------------------------------------------
     def EvaluateStream(
@@ -205,19 +245,38 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         done: queue.SimpleQueue[Any],
         record: calls.CallRecord,
     ) -> None:
-        sid = request.submission.id
+        item = partial(_submission, request.submission, "submission")
+        self._stream_item(
+            _Kind.TENDER, request, request.submission.id, item, count, window, done, record
+        )
+
+    def _stream_item(
+        self,
+        kind: _Kind,
+        request: Any,
+        ident: str,
+        item: Callable[[], Submission],
+        count: int,
+        window: _Window,
+        done: queue.SimpleQueue[Any],
+        record: calls.CallRecord,
+    ) -> None:
+        """Send one request of a stream to the pool; its response (`ident` and the result in
+        wire format, or the error) goes to `done` when it is finished."""
 
         def fail(status: Any) -> None:
             record.failed += 1
-            done.put(evaluation_pb2.EvaluateStreamResponse(submission_id=sid, error=status))
+            done.put(kind.error(ident, status))
 
         refused = self._admit(count, window)
         if refused is not None:
             fail(refused)
             return
         try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, record=record)
-            submission = _submission(request.submission, "submission")
+            ruleset = self._ruleset(
+                request.ruleset_id, request.ruleset_version, kind.ruleset, record
+            )
+            submission = item()
         except (errors.ServiceError, UnknownRuleset) as exc:
             fail(errors.to_status(exc))
             return
@@ -226,13 +285,13 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             try:
                 (outcome,) = future.result()
             except Exception as exc:  # the pool settles every future; this is belt and braces
-                outcome = EngineCrashed(f"{sid}: {exc}")
-            status = _outcome_error(outcome, "submission.answers")
+                outcome = EngineCrashed(f"{ident}: {exc}")
+            status = _outcome_error(outcome, kind.prefix)
             if status is not None:
                 fail(status)
                 return
             assert isinstance(outcome, bytes)
-            done.put(wire.stream_result(sid, outcome))
+            done.put(wire.stream_result(ident, outcome))
 
         self.pool.submit(ruleset, [submission]).add_done_callback(finished)
 
@@ -240,21 +299,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     def CheckContract(
         self, request: evaluation_pb2.CheckContractRequest, context: grpc.ServicerContext
     ) -> evaluation_pb2.CheckContractResponse:
-        record = calls.current()
-        record.count = 1
-        try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, "monitoring")
-            series = _series(request)
-            (outcome,) = self._wait(self.pool.submit(ruleset, [series]), context)
-        except (errors.ServiceError, UnknownRuleset) as exc:
-            record.failed = 1
-            errors.abort(context, errors.to_status(exc))
-        status = _outcome_error(outcome, "")
-        if status is not None:
-            record.failed = 1
-            errors.abort(context, status)
-        assert isinstance(outcome, bytes)
-        return wire.evaluate_response(outcome)  # type: ignore[return-value]  # see server.wire
+        item = partial(_series, request)
+        return self._one(context, _Kind.MONITORING, request, item)  # type: ignore[return-value]
 
     def CheckPortfolio(
         self,
@@ -272,37 +318,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         record: calls.CallRecord,
     ) -> None:
         ident = request.contract.contract_id
-
-        def fail(status: Any) -> None:
-            record.failed += 1
-            done.put(evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status))
-
-        refused = self._admit(count, window)
-        if refused is not None:
-            fail(refused)
-            return
-        try:
-            ruleset = self._ruleset(
-                request.ruleset_id, request.ruleset_version, "monitoring", record
-            )
-            series = _series(request)
-        except (errors.ServiceError, UnknownRuleset) as exc:
-            fail(errors.to_status(exc))
-            return
-
-        def finished(future: Future[list[Outcome]]) -> None:
-            try:
-                (outcome,) = future.result()
-            except Exception as exc:  # the pool settles every future; this is belt and braces
-                outcome = EngineCrashed(f"{ident}: {exc}")
-            status = _outcome_error(outcome, "")
-            if status is not None:
-                fail(status)
-                return
-            assert isinstance(outcome, bytes)
-            done.put(wire.stream_result(ident, outcome))
-
-        self.pool.submit(ruleset, [series]).add_done_callback(finished)
+        item = partial(_series, request)
+        self._stream_item(_Kind.MONITORING, request, ident, item, count, window, done, record)
 
     # -- a whole tender ------------------------------------------------------------------
     def EvaluateTender(

@@ -228,3 +228,5 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     assert outcomes["SATISFACTION-BELOW-TARGET"] == "not_applicable"
     wrong = probity("monitor", "--rules", "rules/nolan-tender.yaml", str(returns))
     assert wrong.returncode == 2 and "nolan-tender is a tender rule set" in wrong.stderr
+    wrong = probity("evaluate", "--rules", rules, str(returns))
+    assert wrong.returncode == 2 and "is a monitoring rule set" in wrong.stderr
