@@ -9,7 +9,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from engine.compiled import CompiledRuleSet
+from engine.compiled import CompiledRuleSet, SourceReference
 from engine.errors import Diagnostic
 from engine.monitoring_result import (
     CheckFinding,
@@ -100,6 +100,12 @@ def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
     return message
 
 
+def source_to_proto(source: SourceReference) -> result_pb2.SourceReference:
+    return result_pb2.SourceReference(
+        document=source.document, quote=source.quote, section=source.section or ""
+    )
+
+
 def finding_to_proto(finding: Finding) -> result_pb2.Finding:
     return result_pb2.Finding(
         criterion=finding.criterion,
@@ -114,11 +120,7 @@ def finding_to_proto(finding: Finding) -> result_pb2.Finding:
         explanation=finding.explanation,
         evidence=[evidence_to_proto(e) for e in finding.evidence],
         remedy=finding.remedy or "",
-        source=result_pb2.SourceReference(
-            document=finding.source.document,
-            quote=finding.source.quote,
-            section=finding.source.section or "",
-        ),
+        source=source_to_proto(finding.source),
     )
 
 
@@ -262,11 +264,7 @@ def _check_finding(finding: CheckFinding) -> monitoring_pb2.CheckFinding:
         explanation=finding.explanation,
         occurrences=[_occurrence(o) for o in finding.occurrences],
         action=finding.action or "",
-        source=result_pb2.SourceReference(
-            document=finding.source.document,
-            quote=finding.source.quote,
-            section=finding.source.section or "",
-        ),
+        source=source_to_proto(finding.source),
     )
 
 
