@@ -13,7 +13,7 @@ import contextlib
 import itertools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 import durable_rules_engine as _dre
@@ -152,6 +152,28 @@ def _payload(sid: str, facts: Sequence[dict[str, Any]], first: int = 0) -> str:
     )
 
 
+def _messages(handle: int, sid: str, payload: str) -> Generator[str, None, None]:
+    """Assert a batch into a new session of one durable_rules ruleset and yield each action
+    message; the session is deleted after, however it ends (use it with closing())."""
+    try:
+        result = _dre.assert_facts(handle, payload)
+        if result[0] == _NOT_HANDLED:  # cannot happen: the catch-all matches every fact
+            raise EngineError("a fact matched no rule, not even the catch-all")
+        state = result[1]
+        action = _dre.start_action_for_state(handle, state)
+        message = action[1] if action else None
+        while message:
+            yield message
+            message = _dre.complete_and_start_action(handle, state)
+    except _dre.error as exc:
+        raise EngineError(f"durable_rules failed: {exc}") from None
+    finally:
+        # Every session is deleted: live sessions fill a fixed table at 1,024.
+        # Error 309 means no session was made: durable_rules could not read the batch.
+        with contextlib.suppress(_dre.error):
+            _dre.delete_state(handle, sid)
+
+
 def _fire_joins(
     handle: int,
     sid: str,
@@ -162,14 +184,8 @@ def _fire_joins(
     """Like _fire, for a session of one contract: messages are parsed whole, since each
     match of a multi-fact rule names a fact per leg. Returns the facts the catch-all saw."""
     seen = 0
-    try:
-        result = _dre.assert_facts(handle, payload)
-        if result[0] == _NOT_HANDLED:
-            raise EngineError("a fact matched no rule, not even the catch-all")
-        state = result[1]
-        action = _dre.start_action_for_state(handle, state)
-        message = action[1] if action else None
-        while message:
+    with contextlib.closing(_messages(handle, sid, payload)) as messages:
+        for message in messages:
             for rule, matches in orjson.loads(message).items():
                 if rule == CATCH_ALL:
                     seen += len(matches)
@@ -178,12 +194,6 @@ def _fire_joins(
                 found.setdefault(rule, set()).update(
                     tuple(match[name]["i"] for name in names) for match in matches
                 )
-            message = _dre.complete_and_start_action(handle, state)
-    except _dre.error as exc:
-        raise EngineError(f"durable_rules failed: {exc}") from None
-    finally:
-        with contextlib.suppress(_dre.error):
-            _dre.delete_state(handle, sid)
     return seen
 
 
@@ -191,14 +201,8 @@ def _fire(handle: int, sid: str, payload: str, hits: dict[str, set[int]]) -> int
     """Assert a batch into one durable_rules ruleset; add what fired to `hits`; count the
     facts seen."""
     seen = 0
-    try:
-        result = _dre.assert_facts(handle, payload)
-        if result[0] == _NOT_HANDLED:  # cannot happen: the catch-all matches every fact
-            raise EngineError("a submission matched no rule, not even the catch-all")
-        state = result[1]
-        action = _dre.start_action_for_state(handle, state)
-        message = action[1] if action else None
-        while message:
+    with contextlib.closing(_messages(handle, sid, payload)) as messages:
+        for message in messages:
             rule = message[2 : message.index('"', 2)]
             if rule == CATCH_ALL:
                 seen += message.count(_FACT_OPENING)
@@ -207,12 +211,4 @@ def _fire(handle: int, sid: str, payload: str, hits: dict[str, set[int]]) -> int
                 if indexes is None:
                     indexes = hits[rule] = set()
                 indexes.update(map(int, _FACT_INDEX.findall(message)))  # iterated in C
-            message = _dre.complete_and_start_action(handle, state)
-    except _dre.error as exc:
-        raise EngineError(f"durable_rules failed: {exc}") from None
-    finally:
-        # Every session is deleted: live sessions fill a fixed table at 1,024.
-        # Error 309 means no session was made: durable_rules could not read the batch.
-        with contextlib.suppress(_dre.error):
-            _dre.delete_state(handle, sid)
     return seen
