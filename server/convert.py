@@ -18,7 +18,7 @@ from engine.monitoring_result import (
     PeriodEvidence,
     PeriodRating,
 )
-from engine.result import Evidence, Finding, PrincipleScore, Result
+from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 from server import wire
 
@@ -100,6 +100,10 @@ def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
     return message
 
 
+def ruleset_ref_to_proto(ref: RulesetRef) -> result_pb2.RulesetRef:
+    return result_pb2.RulesetRef(id=ref.id, version=ref.version, digest=ref.digest)
+
+
 def source_to_proto(source: SourceReference) -> result_pb2.SourceReference:
     return result_pb2.SourceReference(
         document=source.document, quote=source.quote, section=source.section or ""
@@ -139,9 +143,7 @@ def _head(result: Result) -> result_pb2.Result:
     """Everything but the principle scores and findings."""
     return result_pb2.Result(
         submission_id=result.submission_id,
-        ruleset=result_pb2.RulesetRef(
-            id=result.ruleset.id, version=result.ruleset.version, digest=result.ruleset.digest
-        ),
+        ruleset=ruleset_ref_to_proto(result.ruleset),
         engine_version=result.engine_version,
         band=result.band,
         band_label=result.band_label,
@@ -282,9 +284,7 @@ def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractR
     return monitoring_pb2.ContractResult(
         contract_id=result.contract_id,
         supplier=result.supplier,
-        ruleset=result_pb2.RulesetRef(
-            id=result.ruleset.id, version=result.ruleset.version, digest=result.ruleset.digest
-        ),
+        ruleset=ruleset_ref_to_proto(result.ruleset),
         engine_version=result.engine_version,
         period=result.period,
         rating=RATINGS[result.rating],
