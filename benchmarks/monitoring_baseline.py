@@ -5,7 +5,6 @@ check's breach ends (the same sets the engine reports), and each period's rating
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -154,6 +153,3 @@ def ratings(series: Series, ends: dict[str, set[int]]) -> list[str]:
 def check(series: Series) -> tuple[dict[str, set[int]], list[str]]:
     ends = breaches(series)
     return ends, ratings(series, ends)
-
-
-CHECK: Callable[[Series], tuple[dict[str, set[int]], list[str]]] = check

@@ -7,7 +7,6 @@ check, the periods in which a breach ends, and the finding's outcome.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -142,6 +141,3 @@ def _change_factors(check: CompiledCheck) -> tuple[float | None, float | None]:
 
 def every_end(plan: MonitoringPlan, series: Series) -> dict[str, set[str]]:
     return {check.id: breach_ends(check, series) for check in plan.checks}
-
-
-__all__: Sequence[str] = ["breach_ends", "every_end", "outcome", "ratings"]
