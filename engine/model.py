@@ -64,6 +64,21 @@ class PrincipleSpec(_Strict):
         description="Percentage of the total score (tender rule sets; monitoring does not score)",
     )
     description: Text | None = None
+    social_value: bool = Field(
+        default=False,
+        description="This principle scores social value: it must carry at least 10% of the "
+        "combined score (UK PPN 002)",
+    )
+
+
+class ScaleSpec(_Strict):
+    """The scoring scale bidders are told up front: the points a criterion can give and
+    what each means (UK practice is 0-4 or 0-5 with a descriptor per score)."""
+
+    max_points: int = Field(ge=1, le=10, description="The top of the scale, usually 4 or 5")
+    descriptors: dict[int, Text] = Field(
+        description="What each score means, from 0 to max_points; criteria may give only these"
+    )
 
 
 class ScoreLevel(_Strict):
@@ -290,7 +305,9 @@ class RuleSetSpec(_Strict):
     kind: Literal["tender", "monitoring"]
     description: Text | None = None
     framework: Framework
-    scale: Text | None = Field(default=None, description="The scoring scale, in words")
+    scale: ScaleSpec | None = Field(
+        default=None, description="Tender: the scoring scale and its descriptors"
+    )
     inputs: list[InputSpec] = Field(min_length=1)
     principles: list[PrincipleSpec] = Field(min_length=1)
     criteria: list[CriterionSpec] = Field(min_length=1)

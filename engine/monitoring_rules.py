@@ -128,7 +128,15 @@ class MonitoringCompiler:
             self.fail(("bands",), "monitoring rule sets rate with 'ratings', not 'bands'", key=True)
         if not spec.ratings:
             self.fail((), "a monitoring rule set needs 'ratings': the rating rules", key=True)
+        if spec.scale is not None:
+            self.fail(("scale",), "monitoring checks are not scored: remove 'scale'", key=True)
         for index, principle in enumerate(spec.principles):
+            if principle.social_value:
+                self.fail(
+                    ("principles", index, "social_value"),
+                    "monitoring rule sets do not score social value: remove 'social_value'",
+                    key=True,
+                )
             if principle.weight is not None:
                 self.fail(
                     ("principles", index, "weight"),

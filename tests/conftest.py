@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULES = ROOT / "rules"
 # The ids of the shipped rule sets, as a server lists them (sorted).
 SHIPPED = sorted(p.stem for p in RULES.glob("*.yaml"))
+# The shipped nolan-tender's version, for tests that publish a newer one.
+NOLAN_VERSION = re.search(
+    r"^version: (\S+)$", (RULES / "nolan-tender.yaml").read_text(), re.MULTILINE
+).group(1)  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT
 
 
 def probity(*args: str) -> subprocess.CompletedProcess[str]:
@@ -115,7 +115,7 @@ def test_summary_format_reads_as_a_short_account() -> None:
     )
     assert run.returncode == 0
     lines = run.stdout.splitlines()
-    assert lines[0] == "T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender 1.1.0)"
+    assert lines[0] == f"T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender {NOLAN_VERSION})"
     assert lines[1] == "  excluded by gate INT-01: Interests and relationships declared"
     assert (
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout

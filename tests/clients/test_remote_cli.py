@@ -13,7 +13,7 @@ import pytest
 from server.app import ProbityServer
 from server.auth import TokenStore
 from tests.clients.test_cli import probity
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NOLAN_VERSION
 from tests.server.conftest import EXAMPLES, example, running, settings_for
 
 
@@ -112,7 +112,8 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
 def test_rules_commands(server: ProbityServer, tmp_path: Path) -> None:
     listed = probity("rules", "list", *_at(server))
     assert any(
-        line.startswith("nolan-tender\t1.1.0\ttender\t") for line in listed.stdout.splitlines()
+        line.startswith(f"nolan-tender\t{NOLAN_VERSION}\ttender\t")
+        for line in listed.stdout.splitlines()
     )
     got = probity("rules", "get", "nolan-tender", *_at(server))
     assert got.stdout == (EXAMPLES.parent.parent / "nolan-tender.yaml").read_text()

@@ -1,7 +1,9 @@
-"""The full result JSON of each shipped example, byte for byte.
+"""The full result JSON of every shipped example, byte for byte.
 
-A change to the engine or to a rule set that alters any result (a score, an explanation, the
-order of fields) fails here. If the change is intended, regenerate and review the diff:
+Every `rules/examples/<rule set>/<name>.json` has a golden result in
+`tests/golden/<rule set>-<name>.json`. A change to the engine or to a rule set that alters any
+result (a score, an explanation, the order of fields, the rule set's digest) fails here. If the
+change is intended, regenerate and review the diff:
     PROBITY_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/rules/test_golden_results.py
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -18,32 +22,41 @@ from engine.monitor import Monitor
 from engine.monitoring_result import contract_json
 from engine.result import to_json
 from engine.ruleset import load_file
-from tests.conftest import ROOT
+from tests.conftest import ROOT, RULES
 
 GOLDEN = ROOT / "tests" / "golden"
+EXAMPLES = sorted(RULES.glob("examples/*/*.json"))
 
 
-@pytest.mark.parametrize("example", ["strong", "weak", "excluded"])
-def test_example_result_is_byte_identical_to_golden(nolan: CompiledRuleSet, example: str) -> None:
-    record = json.loads((ROOT / f"rules/examples/nolan-tender/{example}.json").read_text())
-    produced = to_json(Evaluator(nolan).evaluate(Submission(record["id"], record["answers"])))
+@cache
+def _ruleset(ident: str) -> CompiledRuleSet:
+    return load_file(RULES / f"{ident}.yaml")
+
+
+def _result(ruleset: CompiledRuleSet, record: dict[str, object]) -> bytes:
+    if ruleset.kind == "monitoring":
+        return contract_json(Monitor(ruleset).check(record))
+    answers = record["answers"]
+    assert isinstance(answers, dict)
+    return to_json(Evaluator(ruleset).evaluate(Submission(str(record["id"]), answers)))
+
+
+def test_every_shipped_rule_set_has_three_examples() -> None:
+    for path in sorted(RULES.glob("*.yaml")):
+        assert len(list((RULES / "examples" / path.stem).glob("*.json"))) == 3, path.stem
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_example_result_is_byte_identical_to_golden(example: Path) -> None:
+    produced = _result(_ruleset(example.parent.name), json.loads(example.read_text()))
     # Stored pretty-printed for reviewable diffs; compared as canonical bytes.
-    golden = GOLDEN / f"nolan-tender-{example}.json"
+    golden = GOLDEN / f"{example.parent.name}-{example.stem}.json"
     if os.environ.get("PROBITY_REGENERATE_GOLDEN"):
         golden.write_text(json.dumps(json.loads(produced), indent=2, ensure_ascii=False) + "\n")
     expected = json.loads(golden.read_text())
     assert produced == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@pytest.mark.parametrize("example", ["strong", "weak", "breached"])
-def test_monitoring_example_result_is_byte_identical_to_golden(example: str) -> None:
-    monitor = Monitor(load_file(ROOT / "rules/ethical-standards-monitoring.yaml"))
-    data = json.loads(
-        (ROOT / f"rules/examples/ethical-standards-monitoring/{example}.json").read_text()
-    )
-    produced = contract_json(monitor.check(data))
-    golden = GOLDEN / f"ethical-standards-monitoring-{example}.json"
-    if os.environ.get("PROBITY_REGENERATE_GOLDEN"):
-        golden.write_text(json.dumps(json.loads(produced), indent=2, ensure_ascii=False) + "\n")
-    expected = json.loads(golden.read_text())
-    assert produced == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
+def test_every_golden_file_belongs_to_an_example() -> None:
+    expected = {f"{p.parent.name}-{p.stem}.json" for p in EXAMPLES}
+    assert {p.name for p in GOLDEN.glob("*.json")} == expected

@@ -15,7 +15,7 @@ from typing import IO, Any
 import pytest
 
 from clients.client import ProbityClient
-from tests.conftest import ROOT, SHIPPED
+from tests.conftest import NOLAN_VERSION, ROOT, SHIPPED
 from tests.server.conftest import example, rules_copy
 
 
@@ -56,7 +56,7 @@ def served(tmp_path: Path) -> Iterator[ServeProcess]:
 
 def test_serve_loads_the_rules_reports_health_and_logs_json(served: ServeProcess) -> None:
     started = next(line for line in served.lines if line["event"] == "serving")
-    assert "nolan-tender@1.1.0" in started["rulesets"] and started["auth"] == "open"
+    assert f"nolan-tender@{NOLAN_VERSION}" in started["rulesets"] and started["auth"] == "open"
     assert len(started["rulesets"]) == len(SHIPPED)
     assert any("loopback only" in line["event"] for line in served.lines)
     with ProbityClient(f"127.0.0.1:{served.port}") as client:

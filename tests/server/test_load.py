@@ -15,7 +15,7 @@ from clients.client import ProbityClient
 from engine.evaluator import Evaluator, Submission
 from server.app import ProbityServer
 from server.convert import result_to_proto
-from tests.conftest import RULES
+from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import example, running, settings_for
 
 
@@ -49,7 +49,11 @@ def test_a_broken_publish_during_eight_streams_fails_nothing(server: ProbityServ
     for thread in threads:
         thread.start()
     first_results.wait(timeout=120)
-    broken = (RULES / "nolan-tender.yaml").read_text().replace("version: 1.1.0", "version: 1.2.0")
+    broken = (
+        (RULES / "nolan-tender.yaml")
+        .read_text()
+        .replace(f"version: {NOLAN_VERSION}", "version: 9.0.0")
+    )
     broken = broken.replace("min_total: 75", "min_total: lots")
     with ProbityClient(target) as publisher, pytest.raises(grpc.RpcError) as caught:
         publisher.publish_ruleset(broken, "nolan-tender.yaml")
@@ -69,7 +73,11 @@ def test_a_good_publish_during_streams_moves_later_items_to_the_new_version(
     server: ProbityServer,
 ) -> None:
     target = f"127.0.0.1:{server.port}"
-    text = (RULES / "nolan-tender.yaml").read_text().replace("version: 1.1.0", "version: 1.2.0")
+    text = (
+        (RULES / "nolan-tender.yaml")
+        .read_text()
+        .replace(f"version: {NOLAN_VERSION}", "version: 9.0.0")
+    )
     published = threading.Event()
 
     def records() -> Iterator[dict[str, Any]]:
@@ -86,8 +94,8 @@ def test_a_good_publish_during_streams_moves_later_items_to_the_new_version(
                 publisher.publish_ruleset(text, "nolan-tender.yaml")
                 published.set()
     assert len(versions) == 600
-    assert {versions[n] for n in range(300, 600)} == {"1.2.0"}  # sent after the publish
-    assert "1.1.0" in {versions[n] for n in range(300)}  # each result names its version
+    assert {versions[n] for n in range(300, 600)} == {"9.0.0"}  # sent after the publish
+    assert NOLAN_VERSION in {versions[n] for n in range(300)}  # each result names its version
 
 
 def test_fifty_concurrent_clients_get_correct_results(server: ProbityServer) -> None:
