@@ -34,7 +34,7 @@ class ServerStartError(Exception):
 
 
 class ProbityServer:
-    """The service, bound to its port on construction; `start` loads rules and serves."""
+    """The service, bound to its port on construction; `start` loads rules, then serves."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -91,7 +91,8 @@ class ProbityServer:
             self.health.set(name, status)
 
     def start(self) -> None:
-        self.server.start()
+        # Rule sets load and compile before the port takes calls: a call that arrives early
+        # is refused (UNAVAILABLE, which clients retry), never answered from an empty catalogue.
         problems = self.registry.reload()
         for problem in problems:
             _log.error("rule file not loaded", problem=str(problem))
@@ -108,6 +109,7 @@ class ProbityServer:
             self._set_health(health_pb2.HealthCheckResponse.SERVING)
         else:
             _log.error("no rule set loaded; not serving until a reload succeeds")
+        self.server.start()
         _log.info(
             "serving",
             host=self.settings.host,

@@ -71,24 +71,24 @@ def test_publish_makes_a_new_version_active_and_writes_it(
     probity: ProbityClient, server: ProbityServer
 ) -> None:
     old = probity.evaluate("nolan-tender", example("strong")).ruleset
-    text = bumped(NOLAN, "1.2.0", **{"quality: 60\n  price: 40": "quality: 70\n  price: 30"})
+    text = bumped(NOLAN, "9.2.0", **{"quality: 60\n  price: 40": "quality: 70\n  price: 30"})
     published = probity.publish_ruleset(text, "nolan-tender.yaml")
-    assert (published.ruleset.version, published.previous_version) == ("1.2.0", old.version)
+    assert (published.ruleset.version, published.previous_version) == ("9.2.0", old.version)
     assert list(published.ruleset.other_versions) == [old.version]
     new = probity.evaluate("nolan-tender", example("strong")).ruleset
-    assert (new.version, new.digest) == ("1.2.0", published.ruleset.digest)
+    assert (new.version, new.digest) == ("9.2.0", published.ruleset.digest)
     pinned = probity.evaluate("nolan-tender", example("strong"), version=old.version).ruleset
     assert pinned.digest == old.digest  # an older version stays evaluable by number
     assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == text
     reloaded = {r.id: r.version for r in probity.reload_rulesets().rulesets}
-    assert reloaded["nolan-tender"] == "1.2.0"  # the file is the source
+    assert reloaded["nolan-tender"] == "9.2.0"  # the file is the source
 
 
 def test_publishing_a_broken_rule_set_changes_nothing(
     probity: ProbityClient, server: ProbityServer
 ) -> None:
     before = probity.get_ruleset("nolan-tender").ruleset
-    broken = bumped(NOLAN, "1.3.0", **{"weight: 20": "weight: 25"})
+    broken = bumped(NOLAN, "9.3.0", **{"weight: 20": "weight: 25"})
     with pytest.raises(grpc.RpcError) as caught:
         probity.publish_ruleset(broken, "nolan-tender.yaml")
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
