@@ -41,7 +41,8 @@ def records(paths: list[str]) -> Iterator[dict[str, Any] | BadInput]:
 def series(return_paths: list[str], contract_paths: list[str]) -> Iterator[Submission | BadInput]:
     """Each contract with its returns ({"contract": …, "returns": […]}), as a Submission
     named by the contract id; contracts first seen in the returns, in that order. A
-    contract without a record in the contracts files is monitored without targets."""
+    contract without a record in the contracts files is monitored without targets. A
+    record that is already a whole series (as in rules/examples/) is taken as it is."""
     contracts: dict[str, dict[str, Any]] = {}
     for record, where in json_records(contract_paths):
         if isinstance(record, BadInput):
@@ -54,6 +55,8 @@ def series(return_paths: list[str], contract_paths: list[str]) -> Iterator[Submi
     for record, where in json_records(return_paths):
         if isinstance(record, BadInput):
             yield record
+        elif _whole_series(record):
+            yield Submission(str(record["contract"].get("contract_id", where)), record)
         elif not isinstance(record, dict) or not isinstance(record.get("contract_id"), str):
             yield BadInput(where, 'a return is {"contract_id": …, "period": …, "measures": {…}}')
         else:
@@ -61,6 +64,14 @@ def series(return_paths: list[str], contract_paths: list[str]) -> Iterator[Submi
     for ident, returns in grouped.items():
         contract = contracts.get(ident, {"contract_id": ident})
         yield Submission(ident, {"contract": contract, "returns": returns})
+
+
+def _whole_series(record: Any) -> bool:
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("contract"), dict)
+        and isinstance(record.get("returns"), list)
+    )
 
 
 def json_records(paths: list[str]) -> Iterator[tuple[Any, str]]:

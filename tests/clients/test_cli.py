@@ -230,3 +230,21 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "nolan-tender is a tender rule set" in wrong.stderr
     wrong = probity("evaluate", "--rules", rules, str(returns))
     assert wrong.returncode == 2 and "is a monitoring rule set" in wrong.stderr
+
+
+def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None:
+    import json as _json
+
+    from engine.monitor import Monitor
+    from engine.monitoring_result import contract_json
+    from engine.ruleset import load_file
+
+    rules = "rules/partnership-protocol.yaml"
+    examples = [f"rules/examples/partnership-protocol/{n}.json" for n in ("strong", "breached")]
+    run = probity("monitor", "--rules", rules, *examples)
+    assert run.returncode == 0, run.stderr
+    monitor = Monitor(load_file(ROOT / rules))
+    expected = b"".join(
+        contract_json(monitor.check(_json.loads((ROOT / e).read_text()))) + b"\n" for e in examples
+    )
+    assert run.stdout.encode() == expected

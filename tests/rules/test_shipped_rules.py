@@ -90,3 +90,29 @@ def test_examples_give_their_expected_band(nolan: CompiledRuleSet, example: str,
     assert result.band == band
     assert result.submission_id == record["id"]
     assert all(f.source.quote for f in result.findings)
+
+
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_example_is_a_test_of_its_rule_set(path: Path) -> None:
+    """Each shipped example's expected result is written in its rule set's tests, so
+    `probity test` asserts it (the golden tests then pin the full result)."""
+    ruleset = load_file(path)
+    files = {t.file for t in ruleset.spec.tests if t.file}
+    examples = {
+        f"examples/{path.stem}/{p.name}" for p in (RULES / "examples" / path.stem).glob("*")
+    }
+    assert len(examples) == 3 and examples <= files
+    for test in ruleset.spec.tests:
+        if test.file in examples:
+            assert test.expect.criteria and (test.expect.band or test.expect.rating)
+
+
+def test_tender_rule_sets_state_their_scale_and_gates_only_where_the_source_says_must() -> None:
+    for path in SHIPPED_FILES:
+        ruleset = load_file(path)
+        if ruleset.kind != "tender":
+            continue
+        assert ruleset.spec.scale is not None and ruleset.spec.scale.max_points in (4, 5)
+        for criterion in ruleset.spec.criteria:
+            if criterion.gate:
+                assert " must " in f" {criterion.source.quote} ", (path.stem, criterion.id)
