@@ -40,7 +40,7 @@ from engine.model import CriterionSpec, RuleSetSpec
 from engine.monitoring_rules import MonitoringCompiler
 from engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
 from engine.schema_errors import friendly, inner_model, model_fields, pattern_fields, without_tag
-from engine.tender_checks import check_scale, check_social_value
+from engine.tender_checks import check_gates, check_scale, check_social_value
 from engine.typecheck import FieldType, check, did_you_mean
 from engine.yamlsource import SourceMap, YamlSyntaxError, load
 
@@ -162,6 +162,7 @@ class _Compiler:
         self.check_award(spec)
         check_scale(self, spec)
         check_social_value(self, spec)
+        check_gates(self, spec)
         definition: dict[str, Any] = {}
         criteria = []
         for index, criterion in enumerate(spec.criteria):

@@ -1,12 +1,14 @@
 """Checks of a tender rule set's procurement mechanics, where the sources are silent and
-current UK practice fills in: a scoring scale with a descriptor for every score used, and
-social value carrying at least 10% of the combined score (PPN 002).
+current UK practice fills in: a scoring scale with a descriptor for every score used,
+pass/fail gates only where the source makes a duty mandatory, and social value carrying at
+least 10% of the combined score (PPN 002).
 
 Problems are reported through the rule-file compiler, so they carry file:line:col.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from engine.model import RuleSetSpec
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
 # UK PPN 002 (2025): social value carries at least 10% of the total score, where scored.
 MIN_SOCIAL_VALUE_PERCENT = 10.0
+# A gate excludes a bid outright, so its source must make the duty mandatory.
+_MANDATORY = re.compile(r"\bmust\b|\bshould not\b.*\bunless\b", re.IGNORECASE | re.DOTALL)
 
 
 def check_scale(compiler: _Compiler, spec: RuleSetSpec) -> None:
@@ -75,4 +79,16 @@ def check_social_value(compiler: _Compiler, spec: RuleSetSpec) -> None:
                 ("principles", index, "weight"),
                 f"social value carries {share:g}% of the combined score{of_combined}; "
                 f"UK PPN 002 asks for at least {MIN_SOCIAL_VALUE_PERCENT:g}%",
+            )
+
+
+def check_gates(compiler: _Compiler, spec: RuleSetSpec) -> None:
+    """A gate quotes a sentence that says "must" (or "should not ... unless")."""
+    for index, criterion in enumerate(spec.criteria):
+        if criterion.gate and not _MANDATORY.search(criterion.source.quote):
+            compiler.fail(
+                ("criteria", index, "gate"),
+                "a gate excludes a bid, so the sentence it quotes must make the duty mandatory "
+                "('must', or 'should not ... unless'); this one does not. Score it instead "
+                "(remove 'gate'), or quote the sentence that makes it mandatory",
             )

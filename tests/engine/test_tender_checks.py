@@ -90,3 +90,29 @@ def test_social_value_carries_at_least_ten_percent_of_the_combined_score(
             message in p and p.startswith(f"broken.yaml:{line_of(text, 'social_value') - 1}:")
             for p in found
         ), found
+
+
+@pytest.mark.parametrize(
+    ("quote", "ok"),
+    [
+        ("They must declare and resolve any interests and relationships.", True),
+        ("Suppliers should not subcontract unless the commissioner agrees.", True),
+        ("They should be willing to withdraw from a discussion.", False),
+        ("Mustard is not a duty.", False),
+    ],
+)
+def test_a_gate_quotes_a_sentence_that_makes_the_duty_mandatory(quote: str, ok: bool) -> None:
+    text = MINI.replace(
+        "      quote: They must declare and resolve any interests and relationships.",
+        f"      quote: {quote}",
+        1,
+    )
+    if ok:
+        assert compile_text(text, "mini.yaml").criteria[0].gate
+    else:
+        found = problems(text)
+        assert any(
+            p.startswith(f"broken.yaml:{line_of(text, 'gate: true')}:")
+            and "must make the duty mandatory" in p
+            for p in found
+        ), found
