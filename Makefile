@@ -3,7 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto
+.PHONY: install run test bench lint proto postgres
+# apt-get needs root; use sudo when not root and sudo is there.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 $(BIN)/probity: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,15 +28,23 @@ run: $(BIN)/probity
 proto: $(BIN)/probity
 	$(BIN)/python proto/generate.py
 
-test: install
-	$(BIN)/ruff check engine clients server tests benchmarks
+# The decision-log tests run on PostgreSQL too: its server comes from Debian's packages
+# (the tests start and stop their own cluster on a loopback port).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+test: install postgres
+	$(BIN)/ruff check engine clients server store tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
-	$(BIN)/python -m pytest
+	PROBITY_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
 lint: install
-	$(BIN)/ruff check engine clients server tests benchmarks
+	$(BIN)/ruff check engine clients server store tests benchmarks
 	$(BIN)/mypy

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from engine.compiled import CompiledRuleSet
 from engine.ruleset import load_file
+from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,3 +36,21 @@ MINI_STRONG = {
     "staff": {"ethics_training_pct": 95},
     "policies": ["code_of_conduct", "whistleblowing"],
 }
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    """One PostgreSQL server for the whole run (None if not installed and not required)."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty decision-log database: each test that takes it runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'probity.db'}"
+    server = request.getfixturevalue("postgres")
+    if server is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    return str(server.new_database())

@@ -1,0 +1,233 @@
+"""The decision log: write evaluations and rule set versions, read them back.
+
+SQLite (a file, WAL mode) by default; PostgreSQL when given a postgresql:// URL. The schema
+is brought up to date by Alembic on open. Writes are idempotent: an evaluation is keyed by
+(request id, item number) and a rule set version by its digest, so writing twice records
+once. Any database failure is raised as LogUnavailable, once, for the caller to translate.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+
+from store.schema import evaluations, ruleset_versions
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MAX_PAGE = 1000
+
+
+class LogUnavailable(Exception):
+    """The decision log cannot be read or written (the database is down, full or locked)."""
+
+
+def now() -> str:
+    """The time, as the log stores it: ISO 8601 UTC, fixed width, so text order is time order."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetVersion:
+    digest: str
+    ruleset_id: str
+    version: str
+    kind: str
+    source_text: str
+    file: str
+    how: str  # "loaded" or "published"
+    by_name: str
+    by_role: str
+    first_seen: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    request_id: str
+    item: int
+    method: str
+    caller_name: str
+    caller_role: str
+    kind: str  # "tender" or "monitoring"
+    subject_id: str  # the submission id, or the contract id
+    tender_id: str
+    contract_id: str
+    supplier_id: str
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_digest: str
+    submission: bytes  # the request item, as received
+    result: bytes  # the result, as sent
+    recorded_at: str = ""
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Which evaluations to list: every filter given must match. Newest first; `before`
+    is the page token (the last seq of the previous page)."""
+
+    tender_id: str = ""
+    contract_id: str = ""
+    supplier_id: str = ""
+    ruleset_id: str = ""
+    since: str = ""  # ISO 8601, inclusive
+    until: str = ""  # ISO 8601, exclusive
+    limit: int = 100
+    before: int = 0
+
+
+_EVALUATION_COLUMNS = [f.name for f in fields(Evaluation)]
+_SUMMARY_COLUMNS = [c for c in _EVALUATION_COLUMNS if c not in ("submission", "result")]
+
+
+def engine_url(url: str) -> str:
+    """The SQLAlchemy URL for a --db value: a file path or sqlite:///… for SQLite,
+    postgresql://… for PostgreSQL (through psycopg 3)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+class DecisionLog:
+    def __init__(self, url: str) -> None:
+        self.url = engine_url(url)
+        self.sqlite = self.url.startswith("sqlite")
+        try:
+            self.engine = _engine(self.url)
+            self._migrate()
+        except SQLAlchemyError as exc:
+            raise LogUnavailable(f"cannot open the decision log: {_reason(exc)}") from exc
+        # SQLite takes one writer at a time: queue writers here rather than on its lock.
+        self._write_lock = threading.Lock() if self.sqlite else None
+
+    def _migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -------------------------------------------------------------------------
+    def record_rulesets(self, versions: Iterable[RulesetVersion]) -> None:
+        rows = [_row(v, first_seen=v.first_seen or now()) for v in versions]
+        if rows:
+            self._insert(ruleset_versions, rows, ["digest"])
+
+    def record(self, items: Sequence[Evaluation]) -> None:
+        """Record evaluations in one transaction; any already recorded are left as they are."""
+        if not items:
+            return
+        stamp = now()
+        rows = [_row(e, recorded_at=e.recorded_at or stamp, drop=("seq",)) for e in items]
+        self._insert(evaluations, rows, ["request_id", "item"])
+
+    def _insert(self, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        insert = sqlite_insert if self.sqlite else pg_insert
+        statement = insert(table).on_conflict_do_nothing(index_elements=keys)
+        try:
+            if self._write_lock is None:
+                with self.engine.begin() as connection:
+                    connection.execute(statement, rows)
+                return
+            with self._write_lock, self.engine.begin() as connection:
+                connection.execute(statement, rows)
+        except SQLAlchemyError as exc:
+            raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
+
+    # -- reading -------------------------------------------------------------------------
+    def evaluation(self, seq: int) -> Evaluation | None:
+        rows = self._read(select(evaluations).where(evaluations.c.seq == seq))
+        return Evaluation(**rows[0]) if rows else None
+
+    def evaluations(self, query: Query) -> tuple[list[dict[str, Any]], int]:
+        """A page of evaluation summaries (no submission or result), newest first, and the
+        token of the next page (0 when this is the last)."""
+        limit = max(1, min(query.limit, MAX_PAGE))
+        columns = [evaluations.c[name] for name in _SUMMARY_COLUMNS]
+        statement = select(*columns).order_by(evaluations.c.seq.desc()).limit(limit + 1)
+        for column in ("tender_id", "contract_id", "supplier_id", "ruleset_id"):
+            wanted = getattr(query, column)
+            if wanted:
+                statement = statement.where(evaluations.c[column] == wanted)
+        if query.since:
+            statement = statement.where(evaluations.c.recorded_at >= query.since)
+        if query.until:
+            statement = statement.where(evaluations.c.recorded_at < query.until)
+        if query.before:
+            statement = statement.where(evaluations.c.seq < query.before)
+        rows = self._read(statement)
+        more = len(rows) > limit
+        page = rows[:limit]
+        return page, (page[-1]["seq"] if more else 0)
+
+    def ruleset_version(
+        self, digest: str = "", ruleset_id: str = "", version: str = ""
+    ) -> RulesetVersion | None:
+        """A rule set version by digest, or by id and version number."""
+        statement = select(ruleset_versions)
+        if digest:
+            statement = statement.where(ruleset_versions.c.digest == digest)
+        else:
+            statement = statement.where(
+                ruleset_versions.c.ruleset_id == ruleset_id,
+                ruleset_versions.c.version == version,
+            )
+        rows = self._read(statement.order_by(ruleset_versions.c.first_seen).limit(1))
+        return RulesetVersion(**rows[0]) if rows else None
+
+    def count(self) -> int:
+        rows = self._read(select(func.count().label("n")).select_from(evaluations))
+        return int(rows[0]["n"])
+
+    def _read(self, statement: Any) -> list[dict[str, Any]]:
+        try:
+            with self.engine.connect() as connection:
+                return [dict(row._mapping) for row in connection.execute(statement)]
+        except SQLAlchemyError as exc:
+            raise LogUnavailable(f"cannot read the decision log: {_reason(exc)}") from exc
+
+
+def _row(item: Any, drop: tuple[str, ...] = (), **changes: Any) -> dict[str, Any]:
+    row = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in drop}
+    row.update(changes)
+    return row
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        # pre_ping: a connection the database dropped is replaced, not failed on.
+        return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        cursor.execute("PRAGMA synchronous=FULL")  # a recorded result survives power loss
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own message, without SQLAlchemy's SQL and background links."""
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

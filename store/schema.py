@@ -1,0 +1,68 @@
+"""The decision log's tables. Migrations (store/migrations/versions) create them; this module
+is what the code reads and writes through, and a test checks the two agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# Every rule set version the service has loaded or published, by content digest.
+ruleset_versions = Table(
+    "ruleset_versions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("ruleset_id", String(200), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("source_text", Text, nullable=False),
+    Column("file", String(500), nullable=False),
+    # "loaded" from the rules folder at start or reload, or "published" through the API.
+    Column("how", String(20), nullable=False),
+    Column("by_name", String(200), nullable=False),  # the caller's token name, or "server"
+    Column("by_role", String(20), nullable=False),
+    Column("first_seen", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Index("ix_ruleset_versions_id_version", "ruleset_id", "version"),
+)
+
+# One row per evaluation (a submission's result, or a contract's). `seq` orders them;
+# (request_id, item) is unique, so a retried write never records one twice.
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("request_id", String(64), nullable=False),
+    Column("item", Integer, nullable=False),
+    Column("recorded_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Column("method", String(100), nullable=False),
+    Column("caller_name", String(200), nullable=False),
+    Column("caller_role", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),  # tender | monitoring
+    Column("subject_id", String(200), nullable=False),  # submission id, or contract id
+    Column("tender_id", String(200), nullable=False),
+    Column("contract_id", String(200), nullable=False),
+    Column("supplier_id", String(200), nullable=False),
+    Column("ruleset_id", String(200), nullable=False),
+    Column("ruleset_version", String(100), nullable=False),
+    Column("ruleset_digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
+    Column("submission", LargeBinary, nullable=False),  # the request item, as received
+    Column("result", LargeBinary, nullable=False),  # the result, as sent to the caller
+    UniqueConstraint("request_id", "item", name="uq_evaluations_request_item"),
+    Index("ix_evaluations_tender", "tender_id", "seq"),
+    Index("ix_evaluations_contract", "contract_id", "seq"),
+    Index("ix_evaluations_supplier", "supplier_id", "seq"),
+    Index("ix_evaluations_ruleset", "ruleset_id", "seq"),
+    Index("ix_evaluations_recorded_at", "recorded_at"),
+)

@@ -1,0 +1,164 @@
+"""The decision log on a real SQLite file and a real PostgreSQL server: the same tests on both."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.log import DecisionLog, Evaluation, LogUnavailable, Query, RulesetVersion, engine_url
+from store.schema import metadata
+
+RULESET = RulesetVersion(
+    digest="d" * 64,
+    ruleset_id="nolan-tender",
+    version="1.2.0",
+    kind="tender",
+    source_text="id: nolan-tender\n",
+    file="rules/nolan-tender.yaml",
+    how="loaded",
+    by_name="server",
+    by_role="",
+)
+
+
+def evaluation(request_id: str, item: int = 1, **changes: object) -> Evaluation:
+    values: dict[str, object] = {
+        "request_id": request_id,
+        "item": item,
+        "method": "/probity.v1.EvaluationService/Evaluate",
+        "caller_name": "portal-caller",
+        "caller_role": "portal",
+        "kind": "tender",
+        "subject_id": f"{request_id}/{item}",
+        "tender_id": "T-1",
+        "contract_id": "",
+        "supplier_id": "SUP-1",
+        "ruleset_id": "nolan-tender",
+        "ruleset_version": "1.2.0",
+        "ruleset_digest": RULESET.digest,
+        "submission": b"\x0a\x02b1",
+        "result": b"\x00\xffresult bytes",
+    }
+    values.update(changes)
+    return Evaluation(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def log(db_url: str) -> DecisionLog:
+    opened = DecisionLog(db_url)
+    opened.record_rulesets([RULESET])
+    return opened
+
+
+def test_an_evaluation_reads_back_byte_for_byte(log: DecisionLog) -> None:
+    log.record([evaluation("r1")])
+    [summary], next_page = log.evaluations(Query())
+    assert next_page == 0 and summary["request_id"] == "r1" and "result" not in summary
+    stored = log.evaluation(summary["seq"])
+    assert stored is not None
+    assert stored.result == b"\x00\xffresult bytes" and stored.submission == b"\x0a\x02b1"
+    assert stored.recorded_at.endswith("Z") and len(stored.recorded_at) == 27
+    version = log.ruleset_version(stored.ruleset_digest)
+    assert version is not None and version.source_text == RULESET.source_text
+    assert version.first_seen <= stored.recorded_at
+
+
+def test_writing_the_same_evaluation_twice_records_it_once(log: DecisionLog) -> None:
+    log.record([evaluation("r1", 1), evaluation("r1", 2)])
+    log.record([evaluation("r1", 2, result=b"other"), evaluation("r1", 3)])
+    assert log.count() == 3
+    page, _ = log.evaluations(Query())
+    second = log.evaluation(next(row["seq"] for row in page if row["item"] == 2))
+    assert second is not None and second.result == b"\x00\xffresult bytes"  # the first write stands
+    log.record_rulesets([RULESET, RULESET])
+    assert log.ruleset_version(ruleset_id="nolan-tender", version="1.2.0") is not None
+
+
+def test_list_filters_and_pages_newest_first(log: DecisionLog) -> None:
+    log.record(
+        [evaluation(f"r{n}", tender_id=f"T-{n % 2}", supplier_id=f"S-{n % 3}") for n in range(10)]
+    )
+    seen: list[str] = []
+    before = 0
+    while True:
+        page, before = log.evaluations(Query(tender_id="T-0", limit=2, before=before))
+        seen.extend(row["request_id"] for row in page)
+        if not before:
+            break
+    assert seen == ["r8", "r6", "r4", "r2", "r0"]
+    rows, _ = log.evaluations(Query(tender_id="T-1", supplier_id="S-0"))
+    assert [r["request_id"] for r in rows] == ["r9", "r3"]
+    assert log.evaluations(Query(ruleset_id="other"))[0] == []
+
+
+def test_time_range_is_inclusive_then_exclusive(log: DecisionLog) -> None:
+    log.record([evaluation("early", recorded_at="2026-01-01T00:00:00.000000Z")])
+    log.record([evaluation("late", recorded_at="2026-06-01T00:00:00.000000Z")])
+    rows, _ = log.evaluations(Query(since="2026-01-01T00:00:00.000000Z", until="2026-06-01"))
+    assert [r["request_id"] for r in rows] == ["early"]
+
+
+def test_the_migrated_schema_is_the_one_the_code_uses(log: DecisionLog) -> None:
+    with log.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
+
+
+def test_an_evaluation_must_name_a_recorded_rule_set_version(log: DecisionLog) -> None:
+    with pytest.raises(LogUnavailable, match=r"(?i)foreign key"):
+        log.record([evaluation("r1", ruleset_digest="e" * 64)])
+    assert log.count() == 0  # the batch is all or nothing
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "probity.db"
+    DecisionLog(str(path)).record_rulesets([RULESET])
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_an_unreachable_database_is_reported_as_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(LogUnavailable, match="cannot open the decision log"):
+        DecisionLog("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(LogUnavailable):
+        DecisionLog(f"sqlite:///{tmp_path}/missing-folder/probity.db")
+
+
+@pytest.mark.parametrize(
+    ("given_url", "expected"),
+    [
+        ("probity.db", "sqlite:///probity.db"),
+        ("sqlite:////var/lib/probity.db", "sqlite:////var/lib/probity.db"),
+        ("postgresql://u@h:5432/d", "postgresql+psycopg://u@h:5432/d"),
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+    ],
+)
+def test_db_urls(given_url: str, expected: str) -> None:
+    assert engine_url(given_url) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    blob=st.binary(max_size=2000),
+    text=st.text(max_size=200),
+)
+def test_any_bytes_and_text_read_back_unchanged(
+    tmp_path_factory: pytest.TempPathFactory, blob: bytes, text: str
+) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    log = DecisionLog(f"sqlite:///{folder / 'p.db'}")
+    log.record_rulesets([RULESET])
+    log.record([evaluation("r", subject_id=text.replace("\x00", ""), result=blob, submission=blob)])
+    [row], _ = log.evaluations(Query())
+    stored = log.evaluation(row["seq"])
+    assert (
+        stored is not None
+        and stored.result == blob
+        and stored.subject_id == text.replace("\x00", "")
+    )
