@@ -222,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             tls_cert=Path(args.tls_cert) if args.tls_cert else None,
             tls_key=Path(args.tls_key) if args.tls_key else None,
             client_ca=Path(args.client_ca) if args.client_ca else None,
+            db=args.db,
             limits=Limits(
                 max_message_bytes=args.max_message_bytes,
                 max_bids=args.max_bids,
@@ -317,6 +318,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--rules", default="rules", metavar="DIR", help="rule set folder")
     serve.add_argument("--workers", type=int, default=default_workers(), help="engine processes")
     serve.add_argument("--tokens", metavar="FILE", help="token file (TOML); none: open")
+    serve.add_argument(
+        "--db",
+        default="probity.db",
+        metavar="URL",
+        help="decision log: a SQLite file (default probity.db), postgresql://…, or off",
+    )
     serve.add_argument("--tls-cert", metavar="PEM", help="server certificate chain")
     serve.add_argument("--tls-key", metavar="PEM", help="server private key")
     serve.add_argument("--client-ca", metavar="PEM", help="require client certificates (mTLS)")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -147,9 +147,16 @@ class Registry:
             self._catalogue = Catalogue(MappingProxyType(active), catalogue.versions)
         return sorted(problems)
 
-    def publish(self, text: str, file_name: str) -> tuple[CompiledRuleSet, str]:
+    def publish(
+        self,
+        text: str,
+        file_name: str,
+        before_activate: Callable[[CompiledRuleSet], None] | None = None,
+    ) -> tuple[CompiledRuleSet, str]:
         """Check `text`, make it its rule set's active version, and write it to the folder.
-        Returns the rule set and the version it replaced ("" if none)."""
+        Returns the rule set and the version it replaced ("" if none). `before_activate`
+        runs once the version is accepted and before anyone can use it; if it raises,
+        nothing changes."""
         # Read as a file of the folder: its tests may name example files beside it.
         where = self.folder / Path(file_name).name if self.folder else Path(file_name)
         ruleset = check_text(text, str(where))
@@ -161,6 +168,8 @@ class Registry:
             previous = catalogue.active.get(ruleset.id)
             if previous is not None and previous.digest == ruleset.digest:
                 return previous, previous.version  # already active: nothing to do
+            if before_activate is not None:
+                before_activate(ruleset)
             self._persist(ruleset)
             self._catalogue = catalogue.with_version(ruleset)
         return ruleset, previous.version if previous else ""

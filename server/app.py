@@ -18,9 +18,12 @@ from engine.workers import WorkerPool
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, ruleset_pb2, ruleset_pb2_grpc
 from server.auth import TokenStore
 from server.calls import CallInterceptor
+from server.decisions import Decisions
+from server.errors import ServiceError
 from server.evaluation import EvaluationService
 from server.rulesets import RulesetService
 from server.settings import Settings
+from store.log import DecisionLog, LogUnavailable
 
 _log = structlog.get_logger("probity.server")
 SERVICE_NAMES = (
@@ -51,14 +54,16 @@ class ProbityServer:
             ],
         )
         self.port = self._bind(settings)  # before the workers start: a busy port fails fast
+        self.decisions = Decisions(_open_log(settings))
         self.pool = WorkerPool(settings.workers, codec="server.convert")
         self.health = health.HealthServicer()
         # The generated registration functions are untyped.
         evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            EvaluationService(self.registry, self.pool, settings.limits), self.server
+            EvaluationService(self.registry, self.pool, settings.limits, self.decisions),
+            self.server,
         )
         ruleset_pb2_grpc.add_RulesetServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            RulesetService(self.registry, self.pool), self.server
+            RulesetService(self.registry, self.pool, self.decisions), self.server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
@@ -97,6 +102,7 @@ class ProbityServer:
         for problem in problems:
             _log.error("rule file not loaded", problem=str(problem))
         active = self.registry.catalogue.active
+        self._log_versions()
         tls = "mutual" if self.settings.client_ca else "on" if self.settings.tls_cert else "off"
         if self.open:
             _log.warning(
@@ -121,12 +127,38 @@ class ProbityServer:
             engine_version=ENGINE_VERSION,
         )
 
+    def _log_versions(self) -> None:
+        """Every version loaded goes in the decision log now (an evaluation would put it
+        there anyway, before its first result)."""
+        try:
+            for versions in self.registry.catalogue.versions.values():
+                for ruleset in versions.values():
+                    self.decisions.ruleset(ruleset)
+        except ServiceError as exc:
+            _log.error("rule set versions not logged yet", reason=str(exc))
+
     def stop(self, grace: float | None = None) -> None:
         """Stop taking calls; let those in flight finish (up to the grace period)."""
         self.health.enter_graceful_shutdown()
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()
+        if self.decisions.log is not None:
+            self.decisions.log.close()
         _log.info("stopped")
+
+
+def _open_log(settings: Settings) -> DecisionLog | None:
+    """The decision log, migrated to the current schema; the server does not start without
+    it (unless it is turned off)."""
+    if settings.log_url is None:
+        _log.warning("decision log off: evaluations are not recorded")
+        return None
+    try:
+        log = DecisionLog(settings.log_url)
+    except LogUnavailable as exc:
+        raise ServerStartError(str(exc)) from None
+    _log.info("decision log open", db=log.engine.url.render_as_string(hide_password=True))
+    return log
 
 
 def serve(settings: Settings) -> int:

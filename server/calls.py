@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from server import errors, wire
 from server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
+REQUEST_ID_KEY = "probity-request-id"
 
 
 @dataclass
@@ -27,6 +29,8 @@ class CallRecord:
     digests: set[str] = field(default_factory=set)
     count: int = 0
     failed: int = 0
+    # Names the call's evaluations in the decision log; sent to the caller as metadata.
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 _current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
@@ -95,6 +99,7 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
             record = CallRecord(method, caller)
             token = _current.set(record)
             started, raised = time.perf_counter(), None
+            context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
             try:
                 return behaviour(request, context)
             except BaseException as exc:
@@ -111,6 +116,7 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
             record = CallRecord(method, caller)
             started, raised = time.perf_counter(), None
             _current.set(record)
+            context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
             try:
                 yield from behaviour(request, context)
             except BaseException as exc:
@@ -162,6 +168,7 @@ def _emit(
         else sorted(record.digests),
         count=record.count,
         failed=record.failed,
+        request_id=record.request_id,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         status=_status_name(context, raised),
     )

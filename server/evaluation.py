@@ -27,6 +27,7 @@ from engine.tender import BidScore, check_bids, rank
 from engine.workers import Outcome, WorkerPool
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 from server import calls, errors, wire
+from server.decisions import Decisions, Item
 from server.settings import Limits
 
 _NO_DEADLINE = 10**6  # seconds
@@ -74,28 +75,68 @@ class _Kind:
     ruleset: str  # the kind of rule set it needs
     prefix: str  # where a bad answer is, in the request ("" when it names the path itself)
     error: Callable[[str, Any], Any]  # (id, status) → a stream's error response
+    item: Callable[[Any], Item]  # what the decision log keeps of a request
 
     TENDER: ClassVar[_Kind]
     MONITORING: ClassVar[_Kind]
+
+
+def _submission_item(submission: Any) -> Item:
+    """A submission as the log keeps it (deterministic bytes: its answers' keys sorted)."""
+    return Item(
+        submission.SerializeToString(deterministic=True),
+        submission.id,
+        tender_id=submission.tender_id,
+        supplier_id=submission.supplier.id,
+    )
+
+
+def _contract_item(request: Any) -> Item:
+    """A contract check as the log keeps it: the whole request (a CheckPortfolioRequest
+    reads as a CheckContractRequest)."""
+    contract = request.contract
+    return Item(
+        request.SerializeToString(deterministic=True),
+        contract.contract_id,
+        contract_id=contract.contract_id,
+        supplier_id=contract.supplier,
+    )
 
 
 _Kind.TENDER = _Kind(
     "tender",
     "submission.answers",
     lambda ident, status: evaluation_pb2.EvaluateStreamResponse(submission_id=ident, error=status),
+    lambda request: _submission_item(request.submission),
 )
 _Kind.MONITORING = _Kind(
     "monitoring",
     "",
     lambda ident, status: evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status),
+    _contract_item,
 )
+# Stream results recorded in one transaction, at most.
+_RECORD_BATCH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One stream response waiting to be sent: its row for the decision log (None for an
+    error), and how to answer instead if the row cannot be recorded."""
+
+    response: Any
+    row: Any
+    refuse: Callable[[Any], Any]
 
 
 class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
-    def __init__(self, registry: Registry, pool: WorkerPool, limits: Limits) -> None:
+    def __init__(
+        self, registry: Registry, pool: WorkerPool, limits: Limits, decisions: Decisions
+    ) -> None:
         self.registry = registry
         self.pool = pool
         self.limits = limits
+        self.decisions = decisions
 
     def _ruleset(
         self,
@@ -119,6 +160,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 )
             )
         (record or calls.current()).digests.add(ruleset.digest)
+        self.decisions.ruleset(ruleset)  # in the log before any result that names it
         return ruleset
 
     def _wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
@@ -154,14 +196,18 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         try:
             ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, kind.ruleset)
             (outcome,) = self._wait(self.pool.submit(ruleset, [item()]), context)
+            status = _outcome_error(outcome, kind.prefix)
+            if status is not None:
+                raise errors.ServiceError(status)
+            assert isinstance(outcome, bytes)
+            if self.decisions.enabled:
+                row = self.decisions.row(
+                    record, 1, kind.ruleset, ruleset, kind.item(request), outcome
+                )
+                self.decisions.record([row])
         except (errors.ServiceError, UnknownRuleset) as exc:
             record.failed = 1
             errors.abort(context, errors.to_status(exc))
-        status = _outcome_error(outcome, kind.prefix)
-        if status is not None:
-            record.failed = 1
-            errors.abort(context, status)
-        assert isinstance(outcome, bytes)
         return wire.evaluate_response(outcome)
 
     # -- a stream ------------------------------------------------------------------------
@@ -176,15 +222,13 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self, requests: Iterator[Any], context: grpc.ServicerContext, handle: _Handler
     ) -> Iterator[Any]:
         """A reader thread takes requests and has `handle` send each to the pool as it
-        arrives; results are yielded here as they finish. Every request gets exactly one
-        response."""
+        arrives; results are recorded in the decision log, in batches, then yielded here as
+        they finish. Every request gets exactly one response."""
         record = calls.current()
         window = _Window(self.limits)
-        # Responses, as messages or bytes in wire format (server.wire); an int when the
-        # reader is done: the number of requests it read.
-        done: queue.SimpleQueue[evaluation_pb2.EvaluateStreamResponse | bytes | int] = (
-            queue.SimpleQueue()
-        )
+        # Answers (responses as messages or bytes in wire format, see server.wire); an int
+        # when the reader is done: the number of requests it read.
+        done: queue.SimpleQueue[_Answer | int] = queue.SimpleQueue()
         reader = threading.Thread(
             target=self._read_stream,
             args=(requests, context, window, done, record, handle),
@@ -194,14 +238,31 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         reader.start()
         sent, expected = 0, None
         while expected is None or sent < expected:
-            item = done.get()
-            if isinstance(item, int):
-                expected = item
-                continue
-            window.slots.release()
-            sent += 1
-            yield item
+            batch = [done.get()]
+            while len(batch) < _RECORD_BATCH and not done.empty():
+                batch.append(done.get())
+            answers = []
+            for item in batch:
+                if isinstance(item, int):
+                    expected = item
+                else:
+                    answers.append(item)
+            for response in self._recorded(answers, record):
+                window.slots.release()
+                sent += 1
+                yield response
         reader.join()
+
+    def _recorded(self, answers: list[_Answer], record: calls.CallRecord) -> list[Any]:
+        """The responses to send, once their results are in the decision log; if it cannot
+        take them, each result is replaced by an UNAVAILABLE error for its item."""
+        rows = [a.row for a in answers if a.row is not None]
+        try:
+            self.decisions.record(rows)
+        except errors.ServiceError as exc:
+            record.failed += len(rows)
+            return [a.response if a.row is None else a.refuse(exc.status) for a in answers]
+        return [a.response for a in answers]
 
     def _read_stream(
         self,
@@ -264,9 +325,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         """Send one request of a stream to the pool; its response (`ident` and the result in
         wire format, or the error) goes to `done` when it is finished."""
 
+        refuse = partial(kind.error, ident)
+
         def fail(status: Any) -> None:
             record.failed += 1
-            done.put(kind.error(ident, status))
+            done.put(_Answer(refuse(status), None, refuse))
 
         refused = self._admit(count, window)
         if refused is not None:
@@ -291,7 +354,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 fail(status)
                 return
             assert isinstance(outcome, bytes)
-            done.put(wire.stream_result(ident, outcome))
+            row = None
+            if self.decisions.enabled:
+                stored = kind.item(request)
+                row = self.decisions.row(record, count, kind.ruleset, ruleset, stored, outcome)
+            done.put(_Answer(wire.stream_result(ident, outcome), row, refuse))
 
         self.pool.submit(ruleset, [submission]).add_done_callback(finished)
 
@@ -379,6 +446,17 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         ]
         outcomes = self._wait(self.pool.submit(ruleset, submissions), context)
         results = self._tender_results(outcomes)
+        if self.decisions.enabled:
+            record = calls.current()
+            self.decisions.record(
+                [
+                    self.decisions.row(
+                        record, n, "tender", ruleset, _submission_item(bid.submission), outcome
+                    )
+                    for n, (bid, outcome) in enumerate(zip(bids, outcomes, strict=True), 1)
+                    if isinstance(outcome, bytes)
+                ]
+            )
         scores = [
             BidScore(
                 b.submission.id,

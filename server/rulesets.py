@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import grpc
 import structlog
 
@@ -12,15 +14,17 @@ from engine.workers import WorkerPool
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 from server import calls, errors
 from server.convert import diagnostic_to_proto, ruleset_info
+from server.decisions import Decisions
 
 _log = structlog.get_logger("probity.rulesets")
 DEFAULT_FILE_NAME = "submitted.yaml"
 
 
 class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
-    def __init__(self, registry: Registry, pool: WorkerPool) -> None:
+    def __init__(self, registry: Registry, pool: WorkerPool, decisions: Decisions) -> None:
         self.registry = registry
         self.pool = pool  # warmed with each new version, so its first calls are not slow
+        self.decisions = decisions  # every version is logged, with who published it
 
     def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
         versions = self.registry.catalogue.versions.get(ruleset.id, {})
@@ -64,9 +68,11 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         record = calls.current()
         try:
             ruleset, previous = self.registry.publish(
-                request.source_text, request.file_name or DEFAULT_FILE_NAME
+                request.source_text,
+                request.file_name or DEFAULT_FILE_NAME,
+                partial(self.decisions.ruleset, how="published", by=record.caller),
             )
-        except (RuleFileError, RulesetConflict) as exc:
+        except (RuleFileError, RulesetConflict, errors.ServiceError) as exc:
             errors.abort(context, errors.to_status(exc))
         record.digests.add(ruleset.digest)
         self.pool.warm([ruleset])

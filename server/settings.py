@@ -36,6 +36,13 @@ class Settings(BaseModel):
     grace_seconds: float = Field(default=30, ge=0)
     threads: int = Field(default=64, ge=4)
     limits: Limits = Limits()
+    # The decision log: a SQLite file (path or sqlite:///…), postgresql://…, or "off" (the
+    # service then records nothing; for measuring what the log costs).
+    db: str = "probity.db"
+
+    @property
+    def log_url(self) -> str | None:
+        return None if self.db == "off" else self.db
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

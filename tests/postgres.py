@@ -53,24 +53,14 @@ class PostgresServer:
             check=True,
             capture_output=True,
         )
+        self.start_again()
+
+    def start_again(self) -> None:
+        """Start the server on its cluster and port (again, after `stop`)."""
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off"
-        subprocess.run(
-            _as_postgres(
-                [
-                    str(self.bindir / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-w",
-                    "-o",
-                    options,
-                    "-l",
-                    str(self.data / "server.log"),
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
+        pg_ctl = [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "-o", options]
+        log = ["-l", str(self.data / "server.log")]
+        subprocess.run(_as_postgres([*pg_ctl, *log, "start"]), check=True, capture_output=True)
 
     def stop(self) -> None:
         subprocess.run(

@@ -59,7 +59,12 @@ def running(settings: Settings) -> Iterator[ProbityServer]:
 
 
 def settings_for(folder: Path, **changes: Any) -> Settings:
-    values: dict[str, Any] = {"port": 0, "rules": rules_copy(folder), "workers": 2}
+    values: dict[str, Any] = {
+        "port": 0,
+        "rules": rules_copy(folder),
+        "workers": 2,
+        "db": str(folder / "probity.db"),
+    }
     values.update(changes)
     return Settings(**values)
 

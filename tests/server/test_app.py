@@ -23,7 +23,7 @@ class ServeProcess:
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
-             "--rules", str(rules_copy(folder)), *args],
+             "--rules", str(rules_copy(folder)), "--db", str(folder / "probity.db"), *args],
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
@@ -113,7 +113,7 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
 def test_ctrl_c_to_the_process_group_shuts_down_cleanly(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
-         "--rules", str(rules_copy(tmp_path))],
+         "--rules", str(rules_copy(tmp_path)), "--db", str(tmp_path / "probity.db")],
         cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     assert process.stderr is not None

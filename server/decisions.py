@@ -1,0 +1,105 @@
+"""Recording decisions: each evaluation's request item and its result, as sent, go to the
+decision log before the caller sees them; each rule set version before it is used.
+
+Translates between calls and store.log rows; a log failure becomes UNAVAILABLE, once, here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from engine.compiled import CompiledRuleSet
+from server import calls, errors
+from server.auth import Caller
+from store.log import DecisionLog, Evaluation, LogUnavailable, RulesetVersion
+
+SERVER = "server"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What the log keeps of one request item: its bytes as received and the ids it names."""
+
+    stored: bytes
+    subject_id: str
+    tender_id: str = ""
+    contract_id: str = ""
+    supplier_id: str = ""
+
+
+class Decisions:
+    """The decision log as the service uses it; with no log (`--db off`) it records nothing."""
+
+    def __init__(self, log: DecisionLog | None) -> None:
+        self.log = log
+        self._known: set[str] = set()  # digests already in the log
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.log is not None
+
+    def ruleset(
+        self, ruleset: CompiledRuleSet, how: str = "loaded", by: Caller | None = None
+    ) -> None:
+        """Make sure the log holds this rule set version (the first record of it stands)."""
+        if self.log is None or ruleset.digest in self._known:
+            return
+        version = RulesetVersion(
+            digest=ruleset.digest,
+            ruleset_id=ruleset.id,
+            version=ruleset.version,
+            kind=ruleset.kind,
+            source_text=ruleset.source_text,
+            file=ruleset.file,
+            how=how,
+            by_name=by.name if by else SERVER,
+            by_role=by.role if by else "",
+        )
+        self._write(lambda log: log.record_rulesets([version]))
+        with self._lock:
+            self._known.add(ruleset.digest)
+
+    def row(
+        self,
+        record: calls.CallRecord,
+        number: int,
+        kind: str,
+        ruleset: CompiledRuleSet,
+        item: Item,
+        result: bytes,
+    ) -> Evaluation:
+        return Evaluation(
+            request_id=record.request_id,
+            item=number,
+            method=record.method,
+            caller_name=record.caller.name if record.caller else "",
+            caller_role=record.caller.role if record.caller else "",
+            kind=kind,
+            subject_id=item.subject_id,
+            tender_id=item.tender_id,
+            contract_id=item.contract_id,
+            supplier_id=item.supplier_id,
+            ruleset_id=ruleset.id,
+            ruleset_version=ruleset.version,
+            ruleset_digest=ruleset.digest,
+            submission=item.stored,
+            result=result,
+        )
+
+    def record(self, rows: Sequence[Evaluation]) -> None:
+        """Record evaluations in one transaction, or raise UNAVAILABLE: nothing unrecorded
+        reaches the caller."""
+        if self.log is not None and rows:
+            self._write(lambda log: log.record(rows))
+
+    def _write(self, write: Callable[[DecisionLog], None]) -> None:
+        assert self.log is not None
+        try:
+            write(self.log)
+        except LogUnavailable as exc:
+            raise errors.ServiceError(
+                errors.unavailable(f"{exc}: no result is given unrecorded; try again later")
+            ) from exc

@@ -1,0 +1,149 @@
+"""The decision log behind a real server: every result a caller receives is recorded first,
+byte for byte, on SQLite and on PostgreSQL; when the log is down the service says UNAVAILABLE
+rather than answer unrecorded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from clients.client import ProbityClient, submission_message
+from probity.v1 import evaluation_pb2, evaluation_pb2_grpc
+from server.app import ProbityServer
+from server.calls import REQUEST_ID_KEY
+from store.log import DecisionLog, Query
+from tests.conftest import RULES
+from tests.postgres import bin_dir, postgres_server
+from tests.server.conftest import TOKENS, example, running, settings_for, token_file
+
+MONITORING = RULES / "examples" / "partnership-protocol" / "breached.json"
+
+
+@pytest.fixture
+def logged(db_url: str, tmp_path: Path) -> Iterator[ProbityServer]:
+    settings = settings_for(tmp_path, db=db_url, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        yield server
+
+
+def _log(server: ProbityServer) -> DecisionLog:
+    assert server.decisions.log is not None
+    return server.decisions.log
+
+
+def _client(server: ProbityServer, role: str = "portal") -> ProbityClient:
+    return ProbityClient(f"127.0.0.1:{server.port}", token=TOKENS[role], timeout=120)
+
+
+def _all(log: DecisionLog, **filters: Any) -> list[dict[str, Any]]:
+    rows, before = log.evaluations(Query(limit=1000, **filters))
+    assert before == 0
+    return rows
+
+
+def test_an_evaluation_is_recorded_as_sent_with_who_asked(logged: ProbityServer) -> None:
+    channel = grpc.insecure_channel(f"127.0.0.1:{logged.port}")
+    stub = evaluation_pb2_grpc.EvaluationServiceStub(channel)  # type: ignore[no-untyped-call]
+    record = example("strong")
+    request = evaluation_pb2.EvaluateRequest(
+        ruleset_id="nolan-tender", submission=submission_message(record)
+    )
+    metadata = (("authorization", f"Bearer {TOKENS['portal']}"),)
+    response, call = stub.Evaluate.with_call(request, metadata=metadata, timeout=60)
+    request_id = dict(call.initial_metadata())[REQUEST_ID_KEY]
+    channel.close()
+    [row] = _all(_log(logged))
+    assert (row["request_id"], row["item"]) == (request_id, 1)
+    assert (row["caller_name"], row["caller_role"]) == ("portal-caller", "portal")
+    assert (row["subject_id"], row["tender_id"], row["supplier_id"]) == (
+        record["id"], record["tender_id"], record["supplier"]["id"]
+    )  # fmt: skip
+    stored = _log(logged).evaluation(row["seq"])
+    assert stored is not None
+    assert stored.result == response.result.SerializeToString()  # what the caller received
+    assert stored.submission == request.submission.SerializeToString(deterministic=True)
+    version = _log(logged).ruleset_version(stored.ruleset_digest)
+    assert (
+        version is not None
+        and version.how == "loaded"
+        and version.version == row["ruleset_version"]
+    )
+    assert version.source_text == (RULES / "nolan-tender.yaml").read_text()
+
+
+def test_every_streamed_result_is_recorded_once(logged: ProbityServer) -> None:
+    records = [dict(example("weak"), id=f"s{n}") for n in range(600)]
+    records[7]["answers"] = {"integrity": "not an object"}  # a bad item: an error, unrecorded
+    with _client(logged) as client:
+        responses = list(client.evaluate_stream("nolan-tender", records))
+    received = {
+        r.submission_id: r.result.SerializeToString() for r in responses if r.HasField("result")
+    }
+    assert len(received) == 599
+    rows = _all(_log(logged))
+    assert sorted(r["item"] for r in rows) == [n for n in range(1, 601) if n != 8]
+    assert len({r["request_id"] for r in rows}) == 1
+    for row in rows[:50]:
+        stored = _log(logged).evaluation(row["seq"])
+        assert stored is not None and stored.result == received[row["subject_id"]]
+
+
+def test_contract_checks_and_tender_bids_are_recorded(logged: ProbityServer) -> None:
+    data = json.loads(MONITORING.read_text())
+    bids = [dict(example(name), id=f"b-{name}", price=price)
+            for name, price in (("strong", 900.0), ("weak", 700.0))]  # fmt: skip
+    with _client(logged) as client:
+        result = client.check_contract("partnership-protocol", data["contract"], data["returns"])
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    [contract] = _all(_log(logged), contract_id="PA-2023-004")
+    assert (contract["kind"], contract["ruleset_id"]) == ("monitoring", "partnership-protocol")
+    stored = _log(logged).evaluation(contract["seq"])
+    assert stored is not None and stored.result == result.SerializeToString()
+    tender = _all(_log(logged), tender_id="T-2026-014")
+    assert sorted(r["subject_id"] for r in tender) == ["b-strong", "b-weak"]
+    assert {r["method"] for r in tender} == {"/probity.v1.EvaluationService/EvaluateTender"}
+
+
+def test_a_published_version_is_recorded_with_its_publisher(logged: ProbityServer) -> None:
+    text = (RULES / "nolan-tender.yaml").read_text()
+    old = next(line for line in text.splitlines() if line.startswith("version: "))
+    text = text.replace(old, "version: 9.9.0", 1)
+    with _client(logged, "policy") as policy:
+        published = policy.publish_ruleset(text, "nolan-tender.yaml")
+    version = _log(logged).ruleset_version(published.ruleset.digest)
+    assert version is not None
+    assert (version.how, version.by_name, version.by_role) == (
+        "published",
+        "policy-caller",
+        "policy",
+    )
+    assert version.source_text == text
+
+
+@pytest.mark.skipif(bin_dir() is None, reason="PostgreSQL is not installed (make test installs it)")
+def test_with_the_database_down_the_service_answers_unavailable_then_recovers(
+    tmp_path: Path,
+) -> None:
+    with postgres_server() as database:  # a server of this test's own, to stop and start
+        assert database is not None
+        with (
+            running(settings_for(tmp_path, db=database.url)) as server,
+            ProbityClient(f"127.0.0.1:{server.port}", attempts=1, timeout=60) as client,
+        ):
+            client.evaluate("nolan-tender", example("strong"))
+            database.stop()
+            with pytest.raises(grpc.RpcError) as caught:
+                client.evaluate("nolan-tender", example("weak"))
+            assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert "decision log" in (caught.value.details() or "")
+            streamed = list(client.evaluate_stream("nolan-tender", [example("weak")] * 3))
+            unavailable = grpc.StatusCode.UNAVAILABLE.value[0]
+            assert [r.error.code for r in streamed] == [unavailable] * 3
+            database.start_again()
+            client.evaluate("nolan-tender", example("weak"))
+            assert _log(server).count() == 2  # nothing refused was recorded
