@@ -15,6 +15,8 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from probity.v1 import (
+    audit_pb2,
+    audit_pb2_grpc,
     evaluation_pb2,
     evaluation_pb2_grpc,
     monitoring_pb2,
@@ -134,6 +136,7 @@ class ProbityClient:
         # The generated stubs are untyped; every method below gives its call a type.
         self._evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self.channel)  # type: ignore[no-untyped-call]
         self._rulesets = ruleset_pb2_grpc.RulesetServiceStub(self.channel)  # type: ignore[no-untyped-call]
+        self._audit = audit_pb2_grpc.AuditServiceStub(self.channel)  # type: ignore[no-untyped-call]
         self._health = health_pb2_grpc.HealthStub(self.channel)
 
     def __enter__(self) -> ProbityClient:
@@ -277,6 +280,44 @@ class ProbityClient:
     def reload_rulesets(self) -> ruleset_pb2.ReloadRulesetsResponse:
         response: ruleset_pb2.ReloadRulesetsResponse = self._call(
             self._rulesets.ReloadRulesets, ruleset_pb2.ReloadRulesetsRequest()
+        )
+        return response
+
+    # -- the decision log (auditor and policy roles) ----------------------------------------
+    def get_evaluation(self, seq: int) -> audit_pb2.EvaluationRecord:
+        response: audit_pb2.GetEvaluationResponse = self._call(
+            self._audit.GetEvaluation, audit_pb2.GetEvaluationRequest(seq=seq)
+        )
+        return response.evaluation
+
+    def list_evaluations(self, **filters: Any) -> Iterator[audit_pb2.EvaluationRecord]:
+        """Every recorded evaluation matching the filters (tender_id, contract_id,
+        supplier_id, ruleset_id, since, until), newest first, page by page."""
+        token = ""
+        while True:
+            request = audit_pb2.ListEvaluationsRequest(page_token=token, **filters)
+            page: audit_pb2.ListEvaluationsResponse = self._call(
+                self._audit.ListEvaluations, request
+            )
+            yield from page.evaluations
+            token = page.next_page_token
+            if not token:
+                return
+
+    def get_ruleset_version(
+        self, digest: str = "", ruleset_id: str = "", version: str = ""
+    ) -> audit_pb2.RulesetVersionRecord:
+        request = audit_pb2.GetRulesetVersionRequest(
+            digest=digest, ruleset_id=ruleset_id, version=version
+        )
+        response: audit_pb2.GetRulesetVersionResponse = self._call(
+            self._audit.GetRulesetVersion, request
+        )
+        return response.ruleset
+
+    def replay(self, seq: int) -> audit_pb2.ReplayResponse:
+        response: audit_pb2.ReplayResponse = self._call(
+            self._audit.Replay, audit_pb2.ReplayRequest(seq=seq)
         )
         return response
 

@@ -15,7 +15,15 @@ from grpc_reflection.v1alpha import reflection
 from engine import ENGINE_VERSION
 from engine.registry import Registry
 from engine.workers import WorkerPool
-from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, ruleset_pb2, ruleset_pb2_grpc
+from probity.v1 import (
+    audit_pb2,
+    audit_pb2_grpc,
+    evaluation_pb2,
+    evaluation_pb2_grpc,
+    ruleset_pb2,
+    ruleset_pb2_grpc,
+)
+from server.audit import AuditService
 from server.auth import TokenStore
 from server.calls import CallInterceptor
 from server.decisions import Decisions
@@ -29,6 +37,7 @@ _log = structlog.get_logger("probity.server")
 SERVICE_NAMES = (
     evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].full_name,
     ruleset_pb2.DESCRIPTOR.services_by_name["RulesetService"].full_name,
+    audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
 )
 
 
@@ -64,6 +73,9 @@ class ProbityServer:
         )
         ruleset_pb2_grpc.add_RulesetServiceServicer_to_server(  # type: ignore[no-untyped-call]
             RulesetService(self.registry, self.pool, self.decisions), self.server
+        )
+        audit_pb2_grpc.add_AuditServiceServicer_to_server(  # type: ignore[no-untyped-call]
+            AuditService(self.decisions.log, self.pool), self.server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(

@@ -22,6 +22,7 @@ ROLES = ("portal", "policy", "auditor")
 
 _EVALUATION = "/probity.v1.EvaluationService/"
 _RULESETS = "/probity.v1.RulesetService/"
+_AUDIT = "/probity.v1.AuditService/"  # the decision log: auditor and policy roles only
 _READ_RULESETS = (f"{_RULESETS}ListRulesets", f"{_RULESETS}GetRuleset")
 _WRITE_RULESETS = (
     f"{_RULESETS}ValidateRuleset",
@@ -37,9 +38,12 @@ def allowed(role: str, method: str) -> bool:
     if role == "portal":
         return method.startswith(_EVALUATION) or method in _READ_RULESETS
     if role == "policy":
-        return method.startswith(_EVALUATION) or method in (*_READ_RULESETS, *_WRITE_RULESETS)
+        return method.startswith((_EVALUATION, _AUDIT)) or method in (
+            *_READ_RULESETS,
+            *_WRITE_RULESETS,
+        )
     if role == "auditor":
-        return method in _READ_RULESETS
+        return method.startswith(_AUDIT) or method in _READ_RULESETS
     return False
 
 

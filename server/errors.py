@@ -19,6 +19,7 @@ from engine.errors import (
     SubmissionError,
     UnknownRuleset,
 )
+from store.log import LogUnavailable
 
 DOMAIN = "probity.v1"
 
@@ -74,6 +75,16 @@ def not_found(error: UnknownRuleset) -> status_pb2.Status:
         description=str(error),
     )
     return _status(code_pb2.NOT_FOUND, str(error), info)
+
+
+def not_found_record(kind: str, name: str) -> status_pb2.Status:
+    """Nothing in the decision log by that name."""
+    info = error_details_pb2.ResourceInfo(
+        resource_type=f"{DOMAIN}.{kind.title().replace(' ', '')}",
+        resource_name=name,
+        description=f"no {kind} {name} in the decision log",
+    )
+    return _status(code_pb2.NOT_FOUND, f"no {kind} {name} in the decision log", info)
 
 
 def conflict(error: RulesetConflict) -> status_pb2.Status:
@@ -149,6 +160,8 @@ def to_status(error: Exception, prefix: str = "submission.answers") -> status_pb
         return conflict(error)
     if isinstance(error, EngineCrashed):
         return crashed(error)
+    if isinstance(error, LogUnavailable):
+        return unavailable(f"{error}; try again later")
     return _status(code_pb2.INTERNAL, "internal error; see the server log")
 
 

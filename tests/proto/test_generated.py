@@ -22,4 +22,4 @@ def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
     assert sorted(fresh) == sorted(committed), "generated files added or removed"
     stale = [name for name in fresh if fresh[name] != committed[name]]
     assert not stale, f"stale: {stale}; run `python proto/generate.py`"
-    assert len(fresh) == 5 * 3  # five .proto files: _pb2.py, _pb2.pyi, _pb2_grpc.py each
+    assert len(fresh) == 6 * 3  # six .proto files: _pb2.py, _pb2.pyi, _pb2_grpc.py each

@@ -1,0 +1,147 @@
+from probity.v1 import evaluation_pb2 as _evaluation_pb2
+from probity.v1 import monitoring_pb2 as _monitoring_pb2
+from probity.v1 import result_pb2 as _result_pb2
+from probity.v1 import submission_pb2 as _submission_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class EvaluationRecord(_message.Message):
+    __slots__ = ("seq", "request_id", "item", "recorded_at", "method", "caller_name", "caller_role", "kind", "subject_id", "tender_id", "contract_id", "supplier_id", "ruleset", "submission", "contract_check", "result", "contract_result")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CALLER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CALLER_ROLE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_CHECK_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_RESULT_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    request_id: str
+    item: int
+    recorded_at: str
+    method: str
+    caller_name: str
+    caller_role: str
+    kind: str
+    subject_id: str
+    tender_id: str
+    contract_id: str
+    supplier_id: str
+    ruleset: _result_pb2.RulesetRef
+    submission: _submission_pb2.Submission
+    contract_check: _evaluation_pb2.CheckContractRequest
+    result: _result_pb2.Result
+    contract_result: _monitoring_pb2.ContractResult
+    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., item: _Optional[int] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., contract_check: _Optional[_Union[_evaluation_pb2.CheckContractRequest, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., contract_result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ...) -> None: ...
+
+class GetEvaluationRequest(_message.Message):
+    __slots__ = ("seq",)
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    def __init__(self, seq: _Optional[int] = ...) -> None: ...
+
+class GetEvaluationResponse(_message.Message):
+    __slots__ = ("evaluation",)
+    EVALUATION_FIELD_NUMBER: _ClassVar[int]
+    evaluation: EvaluationRecord
+    def __init__(self, evaluation: _Optional[_Union[EvaluationRecord, _Mapping]] = ...) -> None: ...
+
+class ListEvaluationsRequest(_message.Message):
+    __slots__ = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until", "page_size", "page_token")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    contract_id: str
+    supplier_id: str
+    ruleset_id: str
+    since: str
+    until: str
+    page_size: int
+    page_token: str
+    def __init__(self, tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., since: _Optional[str] = ..., until: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListEvaluationsResponse(_message.Message):
+    __slots__ = ("evaluations", "next_page_token")
+    EVALUATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    evaluations: _containers.RepeatedCompositeFieldContainer[EvaluationRecord]
+    next_page_token: str
+    def __init__(self, evaluations: _Optional[_Iterable[_Union[EvaluationRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetRulesetVersionRequest(_message.Message):
+    __slots__ = ("digest", "ruleset_id", "version")
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    digest: str
+    ruleset_id: str
+    version: str
+    def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
+
+class RulesetVersionRecord(_message.Message):
+    __slots__ = ("digest", "ruleset_id", "version", "kind", "source_text", "file", "how", "by_name", "by_role", "first_seen")
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    HOW_FIELD_NUMBER: _ClassVar[int]
+    BY_NAME_FIELD_NUMBER: _ClassVar[int]
+    BY_ROLE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    digest: str
+    ruleset_id: str
+    version: str
+    kind: str
+    source_text: str
+    file: str
+    how: str
+    by_name: str
+    by_role: str
+    first_seen: str
+    def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source_text: _Optional[str] = ..., file: _Optional[str] = ..., how: _Optional[str] = ..., by_name: _Optional[str] = ..., by_role: _Optional[str] = ..., first_seen: _Optional[str] = ...) -> None: ...
+
+class GetRulesetVersionResponse(_message.Message):
+    __slots__ = ("ruleset",)
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    ruleset: RulesetVersionRecord
+    def __init__(self, ruleset: _Optional[_Union[RulesetVersionRecord, _Mapping]] = ...) -> None: ...
+
+class ReplayRequest(_message.Message):
+    __slots__ = ("seq",)
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    def __init__(self, seq: _Optional[int] = ...) -> None: ...
+
+class ReplayResponse(_message.Message):
+    __slots__ = ("seq", "ruleset", "identical", "diff")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    IDENTICAL_FIELD_NUMBER: _ClassVar[int]
+    DIFF_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    ruleset: _result_pb2.RulesetRef
+    identical: bool
+    diff: str
+    def __init__(self, seq: _Optional[int] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., identical: _Optional[bool] = ..., diff: _Optional[str] = ...) -> None: ...

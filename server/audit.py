@@ -1,0 +1,219 @@
+"""AuditService: the decision log read back as protobuf, and past evaluations replayed on
+their recorded rule set version through the same workers and codec as live ones."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from typing import Any
+
+import grpc
+from google.protobuf import json_format
+
+from engine.compiled import CompiledRuleSet
+from engine.errors import FieldViolation, RuleFileError
+from engine.evaluator import Submission
+from engine.registry import check_text
+from engine.workers import WorkerPool
+from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
+from server import errors
+from store.log import DecisionLog, Evaluation, LogUnavailable, Query
+
+_REPLAY_TIMEOUT = 300  # seconds
+
+
+class AuditService(audit_pb2_grpc.AuditServiceServicer):
+    def __init__(self, log: DecisionLog | None, pool: WorkerPool) -> None:
+        self.log = log
+        self.pool = pool
+        self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
+        self._lock = threading.Lock()
+
+    def _store(self) -> DecisionLog:
+        if self.log is None:
+            raise errors.ServiceError(
+                errors.precondition("decision_log", "the decision log is off (--db off)")
+            )
+        return self.log
+
+    def _evaluation(self, seq: int) -> Evaluation:
+        found = self._store().evaluation(seq) if seq > 0 else None
+        if found is None:
+            raise errors.ServiceError(errors.not_found_record("evaluation", str(seq)))
+        return found
+
+    def GetEvaluation(
+        self, request: audit_pb2.GetEvaluationRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.GetEvaluationResponse:
+        try:
+            found = self._evaluation(request.seq)
+        except (errors.ServiceError, LogUnavailable) as exc:
+            errors.abort(context, errors.to_status(exc))
+        return audit_pb2.GetEvaluationResponse(evaluation=_record(found, full=True))
+
+    def ListEvaluations(
+        self, request: audit_pb2.ListEvaluationsRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.ListEvaluationsResponse:
+        try:
+            before = _page_token(request.page_token)
+            rows, next_page = self._store().evaluations(
+                Query(
+                    tender_id=request.tender_id,
+                    contract_id=request.contract_id,
+                    supplier_id=request.supplier_id,
+                    ruleset_id=request.ruleset_id,
+                    since=request.since,
+                    until=request.until,
+                    limit=request.page_size or 100,
+                    before=before,
+                )
+            )
+        except (errors.ServiceError, LogUnavailable) as exc:
+            errors.abort(context, errors.to_status(exc))
+        return audit_pb2.ListEvaluationsResponse(
+            evaluations=[_record(Evaluation(submission=b"", result=b"", **row)) for row in rows],
+            next_page_token=str(next_page) if next_page else "",
+        )
+
+    def GetRulesetVersion(
+        self, request: audit_pb2.GetRulesetVersionRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.GetRulesetVersionResponse:
+        try:
+            if not request.digest and not (request.ruleset_id and request.version):
+                violation = FieldViolation("digest", "give a digest, or ruleset_id and version")
+                raise errors.ServiceError(errors.bad_request([violation], "which version?"))
+            found = self._store().ruleset_version(
+                request.digest, request.ruleset_id, request.version
+            )
+            if found is None:
+                name = request.digest or f"{request.ruleset_id}@{request.version}"
+                raise errors.ServiceError(errors.not_found_record("rule set version", name))
+        except (errors.ServiceError, LogUnavailable) as exc:
+            errors.abort(context, errors.to_status(exc))
+        return audit_pb2.GetRulesetVersionResponse(
+            ruleset=audit_pb2.RulesetVersionRecord(
+                digest=found.digest,
+                ruleset_id=found.ruleset_id,
+                version=found.version,
+                kind=found.kind,
+                source_text=found.source_text,
+                file=found.file,
+                how=found.how,
+                by_name=found.by_name,
+                by_role=found.by_role,
+                first_seen=found.first_seen,
+            )
+        )
+
+    def Replay(
+        self, request: audit_pb2.ReplayRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.ReplayResponse:
+        try:
+            found = self._evaluation(request.seq)
+            ruleset = self._recorded_ruleset(found.ruleset_digest)
+            future = self.pool.submit(ruleset, [_submission(found)])
+            (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
+            if not isinstance(outcome, bytes):
+                raise errors.ServiceError(errors.to_status(outcome))
+        except (errors.ServiceError, LogUnavailable) as exc:
+            errors.abort(context, errors.to_status(exc))
+        identical = outcome == found.result
+        return audit_pb2.ReplayResponse(
+            seq=found.seq,
+            ruleset=result_pb2.RulesetRef(
+                id=ruleset.id, version=ruleset.version, digest=ruleset.digest
+            ),
+            identical=identical,
+            diff="" if identical else _diff(found, outcome),
+        )
+
+    def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
+        """The recorded version, compiled from its recorded text (whatever the server now
+        holds); its digest must be the recorded one."""
+        with self._lock:
+            if digest in self._compiled:
+                return self._compiled[digest]
+        version = self._store().ruleset_version(digest)
+        if version is None:
+            raise errors.ServiceError(errors.not_found_record("rule set version", digest))
+        try:
+            compiled = check_text(version.source_text, version.file)
+        except RuleFileError as exc:
+            name = f"{version.ruleset_id}@{version.version}"
+            message = f"the recorded rule set {name} no longer compiles: {exc}"
+            raise errors.ServiceError(errors.precondition(digest, message)) from exc
+        if compiled.digest != digest:
+            raise errors.ServiceError(
+                errors.precondition(digest, "the recorded rule set text does not match its digest")
+            )
+        with self._lock:
+            self._compiled[digest] = compiled
+        return compiled
+
+
+def _page_token(token: str) -> int:
+    if not token:
+        return 0
+    if not token.isdigit():
+        violation = FieldViolation("page_token", "is not a token this service gave")
+        raise errors.ServiceError(errors.bad_request([violation], "bad page token"))
+    return int(token)
+
+
+def _is_contract(found: Evaluation) -> bool:
+    return found.kind == "monitoring"
+
+
+def _submission(found: Evaluation) -> Submission:
+    """The recorded request item, as the live call handed it to the workers."""
+    if _is_contract(found):
+        return Submission(found.subject_id, found.submission)
+    message = submission_pb2.Submission.FromString(found.submission)
+    return Submission(message.id, message.answers.SerializeToString())
+
+
+def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord:
+    record = audit_pb2.EvaluationRecord(
+        seq=found.seq,
+        request_id=found.request_id,
+        item=found.item,
+        recorded_at=found.recorded_at,
+        method=found.method,
+        caller_name=found.caller_name,
+        caller_role=found.caller_role,
+        kind=found.kind,
+        subject_id=found.subject_id,
+        tender_id=found.tender_id,
+        contract_id=found.contract_id,
+        supplier_id=found.supplier_id,
+        ruleset=result_pb2.RulesetRef(
+            id=found.ruleset_id, version=found.ruleset_version, digest=found.ruleset_digest
+        ),
+    )
+    if not full:
+        return record
+    if _is_contract(found):
+        record.contract_check.MergeFromString(found.submission)
+        record.contract_result.MergeFromString(found.result)
+    else:
+        record.submission.MergeFromString(found.submission)
+        record.result.MergeFromString(found.result)
+    return record
+
+
+def _as_json(found: Evaluation, raw: bytes) -> list[str]:
+    message: Any = monitoring_pb2.ContractResult() if _is_contract(found) else result_pb2.Result()
+    message.MergeFromString(raw)
+    text = json_format.MessageToJson(message, sort_keys=True, preserving_proto_field_name=True)
+    return text.splitlines(keepends=True)
+
+
+def _diff(found: Evaluation, replayed: bytes) -> str:
+    return "".join(
+        difflib.unified_diff(
+            _as_json(found, found.result),
+            _as_json(found, replayed),
+            fromfile=f"recorded #{found.seq}",
+            tofile="replayed",
+        )
+    )
