@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 import structlog
 
+from clients import audit
 from clients.inputs import BadInput
 from clients.inputs import read as read_inputs
 from clients.inputs import series as read_series
@@ -339,6 +340,7 @@ def parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
     schema.set_defaults(run=cmd_schema)
     add_commands(sub)
+    audit.add_commands(sub)
     return top
 
 

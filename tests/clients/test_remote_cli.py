@@ -235,3 +235,28 @@ def test_monitor_on_a_server_gives_what_monitor_gives_locally(
         "CT-2025-022 Brightwell Services Ltd: Inadequate in 2026-Q4 (rule two_high_breaches)"
         in summary.stdout
     )
+
+
+def test_audit_lists_shows_and_replays_what_was_decided(tmp_path: Path) -> None:
+    with running(settings_for(tmp_path)) as server:
+        path = tmp_path / "bids.jsonl"
+        path.write_text("".join(json.dumps(example(n)) + "\n" for n in ("strong", "weak")))
+        assert (
+            probity("evaluate", *_at(server), "--ruleset", "nolan-tender", str(path)).returncode
+            == 0
+        )
+        listed = probity("audit", "list", *_at(server), "--tender", "T-2026-014")
+        assert listed.returncode == 0, listed.stderr
+        lines = [line.split("\t") for line in listed.stdout.splitlines()]
+        assert sorted(line[3] for line in lines) == ["T-2026-014/bid-01", "T-2026-014/bid-02"]
+        assert {line[2] for line in lines} == {"EvaluateStream"}
+        seq = next(line[0] for line in lines if line[3] == "T-2026-014/bid-01")
+        shown = json.loads(probity("audit", "show", *_at(server), seq).stdout)
+        assert shown["result"]["band"] == "compliant"
+        assert shown["submission"]["answers"]["integrity"]["interests_declared"] is True
+        assert shown["ruleset"]["version"] == NOLAN_VERSION
+        replayed = probity("audit", "replay", *_at(server))
+        assert replayed.returncode == 0, replayed.stdout
+        assert "2 of 2 replayed byte-identical" in replayed.stderr
+        missing = probity("audit", "show", *_at(server), "424242")
+        assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr

@@ -1,0 +1,84 @@
+"""`probity audit list|show|replay`: the decision log, read through AuditService."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from google.protobuf import json_format
+
+from clients.remote import add_connection_options, connect
+
+_FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until")
+_HELP = {
+    "since": "ISO 8601 UTC time, inclusive (e.g. 2026-11-01)",
+    "until": "ISO 8601 UTC time, exclusive",
+}
+
+
+def _filters(args: argparse.Namespace) -> dict[str, str]:
+    return {name: getattr(args, name) for name in _FILTERS if getattr(args, name)}
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with connect(args) as client:
+        if args.action == "list":
+            for record in client.list_evaluations(**_filters(args)):
+                ruleset = f"{record.ruleset.id}@{record.ruleset.version}"
+                caller = record.caller_name or "-"
+                method = record.method.rsplit("/", 1)[-1]
+                print(
+                    f"{record.seq}\t{record.recorded_at}\t{method}\t{record.subject_id}\t"
+                    f"{ruleset}\t{caller}"
+                )
+            return 0
+        if args.action == "show":
+            record = client.get_evaluation(args.seq)
+            shown: dict[str, Any] = json_format.MessageToDict(
+                record, preserving_proto_field_name=True
+            )
+            print(json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))
+            return 0
+        seqs = (
+            [args.seq] if args.seq else [r.seq for r in client.list_evaluations(**_filters(args))]
+        )
+        differ = 0
+        for seq in seqs:
+            replayed = client.replay(seq)
+            ruleset = f"{replayed.ruleset.id}@{replayed.ruleset.version}"
+            if replayed.identical:
+                print(f"{seq}\tidentical\t{ruleset}")
+            else:
+                differ += 1
+                print(f"{seq}\tDIFFERS\t{ruleset}")
+                sys.stdout.write(replayed.diff)
+        print(f"{len(seqs) - differ} of {len(seqs)} replayed byte-identical", file=sys.stderr)
+        return 1 if differ else 0
+
+
+def add_commands(sub: Any) -> None:
+    audit = sub.add_parser(
+        "audit", help="the decision log: list or show evaluations, replay them (auditor, policy)"
+    )
+    actions = audit.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("list", "recorded evaluations, newest first: seq, time, call, subject, rule set, caller"),
+        ("show", "one evaluation as JSON: who asked, the submission, the result, the rule set"),
+        ("replay", "re-evaluate on the recorded rule set version; exit 1 if any result differs"),
+    ):
+        command = actions.add_parser(action, help=text)
+        add_connection_options(command)
+        if action == "show":
+            command.add_argument("seq", type=int, metavar="SEQ")
+        else:
+            if action == "replay":
+                command.add_argument(
+                    "seq", type=int, nargs="?", default=0, metavar="SEQ",
+                    help="one evaluation; without it, every one the filters match",
+                )  # fmt: skip
+            for name in _FILTERS:
+                flag = "--" + name.removesuffix("_id").replace("_", "-")
+                command.add_argument(flag, dest=name, default="", help=_HELP.get(name))
+        command.set_defaults(run=cmd_audit)
