@@ -115,8 +115,29 @@ _Kind.MONITORING = _Kind(
     lambda ident, status: evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status),
     _contract_item,
 )
-# Stream results recorded in one transaction, at most.
+# Stream results recorded in one transaction, at most; and how long to wait for more
+# results before recording those in hand (a commit costs an fsync, whatever its size).
 _RECORD_BATCH = 512
+_LINGER_SECONDS = 0.005
+
+
+def _take_batch(done: queue.SimpleQueue[Any], linger: bool) -> list[Any]:
+    """The next answers to record and send: at least one; when recording, what else comes
+    within a few milliseconds too, so that one commit (and one fsync) covers many results."""
+    batch = [done.get()]
+    deadline = time.monotonic() + _LINGER_SECONDS if linger else 0.0
+    while len(batch) < _RECORD_BATCH:
+        if not done.empty():
+            batch.append(done.get())
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0 or isinstance(batch[-1], int):
+            break
+        try:
+            batch.append(done.get(timeout=left))
+        except queue.Empty:
+            break
+    return batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,9 +259,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         reader.start()
         sent, expected = 0, None
         while expected is None or sent < expected:
-            batch = [done.get()]
-            while len(batch) < _RECORD_BATCH and not done.empty():
-                batch.append(done.get())
+            batch = _take_batch(done, self.decisions.enabled)
             answers = []
             for item in batch:
                 if isinstance(item, int):

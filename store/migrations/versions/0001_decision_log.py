@@ -63,6 +63,11 @@ def upgrade() -> None:
         ("ix_evaluations_recorded_at", ["recorded_at"]),
     ]:
         op.create_index(name, "evaluations", columns)
+    if op.get_bind().dialect.name == "postgresql":
+        # Results are 5-25 kB: PostgreSQL would compress each (pglz) on the service's
+        # critical path, for little gain on protobuf bytes. Store them as they are.
+        for column in ("submission", "result"):
+            op.execute(f"ALTER TABLE evaluations ALTER COLUMN {column} SET STORAGE EXTERNAL")
 
 
 def downgrade() -> None:

@@ -1,0 +1,79 @@
+"""What the decision log costs: a 50k-submission stream against `probity serve` with the log
+on SQLite, on PostgreSQL, and turned off (`--db off`), in one run. The target is at least 80%
+of the log-off throughput. Each server is its own process with two workers; rounds are
+interleaved and the best of each kept, as these machines are shared and noisy."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.conftest import FIGURES, ROOT
+from benchmarks.test_service import _port, _start
+from clients.client import ProbityClient, submission_message
+from engine.evaluator import Submission
+from probity.v1 import evaluation_pb2
+from tests.postgres import postgres_server
+
+STREAM = 50_000
+ROUNDS = 2
+
+
+@pytest.fixture(scope="module")
+def logged_servers() -> Iterator[dict[str, int]]:
+    folder = Path(tempfile.mkdtemp(prefix="probity-bench-"))
+    with postgres_server() as postgres:
+        databases = {"log off": "off", "log on SQLite": str(folder / "probity.db")}
+        if postgres is not None:
+            databases["log on PostgreSQL"] = postgres.new_database()
+        processes, ports = [], {}
+        for name, db in databases.items():
+            port = _port()
+            command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+            processes.append(_start([*command, "--db", db], port))
+            ports[name] = port
+        yield ports
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=120)
+
+
+def _rate(port: int, requests: list[evaluation_pb2.EvaluateStreamRequest]) -> float:
+    with ProbityClient(f"127.0.0.1:{port}", timeout=900) as client:
+        started = time.perf_counter()
+        count = sum(
+            response.HasField("result")
+            for response in client._evaluation.EvaluateStream(iter(requests), timeout=900)
+        )
+        assert count == len(requests)
+        return len(requests) / (time.perf_counter() - started)
+
+
+def test_stream_throughput_with_the_decision_log(
+    submissions: list[Submission], logged_servers: dict[str, int]
+) -> None:
+    requests = [
+        evaluation_pb2.EvaluateStreamRequest(
+            ruleset_id="nolan-tender",
+            submission=submission_message({"id": f"s{n}", "answers": s.answers}),
+        )
+        for n, s in enumerate(submissions[n % len(submissions)] for n in range(STREAM))
+    ]
+    for port in logged_servers.values():
+        _rate(port, requests[:2000])  # warm up: workers compiled, connections pooled
+    best = dict.fromkeys(logged_servers, 0.0)
+    for _ in range(ROUNDS):
+        for name, port in logged_servers.items():
+            best[name] = max(best[name], _rate(port, requests))
+    for name, rate in best.items():
+        FIGURES[f"decision log: stream of 50k, {name}, submissions/s"] = rate
+        if name != "log off":
+            FIGURES[f"decision log: {name} ÷ log off"] = rate / best["log off"]
+    assert ROOT.is_dir() and os.cpu_count()
