@@ -10,9 +10,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -32,6 +34,11 @@ def _port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _db() -> str:
+    """A fresh decision log for a benchmark server (as `probity serve` runs by default)."""
+    return str(Path(tempfile.mkdtemp(prefix="probity-bench-")) / "probity.db")
 
 
 def _wait_serving(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -58,7 +65,9 @@ def _start(command: list[str], port: int, health: bool = True) -> subprocess.Pop
 def servers() -> Iterator[dict[str, int]]:
     ours, bare = _port(), _port()
     processes = [
-        _start([sys.executable, "-m", "clients.cli", "serve", "--port", str(ours)], ours),
+        _start(
+            [sys.executable, "-m", "clients.cli", "serve", "--port", str(ours), "--db", _db()], ours
+        ),
         _start([sys.executable, "-m", "benchmarks.bare_server", str(bare)], bare, health=False),
     ]
     yield {"probity": ours, "bare gRPC": bare}
@@ -144,7 +153,8 @@ def test_time_to_serving() -> None:
     for _ in range(3):
         port = _port()
         started = time.perf_counter()
-        process = _start([sys.executable, "-m", "clients.cli", "serve", "--port", str(port)], port)
+        command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+        process = _start([*command, "--db", _db()], port)
         best = min(best, time.perf_counter() - started)
         process.terminate()
         process.wait(timeout=60)
