@@ -27,7 +27,6 @@ from server.audit import AuditService
 from server.auth import TokenStore
 from server.calls import CallInterceptor
 from server.decisions import Decisions
-from server.errors import ServiceError
 from server.evaluation import EvaluationService
 from server.rulesets import RulesetService
 from server.settings import Settings
@@ -146,7 +145,7 @@ class ProbityServer:
             for versions in self.registry.catalogue.versions.values():
                 for ruleset in versions.values():
                     self.decisions.ruleset(ruleset)
-        except ServiceError as exc:
+        except LogUnavailable as exc:
             _log.error("rule set versions not logged yet", reason=str(exc))
 
     def stop(self, grace: float | None = None) -> None:

@@ -4,7 +4,7 @@ their recorded rule set version through the same workers and codec as live ones.
 from __future__ import annotations
 
 import difflib
-import threading
+from dataclasses import asdict
 from typing import Any
 
 import grpc
@@ -27,7 +27,6 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self.log = log
         self.pool = pool
         self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
-        self._lock = threading.Lock()
 
     def _store(self) -> DecisionLog:
         if self.log is None:
@@ -91,18 +90,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         except (errors.ServiceError, LogUnavailable) as exc:
             errors.abort(context, errors.to_status(exc))
         return audit_pb2.GetRulesetVersionResponse(
-            ruleset=audit_pb2.RulesetVersionRecord(
-                digest=found.digest,
-                ruleset_id=found.ruleset_id,
-                version=found.version,
-                kind=found.kind,
-                source_text=found.source_text,
-                file=found.file,
-                how=found.how,
-                by_name=found.by_name,
-                by_role=found.by_role,
-                first_seen=found.first_seen,
-            )
+            ruleset=audit_pb2.RulesetVersionRecord(**asdict(found))  # the same field names
         )
 
     def Replay(
@@ -130,9 +118,8 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
         """The recorded version, compiled from its recorded text (whatever the server now
         holds); its digest must be the recorded one."""
-        with self._lock:
-            if digest in self._compiled:
-                return self._compiled[digest]
+        if digest in self._compiled:
+            return self._compiled[digest]
         version = self._store().ruleset_version(digest)
         if version is None:
             raise errors.ServiceError(errors.not_found_record("rule set version", digest))
@@ -146,8 +133,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             raise errors.ServiceError(
                 errors.precondition(digest, "the recorded rule set text does not match its digest")
             )
-        with self._lock:
-            self._compiled[digest] = compiled
+        self._compiled[digest] = compiled  # a race compiles it twice, harmlessly
         return compiled
 
 
@@ -172,20 +158,16 @@ def _submission(found: Evaluation) -> Submission:
     return Submission(message.id, message.answers.SerializeToString())
 
 
+_PLAIN_FIELDS = [
+    name
+    for name in audit_pb2.EvaluationRecord.DESCRIPTOR.fields_by_name
+    if name in Evaluation.__dataclass_fields__ and name not in ("submission", "result")
+]
+
+
 def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord:
     record = audit_pb2.EvaluationRecord(
-        seq=found.seq,
-        request_id=found.request_id,
-        item=found.item,
-        recorded_at=found.recorded_at,
-        method=found.method,
-        caller_name=found.caller_name,
-        caller_role=found.caller_role,
-        kind=found.kind,
-        subject_id=found.subject_id,
-        tender_id=found.tender_id,
-        contract_id=found.contract_id,
-        supplier_id=found.supplier_id,
+        **{name: getattr(found, name) for name in _PLAIN_FIELDS},
         ruleset=result_pb2.RulesetRef(
             id=found.ruleset_id, version=found.ruleset_version, digest=found.ruleset_digest
         ),

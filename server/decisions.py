@@ -1,19 +1,19 @@
 """Recording decisions: each evaluation's request item and its result, as sent, go to the
 decision log before the caller sees them; each rule set version before it is used.
 
-Translates between calls and store.log rows; a log failure becomes UNAVAILABLE, once, here.
+Translates between calls and store.log rows. A log failure is raised as LogUnavailable
+(server.errors makes it UNAVAILABLE), and the caller then sends no result.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.compiled import CompiledRuleSet
-from server import calls, errors
+from server import calls
 from server.auth import Caller
-from store.log import DecisionLog, Evaluation, LogUnavailable, RulesetVersion
+from store.log import DecisionLog, Evaluation, RulesetVersion
 
 SERVER = "server"
 
@@ -35,7 +35,6 @@ class Decisions:
     def __init__(self, log: DecisionLog | None) -> None:
         self.log = log
         self._known: set[str] = set()  # digests already in the log
-        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
@@ -58,9 +57,8 @@ class Decisions:
             by_name=by.name if by else SERVER,
             by_role=by.role if by else "",
         )
-        self._write(lambda log: log.record_rulesets([version]))
-        with self._lock:
-            self._known.add(ruleset.digest)
+        self.log.record_rulesets([version])
+        self._known.add(ruleset.digest)
 
     def row(
         self,
@@ -90,16 +88,6 @@ class Decisions:
         )
 
     def record(self, rows: Sequence[Evaluation]) -> None:
-        """Record evaluations in one transaction, or raise UNAVAILABLE: nothing unrecorded
-        reaches the caller."""
+        """Record evaluations in one transaction, or raise LogUnavailable."""
         if self.log is not None and rows:
-            self._write(lambda log: log.record(rows))
-
-    def _write(self, write: Callable[[DecisionLog], None]) -> None:
-        assert self.log is not None
-        try:
-            write(self.log)
-        except LogUnavailable as exc:
-            raise errors.ServiceError(
-                errors.unavailable(f"{exc}: no result is given unrecorded; try again later")
-            ) from exc
+            self.log.record(rows)

@@ -29,6 +29,7 @@ from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 from server import calls, errors, wire
 from server.decisions import Decisions, Item
 from server.settings import Limits
+from store.log import Evaluation, LogUnavailable
 
 _NO_DEADLINE = 10**6  # seconds
 # Sends one request of a stream to the pool: (request, its number, window, done, record).
@@ -146,7 +147,7 @@ class _Answer:
     error), and how to answer instead if the row cannot be recorded."""
 
     response: Any
-    row: Any
+    row: Evaluation | None
     refuse: Callable[[Any], Any]
 
 
@@ -226,7 +227,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                     record, 1, kind.ruleset, ruleset, kind.item(request), outcome
                 )
                 self.decisions.record([row])
-        except (errors.ServiceError, UnknownRuleset) as exc:
+        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
             record.failed = 1
             errors.abort(context, errors.to_status(exc))
         return wire.evaluate_response(outcome)
@@ -278,9 +279,10 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         rows = [a.row for a in answers if a.row is not None]
         try:
             self.decisions.record(rows)
-        except errors.ServiceError as exc:
+        except LogUnavailable as exc:
             record.failed += len(rows)
-            return [a.response if a.row is None else a.refuse(exc.status) for a in answers]
+            status = errors.to_status(exc)
+            return [a.response if a.row is None else a.refuse(status) for a in answers]
         return [a.response for a in answers]
 
     def _read_stream(
@@ -359,7 +361,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 request.ruleset_id, request.ruleset_version, kind.ruleset, record
             )
             submission = item()
-        except (errors.ServiceError, UnknownRuleset) as exc:
+        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
             fail(errors.to_status(exc))
             return
 
@@ -415,7 +417,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         record.count = len(request.bids)
         try:
             response = self._tender(request, context)
-        except (errors.ServiceError, UnknownRuleset) as exc:
+        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
             record.failed = record.count
             errors.abort(context, errors.to_status(exc))
         return response

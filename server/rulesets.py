@@ -15,6 +15,7 @@ from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 from server import calls, errors
 from server.convert import diagnostic_to_proto, ruleset_info
 from server.decisions import Decisions
+from store.log import LogUnavailable
 
 _log = structlog.get_logger("probity.rulesets")
 DEFAULT_FILE_NAME = "submitted.yaml"
@@ -72,7 +73,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
                 request.file_name or DEFAULT_FILE_NAME,
                 partial(self.decisions.ruleset, how="published", by=record.caller),
             )
-        except (RuleFileError, RulesetConflict, errors.ServiceError) as exc:
+        except (RuleFileError, RulesetConflict, LogUnavailable) as exc:
             errors.abort(context, errors.to_status(exc))
         record.digests.add(ruleset.digest)
         self.pool.warm([ruleset])

@@ -9,8 +9,9 @@ once. Any database failure is raised as LogUnavailable, once, for the caller to 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -127,9 +128,12 @@ class DecisionLog:
 
     # -- writing -------------------------------------------------------------------------
     def record_rulesets(self, versions: Iterable[RulesetVersion]) -> None:
-        rows = [_row(v, first_seen=v.first_seen or now()) for v in versions]
-        if rows:
-            self._insert(ruleset_versions, rows, ["digest"])
+        rows = [{**asdict(v), "first_seen": v.first_seen or now()} for v in versions]
+        if not rows:
+            return
+        insert = sqlite_insert if self.sqlite else pg_insert
+        statement = insert(ruleset_versions).on_conflict_do_nothing(index_elements=["digest"])
+        self._write(lambda connection: connection.execute(statement, rows))
 
     def record(self, items: Sequence[Evaluation]) -> None:
         """Record evaluations in one transaction; any already recorded are left as they are.
@@ -141,26 +145,13 @@ class DecisionLog:
             return
         stamp = now()
         rows = [_values(e, stamp) for e in items]
-        try:
-            if self._write_lock is None:
-                with self.engine.begin() as connection:
-                    connection.exec_driver_sql(self._insert_evaluation, rows)
-                return
-            with self._write_lock, self.engine.begin() as connection:
-                connection.exec_driver_sql(self._insert_evaluation, rows)
-        except SQLAlchemyError as exc:
-            raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
+        self._write(lambda connection: connection.exec_driver_sql(self._insert_evaluation, rows))
 
-    def _insert(self, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
-        insert = sqlite_insert if self.sqlite else pg_insert
-        statement = insert(table).on_conflict_do_nothing(index_elements=keys)
+    def _write(self, run: Callable[[Connection], object]) -> None:
+        """Run `run` in one transaction (one SQLite writer at a time)."""
         try:
-            if self._write_lock is None:
-                with self.engine.begin() as connection:
-                    connection.execute(statement, rows)
-                return
-            with self._write_lock, self.engine.begin() as connection:
-                connection.execute(statement, rows)
+            with self._write_lock or nullcontext(), self.engine.begin() as connection:
+                run(connection)
         except SQLAlchemyError as exc:
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
 
@@ -232,34 +223,24 @@ def _values(item: Evaluation, stamp: str) -> tuple[Any, ...]:
 
 
 def _insert_sql(engine: Engine) -> str:
-    """INSERT … ON CONFLICT (request_id, item) DO NOTHING, in the driver's own SQL and
-    parameter style, compiled by SQLAlchemy."""
+    """INSERT … ON CONFLICT (request_id, item) DO NOTHING in the driver's own SQL, compiled
+    by SQLAlchemy; both engines use positional parameters, in _INSERTED's order."""
     insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
     statement = insert(evaluations).on_conflict_do_nothing(index_elements=["request_id", "item"])
     compiled = statement.values({name: bindparam(name) for name in _INSERTED}).compile(
         dialect=engine.dialect
     )
-    names = compiled.positiontup or []  # positional styles (sqlite's ?) give the order
-    if names:
-        assert names == _INSERTED, names
-        return str(compiled)
-    # psycopg's pyformat: %(name)s → %s, in column order
-    text = str(compiled)
-    for name in _INSERTED:
-        text = text.replace(f"%({name})s", "%s")
-    return text
-
-
-def _row(item: Any, drop: tuple[str, ...] = (), **changes: Any) -> dict[str, Any]:
-    row = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in drop}
-    row.update(changes)
-    return row
+    assert compiled.positiontup == _INSERTED, compiled.positiontup
+    return str(compiled)
 
 
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         # pre_ping: a connection the database dropped is replaced, not failed on.
-        return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
+        # paramstyle "format" (%s): positional, as the evaluation insert passes its rows.
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=4, max_overflow=8, paramstyle="format"
+        )
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
