@@ -3,7 +3,9 @@
 SQLite (a file, WAL mode) by default; PostgreSQL when given a postgresql:// URL. The schema
 is brought up to date by Alembic on open. Writes are idempotent: an evaluation is keyed by
 (request id, item number) and a rule set version by its digest, so writing twice records
-once. Any database failure is raised as LogUnavailable, once, for the caller to translate.
+once. Submissions and results are stored compressed (store.compression) and read back as
+they were. Any database failure is raised as LogUnavailable, once, for the caller to
+translate.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from store.schema import evaluations, ruleset_versions
+from store.compression import Compressor, Dictionary
+from store.schema import dictionaries, evaluations, ruleset_versions
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MAX_PAGE = 1000
@@ -115,6 +118,9 @@ class DecisionLog:
         # SQLite takes one writer at a time: queue writers here rather than on its lock.
         self._write_lock = threading.Lock() if self.sqlite else None
         self._insert_evaluation = _insert_sql(self.engine)
+        self._compressor = Compressor(
+            self._dictionary, self._store_dictionary, self._load_dictionary
+        )
 
     def _migrate(self) -> None:
         config = Config()
@@ -144,21 +150,63 @@ class DecisionLog:
         if not items:
             return
         stamp = now()
-        rows = [_values(e, stamp) for e in items]
+        rows = [self._values(e, stamp) for e in items]
         self._write(lambda connection: connection.exec_driver_sql(self._insert_evaluation, rows))
 
-    def _write(self, run: Callable[[Connection], object]) -> None:
-        """Run `run` in one transaction (one SQLite writer at a time)."""
+    def _values(self, item: Evaluation, stamp: str) -> tuple[Any, ...]:
+        """An evaluation's row, in _INSERTED's order: stamped now unless it has a time, its
+        blobs compressed."""
+        values = list(_read_row(item))
+        if not item.recorded_at:
+            values[_STAMP] = stamp
+        blobs, dictionary = self._compressor.compress(
+            item.ruleset_digest, (item.submission, item.result)
+        )
+        values[_SUBMISSION], values[_RESULT] = blobs
+        values.append(dictionary)
+        return tuple(values)
+
+    def _write(self, run: Callable[[Connection], Any]) -> Any:
+        """Run `run` in one transaction (one SQLite writer at a time); what it returns."""
         try:
             with self._write_lock or nullcontext(), self.engine.begin() as connection:
-                run(connection)
+                return run(connection)
         except SQLAlchemyError as exc:
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
+
+    # -- compression dictionaries (store.compression) ------------------------------------
+    def _dictionary(self, digest: str) -> Dictionary | None:
+        """The newest dictionary recorded for a rule set version."""
+        statement = (
+            select(dictionaries.c.id, dictionaries.c.data)
+            .where(dictionaries.c.ruleset_digest == digest)
+            .order_by(dictionaries.c.id.desc())
+            .limit(1)
+        )
+        rows = self._read(statement)
+        return Dictionary(rows[0]["id"], rows[0]["data"]) if rows else None
+
+    def _store_dictionary(self, digest: str, data: bytes) -> int:
+        statement = dictionaries.insert().values(ruleset_digest=digest, data=data, created_at=now())
+        result = self._write(lambda connection: connection.execute(statement))
+        return int(result.inserted_primary_key[0])
+
+    def _load_dictionary(self, dictionary_id: int) -> bytes:
+        rows = self._read(select(dictionaries.c.data).where(dictionaries.c.id == dictionary_id))
+        if not rows:
+            raise LogUnavailable(f"the decision log has no dictionary {dictionary_id}")
+        return bytes(rows[0]["data"])
 
     # -- reading -------------------------------------------------------------------------
     def evaluation(self, seq: int) -> Evaluation | None:
         rows = self._read(select(evaluations).where(evaluations.c.seq == seq))
-        return Evaluation(**rows[0]) if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        dictionary = row.pop("dictionary")
+        for blob in ("submission", "result"):
+            row[blob] = self._compressor.decompress(bytes(row[blob]), dictionary)
+        return Evaluation(**row)
 
     def evaluations(self, query: Query) -> tuple[list[dict[str, Any]], int]:
         """A page of evaluation summaries (no submission or result), newest first, and the
@@ -208,18 +256,12 @@ class DecisionLog:
             raise LogUnavailable(f"cannot read the decision log: {_reason(exc)}") from exc
 
 
-# The inserted columns, in the table's order (the order SQL and rows both use).
+# The inserted columns, in the table's order (the order SQL and rows both use): an
+# Evaluation's fields, then the dictionary its blobs were compressed with.
 _INSERTED = [column.name for column in evaluations.columns if column.name != "seq"]
-_STAMP = _INSERTED.index("recorded_at")
-_read_row = attrgetter(*_INSERTED)
-
-
-def _values(item: Evaluation, stamp: str) -> tuple[Any, ...]:
-    """An evaluation's row, in _INSERTED's order; stamped now unless it has a time."""
-    values: tuple[Any, ...] = _read_row(item)
-    if item.recorded_at:
-        return values
-    return (*values[:_STAMP], stamp, *values[_STAMP + 1 :])
+assert _INSERTED[-1] == "dictionary"
+_STAMP, _SUBMISSION, _RESULT = map(_INSERTED.index, ("recorded_at", "submission", "result"))
+_read_row = attrgetter(*_INSERTED[:-1])
 
 
 def _insert_sql(engine: Engine) -> str:

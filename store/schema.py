@@ -37,6 +37,18 @@ ruleset_versions = Table(
     Index("ix_ruleset_versions_id_version", "ruleset_id", "version"),
 )
 
+# zstd dictionaries the evaluations' blobs are compressed with, one or more per rule set
+# version (store.compression).
+dictionaries = Table(
+    "dictionaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ruleset_digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Index("ix_dictionaries_digest", "ruleset_digest", "id"),
+)
+
 # One row per evaluation (a submission's result, or a contract's). `seq` orders them;
 # (request_id, item) is unique, so a retried write never records one twice.
 evaluations = Table(
@@ -59,6 +71,8 @@ evaluations = Table(
     Column("ruleset_digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
     Column("submission", LargeBinary, nullable=False),  # the request item, as received
     Column("result", LargeBinary, nullable=False),  # the result, as sent to the caller
+    # The dictionary `submission` and `result` are compressed with; none: stored as they are.
+    Column("dictionary", Integer, ForeignKey("dictionaries.id"), nullable=True),
     UniqueConstraint("request_id", "item", name="uq_evaluations_request_item"),
     Index("ix_evaluations_tender", "tender_id", "seq"),
     Index("ix_evaluations_contract", "contract_id", "seq"),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from store.log import DecisionLog, Evaluation, LogUnavailable, Query, RulesetVersion, engine_url
 from store.schema import metadata
+from tests.store.test_compression import result_like
 
 RULESET = RulesetVersion(
     digest="d" * 64,
@@ -162,3 +163,55 @@ def test_any_bytes_and_text_read_back_unchanged(
         and stored.result == blob
         and stored.subject_id == text.replace("\x00", "")
     )
+
+
+def test_blobs_are_compressed_once_a_dictionary_is_trained_and_read_back_exactly(
+    db_url: str,
+) -> None:
+    log = DecisionLog(db_url)
+    log.record_rulesets([RULESET])
+    sent: dict[str, bytes] = {}
+
+    def record(n: int) -> None:
+        result = result_like(n)
+        sent[f"r{n}"] = result
+        log.record([evaluation(f"r{n}", result=result, submission=f"answers {n}".encode())])
+
+    n = 0
+    while not _stored_compressed(log) and n < 5000:
+        record(n)
+        n += 1
+    assert _stored_compressed(log), "no dictionary was trained"
+    record(n)
+    log.close()
+
+    again = DecisionLog(db_url)  # a restart: old rows read back, the dictionary is reused
+    record_again = evaluation("after-restart", result=result_like(99_999))
+    again.record([record_again])
+    with again.engine.connect() as connection:
+        dictionaries = connection.exec_driver_sql("SELECT count(*) FROM dictionaries").scalar()
+        stored = connection.exec_driver_sql(
+            "SELECT dictionary, length(result) FROM evaluations WHERE request_id = 'after-restart'"
+        ).one()
+    assert dictionaries == 1
+    assert stored[0] is not None and stored[1] * 5 < len(result_like(99_999))
+    before = 0
+    while True:
+        page, before = again.evaluations(Query(limit=1000, before=before))
+        for summary in page:
+            row = again.evaluation(summary["seq"])
+            assert row is not None
+            expected = sent.get(row.request_id, result_like(99_999))
+            assert row.result == expected, row.request_id
+            if row.request_id.startswith("r"):
+                assert row.submission == f"answers {row.request_id[1:]}".encode()
+        if not before:
+            break
+
+
+def _stored_compressed(log: DecisionLog) -> bool:
+    with log.engine.connect() as connection:
+        found = connection.exec_driver_sql(
+            "SELECT count(*) FROM evaluations WHERE dictionary IS NOT NULL"
+        ).scalar()
+    return bool(found)
