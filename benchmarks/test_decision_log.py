@@ -56,13 +56,19 @@ def _rate(port: int, requests: list[evaluation_pb2.EvaluateStreamRequest]) -> fl
         return len(requests) / (time.perf_counter() - started)
 
 
+def _bid(n: int, answers: object) -> dict[str, object]:
+    """A bid as a portal sends it: in a tender (200 bids each), from a supplier (of 500)."""
+    supplier = {"id": f"SUP-{n % 500}", "name": f"Supplier {n % 500}"}
+    return {"id": f"s{n}", "tender_id": f"T-{n // 200}", "supplier": supplier, "answers": answers}
+
+
 def test_stream_throughput_with_the_decision_log(
     submissions: list[Submission], logged_servers: dict[str, int]
 ) -> None:
     requests = [
         evaluation_pb2.EvaluateStreamRequest(
             ruleset_id="nolan-tender",
-            submission=submission_message({"id": f"s{n}", "answers": s.answers}),
+            submission=submission_message(_bid(n, s.answers)),
         )
         for n, s in enumerate(submissions[n % len(submissions)] for n in range(STREAM))
     ]

@@ -21,7 +21,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -212,19 +221,7 @@ class DecisionLog:
         """A page of evaluation summaries (no submission or result), newest first, and the
         token of the next page (0 when this is the last)."""
         limit = max(1, min(query.limit, MAX_PAGE))
-        columns = [evaluations.c[name] for name in _SUMMARY_COLUMNS]
-        statement = select(*columns).order_by(evaluations.c.seq.desc()).limit(limit + 1)
-        for column in ("tender_id", "contract_id", "supplier_id", "ruleset_id"):
-            wanted = getattr(query, column)
-            if wanted:
-                statement = statement.where(evaluations.c[column] == wanted)
-        if query.since:
-            statement = statement.where(evaluations.c.recorded_at >= query.since)
-        if query.until:
-            statement = statement.where(evaluations.c.recorded_at < query.until)
-        if query.before:
-            statement = statement.where(evaluations.c.seq < query.before)
-        rows = self._read(statement)
+        rows = self._read(list_statement(query, limit + 1))
         more = len(rows) > limit
         page = rows[:limit]
         return page, (page[-1]["seq"] if more else 0)
@@ -254,6 +251,25 @@ class DecisionLog:
                 return [dict(row._mapping) for row in connection.execute(statement)]
         except SQLAlchemyError as exc:
             raise LogUnavailable(f"cannot read the decision log: {_reason(exc)}") from exc
+
+
+def list_statement(query: Query, limit: int) -> Any:
+    """The SELECT of evaluation summaries matching a query, newest first."""
+    columns = [evaluations.c[name] for name in _SUMMARY_COLUMNS]
+    statement = select(*columns).order_by(evaluations.c.seq.desc()).limit(limit)
+    for column in ("tender_id", "contract_id", "supplier_id", "ruleset_id"):
+        wanted = getattr(query, column)
+        if wanted:
+            statement = statement.where(evaluations.c[column] == wanted)
+            if column != "ruleset_id":  # as the partial index says it (store.schema)
+                statement = statement.where(evaluations.c[column] != literal_column("''"))
+    if query.since:
+        statement = statement.where(evaluations.c.recorded_at >= query.since)
+    if query.until:
+        statement = statement.where(evaluations.c.recorded_at < query.until)
+    if query.before:
+        statement = statement.where(evaluations.c.seq < query.before)
+    return statement
 
 
 # The inserted columns, in the table's order (the order SQL and rows both use): an

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -49,6 +50,21 @@ dictionaries = Table(
     Index("ix_dictionaries_digest", "ruleset_digest", "id"),
 )
 
+
+def _given(column: str) -> Index:
+    """An index of the rows where an id is given: a tender's bids name no contract and a
+    contract's checks no tender, so half the ids are empty, and never searched for. Queries
+    say `<> ''` as written here, so that both databases use these indexes."""
+    where = text(f"{column} <> ''")
+    return Index(
+        f"ix_evaluations_{column.removesuffix('_id')}",
+        column,
+        "seq",
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 # One row per evaluation (a submission's result, or a contract's). `seq` orders them;
 # (request_id, item) is unique, so a retried write never records one twice.
 evaluations = Table(
@@ -74,9 +90,9 @@ evaluations = Table(
     # The dictionary `submission` and `result` are compressed with; none: stored as they are.
     Column("dictionary", Integer, ForeignKey("dictionaries.id"), nullable=True),
     UniqueConstraint("request_id", "item", name="uq_evaluations_request_item"),
-    Index("ix_evaluations_tender", "tender_id", "seq"),
-    Index("ix_evaluations_contract", "contract_id", "seq"),
-    Index("ix_evaluations_supplier", "supplier_id", "seq"),
+    *(_given(name) for name in ("tender_id", "contract_id", "supplier_id")),
     Index("ix_evaluations_ruleset", "ruleset_id", "seq"),
-    Index("ix_evaluations_recorded_at", "recorded_at"),
+    # Rows are written in time order, so on PostgreSQL a block-range index serves time
+    # ranges at a fraction of a B-tree's cost per insert (SQLite has only B-trees).
+    Index("ix_evaluations_recorded_at", "recorded_at", postgresql_using="brin"),
 )

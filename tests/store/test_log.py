@@ -11,7 +11,15 @@ from alembic.migration import MigrationContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.log import DecisionLog, Evaluation, LogUnavailable, Query, RulesetVersion, engine_url
+from store.log import (
+    DecisionLog,
+    Evaluation,
+    LogUnavailable,
+    Query,
+    RulesetVersion,
+    engine_url,
+    list_statement,
+)
 from store.schema import metadata
 from tests.store.test_compression import result_like
 
@@ -215,3 +223,27 @@ def _stored_compressed(log: DecisionLog) -> bool:
             "SELECT count(*) FROM evaluations WHERE dictionary IS NOT NULL"
         ).scalar()
     return bool(found)
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (Query(tender_id="T-1"), "ix_evaluations_tender"),
+        (Query(contract_id="C-1"), "ix_evaluations_contract"),
+        (Query(supplier_id="SUP-1"), "ix_evaluations_supplier"),
+        (Query(ruleset_id="nolan-tender"), "ix_evaluations_ruleset"),
+    ],
+)
+def test_each_filter_is_served_by_its_index(log: DecisionLog, query: Query, index: str) -> None:
+    """The id indexes hold only rows where the id is given; the queries must still use them."""
+    log.record([evaluation(f"r{n}", tender_id=f"T-{n}", supplier_id="") for n in range(50)])
+    statement = list_statement(query, 10).compile(
+        dialect=log.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    with log.engine.connect() as connection:
+        if log.sqlite:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}").all()
+        else:  # the table is tiny: make PostgreSQL show whether it *can* use the index
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql(f"EXPLAIN {statement}").all()
+    assert index in str(plan), plan
