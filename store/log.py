@@ -19,6 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
@@ -153,13 +154,21 @@ class DecisionLog:
     def record(self, items: Sequence[Evaluation]) -> None:
         """Record evaluations in one transaction; any already recorded are left as they are.
 
-        The one hot path of the log, so it skips SQLAlchemy's per-row parameter processing:
-        one INSERT (compiled by SQLAlchemy for this dialect, once) run as the driver's
-        executemany over plain tuples. It costs the service about a third as much CPU."""
+        The one hot path of the log, so it skips SQLAlchemy's per-row parameter processing.
+        SQLite: one INSERT (compiled by SQLAlchemy, once) run as the driver's executemany over
+        plain tuples. PostgreSQL: COPY, a third of the CPU of row-by-row INSERTs for the
+        service and less for the database; it cannot skip rows already recorded, so a batch
+        holding one (a retried write) is inserted again row by row, skipping those."""
         if not items:
             return
         stamp = now()
         rows = [self._values(e, stamp) for e in items]
+        if not self.sqlite:
+            try:
+                self._write(lambda connection: _copy(connection, rows))
+                return
+            except _AlreadyRecorded:
+                pass
         self._write(lambda connection: connection.exec_driver_sql(self._insert_evaluation, rows))
 
     def _values(self, item: Evaluation, stamp: str) -> tuple[Any, ...]:
@@ -180,7 +189,7 @@ class DecisionLog:
         try:
             with self._write_lock or nullcontext(), self.engine.begin() as connection:
                 return run(connection)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, psycopg.Error) as exc:  # psycopg's own: from COPY
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
 
     # -- compression dictionaries (store.compression) ------------------------------------
@@ -292,6 +301,24 @@ def _insert_sql(engine: Engine) -> str:
     return str(compiled)
 
 
+_COPY = f"COPY evaluations ({', '.join(_INSERTED)}) FROM STDIN"
+
+
+class _AlreadyRecorded(Exception):
+    """A COPY met a row already in the log; its transaction is rolled back."""
+
+
+def _copy(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """COPY rows into evaluations, on PostgreSQL, in the connection's transaction."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.errors.UniqueViolation:
+        raise _AlreadyRecorded from None
+
+
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         # pre_ping: a connection the database dropped is replaced, not failed on.
@@ -312,7 +339,7 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: Exception) -> str:
     """The database's own message, without SQLAlchemy's SQL and background links."""
     original = getattr(exc, "orig", None)
     text = str(original if original is not None else exc)
