@@ -23,7 +23,7 @@ from probity.v1 import evaluation_pb2
 from tests.postgres import postgres_server
 
 STREAM = 50_000
-ROUNDS = 2
+ROUNDS = 3
 
 
 @pytest.fixture(scope="module")
