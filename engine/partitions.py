@@ -38,10 +38,12 @@ def rule_nodes(rule: dict[str, Any]) -> int:
     return sum(condition_nodes(body)[1] for leg in rule["all"] for body in leg.values())
 
 
-def fact_keys(condition: Any) -> set[str]:
-    """The fact keys a durable_rules condition reads."""
+def fact_keys(legs: list[dict[str, Any]]) -> set[str]:
+    """The fact keys a single-fact rule reads, given its `all` ([{alias: condition}]; the
+    alias names the fact, not a key). For a tender rule set's partitions: monitoring's
+    multi-fact rules are given whole facts."""
     keys: set[str] = set()
-    stack = [condition]
+    stack: list[Any] = [condition for leg in legs for condition in leg.values()]
     while stack:
         node = stack.pop()
         if isinstance(node, list):

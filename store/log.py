@@ -131,7 +131,6 @@ class DecisionLog:
         self._insert_evaluation = _insert_sql(self.engine)
         self._evaluations = GroupCommit(
             self._insert,
-            "probity-decision-log",
             closed=lambda: LogUnavailable("the decision log is closed: the server is stopping"),
         )
         self._compressor = Compressor(

@@ -34,7 +34,7 @@ class Table:
 
 def test_concurrent_callers_share_transactions_and_each_row_is_written_once() -> None:
     table = Table()
-    writer = GroupCommit(table.write, "test-writer", closed=Closed)
+    writer = GroupCommit(table.write, closed=Closed)
     with ThreadPoolExecutor(32) as pool:
         list(pool.map(lambda n: writer.write([f"a{n}", f"b{n}"]), range(200)))
     writer.close()
@@ -47,7 +47,7 @@ def test_concurrent_callers_share_transactions_and_each_row_is_written_once() ->
 
 def test_a_callers_bad_row_fails_that_caller_only() -> None:
     table = Table()
-    writer = GroupCommit(table.write, "test-writer", closed=Closed)
+    writer = GroupCommit(table.write, closed=Closed)
 
     def write(n: int) -> str:
         try:
@@ -65,7 +65,7 @@ def test_a_callers_bad_row_fails_that_caller_only() -> None:
 
 
 def test_an_error_reaches_a_lone_caller_as_raised() -> None:
-    writer = GroupCommit(Table().write, "test-writer", closed=Closed)
+    writer = GroupCommit(Table().write, closed=Closed)
     with pytest.raises(ValueError, match="bad"):
         writer.write(["bad"])
     writer.close()
@@ -73,7 +73,7 @@ def test_an_error_reaches_a_lone_caller_as_raised() -> None:
 
 def test_close_finishes_what_was_handed_over_and_refuses_the_rest() -> None:
     table = Table()
-    writer = GroupCommit(table.write, "test-writer", closed=Closed)
+    writer = GroupCommit(table.write, closed=Closed)
     outcomes: dict[int, str] = {}
 
     def write(n: int) -> None:
@@ -93,3 +93,11 @@ def test_close_finishes_what_was_handed_over_and_refuses_the_rest() -> None:
     assert sorted(table.rows) == sorted(f"r{n}" for n, o in outcomes.items() if o == "written")
     with pytest.raises(Closed):
         writer.write(["late"])
+
+
+def test_a_caller_alone_writes_on_its_own_thread() -> None:
+    threads: list[threading.Thread] = []
+    writer = GroupCommit(lambda rows: threads.append(threading.current_thread()), closed=Closed)
+    writer.write(["one"])
+    writer.write(["two"])
+    assert threads == [threading.current_thread()] * 2
