@@ -10,6 +10,7 @@ translate.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -25,7 +26,6 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
-    bindparam,
     create_engine,
     event,
     func,
@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from store.compression import Compressor, Dictionary
 from store.group_commit import GroupCommit
 from store.schema import dictionaries, evaluations, ruleset_versions
+from store.writer import INSERTED, EvaluationWriter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MAX_PAGE = 1000
@@ -128,7 +129,7 @@ class DecisionLog:
             raise LogUnavailable(f"cannot open the decision log: {_reason(exc)}") from exc
         # SQLite takes one writer at a time: queue writers here rather than on its lock.
         self._write_lock = threading.Lock() if self.sqlite else None
-        self._insert_evaluation = _insert_sql(self.engine)
+        self._writer = EvaluationWriter(self.engine, self._write_lock)
         self._evaluations = GroupCommit(
             self._insert,
             closed=lambda: LogUnavailable("the decision log is closed: the server is stopping"),
@@ -146,6 +147,7 @@ class DecisionLog:
 
     def close(self) -> None:
         self._evaluations.close()
+        self._writer.close()
         self.engine.dispose()
 
     # -- writing -------------------------------------------------------------------------
@@ -165,20 +167,11 @@ class DecisionLog:
             self._evaluations.write([self._values(e, stamp) for e in items])
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows in one transaction: the one hot path of the log, so it skips
-        SQLAlchemy's per-row parameter processing.
-
-        SQLite: one INSERT (compiled by SQLAlchemy, once) run as the driver's executemany over
-        plain tuples. PostgreSQL: COPY, a third of the CPU of row-by-row INSERTs for the
-        service and less for the database; it cannot skip rows already recorded, so a batch
-        holding one (a retried write) is inserted again row by row, skipping those."""
-        if not self.sqlite:
-            try:
-                self._write(lambda connection: _copy(connection, rows))
-                return
-            except _AlreadyRecorded:
-                pass
-        self._write(lambda connection: connection.exec_driver_sql(self._insert_evaluation, rows))
+        """Insert one group of rows (store.writer), translating the database's errors."""
+        try:
+            self._writer.insert(rows)
+        except _DATABASE_ERRORS as exc:
+            raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
 
     def _values(self, item: Evaluation, stamp: str) -> tuple[Any, ...]:
         """An evaluation's row, in _INSERTED's order: stamped now unless it has a time, its
@@ -198,7 +191,7 @@ class DecisionLog:
         try:
             with self._write_lock or nullcontext(), self.engine.begin() as connection:
                 return run(connection)
-        except (SQLAlchemyError, psycopg.Error) as exc:  # psycopg's own: from COPY
+        except SQLAlchemyError as exc:
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
 
     # -- compression dictionaries (store.compression) ------------------------------------
@@ -290,42 +283,12 @@ def list_statement(query: Query, limit: int) -> Any:
     return statement
 
 
-# The inserted columns, in the table's order (the order SQL and rows both use): an
-# Evaluation's fields, then the dictionary its blobs were compressed with.
-_INSERTED = [column.name for column in evaluations.columns if column.name != "seq"]
-assert _INSERTED[-1] == "dictionary"
-_STAMP, _SUBMISSION, _RESULT = map(_INSERTED.index, ("recorded_at", "submission", "result"))
-_read_row = attrgetter(*_INSERTED[:-1])
-
-
-def _insert_sql(engine: Engine) -> str:
-    """INSERT … ON CONFLICT (request_id, item) DO NOTHING in the driver's own SQL, compiled
-    by SQLAlchemy; both engines use positional parameters, in _INSERTED's order."""
-    insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
-    statement = insert(evaluations).on_conflict_do_nothing(index_elements=["request_id", "item"])
-    compiled = statement.values({name: bindparam(name) for name in _INSERTED}).compile(
-        dialect=engine.dialect
-    )
-    assert compiled.positiontup == _INSERTED, compiled.positiontup
-    return str(compiled)
-
-
-_COPY = f"COPY evaluations ({', '.join(_INSERTED)}) FROM STDIN"
-
-
-class _AlreadyRecorded(Exception):
-    """A COPY met a row already in the log; its transaction is rolled back."""
-
-
-def _copy(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """COPY rows into evaluations, on PostgreSQL, in the connection's transaction."""
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except psycopg.errors.UniqueViolation:
-        raise _AlreadyRecorded from None
+# A row holds an Evaluation's fields, then the dictionary its blobs were compressed with.
+assert INSERTED[-1] == "dictionary"
+_STAMP, _SUBMISSION, _RESULT = map(INSERTED.index, ("recorded_at", "submission", "result"))
+_read_row = attrgetter(*INSERTED[:-1])
+# Errors of the database or its driver (raised as they are where SQLAlchemy is bypassed).
+_DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
 
 
 def _engine(url: str) -> Engine:
