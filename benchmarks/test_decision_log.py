@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,39 @@ def test_stream_throughput_with_the_decision_log(
         if name != "log off":
             FIGURES[f"decision log: {name} ÷ log off"] = rate / best["log off"]
     assert ROOT.is_dir() and os.cpu_count()
+
+
+CALLS = 4000
+CALLERS = 32
+
+
+def _unary_rate(port: int, requests: list[evaluation_pb2.EvaluateRequest]) -> float:
+    with ProbityClient(f"127.0.0.1:{port}", timeout=900) as client:
+        evaluate = client._evaluation.Evaluate
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CALLERS) as callers:
+            answered = list(callers.map(lambda r: evaluate(r, timeout=120), requests))
+        assert all(a.HasField("result") for a in answered)
+        return len(requests) / (time.perf_counter() - started)
+
+
+def test_unary_throughput_with_the_decision_log(
+    submissions: list[Submission], logged_servers: dict[str, int]
+) -> None:
+    """Portals calling Evaluate one bid at a time, 32 at once: each result is committed
+    before its call returns, so calls share commits (store.group_commit)."""
+    requests = [
+        evaluation_pb2.EvaluateRequest(
+            ruleset_id="nolan-tender",
+            submission=submission_message(_bid(n, submissions[n % len(submissions)].answers)),
+        )
+        for n in range(CALLS)
+    ]
+    best = dict.fromkeys(logged_servers, 0.0)
+    for _ in range(ROUNDS):
+        for name, port in logged_servers.items():
+            best[name] = max(best[name], _unary_rate(port, requests))
+    for name, rate in best.items():
+        FIGURES[f"decision log: {CALLS} Evaluate calls, {CALLERS} at once, {name}, calls/s"] = rate
+        if name != "log off":
+            FIGURES[f"decision log: Evaluate calls, {name} ÷ log off"] = rate / best["log off"]
