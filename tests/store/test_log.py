@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine
 
 from store.log import (
+    MIGRATIONS,
     DecisionLog,
     Evaluation,
     LogUnavailable,
@@ -19,8 +24,9 @@ from store.log import (
     RulesetVersion,
     engine_url,
     list_statement,
+    now,
 )
-from store.schema import metadata
+from store.schema import evaluations, metadata, ruleset_versions
 from tests.store.test_compression import result_like
 
 RULESET = RulesetVersion(
@@ -247,3 +253,29 @@ def test_each_filter_is_served_by_its_index(log: DecisionLog, query: Query, inde
             connection.exec_driver_sql("SET enable_seqscan = off")
             plan = connection.exec_driver_sql(f"EXPLAIN {statement}").all()
     assert index in str(plan), plan
+
+
+def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str) -> None:
+    """A log made by migration 0001 (blobs as they were, no dictionaries) is brought up to
+    date on open, keeping its rows as they were."""
+    engine = create_engine(engine_url(db_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    old = evaluation("r-old", tender_id="T-9", result=b"\x00\xff\x01", submission=b"\x0a\x02")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        version = {**asdict(RULESET), "first_seen": now()}
+        connection.execute(ruleset_versions.insert().values(version))
+        row = {**asdict(old), "recorded_at": now()}
+        del row["seq"]
+        connection.execute(evaluations.insert().values(**row))  # the columns 0001 has
+    engine.dispose()
+    log = DecisionLog(db_url)
+    [summary], _ = log.evaluations(Query(tender_id="T-9"))
+    stored = log.evaluation(summary["seq"])
+    assert stored is not None and stored.result == old.result
+    assert stored.submission == old.submission
+    with log.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
