@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -75,15 +75,20 @@ def test_stream_throughput_with_the_decision_log(
     ]
     for port in logged_servers.values():
         _rate(port, requests[:2000])  # warm up: workers compiled, connections pooled
-    best = dict.fromkeys(logged_servers, 0.0)
-    for _ in range(ROUNDS):
-        for name, port in logged_servers.items():
-            best[name] = max(best[name], _rate(port, requests))
-    for name, rate in best.items():
-        FIGURES[f"decision log: stream of 50k, {name}, submissions/s"] = rate
-        if name != "log off":
-            FIGURES[f"decision log: {name} ÷ log off"] = rate / best["log off"]
+    _report(logged_servers, lambda port: _rate(port, requests), "stream of 50k", "submissions/s")
     assert ROOT.is_dir() and os.cpu_count()
+
+
+def _report(servers: dict[str, int], rate: Callable[[int], float], what: str, unit: str) -> None:
+    """The best of ROUNDS interleaved rounds per server, and each log's ratio to no log."""
+    best = dict.fromkeys(servers, 0.0)
+    for _ in range(ROUNDS):
+        for name, port in servers.items():
+            best[name] = max(best[name], rate(port))
+    for name, value in best.items():
+        FIGURES[f"decision log: {what}, {name}, {unit}"] = value
+        if name != "log off":
+            FIGURES[f"decision log: {what}, {name} ÷ log off"] = value / best["log off"]
 
 
 CALLS = 4000
@@ -112,11 +117,5 @@ def test_unary_throughput_with_the_decision_log(
         )
         for n in range(CALLS)
     ]
-    best = dict.fromkeys(logged_servers, 0.0)
-    for _ in range(ROUNDS):
-        for name, port in logged_servers.items():
-            best[name] = max(best[name], _unary_rate(port, requests))
-    for name, rate in best.items():
-        FIGURES[f"decision log: {CALLS} Evaluate calls, {CALLERS} at once, {name}, calls/s"] = rate
-        if name != "log off":
-            FIGURES[f"decision log: Evaluate calls, {name} ÷ log off"] = rate / best["log off"]
+    what = f"{CALLS} Evaluate calls, {CALLERS} at once"
+    _report(logged_servers, lambda port: _unary_rate(port, requests), what, "calls/s")

@@ -174,8 +174,8 @@ class DecisionLog:
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
 
     def _values(self, item: Evaluation, stamp: str) -> tuple[Any, ...]:
-        """An evaluation's row, in _INSERTED's order: stamped now unless it has a time, its
-        blobs compressed."""
+        """An evaluation's row, in INSERTED's order (store.writer): stamped now unless it has
+        a time, its blobs compressed."""
         values = list(_read_row(item))
         if not item.recorded_at:
             values[_STAMP] = stamp
