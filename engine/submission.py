@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, NotRequired, Optional
 
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic import (
+    AfterValidator,
+    AliasPath,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
 from typing_extensions import TypedDict
 
 from engine import codegen, periods
@@ -88,27 +96,66 @@ def _any_required(tree: dict[str, Any]) -> list[bool]:
     return out
 
 
-def _flattener_source(table: dict[str, Any]) -> str:
-    """A function {nested answers} -> {dotted path: value}; a null answer is not given."""
-    lines = ["def flatten(answers):", "    out = {}"]
+def _flat_typed_dict(inputs: list[InputSpec]) -> Any:
+    """The same answers read straight into {dotted path: value}: each field found by its
+    path (AliasPath), with the same types as _typed_dict. It does not see keys it does not
+    know, nor groups that are not objects: _shape_source checks those."""
+    fields: dict[str, Any] = {}
+    for spec in inputs:
+        alias = Field(validation_alias=AliasPath(*spec.path.split(".")))
+        if spec.required:
+            fields[spec.path] = Annotated[_leaf_type(spec), alias]
+        else:
+            fields[spec.path] = NotRequired[Annotated[Optional[_leaf_type(spec)], alias]]  # noqa: UP045
+    cls = TypedDict("FlatAnswers", fields)  # type: ignore[misc]  # built at run time
+    return with_config(ConfigDict(strict=True))(cls)
 
-    def visit(node: dict[str, Any], source: str, depth: int) -> None:
-        indent = "    " * depth
+
+def _shape_source(tree: dict[str, Any]) -> tuple[str, dict[str, frozenset[str]]]:
+    """shape(answers) -> whether the answers and each group in them are objects (a group
+    with no required answers may also be absent or null) holding only known keys; and the
+    known-key sets it reads. For answers the flat validator accepted: every required
+    answer is there, so a group whose keys are all required has no others if it has just
+    as many keys."""
+    known: dict[str, frozenset[str]] = {}
+    lines = ["def shape(answers):"]
+
+    def visit(node: dict[str, Any], source: str, required: bool) -> None:
+        name = f"K{len(known)}"
+        known[name] = frozenset(node)
+        if all(any(_any_required(e)) if isinstance(e, dict) else e.required for e in node.values()):
+            unknown = f"len({source}) != {len(node)}"
+        else:
+            unknown = f"not {name}.issuperset({source})"
+        test = f"type({source}) is not dict or {unknown}"
+        if not required:
+            test = f"{source} is not None and ({test})"
+        lines.append(f"    if {test}:")
+        lines.append("        return False")
         for key, entry in node.items():
-            if type(entry) is dict:
-                group = f"g{depth}"
-                lines.append(f"{indent}{group} = {source}.get({key!r})")
-                lines.append(f"{indent}if {group} is not None:")
-                visit(entry, group, depth + 1)
-                continue
-            path, convert = entry
-            value = f"{convert.__name__}(v)" if convert else "v"
-            lines.append(f"{indent}v = {source}.get({key!r})")
-            lines.append(f"{indent}if v is not None:")
-            lines.append(f"{indent}    out[{path!r}] = {value}")
+            if isinstance(entry, dict):
+                group = f"g{len(known)}"
+                lines.append(f"    {group} = {source}.get({key!r})")
+                visit(entry, group, required and any(_any_required(entry)))
 
-    visit(table, "answers", 1)
-    lines.append("    return out")
+    visit(tree, "answers", True)
+    lines.append("    return True")
+    return "\n".join(lines) + "\n", known
+
+
+def _finish_source(inputs: list[InputSpec]) -> str:
+    """finish(values) -> the flat answers as flatten() gives them: a null answer not given,
+    lists as tuples (pydantic already gives number answers as floats)."""
+    lines = ["def finish(values):"]
+    for spec in inputs:
+        if not spec.required:
+            lines.append(f"    if values.get({spec.path!r}, 0) is None:")
+            lines.append(f"        del values[{spec.path!r}]")
+        if spec.type == "list":
+            lines.append(f"    v = values.get({spec.path!r})")
+            lines.append("    if v is not None:")
+            lines.append(f"        values[{spec.path!r}] = tuple(v)")
+    lines.append("    return values")
     return "\n".join(lines) + "\n"
 
 
@@ -124,29 +171,40 @@ class SubmissionValidator:
                 node = node.setdefault(part, {})
             node[parts[-1]] = spec
         self.names = [spec.path for spec in inputs]
-        # Each key of the answers leads to a nested table or to (dotted path, converter).
-        # Values are normalised so that equal answers are equal values of one type: number
-        # answers are floats and lists are tuples (see the finding cache in scoring).
-        self._table: dict[str, Any] = {}
-        for spec in inputs:
-            *parents, last = spec.path.split(".")
-            node = self._table
-            for part in parents:
-                node = node.setdefault(part, {})
-            convert = float if spec.type == "number" else tuple if spec.type == "list" else None
-            node[last] = (spec.path, convert)
-        self._adapter: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
-        self._flatten = codegen.build(
-            _flattener_source(self._table), "flatten", {}, "answers flattener"
-        )
+        # Two pydantic validators of the same inputs. The flat one reads each answer by its
+        # path straight into {dotted path: value}, for evaluation; it is a third quicker and
+        # needs no flattening after, but cannot see unknown keys, which a generated check
+        # looks for. The nested one mirrors the answers' shape: whatever the flat one or the
+        # check refuses, it reports, every problem at its path (tests hold them equal).
+        self._flat: TypeAdapter[Any] = TypeAdapter(_flat_typed_dict(inputs))
+        self._nested: TypeAdapter[Any] = TypeAdapter(_typed_dict("Answers", tree))
+        shape, known = _shape_source(tree)
+        self._shape = codegen.build(shape, "shape", known, "answers shape check")
+        self._finish = codegen.build(_finish_source(inputs), "finish", {}, "answers finisher")
 
     def validate(self, answers: Any) -> dict[str, Any]:
+        """{dotted path: value} of the answers given, numbers as floats and lists as
+        tuples (so that equal answers are equal values, for the finding cache in scoring);
+        or SubmissionError naming each field that is wrong."""
         try:
-            self._adapter.validate_python(answers)
+            flat = self._flat.validate_python(answers)
         except ValidationError as exc:
-            raise SubmissionError([self._violation(e) for e in exc.errors()]) from None
-        values: dict[str, Any] = self._flatten(answers)
+            self._refuse(answers)
+            raise self._error(exc) from None  # only if the two disagree: tests say never
+        if not self._shape(answers):
+            self._refuse(answers)  # e.g. an answer the rule set does not ask for
+        values: dict[str, Any] = self._finish(flat)
         return values
+
+    def _refuse(self, answers: Any) -> None:
+        """Raise SubmissionError with every problem the nested validator finds, if any."""
+        try:
+            self._nested.validate_python(answers)
+        except ValidationError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: ValidationError) -> SubmissionError:
+        return SubmissionError([self._violation(e) for e in exc.errors()])
 
     def _violation(self, error: Any) -> FieldViolation:
         loc = [str(p) for p in error["loc"] if not str(p).startswith(("function-", "literal["))]
