@@ -139,13 +139,18 @@ class Matcher:
 
 def _payload(sid: str, facts: Sequence[dict[str, Any]], first: int = 0) -> str:
     """The batch as JSON; each fact opens with its index (from `first`), as _FACT_INDEX
-    expects."""
+    expects.
+
+    The index is also the fact's "id": durable_rules otherwise makes one for every fact by
+    sorting and hashing all its properties, a tenth of its time here. "i" stays, since the
+    catch-all must tell facts from the session's own state object, which has an id too.
+    """
     head = f'"sid":"{sid}"'
     bodies = (orjson.dumps(fact).decode() for fact in facts)
     return (
         "["
         + ",".join(
-            f'{{"i":{n},{head}' + ("," + body[1:] if len(body) > 2 else "}")
+            f'{{"i":{n},"id":{n},{head}' + ("," + body[1:] if len(body) > 2 else "}")
             for n, body in enumerate(bodies, first)
         )
         + "]"
