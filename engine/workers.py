@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from multiprocessing import reduction
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, Protocol, cast
 
@@ -43,6 +44,7 @@ from engine.matcher import EngineError
 from engine.monitor import Monitor
 from engine.monitoring_result import ContractResult, contract_json
 from engine.result import Result, to_json
+from engine.result_space import Manifest, ResultSpace
 
 Outcome = bytes | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
@@ -52,6 +54,9 @@ BATCH = 256
 # one per batch, and a batch has a fixed cost; held back, they gather into the next batch
 # while the worker is busy, so batches grow with the load.
 IN_FLIGHT = 2
+# Room for one reply's results in the shared memory of each worker (engine.result_space):
+# 256 nolan-tender results take 5 MiB. Memory is only used as far as replies reach.
+RESULT_SLOT_BYTES = 16 << 20
 
 
 # Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
@@ -107,8 +112,13 @@ def _decode_all(
     return out
 
 
-def _worker_main(conn: Connection, codec_name: str | None) -> None:
+def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> None:
     from engine.ruleset import compile_text
+
+    # The parent's shared memory for our results comes first on the pipe (see _start).
+    handle = reduction.recv_handle(conn)
+    space = ResultSpace(handle, IN_FLIGHT, slot_size)
+    os.close(handle)
 
     # Ctrl-C, or a service manager signalling the whole process group, is for the parent:
     # it finishes the calls in flight, then closes our pipe, and we stop at its end.
@@ -142,7 +152,9 @@ def _worker_main(conn: Connection, codec_name: str | None) -> None:
             continue
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
-        conn.send([o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes])
+        reply = [o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes]
+        manifest = space.put(reply)
+        conn.send(reply if manifest is None else manifest)
 
 
 def _fill(fd: int, view: memoryview) -> None:
@@ -270,11 +282,24 @@ class _JobQueue:
             return job
 
 
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    space: ResultSpace  # where its replies' results are (see engine.result_space)
+
+
 class WorkerPool:
-    def __init__(self, workers: int = 2, codec: str | None = None) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        codec: str | None = None,
+        result_slot_bytes: int = RESULT_SLOT_BYTES,
+    ) -> None:
         """`codec` names a module with decode() and encode() (see Codec); None for JSON."""
         self._context = multiprocessing.get_context("spawn")
         self._codec = codec
+        self._slot_size = result_slot_bytes
         self._jobs = _JobQueue()
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
@@ -335,19 +360,27 @@ class WorkerPool:
         self.close()
 
     # -- one thread per worker process ---------------------------------------------------
-    def _start(self, slot: int) -> tuple[Any, Connection]:
-        parent, child = self._context.Pipe()
+    def _start(self, slot: int) -> _Worker:
+        parent, child = self._context.Pipe()  # a socket pair: it can carry a descriptor
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self._codec),
+            args=(child, self._codec, self._slot_size),
             daemon=True,
             name=f"probity-worker-{slot}",
         )
-        process.start()
-        child.close()
+        space, handle = ResultSpace.create(IN_FLIGHT, self._slot_size)
+        try:
+            process.start()
+            child.close()
+            reduction.send_handle(parent, handle, process.pid)
+        except OSError:
+            space.close()
+            raise
+        finally:
+            os.close(handle)
         with self._lock:
             self._processes[slot] = process
-        return process, parent
+        return _Worker(process, parent, space)
 
     def _serve(self, slot: int) -> None:
         """Feed one worker, two batches in flight so it never waits for the parent."""
@@ -365,7 +398,7 @@ class WorkerPool:
                     stopping = True
                 elif worker is None:
                     self._give_up(job, f"no engine worker could be started: {self._start_error}")
-                elif self._send(job, worker[1], loaded):
+                elif self._send(job, worker.conn, loaded):
                     inflight.append(job)
                 else:
                     inflight.append(job)  # the worker is gone: the receive below sees it
@@ -373,7 +406,7 @@ class WorkerPool:
             if not inflight:
                 continue
             assert worker is not None
-            reply = self._receive(*worker, buffer)
+            reply = self._receive(worker, buffer)
             if isinstance(reply, str):
                 self._give_up(inflight.popleft(), reply)
                 continue
@@ -399,7 +432,7 @@ class WorkerPool:
         if worker is not None:
             self._stop(worker)
 
-    def _start_or_none(self, slot: int) -> tuple[Any, Connection] | None:
+    def _start_or_none(self, slot: int) -> _Worker | None:
         for attempt in range(3):
             try:
                 return self._start(slot)
@@ -408,13 +441,14 @@ class WorkerPool:
                 time.sleep(0.2 * (attempt + 1))
         return None
 
-    def _stop(self, worker: tuple[Any, Connection]) -> int | None:
-        process, conn = worker
-        conn.close()
+    def _stop(self, worker: _Worker) -> int | None:
+        process = worker.process
+        worker.conn.close()
         process.join(timeout=5)
         if process.is_alive():
             process.kill()
             process.join(timeout=5)
+        worker.space.close()
         exitcode: int | None = process.exitcode
         return exitcode
 
@@ -428,14 +462,14 @@ class WorkerPool:
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
-    def _receive(self, process: Any, conn: Connection, buffer: bytearray) -> list[Any] | str | None:
+    def _receive(self, worker: _Worker, buffer: bytearray) -> list[Any] | str | None:
         try:
             while True:
-                ready = wait([conn, process.sentinel])
-                if conn in ready:
-                    reply: list[Any] | str = _receive_large(conn, buffer)
-                    return reply
-                if process.sentinel in ready:
+                ready = wait([worker.conn, worker.process.sentinel])
+                if worker.conn in ready:
+                    reply: list[Any] | str | Manifest = _receive_large(worker.conn, buffer)
+                    return worker.space.take(reply) if isinstance(reply, Manifest) else reply
+                if worker.process.sentinel in ready:
                     return None
         except (EOFError, OSError):
             return None

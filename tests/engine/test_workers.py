@@ -130,3 +130,16 @@ def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeyp
             assert isinstance(outcome, EngineCrashed)
         else:
             assert outcome == contract_json(local.check(submission.answers))
+
+
+def test_results_too_large_for_shared_memory_come_through_the_pipe(mini) -> None:  # type: ignore[no-untyped-def]
+    submissions = _submissions(600)  # replies of 256 results: 1 MiB holds one, 4 kB does not
+    expected = [
+        o.violations if isinstance(o, SubmissionError) else to_json(o)
+        for o in Evaluator(mini).evaluate_many(submissions)
+    ]
+    for slot_bytes in (4096, 1 << 20):
+        with WorkerPool(1, result_slot_bytes=slot_bytes) as pool:
+            outcomes = pool.evaluate(mini, submissions)
+        got = [o.violations if isinstance(o, SubmissionError) else o for o in outcomes]
+        assert got == expected
