@@ -55,6 +55,17 @@ def _level(c: CompiledCriterion, required: set[str], slot: dict[str, int]) -> st
     return expression
 
 
+def _cached(name: str, lookup: str, make: str) -> list[str]:
+    """`name = lookup`, or `make` if it is not cached yet. A try costs nothing in Python
+    3.11 until it catches, and a subscript is quicker than a get() call."""
+    return [
+        "    try:",
+        f"        {name} = {lookup}",
+        "    except KeyError:",
+        f"        {name} = {make}",
+    ]
+
+
 def source(ruleset: CompiledRuleSet) -> str:
     required = {i.path for i in ruleset.spec.inputs if i.required}
     names = rule_names(ruleset)
@@ -65,20 +76,21 @@ def source(ruleset: CompiledRuleSet) -> str:
         f"    {''.join(f'h{k}, ' for k in range(len(names)))}= hits",
     ]
     for n, c in enumerate(ruleset.criteria):
-        shown = "".join(f" get({f!r})," for f in c.shown)
+        # A required answer is always there (the validator saw to it): no get() call.
+        shown = "".join(f" values[{f!r}]," if f in required else f" get({f!r})," for f in c.shown)
         lines.append(f"    k = ({_level(c, required, slot)},{shown})  # {c.id}")
-        lines.append(f"    e{n} = cache{n}.get(k) or new({n}, k, values)")
+        lines += _cached(f"e{n}", f"cache{n}[k]", f"new({n}, k, values)")
     every = range(len(ruleset.criteria))
     gates = [n for n, c in enumerate(ruleset.criteria) if c.gate]
     findings = "".join(f"e{n}[0], " for n in every)
     encoded = "".join(f"e{n}[1], " for n in every)
-    reasons = f"tuple(r for r in ({''.join(f'e{n}[4], ' for n in gates)}) if r)"
+    reasons = f"tuple(filter(None, ({''.join(f'e{n}[4], ' for n in gates)})))"
     for p, principle in enumerate(ruleset.principles):
         members = [n for n, c in enumerate(ruleset.criteria) if c.principle == principle.id]
         points = " + ".join(f"e{n}[2]" for n in members) or "0"
         maximum = " + ".join(f"e{n}[3]" for n in members) or "0"
         lines.append(f"    s = ({points}, {maximum})  # {principle.id}")
-        lines.append(f"    q{p} = principle{p}.get(s) or new_principle({p}, s)")
+        lines += _cached(f"q{p}", f"principle{p}[s]", f"new_principle({p}, s)")
     every_p = range(len(ruleset.principles))
     scores = "".join(f"q{p}[0], " for p in every_p)
     scores_encoded = "".join(f"q{p}[1], " for p in every_p)
