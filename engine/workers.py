@@ -398,8 +398,11 @@ class WorkerPool:
             process.start()
             child.close()
             reduction.send_handle(parent, handle, process.pid)
-        except OSError:
+        except OSError:  # not started, or gone at once: nothing of it may linger
             space.close()
+            parent.close()
+            if process.pid is not None:
+                process.kill()
             raise
         finally:
             os.close(handle)
