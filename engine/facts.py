@@ -44,14 +44,23 @@ class FactBuilder:
         def reads(key: str, wanted: set[str]) -> bool:
             return key in wanted or any(k.startswith(key + "_") for k in wanted)
 
-        parts = [[f for f in fields if reads(f[1], set(keys))] for keys in partition_keys]
+        # Each partition's fact has only the keys its rules read: of a list input, maybe
+        # only its length or one of its flags. Every key is one more for durable_rules to
+        # parse, and to echo back in each action message whose rule the fact matched.
+        parts = [
+            ([f for f in fields if reads(f[1], set(keys))], set(keys)) for keys in partition_keys
+        ]
         self._for_partitions = codegen.build(self._source(parts), "facts", _NAMES, "fact builder")
-        self._whole = codegen.build(self._source([fields]), "facts", _NAMES, "whole-fact builder")
+        whole = self._source([(fields, None)])
+        self._whole = codegen.build(whole, "facts", _NAMES, "whole-fact builder")
 
-    def _source(self, parts: Sequence[Sequence[tuple[str, str, str]]]) -> str:
-        """facts(values) -> one fact per part, as straight-line code (engine.codegen)."""
+    def _source(
+        self, parts: Sequence[tuple[Sequence[tuple[str, str, str]], set[str] | None]]
+    ) -> str:
+        """facts(values) -> one fact per part, as straight-line code (engine.codegen). A part
+        is its inputs (path, key, kind) and the keys wanted of them (None: every key)."""
         lines = ["def facts(values):", "    get = values.get"]
-        for n, fields in enumerate(parts):
+        for n, (fields, wanted) in enumerate(parts):
             lines.append(f"    p{n} = {{}}")
             for path, key, kind in fields:
                 lines.append(f"    v = get({path!r})")
@@ -59,9 +68,12 @@ class FactBuilder:
                 if kind != "list":
                     lines.append(f"        p{n}[{key!r}] = {_VALUE.get(kind, 'v')}")
                     continue
-                lines.append(f"        p{n}[{key!r}] = len(v)")
-                lines.append("        chosen = v if len(v) <= 8 else set(v)  # long: look up")
-                for option, flag in self._lists[path][1]:
+                if wanted is None or key in wanted:
+                    lines.append(f"        p{n}[{key!r}] = len(v)")
+                flags = [(o, f) for o, f in self._lists[path][1] if wanted is None or f in wanted]
+                if flags:
+                    lines.append("        chosen = v if len(v) <= 8 else set(v)  # long: look up")
+                for option, flag in flags:
                     lines.append(f"        p{n}[{flag!r}] = 1 if {option!r} in chosen else 0")
         lines.append(f"    return [{', '.join(f'p{n}' for n in range(len(parts)))}]")
         return "\n".join(lines) + "\n"
