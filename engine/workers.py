@@ -23,10 +23,8 @@ import gc
 import importlib
 import multiprocessing
 import os
-import pickle
 import queue
 import signal
-import struct
 import threading
 import time
 from collections import deque
@@ -180,38 +178,6 @@ def _keep_freed_memory() -> None:
     except (OSError, AttributeError):
         return
     mallopt(_M_TRIM_THRESHOLD, 256 << 20)
-
-
-def _fill(fd: int, view: memoryview) -> None:
-    got = 0
-    while got < len(view):
-        count = os.readv(fd, [view[got:]])
-        if count == 0:
-            raise EOFError
-        got += count
-
-
-def _receive_large(conn: Connection, buffer: bytearray) -> Any:
-    """conn.recv(), reading into a buffer kept for the connection.
-
-    Connection.recv() asks the OS for everything still to come on every read, so each read
-    allocates the rest of the message afresh: for a reply of a few megabytes (256 results)
-    that cost the parent as much as evaluating them. The framing is recv()'s own: a 4-byte
-    big-endian length (or -1 and an 8-byte length), then the pickle.
-    """
-    fd = conn.fileno()
-    head = memoryview(bytearray(4))
-    _fill(fd, head)
-    (size,) = struct.unpack("!i", head)
-    if size == -1:
-        wide = memoryview(bytearray(8))
-        _fill(fd, wide)
-        (size,) = struct.unpack("!Q", wide)
-    if len(buffer) < size:
-        buffer.extend(bytes(size - len(buffer)))
-    view = memoryview(buffer)[:size]
-    _fill(fd, view)
-    return pickle.loads(view)
 
 
 def _read_batches(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
@@ -413,7 +379,6 @@ class WorkerPool:
     def _serve(self, slot: int) -> None:
         """Feed one worker, two batches in flight so it never waits for the parent."""
         worker = self._start_or_none(slot)
-        buffer = bytearray()  # replies are read into this, reused
         inflight: deque[_Job] = deque()
         loaded: set[str] = set()
         stopping = False
@@ -434,7 +399,7 @@ class WorkerPool:
             if not inflight:
                 continue
             assert worker is not None
-            reply = self._receive(worker, buffer)
+            reply = self._receive(worker)
             if isinstance(reply, str):
                 self._give_up(inflight.popleft(), reply)
                 continue
@@ -490,12 +455,14 @@ class WorkerPool:
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
-    def _receive(self, worker: _Worker, buffer: bytearray) -> list[Any] | str | None:
+    def _receive(self, worker: _Worker) -> list[Any] | str | None:
+        """A reply's outcomes (results from shared memory, or from the pipe when they did not
+        fit), a string saying why a batch was refused, or None if the worker died."""
         try:
             while True:
                 ready = wait([worker.conn, worker.process.sentinel])
                 if worker.conn in ready:
-                    reply: list[Any] | str | Manifest = _receive_large(worker.conn, buffer)
+                    reply: list[Any] | str | Manifest = worker.conn.recv()
                     return worker.space.take(reply) if isinstance(reply, Manifest) else reply
                 if worker.process.sentinel in ready:
                     return None
