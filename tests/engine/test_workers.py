@@ -4,11 +4,16 @@ import os
 import signal
 import threading
 import time
+from collections import OrderedDict
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.errors import SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.result import to_json
-from engine.workers import WorkerPool
+from engine.workers import WorkerPool, _pack, _unpack
 from tests.conftest import MINI_STRONG
 
 
@@ -143,3 +148,67 @@ def test_results_too_large_for_shared_memory_come_through_the_pipe(mini) -> None
             outcomes = pool.evaluate(mini, submissions)
         got = [o.violations if isinstance(o, SubmissionError) else o for o in outcomes]
         assert got == expected
+
+
+def test_answers_marshal_cannot_write_are_pickled_and_evaluated_the_same(mini) -> None:  # type: ignore[no-untyped-def]
+    plain = _submissions(20)
+    odd = [Submission(s.id, OrderedDict(s.answers)) for s in plain]  # marshal refuses these
+    expected = [
+        o.violations if isinstance(o, SubmissionError) else to_json(o)
+        for o in Evaluator(mini).evaluate_many(plain)
+    ]
+    with WorkerPool(1) as pool:
+        outcomes = pool.evaluate(mini, odd)
+    assert [o.violations if isinstance(o, SubmissionError) else o for o in outcomes] == expected
+
+
+def test_answers_that_cannot_be_sent_fail_alone(mini) -> None:  # type: ignore[no-untyped-def]
+    deep: dict[str, object] = {}
+    level = deep
+    for _ in range(5000):  # deeper than pickle recurses
+        level["a"] = level = {}
+    submissions = _submissions(5)
+    submissions[2] = Submission("deep", deep)
+    submissions[3] = Submission("lambda", {**MINI_STRONG, "x": lambda: None})
+    with WorkerPool(1) as pool:
+        outcomes = pool.submit(mini, submissions).result(timeout=120)
+    for n in (2, 3):
+        error = outcomes[n]
+        assert isinstance(error, SubmissionError)
+        assert error.violations[0].field == "answers"
+        assert "cannot be sent to the engine" in error.violations[0].reason
+    expected = Evaluator(mini).evaluate_many([submissions[n] for n in (0, 1, 4)])
+    got = [outcomes[n] for n in (0, 1, 4)]
+    assert [o.violations if isinstance(o, SubmissionError) else o for o in got] == [
+        o.violations if isinstance(o, SubmissionError) else to_json(o) for o in expected
+    ]
+
+
+_plain = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_plain)
+def test_a_batch_arrives_as_it_was_sent(message: object) -> None:
+    got = _unpack(_pack(message))
+    assert got == message
+    assert repr(got) == repr(message)  # the same types too: tuples stay tuples, bytes bytes
+
+
+def test_a_batch_marshal_cannot_write_is_pickled() -> None:
+    message = OrderedDict(a=Decimal("1.5"))
+    assert _pack(message)[:1] == b"P"
+    assert _unpack(_pack(message)) == message
+    assert _pack({"a": [1, 2.5, "x", b"y", None]})[:1] == b"M"
