@@ -191,11 +191,12 @@ def _write_outcomes(
     out = sys.stdout.buffer
     for entry in entries:
         outcome = next(results) if isinstance(entry, Submission) else entry
-        if isinstance(outcome, bytes):
+        if isinstance(outcome, bytes | memoryview):  # a result (engine.workers.Encoded)
             if form == "summary":
-                out.write(summarise(json.loads(outcome)).encode() + b"\n\n")
+                out.write(summarise(json.loads(bytes(outcome))).encode() + b"\n\n")
             else:
-                out.write(outcome + b"\n")
+                out.write(outcome)
+                out.write(b"\n")
             continue
         bad += 1
         record = _error_record(entry, outcome, id_key)

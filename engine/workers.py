@@ -48,7 +48,10 @@ from engine.monitoring_result import ContractResult, contract_json
 from engine.result import Result, to_json
 from engine.result_space import Manifest, ResultSpace
 
-Outcome = bytes | SubmissionError | EngineCrashed
+# A result is bytes, or a read-only memoryview of the worker's shared memory, valid for as long
+# as it is held (see engine.result_space); either writes to a file or a socket as it is.
+Encoded = bytes | memoryview
+Outcome = Encoded | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
 BATCH = 256
 # Batches sent to a worker ahead of its replies. The second goes only when a full batch is
@@ -57,8 +60,11 @@ BATCH = 256
 # while the worker is busy, so batches grow with the load.
 IN_FLIGHT = 2
 # Room for one reply's results in the shared memory of each worker (engine.result_space):
-# 256 nolan-tender results take 5 MiB. Memory is only used as far as replies reach.
+# 256 nolan-tender results take 8 MiB. Memory is only used as far as replies reach.
 RESULT_SLOT_BYTES = 16 << 20
+# Slots whose results may be lent out at once, beyond one per batch in flight: enough for a
+# caller taking results as they come; one keeping more gets copies of the rest.
+LENDABLE = 6
 
 
 # Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
@@ -119,7 +125,7 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
     handle = reduction.recv_handle(conn)
-    space = ResultSpace(handle, IN_FLIGHT, slot_size)
+    space = ResultSpace(handle, IN_FLIGHT + LENDABLE, slot_size)
     os.close(handle)
 
     # Ctrl-C, or a service manager signalling the whole process group, is for the parent:
@@ -144,7 +150,7 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
         message = inbox.get()
         if message is None:
             return
-        name, source, items = message
+        name, source, slot, items = message
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
         try:
@@ -161,7 +167,7 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
         reply = [o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes]
-        manifest = space.put(reply)
+        manifest = None if slot is None else space.put(slot, reply)
         conn.send(reply if manifest is None else manifest)
 
 
@@ -377,7 +383,7 @@ class WorkerPool:
             daemon=True,
             name=f"probity-worker-{slot}",
         )
-        space, handle = ResultSpace.create(IN_FLIGHT, self._slot_size)
+        space, handle = ResultSpace.create(IN_FLIGHT + LENDABLE, self._slot_size)
         try:
             process.start()
             child.close()
@@ -409,7 +415,7 @@ class WorkerPool:
                     stopping = True
                 elif worker is None:
                     self._give_up(job, f"no engine worker could be started: {self._start_error}")
-                elif self._send(job, worker.conn, loaded):
+                elif self._send(job, worker, loaded):
                     inflight.append(job)
                 else:
                     inflight.append(job)  # the worker is gone: the receive below sees it
@@ -463,24 +469,26 @@ class WorkerPool:
         exitcode: int | None = process.exitcode
         return exitcode
 
-    def _send(self, job: _Job, conn: Connection, loaded: set[str]) -> bool:
+    def _send(self, job: _Job, worker: _Worker, loaded: set[str]) -> bool:
         name = job.ruleset.engine_name
         source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
-        message = self._pack_batch(name, source, job)
+        message = self._pack_batch(name, source, worker.space.name_slot(), job)
         try:
-            conn.send_bytes(message)
+            worker.conn.send_bytes(message)
         except (OSError, BrokenPipeError, EOFError):
             return False
         loaded.add(name)  # the worker compiles it before the next message
         return True
 
     @staticmethod
-    def _pack_batch(name: str, source: tuple[str, str] | None, job: _Job) -> bytes:
+    def _pack_batch(
+        name: str, source: tuple[str, str] | None, slot: int | None, job: _Job
+    ) -> bytes:
         """The batch for the pipe. Answers that cannot be sent (an object pickle refuses,
         nesting deeper than it recurses) get their error here and are left out; the rest
         go: one caller's odd input must not cost another caller's submissions."""
         try:
-            return _pack((name, source, [(s.id, s.answers) for _, _, s in job.items]))
+            return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
         except Exception:  # anything pickle raises here is about the input
             pass
         kept = []
@@ -493,7 +501,7 @@ class WorkerPool:
             else:
                 kept.append((request, index, submission))
         job.items = kept
-        return _pack((name, source, [(s.id, s.answers) for _, _, s in job.items]))
+        return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
 
     def _receive(self, worker: _Worker) -> list[Any] | str | None:
         """A reply's outcomes (results from shared memory, or from the pipe when they did not
@@ -503,7 +511,7 @@ class WorkerPool:
                 ready = wait([worker.conn, worker.process.sentinel])
                 if worker.conn in ready:
                     reply: list[Any] | str | Manifest = worker.conn.recv()
-                    return worker.space.take(reply) if isinstance(reply, Manifest) else reply
+                    return cast(list[Any] | str, worker.space.take(reply, LENDABLE))
                 if worker.process.sentinel in ready:
                     return None
         except (EOFError, OSError):
@@ -511,7 +519,7 @@ class WorkerPool:
 
     def _settle(self, job: _Job, reply: list[Any]) -> None:
         for (request, index, _), outcome in zip(job.items, reply, strict=True):
-            if isinstance(outcome, bytes):
+            if isinstance(outcome, bytes | memoryview):
                 request.settle(index, outcome)
             else:
                 request.settle(index, SubmissionError(list(outcome)))

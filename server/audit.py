@@ -101,7 +101,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             ruleset = self._recorded_ruleset(found.ruleset_digest)
             future = self.pool.submit(ruleset, [_submission(found)])
             (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
-            if not isinstance(outcome, bytes):
+            if not isinstance(outcome, bytes | memoryview):
                 raise errors.ServiceError(errors.to_status(outcome))
         except (errors.ServiceError, LogUnavailable) as exc:
             errors.abort(context, errors.to_status(exc))
@@ -183,14 +183,14 @@ def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord
     return record
 
 
-def _as_json(found: Evaluation, raw: bytes) -> list[str]:
+def _as_json(found: Evaluation, raw: bytes | memoryview) -> list[str]:
     message: Any = monitoring_pb2.ContractResult() if _is_contract(found) else result_pb2.Result()
     message.MergeFromString(raw)
     text = json_format.MessageToJson(message, sort_keys=True, preserving_proto_field_name=True)
     return text.splitlines(keepends=True)
 
 
-def _diff(found: Evaluation, replayed: bytes) -> str:
+def _diff(found: Evaluation, replayed: bytes | memoryview) -> str:
     return "".join(
         difflib.unified_diff(
             _as_json(found, found.result),

@@ -67,7 +67,7 @@ class Decisions:
         kind: str,
         ruleset: CompiledRuleSet,
         item: Item,
-        result: bytes,
+        result: bytes | memoryview,
     ) -> Evaluation:
         return Evaluation(
             request_id=record.request_id,
@@ -84,7 +84,7 @@ class Decisions:
             ruleset_version=ruleset.version,
             ruleset_digest=ruleset.digest,
             submission=item.stored,
-            result=result,
+            result=bytes(result),  # the log's own copy: a lent result goes back to its worker
         )
 
     def record(self, rows: Sequence[Evaluation]) -> None:

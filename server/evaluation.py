@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import grpc
 
@@ -42,7 +42,7 @@ _COST_BASIS = {
 
 def _outcome_error(outcome: Outcome, prefix: str) -> Any:
     """The status for an outcome that is not a result, or None for a result."""
-    if isinstance(outcome, bytes):
+    if isinstance(outcome, bytes | memoryview):
         return None
     return errors.to_status(outcome, prefix)
 
@@ -221,7 +221,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             status = _outcome_error(outcome, kind.prefix)
             if status is not None:
                 raise errors.ServiceError(status)
-            assert isinstance(outcome, bytes)
+            assert isinstance(outcome, bytes | memoryview)
             if self.decisions.enabled:
                 row = self.decisions.row(
                     record, 1, kind.ruleset, ruleset, kind.item(request), outcome
@@ -374,7 +374,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             if status is not None:
                 fail(status)
                 return
-            assert isinstance(outcome, bytes)
+            assert isinstance(outcome, bytes | memoryview)
             row = None
             if self.decisions.enabled:
                 stored = kind.item(request)
@@ -475,7 +475,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                         record, n, "tender", ruleset, _submission_item(bid.submission), outcome
                     )
                     for n, (bid, outcome) in enumerate(zip(bids, outcomes, strict=True), 1)
-                    if isinstance(outcome, bytes)
+                    if isinstance(outcome, bytes | memoryview)
                 ]
             )
         scores = [
@@ -536,7 +536,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             elif isinstance(outcome, EngineCrashed):
                 raise errors.ServiceError(errors.crashed(outcome))
             else:
-                results.append(result_pb2.Result.FromString(outcome))
+                # Parsing takes any buffer, a lent result too (engine.workers.Encoded).
+                results.append(result_pb2.Result.FromString(cast(bytes, outcome)))
         if violations:
             raise errors.ServiceError(
                 errors.bad_request(violations, "some bids' answers are not valid")

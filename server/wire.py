@@ -26,17 +26,17 @@ def varint(number: int) -> bytes:
             return bytes(out)
 
 
-def field(number: int, payload: bytes) -> bytes:
+def field(number: int, payload: bytes | memoryview) -> bytes:
     """One length-delimited field (a string, bytes or an embedded message)."""
     return varint(number << 3 | _LENGTH_DELIMITED) + varint(len(payload)) + payload
 
 
-def evaluate_response(result: bytes) -> bytes:
+def evaluate_response(result: bytes | memoryview) -> bytes:
     """EvaluateResponse{result}."""
     return field(1, result)
 
 
-def stream_result(submission_id: str, result: bytes) -> bytes:
+def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
     """EvaluateStreamResponse{submission_id, result}."""
     return field(1, submission_id.encode()) + field(2, result)
 

@@ -85,7 +85,7 @@ def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost
     assert "stopped (exit code -11)" in str(outcomes[300])
     # The batch was retried once, then split so that only the poison submission failed.
     assert restarts >= 3
-    fine = [o for o in outcomes if isinstance(o, bytes)]
+    fine = [o for o in outcomes if isinstance(o, bytes | memoryview)]
     assert len(fine) == 700 - 1 - sum(isinstance(o, SubmissionError) for o in outcomes)
 
 
@@ -212,3 +212,17 @@ def test_a_batch_marshal_cannot_write_is_pickled() -> None:
     assert _pack(message)[:1] == b"P"
     assert _unpack(_pack(message)) == message
     assert _pack({"a": [1, 2.5, "x", b"y", None]})[:1] == b"M"
+
+
+def test_results_held_while_later_batches_run_stay_as_they_were(mini) -> None:  # type: ignore[no-untyped-def]
+    submissions = _submissions(256 * 12)
+    expected = [
+        o.violations if isinstance(o, SubmissionError) else to_json(o)
+        for o in Evaluator(mini).evaluate_many(submissions)
+    ]
+    with WorkerPool(1) as pool:
+        held = []  # every result kept: the first lent from shared memory, the rest copied
+        for start in range(0, len(submissions), 512):
+            held.extend(pool.evaluate(mini, submissions[start : start + 512]))
+    assert {type(o) for o in held if not isinstance(o, SubmissionError)} == {memoryview, bytes}
+    assert [o.violations if isinstance(o, SubmissionError) else o for o in held] == expected
