@@ -46,8 +46,9 @@ class ResultSpace:
         self._map = mmap.mmap(fd, slots * slot_size)
         self._slot_type = ctypes.c_char * slot_size  # one type, whatever the results' sizes
         # The parent's account of its slots; a slot comes back from any thread that lets go
-        # of its last result.
-        self._lock = threading.Lock()
+        # of its last result, even one inside these methods when the garbage collector
+        # runs there: so a lock that thread may take again.
+        self._lock = threading.RLock()
         self._free = list(range(slots))
         self._named: deque[int] = deque()  # slots named for batches sent, oldest first
         self._lent = 0
