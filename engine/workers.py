@@ -423,12 +423,23 @@ class WorkerPool:
             if not inflight:
                 continue
             assert worker is not None
-            reply = self._receive(worker)
+            try:
+                reply = self._receive(worker)
+                if isinstance(reply, list):
+                    self._settle(inflight[0], reply)
+            except Exception as exc:  # a defect of ours, not the engine's: lose nothing to it
+                _log.exception("could not take an engine worker's reply", slot=slot)
+                self._give_up(inflight.popleft(), f"internal error reading the engine: {exc}")
+                self._stop(worker)  # what it sends next cannot be trusted to line up
+                while inflight:
+                    self._jobs.put(inflight.pop(), front=True)
+                worker, loaded = self._start_or_none(slot), set()
+                continue
             if isinstance(reply, str):
                 self._give_up(inflight.popleft(), reply)
                 continue
             if reply is not None:
-                self._settle(inflight.popleft(), reply)
+                inflight.popleft()
                 continue
             # The worker died: restart it; retry, split or fail what it held.
             exitcode = self._stop(worker)

@@ -226,3 +226,28 @@ def test_results_held_while_later_batches_run_stay_as_they_were(mini) -> None:  
             held.extend(pool.evaluate(mini, submissions[start : start + 512]))
     assert {type(o) for o in held if not isinstance(o, SubmissionError)} == {memoryview, bytes}
     assert [o.violations if isinstance(o, SubmissionError) else o for o in held] == expected
+
+
+def test_a_reply_the_parent_cannot_take_fails_only_its_batch(mini, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from engine.errors import EngineCrashed
+    from engine.result_space import ResultSpace
+
+    take = ResultSpace.take
+    failed = threading.Event()
+
+    def take_once_badly(self: ResultSpace, reply: object, lendable: int) -> object:
+        if not failed.is_set() and getattr(reply, "lengths", ()):
+            failed.set()
+            raise RuntimeError("injected")
+        return take(self, reply, lendable)
+
+    monkeypatch.setattr(ResultSpace, "take", take_once_badly)
+    submissions = _submissions(1000)
+    with WorkerPool(1) as pool:
+        outcomes = pool.submit(mini, submissions).result(timeout=120)
+        after = pool.evaluate(mini, submissions[:10])  # the worker was replaced, and serves
+    crashed = [o for o in outcomes if isinstance(o, EngineCrashed)]
+    assert len(crashed) == 256  # the first batch, and only it
+    assert "internal error reading the engine: injected" in str(crashed[0])
+    assert all(not isinstance(o, EngineCrashed) for o in outcomes[256:])
+    assert len(after) == 10 and not any(isinstance(o, EngineCrashed) for o in after)
