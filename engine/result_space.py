@@ -50,7 +50,7 @@ class ResultSpace:
         # runs there: so a lock that thread may take again.
         self._lock = threading.RLock()
         self._free = list(range(slots))
-        self._named: deque[int] = deque()  # slots named for batches sent, oldest first
+        self._named: deque[int | None] = deque()  # slots named for batches sent, oldest first
         self._lent = 0
 
     @classmethod
@@ -90,19 +90,19 @@ class ResultSpace:
         `slots - lendable` batches in flight there is always one."""
         with self._lock:
             slot = self._free.pop() if self._free else None
-        if slot is not None:
-            self._named.append(slot)
+        self._named.append(slot)  # None too: take() pairs replies with batches in order
         return slot
 
     def take(self, reply: Any, lendable: int) -> Any:
         """The next reply (they come in the order batches went), its results lent from
         its slot or, when `lendable` slots are lent already, copied out of it."""
-        slot = self._named.popleft() if self._named else None
+        slot = self._named.popleft()
         if not isinstance(reply, Manifest):  # on the pipe, or a refusal: the slot is unused
             if slot is not None:
                 self._give_back(slot, lent=False)
             return reply
-        assert reply.slot == slot, "replies come in the order their batches went"
+        if reply.slot != slot:  # a defect: the caller must not take what it did not send
+            raise RuntimeError(f"a reply in slot {reply.slot} came where {slot} was named")
         with self._lock:
             lend = self._lent < lendable
             self._lent += lend

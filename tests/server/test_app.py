@@ -27,6 +27,7 @@ class ServeProcess:
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT prints every thread
         )  # fmt: skip
         self.lines: list[dict[str, Any]] = []
         self.serving = threading.Event()
@@ -34,6 +35,18 @@ class ServeProcess:
         self.reader.start()
         assert self.serving.wait(60), "the server never said it was serving"
         self.port = next(line["port"] for line in self.lines if line.get("event") == "serving")
+
+    def wait(self, timeout: float) -> int:
+        """The exit code; if the server has not stopped by then, the test fails with where
+        each of its threads was."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=30)
+            self.reader.join(timeout=10)
+            stacks = "".join(line.get("raw", "") for line in self.lines)
+            pytest.fail(f"the server did not stop within {timeout} s:\n{stacks}")
 
     def _read(self, stream: IO[str]) -> None:
         for text in stream:
@@ -64,7 +77,7 @@ def test_serve_loads_the_rules_reports_health_and_logs_json(served: ServeProcess
         assert client.health("probity.v1.EvaluationService") == "SERVING"
         client.evaluate("nolan-tender", example("weak"))
     served.process.send_signal(signal.SIGTERM)
-    assert served.process.wait(timeout=60) == 0
+    assert served.wait(timeout=60) == 0
     served.reader.join(timeout=10)
     call = next(line for line in served.lines if line.get("event") == "call")
     assert call["method"] == "/probity.v1.EvaluationService/Evaluate"
@@ -83,7 +96,7 @@ def test_sigterm_lets_an_in_flight_stream_finish(served: ServeProcess) -> None:
             if len(received) == 1:
                 os.kill(served.process.pid, signal.SIGTERM)
     assert sorted(received) == sorted(r["id"] for r in records)
-    assert served.process.wait(timeout=60) == 0
+    assert served.wait(timeout=60) == 0
     served.reader.join(timeout=10)
     events = [line["event"] for line in served.lines]
     assert events.index("shutting down") < events.index("stopped")
