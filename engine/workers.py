@@ -320,6 +320,7 @@ class WorkerPool:
         self._processes: list[Any] = [None] * workers
         self.restarts = 0
         self._start_error = ""
+        self._closing = False  # once set, a worker that dies is not replaced
         self._threads = [
             threading.Thread(target=self._serve, args=(n,), daemon=True, name=f"probity-worker-{n}")
             for n in range(workers)
@@ -362,9 +363,22 @@ class WorkerPool:
     ) -> list[Outcome]:
         return self.submit(ruleset, submissions).result()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 10) -> None:
+        """Finish the batches queued and in flight, then stop the workers. A worker that has
+        not answered by `timeout` is stuck: it is killed, and what it held gets an
+        EngineCrashed outcome. Otherwise it would outlive us, and the process could never
+        exit: multiprocessing waits at exit for its children, and workers ignore SIGTERM."""
+        self._closing = True
         for _ in self._threads:
             self._jobs.put(None)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            stuck = [p for p in self._processes if p is not None and p.is_alive()]
+        for process in stuck:
+            _log.error("engine worker did not finish; killing it", pid=process.pid)
+            process.kill()
         for thread in self._threads:
             thread.join(timeout=10)
 
@@ -431,6 +445,10 @@ class WorkerPool:
                 _log.exception("could not take an engine worker's reply", slot=slot)
                 self._give_up(inflight.popleft(), f"internal error reading the engine: {exc}")
                 self._stop(worker)  # what it sends next cannot be trusted to line up
+                if stopping:
+                    self._fail_held(inflight, "the engine is shutting down")
+                    worker = None
+                    continue
                 while inflight:
                     self._jobs.put(inflight.pop(), front=True)
                 worker, loaded = self._start_or_none(slot), set()
@@ -452,6 +470,11 @@ class WorkerPool:
                 batch_size=len(inflight[0].items),
                 ruleset=inflight[0].ruleset.engine_name,
             )
+            if stopping:
+                reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
+                self._fail_held(inflight, reason)
+                worker = None
+                continue
             # A worker takes batches in order: the oldest was running, the rest were waiting.
             self._after_crash(inflight.popleft(), exitcode)
             while inflight:  # waiting batches go back to the front, in order
@@ -460,7 +483,16 @@ class WorkerPool:
         if worker is not None:
             self._stop(worker)
 
+    def _fail_held(self, inflight: deque[_Job], reason: str) -> None:
+        """This thread has taken its stop: a batch put back in the queue could be left there
+        with no thread to take it, so what the worker held fails now."""
+        while inflight:
+            self._give_up(inflight.popleft(), reason)
+
     def _start_or_none(self, slot: int) -> _Worker | None:
+        if self._closing:
+            self._start_error = "the engine is shutting down"
+            return None
         for attempt in range(3):
             try:
                 return self._start(slot)

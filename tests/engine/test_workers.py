@@ -251,3 +251,18 @@ def test_a_reply_the_parent_cannot_take_fails_only_its_batch(mini, monkeypatch) 
     assert "internal error reading the engine: injected" in str(crashed[0])
     assert all(not isinstance(o, EngineCrashed) for o in outcomes[256:])
     assert len(after) == 10 and not any(isinstance(o, EngineCrashed) for o in after)
+
+
+def test_closing_kills_a_stuck_worker_and_fails_what_it_held(mini) -> None:  # type: ignore[no-untyped-def]
+    from engine.errors import EngineCrashed
+
+    pool = WorkerPool(1)
+    pool.evaluate(mini, _submissions(3))
+    (pid,) = pool.pids()
+    os.kill(pid, signal.SIGSTOP)  # alive, but it will never answer nor exit
+    future = pool.submit(mini, _submissions(5))
+    started = time.monotonic()
+    pool.close(timeout=2)
+    assert time.monotonic() - started < 30
+    assert all(isinstance(o, EngineCrashed) for o in future.result(timeout=1))
+    assert pool.pids() == []  # killed, and not replaced
