@@ -4,8 +4,10 @@ Each worker is a spawned process with its own durable_rules. A thread in the par
 each worker one batch at a time and watches the process: if it dies mid-batch, the worker
 is restarted and the batch retried once; a batch that crashes twice is split and each
 submission tried alone, and one that still crashes gets an EngineCrashed outcome. So every
-submission gets exactly one outcome: a result (canonical JSON bytes), a SubmissionError or
-EngineCrashed.
+submission gets exactly one outcome: a result (the codec's bytes, or a read-only memoryview
+of them lent from the worker's shared memory: see engine.result_space), a SubmissionError or
+EngineCrashed. Closing the pool waits for the work queued, up to a timeout; then a worker
+still busy is taken to be stuck and killed, and what it held fails.
 
 Submissions queued by different callers for the same rule set are sent to a worker together
 (up to BATCH), so many small requests cost about as much as one large one.
