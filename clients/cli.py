@@ -32,7 +32,7 @@ from engine.model import RuleSetSpec
 from engine.monitor import Monitor
 from engine.ruleset import load_file
 from engine.testing import run_tests
-from engine.workers import JsonCodec, WorkerPool, default_workers
+from engine.workers import Encoded, JsonCodec, WorkerPool, default_workers
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -191,7 +191,7 @@ def _write_outcomes(
     out = sys.stdout.buffer
     for entry in entries:
         outcome = next(results) if isinstance(entry, Submission) else entry
-        if isinstance(outcome, bytes | memoryview):  # a result (engine.workers.Encoded)
+        if isinstance(outcome, Encoded):  # a result
             if form == "summary":
                 out.write(summarise(json.loads(bytes(outcome))).encode() + b"\n\n")
             else:

@@ -108,7 +108,7 @@ class ResultSpace:
             self._lent += lend
         if lend:
             return self._lend(reply)
-        out = self._outcomes(reply, self._map)
+        out = self._outcomes(reply, self._map, reply.slot * self.slot_size)  # copies
         self._give_back(reply.slot, lent=False)
         return out
 
@@ -118,11 +118,12 @@ class ResultSpace:
         # the standard library's buffer that is its slices' owner and takes weak references.
         exporter = self._slot_type.from_buffer(self._map, manifest.slot * self.slot_size)
         weakref.finalize(exporter, self._give_back, manifest.slot, True).atexit = False
-        return self._outcomes(manifest, memoryview(exporter).cast("B").toreadonly(), at=0)
+        return self._outcomes(manifest, memoryview(exporter).cast("B").toreadonly(), 0)
 
-    def _outcomes(self, manifest: Manifest, source: Any, at: int | None = None) -> list[Any]:
+    @staticmethod
+    def _outcomes(manifest: Manifest, source: Any, position: int) -> list[Any]:
+        """The outcomes, each result sliced from `source` (its slot from `position`)."""
         out: list[Any] = []
-        position = manifest.slot * self.slot_size if at is None else at
         for n, size in enumerate(manifest.lengths):
             if size < 0:
                 out.append(manifest.others[n])

@@ -447,12 +447,7 @@ class WorkerPool:
                 _log.exception("could not take an engine worker's reply", slot=slot)
                 self._give_up(inflight.popleft(), f"internal error reading the engine: {exc}")
                 self._stop(worker)  # what it sends next cannot be trusted to line up
-                if stopping:
-                    self._fail_held(inflight, "the engine is shutting down")
-                    worker = None
-                    continue
-                while inflight:
-                    self._jobs.put(inflight.pop(), front=True)
+                self._hand_back(inflight, stopping, "the engine is shutting down")
                 worker, loaded = self._start_or_none(slot), set()
                 continue
             if isinstance(reply, str):
@@ -472,24 +467,24 @@ class WorkerPool:
                 batch_size=len(inflight[0].items),
                 ruleset=inflight[0].ruleset.engine_name,
             )
-            if stopping:
-                reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
-                self._fail_held(inflight, reason)
-                worker = None
-                continue
             # A worker takes batches in order: the oldest was running, the rest were waiting.
-            self._after_crash(inflight.popleft(), exitcode)
-            while inflight:  # waiting batches go back to the front, in order
-                self._jobs.put(inflight.pop(), front=True)
-            worker, loaded = self._start_or_none(slot), set()
+            if not stopping:
+                self._after_crash(inflight.popleft(), exitcode)
+            reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
+            self._hand_back(inflight, stopping, reason)
+            worker, loaded = self._start_or_none(slot), set()  # none once closing
         if worker is not None:
             self._stop(worker)
 
-    def _fail_held(self, inflight: deque[_Job], reason: str) -> None:
-        """This thread has taken its stop: a batch put back in the queue could be left there
-        with no thread to take it, so what the worker held fails now."""
+    def _hand_back(self, inflight: deque[_Job], stopping: bool, reason: str) -> None:
+        """Batches a lost worker held go back to the front of the queue, in order. Once this
+        thread has taken its stop, one put back could be left there with no thread to take
+        it: then they fail, for `reason`."""
         while inflight:
-            self._give_up(inflight.popleft(), reason)
+            if stopping:
+                self._give_up(inflight.popleft(), reason)
+            else:
+                self._jobs.put(inflight.pop(), front=True)
 
     def _start_or_none(self, slot: int) -> _Worker | None:
         if self._closing:
@@ -532,8 +527,12 @@ class WorkerPool:
         """The batch for the pipe. Answers that cannot be sent (an object pickle refuses,
         nesting deeper than it recurses) get their error here and are left out; the rest
         go: one caller's odd input must not cost another caller's submissions."""
-        try:
+
+        def message() -> bytes:
             return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
+
+        try:
+            return message()
         except Exception:  # anything pickle raises here is about the input
             pass
         kept = []
@@ -546,7 +545,7 @@ class WorkerPool:
             else:
                 kept.append((request, index, submission))
         job.items = kept
-        return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
+        return message()
 
     def _receive(self, worker: _Worker) -> list[Any] | str | None:
         """A reply's outcomes (results from shared memory, or from the pipe when they did not
@@ -564,7 +563,7 @@ class WorkerPool:
 
     def _settle(self, job: _Job, reply: list[Any]) -> None:
         for (request, index, _), outcome in zip(job.items, reply, strict=True):
-            if isinstance(outcome, bytes | memoryview):
+            if isinstance(outcome, Encoded):
                 request.settle(index, outcome)
             else:
                 request.settle(index, SubmissionError(list(outcome)))

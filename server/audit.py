@@ -14,7 +14,7 @@ from engine.compiled import CompiledRuleSet
 from engine.errors import FieldViolation, RuleFileError
 from engine.evaluator import Submission
 from engine.registry import check_text
-from engine.workers import WorkerPool
+from engine.workers import Encoded, WorkerPool
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 from server import errors
 from store.log import DecisionLog, Evaluation, LogUnavailable, Query
@@ -101,7 +101,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             ruleset = self._recorded_ruleset(found.ruleset_digest)
             future = self.pool.submit(ruleset, [_submission(found)])
             (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
-            if not isinstance(outcome, bytes | memoryview):
+            if not isinstance(outcome, Encoded):
                 raise errors.ServiceError(errors.to_status(outcome))
         except (errors.ServiceError, LogUnavailable) as exc:
             errors.abort(context, errors.to_status(exc))
@@ -183,14 +183,14 @@ def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord
     return record
 
 
-def _as_json(found: Evaluation, raw: bytes | memoryview) -> list[str]:
+def _as_json(found: Evaluation, raw: Encoded) -> list[str]:
     message: Any = monitoring_pb2.ContractResult() if _is_contract(found) else result_pb2.Result()
     message.MergeFromString(raw)
     text = json_format.MessageToJson(message, sort_keys=True, preserving_proto_field_name=True)
     return text.splitlines(keepends=True)
 
 
-def _diff(found: Evaluation, replayed: bytes | memoryview) -> str:
+def _diff(found: Evaluation, replayed: Encoded) -> str:
     return "".join(
         difflib.unified_diff(
             _as_json(found, found.result),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.compiled import CompiledRuleSet
+from engine.workers import Encoded
 from server import calls
 from server.auth import Caller
 from store.log import DecisionLog, Evaluation, RulesetVersion
@@ -67,7 +68,7 @@ class Decisions:
         kind: str,
         ruleset: CompiledRuleSet,
         item: Item,
-        result: bytes | memoryview,
+        result: Encoded,
     ) -> Evaluation:
         return Evaluation(
             request_id=record.request_id,

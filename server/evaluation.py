@@ -24,7 +24,7 @@ from engine.errors import EngineCrashed, FieldViolation, SubmissionError, Unknow
 from engine.evaluator import Submission
 from engine.registry import Registry
 from engine.tender import BidScore, check_bids, rank
-from engine.workers import Outcome, WorkerPool
+from engine.workers import Encoded, Outcome, WorkerPool
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 from server import calls, errors, wire
 from server.decisions import Decisions, Item
@@ -42,7 +42,7 @@ _COST_BASIS = {
 
 def _outcome_error(outcome: Outcome, prefix: str) -> Any:
     """The status for an outcome that is not a result, or None for a result."""
-    if isinstance(outcome, bytes | memoryview):
+    if isinstance(outcome, Encoded):
         return None
     return errors.to_status(outcome, prefix)
 
@@ -221,7 +221,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             status = _outcome_error(outcome, kind.prefix)
             if status is not None:
                 raise errors.ServiceError(status)
-            assert isinstance(outcome, bytes | memoryview)
+            assert isinstance(outcome, Encoded)
             if self.decisions.enabled:
                 row = self.decisions.row(
                     record, 1, kind.ruleset, ruleset, kind.item(request), outcome
@@ -374,7 +374,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             if status is not None:
                 fail(status)
                 return
-            assert isinstance(outcome, bytes | memoryview)
+            assert isinstance(outcome, Encoded)
             row = None
             if self.decisions.enabled:
                 stored = kind.item(request)
@@ -475,7 +475,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                         record, n, "tender", ruleset, _submission_item(bid.submission), outcome
                     )
                     for n, (bid, outcome) in enumerate(zip(bids, outcomes, strict=True), 1)
-                    if isinstance(outcome, bytes | memoryview)
+                    if isinstance(outcome, Encoded)
                 ]
             )
         scores = [
