@@ -27,7 +27,7 @@ import threading
 import weakref
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,20 @@ class Manifest:
     slot: int
     lengths: tuple[int, ...]
     others: dict[int, Any]
+
+    # On the pipe a manifest is a plain tuple, so that marshal writes it: pickling the class
+    # took the parent several times as long, on every reply.
+    TAG: ClassVar[str] = "manifest"
+
+    def to_wire(self) -> tuple[str, int, tuple[int, ...], dict[int, Any]]:
+        return (self.TAG, self.slot, self.lengths, self.others)
+
+    @classmethod
+    def from_wire(cls, message: tuple[Any, ...]) -> Manifest:
+        tag, slot, lengths, others = message
+        if tag != cls.TAG:
+            raise ValueError(f"not a manifest: {tag!r}")
+        return cls(slot, lengths, others)
 
 
 class ResultSpace:

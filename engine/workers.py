@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import importlib
+import itertools
 import marshal
 import multiprocessing
 import os
@@ -36,7 +37,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing import reduction
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
+from operator import itemgetter
 from typing import Any, Literal, Protocol, cast
 
 import structlog
@@ -164,13 +166,13 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
             readable = [d for d in decoded if isinstance(d, Submission)]
             evaluated = iter(evaluator.evaluate_many(readable))
         except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
-            conn.send(f"the rules engine could not evaluate this: {exc}")
+            conn.send_bytes(_pack(("refused", f"the rules engine could not evaluate this: {exc}")))
             continue
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
         reply = [o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes]
         manifest = None if slot is None else space.put(slot, reply)
-        conn.send(reply if manifest is None else manifest)
+        conn.send_bytes(_pack(("results", reply) if manifest is None else manifest.to_wire()))
 
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt(): how much free memory the heap top keeps
@@ -209,6 +211,11 @@ def _pack(message: Any) -> bytes:
         return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _outcome(sent: Any) -> Outcome:
+    """An outcome as a reply holds it: a result, or a submission error's violations."""
+    return sent if isinstance(sent, Encoded) else SubmissionError(list(sent))
+
+
 def _unpack(raw: bytes) -> Any:
     body = memoryview(raw)[1:]
     return marshal.loads(body) if raw[:1] == b"M" else pickle.loads(body)
@@ -222,12 +229,16 @@ class _Request:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def settle(self, index: int, outcome: Outcome) -> None:
+        self.settle_many([index], [outcome])
+
+    def settle_many(self, indices: list[int], outcomes: list[Outcome]) -> None:
         with self.lock:
-            if self.outcomes[index] is not None:  # never twice
-                return
-            self.outcomes[index] = outcome
-            self.remaining -= 1
-            done = self.remaining == 0
+            before = self.remaining
+            for index, outcome in zip(indices, outcomes, strict=True):
+                if self.outcomes[index] is None:  # never twice
+                    self.outcomes[index] = outcome
+                    self.remaining -= 1
+            done = before > 0 and self.remaining == 0
         if done:
             self.future.set_result([o for o in self.outcomes if o is not None])
 
@@ -549,24 +560,31 @@ class WorkerPool:
 
     def _receive(self, worker: _Worker) -> list[Any] | str | None:
         """A reply's outcomes (results from shared memory, or from the pipe when they did not
-        fit), a string saying why a batch was refused, or None if the worker died."""
+        fit), a string saying why a batch was refused, or None if the worker died.
+
+        A worker that dies closes its end of the pipe, the only one left open (the parent
+        closed its copy once the worker started, and spawned processes inherit no others),
+        so reading sees the end: nothing else need be watched."""
         try:
-            while True:
-                ready = wait([worker.conn, worker.process.sentinel])
-                if worker.conn in ready:
-                    reply: list[Any] | str | Manifest = worker.conn.recv()
-                    return cast(list[Any] | str, worker.space.take(reply, LENDABLE))
-                if worker.process.sentinel in ready:
-                    return None
+            message = _unpack(worker.conn.recv_bytes())
         except (EOFError, OSError):
             return None
+        # ("refused", why), ("results", outcomes) or a Manifest: take() pairs each with the
+        # slot named for its batch, lending what is in the slot and giving back the rest.
+        reply = Manifest.from_wire(message) if message[0] == Manifest.TAG else message[1]
+        return cast(list[Any] | str, worker.space.take(reply, LENDABLE))
 
     def _settle(self, job: _Job, reply: list[Any]) -> None:
-        for (request, index, _), outcome in zip(job.items, reply, strict=True):
-            if isinstance(outcome, Encoded):
-                request.settle(index, outcome)
-            else:
-                request.settle(index, SubmissionError(list(outcome)))
+        if len(reply) != len(job.items):
+            raise RuntimeError(f"{len(reply)} outcomes came for {len(job.items)} submissions")
+        # A batch is mostly runs of one request's submissions: settled a run at a time.
+        start = 0
+        for request, run in itertools.groupby(job.items, key=itemgetter(0)):
+            count = sum(1 for _ in run)
+            outcomes = reply[start : start + count]
+            indices = [index for _, index, _ in job.items[start : start + count]]
+            request.settle_many(indices, [_outcome(o) for o in outcomes])
+            start += count
         if job.done is not None:
             job.done.set_result(None)
 

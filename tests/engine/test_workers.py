@@ -107,6 +107,25 @@ def test_warm_compiles_in_every_worker_and_survives_a_rule_set_it_cannot(mini) -
         assert pool.evaluate(mini, [good]) == [to_json(Evaluator(mini).evaluate(good))]
 
 
+def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(mini) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from engine.errors import EngineCrashed
+    from engine.workers import IN_FLIGHT, LENDABLE
+
+    unreadable = dataclasses.replace(mini, source_text="not: [a rule file", digest="0" * 64)
+    good = _submissions(2)[1]
+    with WorkerPool(1) as pool:
+        # More refused batches than the worker has slots: each gives its slot back.
+        for _ in range(IN_FLIGHT + LENDABLE + 2):
+            (refused,) = pool.evaluate(unreadable, [good])
+            assert isinstance(refused, EngineCrashed)
+            assert "the rules engine could not evaluate this" in str(refused)
+        (result,) = pool.evaluate(mini, [good])
+    assert isinstance(result, memoryview)  # lent from a slot: none was lost to the refusals
+    assert result == to_json(Evaluator(mini).evaluate(good))
+
+
 def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
