@@ -170,9 +170,10 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
             continue
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
         encode = codec.encode
-        reply = [o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes]
-        manifest = None if slot is None else space.put(slot, reply)
-        conn.send_bytes(_pack(("results", reply) if manifest is None else manifest.to_wire()))
+        reply = (o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes)
+        written = list(reply) if slot is None else space.put(slot, reply)  # encoded as written
+        message = written.to_wire() if isinstance(written, Manifest) else ("results", written)
+        conn.send_bytes(_pack(message))
 
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt(): how much free memory the heap top keeps

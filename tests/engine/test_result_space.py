@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.errors import FieldViolation
-from engine.result_space import ResultSpace
+from engine.result_space import Manifest, ResultSpace
 
 
 def _pair(slots: int, slot_size: int) -> tuple[ResultSpace, ResultSpace]:
@@ -23,8 +23,7 @@ def _round(parent: ResultSpace, worker: ResultSpace, outcomes: list[Any], lendab
     """One batch's reply: the slot named, written by the worker, taken by the parent."""
     slot = parent.name_slot()
     assert slot is not None
-    manifest = worker.put(slot, outcomes)
-    return parent.take(manifest if manifest is not None else outcomes, lendable)
+    return parent.take(worker.put(slot, outcomes), lendable)
 
 
 def test_results_are_lent_read_only_and_errors_come_as_they_went() -> None:
@@ -72,7 +71,7 @@ def test_lent_results_outlive_closing_the_space() -> None:
 def test_any_outcomes_come_back_as_they_went(outcomes: list[bytes | int]) -> None:
     parent, worker = _pair(2, 4096)
     fits = sum(len(o) for o in outcomes if isinstance(o, bytes)) <= 4096
-    assert (worker.put(0, outcomes) is not None) == fits
+    assert isinstance(worker.put(0, iter(outcomes)), Manifest) == fits
     assert _round(parent, worker, outcomes, lendable=1) == outcomes
     assert _round(parent, worker, outcomes, lendable=1) == outcomes  # copied, or lent again
     parent.close()
