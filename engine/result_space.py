@@ -89,7 +89,7 @@ class ResultSpace:
         """Write the bytes among `outcomes` into `slot` as each comes, and say where: a
         Manifest. Taken one by one, each result is copied while it is still in the cache
         and freed before the next is made, so the worker's heap reuses one result's memory
-        instead of holding a whole batch's megabytes: a quarter of encoding's cost. If they
+        instead of holding a whole batch's megabytes: a fifth of encoding's cost. If they
         do not all fit, the outcomes themselves (written ones read back), for the pipe."""
         start = position = slot * self.slot_size
         end = start + self.slot_size
