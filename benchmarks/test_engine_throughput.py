@@ -6,6 +6,7 @@ import itertools
 import statistics
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import psutil
@@ -38,6 +39,8 @@ ROUNDS = 5
 # One worker against two is a ratio of two such bests, so it takes the noise of both: more
 # rounds (a few seconds each), so that each best is as near a quiet machine as the other.
 WORKER_ROUNDS = 9
+# Rounds of the engine against both baselines on the same submissions (a few seconds each).
+PAIRED_ROUNDS = 7
 
 
 def _rate(benchmark: Any, count: int, name: str) -> None:
@@ -105,9 +108,8 @@ def _closures(ruleset: CompiledRuleSet) -> list[tuple[str, Any]]:
     return out
 
 
-def test_plain_python_baseline(
-    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
-) -> None:
+def _plain_python(nolan: CompiledRuleSet, submissions: list[Submission]) -> Callable[[], int]:
+    """A pass of the plain Python closures over these submissions' validated answers."""
     evaluator = Evaluator(nolan)
     values = [evaluator.validator.validate(s.answers) for s in submissions]
     closures = _closures(nolan)
@@ -115,7 +117,13 @@ def test_plain_python_baseline(
     def run() -> int:
         return sum(len({name for name, check in closures if check(v)}) for v in values)
 
-    benchmark.pedantic(run, rounds=ROUNDS, warmup_rounds=1)
+    return run
+
+
+def test_plain_python_baseline(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
+    benchmark.pedantic(_plain_python(nolan, submissions), rounds=ROUNDS, warmup_rounds=1)
     _rate(benchmark, len(submissions), "plain Python closures (met sets only), submissions/s")
 
 
@@ -129,14 +137,15 @@ def _action(fired: list[str], name: str) -> Any:
     return action
 
 
-def test_naive_durable_lang(
-    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
-) -> None:
+def _naive_durable(
+    nolan: CompiledRuleSet, submissions: list[Submission]
+) -> tuple[Callable[[], None], list[str]]:
+    """A pass of durable.lang over these submissions, one session each; and the list each
+    rule that fires appends its name to."""
     from durable.lang import get_host
 
     evaluator = Evaluator(nolan)
-    chosen = submissions[:4000]
-    values = [evaluator.validator.validate(s.answers) for s in chosen]
+    values = [evaluator.validator.validate(s.answers) for s in submissions]
     facts = [evaluator.facts.fact(v) for v in values]
     fired: list[str] = []
     definition = {
@@ -155,13 +164,50 @@ def test_naive_durable_lang(
             host.assert_fact(ruleset_name, {"i": 0, "sid": sid, **fact})
             host.delete_state(ruleset_name, sid)
 
+    return run, fired
+
+
+def test_naive_durable_lang(
+    benchmark: Any, nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
+    chosen = submissions[:4000]
+    run, fired = _naive_durable(nolan, chosen)
     benchmark.pedantic(run, rounds=2, warmup_rounds=0)
     # The same work as ours: every rule that matches fires (OR may fire once more per branch).
+    evaluator = Evaluator(nolan)
+    values = [evaluator.validator.validate(s.answers) for s in chosen]
     ours = evaluator.matcher.match(
         list(zip(*(evaluator.facts.for_partitions(v) for v in values), strict=True))
     )
     assert len(fired) >= sum(len(rules) for rules in ours)
-    _rate(benchmark, len(facts), "naive durable.lang, one session per submission, submissions/s")
+    _rate(benchmark, len(chosen), "naive durable.lang, one session per submission, submissions/s")
+
+
+def test_engine_against_its_baselines_in_paired_rounds(
+    nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
+    """The engine's ratios to both baselines, each round a pass of all three over the same
+    4,000 submissions, back to back, the order alternating; the median of the rounds'
+    ratios. The rates above are each the best of its own rounds, taken minutes apart, and
+    these machines' speed drifts by a tenth or more over minutes: paired, the drift cancels."""
+    chosen = submissions[:4000]
+    evaluator = Evaluator(nolan)
+    naive, _ = _naive_durable(nolan, chosen)
+    passes: dict[str, Callable[[], Any]] = {
+        "engine": lambda: _engine_pass(evaluator, chosen),
+        "naive": naive,
+        "plain": _plain_python(nolan, chosen),
+    }
+    took: dict[str, list[float]] = {name: [] for name in passes}
+    for round_ in range(PAIRED_ROUNDS):
+        for name in list(passes) if round_ % 2 == 0 else reversed(passes):
+            started = time.perf_counter()
+            passes[name]()
+            took[name].append(time.perf_counter() - started)
+    for baseline, label in (("naive", "naive durable.lang"), ("plain", "plain Python closures")):
+        ratios = [b / e for b, e in zip(took[baseline], took["engine"], strict=True)]
+        name = f"engine ÷ {label}, median of {PAIRED_ROUNDS} paired rounds"
+        FIGURES[name] = statistics.median(ratios)
 
 
 _naive = itertools.count()
