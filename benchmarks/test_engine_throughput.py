@@ -36,8 +36,7 @@ BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts
 # by a tenth or more from one minute to the next.
 ROUNDS = 5
-# One worker against two is a ratio of two such bests, so it takes the noise of both: more
-# rounds (a few seconds each), so that each best is as near a quiet machine as the other.
+# Paired rounds of one worker against two (a few seconds each); the ratio is their median.
 WORKER_ROUNDS = 9
 # Rounds of the engine against both baselines on the same submissions (a few seconds each).
 PAIRED_ROUNDS = 7

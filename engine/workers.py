@@ -212,14 +212,14 @@ def _pack(message: Any) -> bytes:
         return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _outcome(sent: Any) -> Outcome:
-    """An outcome as a reply holds it: a result, or a submission error's violations."""
-    return sent if isinstance(sent, Encoded) else SubmissionError(list(sent))
-
-
 def _unpack(raw: bytes) -> Any:
     body = memoryview(raw)[1:]
     return marshal.loads(body) if raw[:1] == b"M" else pickle.loads(body)
+
+
+def _outcome(sent: Any) -> Outcome:
+    """An outcome as a reply holds it: a result, or a submission error's violations."""
+    return sent if isinstance(sent, Encoded) else SubmissionError(list(sent))
 
 
 @dataclass
@@ -581,11 +581,10 @@ class WorkerPool:
         # A batch is mostly runs of one request's submissions: settled a run at a time.
         start = 0
         for request, run in itertools.groupby(job.items, key=itemgetter(0)):
-            count = sum(1 for _ in run)
-            outcomes = reply[start : start + count]
-            indices = [index for _, index, _ in job.items[start : start + count]]
+            indices = [index for _, index, _ in run]
+            outcomes = reply[start : start + len(indices)]
             request.settle_many(indices, [_outcome(o) for o in outcomes])
-            start += count
+            start += len(indices)
         if job.done is not None:
             job.done.set_result(None)
 
