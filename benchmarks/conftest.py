@@ -62,7 +62,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     f = FIGURES
     lines = ["", "== Probity engine benchmark (one run; ratios are what to compare) =="]
     for name, value in f.items():
-        lines.append(f"  {name:<56} {value:>12,.{3 if value < 100 else 0}f}")
+        digits = 0 if isinstance(value, int) or value >= 100 else 3
+        lines.append(f"  {name:<56} {value:>12,.{digits}f}")
     engine = f.get("engine in-process, submissions/s")
     if engine:
         for name in (
