@@ -294,6 +294,33 @@ def test_worker_processes_with_the_service_codec(
     _one_worker_against_two(nolan, as_sent, "server.convert", " (service codec)")
 
 
+def test_one_mid_sized_request_on_an_idle_pool(
+    nolan: CompiledRuleSet, submissions: list[Submission]
+) -> None:
+    """The wait for one request of 250 submissions (a large tender's bids) with nothing else
+    queued: one batch's worth, which the pool cuts in two when it has two workers."""
+    request = submissions[:250]
+    took: dict[int, list[float]] = {1: [], 2: []}
+    with WorkerPool(1) as one, WorkerPool(2) as two:
+        pools = {1: one, 2: two}
+        for pool in pools.values():
+            pool.warm([nolan])
+            pool.evaluate(nolan, submissions[:4000])
+        for round_ in range(40):
+            for workers in (1, 2) if round_ % 2 == 0 else (2, 1):
+                started = time.perf_counter()
+                pools[workers].evaluate(nolan, request)
+                took[workers].append(time.perf_counter() - started)
+    for workers, label in ((1, "1 worker"), (2, "2 workers")):
+        FIGURES[f"a request of 250, idle pool, {label}: median wait, ms"] = (
+            1000 * statistics.median(took[workers])
+        )
+    ratios = [a / b for a, b in zip(took[1], took[2], strict=True)]
+    FIGURES["a request of 250: 1 worker's wait ÷ 2 workers', median of 40 pairs"] = (
+        statistics.median(ratios)
+    )
+
+
 # -- memory --------------------------------------------------------------------------------
 def test_rss_flat_from_100k_to_1m(nolan: CompiledRuleSet, submissions: list[Submission]) -> None:
     evaluator = Evaluator(nolan)

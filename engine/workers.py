@@ -58,6 +58,11 @@ Encoded = bytes | memoryview
 Outcome = Encoded | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
 BATCH = 256
+# A request is cut into batches of equal size, a whole number of them per worker, so that
+# an idle pool answers even a mid-sized request (a tender's bids) on every core at once:
+# 300 submissions go as 150 to each worker, not 256 to one and 44 to the other. Batches
+# under MIN_SHARE are not worth their fixed cost.
+MIN_SHARE = 16
 # Batches sent to a worker ahead of its replies. The second goes only when a full batch is
 # waiting: otherwise submissions arriving one by one (a stream, many small calls) would go
 # one per batch, and a batch has a fixed cost; held back, they gather into the next batch
@@ -258,7 +263,8 @@ class _Job:
 
 class _JobQueue:
     """FIFO of jobs; taking one also takes the jobs right behind it for the same rule set,
-    up to BATCH submissions, so that concurrent small requests share a batch."""
+    up to BATCH submissions, so that concurrent small requests share a batch. The batches
+    one request was cut into are not joined again: they were cut to go to every worker."""
 
     def __init__(self) -> None:
         self._jobs: deque[_Job | None] = deque()
@@ -302,6 +308,8 @@ class _JobQueue:
             while self._jobs and len(job.items) < BATCH:
                 other = self._jobs[0]
                 if other is None or other.alone or other.ruleset.engine_name != name:
+                    break
+                if other.items[0][0] is job.items[-1][0]:  # the same request, cut on purpose
                     break
                 if len(job.items) + len(other.items) > BATCH:
                     break
@@ -355,8 +363,10 @@ class WorkerPool:
             return future
         request = _Request([None] * len(submissions), future, len(submissions))
         items = [(request, n, s) for n, s in enumerate(submissions)]
-        for start in range(0, len(items), BATCH):
-            self._jobs.put(_Job(ruleset, items[start : start + BATCH]))
+        start = 0
+        for size in batch_sizes(len(items), len(self._threads)):
+            self._jobs.put(_Job(ruleset, items[start : start + size]))
+            start += size
         return future
 
     def warm(self, rulesets: Sequence[CompiledRuleSet]) -> None:
@@ -604,6 +614,18 @@ class WorkerPool:
                 self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True))
         else:
             self._jobs.put(job, front=True)
+
+
+def batch_sizes(count: int, workers: int) -> list[int]:
+    """The sizes of the batches a request of `count` submissions is cut into (see BATCH
+    and MIN_SHARE): at most BATCH each, differing by one at most, in rounds of `workers`."""
+    if count <= 0:
+        return []
+    workers = max(1, workers)
+    rounds = -(-count // (BATCH * workers))
+    parts = max(1, min(rounds * workers, count // MIN_SHARE))
+    size, extra = divmod(count, parts)
+    return [size + 1] * extra + [size] * (parts - extra)
 
 
 def default_workers() -> int:

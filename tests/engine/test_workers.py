@@ -6,6 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from engine.errors import SubmissionError
 from engine.evaluator import Evaluator, Submission
 from engine.result import to_json
-from engine.workers import WorkerPool, _pack, _unpack
+from engine.workers import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
 from tests.conftest import MINI_STRONG
 
 
@@ -60,10 +61,66 @@ def test_killing_a_worker_mid_batch_loses_and_duplicates_nothing(mini) -> None: 
     assert got == expected  # every submission exactly once, each the same as in-process
 
 
-def test_two_workers_are_used(mini) -> None:  # type: ignore[no-untyped-def]
-    with WorkerPool(2) as pool:
-        pool.evaluate(mini, _submissions(3000))
-        assert len(pool.pids()) == 2
+def _writers(outcomes: list[object]) -> list[int]:
+    """The pid of the worker that wrote each result (tests.engine.pid_codec)."""
+    return [int(bytes(o).split(b" ", 1)[0]) for o in outcomes if not isinstance(o, SubmissionError)]
+
+
+def test_a_large_request_is_shared_by_both_workers(mini) -> None:  # type: ignore[no-untyped-def]
+    with WorkerPool(2, codec="tests.engine.pid_codec") as pool:
+        writers = _writers(pool.evaluate(mini, _submissions(3000)))
+        assert set(writers) == set(pool.pids())
+        assert len(set(writers)) == 2
+
+
+def test_an_idle_pool_answers_a_mid_sized_request_on_both_workers(mini) -> None:  # type: ignore[no-untyped-def]
+    """250 bids fit in one batch; cut in two, they are evaluated on both cores at once."""
+    good = [s for s in _submissions(260) if s.answers["staff"]["ethics_training_pct"] != "bad"]
+    with WorkerPool(2, codec="tests.engine.pid_codec") as pool:
+        pool.warm([mini])  # both workers up, and waiting
+        writers = _writers(pool.evaluate(mini, good[:250]))
+    assert len(writers) == 250
+    assert [writers.count(pid) for pid in dict.fromkeys(writers)] == [125, 125]
+
+
+def test_small_requests_queued_for_a_rule_set_go_as_one_batch_but_one_cut_request_does_not(
+    mini,  # type: ignore[no-untyped-def]
+) -> None:
+    from concurrent.futures import Future
+
+    from engine.workers import _Job, _JobQueue, _Request
+
+    def request(count: int) -> tuple[_Request, list[Any]]:
+        made = _Request([None] * count, Future(), count)
+        return made, [(made, n, s) for n, s in enumerate(_submissions(count))]
+
+    queue = _JobQueue()
+    small = [request(3) for _ in range(3)]
+    for _, items in small:
+        queue.put(_Job(mini, list(items)))  # take() extends the first job's list
+    _, items = request(40)  # as submit() cuts it for two workers
+    queue.put(_Job(mini, items[:20]))
+    queue.put(_Job(mini, items[20:]))
+    joined = queue.take(block=True, slot=0)
+    assert joined and joined.items == [i for _, three in small for i in three] + items[:20]
+    job = queue.take(block=True, slot=0)
+    assert job and job.items == items[20:]  # left for the other worker
+    assert queue.take(block=False, slot=0) is False  # nothing left
+
+
+@given(st.integers(0, 5 * BATCH), st.integers(1, 4))
+def test_a_request_is_cut_into_even_batches_a_round_of_workers_at_a_time(
+    count: int, workers: int
+) -> None:
+    sizes = batch_sizes(count, workers)
+    assert sum(sizes) == count
+    assert all(0 < size <= BATCH for size in sizes)
+    assert max(sizes, default=0) - min(sizes, default=0) <= 1
+    if len(sizes) > 1:
+        assert min(sizes) >= MIN_SHARE
+    if count >= workers * MIN_SHARE:
+        assert len(sizes) % workers == 0  # every worker gets as many
+        assert len(sizes) < workers + count / BATCH  # and no more batches than it takes
 
 
 def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost(
@@ -266,9 +323,9 @@ def test_a_reply_the_parent_cannot_take_fails_only_its_batch(mini, monkeypatch) 
         outcomes = pool.submit(mini, submissions).result(timeout=120)
         after = pool.evaluate(mini, submissions[:10])  # the worker was replaced, and serves
     crashed = [o for o in outcomes if isinstance(o, EngineCrashed)]
-    assert len(crashed) == 256  # the first batch, and only it
+    assert len(crashed) == batch_sizes(1000, 1)[0] == 250  # the first batch, and only it
     assert "internal error reading the engine: injected" in str(crashed[0])
-    assert all(not isinstance(o, EngineCrashed) for o in outcomes[256:])
+    assert all(not isinstance(o, EngineCrashed) for o in outcomes[250:])
     assert len(after) == 10 and not any(isinstance(o, EngineCrashed) for o in after)
 
 
