@@ -148,6 +148,42 @@ def test_unary_latency(
         FIGURES[f"{name}: unary p99 with {clients} client(s), ms"] = cuts[98] * 1000
 
 
+def _tender_waits(port: int, bids: list[dict[str, Any]], calls: int) -> list[float]:
+    with ProbityClient(f"127.0.0.1:{port}", timeout=120) as client:
+        client.evaluate_tender("nolan-tender", "warm-up", bids)
+        out = []
+        for n in range(calls):
+            started = time.perf_counter()
+            response = client.evaluate_tender("nolan-tender", f"t{n}", bids)
+            out.append(time.perf_counter() - started)
+            assert len(response.bids) == len(bids)
+        return out
+
+
+def test_tender_of_250_bids(submissions: list[Submission], servers: dict[str, int]) -> None:
+    """EvaluateTender with 250 bids, one call at a time: the pool cuts the tender into one
+    batch per worker. Beside it, the same server with one worker."""
+    bids = [
+        {"id": s.id, "answers": s.answers, "price": 100_000 + 97 * n}
+        for n, s in enumerate(submissions[:250])
+    ]
+    port = _port()
+    command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+    one = _start([*command, "--workers", "1", "--db", _db()], port)
+    try:
+        waits = {
+            "2 workers": _tender_waits(servers["probity"], bids, 40),
+            "1 worker": _tender_waits(port, bids, 40),
+        }
+    finally:
+        one.terminate()
+        one.wait(timeout=60)
+    for label, times in waits.items():
+        FIGURES[f"probity: EvaluateTender, 250 bids, {label}: p50, ms"] = (
+            1000 * statistics.median(times)
+        )
+
+
 def test_time_to_serving() -> None:
     best = float("inf")
     for _ in range(3):

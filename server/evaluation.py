@@ -412,7 +412,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     # -- a whole tender ------------------------------------------------------------------
     def EvaluateTender(
         self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
-    ) -> evaluation_pb2.EvaluateTenderResponse:
+    ) -> bytes:
         record = calls.current()
         record.count = len(request.bids)
         try:
@@ -424,7 +424,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
 
     def _tender(
         self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
-    ) -> evaluation_pb2.EvaluateTenderResponse:
+    ) -> bytes:
+        """The EvaluateTenderResponse in wire format: each bid's result goes as its worker
+        serialized it (server.wire), not parsed, copied twice and serialized again."""
         if len(request.bids) > self.limits.max_bids:
             limit = self.limits.max_bids
             raise errors.ServiceError(
@@ -491,28 +493,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             for b, r in zip(bids, results, strict=True)
         ]
         ranking = rank(scores, award)
-        by_id = {b.submission.id: (b, r) for b, r in zip(bids, results, strict=True)}
-        out = []
-        for ranked in ranking.bids:
-            bid, result = by_id[ranked.bid.submission_id]
-            out.append(
-                evaluation_pb2.BidResult(
-                    submission_id=bid.submission.id,
-                    supplier_id=bid.submission.supplier.id,
-                    supplier_name=bid.submission.supplier.name,
-                    result=result,
-                    quality_score=ranked.quality_score,
-                    price_score=ranked.price_score,
-                    combined_score=ranked.combined_score,
-                    compared_cost=ranked.compared_cost,
-                    price=bid.price,
-                    whole_life_cost=ranked.bid.whole_life_cost,
-                    rank=ranked.rank,
-                    excluded=ranked.bid.excluded,
-                    exclusion_reason="; ".join(ranked.bid.exclusion_reasons),
-                )
-            )
-        return evaluation_pb2.EvaluateTenderResponse(
+        by_id = {b.submission.id: (b, o) for b, o in zip(bids, outcomes, strict=True)}
+        head = evaluation_pb2.EvaluateTenderResponse(
             tender_id=request.tender_id,
             ruleset=result_pb2.RulesetRef(
                 id=ruleset.id, version=ruleset.version, digest=ruleset.digest
@@ -520,8 +502,26 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
             cost_basis=_COST_BASIS[ranking.basis],
             lowest_cost=ranking.lowest_cost,
-            bids=out,
         )
+        out = [head.SerializeToString()]
+        for ranked in ranking.bids:
+            bid, outcome = by_id[ranked.bid.submission_id]
+            scored = evaluation_pb2.BidResult(
+                submission_id=bid.submission.id,
+                supplier_id=bid.submission.supplier.id,
+                supplier_name=bid.submission.supplier.name,
+                quality_score=ranked.quality_score,
+                price_score=ranked.price_score,
+                combined_score=ranked.combined_score,
+                compared_cost=ranked.compared_cost,
+                price=bid.price,
+                whole_life_cost=ranked.bid.whole_life_cost,
+                rank=ranked.rank,
+                excluded=ranked.bid.excluded,
+                exclusion_reason="; ".join(ranked.bid.exclusion_reasons),
+            )
+            out.append(wire.bid_result(scored.SerializeToString(), cast(Encoded, outcome)))
+        return b"".join(out)
 
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
         """Every bid's result, or the error for the whole tender naming each bad bid."""

@@ -41,6 +41,12 @@ def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
     return field(1, submission_id.encode()) + field(2, result)
 
 
+def bid_result(scored: bytes, result: bytes | memoryview) -> bytes:
+    """One EvaluateTenderResponse.bids entry: a BidResult serialized without its result,
+    then the result (BidResult.result is field 4; bids is field 6 of the response)."""
+    return field(6, scored + field(4, result))
+
+
 def passthrough(serialize: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
     """A response serializer that sends bytes as they are and serializes messages."""
 

@@ -192,6 +192,27 @@ def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) ->
     assert third.result.band == "excluded"
 
 
+def test_every_bid_of_a_tender_carries_its_whole_result(
+    client: ProbityClient, local: Evaluator
+) -> None:
+    """The results go out as the workers serialized them (server.wire): each must read
+    back as the Result the engine gives that bid, beside the bid's own fields."""
+    bids = _bids()
+    bids[0]["supplier"] = {"id": "SUP-7", "name": "Fairway Care Ltd"}
+    response = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    by_id = {b.submission_id: b for b in response.bids}
+    assert set(by_id) == {b["id"] for b in bids}
+    for bid in bids:
+        got = by_id[bid["id"]]
+        expected = local.evaluate(Submission(bid["id"], bid["answers"]))
+        assert got.result == result_to_proto(expected)
+        assert got.price == bid["price"]
+    assert (by_id[bids[0]["id"]].supplier_id, by_id[bids[0]["id"]].supplier_name) == (
+        "SUP-7",
+        "Fairway Care Ltd",
+    )
+
+
 def test_whole_life_cost_is_compared_when_every_eligible_bid_gives_it(
     client: ProbityClient,
 ) -> None:
