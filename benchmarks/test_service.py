@@ -179,8 +179,8 @@ def test_tender_of_250_bids(submissions: list[Submission], servers: dict[str, in
         one.terminate()
         one.wait(timeout=60)
     for label, times in waits.items():
-        FIGURES[f"probity: EvaluateTender, 250 bids, {label}: p50, ms"] = (
-            1000 * statistics.median(times)
+        FIGURES[f"probity: EvaluateTender, 250 bids, {label}: p50, ms"] = 1000 * statistics.median(
+            times
         )
 
 

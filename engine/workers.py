@@ -309,7 +309,7 @@ class _JobQueue:
                 other = self._jobs[0]
                 if other is None or other.alone or other.ruleset.engine_name != name:
                     break
-                if other.items[0][0] is job.items[-1][0]:  # the same request, cut on purpose
+                if _continues(job, other):  # the same request, cut on purpose
                     break
                 if len(job.items) + len(other.items) > BATCH:
                     break
@@ -317,6 +317,12 @@ class _JobQueue:
                 self._jobs.popleft()
                 self._items -= len(other.items)
             return job
+
+
+def _continues(job: _Job, other: _Job) -> bool:
+    """Whether `other` starts with the request `job` ends with. A job may be empty: one
+    whose answers could none be sent, handed back when its worker died."""
+    return bool(job.items and other.items) and other.items[0][0] is job.items[-1][0]
 
 
 @dataclass

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from probity.v1 import evaluation_pb2
+
 _LENGTH_DELIMITED = 2
 
 
@@ -33,18 +35,21 @@ def field(number: int, payload: bytes | memoryview) -> bytes:
 
 def evaluate_response(result: bytes | memoryview) -> bytes:
     """EvaluateResponse{result}."""
-    return field(1, result)
+    return field(evaluation_pb2.EvaluateResponse.RESULT_FIELD_NUMBER, result)
 
 
 def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
     """EvaluateStreamResponse{submission_id, result}."""
-    return field(1, submission_id.encode()) + field(2, result)
+    message = evaluation_pb2.EvaluateStreamResponse
+    ident = field(message.SUBMISSION_ID_FIELD_NUMBER, submission_id.encode())
+    return ident + field(message.RESULT_FIELD_NUMBER, result)
 
 
 def bid_result(scored: bytes, result: bytes | memoryview) -> bytes:
     """One EvaluateTenderResponse.bids entry: a BidResult serialized without its result,
-    then the result (BidResult.result is field 4; bids is field 6 of the response)."""
-    return field(6, scored + field(4, result))
+    then the result."""
+    bid = scored + field(evaluation_pb2.BidResult.RESULT_FIELD_NUMBER, result)
+    return field(evaluation_pb2.EvaluateTenderResponse.BIDS_FIELD_NUMBER, bid)
 
 
 def passthrough(serialize: Callable[[Any], bytes]) -> Callable[[Any], bytes]:

@@ -108,6 +108,22 @@ def test_small_requests_queued_for_a_rule_set_go_as_one_batch_but_one_cut_reques
     assert queue.take(block=False, slot=0) is False  # nothing left
 
 
+def test_a_job_left_empty_is_taken_like_any_other(mini) -> None:  # type: ignore[no-untyped-def]
+    """A job none of whose answers could be sent is empty; handed back after a crash, it
+    is queued again and must not stop the queue."""
+    from concurrent.futures import Future
+
+    from engine.workers import _Job, _JobQueue, _Request
+
+    queue = _JobQueue()
+    request = _Request([None] * 2, Future(), 2)
+    items = [(request, n, s) for n, s in enumerate(_submissions(2))]
+    queue.put(_Job(mini, []))
+    queue.put(_Job(mini, list(items)))
+    job = queue.take(block=True, slot=0)
+    assert job and job.items == items
+
+
 @given(st.integers(0, 5 * BATCH), st.integers(1, 4))
 def test_a_request_is_cut_into_even_batches_a_round_of_workers_at_a_time(
     count: int, workers: int
