@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres
+.PHONY: install run test bench lint proto postgres typecheck-tree
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -19,6 +19,14 @@ $(BUF):
 	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0
 
 install: $(BIN)/probity $(BUF)
+
+# mypy cannot follow setuptools' package-dir mapping (the product card's folders installed as
+# probity.engine, probity.server, ...): link them into one tree it reads as the package.
+TYPECHECK := .typecheck/probity
+typecheck-tree:
+	@mkdir -p $(TYPECHECK)
+	@for f in proto/probity/*; do ln -sfn ../../$$f $(TYPECHECK)/; done
+	@for d in engine server clients store; do ln -sfn ../../$$d $(TYPECHECK)/$$d; done
 
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
 run: $(BIN)/probity
@@ -36,8 +44,8 @@ postgres:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
-test: install postgres
-	$(BIN)/ruff check engine clients server store tests benchmarks
+test: install postgres typecheck-tree
+	$(BIN)/ruff check engine clients server store proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
 	PROBITY_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
@@ -45,6 +53,6 @@ test: install postgres
 bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
-lint: install
-	$(BIN)/ruff check engine clients server store tests benchmarks
+lint: install typecheck-tree
+	$(BIN)/ruff check engine clients server store proto tests benchmarks
 	$(BIN)/mypy

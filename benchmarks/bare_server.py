@@ -17,10 +17,10 @@ from typing import Any
 import grpc
 
 from benchmarks.conftest import ROOT
-from engine.evaluator import Evaluator, Submission
-from engine.ruleset import load_file
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.ruleset import load_file
+from probity.server import convert, wire
 from probity.v1 import evaluation_pb2
-from server import convert, wire
 
 
 def main(port: int) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Submission
-from engine.ruleset import load_file
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Submission
+from probity.engine.ruleset import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES: dict[str, float] = {}

@@ -18,8 +18,8 @@ import pytest
 
 from benchmarks.conftest import FIGURES, ROOT
 from benchmarks.test_service import _port, _start
-from clients.client import ProbityClient, submission_message
-from engine.evaluator import Submission
+from probity.clients.client import ProbityClient, submission_message
+from probity.engine.evaluator import Submission
 from probity.v1 import evaluation_pb2
 from tests.postgres import postgres_server
 
@@ -37,7 +37,7 @@ def logged_servers() -> Iterator[dict[str, int]]:
         processes, ports = [], {}
         for name, db in databases.items():
             port = _port()
-            command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+            command = [sys.executable, "-m", "probity", "serve", "--port", str(port)]
             processes.append(_start([*command, "--db", db], port))
             ports[name] = port
         yield ports

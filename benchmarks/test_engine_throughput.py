@@ -12,9 +12,9 @@ from typing import Any
 import psutil
 
 from benchmarks.conftest import FIGURES
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator, Submission
-from engine.expression import (
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.expression import (
     Arith,
     BoolOp,
     Compare,
@@ -29,8 +29,8 @@ from engine.expression import (
     Not,
     parse,
 )
-from engine.result import to_json
-from engine.workers import WorkerPool
+from probity.engine.result import to_json
+from probity.engine.workers import WorkerPool
 
 BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts
@@ -291,7 +291,7 @@ def test_worker_processes_with_the_service_codec(
         return Submission(submission.id, struct.SerializeToString())
 
     as_sent = [as_request_bytes(s) for s in submissions]
-    _one_worker_against_two(nolan, as_sent, "server.convert", " (service codec)")
+    _one_worker_against_two(nolan, as_sent, "probity.server.convert", " (service codec)")
 
 
 def test_one_mid_sized_request_on_an_idle_pool(

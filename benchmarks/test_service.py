@@ -21,10 +21,10 @@ import grpc
 import pytest
 
 from benchmarks.conftest import FIGURES, ROOT
-from clients.client import ProbityClient, submission_message
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator, Submission
-from engine.result import to_json
+from probity.clients.client import ProbityClient, submission_message
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.result import to_json
 from probity.v1 import evaluation_pb2
 
 STREAM = 100_000
@@ -66,7 +66,7 @@ def servers() -> Iterator[dict[str, int]]:
     ours, bare = _port(), _port()
     processes = [
         _start(
-            [sys.executable, "-m", "clients.cli", "serve", "--port", str(ours), "--db", _db()], ours
+            [sys.executable, "-m", "probity", "serve", "--port", str(ours), "--db", _db()], ours
         ),
         _start([sys.executable, "-m", "benchmarks.bare_server", str(bare)], bare, health=False),
     ]
@@ -168,7 +168,7 @@ def test_tender_of_250_bids(submissions: list[Submission], servers: dict[str, in
         for n, s in enumerate(submissions[:250])
     ]
     port = _port()
-    command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "probity", "serve", "--port", str(port)]
     one = _start([*command, "--workers", "1", "--db", _db()], port)
     try:
         waits = {
@@ -189,7 +189,7 @@ def test_time_to_serving() -> None:
     for _ in range(3):
         port = _port()
         started = time.perf_counter()
-        command = [sys.executable, "-m", "clients.cli", "serve", "--port", str(port)]
+        command = [sys.executable, "-m", "probity", "serve", "--port", str(port)]
         process = _start([*command, "--db", _db()], port)
         best = min(best, time.perf_counter() - started)
         process.terminate()

@@ -9,7 +9,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from clients.remote import add_connection_options, connect
+from probity.clients.remote import add_connection_options, connect
 
 _FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until")
 _HELP = {

@@ -6,33 +6,36 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import grpc
 import structlog
 
-from clients import audit
-from clients.inputs import BadInput
-from clients.inputs import read as read_inputs
-from clients.inputs import series as read_series
-from clients.remote import (
+from probity import DISTRIBUTION_VERSION
+from probity.clients import audit
+from probity.clients.inputs import BadInput
+from probity.clients.inputs import read as read_inputs
+from probity.clients.inputs import series as read_series
+from probity.clients.remote import (
     add_commands,
     add_connection_options,
     cmd_evaluate_remote,
     cmd_monitor_remote,
     describe_error,
 )
-from clients.summary import summarise
-from engine.acceptance import refusals
-from engine.compiled import CompiledRuleSet
-from engine.errors import RuleFileError, SubmissionError
-from engine.evaluator import Evaluator, Submission
-from engine.model import RuleSetSpec
-from engine.monitor import Monitor
-from engine.ruleset import load_file
-from engine.testing import run_tests
-from engine.workers import Encoded, JsonCodec, WorkerPool, default_workers
+from probity.clients.summary import summarise
+from probity.engine import ENGINE_VERSION
+from probity.engine.acceptance import refusals
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import RuleFileError, SubmissionError
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.model import RuleSetSpec
+from probity.engine.monitor import Monitor
+from probity.engine.ruleset import load_file
+from probity.engine.testing import run_tests
+from probity.engine.workers import Encoded, JsonCodec, WorkerPool, default_workers
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -206,53 +209,10 @@ def _write_outcomes(
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # Imported here: only this command runs the server.
-    from pydantic import ValidationError
+    # Imported here: only this command runs the server, through its one entry point.
+    from probity.server.main import run
 
-    from server.app import ServerStartError, serve
-    from server.auth import TokenFileError
-    from server.settings import Limits, Settings
-
-    _json_logs()
-    try:
-        settings = Settings(
-            host=args.host,
-            port=args.port,
-            rules=Path(args.rules),
-            workers=args.workers,
-            tokens=Path(args.tokens) if args.tokens else None,
-            tls_cert=Path(args.tls_cert) if args.tls_cert else None,
-            tls_key=Path(args.tls_key) if args.tls_key else None,
-            client_ca=Path(args.client_ca) if args.client_ca else None,
-            db=args.db,
-            limits=Limits(
-                max_message_bytes=args.max_message_bytes,
-                max_bids=args.max_bids,
-                max_submissions_per_call=args.max_submissions,
-                stream_rate=args.stream_rate,
-            ),
-        )
-        return serve(settings)
-    except ValidationError as exc:
-        for error in exc.errors():
-            print(f"probity serve: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
-        return 2
-    except (TokenFileError, ServerStartError) as exc:
-        print(f"probity serve: {exc}", file=sys.stderr)
-        return 2
-
-
-def _json_logs() -> None:
-    """One JSON object per log line on stderr, for log shippers."""
-    structlog.configure(
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.JSONRenderer(),
-        ],
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
-    )
+    return run(vars(args))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -260,8 +220,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def version_text() -> str:
+    """What `probity --version` prints: the distribution, the engine results name, and the
+    durable_rules underneath (a result can only be replayed on the same three)."""
+    try:
+        durable = metadata.version("durable-rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a broken install
+        durable = "not installed"
+    return f"probity {DISTRIBUTION_VERSION} (engine {ENGINE_VERSION}, durable_rules {durable})"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="probity", description=__doc__)
+    top.add_argument("--version", action="version", version=version_text())
     sub = top.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check rule files and report every problem")
     check.add_argument("paths", nargs="+", metavar="PATH")

@@ -18,15 +18,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from clients.client import DEFAULT_TARGET, ProbityClient
-from clients.inputs import BadInput, records, series
-from clients.results import contract_result_to_dict, result_to_dict
-from clients.summary import summarise
-from clients.tables import RESULT_COLUMNS, read_csv, result_rows
-from engine.errors import RuleFileError
-from engine.evaluator import Submission
-from engine.model import InputSpec
-from engine.ruleset import compile_text
+from probity.clients.client import DEFAULT_TARGET, ProbityClient
+from probity.clients.inputs import BadInput, records, series
+from probity.clients.results import contract_result_to_dict, result_to_dict
+from probity.clients.summary import summarise
+from probity.clients.tables import RESULT_COLUMNS, read_csv, result_rows
+from probity.engine.errors import RuleFileError
+from probity.engine.evaluator import Submission
+from probity.engine.model import InputSpec
+from probity.engine.ruleset import compile_text
 
 _DETAILS = (
     error_details_pb2.BadRequest,
@@ -330,11 +330,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # -- token ---------------------------------------------------------------------------------
 def cmd_token(args: argparse.Namespace) -> int:
-    from server.auth import digest, new_token  # the server's own hashing, for its token file
+    from probity.server.main import token_entry  # the server's own hashing, for its file
 
-    token = new_token()
+    token, entry = token_entry(args.name, args.role)
     print(f"token (give it to the caller; it is not stored): {token}", file=sys.stderr)
-    print(f'[[token]]\nname = "{args.name}"\nrole = "{args.role}"\nsha256 = "{digest(token)}"')
+    print(entry)
     return 0
 
 

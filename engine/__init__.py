@@ -1,8 +1,7 @@
 """Probity's rules engine: rule files in, scored findings out. Knows nothing of gRPC."""
 
-from importlib.metadata import PackageNotFoundError, version
+from probity import DISTRIBUTION_VERSION
 
-try:
-    ENGINE_VERSION = version("probity")  # results name it: one source, pyproject.toml
-except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
-    ENGINE_VERSION = "0.0.0+unknown"
+# Results name the engine version they were made by. It is the distribution's: the engine
+# ships only inside it.
+ENGINE_VERSION = DISTRIBUTION_VERSION

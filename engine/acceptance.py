@@ -7,10 +7,10 @@ This finds the refused conditions so `probity check` can point at their lines in
 
 from __future__ import annotations
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import Diagnostic
-from engine.matcher import EngineError, Matcher
-from engine.partitions import CATCH_ALL, CATCH_ALL_RULE
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import Diagnostic
+from probity.engine.matcher import EngineError, Matcher
+from probity.engine.partitions import CATCH_ALL, CATCH_ALL_RULE
 
 REFUSED = (
     "the rules engine cannot handle this condition: it is too complex (for a pattern: too "

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.conditions import INDEX_KEY, FactLayout, compile_condition
-from engine.expression import Node, Not, render
-from engine.model import (
+from probity.engine.conditions import INDEX_KEY, FactLayout, compile_condition
+from probity.engine.expression import Node, Not, render
+from probity.engine.model import (
     Breach,
     ChangePattern,
     ConsecutivePattern,
@@ -36,7 +36,7 @@ from engine.model import (
     TargetPattern,
     TrendPattern,
 )
-from engine.partitions import BATCH_CAP
+from probity.engine.partitions import BATCH_CAP
 
 # Hidden fact keys (in the layout, but not names an expression can read).
 PERIOD = "@period"

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from engine.conditions import FactLayout
-from engine.expression import Node
-from engine.model import Breach, RuleSetSpec
+from probity.engine.conditions import FactLayout
+from probity.engine.expression import Node
+from probity.engine.model import Breach, RuleSetSpec
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine import three_valued
-from engine.expression import (
+from probity.engine import three_valued
+from probity.engine.expression import (
     Arith,
     BoolOp,
     Compare,
@@ -28,7 +28,7 @@ from engine.expression import (
     Not,
     fields_of,
 )
-from engine.typecheck import FieldType
+from probity.engine.typecheck import FieldType
 
 _OPS = {"==": "$eq", "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import SubmissionError
-from engine.facts import FactBuilder
-from engine.matcher import Matcher
-from engine.result import Result
-from engine.scoring import Scorer
-from engine.submission import SubmissionValidator
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import SubmissionError
+from probity.engine.facts import FactBuilder
+from probity.engine.matcher import Matcher
+from probity.engine.result import Result
+from probity.engine.scoring import Scorer
+from probity.engine.submission import SubmissionValidator
 
 
 @dataclass(frozen=True, slots=True)

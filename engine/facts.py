@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from engine import codegen
-from engine.conditions import FactLayout
-from engine.matcher import durable_number
-from engine.periods import day_number
+from probity.engine import codegen
+from probity.engine.conditions import FactLayout
+from probity.engine.matcher import durable_number
+from probity.engine.periods import day_number
 
 # Else the answer itself. A date (ISO text) becomes its day number, to compare with others.
 _VALUE = {"number": "number(v)", "boolean": "(1 if v else 0)", "date": "day(v)"}

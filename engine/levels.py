@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.expression import BoolOp, Compare, Field, In, Literal, Node, render
+from probity.engine.expression import BoolOp, Compare, Field, In, Literal, Node, render
 
 
 @dataclass(frozen=True, slots=True)

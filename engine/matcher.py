@@ -19,7 +19,7 @@ from typing import Any
 import durable_rules_engine as _dre
 import orjson
 
-from engine.partitions import BATCH_CAP, CATCH_ALL
+from probity.engine.partitions import BATCH_CAP, CATCH_ALL
 
 # `{"m":{"i":N` opens every matched fact (we always encode `i` first, compactly). User text
 # cannot forge it: inside a JSON string every quote is escaped.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from engine import ENGINE_VERSION
-from engine.breaches import (
+from probity.engine import ENGINE_VERSION
+from probity.engine.breaches import (
     ALWAYS,
     CONTRACT_LEG,
     NEXT_PERIOD,
@@ -22,12 +22,12 @@ from engine.breaches import (
     target_field,
     window_field,
 )
-from engine.compiled import SEVERITY_RANK, CompiledCheck, CompiledRuleSet, format_value
-from engine.errors import SubmissionError
-from engine.evaluator import Submission
-from engine.facts import FactBuilder
-from engine.matcher import Matcher, durable_number
-from engine.monitoring_result import (
+from probity.engine.compiled import SEVERITY_RANK, CompiledCheck, CompiledRuleSet, format_value
+from probity.engine.errors import SubmissionError
+from probity.engine.evaluator import Submission
+from probity.engine.facts import FactBuilder
+from probity.engine.matcher import Matcher, durable_number
+from probity.engine.monitoring_result import (
     CheckFinding,
     ContractResult,
     Occurrence,
@@ -35,11 +35,11 @@ from engine.monitoring_result import (
     PeriodRating,
     PrincipleBreaches,
 )
-from engine.periods import day_number, months_before
-from engine.result import RulesetRef
-from engine.series import Return, Series, SeriesReader
-from engine.submission import SubmissionValidator
-from engine.three_valued import truth
+from probity.engine.periods import day_number, months_before
+from probity.engine.result import RulesetRef
+from probity.engine.series import Return, Series, SeriesReader
+from probity.engine.submission import SubmissionValidator
+from probity.engine.three_valued import truth
 
 _Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import orjson
 
-from engine.compiled import SourceReference
-from engine.result import RulesetRef
+from probity.engine.compiled import SourceReference
+from probity.engine.result import RulesetRef
 
 
 @dataclass(frozen=True, slots=True)

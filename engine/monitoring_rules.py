@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine import breaches
-from engine.breaches import (
+from probity.engine import breaches
+from probity.engine.breaches import (
     ALWAYS,
     BUILT_IN_RETURN_FIELDS,
     NEXT_PERIOD,
@@ -19,7 +19,7 @@ from engine.breaches import (
     JoinRule,
     PatternCompiler,
 )
-from engine.compiled import (
+from probity.engine.compiled import (
     SEVERITY_RANK,
     CompiledCheck,
     MonitoringPlan,
@@ -27,9 +27,9 @@ from engine.compiled import (
     RatingRule,
     SourceReference,
 )
-from engine.conditions import FactLayout
-from engine.expression import ExpressionError, Node, fields_of
-from engine.model import (
+from probity.engine.conditions import FactLayout
+from probity.engine.expression import ExpressionError, Node, fields_of
+from probity.engine.model import (
     ChangePattern,
     ConsecutivePattern,
     CriterionSpec,
@@ -39,12 +39,12 @@ from engine.model import (
     TargetPattern,
     TrendPattern,
 )
-from engine.partitions import NODE_BUDGET, rule_nodes
-from engine.typecheck import NUMERIC, FieldType, did_you_mean
+from probity.engine.partitions import NODE_BUDGET, rule_nodes
+from probity.engine.typecheck import NUMERIC, FieldType, did_you_mean
 
 if TYPE_CHECKING:
-    from engine.compiled import CompiledRuleSet
-    from engine.ruleset import _Compiler
+    from probity.engine.compiled import CompiledRuleSet
+    from probity.engine.ruleset import _Compiler
 
 # Placeholders a monitoring explanation may use besides the answers of a return.
 PLACEHOLDERS = ("periods", "values", "target", "count", "missing")

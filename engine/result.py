@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from engine.compiled import SourceReference
+from probity.engine.compiled import SourceReference
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine import levels as level_analysis
-from engine.compiled import (
+from probity.engine import levels as level_analysis
+from probity.engine.compiled import (
     Band,
     CompiledCriterion,
     CompiledRuleSet,
@@ -21,9 +21,9 @@ from engine.compiled import (
     SourceReference,
     Template,
 )
-from engine.conditions import FactLayout, compile_condition
-from engine.errors import Diagnostic, RuleFileError
-from engine.expression import (
+from probity.engine.conditions import FactLayout, compile_condition
+from probity.engine.errors import Diagnostic, RuleFileError
+from probity.engine.expression import (
     BoolOp,
     Compare,
     ExpressionError,
@@ -36,13 +36,19 @@ from engine.expression import (
     parse,
     render,
 )
-from engine.model import CriterionSpec, RuleSetSpec
-from engine.monitoring_rules import MonitoringCompiler
-from engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
-from engine.schema_errors import friendly, inner_model, model_fields, pattern_fields, without_tag
-from engine.tender_checks import check_gates, check_scale, check_social_value
-from engine.typecheck import FieldType, check, did_you_mean
-from engine.yamlsource import SourceMap, YamlSyntaxError, load
+from probity.engine.model import CriterionSpec, RuleSetSpec
+from probity.engine.monitoring_rules import MonitoringCompiler
+from probity.engine.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes, fact_keys, partition
+from probity.engine.schema_errors import (
+    friendly,
+    inner_model,
+    model_fields,
+    pattern_fields,
+    without_tag,
+)
+from probity.engine.tender_checks import check_gates, check_scale, check_social_value
+from probity.engine.typecheck import FieldType, check, did_you_mean
+from probity.engine.yamlsource import SourceMap, YamlSyntaxError, load
 
 MAX_RULES = 2000
 # Placeholders every explanation may use besides the inputs.

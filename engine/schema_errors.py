@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.model import PATTERNS
+from probity.engine.model import PATTERNS
 
 
 def model_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

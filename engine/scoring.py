@@ -12,9 +12,9 @@ from typing import Any
 
 import orjson
 
-from engine import ENGINE_VERSION, scoring_plan
-from engine.compiled import Band, CompiledCriterion, CompiledRuleSet
-from engine.result import (
+from probity.engine import ENGINE_VERSION, scoring_plan
+from probity.engine.compiled import Band, CompiledCriterion, CompiledRuleSet
+from probity.engine.result import (
     Evidence,
     Finding,
     PrincipleScore,
@@ -22,7 +22,7 @@ from engine.result import (
     RulesetRef,
     encode,
 )
-from engine.three_valued import truth
+from probity.engine.three_valued import truth
 
 _CACHE_LIMIT = 4096
 _NONE: set[int] = set()  # never changed: the hits of a rule that fired for nobody

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine import codegen
-from engine.compiled import CompiledCriterion, CompiledRuleSet
+from probity.engine import codegen
+from probity.engine.compiled import CompiledCriterion, CompiledRuleSet
 
 NOT_APPLICABLE, NOT_MET, MISSING = -1, -2, -3
 

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
-from engine import periods
-from engine.errors import FieldViolation, SubmissionError
-from engine.periods import Period
-from engine.submission import NUMBER_LIMIT, SubmissionValidator
+from probity.engine import periods
+from probity.engine.errors import FieldViolation, SubmissionError
+from probity.engine.periods import Period
+from probity.engine.submission import NUMBER_LIMIT, SubmissionValidator
 
 # Ten years of monthly returns; a pattern's joins grow with the length of the series.
 MAX_RETURNS = 120

@@ -19,10 +19,10 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from engine import codegen, periods
-from engine.errors import FieldViolation, SubmissionError
-from engine.model import InputSpec
-from engine.typecheck import did_you_mean
+from probity.engine import codegen, periods
+from probity.engine.errors import FieldViolation, SubmissionError
+from probity.engine.model import InputSpec
+from probity.engine.typecheck import did_you_mean
 
 _BASE: dict[str, Any] = {
     "boolean": bool,

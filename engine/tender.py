@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.errors import FieldViolation
-from engine.model import AwardSpec
+from probity.engine.errors import FieldViolation
+from probity.engine.model import AwardSpec
 
 PRICE, WHOLE_LIFE_COST = "price", "whole_life_cost"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engine.model import RuleSetSpec
+from probity.engine.model import RuleSetSpec
 
 if TYPE_CHECKING:
-    from engine.ruleset import _Compiler
+    from probity.engine.ruleset import _Compiler
 
 # UK PPN 002 (2025): social value carries at least 10% of the total score, where scored.
 MIN_SOCIAL_VALUE_PERCENT = 10.0

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import SubmissionError
-from engine.evaluator import Evaluator, Submission
-from engine.model import RuleTestSpec
-from engine.monitor import Monitor
-from engine.monitoring_result import ContractResult
-from engine.periods import parse_period
-from engine.result import Result
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import SubmissionError
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.model import RuleTestSpec
+from probity.engine.monitor import Monitor
+from probity.engine.monitoring_result import ContractResult
+from probity.engine.periods import parse_period
+from probity.engine.result import Result
 
 _NOT_MET = ("not_met", "evidence_missing")
 

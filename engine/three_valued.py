@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.expression import (
+from probity.engine.expression import (
     Arith,
     BoolOp,
     Compare,

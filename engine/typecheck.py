@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine import patterns
-from engine.expression import (
+from probity.engine import patterns
+from probity.engine.expression import (
     Arith,
     BoolOp,
     Compare,

@@ -43,14 +43,14 @@ from typing import Any, Literal, Protocol, cast
 
 import structlog
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
-from engine.evaluator import Evaluator, Submission
-from engine.matcher import EngineError
-from engine.monitor import Monitor
-from engine.monitoring_result import ContractResult, contract_json
-from engine.result import Result, to_json
-from engine.result_space import Manifest, ResultSpace
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.matcher import EngineError
+from probity.engine.monitor import Monitor
+from probity.engine.monitoring_result import ContractResult, contract_json
+from probity.engine.result import Result, to_json
+from probity.engine.result_space import Manifest, ResultSpace
 
 # A result is bytes, or a read-only memoryview of the worker's shared memory, valid for as long
 # as it is held (see engine.result_space); either writes to a file or a socket as it is.
@@ -130,7 +130,7 @@ def _decode_all(
 
 
 def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> None:
-    from engine.ruleset import compile_text
+    from probity.engine.ruleset import compile_text
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
     handle = reduction.recv_handle(conn)

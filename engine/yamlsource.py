@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from engine.errors import Diagnostic
+from probity.engine.errors import Diagnostic
 
 Path = tuple[str | int, ...]
 

@@ -12,9 +12,17 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from engine import ENGINE_VERSION
-from engine.registry import Registry
-from engine.workers import WorkerPool
+from probity.engine import ENGINE_VERSION
+from probity.engine.registry import Registry
+from probity.engine.workers import WorkerPool
+from probity.server.audit import AuditService
+from probity.server.auth import TokenStore
+from probity.server.calls import CallInterceptor
+from probity.server.decisions import Decisions
+from probity.server.evaluation import EvaluationService
+from probity.server.rulesets import RulesetService
+from probity.server.settings import Settings
+from probity.store.log import DecisionLog, LogUnavailable
 from probity.v1 import (
     audit_pb2,
     audit_pb2_grpc,
@@ -23,14 +31,6 @@ from probity.v1 import (
     ruleset_pb2,
     ruleset_pb2_grpc,
 )
-from server.audit import AuditService
-from server.auth import TokenStore
-from server.calls import CallInterceptor
-from server.decisions import Decisions
-from server.evaluation import EvaluationService
-from server.rulesets import RulesetService
-from server.settings import Settings
-from store.log import DecisionLog, LogUnavailable
 
 _log = structlog.get_logger("probity.server")
 SERVICE_NAMES = (
@@ -63,7 +63,7 @@ class ProbityServer:
         )
         self.port = self._bind(settings)  # before the workers start: a busy port fails fast
         self.decisions = Decisions(_open_log(settings))
-        self.pool = WorkerPool(settings.workers, codec="server.convert")
+        self.pool = WorkerPool(settings.workers, codec="probity.server.convert")
         self.health = health.HealthServicer()
         # The generated registration functions are untyped.
         evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(  # type: ignore[no-untyped-call]

@@ -13,8 +13,8 @@ from typing import Any
 import grpc
 import structlog
 
-from server import errors, wire
-from server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
+from probity.server import errors, wire
+from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
 REQUEST_ID_KEY = "probity-request-id"

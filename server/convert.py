@@ -9,18 +9,18 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from engine.compiled import CompiledRuleSet, SourceReference
-from engine.errors import Diagnostic
-from engine.monitoring_result import (
+from probity.engine.compiled import CompiledRuleSet, SourceReference
+from probity.engine.errors import Diagnostic
+from probity.engine.monitoring_result import (
     CheckFinding,
     ContractResult,
     Occurrence,
     PeriodEvidence,
     PeriodRating,
 )
-from engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
+from probity.engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
+from probity.server import wire
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
-from server import wire
 
 OUTCOMES = {
     "met": result_pb2.OUTCOME_MET,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.compiled import CompiledRuleSet
-from engine.workers import Encoded
-from server import calls
-from server.auth import Caller
-from store.log import DecisionLog, Evaluation, RulesetVersion
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.workers import Encoded
+from probity.server import calls
+from probity.server.auth import Caller
+from probity.store.log import DecisionLog, Evaluation, RulesetVersion
 
 SERVER = "server"
 

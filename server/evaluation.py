@@ -19,17 +19,17 @@ from typing import Any, ClassVar, cast
 
 import grpc
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
-from engine.evaluator import Submission
-from engine.registry import Registry
-from engine.tender import BidScore, check_bids, rank
-from engine.workers import Encoded, Outcome, WorkerPool
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
+from probity.engine.evaluator import Submission
+from probity.engine.registry import Registry
+from probity.engine.tender import BidScore, check_bids, rank
+from probity.engine.workers import Encoded, Outcome, WorkerPool
+from probity.server import calls, errors, wire
+from probity.server.decisions import Decisions, Item
+from probity.server.settings import Limits
+from probity.store.log import Evaluation, LogUnavailable
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
-from server import calls, errors, wire
-from server.decisions import Decisions, Item
-from server.settings import Limits
-from store.log import Evaluation, LogUnavailable
 
 _NO_DEADLINE = 10**6  # seconds
 # Sends one request of a stream to the pool: (request, its number, window, done, record).

@@ -7,15 +7,15 @@ from functools import partial
 import grpc
 import structlog
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
-from engine.registry import Registry, check_text
-from engine.workers import WorkerPool
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from probity.engine.registry import Registry, check_text
+from probity.engine.workers import WorkerPool
+from probity.server import calls, errors
+from probity.server.convert import diagnostic_to_proto, ruleset_info
+from probity.server.decisions import Decisions
+from probity.store.log import LogUnavailable
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
-from server import calls, errors
-from server.convert import diagnostic_to_proto, ruleset_info
-from server.decisions import Decisions
-from store.log import LogUnavailable
 
 _log = structlog.get_logger("probity.rulesets")
 DEFAULT_FILE_NAME = "submitted.yaml"

@@ -36,10 +36,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from store.compression import Compressor, Dictionary
-from store.group_commit import GroupCommit
-from store.schema import dictionaries, evaluations, ruleset_versions
-from store.writer import INSERTED, EvaluationWriter
+from probity.store.compression import Compressor, Dictionary
+from probity.store.group_commit import GroupCommit
+from probity.store.schema import dictionaries, evaluations, ruleset_versions
+from probity.store.writer import INSERTED, EvaluationWriter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MAX_PAGE = 1000

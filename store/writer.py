@@ -18,7 +18,7 @@ from sqlalchemy import Engine, PoolProxiedConnection, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from store.schema import evaluations
+from probity.store.schema import evaluations
 
 # The inserted columns, in the table's order (the order SQL and rows both use).
 INSERTED = [column.name for column in evaluations.columns if column.name != "seq"]

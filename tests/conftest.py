@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiled import CompiledRuleSet
-from engine.ruleset import load_file
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.ruleset import load_file
 from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT
 
 def probity(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *args],
+        [sys.executable, "-m", "probity", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -158,7 +158,7 @@ def test_a_worker_crash_is_logged_to_stderr_and_stdout_stays_json(tmp_path: Path
         [
             sys.executable,
             "-m",
-            "clients.cli",
+            "probity.clients.cli",
             "evaluate",
             "--rules",
             "rules/nolan-tender.yaml",
@@ -205,9 +205,9 @@ def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
 def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     import json as _json
 
-    from engine.monitor import Monitor
-    from engine.monitoring_result import contract_json
-    from engine.ruleset import load_file
+    from probity.engine.monitor import Monitor
+    from probity.engine.monitoring_result import contract_json
+    from probity.engine.ruleset import load_file
 
     examples = ROOT / "rules" / "examples" / "ethical-standards-monitoring"
     data = _json.loads((examples / "breached.json").read_text())
@@ -235,9 +235,9 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
 def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None:
     import json as _json
 
-    from engine.monitor import Monitor
-    from engine.monitoring_result import contract_json
-    from engine.ruleset import load_file
+    from probity.engine.monitor import Monitor
+    from probity.engine.monitoring_result import contract_json
+    from probity.engine.ruleset import load_file
 
     rules = "rules/partnership-protocol.yaml"
     examples = [f"rules/examples/partnership-protocol/{n}.json" for n in ("strong", "breached")]

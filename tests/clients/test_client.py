@@ -10,11 +10,11 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.client import ProbityClient, submission_message
-from clients.results import result_to_dict
-from engine.evaluator import Evaluator, Submission
-from engine.result import to_dict
-from server.app import ProbityServer
+from probity.clients.client import ProbityClient, submission_message
+from probity.clients.results import result_to_dict
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.result import to_dict
+from probity.server.app import ProbityServer
 from tests.conftest import SHIPPED
 from tests.server.conftest import example, running, settings_for
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from server.app import ProbityServer
-from server.auth import TokenStore
+from probity.server.app import ProbityServer
+from probity.server.auth import TokenStore
 from tests.clients.test_cli import probity
 from tests.conftest import FIXTURES, NOLAN_VERSION
 from tests.server.conftest import EXAMPLES, example, running, settings_for
@@ -182,7 +182,7 @@ def test_on_a_terminal_a_progress_bar_shows_and_every_result_still_goes_to_stdou
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     run = subprocess.run(
-        [sys.executable, "-m", "clients.cli", "evaluate", *_at(server), "--ruleset",
+        [sys.executable, "-m", "probity", "evaluate", *_at(server), "--ruleset",
          "nolan-tender", str(path)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=attached, timeout=120,
     )  # fmt: skip

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from engine.breaches import ALWAYS
-from engine.compiled import CompiledRuleSet
-from engine.errors import RuleFileError
-from engine.ruleset import compile_text, load_file
+from probity.engine.breaches import ALWAYS
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import RuleFileError
+from probity.engine.ruleset import compile_text, load_file
 from tests.conftest import FIXTURES, ROOT, RULES
 
 PAIRS = """

@@ -8,12 +8,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator, Submission
-from engine.model import InputSpec
-from engine.partitions import fact_keys, partition
-from engine.result import to_json
-from engine.ruleset import load_file
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.model import InputSpec
+from probity.engine.partitions import fact_keys, partition
+from probity.engine.result import to_json
+from probity.engine.ruleset import load_file
 from tests.conftest import RULES
 from tests.engine.reference import holds
 

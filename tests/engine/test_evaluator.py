@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import SubmissionError
-from engine.evaluator import Evaluator, Submission
-from engine.result import to_dict, to_json
+from probity.engine.errors import SubmissionError
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.result import to_dict, to_json
 from tests.conftest import MINI_STRONG, ROOT
 
 
@@ -86,7 +86,7 @@ def test_invalid_submission_names_the_field_and_evaluates_nothing(evaluator: Eva
 
 
 def test_or_that_fires_twice_counts_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from engine.ruleset import compile_text
+    from probity.engine.ruleset import compile_text
     from tests.conftest import FIXTURES
 
     text = (
@@ -202,8 +202,8 @@ def test_not_applicable_says_why_and_shows_the_deciding_answer(nolan) -> None:  
 
 
 def test_three_valued_truth_tells_not_met_from_evidence_missing() -> None:
-    from engine.expression import parse
-    from engine.three_valued import truth
+    from probity.engine.expression import parse
+    from probity.engine.three_valued import truth
 
     condition = parse("register and months <= 12")
     assert truth(condition, {"register": False}) is False  # ruled out: not met
@@ -218,8 +218,8 @@ def test_three_valued_truth_tells_not_met_from_evidence_missing() -> None:
 def test_oversized_answers_are_refused_before_they_reach_durable_rules(
     evaluator: Evaluator,
 ) -> None:
-    from engine.model import InputSpec
-    from engine.submission import SubmissionValidator
+    from probity.engine.model import InputSpec
+    from probity.engine.submission import SubmissionValidator
 
     validator = SubmissionValidator(
         [InputSpec(path="note", type="string", description="Free text.")]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine.conditions import FactLayout, compile_condition
-from engine.expression import ExpressionError, Node, parse, render
-from engine.matcher import Matcher
-from engine.typecheck import FieldType, check
+from probity.engine.conditions import FactLayout, compile_condition
+from probity.engine.expression import ExpressionError, Node, parse, render
+from probity.engine.matcher import Matcher
+from probity.engine.typecheck import FieldType, check
 from tests.engine.reference import holds
 
 FIELDS = {

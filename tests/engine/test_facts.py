@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator
 from tests.conftest import ROOT
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.evaluator import Evaluator, Submission
-from engine.matcher import Matcher
-from engine.ruleset import compile_text
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.matcher import Matcher
+from probity.engine.ruleset import compile_text
 from tests.conftest import FIXTURES, MINI_STRONG
 
 
@@ -88,7 +88,7 @@ def test_more_matching_conditions_than_durable_rules_stack_holds() -> None:
 
 
 def test_a_condition_too_big_for_one_partition_is_reported_at_its_line() -> None:
-    from engine.errors import RuleFileError
+    from probity.engine.errors import RuleFileError
 
     text = (FIXTURES / "mini.yaml").read_text()
     long = "staff.ethics_training_pct in [" + ", ".join(str(n) for n in range(60)) + "]"
@@ -104,7 +104,7 @@ def test_a_condition_too_big_for_one_partition_is_reported_at_its_line() -> None
 
 
 def test_a_refused_rule_set_is_an_engine_error_with_words() -> None:
-    from engine.matcher import EngineError
+    from probity.engine.matcher import EngineError
 
     try:
         Matcher("refused", [{"x": {"all": [{"m": {"$bogus": {"a": 1}}}]}}])
@@ -123,7 +123,7 @@ def test_extreme_floats_reach_durable_rules_in_a_form_it_reads() -> None:
         "seen": {"all": [{"m": {"$ex": {"i": 1}}}], "cap": 1024},
     }
     matcher = Matcher("extreme-floats", [definition])
-    from engine.matcher import durable_number
+    from probity.engine.matcher import durable_number
 
     values = [4.6689453233253485e-94, 1e16, -1e300, 5e-324, 2.5e-7, 0.0]
     facts = [{"f0": durable_number(v)} for v in values]
@@ -135,7 +135,7 @@ def test_extreme_floats_reach_durable_rules_in_a_form_it_reads() -> None:
 def test_numbers_are_bounded_at_validation(nolan) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from engine.errors import SubmissionError
+    from probity.engine.errors import SubmissionError
     from tests.conftest import ROOT
 
     answers = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())["answers"]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiled import CompiledRuleSet
-from engine.errors import SubmissionError
-from engine.monitor import Monitor
-from engine.monitoring_result import ContractResult, contract_dict, contract_json
-from engine.ruleset import compile_text, load_file
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.errors import SubmissionError
+from probity.engine.monitor import Monitor
+from probity.engine.monitoring_result import ContractResult, contract_dict, contract_json
+from probity.engine.ruleset import compile_text, load_file
 from tests.conftest import FIXTURES, RULES
 from tests.engine import monitoring_reference as reference
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import RuleFileError
-from engine.ruleset import compile_text
+from probity.engine.errors import RuleFileError
+from probity.engine.ruleset import compile_text
 from tests.conftest import FIXTURES
 
 PATTERNS = (FIXTURES / "patterns-monitoring.yaml").read_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.partitions import CATCH_ALL, NODE_BUDGET, fact_keys, partition, rule_nodes
+from probity.engine.partitions import CATCH_ALL, NODE_BUDGET, fact_keys, partition, rule_nodes
 
 
 def test_fact_keys_are_the_keys_read_not_the_fact_aliases() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from engine.patterns import problem
+from probity.engine.patterns import problem
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.periods import months_before, parse_date, parse_period
+from probity.engine.periods import months_before, parse_date, parse_period
 
 
 @given(st.integers(1900, 9998), st.integers(1, 4))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
-from engine.registry import Registry
+from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from probity.engine.registry import Registry
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yaml").read_text()

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.errors import FieldViolation
-from engine.result_space import Manifest, ResultSpace
+from probity.engine.errors import FieldViolation
+from probity.engine.result_space import Manifest, ResultSpace
 
 
 def _pair(slots: int, slot_size: int) -> tuple[ResultSpace, ResultSpace]:

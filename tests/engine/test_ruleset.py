@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import RuleFileError
-from engine.ruleset import compile_text
+from probity.engine.errors import RuleFileError
+from probity.engine.ruleset import compile_text
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yaml").read_text()

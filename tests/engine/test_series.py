@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import SubmissionError
-from engine.model import InputSpec
-from engine.series import MAX_RETURNS, SeriesReader
-from engine.submission import SubmissionValidator
+from probity.engine.errors import SubmissionError
+from probity.engine.model import InputSpec
+from probity.engine.series import MAX_RETURNS, SeriesReader
+from probity.engine.submission import SubmissionValidator
 
 INPUTS = [
     InputSpec(path="m.x", type="number", description="x"),

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from engine.errors import SubmissionError
-from engine.model import InputSpec
-from engine.submission import SubmissionValidator, _typed_dict
+from probity.engine.errors import SubmissionError
+from probity.engine.model import InputSpec
+from probity.engine.submission import SubmissionValidator, _typed_dict
 
 
 def _spec(path: str, kind: str, required: bool = True, **more: Any) -> InputSpec:

@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import AwardSpec
-from engine.tender import PRICE, WHOLE_LIFE_COST, BidScore, check_bids, rank
+from probity.engine.model import AwardSpec
+from probity.engine.tender import PRICE, WHOLE_LIFE_COST, BidScore, check_bids, rank
 
 AWARD = AwardSpec(quality=60, price=40)
 

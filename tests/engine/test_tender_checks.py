@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.ruleset import compile_text
+from probity.engine.ruleset import compile_text
 from tests.conftest import FIXTURES
 from tests.engine.test_ruleset import line_of, problems
 

@@ -11,10 +11,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.errors import SubmissionError
-from engine.evaluator import Evaluator, Submission
-from engine.result import to_json
-from engine.workers import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
+from probity.engine.errors import SubmissionError
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.result import to_json
+from probity.engine.workers import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
 from tests.conftest import MINI_STRONG
 
 
@@ -88,7 +88,7 @@ def test_small_requests_queued_for_a_rule_set_go_as_one_batch_but_one_cut_reques
 ) -> None:
     from concurrent.futures import Future
 
-    from engine.workers import _Job, _JobQueue, _Request
+    from probity.engine.workers import _Job, _JobQueue, _Request
 
     def request(count: int) -> tuple[_Request, list[Any]]:
         made = _Request([None] * count, Future(), count)
@@ -113,7 +113,7 @@ def test_a_job_left_empty_is_taken_like_any_other(mini) -> None:  # type: ignore
     is queued again and must not stop the queue."""
     from concurrent.futures import Future
 
-    from engine.workers import _Job, _JobQueue, _Request
+    from probity.engine.workers import _Job, _JobQueue, _Request
 
     queue = _JobQueue()
     request = _Request([None] * 2, Future(), 2)
@@ -143,8 +143,8 @@ def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost
     mini,  # type: ignore[no-untyped-def]
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from engine.errors import EngineCrashed
-    from engine.workers import FAILPOINT
+    from probity.engine.errors import EngineCrashed
+    from probity.engine.workers import FAILPOINT
 
     monkeypatch.setenv(FAILPOINT, "s300")  # spawned workers inherit it: they die on s300
     submissions = _submissions(700)
@@ -183,8 +183,8 @@ def test_warm_compiles_in_every_worker_and_survives_a_rule_set_it_cannot(mini) -
 def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(mini) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
-    from engine.errors import EngineCrashed
-    from engine.workers import IN_FLIGHT, LENDABLE
+    from probity.engine.errors import EngineCrashed
+    from probity.engine.workers import IN_FLIGHT, LENDABLE
 
     unreadable = dataclasses.replace(mini, source_text="not: [a rule file", digest="0" * 64)
     good = _submissions(2)[1]
@@ -202,11 +202,11 @@ def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(min
 def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from engine.errors import EngineCrashed
-    from engine.monitor import Monitor
-    from engine.monitoring_result import contract_json
-    from engine.ruleset import load_file
-    from engine.workers import FAILPOINT
+    from probity.engine.errors import EngineCrashed
+    from probity.engine.monitor import Monitor
+    from probity.engine.monitoring_result import contract_json
+    from probity.engine.ruleset import load_file
+    from probity.engine.workers import FAILPOINT
     from tests.conftest import RULES
 
     monitoring = load_file(RULES / "ethical-standards-monitoring.yaml")
@@ -321,8 +321,8 @@ def test_results_held_while_later_batches_run_stay_as_they_were(mini) -> None:  
 
 
 def test_a_reply_the_parent_cannot_take_fails_only_its_batch(mini, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from engine.errors import EngineCrashed
-    from engine.result_space import ResultSpace
+    from probity.engine.errors import EngineCrashed
+    from probity.engine.result_space import ResultSpace
 
     take = ResultSpace.take
     failed = threading.Event()
@@ -346,7 +346,7 @@ def test_a_reply_the_parent_cannot_take_fails_only_its_batch(mini, monkeypatch) 
 
 
 def test_closing_kills_a_stuck_worker_and_fails_what_it_held(mini) -> None:  # type: ignore[no-untyped-def]
-    from engine.errors import EngineCrashed
+    from probity.engine.errors import EngineCrashed
 
     pool = WorkerPool(1)
     pool.evaluate(mini, _submissions(3))

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator, Submission
-from engine.monitor import Monitor
-from engine.monitoring_result import contract_json
-from engine.result import to_json
-from engine.ruleset import load_file
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.monitor import Monitor
+from probity.engine.monitoring_result import contract_json
+from probity.engine.result import to_json
+from probity.engine.ruleset import load_file
 from tests.conftest import ROOT, RULES
 
 GOLDEN = ROOT / "tests" / "golden"

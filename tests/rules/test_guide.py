@@ -10,10 +10,10 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.client import ProbityClient
-from engine.errors import RuleFileError
-from engine.ruleset import load_file
-from engine.testing import run_tests
+from probity.clients.client import ProbityClient
+from probity.engine.errors import RuleFileError
+from probity.engine.ruleset import load_file
+from probity.engine.testing import run_tests
 from tests.conftest import RULES
 from tests.server.conftest import TOKENS, rules_copy, running, settings_for, token_file
 

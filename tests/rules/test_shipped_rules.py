@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiled import CompiledRuleSet
-from engine.evaluator import Evaluator, Submission
-from engine.monitor import Monitor
-from engine.ruleset import load_file
-from engine.testing import run_tests
+from probity.engine.compiled import CompiledRuleSet
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.monitor import Monitor
+from probity.engine.ruleset import load_file
+from probity.engine.testing import run_tests
 from tests.conftest import ROOT, RULES
 
 SEEDS = ROOT.parent / "shared" / "seeds"

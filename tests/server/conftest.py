@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from clients.client import ProbityClient
-from server.app import ProbityServer
-from server.auth import digest
-from server.settings import Limits, Settings
+from probity.clients.client import ProbityClient
+from probity.server.app import ProbityServer
+from probity.server.auth import digest
+from probity.server.settings import Limits, Settings
 from tests.conftest import RULES
 
 EXAMPLES = RULES / "examples" / "nolan-tender"

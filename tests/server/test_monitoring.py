@@ -10,12 +10,12 @@ import grpc
 import pytest
 from google.rpc import code_pb2
 
-from clients.client import ProbityClient
-from clients.results import contract_result_to_dict
-from engine.monitor import Monitor
-from engine.monitoring_result import contract_dict
-from engine.ruleset import load_file
-from server.convert import contract_result_to_proto
+from probity.clients.client import ProbityClient
+from probity.clients.results import contract_result_to_dict
+from probity.engine.monitor import Monitor
+from probity.engine.monitoring_result import contract_dict
+from probity.engine.ruleset import load_file
+from probity.server.convert import contract_result_to_proto
 from tests.conftest import RULES
 from tests.server.conftest import example
 from tests.server.details import status_of, violations

@@ -9,8 +9,8 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 
-from clients.client import ProbityClient
-from server.app import ProbityServer
+from probity.clients.client import ProbityClient
+from probity.server.app import ProbityServer
 from tests.conftest import FIXTURES, RULES, SHIPPED
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations

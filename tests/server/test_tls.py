@@ -7,7 +7,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.client import ProbityClient
+from probity.clients.client import ProbityClient
 from tests.conftest import SHIPPED
 from tests.server import certificates
 from tests.server.conftest import example, running, settings_for
@@ -55,7 +55,7 @@ def test_mutual_tls_needs_a_client_certificate(tmp_path: Path) -> None:
 def test_settings_refuse_an_open_server_off_loopback_and_half_tls(tmp_path: Path) -> None:
     from pydantic import ValidationError
 
-    from server.settings import Settings
+    from probity.server.settings import Settings
 
     with pytest.raises(ValidationError, match="binds to loopback only"):
         Settings(host="0.0.0.0")

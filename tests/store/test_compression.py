@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.compression import SAMPLES, Compressor, Dictionary
+from probity.store.compression import SAMPLES, Compressor, Dictionary
 
 DIGEST = "d" * 64
 

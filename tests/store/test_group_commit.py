@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from store.group_commit import GroupCommit
+from probity.store.group_commit import GroupCommit
 
 
 class Closed(Exception):

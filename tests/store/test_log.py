@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
-from store.log import (
+from probity.store.log import (
     MIGRATIONS,
     DecisionLog,
     Evaluation,
@@ -26,7 +26,7 @@ from store.log import (
     list_statement,
     now,
 )
-from store.schema import evaluations, metadata, ruleset_versions
+from probity.store.schema import evaluations, metadata, ruleset_versions
 from tests.store.test_compression import result_like
 
 RULESET = RulesetVersion(

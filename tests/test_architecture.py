@@ -1,0 +1,87 @@
+"""The layering holds: import contracts (import-linter, configured in pyproject.toml), one
+import namespace, and `probity --version` / `python -m probity`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from probity.engine import ENGINE_VERSION
+from tests.conftest import ROOT
+
+# The product card's folders, installed as these packages of `probity` (pyproject.toml).
+FOLDERS = {"engine": ROOT / "engine", "server": ROOT / "server", "clients": ROOT / "clients",
+           "store": ROOT / "store"}  # fmt: skip
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _linked_tree(where: Path) -> Path:
+    """`probity` as one folder, linking the mapped ones in (import-linter, like mypy, reads
+    packages from the file system and cannot follow setuptools' package-dir)."""
+    package = where / "probity"
+    package.mkdir(parents=True)
+    for entry in (ROOT / "proto" / "probity").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    for name, folder in FOLDERS.items():
+        (package / name).symlink_to(folder)
+    return where
+
+
+def _lint_imports(tree: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", str(config)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_import_contracts_hold(tmp_path: Path) -> None:
+    run = _lint_imports(_linked_tree(tmp_path), ROOT / "pyproject.toml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+def test_a_broken_contract_is_caught(tmp_path: Path) -> None:
+    """The check can fail: the same configuration against a tree where the engine imports
+    the server is broken."""
+    tree = _linked_tree(tmp_path / "tree")
+    engine = tmp_path / "engine"
+    engine.mkdir()
+    for entry in FOLDERS["engine"].iterdir():
+        if entry.name != "__pycache__":
+            (engine / entry.name).symlink_to(entry)
+    (engine / "leak.py").write_text("from probity.server import errors\n")
+    (tree / "probity" / "engine").unlink()
+    (tree / "probity" / "engine").symlink_to(engine)
+    run = _lint_imports(tree, ROOT / "pyproject.toml")
+    assert run.returncode == 1
+    assert "the engine knows nothing of gRPC" in run.stdout
+    assert "BROKEN" in run.stdout
+
+
+def test_the_folders_are_imported_only_as_probity_packages() -> None:
+    import probity.engine
+    import probity.server
+
+    assert Path(probity.engine.__file__).parent == FOLDERS["engine"]
+    assert Path(probity.server.__file__).parent == FOLDERS["server"]
+    for name in FOLDERS:
+        assert name not in sys.modules, f"{name} was imported as a top-level module"
+
+
+@pytest.mark.parametrize("command", [["-m", "probity"], ["-m", "probity.clients.cli"]])
+def test_version(command: list[str]) -> None:
+    run = subprocess.run(
+        [sys.executable, *command, "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"probity {ENGINE_VERSION} (engine {ENGINE_VERSION}")
+    assert "durable_rules 2." in run.stdout
