@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Submission
-from probity.engine.ruleset import load_file
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import load_file
+from probity.engine.evaluation.evaluator import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES: dict[str, float] = {}

@@ -8,8 +8,8 @@ import itertools
 from datetime import date
 from typing import Any
 
+from probity.engine.monitoring.series import Series
 from probity.engine.periods import months_before
-from probity.engine.series import Series
 
 Values = list[dict[str, Any]]
 

@@ -12,9 +12,10 @@ from typing import Any
 import psutil
 
 from benchmarks.conftest import FIGURES
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.expression import (
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import to_json
+from probity.engine.when.expression import (
     Arith,
     BoolOp,
     Compare,
@@ -29,8 +30,7 @@ from probity.engine.expression import (
     Not,
     parse,
 )
-from probity.engine.result import to_json
-from probity.engine.workers import WorkerPool
+from probity.engine.workers.pool import WorkerPool
 
 BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts

@@ -10,12 +10,12 @@ import pytest
 
 from benchmarks import monitoring_baseline
 from benchmarks.conftest import FIGURES, ROOT
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Submission
-from probity.engine.monitor import Monitor
-from probity.engine.monitoring_result import contract_json
-from probity.engine.ruleset import load_file
-from probity.engine.workers import WorkerPool
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import load_file
+from probity.engine.evaluation.evaluator import Submission
+from probity.engine.monitoring.monitor import Monitor
+from probity.engine.monitoring.result import contract_json
+from probity.engine.workers.pool import WorkerPool
 
 CONTRACTS, PERIODS = 10_000, 12
 QUARTERS = [f"{year}-Q{q}" for year in (2024, 2025, 2026) for q in (1, 2, 3, 4)]

@@ -22,9 +22,9 @@ import pytest
 
 from benchmarks.conftest import FIGURES, ROOT
 from probity.clients.client import ProbityClient, submission_message
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.result import to_json
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import to_json
 from probity.v1 import evaluation_pb2
 
 STREAM = 100_000

@@ -27,15 +27,15 @@ from probity.clients.remote import (
 )
 from probity.clients.summary import summarise
 from probity.engine import ENGINE_VERSION
-from probity.engine.acceptance import refusals
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.model import RuleSetSpec
+from probity.engine.compiler.ruleset import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.model import RuleSetSpec
-from probity.engine.monitor import Monitor
-from probity.engine.ruleset import load_file
+from probity.engine.evaluation.acceptance import refusals
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.monitoring.monitor import Monitor
 from probity.engine.testing import run_tests
-from probity.engine.workers import Encoded, JsonCodec, WorkerPool, default_workers
+from probity.engine.workers.pool import Encoded, JsonCodec, WorkerPool, default_workers
 
 
 def rule_files(paths: list[str]) -> list[Path]:

@@ -21,10 +21,10 @@ from types import MappingProxyType
 
 import semver
 
-from probity.engine.acceptance import refusals
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import compile_text, load_file
 from probity.engine.errors import Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
-from probity.engine.ruleset import compile_text, load_file
+from probity.engine.evaluation.acceptance import refusals
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.model import RuleTestSpec
 from probity.engine.errors import SubmissionError
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.model import RuleTestSpec
-from probity.engine.monitor import Monitor
-from probity.engine.monitoring_result import ContractResult
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import Result
+from probity.engine.monitoring.monitor import Monitor
+from probity.engine.monitoring.result import ContractResult
 from probity.engine.periods import parse_period
-from probity.engine.result import Result
 
 _NOT_MET = ("not_met", "evidence_missing")
 

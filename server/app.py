@@ -14,7 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from probity.engine import ENGINE_VERSION
 from probity.engine.registry import Registry
-from probity.engine.workers import WorkerPool
+from probity.engine.workers.pool import WorkerPool
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor

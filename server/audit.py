@@ -10,11 +10,11 @@ from typing import Any
 import grpc
 from google.protobuf import json_format
 
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation, RuleFileError
-from probity.engine.evaluator import Submission
+from probity.engine.evaluation.evaluator import Submission
 from probity.engine.registry import check_text
-from probity.engine.workers import Encoded, WorkerPool
+from probity.engine.workers.pool import Encoded, WorkerPool
 from probity.server import errors
 from probity.store.log import DecisionLog, Evaluation, LogUnavailable, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2

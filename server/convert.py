@@ -9,16 +9,16 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from probity.engine.compiled import CompiledRuleSet, SourceReference
+from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.errors import Diagnostic
-from probity.engine.monitoring_result import (
+from probity.engine.evaluation.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
+from probity.engine.monitoring.result import (
     CheckFinding,
     ContractResult,
     Occurrence,
     PeriodEvidence,
     PeriodRating,
 )
-from probity.engine.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
 from probity.server import wire
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 

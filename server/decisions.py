@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.workers import Encoded
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.workers.pool import Encoded
 from probity.server import calls
 from probity.server.auth import Caller
 from probity.store.log import DecisionLog, Evaluation, RulesetVersion

@@ -19,12 +19,12 @@ from typing import Any, ClassVar, cast
 
 import grpc
 
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
-from probity.engine.evaluator import Submission
+from probity.engine.evaluation.evaluator import Submission
+from probity.engine.ranking import BidScore, check_bids, rank
 from probity.engine.registry import Registry
-from probity.engine.tender import BidScore, check_bids, rank
-from probity.engine.workers import Encoded, Outcome, WorkerPool
+from probity.engine.workers.pool import Encoded, Outcome, WorkerPool
 from probity.server import calls, errors, wire
 from probity.server.decisions import Decisions, Item
 from probity.server.settings import Limits

@@ -7,10 +7,10 @@ from functools import partial
 import grpc
 import structlog
 
-from probity.engine.compiled import CompiledRuleSet
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.registry import Registry, check_text
-from probity.engine.workers import WorkerPool
+from probity.engine.workers.pool import WorkerPool
 from probity.server import calls, errors
 from probity.server.convert import diagnostic_to_proto, ruleset_info
 from probity.server.decisions import Decisions

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.ruleset import load_file
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import load_file
 from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import pytest
 
 from probity.clients.client import ProbityClient, submission_message
 from probity.clients.results import result_to_dict
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.result import to_dict
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import to_dict
 from probity.server.app import ProbityServer
 from tests.conftest import SHIPPED
 from tests.server.conftest import example, running, settings_for

@@ -10,11 +10,11 @@ import itertools
 from datetime import date
 from typing import Any
 
-from probity.engine.compiled import SEVERITY_RANK, CompiledCheck, MonitoringPlan
-from probity.engine.model import ChangePattern, RepeatedPattern
+from probity.engine.compiler.compiled import SEVERITY_RANK, CompiledCheck, MonitoringPlan
+from probity.engine.compiler.model import ChangePattern, RepeatedPattern
+from probity.engine.monitoring.series import Return, Series
 from probity.engine.periods import months_before
-from probity.engine.series import Return, Series
-from probity.engine.three_valued import truth
+from probity.engine.when.three_valued import truth
 
 
 def values_of(item: Return) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from probity.engine.result import Result, to_json
+from probity.engine.evaluation.result import Result, to_json
 
 
 def decode(raw: Any) -> Any:

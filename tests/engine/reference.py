@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from probity.engine.expression import (
+from probity.engine.when.expression import (
     Arith,
     BoolOp,
     Compare,

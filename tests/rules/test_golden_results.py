@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.monitor import Monitor
-from probity.engine.monitoring_result import contract_json
-from probity.engine.result import to_json
-from probity.engine.ruleset import load_file
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import load_file
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import to_json
+from probity.engine.monitoring.monitor import Monitor
+from probity.engine.monitoring.result import contract_json
 from tests.conftest import ROOT, RULES
 
 GOLDEN = ROOT / "tests" / "golden"

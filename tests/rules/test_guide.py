@@ -11,8 +11,8 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
+from probity.engine.compiler.ruleset import load_file
 from probity.engine.errors import RuleFileError
-from probity.engine.ruleset import load_file
 from probity.engine.testing import run_tests
 from tests.conftest import RULES
 from tests.server.conftest import TOKENS, rules_copy, running, settings_for, token_file

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from probity.engine.compiled import CompiledRuleSet
-from probity.engine.evaluator import Evaluator, Submission
-from probity.engine.monitor import Monitor
-from probity.engine.ruleset import load_file
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.ruleset import load_file
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.monitoring.monitor import Monitor
 from probity.engine.testing import run_tests
 from tests.conftest import ROOT, RULES
 

@@ -9,10 +9,10 @@ from google.protobuf import struct_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server import convert
 from probity.v1 import result_pb2
-from tests.engine.test_end_to_end_properties import NOLAN, submissions
+from tests.engine.evaluation.test_end_to_end_properties import NOLAN, submissions
 
 EVALUATOR = Evaluator(NOLAN)
 

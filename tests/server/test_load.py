@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
-from probity.engine.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
 from probity.server.convert import result_to_proto
 from tests.conftest import NOLAN_VERSION, RULES
@@ -124,7 +124,7 @@ def test_a_submission_that_crashes_the_engine_fails_alone_in_a_stream(
 ) -> None:
     from google.rpc import code_pb2, error_details_pb2
 
-    from probity.engine.workers import FAILPOINT
+    from probity.engine.workers.pool import FAILPOINT
     from tests.server.details import detail
 
     monkeypatch.setenv(FAILPOINT, "p-137")  # the workers die (SIGSEGV) on this submission

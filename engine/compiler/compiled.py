@@ -1,0 +1,197 @@
+"""A rule set after checking: everything evaluation needs, precomputed once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.model import Breach, RuleSetSpec
+from probity.engine.when.expression import Node
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def format_value(value: Any) -> str:
+    """How an answer reads inside an explanation sentence."""
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "none"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An explanation sentence split into literal text and {field} placeholders."""
+
+    parts: tuple[str, ...]  # even indexes are literal text, odd indexes are names
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        return cls(tuple(_PLACEHOLDER.split(text)))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def render(self, values: dict[str, Any]) -> str:
+        parts = list(self.parts)
+        for n in range(1, len(parts), 2):
+            parts[n] = format_value(values.get(parts[n]))
+        return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    rule: str  # durable_rules rule name
+    points: int
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReference:
+    document: str
+    quote: str
+    section: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCriterion:
+    id: str
+    principle: str
+    title: str
+    severity: str
+    gate: bool
+    max_points: int
+    levels: tuple[Level, ...]
+    applies_rule: str | None
+    applies_text: str | None  # the applies_when condition, as text
+    conditions: tuple[Node, ...]  # its `when`, or its levels' conditions in order
+    fields: tuple[str, ...]  # every input the criterion reads, in reading order
+    shown: tuple[str, ...]  # the inputs its findings show: read fields and placeholders
+    expected: tuple[tuple[str, str], ...]  # (field, what the rule expects of it)
+    explain_met: Template
+    explain_partly: Template
+    explain_not_met: Template
+    explain_missing: Template
+    remedy: str
+    source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    id: str
+    label: str
+    min_total: float | None
+    gate_failure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCheck:
+    """A monitoring criterion: a durable_rules rule whose every match is a breach."""
+
+    id: str
+    principle: str
+    title: str
+    severity: str
+    pattern: str  # each_return, consecutive, rising, falling, repeated, below_target, …
+    parameters: Breach | None  # the pattern as written (None for each_return)
+    rules: tuple[str, ...]  # its durable_rules rules (two for a change either way)
+    legs: tuple[str, ...]  # the rules' facts, in order ("k" the contract, else returns)
+    description: str  # the breach, in words
+    min_returns: int  # fewer returns than this: not applicable
+    fields: tuple[str, ...]  # the return answers it reads
+    condition: Node | None  # its condition on one return, if it has one
+    measure: str | None  # the measure a pattern follows (values shown per period)
+    target: str | None  # the measure whose contract target it compares with
+    missing_is_breach: bool  # overdue: never done counts as not done in time
+    months: int | None  # overdue: the window
+    expected: tuple[tuple[str, str], ...]  # (field, what the check expects of it)
+    explain_met: Template
+    explain_not_met: Template
+    explain_missing: Template
+    action: str
+    source: SourceReference
+
+
+SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+RATING_LABELS = {
+    "good": "Good",
+    "approaching_target": "Approaching target",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRule:
+    id: str
+    rating: str
+    min_severity: int  # SEVERITY_RANK of the least severe breach it counts
+    criteria: frozenset[str] | None  # only these criteria's breaches count, when given
+    at_least: int  # 0 for the rule that applies otherwise
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self.rating]
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringPlan:
+    """What a monitoring rule set needs besides its rules: the checks, the rating rules and
+    which fact keys carry the built-in and hidden values."""
+
+    period: str  # quarter | month
+    checks: tuple[CompiledCheck, ...]
+    ratings: tuple[RatingRule, ...]
+    targets: tuple[str, ...]  # measures a contract may set targets for
+    # Values each return fact carries for the joins to compare with (engine.breaches):
+    overdue_months: tuple[int, ...]  # the overdue patterns' windows: a cutoff day each
+    within: tuple[int, ...]  # the repeated patterns' windows: a period ordinal each
+    scales: tuple[tuple[str, float], ...]  # the change patterns' (measure, factor)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleSet:
+    id: str
+    version: str
+    title: str
+    kind: str
+    digest: str  # sha256 of the source text
+    source_text: str
+    file: str
+    spec: RuleSetSpec
+    layout: FactLayout
+    principles: tuple[Principle, ...]
+    criteria: tuple[CompiledCriterion, ...]
+    bands: tuple[Band, ...]  # highest min_total first; the gate-failure band last
+    rules: dict[str, Any]  # every durable_rules rule, by name
+    rule_positions: dict[str, tuple[int, int]]  # where each rule's condition is written
+    partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
+    partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
+    monitoring: MonitoringPlan | None = None  # for monitoring rule sets
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        """The ids of its criteria (tender) or checks (monitoring), in file order."""
+        if self.monitoring is not None:
+            return tuple(check.id for check in self.monitoring.checks)
+        return tuple(criterion.id for criterion in self.criteria)
+
+    @property
+    def engine_name(self) -> str:
+        """A durable_rules name per content, so a reload never hits 'already registered'."""
+        return f"{self.id}@{self.version}#{self.digest[:16]}"

@@ -1,0 +1,363 @@
+"""The monitoring half of the rule-file compiler: checks, patterns and rating rules.
+
+Shares the tender compiler's diagnostics (every problem at file:line:col, in one run) and
+its expression checking; what differs is that a criterion here is a breach to look for
+across a contract's returns, and a contract is rated, not scored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from probity.engine.compiler import breaches
+from probity.engine.compiler.breaches import (
+    ALWAYS,
+    BUILT_IN_RETURN_FIELDS,
+    NEXT_PERIOD,
+    PERIOD,
+    JoinRule,
+    PatternCompiler,
+)
+from probity.engine.compiler.compiled import (
+    SEVERITY_RANK,
+    CompiledCheck,
+    MonitoringPlan,
+    Principle,
+    RatingRule,
+    SourceReference,
+)
+from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.model import (
+    ChangePattern,
+    ConsecutivePattern,
+    CriterionSpec,
+    OverduePattern,
+    RepeatedPattern,
+    RuleSetSpec,
+    TargetPattern,
+    TrendPattern,
+)
+from probity.engine.compiler.partitions import NODE_BUDGET, rule_nodes
+from probity.engine.when.expression import ExpressionError, Node, fields_of
+from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
+
+if TYPE_CHECKING:
+    from probity.engine.compiler.compiled import CompiledRuleSet
+    from probity.engine.compiler.ruleset import _Compiler
+
+# Placeholders a monitoring explanation may use besides the answers of a return.
+PLACEHOLDERS = ("periods", "values", "target", "count", "missing")
+_RESERVED = ("return.", "contract.", "target.")
+_NOT_FOR_MONITORING = {
+    "levels": "monitoring checks are met or breached, not scored: remove 'levels'",
+    "points": "monitoring checks are not scored: remove 'points'",
+    "applies_when": "'applies_when' is for tender criteria",
+    "gate": "'gate' is for tender criteria; use 'severity' and the rating rules",
+    "remedy": "a monitoring check gives an 'action' (what to do when breached), not a 'remedy'",
+}
+
+
+class MonitoringCompiler:
+    def __init__(self, base: _Compiler) -> None:
+        self.base = base
+
+    def fail(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
+        self.base.fail(path, message, key=key)
+
+    def run(self, spec: RuleSetSpec, types: dict[str, FieldType]) -> CompiledRuleSet | None:
+        self.check_shape(spec)
+        visible = {**types, **{p: FieldType(k) for p, k in BUILT_IN_RETURN_FIELDS.items()}}
+        numeric = tuple(p for p, t in types.items() if t.kind in NUMERIC)
+        targets = sorted(
+            {c.breach.measure for c in spec.criteria if isinstance(c.breach, TargetPattern)}
+            & set(numeric)
+        )
+        patterns = [c.breach for c in spec.criteria if c.breach is not None]
+        months = sorted({p.within_months for p in patterns if isinstance(p, OverduePattern)})
+        within = sorted({p.within for p in patterns if isinstance(p, RepeatedPattern)})
+        scales = sorted(
+            {
+                (p.measure, factor)
+                for p in patterns
+                if isinstance(p, ChangePattern)
+                for factor in breaches.change_factors(p.more_than_percent, p.direction)
+            }
+        )
+        hidden = {
+            PERIOD: FieldType("integer"),
+            NEXT_PERIOD: FieldType("integer"),
+            ALWAYS: FieldType("integer"),
+        }
+        hidden.update({breaches.target_field(m): FieldType("number") for m in targets})
+        hidden.update({breaches.cutoff_field(m): FieldType("integer") for m in months})
+        hidden.update({breaches.window_field(n): FieldType("integer") for n in within})
+        hidden.update({breaches.scaled_field(m, f): FieldType("number") for m, f in scales})
+        layout = FactLayout.for_inputs({**visible, **hidden})
+        principles = {p.id: Principle(p.id, p.name, 0) for p in spec.principles}
+        compiler = PatternCompiler(layout)
+        definition: dict[str, Any] = {}
+        checks = []
+        for index, criterion in enumerate(spec.criteria):
+            check = self.check(index, criterion, visible, principles, compiler, definition)
+            if check is not None:
+                checks.append(check)
+        self.base.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
+        ratings = self.ratings(spec)
+        if not self.base.partial_mode:
+            self.check_tests(spec)
+        if self.base.problems:
+            return None
+        plan = MonitoringPlan(
+            spec.period or "quarter",
+            tuple(checks),
+            ratings,
+            numeric,
+            tuple(months),
+            tuple(within),
+            tuple(scales),
+        )
+        return self.base.assemble(spec, layout, principles, (), (), definition, plan)
+
+    def check_shape(self, spec: RuleSetSpec) -> None:
+        if spec.period is None:
+            self.fail(
+                (), "a monitoring rule set needs 'period': quarter (2026-Q3) or month", key=True
+            )
+        if spec.bands:
+            self.fail(("bands",), "monitoring rule sets rate with 'ratings', not 'bands'", key=True)
+        if not spec.ratings:
+            self.fail((), "a monitoring rule set needs 'ratings': the rating rules", key=True)
+        if spec.scale is not None:
+            self.fail(("scale",), "monitoring checks are not scored: remove 'scale'", key=True)
+        for index, principle in enumerate(spec.principles):
+            if principle.social_value:
+                self.fail(
+                    ("principles", index, "social_value"),
+                    "monitoring rule sets do not score social value: remove 'social_value'",
+                    key=True,
+                )
+            if principle.weight is not None:
+                self.fail(
+                    ("principles", index, "weight"),
+                    "monitoring rule sets do not score: remove 'weight'",
+                    key=True,
+                )
+        for index, item in enumerate(spec.inputs):
+            if item.path.startswith(_RESERVED):
+                self.fail(
+                    ("inputs", index, "path"),
+                    f"input paths starting {', '.join(_RESERVED)} are reserved for built-in "
+                    "fields (return.late, return.days_late)",
+                )
+
+    # -- one check ---------------------------------------------------------------------
+    def check(
+        self,
+        index: int,
+        spec: CriterionSpec,
+        types: dict[str, FieldType],
+        principles: dict[str, Principle],
+        compiler: PatternCompiler,
+        definition: dict[str, Any],
+    ) -> CompiledCheck | None:
+        where: tuple[str | int, ...] = ("criteria", index)
+        if spec.principle not in principles:
+            hint = did_you_mean(spec.principle, list(principles))
+            self.fail((*where, "principle"), f"no principle '{spec.principle}'{hint}")
+        for key, message in _NOT_FOR_MONITORING.items():
+            if getattr(spec, key) not in (None, False):
+                self.fail((*where, key), message, key=True)
+        if spec.action is None:
+            self.fail(
+                where, "this check needs an 'action': what to do when it is breached", key=True
+            )
+        if (spec.when is None) == (spec.breach is None):
+            self.fail(
+                where,
+                "give either 'when' (every return must satisfy it) or 'breach' (a pattern "
+                "across returns), not both",
+                key=True,
+            )
+            return None
+        compiled = self.join_rule(where, spec, types, compiler)
+        templates = self.base.templates(where, spec, set(types), PLACEHOLDERS)
+        if compiled is None or templates is None:
+            return None
+        join, fields, node = compiled
+        name = f"c{index}"
+        nodes = max(rule_nodes(rule) for rule in join.rules)
+        if nodes + 1 > NODE_BUDGET:
+            self.fail(
+                where,
+                f"this check is too complex for the rules engine ({nodes} tests across its "
+                f"returns; at most {NODE_BUDGET - 1}): use fewer periods or a simpler condition",
+            )
+            return None
+        names = tuple(name if n == 0 else f"{name}_{n}" for n in range(len(join.rules)))
+        definition.update(zip(names, join.rules, strict=True))
+        if node is not None:
+            path = (*where, "when") if spec.when is not None else (*where, "breach", "when")
+            position = self.base.expression_position(path, node.pos)
+        else:
+            position = self.base.smap.at((*where, "breach"))
+        self.base.positions.update(dict.fromkeys(names, position))
+        met, _, not_met, missing = templates
+        breach = spec.breach
+        measure = getattr(breach, "measure", None)
+        return CompiledCheck(
+            id=spec.id,
+            principle=spec.principle,
+            title=spec.title,
+            severity=spec.severity,
+            pattern="each_return" if breach is None else breach.pattern,
+            parameters=breach,
+            rules=names,
+            legs=join.legs,
+            description=join.description,
+            min_returns=join.min_returns,
+            fields=fields,
+            condition=node,
+            measure=measure,
+            target=measure if _targeted(spec) else None,
+            missing_is_breach=isinstance(breach, OverduePattern),
+            months=breach.within_months if isinstance(breach, OverduePattern) else None,
+            expected=tuple((f, f"breach: {join.description}") for f in fields),
+            explain_met=met,
+            explain_not_met=not_met,
+            explain_missing=missing,
+            action=spec.action or "",
+            source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
+        )
+
+    def join_rule(
+        self,
+        where: tuple[str | int, ...],
+        spec: CriterionSpec,
+        types: dict[str, FieldType],
+        compiler: PatternCompiler,
+    ) -> tuple[JoinRule, tuple[str, ...], Node | None] | None:
+        """The compiled pattern, the return answers it reads, and its condition if any."""
+        breach = spec.breach
+        if breach is None:
+            assert spec.when is not None
+            node = self.base.expression((*where, "when"), spec.when, types)
+            if node is None:
+                return None
+            return self.compiled((*where, "when"), lambda: compiler.each_return(node), node)
+        path = (*where, "breach")
+        if isinstance(breach, ConsecutivePattern | RepeatedPattern):
+            node = self.base.expression((*path, "when"), breach.when, types)
+            if node is None:
+                return None
+            return self.compiled((*path, "when"), lambda: compiler.breach(breach, node), node)
+        if isinstance(breach, OverduePattern):
+            if not self.field_of_kind((*path, "done_on"), breach.done_on, types, ("date",)):
+                return None
+            return compiler.breach(breach, None), (breach.done_on,), None
+        assert isinstance(breach, TrendPattern | TargetPattern | ChangePattern)
+        if not self.field_of_kind((*path, "measure"), breach.measure, types, tuple(NUMERIC)):
+            return None
+        return compiler.breach(breach, None), (breach.measure,), None
+
+    def compiled(
+        self, path: tuple[str | int, ...], build: Any, node: Node
+    ) -> tuple[JoinRule, tuple[str, ...], Node | None] | None:
+        try:
+            join: JoinRule = build()
+        except ExpressionError as exc:
+            self.base.fail_expr(path, exc)
+            return None
+        return join, tuple(dict.fromkeys(f.path for f in fields_of(node))), node
+
+    def field_of_kind(
+        self,
+        path: tuple[str | int, ...],
+        name: str,
+        types: dict[str, FieldType],
+        kinds: tuple[str, ...],
+    ) -> bool:
+        declared = types.get(name)
+        if declared is None:
+            self.fail(path, f"unknown field '{name}'{did_you_mean(name, list(types))}")
+            return False
+        if declared.kind not in kinds:
+            want = "a date input" if kinds == ("date",) else "a number input"
+            self.fail(path, f"'{name}' is {declared.kind}; this pattern needs {want}")
+            return False
+        return True
+
+    # -- ratings and tests -------------------------------------------------------------
+    def ratings(self, spec: RuleSetSpec) -> tuple[RatingRule, ...]:
+        self.base.duplicates("ratings", (r.id for r in spec.ratings), "rating rule id")
+        criteria = [c.id for c in spec.criteria]
+        out = []
+        for index, rule in enumerate(spec.ratings):
+            where = ("ratings", index)
+            last = index == len(spec.ratings) - 1
+            if rule.breaches is None and not last:
+                self.fail(
+                    where,
+                    "only the last rating rule may leave out 'breaches': the rules after "
+                    "this one could never apply",
+                )
+            if rule.breaches is None:
+                out.append(RatingRule(rule.id, rule.rating, 0, None, 0))
+                continue
+            if last:
+                self.fail(
+                    (*where, "breaches"),
+                    "the last rating rule applies otherwise: leave out 'breaches'",
+                    key=True,
+                )
+            for n, cid in enumerate(rule.breaches.criteria or []):
+                if cid not in criteria:
+                    hint = did_you_mean(cid, criteria)
+                    self.fail((*where, "breaches", "criteria", n), f"no criterion '{cid}'{hint}")
+            chosen = rule.breaches.criteria
+            out.append(
+                RatingRule(
+                    rule.id,
+                    rule.rating,
+                    SEVERITY_RANK[rule.breaches.severity],
+                    frozenset(chosen) if chosen is not None else None,
+                    rule.breaches.at_least,
+                )
+            )
+        return tuple(out)
+
+    def check_tests(self, spec: RuleSetSpec) -> None:
+        self.base.duplicates("tests", (t.name for t in spec.tests), "test name")
+        criteria = [c.id for c in spec.criteria]
+        for index, test in enumerate(spec.tests):
+            where = ("tests", index)
+            if not test.returns and test.file is None:
+                self.fail(
+                    where,
+                    "a monitoring test needs 'returns' (the series to check) or a 'file' with "
+                    "a contract and its returns",
+                    key=True,
+                )
+            if test.file is not None and not (Path(self.base.file).parent / test.file).is_file():
+                self.fail((*where, "file"), f"no file '{test.file}' next to the rule file")
+            for key in ("base", "answers"):
+                if getattr(test, key):
+                    self.fail(
+                        (*where, key),
+                        f"'{key}' is for tender tests; give 'returns' (and 'every_return')",
+                        key=True,
+                    )
+            if test.expect.band is not None:
+                self.fail(
+                    (*where, "expect", "band"), "monitoring tests expect a 'rating'", key=True
+                )
+            for cid in test.expect.criteria:
+                if cid not in criteria:
+                    hint = did_you_mean(cid, criteria)
+                    self.fail(
+                        (*where, "expect", "criteria", cid), f"no criterion '{cid}'{hint}", key=True
+                    )
+
+
+def _targeted(spec: CriterionSpec) -> bool:
+    return isinstance(spec.breach, TargetPattern)

@@ -1,0 +1,104 @@
+"""The result of evaluating one submission, and its canonical JSON (design.md, Results)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from probity.engine.compiler.compiled import SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    field: str
+    value: Any  # None when the answer was not given
+    given: bool
+    expected: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    criterion: str
+    principle: str
+    title: str
+    outcome: str  # met | partly_met | not_met | not_applicable | evidence_missing
+    points: int
+    max_points: int
+    level: str | None
+    severity: str
+    gate: bool
+    explanation: str
+    evidence: tuple[Evidence, ...]
+    remedy: str | None  # only when the criterion is not fully met
+    source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipleScore:
+    principle: str
+    name: str
+    weight: float
+    points: int
+    max_points: int
+    score: float  # weight × points ÷ max_points
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetRef:
+    id: str
+    version: str
+    digest: str
+
+
+# Made once per submission, so not frozen: a frozen dataclass's __init__ is several times
+# slower. Treat it as immutable all the same.
+@dataclass(slots=True)
+class Result:
+    submission_id: str
+    ruleset: RulesetRef
+    engine_version: str
+    band: str
+    band_label: str
+    excluded: bool
+    exclusion_reasons: tuple[str, ...]
+    total: float
+    maximum: float
+    principles: tuple[PrincipleScore, ...]
+    findings: tuple[Finding, ...]
+    # The JSON of each finding and principle score, encoded once per distinct value by the
+    # scorer, which caches them: a speed cache, never compared or shown.
+    encoded_findings: tuple[orjson.Fragment, ...] = field(default=(), compare=False, repr=False)
+    encoded_principles: tuple[orjson.Fragment, ...] = field(default=(), compare=False, repr=False)
+
+
+_ENCODINGS = {"findings": "encoded_findings", "principles": "encoded_principles"}
+_RESULT_FIELDS = tuple(f.name for f in fields(Result) if f.name not in _ENCODINGS.values())
+
+
+def encode(value: object) -> orjson.Fragment:
+    """A value's JSON, to be embedded as it is when results are written."""
+    return orjson.Fragment(orjson.dumps(value))
+
+
+def to_json(result: Result) -> bytes:
+    """Canonical JSON: fixed field order, no whitespace, so equal results are equal bytes."""
+    body = {name: getattr(result, name) for name in _RESULT_FIELDS}
+    for name, encoded_name in _ENCODINGS.items():
+        encoded = getattr(result, encoded_name)
+        if len(encoded) == len(body[name]):
+            body[name] = encoded
+    body["ruleset"] = _encoded_ref(result.ruleset)
+    return orjson.dumps(body)
+
+
+@lru_cache(maxsize=256)
+def _encoded_ref(ref: RulesetRef) -> orjson.Fragment:
+    return encode(ref)
+
+
+def to_dict(result: Result) -> dict[str, Any]:
+    loaded: dict[str, Any] = orjson.loads(to_json(result))
+    return loaded

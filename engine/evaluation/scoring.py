@@ -1,0 +1,159 @@
+"""Turn the rules that fired for a submission into findings, scores and a band.
+
+This runs for every criterion of every submission, so each criterion gets a precomputed
+plan, and findings are cached: a finding depends only on which level matched and the values
+the criterion shows, so equal inputs share one immutable Finding and its encoded JSON. The
+cache is bounded, so memory stays flat over millions of evaluations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from probity.engine import ENGINE_VERSION
+from probity.engine.compiler.compiled import Band, CompiledCriterion, CompiledRuleSet
+from probity.engine.evaluation import scoring_plan
+from probity.engine.evaluation.result import (
+    Evidence,
+    Finding,
+    PrincipleScore,
+    Result,
+    RulesetRef,
+    encode,
+)
+from probity.engine.when.three_valued import truth
+
+_CACHE_LIMIT = 4096
+_NONE: set[int] = set()  # never changed: the hits of a rule that fired for nobody
+# Level markers for outcomes that are not a matched level.
+_NOT_APPLICABLE, _NOT_MET, _MISSING = (
+    scoring_plan.NOT_APPLICABLE,
+    scoring_plan.NOT_MET,
+    scoring_plan.MISSING,
+)
+
+
+# A cached finding with what scoring needs of it: (finding, its JSON, points, maximum
+# points, the gate-failure reason or None). A plain tuple: read 45 times per submission.
+_Entry = tuple[Finding, orjson.Fragment, int, int, str | None]
+
+
+class Scorer:
+    def __init__(self, ruleset: CompiledRuleSet) -> None:
+        self.ruleset = ruleset
+        self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
+        # One finding cache per criterion; the plan reads them (engine.scoring_plan).
+        self._caches: list[dict[Any, _Entry]] = [{} for _ in ruleset.criteria]
+        # Per principle: (points, maximum points) -> its score entry; few pairs occur.
+        self._principle_scores: list[dict[tuple[int, int], Any]] = [{} for _ in ruleset.principles]
+        self._plan = scoring_plan.build(
+            ruleset, self._caches, self._new, self._principle_scores, self._new_principle
+        )
+        self._rule_names = scoring_plan.rule_names(ruleset)
+
+    def hits_in_order(self, hits: dict[str, set[int]]) -> tuple[set[int], ...]:
+        """A batch's hits (Matcher.hits) as score() takes them."""
+        return tuple(hits.get(name, _NONE) for name in self._rule_names)
+
+    def score(
+        self, submission_id: str, values: dict[str, Any], n: int, hits: tuple[set[int], ...]
+    ) -> Result:
+        """Submission n of a batch whose hits_in_order() are `hits`."""
+        findings, encoded, reasons, principles, encoded_principles, total, maximum = self._plan(
+            values, n, hits
+        )
+        total = round(total, 2)
+        band = self.ruleset.bands[-1] if reasons else self._band(total)
+        return Result(
+            submission_id,
+            self.ref,
+            ENGINE_VERSION,
+            band.id,
+            band.label,
+            bool(reasons),
+            reasons,
+            total,
+            round(maximum, 2),
+            principles,
+            findings,
+            encoded,
+            encoded_principles,
+        )
+
+    def _new(self, index: int, key: tuple[Any, ...], values: dict[str, Any]) -> _Entry:
+        """The entry for a finding not in its criterion's cache yet, now cached."""
+        cache = self._caches[index]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        entry = cache[key] = _entry(self.ruleset.criteria[index], key[0], values)
+        return entry
+
+    def _band(self, total: float) -> Band:
+        for band in self.ruleset.bands:
+            if not band.gate_failure and total >= (band.min_total or 0):
+                return band
+        return self.ruleset.bands[-1]
+
+    def _new_principle(self, index: int, key: tuple[int, int]) -> tuple[Any, ...]:
+        """A principle's score entry for (points, maximum points), now cached."""
+        p = self.ruleset.principles[index]
+        points, most = key
+        share = round(p.weight * points / most, 4) if most else 0.0
+        score = PrincipleScore(p.id, p.name, p.weight, points, most, share)
+        entry = (score, encode(score), share, p.weight if most else 0)
+        self._principle_scores[index][key] = entry
+        return entry
+
+
+def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
+    if level == _MISSING and not any(truth(node, values) is None for node in c.conditions):
+        level = _NOT_MET  # the answers given rule it out whatever the missing ones say
+    if level >= 0:
+        matched = c.levels[level]
+        points, label = matched.points, matched.label
+        outcome = "met" if points == c.max_points else ("partly_met" if points else "not_met")
+    else:
+        points, label = 0, None
+        outcome = {_NOT_APPLICABLE: "not_applicable", _NOT_MET: "not_met"}.get(
+            level, "evidence_missing"
+        )
+    finding = _build(c, outcome, points, label, values)
+    failed = c.gate and outcome not in ("met", "not_applicable")
+    reason = f"{c.id}: {c.title}" if failed else None
+    return (finding, encode(finding), points, finding.max_points, reason)
+
+
+def _build(
+    c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
+) -> Finding:
+    template = {
+        "met": c.explain_met,
+        "partly_met": c.explain_partly,
+        "evidence_missing": c.explain_missing,
+    }.get(outcome, c.explain_not_met)
+    missing = ", ".join(f for f in c.fields if f not in values)
+    context = dict(values, points=points, max_points=c.max_points, missing=missing)
+    evidence = tuple(
+        Evidence(field, values.get(field), field in values, expected)
+        for field, expected in c.expected
+    )
+    explanation = template.render(context)
+    if outcome == "not_applicable":
+        explanation = f"Not applicable: this applies only when {c.applies_text}."
+    return Finding(
+        criterion=c.id,
+        principle=c.principle,
+        title=c.title,
+        outcome=outcome,
+        points=points,
+        max_points=0 if outcome == "not_applicable" else c.max_points,
+        level=label,
+        severity=c.severity,
+        gate=c.gate,
+        explanation=explanation,
+        evidence=evidence,
+        remedy=None if outcome in ("met", "not_applicable") else c.remedy,
+        source=c.source,
+    )

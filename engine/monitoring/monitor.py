@@ -1,0 +1,297 @@
+"""Check a contract's monitoring returns against one monitoring rule set.
+
+A contract's returns (and the contract, with its targets) go into one durable_rules session
+as facts; the rules' matches are the breaches. From them: a finding per check, with the
+periods and values behind each breach, and a rating for every period on the Procurement Act
+2023 s.71 scale, naming the rating rule that set it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from probity.engine import ENGINE_VERSION
+from probity.engine.compiler.breaches import (
+    ALWAYS,
+    CONTRACT_LEG,
+    NEXT_PERIOD,
+    PERIOD,
+    cutoff_field,
+    scaled_field,
+    target_field,
+    window_field,
+)
+from probity.engine.compiler.compiled import (
+    SEVERITY_RANK,
+    CompiledCheck,
+    CompiledRuleSet,
+    format_value,
+)
+from probity.engine.errors import SubmissionError
+from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.facts import FactBuilder
+from probity.engine.evaluation.matcher import Matcher, durable_number
+from probity.engine.evaluation.result import RulesetRef
+from probity.engine.evaluation.submission import SubmissionValidator
+from probity.engine.monitoring.result import (
+    CheckFinding,
+    ContractResult,
+    Occurrence,
+    PeriodEvidence,
+    PeriodRating,
+    PrincipleBreaches,
+)
+from probity.engine.monitoring.series import Return, Series, SeriesReader
+from probity.engine.periods import day_number, months_before
+from probity.engine.when.three_valued import truth
+
+_Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
+
+
+class Monitor:
+    """Everything needed to check contracts against one monitoring rule set, built once."""
+
+    def __init__(self, ruleset: CompiledRuleSet) -> None:
+        plan = ruleset.monitoring
+        if plan is None:
+            raise ValueError(f"{ruleset.id} is a tender rule set, not a monitoring one")
+        self.ruleset, self.plan = ruleset, plan
+        self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
+        validator = SubmissionValidator(list(ruleset.spec.inputs))
+        self.reader = SeriesReader(plan.period, validator, plan.targets)
+        self.matcher = Matcher(ruleset.engine_name, ruleset.partitions)
+        self.facts = FactBuilder(ruleset.layout, ())
+        keys = ruleset.layout.keys
+        self.period_key = keys[PERIOD]
+        self.target_keys = {
+            m: keys[target_field(m)] for m in plan.targets if target_field(m) in keys
+        }
+        self.next_key = keys[NEXT_PERIOD]
+        self.cutoff_keys = {m: keys[cutoff_field(m)] for m in plan.overdue_months}
+        self.window_keys = {n: keys[window_field(n)] for n in plan.within}
+        self.scaled_keys = [(m, f, keys[scaled_field(m, f)]) for m, f in plan.scales]
+        self.legs = {rule: check.legs for check in plan.checks for rule in check.rules}
+        self.always_key = keys[ALWAYS]
+
+    def check(self, raw: Any) -> ContractResult:
+        """One contract's result, or SubmissionError naming every bad field."""
+        return self.check_series(self.reader.read(raw))
+
+    def evaluate_many(self, items: Sequence[Submission]) -> list[ContractResult | SubmissionError]:
+        out: list[ContractResult | SubmissionError] = []
+        for item in items:
+            try:
+                series = self.reader.read(item.answers)
+            except SubmissionError as error:
+                out.append(error)
+                continue
+            out.append(self.check_series(series))
+        return out
+
+    def check_series(self, series: Series) -> ContractResult:
+        # Each return's answers with the built-in ones, made once: every check reads them.
+        answers = [_with_built_ins(item) for item in series.returns]
+        found = self.matcher.joins(self._facts(series, answers), self.legs)
+        findings, ends = [], {}
+        for check in self.plan.checks:
+            matches = _latest_per_end(set().union(*(found.get(r, ()) for r in check.rules)))
+            findings.append(self._finding(check, matches, series, answers))
+            ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
+        periods = tuple(self._rating(r.period.label, ends) for r in series.returns)
+        latest = periods[-1]
+        return ContractResult(
+            contract_id=series.contract.id,
+            supplier=series.contract.supplier,
+            ruleset=self.ref,
+            engine_version=ENGINE_VERSION,
+            period=latest.period,
+            rating=latest.rating,
+            rating_label=latest.label,
+            rating_rule=latest.rule,
+            periods=periods,
+            principles=self._principles(findings),
+            findings=tuple(findings),
+            notices=series.notices,
+        )
+
+    # -- facts -------------------------------------------------------------------------
+    def _facts(self, series: Series, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        contract: dict[str, Any] = {"i": 0, self.always_key: 1}
+        for measure, key in self.target_keys.items():
+            target = series.contract.targets.get(measure)
+            if target is not None:
+                contract[key] = durable_number(target)
+        facts = [contract]
+        for n, (item, values) in enumerate(zip(series.returns, answers, strict=True), 1):
+            fact = self.facts.fact(values)
+            fact["i"] = n
+            ordinal = item.period.ordinal
+            fact[self.period_key] = ordinal
+            fact[self.next_key] = ordinal + 1
+            fact[self.always_key] = 1
+            for months, key in self.cutoff_keys.items():
+                fact[key] = day_number(months_before(item.period.end, months))
+            for periods, key in self.window_keys.items():
+                fact[key] = ordinal + periods
+            for measure, factor, key in self.scaled_keys:
+                measured = values.get(measure)
+                if measured is not None:
+                    fact[key] = durable_number(measured * factor)
+            facts.append(fact)
+        return facts
+
+    # -- findings ----------------------------------------------------------------------
+    def _finding(
+        self,
+        check: CompiledCheck,
+        matches: list[_Match],
+        series: Series,
+        answers: list[dict[str, Any]],
+    ) -> CheckFinding:
+        returns = series.returns
+        target = series.contract.targets.get(check.target) if check.target else None
+        occurrences = tuple(self._occurrence(check, m, returns, answers, target) for m in matches)
+        missing: list[str] = []
+        if occurrences:
+            outcome = "not_met"
+        elif (check.target is not None and target is None) or len(returns) < check.min_returns:
+            outcome = "not_applicable"
+        elif not check.missing_is_breach and (missing := _missing(check, returns, answers)):
+            outcome = "evidence_missing"
+        else:
+            outcome = "met"
+        values = dict(answers[max(matches[-1]) - 1] if matches else answers[-1])
+        values.update(
+            periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
+            if occurrences
+            else ", ".join(r.period.label for r in returns),
+            values=_values_text(check, occurrences[-1] if occurrences else None),
+            target=target,
+            count=len(occurrences),
+            missing=", ".join(missing),
+        )
+        return CheckFinding(
+            criterion=check.id,
+            principle=check.principle,
+            title=check.title,
+            pattern=check.pattern,
+            breach=check.description,
+            outcome=outcome,
+            severity=check.severity,
+            explanation=_explain(check, outcome, values, len(returns), target),
+            occurrences=occurrences,
+            action=check.action if occurrences else None,
+            source=check.source,
+        )
+
+    def _occurrence(
+        self,
+        check: CompiledCheck,
+        match: _Match,
+        returns: Sequence[Return],
+        answers: list[dict[str, Any]],
+        target: float | None,
+    ) -> Occurrence:
+        chosen = [n - 1 for leg, n in zip(check.legs, match, strict=True) if leg != CONTRACT_LEG]
+        expected = dict(check.expected)
+        evidence = []
+        for n in chosen:
+            label, values = returns[n].period.label, answers[n]
+            for name in check.fields:
+                value = values.get(name)
+                evidence.append(
+                    PeriodEvidence(label, name, value, value is not None, expected[name])
+                )
+        periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
+        return Occurrence(periods, tuple(evidence), target)
+
+    def _rating(self, period: str, ends: dict[str, set[str]]) -> PeriodRating:
+        breached = [c for c in self.plan.checks if period in ends[c.id]]
+        for rule in self.plan.ratings:
+            counted = [
+                c.id
+                for c in breached
+                if SEVERITY_RANK[c.severity] >= rule.min_severity
+                and (rule.criteria is None or c.id in rule.criteria)
+            ]
+            if rule.at_least == 0 or len(counted) >= rule.at_least:
+                names = tuple(c.id for c in breached)
+                return PeriodRating(period, rule.rating, rule.label, rule.id, names)
+        raise AssertionError("the last rating rule always applies")  # checked when compiled
+
+    def _principles(self, findings: Iterable[CheckFinding]) -> tuple[PrincipleBreaches, ...]:
+        listed = list(findings)
+        out = []
+        for principle in self.ruleset.principles:
+            mine = [f for f in listed if f.principle == principle.id]
+            breached = sum(1 for f in mine if f.outcome == "not_met")
+            out.append(PrincipleBreaches(principle.id, principle.name, len(mine), breached))
+        return tuple(out)
+
+
+def _with_built_ins(item: Return) -> dict[str, Any]:
+    return {
+        **item.values,
+        "return.days_late": item.days_late,
+        "return.late": item.days_late > 0,
+    }
+
+
+def _latest_per_end(found: Iterable[_Match]) -> list[_Match]:
+    """One match per period a breach ends in, in period order: the one of the most recent
+    returns (e.g. 'late twice within four periods' is reported once per late return that
+    completes it, not once per pair). Fact 0, the contract, ends nothing."""
+    best: dict[int, _Match] = {}
+    for match in found:
+        end = max(match)
+        if end not in best or sorted(match, reverse=True) > sorted(best[end], reverse=True):
+            best[end] = match
+    return [best[end] for end in sorted(best)]
+
+
+def _missing(
+    check: CompiledCheck, returns: Sequence[Return], answers: list[dict[str, Any]]
+) -> list[str]:
+    """The answers a check could not do without, per return: those of a condition whose
+    truth is unknown for want of them (three-valued logic: `a > 0 and b > 30` is false,
+    not unknown, when a is 0 and b missing), or the measure a pattern follows."""
+    out: list[str] = []
+    for item, values in zip(returns, answers, strict=True):
+        if check.condition is not None and truth(check.condition, values) is not None:
+            continue
+        out.extend(
+            f"{name} ({item.period.label})" for name in check.fields if values.get(name) is None
+        )
+    return out
+
+
+def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
+    """The values behind a breach: "2026-Q2: 22, 2026-Q3: 25" for one field; with several,
+    each named: "2026-Q2: a 1, b 35; 2026-Q3: …"."""
+    if occurrence is None:
+        return ""
+    names = (check.measure,) if check.measure else check.fields
+    per_period: dict[str, list[str]] = {}
+    for e in occurrence.evidence:
+        if e.field in names:
+            shown = (
+                format_value(e.value) if len(names) == 1 else f"{e.field} {format_value(e.value)}"
+            )
+            per_period.setdefault(e.period, []).append(shown)
+    separator = ", " if len(names) == 1 else "; "
+    return separator.join(f"{period}: {', '.join(parts)}" for period, parts in per_period.items())
+
+
+def _explain(
+    check: CompiledCheck, outcome: str, values: dict[str, Any], count: int, target: Any
+) -> str:
+    if outcome == "not_met":
+        return check.explain_not_met.render(values)
+    if outcome == "evidence_missing":
+        return check.explain_missing.render(values)
+    if outcome == "met":
+        return check.explain_met.render(values)
+    if check.target is not None and target is None:
+        return f"Not applicable: the contract sets no target for {check.target}."
+    return f"Not applicable: {count} return(s); this pattern needs at least {check.min_returns}."

@@ -1,0 +1,111 @@
+"""Rank the bids of one tender: relative price scores, the quality:price split, the ranking.
+
+Quality is each bid's rule-set total as a share of its maximum; price is the lowest compared
+cost ÷ the bid's cost (the usual UK formula: the cheapest eligible bid gets full marks).
+Costs are compared like with like: whole-life cost when every eligible bid gives one,
+otherwise tendered price for all. A bid that failed a gate is excluded and never ranked, and
+does not set the lowest cost. Equal combined scores share a rank (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from probity.engine.compiler.model import AwardSpec
+from probity.engine.errors import FieldViolation
+
+PRICE, WHOLE_LIFE_COST = "price", "whole_life_cost"
+
+
+@dataclass(frozen=True, slots=True)
+class BidScore:
+    """What ranking needs of one evaluated bid."""
+
+    submission_id: str
+    total: float
+    maximum: float
+    excluded: bool
+    exclusion_reasons: tuple[str, ...]
+    price: float
+    whole_life_cost: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RankedBid:
+    bid: BidScore
+    quality_score: float
+    price_score: float
+    combined_score: float
+    compared_cost: float
+    rank: int  # 0 when excluded
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    basis: str  # PRICE or WHOLE_LIFE_COST
+    lowest_cost: float
+    bids: tuple[RankedBid, ...]  # ranked best first, then excluded bids
+
+
+def check_bids(bids: Sequence[tuple[str, float, float | None]]) -> list[FieldViolation]:
+    """Problems with (submission id, price, whole-life cost) of each bid, by field path."""
+    problems = []
+    if not bids:
+        problems.append(FieldViolation("bids", "a tender needs at least one bid"))
+    seen: set[str] = set()
+    for n, (submission_id, price, whole_life_cost) in enumerate(bids):
+        where = f"bids[{n}]"
+        if not submission_id:
+            problems.append(FieldViolation(f"{where}.submission.id", "is required"))
+        elif submission_id in seen:
+            problems.append(
+                FieldViolation(f"{where}.submission.id", f"{submission_id!r} is used twice")
+            )
+        seen.add(submission_id)
+        if not (math.isfinite(price) and price > 0):
+            problems.append(FieldViolation(f"{where}.price", "must be a number above zero"))
+        if whole_life_cost is not None and not (
+            math.isfinite(whole_life_cost) and whole_life_cost > 0
+        ):
+            problems.append(
+                FieldViolation(f"{where}.whole_life_cost", "must be a number above zero")
+            )
+    return problems
+
+
+def rank(bids: Sequence[BidScore], award: AwardSpec) -> Ranking:
+    eligible = [b for b in bids if not b.excluded]
+    basis = (
+        WHOLE_LIFE_COST
+        if eligible and all(b.whole_life_cost is not None for b in eligible)
+        else PRICE
+    )
+
+    def cost(bid: BidScore) -> float:
+        if basis == WHOLE_LIFE_COST and bid.whole_life_cost is not None:
+            return bid.whole_life_cost
+        return bid.price
+
+    lowest = min((cost(b) for b in eligible), default=0.0)
+    scored = []
+    for bid in bids:
+        quality = award.quality * bid.total / bid.maximum if bid.maximum else 0.0
+        price = 0.0 if bid.excluded else award.price * lowest / cost(bid)
+        scored.append((bid, round(quality, 2), round(price, 2), cost(bid)))
+    ranked = sorted(
+        (s for s in scored if not s[0].excluded),
+        key=lambda s: (-round(s[1] + s[2], 2), s[0].submission_id),
+    )
+    out: list[RankedBid] = []
+    for position, (bid, quality, price, compared) in enumerate(ranked, start=1):
+        combined = round(quality + price, 2)
+        shared = bool(out) and out[-1].combined_score == combined
+        place = out[-1].rank if shared else position
+        out.append(RankedBid(bid, quality, price, combined, compared, place))
+    for bid, quality, _, compared in sorted(
+        (s for s in scored if s[0].excluded), key=lambda s: s[0].submission_id
+    ):
+        out.append(RankedBid(bid, quality, 0.0, 0.0, compared, 0))
+    return Ranking(basis, lowest, tuple(out))

@@ -1,0 +1,638 @@
+"""Evaluate in worker processes, so a durable_rules crash can never take the caller down.
+
+Each worker is a spawned process with its own durable_rules. A thread in the parent feeds
+each worker one batch at a time and watches the process: if it dies mid-batch, the worker
+is restarted and the batch retried once; a batch that crashes twice is split and each
+submission tried alone, and one that still crashes gets an EngineCrashed outcome. So every
+submission gets exactly one outcome: a result (the codec's bytes, or a read-only memoryview
+of them lent from the worker's shared memory: see engine.result_space), a SubmissionError or
+EngineCrashed. Closing the pool waits for the work queued, up to a timeout; then a worker
+still busy is taken to be stuck and killed, and what it held fails.
+
+Submissions queued by different callers for the same rule set are sent to a worker together
+(up to BATCH), so many small requests cost about as much as one large one.
+
+A codec (a module with `decode(raw) -> answers` and `encode(result) -> bytes`, named when the
+pool is made) runs in the workers: the service passes protobuf bytes in and gets protobuf
+bytes out, so that translating them uses both cores too. The default is answers as given and
+canonical JSON out.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import importlib
+import itertools
+import marshal
+import multiprocessing
+import os
+import pickle
+import queue
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+from operator import itemgetter
+from typing import Any, Literal, Protocol, cast
+
+import structlog
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.matcher import EngineError
+from probity.engine.evaluation.result import Result, to_json
+from probity.engine.monitoring.monitor import Monitor
+from probity.engine.monitoring.result import ContractResult, contract_json
+from probity.engine.workers.result_space import Manifest, ResultSpace
+
+# A result is bytes, or a read-only memoryview of the worker's shared memory, valid for as long
+# as it is held (see engine.result_space); either writes to a file or a socket as it is.
+Encoded = bytes | memoryview
+Outcome = Encoded | SubmissionError | EngineCrashed
+_log = structlog.get_logger("probity.workers")
+BATCH = 256
+# A request is cut into batches of equal size, a whole number of them per worker, so that
+# an idle pool answers even a mid-sized request (a tender's bids) on every core at once:
+# 300 submissions go as 150 to each worker, not 256 to one and 44 to the other. Batches
+# under MIN_SHARE are not worth their fixed cost.
+MIN_SHARE = 16
+# Batches sent to a worker ahead of its replies. The second goes only when a full batch is
+# waiting: otherwise submissions arriving one by one (a stream, many small calls) would go
+# one per batch, and a batch has a fixed cost; held back, they gather into the next batch
+# while the worker is busy, so batches grow with the load.
+IN_FLIGHT = 2
+# Room for one reply's results in the shared memory of each worker (engine.result_space):
+# 256 nolan-tender results take 8 MiB. Memory is only used as far as replies reach.
+RESULT_SLOT_BYTES = 16 << 20
+# Slots whose results may be lent out at once, beyond one per batch in flight: enough for a
+# caller taking results as they come; one keeping more gets copies of the rest.
+LENDABLE = 6
+
+
+# Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
+# as durable_rules does when it crashes. Read once, when the worker starts.
+FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
+
+
+class Codec(Protocol):
+    """May also have decode_series(raw) for monitoring requests (else they pass as given)."""
+
+    def decode(self, raw: Any) -> Any: ...
+    def encode(self, result: Result | ContractResult) -> bytes: ...
+
+
+class JsonCodec:
+    """Answers as given; results as canonical JSON."""
+
+    @staticmethod
+    def decode(raw: Any) -> Any:
+        return raw
+
+    @staticmethod
+    def encode(result: Result | ContractResult) -> bytes:
+        if isinstance(result, ContractResult):
+            return contract_json(result)
+        return to_json(result)
+
+
+def load_codec(name: str | None) -> Codec:
+    return JsonCodec() if name is None else cast(Codec, importlib.import_module(name))
+
+
+def _evaluator(ruleset: CompiledRuleSet) -> Evaluator | Monitor:
+    return Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
+
+
+def _decoder(codec: Codec, evaluator: Evaluator | Monitor) -> Callable[[Any], Any]:
+    """Submissions' answers, or (monitoring) a contract with its returns."""
+    if isinstance(evaluator, Monitor):
+        return getattr(codec, "decode_series", JsonCodec.decode)
+    return codec.decode
+
+
+def _decode_all(
+    decode: Callable[[Any], Any], items: list[tuple[str, Any]]
+) -> list[Submission | SubmissionError]:
+    out: list[Submission | SubmissionError] = []
+    for sid, raw in items:
+        try:
+            out.append(Submission(sid, decode(raw)))
+        except (ValueError, TypeError) as exc:
+            out.append(SubmissionError([FieldViolation("answers", f"cannot be read: {exc}")]))
+    return out
+
+
+def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> None:
+    from probity.engine.compiler.ruleset import compile_text
+
+    # The parent's shared memory for our results comes first on the pipe (see _start).
+    handle = reduction.recv_handle(conn)
+    space = ResultSpace(handle, IN_FLIGHT + LENDABLE, slot_size)
+    os.close(handle)
+
+    # Ctrl-C, or a service manager signalling the whole process group, is for the parent:
+    # it finishes the calls in flight, then closes our pipe, and we stop at its end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Each batch arrives as thousands of new containers (the answers) that live until it is
+    # done. At the default threshold (700) the collector walks them again and again while
+    # they are being unpickled and evaluated: 15% of this process's time for nolan-tender.
+    # Our objects seldom form cycles; collecting every 20,000 allocations is plenty.
+    gc.set_threshold(20_000)
+    _keep_freed_memory()
+    codec = load_codec(codec_name)
+    crash_on = os.environ.get(FAILPOINT)
+    evaluators: dict[str, Evaluator | Monitor] = {}
+    # Batches are read by a thread of their own, so that the input pipe is always drained:
+    # otherwise the parent, sending the next batch, and this process, sending a large reply,
+    # could each wait for the other forever once both pipes are full.
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_read_batches, args=(conn, inbox), daemon=True).start()
+    while True:
+        message = inbox.get()
+        if message is None:
+            return
+        name, source, slot, items = message
+        if crash_on is not None and any(i == crash_on for i, _ in items):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        try:
+            if name not in evaluators:
+                file, text = source
+                evaluators[name] = _evaluator(compile_text(text, file))
+            evaluator = evaluators[name]
+            decoded = _decode_all(_decoder(codec, evaluator), items)
+            readable = [d for d in decoded if isinstance(d, Submission)]
+            evaluated = iter(evaluator.evaluate_many(readable))
+        except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
+            conn.send_bytes(_pack(("refused", f"the rules engine could not evaluate this: {exc}")))
+            continue
+        outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
+        encode = codec.encode
+        reply = (o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes)
+        written = list(reply) if slot is None else space.put(slot, reply)  # encoded as written
+        message = written.to_wire() if isinstance(written, Manifest) else ("results", written)
+        conn.send_bytes(_pack(message))
+
+
+_M_TRIM_THRESHOLD = -1  # glibc's mallopt(): how much free memory the heap top keeps
+
+
+def _keep_freed_memory() -> None:
+    """Keep up to 256 MiB of freed memory in this process's heap instead of handing it back.
+
+    A batch's results (a few megabytes) are freed together once sent. glibc gives memory at
+    the top of the heap back to the system past 128 kB, so every batch faulted its results'
+    memory in again, zeroed: half the cost of encoding them. Nothing to do where the C
+    library has no mallopt() (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_TRIM_THRESHOLD, 256 << 20)
+
+
+def _read_batches(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
+    try:
+        while True:
+            inbox.put(_unpack(conn.recv_bytes()))
+    except (EOFError, OSError):
+        inbox.put(None)
+
+
+# A batch on the pipe is marshalled when it can be: answers are plain data (JSON's types, or
+# bytes from the service), and marshal writes and reads them in about two thirds of
+# pickle's time, in the parent (whose time on two cores is taken from the workers) and in
+# the worker. Anything marshal cannot write is pickled. The first byte says which.
+def _pack(message: Any) -> bytes:
+    try:
+        return b"M" + marshal.dumps(message)
+    except ValueError:  # not plain data (a subclass, an object): pickle knows it
+        return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(raw: bytes) -> Any:
+    body = memoryview(raw)[1:]
+    return marshal.loads(body) if raw[:1] == b"M" else pickle.loads(body)
+
+
+def _outcome(sent: Any) -> Outcome:
+    """An outcome as a reply holds it: a result, or a submission error's violations."""
+    return sent if isinstance(sent, Encoded) else SubmissionError(list(sent))
+
+
+@dataclass
+class _Request:
+    outcomes: list[Outcome | None]
+    future: Future[list[Outcome]]
+    remaining: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def settle(self, index: int, outcome: Outcome) -> None:
+        self.settle_many([index], [outcome])
+
+    def settle_many(self, indices: list[int], outcomes: list[Outcome]) -> None:
+        with self.lock:
+            before = self.remaining
+            for index, outcome in zip(indices, outcomes, strict=True):
+                if self.outcomes[index] is None:  # never twice
+                    self.outcomes[index] = outcome
+                    self.remaining -= 1
+            done = before > 0 and self.remaining == 0
+        if done:
+            self.future.set_result([o for o in self.outcomes if o is not None])
+
+
+_Item = tuple[_Request, int, Submission]  # a submission and where its outcome goes
+
+
+@dataclass
+class _Job:
+    ruleset: CompiledRuleSet
+    items: list[_Item]
+    crashes: int = 0
+    alone: bool = False  # split out of a batch that kept crashing, or a warm-up
+    done: Future[None] | None = None  # set once a reply (or the give-up) came
+
+
+class _JobQueue:
+    """FIFO of jobs; taking one also takes the jobs right behind it for the same rule set,
+    up to BATCH submissions, so that concurrent small requests share a batch. The batches
+    one request was cut into are not joined again: they were cut to go to every worker."""
+
+    def __init__(self) -> None:
+        self._jobs: deque[_Job | None] = deque()
+        self._ready = threading.Condition()
+        self._items = 0  # submissions queued
+        self._for_slot: dict[int, deque[_Job]] = {}  # jobs for one worker only (warm-ups)
+
+    def put_for(self, slot: int, job: _Job) -> None:
+        with self._ready:
+            self._for_slot.setdefault(slot, deque()).append(job)
+            self._ready.notify_all()
+
+    def put(self, job: _Job | None, front: bool = False) -> None:
+        with self._ready:
+            if front:
+                self._jobs.appendleft(job)
+            else:
+                self._jobs.append(job)
+            self._items += len(job.items) if job else 0
+            self._ready.notify()
+
+    def take(self, block: bool, slot: int) -> _Job | Literal[False] | None:
+        """A job; None to stop. Not blocking: False unless a full batch is waiting."""
+        with self._ready:
+            while not self._jobs and not self._for_slot.get(slot):
+                if not block:
+                    return False
+                self._ready.wait()
+            if self._for_slot.get(slot):
+                return self._for_slot[slot].popleft()
+            front = self._jobs[0]
+            if not block and front is not None and self._items < BATCH and not front.alone:
+                return False
+            job = self._jobs.popleft()
+            if job is None:
+                return job
+            self._items -= len(job.items)
+            if job.alone:
+                return job
+            name = job.ruleset.engine_name
+            while self._jobs and len(job.items) < BATCH:
+                other = self._jobs[0]
+                if other is None or other.alone or other.ruleset.engine_name != name:
+                    break
+                if _continues(job, other):  # the same request, cut on purpose
+                    break
+                if len(job.items) + len(other.items) > BATCH:
+                    break
+                job.items.extend(other.items)
+                self._jobs.popleft()
+                self._items -= len(other.items)
+            return job
+
+
+def _continues(job: _Job, other: _Job) -> bool:
+    """Whether `other` starts with the request `job` ends with. A job may be empty: one
+    whose answers could none be sent, handed back when its worker died."""
+    return bool(job.items and other.items) and other.items[0][0] is job.items[-1][0]
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    space: ResultSpace  # where its replies' results are (see engine.result_space)
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        workers: int = 2,
+        codec: str | None = None,
+        result_slot_bytes: int = RESULT_SLOT_BYTES,
+    ) -> None:
+        """`codec` names a module with decode() and encode() (see Codec); None for JSON."""
+        self._context = multiprocessing.get_context("spawn")
+        self._codec = codec
+        self._slot_size = result_slot_bytes
+        self._jobs = _JobQueue()
+        self._lock = threading.Lock()
+        self._processes: list[Any] = [None] * workers
+        self.restarts = 0
+        self._start_error = ""
+        self._closing = False  # once set, a worker that dies is not replaced
+        self._threads = [
+            threading.Thread(target=self._serve, args=(n,), daemon=True, name=f"probity-worker-{n}")
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in self._processes if p is not None and p.is_alive()]
+
+    def submit(
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+    ) -> Future[list[Outcome]]:
+        future: Future[list[Outcome]] = Future()
+        if not submissions:
+            future.set_result([])
+            return future
+        request = _Request([None] * len(submissions), future, len(submissions))
+        items = [(request, n, s) for n, s in enumerate(submissions)]
+        start = 0
+        for size in batch_sizes(len(items), len(self._threads)):
+            self._jobs.put(_Job(ruleset, items[start : start + size]))
+            start += size
+        return future
+
+    def warm(self, rulesets: Sequence[CompiledRuleSet]) -> None:
+        """Have every worker compile these rule sets now, not on their first submissions;
+        returns when all have (a worker that cannot is restarted and compiles lazily)."""
+        futures = []
+        for slot in range(len(self._threads)):
+            for ruleset in rulesets:
+                job = _Job(ruleset, [], alone=True, done=Future())
+                futures.append(job.done)
+                self._jobs.put_for(slot, job)
+        for future in futures:
+            assert future is not None
+            future.result()
+
+    def evaluate(
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+    ) -> list[Outcome]:
+        return self.submit(ruleset, submissions).result()
+
+    def close(self, timeout: float = 10) -> None:
+        """Finish the batches queued and in flight, then stop the workers. A worker that has
+        not answered by `timeout` is stuck: it is killed, and what it held gets an
+        EngineCrashed outcome. Otherwise it would outlive us, and the process could never
+        exit: multiprocessing waits at exit for its children, and workers ignore SIGTERM."""
+        self._closing = True
+        for _ in self._threads:
+            self._jobs.put(None)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            stuck = [p for p in self._processes if p is not None and p.is_alive()]
+        for process in stuck:
+            _log.error("engine worker did not finish; killing it", pid=process.pid)
+            process.kill()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one thread per worker process ---------------------------------------------------
+    def _start(self, slot: int) -> _Worker:
+        parent, child = self._context.Pipe()  # a socket pair: it can carry a descriptor
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self._codec, self._slot_size),
+            daemon=True,
+            name=f"probity-worker-{slot}",
+        )
+        space, handle = ResultSpace.create(IN_FLIGHT + LENDABLE, self._slot_size)
+        try:
+            process.start()
+            child.close()
+            reduction.send_handle(parent, handle, process.pid)
+        except OSError:  # not started, or gone at once: nothing of it may linger
+            space.close()
+            parent.close()
+            if process.pid is not None:
+                process.kill()
+            raise
+        finally:
+            os.close(handle)
+        with self._lock:
+            self._processes[slot] = process
+        return _Worker(process, parent, space)
+
+    def _serve(self, slot: int) -> None:
+        """Feed one worker, two batches in flight so it never waits for the parent."""
+        worker = self._start_or_none(slot)
+        inflight: deque[_Job] = deque()
+        loaded: set[str] = set()
+        stopping = False
+        while not (stopping and not inflight):
+            while not stopping and len(inflight) < IN_FLIGHT:
+                job = self._jobs.take(block=not inflight, slot=slot)
+                if job is False:
+                    break
+                if job is None:
+                    stopping = True
+                elif worker is None:
+                    self._give_up(job, f"no engine worker could be started: {self._start_error}")
+                elif self._send(job, worker, loaded):
+                    inflight.append(job)
+                else:
+                    inflight.append(job)  # the worker is gone: the receive below sees it
+                    break
+            if not inflight:
+                continue
+            assert worker is not None
+            try:
+                reply = self._receive(worker)
+                if isinstance(reply, list):
+                    self._settle(inflight[0], reply)
+            except Exception as exc:  # a defect of ours, not the engine's: lose nothing to it
+                _log.exception("could not take an engine worker's reply", slot=slot)
+                self._give_up(inflight.popleft(), f"internal error reading the engine: {exc}")
+                self._stop(worker)  # what it sends next cannot be trusted to line up
+                self._hand_back(inflight, stopping, "the engine is shutting down")
+                worker, loaded = self._start_or_none(slot), set()
+                continue
+            if isinstance(reply, str):
+                self._give_up(inflight.popleft(), reply)
+                continue
+            if reply is not None:
+                inflight.popleft()
+                continue
+            # The worker died: restart it; retry, split or fail what it held.
+            exitcode = self._stop(worker)
+            with self._lock:
+                self.restarts += 1
+            _log.warning(
+                "engine worker died; restarting it",
+                slot=slot,
+                exit_code=exitcode,
+                batch_size=len(inflight[0].items),
+                ruleset=inflight[0].ruleset.engine_name,
+            )
+            # A worker takes batches in order: the oldest was running, the rest were waiting.
+            if not stopping:
+                self._after_crash(inflight.popleft(), exitcode)
+            reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
+            self._hand_back(inflight, stopping, reason)
+            worker, loaded = self._start_or_none(slot), set()  # none once closing
+        if worker is not None:
+            self._stop(worker)
+
+    def _hand_back(self, inflight: deque[_Job], stopping: bool, reason: str) -> None:
+        """Batches a lost worker held go back to the front of the queue, in order. Once this
+        thread has taken its stop, one put back could be left there with no thread to take
+        it: then they fail, for `reason`."""
+        while inflight:
+            if stopping:
+                self._give_up(inflight.popleft(), reason)
+            else:
+                self._jobs.put(inflight.pop(), front=True)
+
+    def _start_or_none(self, slot: int) -> _Worker | None:
+        if self._closing:
+            self._start_error = "the engine is shutting down"
+            return None
+        for attempt in range(3):
+            try:
+                return self._start(slot)
+            except (OSError, RuntimeError) as exc:
+                self._start_error = f"{exc}"
+                time.sleep(0.2 * (attempt + 1))
+        return None
+
+    def _stop(self, worker: _Worker) -> int | None:
+        process = worker.process
+        worker.conn.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+        worker.space.close()
+        exitcode: int | None = process.exitcode
+        return exitcode
+
+    def _send(self, job: _Job, worker: _Worker, loaded: set[str]) -> bool:
+        name = job.ruleset.engine_name
+        source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
+        message = self._pack_batch(name, source, worker.space.name_slot(), job)
+        try:
+            worker.conn.send_bytes(message)
+        except (OSError, BrokenPipeError, EOFError):
+            return False
+        loaded.add(name)  # the worker compiles it before the next message
+        return True
+
+    @staticmethod
+    def _pack_batch(
+        name: str, source: tuple[str, str] | None, slot: int | None, job: _Job
+    ) -> bytes:
+        """The batch for the pipe. Answers that cannot be sent (an object pickle refuses,
+        nesting deeper than it recurses) get their error here and are left out; the rest
+        go: one caller's odd input must not cost another caller's submissions."""
+
+        def message() -> bytes:
+            return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
+
+        try:
+            return message()
+        except Exception:  # anything pickle raises here is about the input
+            pass
+        kept = []
+        for request, index, submission in job.items:
+            try:
+                _pack(submission.answers)
+            except Exception as exc:  # as above
+                reason = f"cannot be sent to the engine: {exc}"
+                request.settle(index, SubmissionError([FieldViolation("answers", reason)]))
+            else:
+                kept.append((request, index, submission))
+        job.items = kept
+        return message()
+
+    def _receive(self, worker: _Worker) -> list[Any] | str | None:
+        """A reply's outcomes (results from shared memory, or from the pipe when they did not
+        fit), a string saying why a batch was refused, or None if the worker died.
+
+        A worker that dies closes its end of the pipe, the only one left open (the parent
+        closed its copy once the worker started, and spawned processes inherit no others),
+        so reading sees the end: nothing else need be watched."""
+        try:
+            message = _unpack(worker.conn.recv_bytes())
+        except (EOFError, OSError):
+            return None
+        # ("refused", why), ("results", outcomes) or a Manifest: take() pairs each with the
+        # slot named for its batch, lending what is in the slot and giving back the rest.
+        reply = Manifest.from_wire(message) if message[0] == Manifest.TAG else message[1]
+        return cast(list[Any] | str, worker.space.take(reply, LENDABLE))
+
+    def _settle(self, job: _Job, reply: list[Any]) -> None:
+        if len(reply) != len(job.items):
+            raise RuntimeError(f"{len(reply)} outcomes came for {len(job.items)} submissions")
+        # A batch is mostly runs of one request's submissions: settled a run at a time.
+        start = 0
+        for request, run in itertools.groupby(job.items, key=itemgetter(0)):
+            indices = [index for _, index, _ in run]
+            outcomes = reply[start : start + len(indices)]
+            request.settle_many(indices, [_outcome(o) for o in outcomes])
+            start += len(indices)
+        if job.done is not None:
+            job.done.set_result(None)
+
+    def _give_up(self, job: _Job, reason: str) -> None:
+        _log.error("submissions not evaluated", count=len(job.items), reason=reason)
+        for request, index, submission in job.items:
+            request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
+        if job.done is not None:
+            job.done.set_result(None)
+
+    def _after_crash(self, job: _Job, exitcode: int | None) -> None:
+        job.crashes += 1
+        if job.alone or (job.crashes >= 2 and len(job.items) == 1):
+            self._give_up(job, f"the engine worker stopped (exit code {exitcode}) evaluating it")
+        elif job.crashes >= 2:
+            for item in job.items:
+                self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True))
+        else:
+            self._jobs.put(job, front=True)
+
+
+def batch_sizes(count: int, workers: int) -> list[int]:
+    """The sizes of the batches a request of `count` submissions is cut into (see BATCH
+    and MIN_SHARE): at most BATCH each, differing by one at most, in rounds of `workers`."""
+    if count <= 0:
+        return []
+    workers = max(1, workers)
+    rounds = -(-count // (BATCH * workers))
+    parts = max(1, min(rounds * workers, count // MIN_SHARE))
+    size, extra = divmod(count, parts)
+    return [size + 1] * extra + [size] * (parts - extra)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
