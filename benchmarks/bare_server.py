@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 
 from benchmarks.conftest import ROOT
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server import convert, wire
 from probity.v1 import evaluation_pb2

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Submission
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from benchmarks import monitoring_baseline
 from benchmarks.conftest import FIGURES, ROOT
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_json

@@ -29,7 +29,7 @@ from probity.clients.summary import summarise
 from probity.engine import ENGINE_VERSION
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleSetSpec
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.acceptance import refusals
 from probity.engine.evaluation.evaluator import Evaluator, Submission

@@ -24,7 +24,7 @@ from probity.clients.results import contract_result_to_dict, result_to_dict
 from probity.clients.summary import summarise
 from probity.clients.tables import RESULT_COLUMNS, read_csv, result_rows
 from probity.engine.compiler.model import InputSpec
-from probity.engine.compiler.ruleset import compile_text
+from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
 from probity.engine.evaluation.evaluator import Submission
 

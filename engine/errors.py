@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """What kind of problem a rule file has: stable names that tools and tests can rely on,
+    whatever the wording of the message (as OPA's compiler errors carry rego_type_error and
+    the like). One code covers a family of messages."""
+
+    FILE_UNREADABLE = "file_unreadable"  # the file cannot be read as UTF-8 text
+    YAML_SYNTAX = "yaml_syntax"  # not YAML
+    SCHEMA = "schema"  # a key unknown, missing or of the wrong type (the rule-file model)
+    WRONG_KIND = "wrong_kind"  # a key of the other kind of rule set (tender / monitoring)
+    DUPLICATE = "duplicate"  # an id or name used twice
+    UNKNOWN_REFERENCE = "unknown_reference"  # names a principle, criterion, test, band... not there
+    INPUT = "input"  # an input declaration that cannot work
+    EXPRESSION_SYNTAX = "expression_syntax"  # a `when` that does not parse
+    EXPRESSION_TYPE = "expression_type"  # a `when` that parses but does not fit the inputs
+    PLACEHOLDER = "placeholder"  # an explanation names something it cannot show
+    WEIGHTS = "weights"  # principle weights or the quality:price split
+    BANDS = "bands"  # result bands that leave a total without a band
+    CRITERION = "criterion"  # a criterion or check missing what it needs, or with a clash
+    UNREACHABLE_LEVEL = "unreachable_level"  # a level earlier levels always take
+    SCALE = "scale"  # points off the scale, or a score without its descriptor
+    GATE = "gate"  # a pass/fail gate on a sentence that does not make the duty mandatory
+    SOCIAL_VALUE = "social_value"  # social value below its minimum share
+    PATTERN = "pattern"  # a monitoring pattern that cannot work
+    RATINGS = "ratings"  # monitoring rating rules
+    TESTS = "tests"  # a rule file's own tests
+    TOO_COMPLEX = "too_complex"  # over what the rules engine is known to handle
+    ENGINE_REFUSED = "engine_refused"  # durable_rules refused a condition
+    RULESET_CONFLICT = "ruleset_conflict"  # clashes with a rule set or version already held
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
-    """One problem in a rule file, at a 1-based line and column."""
+    """One problem in a rule file, at a 1-based line and column, with its stable code."""
 
     file: str
     line: int
     col: int
     message: str
+    code: Code
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"

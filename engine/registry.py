@@ -22,8 +22,8 @@ from types import MappingProxyType
 import semver
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import compile_text, load_file
-from probity.engine.errors import Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
+from probity.engine.compiler.pipeline import compile_text, load_file
+from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.evaluation.acceptance import refusals
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
@@ -122,7 +122,13 @@ class Registry:
             if ruleset.id in loaded:
                 first = loaded[ruleset.id][1].name
                 problems.append(
-                    Diagnostic(str(path), 1, 1, f"rule set {ruleset.id} is already in {first}")
+                    Diagnostic(
+                        str(path),
+                        1,
+                        1,
+                        f"rule set {ruleset.id} is already in {first}",
+                        Code.RULESET_CONFLICT,
+                    )
                 )
                 continue
             loaded[ruleset.id] = (ruleset, path)
@@ -137,7 +143,7 @@ class Registry:
             for ruleset_id, (ruleset, path) in loaded.items():
                 reason = conflict(catalogue, ruleset)
                 if reason is not None:
-                    problems.append(Diagnostic(str(path), 1, 1, reason))
+                    problems.append(Diagnostic(str(path), 1, 1, reason, Code.RULESET_CONFLICT))
                     if ruleset_id in catalogue.active:
                         active[ruleset_id] = catalogue.active[ruleset_id]
                     continue

@@ -309,6 +309,7 @@ def diagnostic_to_proto(diagnostic: Diagnostic) -> ruleset_pb2.Diagnostic:
         line=diagnostic.line,
         column=diagnostic.col,
         message=diagnostic.message,
+        code=diagnostic.code.value,
     )
 
 

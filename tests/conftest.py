@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent

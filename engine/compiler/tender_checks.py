@@ -3,18 +3,16 @@ current UK practice fills in: a scoring scale with a descriptor for every score 
 pass/fail gates only where the source makes a duty mandatory, and social value carrying at
 least 10% of the combined score (PPN 002).
 
-Problems are reported through the rule-file compiler, so they carry file:line:col.
+Problems are reported into the compile's diagnostics, so they carry file:line:col.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.model import RuleSetSpec
-
-if TYPE_CHECKING:
-    from probity.engine.compiler.ruleset import _Compiler
+from probity.engine.errors import Code
 
 # UK PPN 002 (2025): social value carries at least 10% of the total score, where scored.
 MIN_SOCIAL_VALUE_PERCENT = 10.0
@@ -22,21 +20,23 @@ MIN_SOCIAL_VALUE_PERCENT = 10.0
 _MANDATORY = re.compile(r"\bmust\b|\bshould not\b.*\bunless\b", re.IGNORECASE | re.DOTALL)
 
 
-def check_scale(compiler: _Compiler, spec: RuleSetSpec) -> None:
+def check_scale(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     """Every score a criterion can give is on the scale and has a descriptor."""
     scale = spec.scale
     if scale is None:
         return
     expected = set(range(scale.max_points + 1))
     for score in sorted(set(scale.descriptors) - expected):
-        compiler.fail(
+        diagnostics.fail(
+            Code.SCALE,
             ("scale", "descriptors"),
             f"the scale runs from 0 to {scale.max_points}: a descriptor for {score} is off it",
             key=True,
         )
     for end in (0, scale.max_points):
         if end not in scale.descriptors:
-            compiler.fail(
+            diagnostics.fail(
+                Code.SCALE,
                 ("scale", "descriptors"),
                 f"say what a score of {end} means: the scale needs a descriptor for each end",
                 key=True,
@@ -50,18 +50,21 @@ def check_scale(compiler: _Compiler, spec: RuleSetSpec) -> None:
             if points is None or (criterion.gate and points == 0):
                 continue  # a pass/fail gate is not scored on the scale
             if points > scale.max_points:
-                compiler.fail(
-                    path, f"{points} points is above the top of the scale ({scale.max_points})"
+                diagnostics.fail(
+                    Code.SCALE,
+                    path,
+                    f"{points} points is above the top of the scale ({scale.max_points})",
                 )
             elif points not in scale.descriptors:
-                compiler.fail(
+                diagnostics.fail(
+                    Code.SCALE,
                     path,
                     f"the scale has no descriptor for {points} points: bidders must be told "
                     "what each score means (add it under 'scale: descriptors')",
                 )
 
 
-def check_social_value(compiler: _Compiler, spec: RuleSetSpec) -> None:
+def check_social_value(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     """A principle marked `social_value` carries at least 10% of the combined score: its
     weight times the quality share when the rule set ranks bids on quality and price."""
     quality = spec.award.quality if spec.award is not None else 100.0
@@ -75,18 +78,20 @@ def check_social_value(compiler: _Compiler, spec: RuleSetSpec) -> None:
                 if spec.award is not None
                 else ""
             )
-            compiler.fail(
+            diagnostics.fail(
+                Code.SOCIAL_VALUE,
                 ("principles", index, "weight"),
                 f"social value carries {share:g}% of the combined score{of_combined}; "
                 f"UK PPN 002 asks for at least {MIN_SOCIAL_VALUE_PERCENT:g}%",
             )
 
 
-def check_gates(compiler: _Compiler, spec: RuleSetSpec) -> None:
+def check_gates(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     """A gate quotes a sentence that says "must" (or "should not ... unless")."""
     for index, criterion in enumerate(spec.criteria):
         if criterion.gate and not _MANDATORY.search(criterion.source.quote):
-            compiler.fail(
+            diagnostics.fail(
+                Code.GATE,
                 ("criteria", index, "gate"),
                 "a gate excludes a bid, so the sentence it quotes must make the duty mandatory "
                 "('must', or 'should not ... unless'); this one does not. Score it instead "

@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from probity.engine.errors import Diagnostic
+from probity.engine.errors import Code, Diagnostic
 
 Path = tuple[str | int, ...]
 
@@ -35,9 +35,9 @@ class SourceMap:
             key = True
         return (1, 1)
 
-    def diagnostic(self, path: Path, message: str, *, key: bool = False) -> Diagnostic:
+    def diagnostic(self, code: Code, path: Path, message: str, *, key: bool = False) -> Diagnostic:
         line, col = self.at(path, key=key)
-        return Diagnostic(self.file, line, col, message)
+        return Diagnostic(self.file, line, col, message, code)
 
 
 def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
@@ -80,7 +80,8 @@ def load(text: str, file: str) -> tuple[Any, SourceMap]:
         problem = (exc.problem or exc.context or "the YAML is not valid").strip()
         if "found duplicate key" in str(exc):
             problem = "this key appears twice in the same block"
-        raise YamlSyntaxError(Diagnostic(file, line, col, f"YAML syntax: {problem}")) from None
+        message = f"YAML syntax: {problem}"
+        raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX)) from None
     return _plain(document, (), smap), smap
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.partitions import CATCH_ALL, CATCH_ALL_RULE
-from probity.engine.errors import Diagnostic
+from probity.engine.errors import Code, Diagnostic
 from probity.engine.evaluation.matcher import EngineError, Matcher
 
 REFUSED = (
@@ -31,6 +31,6 @@ def refusals(ruleset: CompiledRuleSet) -> list[Diagnostic]:
             Matcher(f"{ruleset.engine_name}?{name}", [{name: rule, CATCH_ALL: CATCH_ALL_RULE}])
         except EngineError:
             line, col = ruleset.rule_positions[name]
-            problems.append(Diagnostic(ruleset.file, line, col, REFUSED))
+            problems.append(Diagnostic(ruleset.file, line, col, REFUSED, Code.ENGINE_REFUSED))
     whole = "the rules engine cannot handle this rule set as a whole; split it into smaller ones"
-    return problems or [Diagnostic(ruleset.file, 1, 1, whole)]
+    return problems or [Diagnostic(ruleset.file, 1, 1, whole, Code.TOO_COMPLEX)]

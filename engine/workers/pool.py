@@ -130,7 +130,7 @@ def _decode_all(
 
 
 def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> None:
-    from probity.engine.compiler.ruleset import compile_text
+    from probity.engine.compiler.pipeline import compile_text
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
     handle = reduction.recv_handle(conn)

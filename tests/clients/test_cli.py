@@ -205,7 +205,7 @@ def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
 def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     import json as _json
 
-    from probity.engine.compiler.ruleset import load_file
+    from probity.engine.compiler.pipeline import load_file
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
 
@@ -235,7 +235,7 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
 def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None:
     import json as _json
 
-    from probity.engine.compiler.ruleset import load_file
+    from probity.engine.compiler.pipeline import load_file
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
 

@@ -11,7 +11,7 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError
 from probity.engine.testing import run_tests
 from tests.conftest import RULES

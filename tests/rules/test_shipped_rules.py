@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.testing import run_tests

@@ -11,7 +11,7 @@ import pytest
 from google.rpc import code_pb2, error_details_pb2
 
 from probity.clients.client import ProbityClient
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
 from probity.server.convert import result_to_proto

@@ -12,7 +12,7 @@ from google.rpc import code_pb2
 
 from probity.clients.client import ProbityClient
 from probity.clients.results import contract_result_to_dict
-from probity.engine.compiler.ruleset import load_file
+from probity.engine.compiler.pipeline import load_file
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_dict
 from probity.server.convert import contract_result_to_proto

@@ -63,6 +63,7 @@ def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClien
     assert (line, 15) in {(n, c) for n, c, _ in found}
     assert all(f.endswith("mini.yaml") for _, _, f in found)
     assert any("number" in d.message for d in checked.diagnostics)
+    assert "schema" in {d.code for d in checked.diagnostics}  # stable, for tools
     good = probity.validate_ruleset(MINI, "mini.yaml")
     assert good.valid and good.ruleset.id == "mini" and not good.diagnostics
 
@@ -145,4 +146,5 @@ def test_reload_refuses_an_edit_that_kept_its_version(
     path.write_text(NOLAN.replace("quality: 60\n  price: 40", "quality: 50\n  price: 50"))
     reloaded = probity.reload_rulesets()
     assert "new version number" in reloaded.diagnostics[0].message
+    assert reloaded.diagnostics[0].code == "ruleset_conflict"
     assert probity.get_ruleset("nolan-tender").ruleset == before

@@ -18,7 +18,7 @@ import pytest
 
 from probity.engine.compiler.breaches import ALWAYS
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import compile_text, load_file
+from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.errors import RuleFileError
 from tests.conftest import FIXTURES, ROOT, RULES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probity.engine.compiler.ruleset import compile_text
+from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
 from tests.conftest import FIXTURES
 

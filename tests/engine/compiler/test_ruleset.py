@@ -6,17 +6,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from probity.engine.compiler.ruleset import compile_text
-from probity.engine.errors import RuleFileError
+from probity.engine.compiler.pipeline import compile_text
+from probity.engine.errors import Code, Diagnostic, RuleFileError
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yaml").read_text()
 
 
-def problems(text: str) -> list[str]:
+def diagnostics(text: str) -> list[Diagnostic]:
     with pytest.raises(RuleFileError) as caught:
         compile_text(text, "broken.yaml")
-    return [str(d) for d in caught.value.diagnostics]
+    return caught.value.diagnostics
+
+
+def problems(text: str) -> list[str]:
+    return [str(d) for d in diagnostics(text)]
+
+
+def coded(text: str) -> set[tuple[int, Code]]:
+    """Each problem as (line, code): what tests assert, whatever the wording."""
+    return {(d.line, d.code) for d in diagnostics(text)}
 
 
 def line_of(text: str, needle: str) -> int:
@@ -31,8 +40,17 @@ def test_every_problem_is_reported_in_one_run_at_its_line() -> None:
         .replace("when: staff.ethics_training_pct >= 60", "when: staff.ethics_training_pct >= 95")
         .replace("    when: policies contains", "    when: policies containz")
     )
-    found = problems(text)
     second = [n for n, line in enumerate(text.splitlines(), 1) if "- id: INT-02" in line][1]
+    assert coded(text) == {
+        (line_of(text, "wieght"), Code.SCHEMA),
+        (line_of(text, "coi.declard"), Code.EXPRESSION_TYPE),
+        (second, Code.DUPLICATE),
+        (line_of(text, ">= 95"), Code.UNREACHABLE_LEVEL),
+        (line_of(text, "containz"), Code.EXPRESSION_SYNTAX),
+        # The principle's entry was dropped as unsound ('wieght'), so nothing else can use it.
+        (line_of(text, "principle: leadership"), Code.UNKNOWN_REFERENCE),
+    }
+    found = problems(text)
     expected = [
         f"broken.yaml:{line_of(text, 'wieght')}:5: unknown key 'wieght'; did you mean 'weight'?",
         f"broken.yaml:{line_of(text, 'coi.declard')}:11: unknown field 'coi.declard'; "
@@ -46,40 +64,50 @@ def test_every_problem_is_reported_in_one_run_at_its_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("weight: 40", "weight: 30"), Code.WEIGHTS),
+        (("kind: tender", "kind: tendr"), Code.SCHEMA),
+        (("version: 1.0.0", "version: one"), Code.SCHEMA),
+        (("principle: leadership", "principle: leadershp"), Code.UNKNOWN_REFERENCE),
+        (("      band: excluded", "      band: exclded"), Code.UNKNOWN_REFERENCE),
+        (
+            ("{staff.ethics_training_pct}% of staff are trained.", "{staff.training}"),
+            Code.PLACEHOLDER,
+        ),
+        (("    points: 2\n", "    points: two\n"), Code.SCHEMA),
+        (("gate_failure: true", "gate_failure: false\n    min_total: 0"), Code.BANDS),
+        (("when: coi.declared\n", "when: coi.declared and\n"), Code.EXPRESSION_SYNTAX),
+        (("when: coi.declared\n", "when: coi.declared > 3\n"), Code.EXPRESSION_TYPE),
+    ],
+)
+def test_each_kind_of_problem_has_its_code(change: tuple[str, str], code: Code) -> None:
+    text = MINI.replace(*change, 1)
+    assert text != MINI
+    found = diagnostics(text)
+    assert code in {d.code for d in found}, found
+    # A sentence at file:line:col, not a traceback or an internal name.
+    assert all(str(d).startswith("broken.yaml:") and " " in d.message for d in found)
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         (("weight: 40", "weight: 30"), "principle weights add up to 90, not 100"),
         (("kind: tender", "kind: tendr"), "'tendr' is not allowed here"),
-        (("version: 1.0.0", "version: one"), "use a version like 1.2.0"),
-        (
-            ("principle: leadership", "principle: leadershp"),
-            "no principle 'leadershp'; did you mean",
-        ),
-        (
-            ("      band: excluded", "      band: exclded"),
-            "no band 'exclded'; did you mean 'excluded'",
-        ),
-        (
-            ("{staff.ethics_training_pct}% of staff are trained.", "{staff.training}"),
-            "unknown placeholder",
-        ),
-        (("    points: 2\n", "    points: two\n"), "expected a whole number"),
-        (("gate_failure: true", "gate_failure: false\n    min_total: 0"), "exactly one band"),
+        (("      band: excluded", "      band: exclded"), "did you mean 'excluded'"),
     ],
 )
-def test_each_kind_of_problem_has_a_plain_message(change: tuple[str, str], message: str) -> None:
-    text = MINI.replace(*change, 1)
-    assert text != MINI
-    found = problems(text)
+def test_messages_are_plain_sentences(change: tuple[str, str], message: str) -> None:
+    found = problems(MINI.replace(*change, 1))
     assert any(message in p for p in found), found
-    assert all(p.startswith("broken.yaml:") for p in found)
 
 
 def test_yaml_syntax_error_points_at_the_line() -> None:
     text = MINI.replace("title: Interests declared", "title: [Interests declared")
-    (problem,) = problems(text)
-    assert problem.startswith("broken.yaml:")
-    assert "YAML syntax" in problem
+    (problem,) = diagnostics(text)
+    assert problem.code == Code.YAML_SYNTAX
+    assert str(problem).startswith("broken.yaml:")
 
 
 def test_duplicate_yaml_key() -> None:
@@ -111,6 +139,7 @@ def test_mangled_files_never_raise_anything_but_rule_file_errors(index: int, jun
         assert exc.diagnostics
         for d in exc.diagnostics:
             assert d.line >= 1 and d.col >= 1 and d.message
+            assert d.code in set(Code)
 
 
 def test_a_rule_file_in_the_fixtures_dir_loads(tmp_path: Path) -> None:

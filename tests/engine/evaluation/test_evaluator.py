@@ -86,7 +86,7 @@ def test_invalid_submission_names_the_field_and_evaluates_nothing(evaluator: Eva
 
 
 def test_or_that_fires_twice_counts_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from probity.engine.compiler.ruleset import compile_text
+    from probity.engine.compiler.pipeline import compile_text
     from tests.conftest import FIXTURES
 
     text = (
@@ -114,7 +114,7 @@ def test_output_is_byte_identical_across_runs_and_processes(evaluator: Evaluator
     assert isinstance(as_float["findings"][2]["evidence"][0]["value"], float)
     assert to_json(evaluator.evaluate(submission)) == first
     code = (
-        "import sys; from probity.engine.compiler.ruleset import load_file;"
+        "import sys; from probity.engine.compiler.pipeline import load_file;"
         " from probity.engine.evaluation.evaluator import Evaluator, Submission;"
         " from probity.engine.evaluation.result import to_json;"
         " from tests.engine.evaluation.test_evaluator import"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.ruleset import compile_text, load_file
+from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.errors import SubmissionError
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import ContractResult, contract_dict, contract_json

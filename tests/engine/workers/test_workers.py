@@ -202,7 +202,7 @@ def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(min
 def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from probity.engine.compiler.ruleset import load_file
+    from probity.engine.compiler.pipeline import load_file
     from probity.engine.errors import EngineCrashed
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json

@@ -1,16 +1,17 @@
-"""The monitoring half of the rule-file compiler: checks, patterns and rating rules.
+"""The monitoring stage, the tender stage's sibling: checks, patterns and rating rules.
 
-Shares the tender compiler's diagnostics (every problem at file:line:col, in one run) and
-its expression checking; what differs is that a criterion here is a breach to look for
-across a contract's returns, and a contract is rated, not scored.
+Shares the compile's diagnostics (every problem at file:line:col, in one run) and the
+expression checking (compiler.expressions); what differs is that a criterion here is a
+breach to look for across a contract's returns, and a contract is rated, not scored.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from probity.engine.compiler import breaches
+from probity.engine.compiler import breaches, expressions
+from probity.engine.compiler.assemble import Body
 from probity.engine.compiler.breaches import (
     ALWAYS,
     BUILT_IN_RETURN_FIELDS,
@@ -28,6 +29,7 @@ from probity.engine.compiler.compiled import (
     SourceReference,
 )
 from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.model import (
     ChangePattern,
     ConsecutivePattern,
@@ -39,12 +41,9 @@ from probity.engine.compiler.model import (
     TrendPattern,
 )
 from probity.engine.compiler.partitions import NODE_BUDGET, rule_nodes
+from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, fields_of
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
-
-if TYPE_CHECKING:
-    from probity.engine.compiler.compiled import CompiledRuleSet
-    from probity.engine.compiler.ruleset import _Compiler
 
 # Placeholders a monitoring explanation may use besides the answers of a return.
 PLACEHOLDERS = ("periods", "values", "target", "count", "missing")
@@ -58,14 +57,18 @@ _NOT_FOR_MONITORING = {
 }
 
 
-class MonitoringCompiler:
-    def __init__(self, base: _Compiler) -> None:
-        self.base = base
+def compile_monitoring(
+    diagnostics: Diagnostics, spec: RuleSetSpec, types: dict[str, FieldType]
+) -> Body | None:
+    return _MonitoringStage(diagnostics).run(spec, types)
 
-    def fail(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
-        self.base.fail(path, message, key=key)
 
-    def run(self, spec: RuleSetSpec, types: dict[str, FieldType]) -> CompiledRuleSet | None:
+class _MonitoringStage:
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        self.fail = diagnostics.fail
+
+    def run(self, spec: RuleSetSpec, types: dict[str, FieldType]) -> Body | None:
         self.check_shape(spec)
         visible = {**types, **{p: FieldType(k) for p, k in BUILT_IN_RETURN_FIELDS.items()}}
         numeric = tuple(p for p, t in types.items() if t.kind in NUMERIC)
@@ -102,11 +105,11 @@ class MonitoringCompiler:
             check = self.check(index, criterion, visible, principles, compiler, definition)
             if check is not None:
                 checks.append(check)
-        self.base.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
+        self.diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
         ratings = self.ratings(spec)
-        if not self.base.partial_mode:
+        if not self.diagnostics.partial:
             self.check_tests(spec)
-        if self.base.problems:
+        if self.diagnostics.problems:
             return None
         plan = MonitoringPlan(
             spec.period or "quarter",
@@ -117,28 +120,48 @@ class MonitoringCompiler:
             tuple(within),
             tuple(scales),
         )
-        return self.base.assemble(spec, layout, principles, (), (), definition, plan)
+        return Body(layout, principles, (), (), definition, plan)
 
     def check_shape(self, spec: RuleSetSpec) -> None:
         if spec.period is None:
             self.fail(
-                (), "a monitoring rule set needs 'period': quarter (2026-Q3) or month", key=True
+                Code.SCHEMA,
+                (),
+                "a monitoring rule set needs 'period': quarter (2026-Q3) or month",
+                key=True,
             )
         if spec.bands:
-            self.fail(("bands",), "monitoring rule sets rate with 'ratings', not 'bands'", key=True)
+            self.fail(
+                Code.WRONG_KIND,
+                ("bands",),
+                "monitoring rule sets rate with 'ratings', not 'bands'",
+                key=True,
+            )
         if not spec.ratings:
-            self.fail((), "a monitoring rule set needs 'ratings': the rating rules", key=True)
+            self.fail(
+                Code.RATINGS,
+                (),
+                "a monitoring rule set needs 'ratings': the rating rules",
+                key=True,
+            )
         if spec.scale is not None:
-            self.fail(("scale",), "monitoring checks are not scored: remove 'scale'", key=True)
+            self.fail(
+                Code.WRONG_KIND,
+                ("scale",),
+                "monitoring checks are not scored: remove 'scale'",
+                key=True,
+            )
         for index, principle in enumerate(spec.principles):
             if principle.social_value:
                 self.fail(
+                    Code.WRONG_KIND,
                     ("principles", index, "social_value"),
                     "monitoring rule sets do not score social value: remove 'social_value'",
                     key=True,
                 )
             if principle.weight is not None:
                 self.fail(
+                    Code.WRONG_KIND,
                     ("principles", index, "weight"),
                     "monitoring rule sets do not score: remove 'weight'",
                     key=True,
@@ -146,6 +169,7 @@ class MonitoringCompiler:
         for index, item in enumerate(spec.inputs):
             if item.path.startswith(_RESERVED):
                 self.fail(
+                    Code.INPUT,
                     ("inputs", index, "path"),
                     f"input paths starting {', '.join(_RESERVED)} are reserved for built-in "
                     "fields (return.late, return.days_late)",
@@ -164,16 +188,24 @@ class MonitoringCompiler:
         where: tuple[str | int, ...] = ("criteria", index)
         if spec.principle not in principles:
             hint = did_you_mean(spec.principle, list(principles))
-            self.fail((*where, "principle"), f"no principle '{spec.principle}'{hint}")
+            self.fail(
+                Code.UNKNOWN_REFERENCE,
+                (*where, "principle"),
+                f"no principle '{spec.principle}'{hint}",
+            )
         for key, message in _NOT_FOR_MONITORING.items():
             if getattr(spec, key) not in (None, False):
-                self.fail((*where, key), message, key=True)
+                self.fail(Code.WRONG_KIND, (*where, key), message, key=True)
         if spec.action is None:
             self.fail(
-                where, "this check needs an 'action': what to do when it is breached", key=True
+                Code.CRITERION,
+                where,
+                "this check needs an 'action': what to do when it is breached",
+                key=True,
             )
         if (spec.when is None) == (spec.breach is None):
             self.fail(
+                Code.CRITERION,
                 where,
                 "give either 'when' (every return must satisfy it) or 'breach' (a pattern "
                 "across returns), not both",
@@ -181,7 +213,7 @@ class MonitoringCompiler:
             )
             return None
         compiled = self.join_rule(where, spec, types, compiler)
-        templates = self.base.templates(where, spec, set(types), PLACEHOLDERS)
+        templates = expressions.templates(self.diagnostics, where, spec, set(types), PLACEHOLDERS)
         if compiled is None or templates is None:
             return None
         join, fields, node = compiled
@@ -189,6 +221,7 @@ class MonitoringCompiler:
         nodes = max(rule_nodes(rule) for rule in join.rules)
         if nodes + 1 > NODE_BUDGET:
             self.fail(
+                Code.TOO_COMPLEX,
                 where,
                 f"this check is too complex for the rules engine ({nodes} tests across its "
                 f"returns; at most {NODE_BUDGET - 1}): use fewer periods or a simpler condition",
@@ -198,10 +231,10 @@ class MonitoringCompiler:
         definition.update(zip(names, join.rules, strict=True))
         if node is not None:
             path = (*where, "when") if spec.when is not None else (*where, "breach", "when")
-            position = self.base.expression_position(path, node.pos)
+            position = self.diagnostics.expression_position(path, node.pos)
         else:
-            position = self.base.smap.at((*where, "breach"))
-        self.base.positions.update(dict.fromkeys(names, position))
+            position = self.diagnostics.smap.at((*where, "breach"))
+        self.diagnostics.positions.update(dict.fromkeys(names, position))
         met, _, not_met, missing = templates
         breach = spec.breach
         measure = getattr(breach, "measure", None)
@@ -241,13 +274,13 @@ class MonitoringCompiler:
         breach = spec.breach
         if breach is None:
             assert spec.when is not None
-            node = self.base.expression((*where, "when"), spec.when, types)
+            node = expressions.expression(self.diagnostics, (*where, "when"), spec.when, types)
             if node is None:
                 return None
             return self.compiled((*where, "when"), lambda: compiler.each_return(node), node)
         path = (*where, "breach")
         if isinstance(breach, ConsecutivePattern | RepeatedPattern):
-            node = self.base.expression((*path, "when"), breach.when, types)
+            node = expressions.expression(self.diagnostics, (*path, "when"), breach.when, types)
             if node is None:
                 return None
             return self.compiled((*path, "when"), lambda: compiler.breach(breach, node), node)
@@ -266,7 +299,7 @@ class MonitoringCompiler:
         try:
             join: JoinRule = build()
         except ExpressionError as exc:
-            self.base.fail_expr(path, exc)
+            self.diagnostics.fail_expr(Code.PATTERN, path, exc)
             return None
         return join, tuple(dict.fromkeys(f.path for f in fields_of(node))), node
 
@@ -279,17 +312,19 @@ class MonitoringCompiler:
     ) -> bool:
         declared = types.get(name)
         if declared is None:
-            self.fail(path, f"unknown field '{name}'{did_you_mean(name, list(types))}")
+            self.fail(
+                Code.PATTERN, path, f"unknown field '{name}'{did_you_mean(name, list(types))}"
+            )
             return False
         if declared.kind not in kinds:
             want = "a date input" if kinds == ("date",) else "a number input"
-            self.fail(path, f"'{name}' is {declared.kind}; this pattern needs {want}")
+            self.fail(Code.PATTERN, path, f"'{name}' is {declared.kind}; this pattern needs {want}")
             return False
         return True
 
     # -- ratings and tests -------------------------------------------------------------
     def ratings(self, spec: RuleSetSpec) -> tuple[RatingRule, ...]:
-        self.base.duplicates("ratings", (r.id for r in spec.ratings), "rating rule id")
+        self.diagnostics.duplicates("ratings", (r.id for r in spec.ratings), "rating rule id")
         criteria = [c.id for c in spec.criteria]
         out = []
         for index, rule in enumerate(spec.ratings):
@@ -297,6 +332,7 @@ class MonitoringCompiler:
             last = index == len(spec.ratings) - 1
             if rule.breaches is None and not last:
                 self.fail(
+                    Code.RATINGS,
                     where,
                     "only the last rating rule may leave out 'breaches': the rules after "
                     "this one could never apply",
@@ -306,6 +342,7 @@ class MonitoringCompiler:
                 continue
             if last:
                 self.fail(
+                    Code.RATINGS,
                     (*where, "breaches"),
                     "the last rating rule applies otherwise: leave out 'breaches'",
                     key=True,
@@ -313,7 +350,11 @@ class MonitoringCompiler:
             for n, cid in enumerate(rule.breaches.criteria or []):
                 if cid not in criteria:
                     hint = did_you_mean(cid, criteria)
-                    self.fail((*where, "breaches", "criteria", n), f"no criterion '{cid}'{hint}")
+                    self.fail(
+                        Code.UNKNOWN_REFERENCE,
+                        (*where, "breaches", "criteria", n),
+                        f"no criterion '{cid}'{hint}",
+                    )
             chosen = rule.breaches.criteria
             out.append(
                 RatingRule(
@@ -327,35 +368,48 @@ class MonitoringCompiler:
         return tuple(out)
 
     def check_tests(self, spec: RuleSetSpec) -> None:
-        self.base.duplicates("tests", (t.name for t in spec.tests), "test name")
+        self.diagnostics.duplicates("tests", (t.name for t in spec.tests), "test name")
         criteria = [c.id for c in spec.criteria]
         for index, test in enumerate(spec.tests):
             where = ("tests", index)
             if not test.returns and test.file is None:
                 self.fail(
+                    Code.TESTS,
                     where,
                     "a monitoring test needs 'returns' (the series to check) or a 'file' with "
                     "a contract and its returns",
                     key=True,
                 )
-            if test.file is not None and not (Path(self.base.file).parent / test.file).is_file():
-                self.fail((*where, "file"), f"no file '{test.file}' next to the rule file")
+            if (
+                test.file is not None
+                and not (Path(self.diagnostics.file).parent / test.file).is_file()
+            ):
+                self.fail(
+                    Code.TESTS, (*where, "file"), f"no file '{test.file}' next to the rule file"
+                )
             for key in ("base", "answers"):
                 if getattr(test, key):
                     self.fail(
+                        Code.WRONG_KIND,
                         (*where, key),
                         f"'{key}' is for tender tests; give 'returns' (and 'every_return')",
                         key=True,
                     )
             if test.expect.band is not None:
                 self.fail(
-                    (*where, "expect", "band"), "monitoring tests expect a 'rating'", key=True
+                    Code.WRONG_KIND,
+                    (*where, "expect", "band"),
+                    "monitoring tests expect a 'rating'",
+                    key=True,
                 )
             for cid in test.expect.criteria:
                 if cid not in criteria:
                     hint = did_you_mean(cid, criteria)
                     self.fail(
-                        (*where, "expect", "criteria", cid), f"no criterion '{cid}'{hint}", key=True
+                        Code.UNKNOWN_REFERENCE,
+                        (*where, "expect", "criteria", cid),
+                        f"no criterion '{cid}'{hint}",
+                        key=True,
                     )
 
 

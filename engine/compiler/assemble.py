@@ -1,0 +1,68 @@
+"""The last stage: a kind stage's body, with the rule set's identity, becomes the compiled
+rule set: its conditions partitioned for durable_rules, its digest taken."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from probity.engine.compiler.compiled import (
+    Band,
+    CompiledCriterion,
+    CompiledRuleSet,
+    MonitoringPlan,
+    Principle,
+)
+from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.model import RuleSetSpec
+from probity.engine.compiler.partitions import fact_keys, partition
+from probity.engine.errors import Code
+
+MAX_RULES = 2000
+
+
+@dataclass(frozen=True)
+class Body:
+    """What a kind stage (tender or monitoring) compiled."""
+
+    layout: FactLayout
+    principles: dict[str, Principle]
+    criteria: tuple[CompiledCriterion, ...]
+    bands: tuple[Band, ...]
+    definition: dict[str, Any]  # durable_rules rule name → rule
+    monitoring: MonitoringPlan | None = None
+
+
+def assemble(diagnostics: Diagnostics, spec: RuleSetSpec, body: Body) -> CompiledRuleSet | None:
+    if len(body.definition) > MAX_RULES:
+        diagnostics.fail(
+            Code.TOO_COMPLEX,
+            ("criteria",),
+            f"{len(body.definition)} conditions; at most {MAX_RULES}",
+        )
+        return None
+    parts = partition(body.definition)
+    return CompiledRuleSet(
+        id=spec.id,
+        version=spec.version,
+        title=spec.title,
+        kind=spec.kind,
+        digest=hashlib.sha256(diagnostics.text.encode("utf-8")).hexdigest(),
+        source_text=diagnostics.text,
+        file=diagnostics.file,
+        spec=spec,
+        layout=body.layout,
+        principles=tuple(body.principles.values()),
+        criteria=body.criteria,
+        bands=body.bands,
+        rules=body.definition,
+        rule_positions=diagnostics.positions,
+        partitions=parts,
+        partition_keys=tuple(
+            tuple(sorted(set().union(*(fact_keys(r["all"]) for r in part.values()))))
+            for part in parts
+        ),
+        monitoring=body.monitoring,
+    )

@@ -1,0 +1,50 @@
+"""The one record of problems that every compile stage reports into, so that a policy officer
+sees every problem in a file at once, each at file:line:col with its stable code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from probity.engine.compiler.yamlsource import SourceMap
+from probity.engine.errors import Code, Diagnostic
+from probity.engine.when.expression import ExpressionError, Pos
+
+Path = tuple[str | int, ...]  # where in the rule file: keys and list indexes
+
+
+class Diagnostics:
+    """Problems found so far in one rule file, and where its conditions are."""
+
+    def __init__(self, text: str, file: str, smap: SourceMap) -> None:
+        self.text, self.file, self.smap = text, file, smap
+        self.problems: list[Diagnostic] = []
+        # Some parts of the file were dropped as unsound: checks over the whole file (weights
+        # adding up, every principle scored) would only mislead, so they are skipped.
+        self.partial = False
+        self.positions: dict[str, tuple[int, int]] = {}  # rule name → where its condition is
+
+    def fail(self, code: Code, path: Path, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.smap.diagnostic(code, path, message, key=key))
+
+    def fail_expr(self, code: Code, path: Path, error: ExpressionError) -> None:
+        """A problem inside a `when` text, at its own line and column in the file."""
+        line, col = self.expression_position(path, error.pos)
+        self.problems.append(Diagnostic(self.file, line, col, error.message, code))
+
+    def expression_position(self, path: Path, pos: Pos) -> tuple[int, int]:
+        line, col = self.smap.at(path)
+        first = self.smap.lines[line - 1][col - 1 : col] if line <= len(self.smap.lines) else ""
+        if first in ("|", ">"):  # block scalar: the text starts on the next line, indented
+            target = line + pos.line
+            source = self.smap.lines[target - 1] if target <= len(self.smap.lines) else ""
+            return target, len(source) - len(source.lstrip()) + pos.col
+        quote = 1 if first in ("'", '"') else 0
+        return line + pos.line - 1, (col + quote if pos.line == 1 else 0) + pos.col - 1
+
+    def duplicates(self, section: str, ids: Iterable[str], what: str) -> None:
+        seen: Counter[str] = Counter()
+        for index, ident in enumerate(ids):
+            seen[ident] += 1
+            if seen[ident] == 2:
+                self.fail(Code.DUPLICATE, (section, index), f"duplicate {what} '{ident}'")

@@ -1,0 +1,70 @@
+"""Compile a rule file: the stages in order, all reporting into one Diagnostics.
+
+    read YAML (with a source map) → structure (the rule-file model) → inputs →
+    the kind's stage (tender or monitoring, siblings) → assemble (partitions, digest)
+
+Every stage runs even when an earlier one found problems in some parts (the sound parts go
+on), so `probity check` reports every problem in one run; the file compiles only if none
+was found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from probity.engine.compiler.assemble import Body, assemble
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.inputs import check_inputs
+from probity.engine.compiler.model import RuleSetSpec
+from probity.engine.compiler.monitoring import compile_monitoring
+from probity.engine.compiler.structure import sound_parts, validate
+from probity.engine.compiler.tender import compile_tender
+from probity.engine.compiler.yamlsource import YamlSyntaxError, load
+from probity.engine.errors import Code, Diagnostic, RuleFileError
+from probity.engine.when.typecheck import FieldType
+
+KindStage = Callable[[Diagnostics, RuleSetSpec, dict[str, FieldType]], Body | None]
+# The stage for each kind of rule set.
+KIND_STAGES: Mapping[str, KindStage] = {"tender": compile_tender, "monitoring": compile_monitoring}
+
+
+def load_file(path: str | Path) -> CompiledRuleSet:
+    """Load and compile one rule file, or raise RuleFileError with every problem in it."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = f"cannot read the file: {exc}"
+        raise RuleFileError([Diagnostic(str(path), 1, 1, message, Code.FILE_UNREADABLE)]) from None
+    return compile_text(text, str(path))
+
+
+def compile_text(text: str, file: str) -> CompiledRuleSet:
+    """Compile rule-file text (`file` names it in diagnostics), or raise RuleFileError."""
+    try:
+        data, smap = load(text, file)
+    except YamlSyntaxError as exc:
+        raise RuleFileError([exc.diagnostic]) from None
+    diagnostics = Diagnostics(text, file, smap)
+    compiled = _stages(diagnostics, data)
+    if diagnostics.problems or compiled is None:
+        invalid = Diagnostic(file, 1, 1, "invalid", Code.SCHEMA)  # never seen: a safety net
+        raise RuleFileError(diagnostics.problems or [invalid])
+    return compiled
+
+
+def _stages(diagnostics: Diagnostics, data: Any) -> CompiledRuleSet | None:
+    spec = validate(diagnostics, data)
+    if spec is None and isinstance(data, dict):
+        spec = sound_parts(data)
+        diagnostics.partial = True
+    if spec is None:
+        return None
+    types = check_inputs(diagnostics, spec)
+    body = KIND_STAGES[spec.kind](diagnostics, spec, types)
+    if body is None or diagnostics.problems:
+        return None
+    return assemble(diagnostics, spec, body)

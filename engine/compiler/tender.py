@@ -1,0 +1,380 @@
+"""The tender stage: principles and weights, bands, the award split, procurement mechanics
+(compiler.tender_checks), and each criterion compiled to durable_rules conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from probity.engine.compiler import expressions
+from probity.engine.compiler.assemble import Body
+from probity.engine.compiler.compiled import (
+    Band,
+    CompiledCriterion,
+    Level,
+    Principle,
+    SourceReference,
+)
+from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.diagnostics import Path as Where
+from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
+from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
+from probity.engine.errors import Code
+from probity.engine.when import levels as level_analysis
+from probity.engine.when.expression import (
+    BoolOp,
+    Compare,
+    Field,
+    Literal,
+    Node,
+    Not,
+    fields_of,
+    render,
+)
+from probity.engine.when.typecheck import FieldType, did_you_mean
+
+Check = Callable[[Diagnostics, RuleSetSpec], None]
+
+
+def check_kind(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    """What a tender rule set needs, and what only monitoring rule sets may say."""
+    fail = diagnostics.fail
+    if not spec.bands:
+        fail(Code.BANDS, (), "a tender rule set needs 'bands': the result bands", key=True)
+    for key in ("period", "ratings"):
+        if getattr(spec, key):
+            fail(Code.WRONG_KIND, (key,), f"'{key}' is for monitoring rule sets only", key=True)
+    for index, principle in enumerate(spec.principles):
+        if principle.weight is None:
+            fail(Code.WEIGHTS, ("principles", index), "this principle needs a 'weight' (percent)")
+    for index, criterion in enumerate(spec.criteria):
+        where = ("criteria", index)
+        if criterion.breach is not None:
+            fail(
+                Code.WRONG_KIND,
+                (*where, "breach"),
+                "'breach' is for monitoring rule sets",
+                key=True,
+            )
+        if criterion.action is not None:
+            fail(
+                Code.WRONG_KIND,
+                (*where, "action"),
+                "tender criteria give a 'remedy', not an 'action'",
+                key=True,
+            )
+        if criterion.remedy is None:
+            fail(
+                Code.CRITERION,
+                where,
+                "this criterion needs a 'remedy': how a bidder can meet it",
+                key=True,
+            )
+    for index, test in enumerate(spec.tests):
+        for key in ("contract", "returns", "every_return"):
+            if getattr(test, key):
+                fail(
+                    Code.WRONG_KIND,
+                    ("tests", index, key),
+                    f"'{key}' is for monitoring tests",
+                    key=True,
+                )
+
+
+def check_award(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    if spec.award is None:
+        return
+    if spec.kind != "tender":
+        diagnostics.fail(
+            Code.WRONG_KIND,
+            ("award",),
+            "only tender rule sets rank bids: remove 'award'",
+            key=True,
+        )
+    total = spec.award.quality + spec.award.price
+    if abs(total - 100) > 1e-6:
+        diagnostics.fail(
+            Code.WEIGHTS, ("award",), f"quality and price add up to {total:g}, not 100", key=True
+        )
+
+
+# The checks of a tender rule set as a whole, in the order their problems are found.
+CHECKS: tuple[Check, ...] = (check_kind, check_award, check_scale, check_social_value, check_gates)
+
+
+def compile_tender(
+    diagnostics: Diagnostics, spec: RuleSetSpec, types: dict[str, FieldType]
+) -> Body | None:
+    layout = FactLayout.for_inputs(types)
+    principles = _principles(diagnostics, spec)
+    bands = _bands(diagnostics, spec)
+    for check in CHECKS:
+        check(diagnostics, spec)
+    definition: dict[str, Any] = {}
+    criteria = []
+    for index, criterion in enumerate(spec.criteria):
+        compiled = _Criterion(diagnostics, layout, definition).compile(index, criterion, principles)
+        if compiled is not None:
+            criteria.append(compiled)
+    diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
+    if not diagnostics.partial:  # cross-references to dropped parts would only mislead
+        _check_coverage(diagnostics, spec)
+        _check_tests(diagnostics, spec)
+    if diagnostics.problems:
+        return None
+    return Body(layout, principles, tuple(criteria), bands, definition)
+
+
+def _principles(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Principle]:
+    diagnostics.duplicates("principles", (p.id for p in spec.principles), "principle id")
+    total = sum(p.weight or 0 for p in spec.principles)
+    if abs(total - 100) > 1e-6 and not diagnostics.partial:
+        diagnostics.fail(
+            Code.WEIGHTS,
+            ("principles",),
+            f"principle weights add up to {total:g}, not 100",
+            key=True,
+        )
+    return {p.id: Principle(p.id, p.name, p.weight or 0) for p in spec.principles}
+
+
+def _bands(diagnostics: Diagnostics, spec: RuleSetSpec) -> tuple[Band, ...]:
+    fail = diagnostics.fail
+    diagnostics.duplicates("bands", (b.id for b in spec.bands), "band id")
+    gates = [b for b in spec.bands if b.gate_failure]
+    has_gates = any(c.gate for c in spec.criteria)
+    if has_gates and len(gates) != 1:
+        fail(
+            Code.BANDS,
+            ("bands",),
+            "with gate criteria, exactly one band needs 'gate_failure: true'",
+            key=True,
+        )
+    for index, band in enumerate(spec.bands):
+        if band.gate_failure and band.min_total is not None:
+            fail(Code.BANDS, ("bands", index), "the gate-failure band has no 'min_total'")
+        if not band.gate_failure and band.min_total is None:
+            fail(Code.BANDS, ("bands", index), "this band needs 'min_total' (0–100)")
+    scored = [b for b in spec.bands if not b.gate_failure and b.min_total is not None]
+    if scored and min(b.min_total or 0 for b in scored) != 0:
+        fail(
+            Code.BANDS,
+            ("bands",),
+            "one band needs 'min_total: 0' so that every total has a band",
+            key=True,
+        )
+    ordered = sorted(scored, key=lambda b: -(b.min_total or 0))
+    return tuple(Band(b.id, b.label, b.min_total, b.gate_failure) for b in ordered + gates)
+
+
+def _check_coverage(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    scored = {c.principle for c in spec.criteria if c.levels or default_points(c) > 0}
+    for index, principle in enumerate(spec.principles):
+        if principle.id not in scored:
+            diagnostics.fail(
+                Code.CRITERION,
+                ("principles", index),
+                f"principle '{principle.id}' has no scored criterion",
+            )
+
+
+def _check_tests(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    fail = diagnostics.fail
+    diagnostics.duplicates("tests", (t.name for t in spec.tests), "test name")
+    names = [t.name for t in spec.tests]
+    bands = [b.id for b in spec.bands]
+    criteria = [c.id for c in spec.criteria]
+    folder = Path(diagnostics.file).parent
+    for index, test in enumerate(spec.tests):
+        where = ("tests", index)
+        if test.base is not None and test.base not in names:
+            fail(
+                Code.UNKNOWN_REFERENCE,
+                (*where, "base"),
+                f"no test named '{test.base}'{did_you_mean(test.base, names)}",
+            )
+        if test.file is not None and not (folder / test.file).is_file():
+            fail(Code.TESTS, (*where, "file"), f"no file '{test.file}' next to the rule file")
+        if test.expect.band is not None and test.expect.band not in bands:
+            hint = did_you_mean(test.expect.band, bands)
+            fail(
+                Code.UNKNOWN_REFERENCE,
+                (*where, "expect", "band"),
+                f"no band '{test.expect.band}'{hint}",
+            )
+        for cid in test.expect.criteria:
+            if cid not in criteria:
+                hint = did_you_mean(cid, criteria)
+                fail(
+                    Code.UNKNOWN_REFERENCE,
+                    (*where, "expect", "criteria", cid),
+                    f"no criterion '{cid}'{hint}",
+                    key=True,
+                )
+
+
+class _Criterion:
+    """One tender criterion: its conditions become rules in `definition`."""
+
+    def __init__(
+        self, diagnostics: Diagnostics, layout: FactLayout, definition: dict[str, Any]
+    ) -> None:
+        self.diagnostics = diagnostics
+        self.layout = layout
+        self.definition = definition
+
+    def compile(
+        self, index: int, spec: CriterionSpec, principles: dict[str, Principle]
+    ) -> CompiledCriterion | None:
+        diagnostics = self.diagnostics
+        where: Where = ("criteria", index)
+        types = dict(self.layout.types)
+        if spec.principle not in principles:
+            hint = did_you_mean(spec.principle, list(principles))
+            diagnostics.fail(
+                Code.UNKNOWN_REFERENCE,
+                (*where, "principle"),
+                f"no principle '{spec.principle}'{hint}",
+            )
+        if (spec.when is None) == (spec.levels is None):
+            diagnostics.fail(
+                Code.CRITERION,
+                where,
+                "give either 'when' (met or not) or 'levels' (scored), not both",
+                key=True,
+            )
+            return None
+        if spec.levels is not None and spec.points is not None:
+            diagnostics.fail(
+                Code.CRITERION,
+                (*where, "points"),
+                "with 'levels', the points are given per level",
+                key=True,
+            )
+        rule = f"c{index}"
+        nodes: list[Node] = []
+        levels: list[Level] = []
+        conditions: list[tuple[Where, Node]] = []
+        if spec.when is not None:
+            node = expressions.expression(diagnostics, (*where, "when"), spec.when, types)
+            if node is not None:
+                conditions.append(((*where, "when"), node))
+                nodes.append(node)
+            levels.append(Level(rule, default_points(spec), None))
+        for n, level in enumerate(spec.levels or []):
+            path = (*where, "levels", n, "when")
+            node = expressions.expression(diagnostics, path, level.when, types)
+            if node is not None:
+                conditions.append((path, node))
+                nodes.append(node)
+            levels.append(Level(f"{rule}_{n}", level.points, level.label))
+        if spec.levels:
+            self._check_levels(conditions)
+        applies_rule = None
+        applies: Node | None = None
+        if spec.applies_when is not None:
+            path = (*where, "applies_when")
+            applies = expressions.expression(diagnostics, path, spec.applies_when, types)
+            if applies is not None:
+                applies_rule = f"{rule}_a"
+                conditions.append((path, applies))
+        for path, node in conditions:
+            name = (
+                applies_rule
+                if path[-1] == "applies_when"
+                else (rule if spec.levels is None else f"{rule}_{path[-2]}")
+            )
+            compiled = expressions.condition(diagnostics, path, node, self.layout)
+            if compiled is not None and name is not None:
+                self.definition[name] = compiled
+                diagnostics.positions[name] = diagnostics.expression_position(path, node.pos)
+        fields = tuple(dict.fromkeys(f.path for node in nodes for f in fields_of(node)))
+        templates = expressions.templates(diagnostics, where, spec, set(types))
+        if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
+            return None
+        met, partly, not_met, missing = templates
+        applies_text = _condition_text(applies) if applies is not None else None
+        applies_fields = [f.path for f in fields_of(applies)] if applies is not None else []
+        placeholders = [n for t in templates for n in t.names if n in types]
+        return CompiledCriterion(
+            id=spec.id,
+            principle=spec.principle,
+            title=spec.title,
+            severity=spec.severity,
+            gate=spec.gate,
+            max_points=max(level.points for level in levels),
+            levels=tuple(levels),
+            applies_rule=applies_rule,
+            applies_text=applies_text,
+            conditions=tuple(nodes),
+            fields=fields,
+            # Everything a finding shows: the cache of findings is keyed on these values.
+            shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders])),
+            expected=_expectations(nodes, fields)
+            + tuple(
+                (field, f"applies when {applies_text}")
+                for field in dict.fromkeys(applies_fields)
+                if field not in fields
+            ),
+            explain_met=met,
+            explain_partly=partly,
+            explain_not_met=not_met,
+            explain_missing=missing,
+            remedy=spec.remedy or "",
+            source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
+        )
+
+    def _check_levels(self, conditions: list[tuple[Where, Node]]) -> None:
+        earlier: list[Node] = []
+        for path, node in conditions:
+            if level_analysis.covered(node, earlier):
+                self.diagnostics.fail(
+                    Code.UNREACHABLE_LEVEL,
+                    path,
+                    "this level can never be reached: the levels above it already match "
+                    "every submission it would match (levels are tried in order)",
+                )
+            earlier.append(node)
+
+
+def _condition_text(node: Node) -> str:
+    """A condition as text, spelling out a yes/no field on its own as `== true`."""
+    if isinstance(node, Field):
+        return f"{node.path} == true"
+    if isinstance(node, Not) and isinstance(node.operand, Field):
+        return f"{node.operand.path} == false"
+    return render(node)
+
+
+def default_points(spec: CriterionSpec) -> int:
+    """Points for a met criterion without levels: as written, else 1 (0 for a gate)."""
+    if spec.points is not None:
+        return spec.points
+    return 0 if spec.gate else 1
+
+
+def _expectations(nodes: list[Node], fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """For each field a criterion reads, the parts of its conditions that mention it."""
+    atoms: list[Node] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BoolOp):
+            stack.extend(reversed(node.items))
+        elif isinstance(node, Not) and isinstance(node.operand, BoolOp):
+            stack.append(node.operand)
+        elif isinstance(node, Field):  # a yes/no field on its own
+            atoms.append(Compare("==", node, Literal(True, node.pos), node.pos))
+        elif isinstance(node, Not) and isinstance(node.operand, Field):
+            atoms.append(Compare("==", node.operand, Literal(False, node.pos), node.pos))
+        else:
+            atoms.append(node)
+    out = []
+    for field in fields:
+        texts = dict.fromkeys(
+            render(a) for a in atoms if any(f.path == field for f in fields_of(a))
+        )
+        out.append((field, "; ".join(texts)))
+    return tuple(out)
