@@ -19,14 +19,14 @@ import grpc
 from benchmarks.conftest import ROOT
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.server import convert, wire
+from probity.server.codec import messages, wire
 from probity.v1 import evaluation_pb2
 
 
 def main(port: int) -> None:
     record = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
     evaluator = Evaluator(load_file(ROOT / "rules/nolan-tender.yaml"))
-    result = convert.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
+    result = messages.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
 
     def evaluate(request: Any, context: Any) -> bytes:
         return wire.evaluate_response(result)

@@ -6,7 +6,7 @@ import itertools
 import statistics
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psutil
@@ -30,7 +30,8 @@ from probity.engine.when.expression import (
     Not,
     parse,
 )
-from probity.engine.workers.pool import WorkerPool
+from probity.engine.workers.pool import Codec, Serialized, WorkerPool
+from probity.server.codec import PROTOBUF
 
 BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts
@@ -237,7 +238,10 @@ def _pool_pass(pool: WorkerPool, ruleset: CompiledRuleSet, submissions: list[Sub
 
 
 def _one_worker_against_two(
-    ruleset: CompiledRuleSet, submissions: list[Submission], codec: str | None, label: str
+    ruleset: CompiledRuleSet,
+    submissions: Sequence[Submission | Serialized],
+    codec: Codec | None,
+    label: str,
 ) -> None:
     """One worker against two, in paired rounds (a pass of each, back to back, the order
     alternating), so that the machine's drift over minutes cancels out of each round's
@@ -281,17 +285,17 @@ def test_worker_processes_with_the_service_codec(
     nolan: CompiledRuleSet, submissions: list[Submission]
 ) -> None:
     """As the service uses the pool: answers arrive as a request's Struct bytes and are read
-    in the workers, which write protobuf Results (server.convert is their codec), so the
-    parent only passes bytes along."""
+    in the workers, which write protobuf Results (probity.server.codec.PROTOBUF is their
+    codec), so the parent only passes bytes along."""
     from google.protobuf import struct_pb2
 
-    def as_request_bytes(submission: Submission) -> Submission:
+    def as_request_bytes(submission: Submission) -> Serialized:
         struct = struct_pb2.Struct()
         struct.update(submission.answers)
-        return Submission(submission.id, struct.SerializeToString())
+        return Serialized(submission.id, struct.SerializeToString())
 
     as_sent = [as_request_bytes(s) for s in submissions]
-    _one_worker_against_two(nolan, as_sent, "probity.server.convert", " (service codec)")
+    _one_worker_against_two(nolan, as_sent, PROTOBUF, " (service codec)")
 
 
 def test_one_mid_sized_request_on_an_idle_pool(

@@ -180,7 +180,7 @@ def _run_locally(
     if workers == 0:
         engine = Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
         return iter(
-            o if isinstance(o, SubmissionError) else JsonCodec.encode(o)
+            o if isinstance(o, SubmissionError) else JsonCodec().encode(o)
             for o in engine.evaluate_many(items)
         )
     with WorkerPool(workers) as pool:

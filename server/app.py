@@ -6,9 +6,12 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
+from typing import Any
 
 import grpc
 import structlog
+from google.protobuf import message_factory
+from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -18,26 +21,19 @@ from probity.engine.workers.pool import WorkerPool
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
+from probity.server.codec import PROTOBUF, wire
 from probity.server.decisions import Decisions
 from probity.server.evaluation import EvaluationService
 from probity.server.rulesets import RulesetService
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog, LogUnavailable
-from probity.v1 import (
-    audit_pb2,
-    audit_pb2_grpc,
-    evaluation_pb2,
-    evaluation_pb2_grpc,
-    ruleset_pb2,
-    ruleset_pb2_grpc,
-)
+from probity.v1 import audit_pb2, evaluation_pb2, ruleset_pb2
 
 _log = structlog.get_logger("probity.server")
-SERVICE_NAMES = (
-    evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].full_name,
-    ruleset_pb2.DESCRIPTOR.services_by_name["RulesetService"].full_name,
-    audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
-)
+EVALUATION = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"]
+RULESETS = ruleset_pb2.DESCRIPTOR.services_by_name["RulesetService"]
+AUDIT = audit_pb2.DESCRIPTOR.services_by_name["AuditService"]
+SERVICE_NAMES = (EVALUATION.full_name, RULESETS.full_name, AUDIT.full_name)
 
 
 class ServerStartError(Exception):
@@ -63,19 +59,19 @@ class ProbityServer:
         )
         self.port = self._bind(settings)  # before the workers start: a busy port fails fast
         self.decisions = Decisions(_open_log(settings))
-        self.pool = WorkerPool(settings.workers, codec="probity.server.convert")
+        self.pool = WorkerPool(settings.workers, codec=PROTOBUF)
         self.health = health.HealthServicer()
-        # The generated registration functions are untyped.
-        evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            EvaluationService(self.registry, self.pool, settings.limits, self.decisions),
-            self.server,
+        # Handlers may answer in wire format (bytes): see _add_service.
+        services = (
+            (
+                EVALUATION,
+                EvaluationService(self.registry, self.pool, settings.limits, self.decisions),
+            ),
+            (RULESETS, RulesetService(self.registry, self.pool, self.decisions)),
+            (AUDIT, AuditService(self.decisions.log, self.pool)),
         )
-        ruleset_pb2_grpc.add_RulesetServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            RulesetService(self.registry, self.pool, self.decisions), self.server
-        )
-        audit_pb2_grpc.add_AuditServiceServicer_to_server(  # type: ignore[no-untyped-call]
-            AuditService(self.decisions.log, self.pool), self.server
-        )
+        for descriptor, servicer in services:
+            _add_service(self.server, descriptor, servicer)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
             (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), self.server
@@ -191,3 +187,32 @@ def serve(settings: Settings) -> int:
     _log.info("shutting down", signal=signal.Signals(received[0]).name)
     server.stop()
     return 0
+
+
+_HANDLER_KINDS = {  # (client streams, server streams) → how grpc wraps the method
+    (False, False): grpc.unary_unary_rpc_method_handler,
+    (False, True): grpc.unary_stream_rpc_method_handler,
+    (True, False): grpc.stream_unary_rpc_method_handler,
+    (True, True): grpc.stream_stream_rpc_method_handler,
+}
+
+
+def _add_service(server: grpc.Server, service: ServiceDescriptor, servicer: Any) -> None:
+    """Register `servicer`'s methods, as the generated add_*_to_server does, except that a
+    method may answer with bytes already in wire format: they are sent as they are. So
+    interceptors (auth, call logging) never see the difference."""
+    handlers = {}
+    for method in service.methods:
+        request = message_factory.GetMessageClass(method.input_type)
+        response = message_factory.GetMessageClass(method.output_type)
+        make = _HANDLER_KINDS[(method.client_streaming, method.server_streaming)]
+        handlers[method.name] = make(
+            getattr(servicer, method.name),
+            request_deserializer=request.FromString,
+            response_serializer=wire.passthrough(response.SerializeToString),
+        )
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(service.full_name, handlers),)
+    )
+    # grpc-stubs predates registered handlers (grpc 1.62), which the generated code uses too.
+    server.add_registered_method_handlers(service.full_name, handlers)  # type: ignore[attr-defined]

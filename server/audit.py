@@ -12,9 +12,8 @@ from google.protobuf import json_format
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation, RuleFileError
-from probity.engine.evaluation.evaluator import Submission
 from probity.engine.registry import check_text
-from probity.engine.workers.pool import Encoded, WorkerPool
+from probity.engine.workers.pool import Encoded, Serialized, WorkerPool
 from probity.server import errors
 from probity.store.log import DecisionLog, Evaluation, LogUnavailable, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -150,12 +149,12 @@ def _is_contract(found: Evaluation) -> bool:
     return found.kind == "monitoring"
 
 
-def _submission(found: Evaluation) -> Submission:
+def _submission(found: Evaluation) -> Serialized:
     """The recorded request item, as the live call handed it to the workers."""
     if _is_contract(found):
-        return Submission(found.subject_id, found.submission)
+        return Serialized(found.subject_id, found.submission)
     message = submission_pb2.Submission.FromString(found.submission)
-    return Submission(message.id, message.answers.SerializeToString())
+    return Serialized(message.id, message.answers.SerializeToString())
 
 
 _PLAIN_FIELDS = [

@@ -13,7 +13,7 @@ from typing import Any
 import grpc
 import structlog
 
-from probity.server import errors, wire
+from probity.server import errors
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
@@ -146,8 +146,7 @@ def _same_kind(
             return make(
                 replace(behaviour) if wrap else replace,
                 request_deserializer=handler.request_deserializer,
-                # Handlers may answer with bytes already in wire format (server.wire).
-                response_serializer=wire.passthrough(handler.response_serializer),
+                response_serializer=handler.response_serializer,
             )
     return handler
 

@@ -1,7 +1,7 @@
 """EvaluationService: protobuf in, engine calls, protobuf out.
 
 Answers travel to the worker processes as serialized Structs and results come back as
-serialized probity.v1.Result messages (server.convert is the workers' codec), so this
+serialized probity.v1.Result messages (the codec is the workers' codec), so this
 process only routes bytes.
 """
 
@@ -21,11 +21,11 @@ import grpc
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
-from probity.engine.evaluation.evaluator import Submission
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.engine.registry import Registry
-from probity.engine.workers.pool import Encoded, Outcome, WorkerPool
-from probity.server import calls, errors, wire
+from probity.engine.workers.pool import Encoded, Outcome, Serialized, WorkerPool
+from probity.server import calls, errors
+from probity.server.codec import wire
 from probity.server.decisions import Decisions, Item
 from probity.server.settings import Limits
 from probity.store.log import Evaluation, LogUnavailable
@@ -197,8 +197,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     # -- one submission ------------------------------------------------------------------
     def Evaluate(
         self, request: evaluation_pb2.EvaluateRequest, context: grpc.ServicerContext
-    ) -> evaluation_pb2.EvaluateResponse:
-        return self._one(  # type: ignore[return-value]  # bytes: see server.wire
+    ) -> bytes:
+        """An EvaluateResponse, in wire format (codec.wire)."""
+        return self._one(
             context,
             _Kind.TENDER,
             request,
@@ -210,7 +211,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         context: grpc.ServicerContext,
         kind: _Kind,
         request: Any,
-        item: Callable[[], Submission],
+        item: Callable[[], Serialized],
     ) -> bytes:
         """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
@@ -248,7 +249,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         they finish. Every request gets exactly one response."""
         record = calls.current()
         window = _Window(self.limits)
-        # Answers (responses as messages or bytes in wire format, see server.wire); an int
+        # Answers (responses as messages or bytes in wire format, see codec.wire); an int
         # when the reader is done: the number of requests it read.
         done: queue.SimpleQueue[_Answer | int] = queue.SimpleQueue()
         reader = threading.Thread(
@@ -337,7 +338,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         kind: _Kind,
         request: Any,
         ident: str,
-        item: Callable[[], Submission],
+        item: Callable[[], Serialized],
         count: int,
         window: _Window,
         done: queue.SimpleQueue[Any],
@@ -386,9 +387,10 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     # -- contract monitoring -------------------------------------------------------------
     def CheckContract(
         self, request: evaluation_pb2.CheckContractRequest, context: grpc.ServicerContext
-    ) -> evaluation_pb2.CheckContractResponse:
+    ) -> bytes:
+        """A CheckContractResponse, in wire format (codec.wire)."""
         item = partial(_series, request)
-        return self._one(context, _Kind.MONITORING, request, item)  # type: ignore[return-value]
+        return self._one(context, _Kind.MONITORING, request, item)
 
     def CheckPortfolio(
         self,
@@ -426,7 +428,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
     ) -> bytes:
         """The EvaluateTenderResponse in wire format: each bid's result goes as its worker
-        serialized it (server.wire), not parsed, copied twice and serialized again."""
+        serialized it (codec.wire), not parsed, copied twice and serialized again."""
         if len(request.bids) > self.limits.max_bids:
             limit = self.limits.max_bids
             raise errors.ServiceError(
@@ -545,19 +547,19 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         return results
 
 
-def _series(request: Any) -> Submission:
+def _series(request: Any) -> Serialized:
     """A contract and its returns for the engine, still as request bytes for the codec (a
     CheckPortfolioRequest has a CheckContractRequest's fields)."""
     if not request.contract.contract_id:
         violation = FieldViolation("contract.contract_id", "is required")
         raise errors.ServiceError(errors.bad_request([violation], "no contract id"))
-    return Submission(request.contract.contract_id, request.SerializeToString())
+    return Serialized(request.contract.contract_id, request.SerializeToString())
 
 
-def _submission(message: Any, where: str) -> Submission:
+def _submission(message: Any, where: str) -> Serialized:
     """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
     if not message.id:
         raise errors.ServiceError(
             errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
-    return Submission(message.id, message.answers.SerializeToString())
+    return Serialized(message.id, message.answers.SerializeToString())

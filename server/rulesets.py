@@ -12,7 +12,7 @@ from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
 from probity.server import calls, errors
-from probity.server.convert import diagnostic_to_proto, ruleset_info
+from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
 from probity.server.decisions import Decisions
 from probity.store.log import LogUnavailable
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc

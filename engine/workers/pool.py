@@ -12,17 +12,17 @@ still busy is taken to be stuck and killed, and what it held fails.
 Submissions queued by different callers for the same rule set are sent to a worker together
 (up to BATCH), so many small requests cost about as much as one large one.
 
-A codec (a module with `decode(raw) -> answers` and `encode(result) -> bytes`, named when the
-pool is made) runs in the workers: the service passes protobuf bytes in and gets protobuf
-bytes out, so that translating them uses both cores too. The default is answers as given and
-canonical JSON out.
+A codec (an object with `decode`, `decode_series` and `encode`, given when the pool is made
+and sent to each worker) runs in the workers: the service passes protobuf bytes in
+(`Serialized`) and gets protobuf bytes out, so that translating them uses both cores too.
+Plain answers (an evaluation.Submission) are never decoded. The default codec reads JSON
+and writes canonical JSON.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import importlib
 import itertools
 import marshal
 import multiprocessing
@@ -41,6 +41,7 @@ from multiprocessing.connection import Connection
 from operator import itemgetter
 from typing import Any, Literal, Protocol, cast
 
+import orjson
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
@@ -81,55 +82,65 @@ LENDABLE = 6
 FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
 
 
-class Codec(Protocol):
-    """May also have decode_series(raw) for monitoring requests (else they pass as given)."""
+@dataclass(frozen=True, slots=True)
+class Serialized:
+    """A submission (or a contract with its returns) still in its codec's bytes, for the
+    worker to decode; plain answers come as an evaluation.Submission instead."""
 
-    def decode(self, raw: Any) -> Any: ...
+    id: str
+    data: bytes
+
+
+class Codec(Protocol):
+    """Reads Serialized data and writes results, in the workers. Pickled by reference to
+    its class when a worker starts, so it must be importable there."""
+
+    def decode(self, raw: bytes) -> Any: ...  # a submission's answers
+    def decode_series(self, raw: bytes) -> Any: ...  # a contract and its returns
     def encode(self, result: Result | ContractResult) -> bytes: ...
 
 
 class JsonCodec:
-    """Answers as given; results as canonical JSON."""
+    """JSON in; results as canonical JSON."""
 
-    @staticmethod
-    def decode(raw: Any) -> Any:
-        return raw
+    def decode(self, raw: bytes) -> Any:
+        return orjson.loads(raw)
 
-    @staticmethod
-    def encode(result: Result | ContractResult) -> bytes:
+    def decode_series(self, raw: bytes) -> Any:
+        return orjson.loads(raw)
+
+    def encode(self, result: Result | ContractResult) -> bytes:
         if isinstance(result, ContractResult):
             return contract_json(result)
         return to_json(result)
-
-
-def load_codec(name: str | None) -> Codec:
-    return JsonCodec() if name is None else cast(Codec, importlib.import_module(name))
 
 
 def _evaluator(ruleset: CompiledRuleSet) -> Evaluator | Monitor:
     return Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
 
 
-def _decoder(codec: Codec, evaluator: Evaluator | Monitor) -> Callable[[Any], Any]:
+def _decoder(codec: Codec, evaluator: Evaluator | Monitor) -> Callable[[bytes], Any]:
     """Submissions' answers, or (monitoring) a contract with its returns."""
     if isinstance(evaluator, Monitor):
-        return getattr(codec, "decode_series", JsonCodec.decode)
+        return codec.decode_series
     return codec.decode
 
 
 def _decode_all(
-    decode: Callable[[Any], Any], items: list[tuple[str, Any]]
+    decode: Callable[[bytes], Any], items: list[tuple[str, Any]]
 ) -> list[Submission | SubmissionError]:
+    """Each item as the engine reads it: bytes were Serialized, and are decoded; anything
+    else is plain answers, as given."""
     out: list[Submission | SubmissionError] = []
     for sid, raw in items:
         try:
-            out.append(Submission(sid, decode(raw)))
+            out.append(Submission(sid, decode(raw) if isinstance(raw, bytes) else raw))
         except (ValueError, TypeError) as exc:
             out.append(SubmissionError([FieldViolation("answers", f"cannot be read: {exc}")]))
     return out
 
 
-def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> None:
+def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
     from probity.engine.compiler.pipeline import compile_text
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
@@ -147,7 +158,6 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
     # Our objects seldom form cycles; collecting every 20,000 allocations is plenty.
     gc.set_threshold(20_000)
     _keep_freed_memory()
-    codec = load_codec(codec_name)
     crash_on = os.environ.get(FAILPOINT)
     evaluators: dict[str, Evaluator | Monitor] = {}
     # Batches are read by a thread of their own, so that the input pipe is always drained:
@@ -179,6 +189,11 @@ def _worker_main(conn: Connection, codec_name: str | None, slot_size: int) -> No
         written = list(reply) if slot is None else space.put(slot, reply)  # encoded as written
         message = written.to_wire() if isinstance(written, Manifest) else ("results", written)
         conn.send_bytes(_pack(message))
+
+
+def _payload(item: Submission | Serialized) -> Any:
+    """What goes to the worker for an item: its bytes, to decode, or its plain answers."""
+    return item.data if isinstance(item, Serialized) else item.answers
 
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt(): how much free memory the heap top keeps
@@ -249,7 +264,7 @@ class _Request:
             self.future.set_result([o for o in self.outcomes if o is not None])
 
 
-_Item = tuple[_Request, int, Submission]  # a submission and where its outcome goes
+_Item = tuple[_Request, int, "Submission | Serialized"]  # an item and where its outcome goes
 
 
 @dataclass
@@ -336,12 +351,12 @@ class WorkerPool:
     def __init__(
         self,
         workers: int = 2,
-        codec: str | None = None,
+        codec: Codec | None = None,
         result_slot_bytes: int = RESULT_SLOT_BYTES,
     ) -> None:
-        """`codec` names a module with decode() and encode() (see Codec); None for JSON."""
+        """`codec` reads Serialized items and writes results (see Codec); None for JSON."""
         self._context = multiprocessing.get_context("spawn")
-        self._codec = codec
+        self._codec: Codec = codec or JsonCodec()
         self._slot_size = result_slot_bytes
         self._jobs = _JobQueue()
         self._lock = threading.Lock()
@@ -361,7 +376,7 @@ class WorkerPool:
             return [p.pid for p in self._processes if p is not None and p.is_alive()]
 
     def submit(
-        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission | Serialized]
     ) -> Future[list[Outcome]]:
         future: Future[list[Outcome]] = Future()
         if not submissions:
@@ -389,7 +404,7 @@ class WorkerPool:
             future.result()
 
     def evaluate(
-        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission]
+        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission | Serialized]
     ) -> list[Outcome]:
         return self.submit(ruleset, submissions).result()
 
@@ -557,7 +572,7 @@ class WorkerPool:
         go: one caller's odd input must not cost another caller's submissions."""
 
         def message() -> bytes:
-            return _pack((name, source, slot, [(s.id, s.answers) for _, _, s in job.items]))
+            return _pack((name, source, slot, [(s.id, _payload(s)) for _, _, s in job.items]))
 
         try:
             return message()
@@ -566,7 +581,7 @@ class WorkerPool:
         kept = []
         for request, index, submission in job.items:
             try:
-                _pack(submission.answers)
+                _pack(_payload(submission))
             except Exception as exc:  # as above
                 reason = f"cannot be sent to the engine: {exc}"
                 request.settle(index, SubmissionError([FieldViolation("answers", reason)]))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from probity.engine.evaluation.result import Result, to_json
-
-
-def decode(raw: Any) -> Any:
-    return raw
+from probity.engine.evaluation.result import Result
+from probity.engine.monitoring.result import ContractResult
+from probity.engine.workers.pool import JsonCodec
 
 
-def encode(result: Result) -> bytes:
-    return f"{os.getpid()} ".encode() + to_json(result)
+class PidCodec(JsonCodec):
+    def encode(self, result: Result | ContractResult) -> bytes:
+        return f"{os.getpid()} ".encode() + super().encode(result)
+
+
+PID_CODEC = PidCodec()

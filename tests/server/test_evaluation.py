@@ -14,7 +14,7 @@ from probity.clients.client import ProbityClient
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
-from probity.server.convert import result_to_proto
+from probity.server.codec.messages import result_to_proto
 from probity.server.settings import Limits
 from tests.conftest import RULES
 from tests.server.conftest import example, running, settings_for
@@ -195,7 +195,7 @@ def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) ->
 def test_every_bid_of_a_tender_carries_its_whole_result(
     client: ProbityClient, local: Evaluator
 ) -> None:
-    """The results go out as the workers serialized them (server.wire): each must read
+    """The results go out as the workers serialized them (codec.wire): each must read
     back as the Result the engine gives that bid, beside the bid's own fields."""
     bids = _bids()
     bids[0]["supplier"] = {"id": "SUP-7", "name": "Fairway Care Ltd"}

@@ -14,7 +14,7 @@ import pytest
 from probity.clients.client import ProbityClient
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
-from probity.server.convert import result_to_proto
+from probity.server.codec.messages import result_to_proto
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import example, running, settings_for
 

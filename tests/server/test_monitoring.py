@@ -15,7 +15,7 @@ from probity.clients.results import contract_result_to_dict
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_dict
-from probity.server.convert import contract_result_to_proto
+from probity.server.codec.messages import contract_result_to_proto
 from tests.conftest import RULES
 from tests.server.conftest import example
 from tests.server.details import status_of, violations

@@ -16,6 +16,7 @@ from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.workers.pool import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
 from tests.conftest import MINI_STRONG
+from tests.engine.pid_codec import PID_CODEC
 
 
 def _submissions(count: int) -> list[Submission]:
@@ -67,7 +68,7 @@ def _writers(outcomes: list[object]) -> list[int]:
 
 
 def test_a_large_request_is_shared_by_both_workers(mini) -> None:  # type: ignore[no-untyped-def]
-    with WorkerPool(2, codec="tests.engine.pid_codec") as pool:
+    with WorkerPool(2, codec=PID_CODEC) as pool:
         writers = _writers(pool.evaluate(mini, _submissions(3000)))
         assert set(writers) == set(pool.pids())
         assert len(set(writers)) == 2
@@ -76,7 +77,7 @@ def test_a_large_request_is_shared_by_both_workers(mini) -> None:  # type: ignor
 def test_an_idle_pool_answers_a_mid_sized_request_on_both_workers(mini) -> None:  # type: ignore[no-untyped-def]
     """250 bids fit in one batch; cut in two, they are evaluated on both cores at once."""
     good = [s for s in _submissions(260) if s.answers["staff"]["ethics_training_pct"] != "bad"]
-    with WorkerPool(2, codec="tests.engine.pid_codec") as pool:
+    with WorkerPool(2, codec=PID_CODEC) as pool:
         pool.warm([mini])  # both workers up, and waiting
         writers = _writers(pool.evaluate(mini, good[:250]))
     assert len(writers) == 250

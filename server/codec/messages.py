@@ -1,6 +1,4 @@
-"""Translate between probity.v1 messages and the engine's values. No gRPC here: the worker
-processes import this module as their codec (see engine.workers) to read answers and write
-results, so translation runs on every core."""
+"""Translate between probity.v1 messages and the engine's values (no gRPC here)."""
 
 from __future__ import annotations
 
@@ -19,7 +17,7 @@ from probity.engine.monitoring.result import (
     PeriodEvidence,
     PeriodRating,
 )
-from probity.server import wire
+from probity.server.codec import wire
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 
 OUTCOMES = {
@@ -62,13 +60,6 @@ def value_to_python(value: struct_pb2.Value) -> Any:
 
 def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
     return {key: value_to_python(value) for key, value in struct.fields.items()}
-
-
-def decode(raw: bytes) -> dict[str, Any]:
-    """Codec: serialized Struct → answers."""
-    struct = struct_pb2.Struct()
-    struct.ParseFromString(raw)
-    return struct_to_python(struct)
 
 
 def python_to_value(value: Any, target: struct_pb2.Value) -> None:
@@ -163,8 +154,9 @@ def result_to_proto(result: Result) -> result_pb2.Result:
 
 # The scorer hands out one Finding object per distinct finding (engine.scoring), so each is
 # encoded once and reused: a repeated field's wire form is its elements' encodings one after
-# another (see server.wire).
-_PRINCIPLES_FIELD, _FINDINGS_FIELD = 10, 11
+# another (see codec.wire).
+_PRINCIPLES_FIELD = result_pb2.Result.PRINCIPLES_FIELD_NUMBER
+_FINDINGS_FIELD = result_pb2.Result.FINDINGS_FIELD_NUMBER
 _CACHE_LIMIT = 20_000
 _encoded: dict[int, tuple[object, bytes]] = {}
 
@@ -181,8 +173,8 @@ def _cached(item: object, number: int, convert: Any) -> bytes:
 
 
 def encode(result: Result | ContractResult) -> bytes:
-    """Codec: the serialized probity.v1.Result, equal to result_to_proto(result)'s (or the
-    serialized ContractResult)."""
+    """The serialized probity.v1.Result, equal to result_to_proto(result)'s (or the
+    serialized ContractResult), each distinct finding encoded once."""
     if isinstance(result, ContractResult):
         return contract_result_to_proto(result).SerializeToString()
     parts = [_head(result).SerializeToString()]
@@ -218,12 +210,6 @@ def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, 
         entry["measures"] = struct_to_python(item.measures)
         returns.append(entry)
     return {"contract": head, "returns": returns}
-
-
-def decode_series(raw: bytes) -> dict[str, Any]:
-    """Codec: a serialized CheckContractRequest (or CheckPortfolioRequest: the same fields)
-    → the contract and its returns."""
-    return series_to_python(evaluation_pb2.CheckContractRequest.FromString(raw))
 
 
 RATINGS = {

@@ -1,4 +1,4 @@
-"""Protobuf ↔ engine translation (server.convert): properties over random input."""
+"""Protobuf ↔ engine translation (probity.server.codec): properties over random input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.server import convert
+from probity.server.codec import PROTOBUF
+from probity.server.codec import messages as convert
 from probity.v1 import result_pb2
 from tests.engine.evaluation.test_end_to_end_properties import NOLAN, submissions
 
@@ -44,7 +45,7 @@ def _as_json_reads_it(value: Any) -> Any:
 def test_answers_survive_a_struct_round_trip(answers: dict[str, Any]) -> None:
     struct = struct_pb2.Struct()
     struct.update(answers)
-    assert convert.decode(struct.SerializeToString()) == _as_json_reads_it(answers)
+    assert PROTOBUF.decode(struct.SerializeToString()) == _as_json_reads_it(answers)
 
 
 @given(json_values)
