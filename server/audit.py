@@ -15,7 +15,7 @@ from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.registry import check_text
 from probity.engine.workers.pool import Encoded, Serialized, WorkerPool
 from probity.server import errors
-from probity.store.log import DecisionLog, Evaluation, LogUnavailable, Query
+from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 
 _REPLAY_TIMEOUT = 300  # seconds
@@ -43,31 +43,25 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def GetEvaluation(
         self, request: audit_pb2.GetEvaluationRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetEvaluationResponse:
-        try:
-            found = self._evaluation(request.seq)
-        except (errors.ServiceError, LogUnavailable) as exc:
-            errors.abort(context, errors.to_status(exc))
+        found = self._evaluation(request.seq)
         return audit_pb2.GetEvaluationResponse(evaluation=_record(found, full=True))
 
     def ListEvaluations(
         self, request: audit_pb2.ListEvaluationsRequest, context: grpc.ServicerContext
     ) -> audit_pb2.ListEvaluationsResponse:
-        try:
-            before = _page_token(request.page_token)
-            rows, next_page = self._store().evaluations(
-                Query(
-                    tender_id=request.tender_id,
-                    contract_id=request.contract_id,
-                    supplier_id=request.supplier_id,
-                    ruleset_id=request.ruleset_id,
-                    since=request.since,
-                    until=request.until,
-                    limit=request.page_size or 100,
-                    before=before,
-                )
+        before = _page_token(request.page_token)
+        rows, next_page = self._store().evaluations(
+            Query(
+                tender_id=request.tender_id,
+                contract_id=request.contract_id,
+                supplier_id=request.supplier_id,
+                ruleset_id=request.ruleset_id,
+                since=request.since,
+                until=request.until,
+                limit=request.page_size or 100,
+                before=before,
             )
-        except (errors.ServiceError, LogUnavailable) as exc:
-            errors.abort(context, errors.to_status(exc))
+        )
         return audit_pb2.ListEvaluationsResponse(
             evaluations=[_record(Evaluation(submission=b"", result=b"", **row)) for row in rows],
             next_page_token=str(next_page) if next_page else "",
@@ -76,18 +70,13 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def GetRulesetVersion(
         self, request: audit_pb2.GetRulesetVersionRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetRulesetVersionResponse:
-        try:
-            if not request.digest and not (request.ruleset_id and request.version):
-                violation = FieldViolation("digest", "give a digest, or ruleset_id and version")
-                raise errors.ServiceError(errors.bad_request([violation], "which version?"))
-            found = self._store().ruleset_version(
-                request.digest, request.ruleset_id, request.version
-            )
-            if found is None:
-                name = request.digest or f"{request.ruleset_id}@{request.version}"
-                raise errors.ServiceError(errors.not_found_record("rule set version", name))
-        except (errors.ServiceError, LogUnavailable) as exc:
-            errors.abort(context, errors.to_status(exc))
+        if not request.digest and not (request.ruleset_id and request.version):
+            violation = FieldViolation("digest", "give a digest, or ruleset_id and version")
+            raise errors.ServiceError(errors.bad_request([violation], "which version?"))
+        found = self._store().ruleset_version(request.digest, request.ruleset_id, request.version)
+        if found is None:
+            name = request.digest or f"{request.ruleset_id}@{request.version}"
+            raise errors.ServiceError(errors.not_found_record("rule set version", name))
         return audit_pb2.GetRulesetVersionResponse(
             ruleset=audit_pb2.RulesetVersionRecord(**asdict(found))  # the same field names
         )
@@ -95,15 +84,12 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def Replay(
         self, request: audit_pb2.ReplayRequest, context: grpc.ServicerContext
     ) -> audit_pb2.ReplayResponse:
-        try:
-            found = self._evaluation(request.seq)
-            ruleset = self._recorded_ruleset(found.ruleset_digest)
-            future = self.pool.submit(ruleset, [_submission(found)])
-            (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
-            if not isinstance(outcome, Encoded):
-                raise errors.ServiceError(errors.to_status(outcome))
-        except (errors.ServiceError, LogUnavailable) as exc:
-            errors.abort(context, errors.to_status(exc))
+        found = self._evaluation(request.seq)
+        ruleset = self._recorded_ruleset(found.ruleset_digest)
+        future = self.pool.submit(ruleset, [_submission(found)])
+        (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
+        if not isinstance(outcome, Encoded):
+            raise errors.ServiceError(errors.to_status(outcome))
         identical = outcome == found.result
         return audit_pb2.ReplayResponse(
             seq=found.seq,

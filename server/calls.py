@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 import structlog
@@ -98,10 +98,14 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
         def run(request: Any, context: grpc.ServicerContext) -> Any:
             record = CallRecord(method, caller)
             token = _current.set(record)
-            started, raised = time.perf_counter(), None
+            started = time.perf_counter()
+            raised: BaseException | None = None
             context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
             try:
                 return behaviour(request, context)
+            except Exception as exc:
+                raised = exc
+                _translate(record, context, exc)
             except BaseException as exc:
                 raised = exc
                 raise
@@ -114,11 +118,15 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
     def streaming(behaviour: Callable[..., Any]) -> Callable[..., Any]:
         def run(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             record = CallRecord(method, caller)
-            started, raised = time.perf_counter(), None
+            started = time.perf_counter()
+            raised: BaseException | None = None
             _current.set(record)
             context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
             try:
                 yield from behaviour(request, context)
+            except Exception as exc:
+                raised = exc
+                _translate(record, context, exc)
             except BaseException as exc:
                 raised = exc
                 raise
@@ -128,6 +136,20 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
         return run
 
     return _same_kind(handler, unary, streaming, wrap=True)
+
+
+def _translate(record: CallRecord, context: grpc.ServicerContext, error: Exception) -> NoReturn:
+    """The one place a handler's error becomes the call's status: the engine's, the log's
+    and the service's own errors by errors.to_status; anything else is a defect of ours,
+    logged here with its traceback and answered INTERNAL without its text."""
+    code = context.code()  # type: ignore[attr-defined]
+    if code is not None and code != grpc.StatusCode.OK:
+        raise error  # the handler has answered already (context.abort)
+    if record.failed == 0:
+        record.failed = max(record.count, 1)  # nothing of the call was answered
+    if not isinstance(error, errors.TRANSLATED):
+        _log.exception("unexpected error", method=record.method, request_id=record.request_id)
+    errors.abort(context, errors.to_status(error))
 
 
 def _same_kind(

@@ -146,6 +146,18 @@ def permission_denied(message: str, role: str) -> status_pb2.Status:
     return _status(code_pb2.PERMISSION_DENIED, message, info)
 
 
+# The errors that have a status of their own; anything else is a defect of ours (INTERNAL).
+TRANSLATED = (
+    ServiceError,
+    SubmissionError,
+    UnknownRuleset,
+    RuleFileError,
+    RulesetConflict,
+    EngineCrashed,
+    LogUnavailable,
+)
+
+
 def to_status(error: Exception, prefix: str = "submission.answers") -> status_pb2.Status:
     """The status for an engine error; anything unexpected is INTERNAL, without its text."""
     if isinstance(error, ServiceError):

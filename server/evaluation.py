@@ -20,7 +20,7 @@ from typing import Any, ClassVar, cast
 import grpc
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError, UnknownRuleset
+from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.engine.registry import Registry
 from probity.engine.workers.pool import Encoded, Outcome, Serialized, WorkerPool
@@ -216,21 +216,15 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
         record.count = 1
-        try:
-            ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, kind.ruleset)
-            (outcome,) = self._wait(self.pool.submit(ruleset, [item()]), context)
-            status = _outcome_error(outcome, kind.prefix)
-            if status is not None:
-                raise errors.ServiceError(status)
-            assert isinstance(outcome, Encoded)
-            if self.decisions.enabled:
-                row = self.decisions.row(
-                    record, 1, kind.ruleset, ruleset, kind.item(request), outcome
-                )
-                self.decisions.record([row])
-        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
-            record.failed = 1
-            errors.abort(context, errors.to_status(exc))
+        ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, kind.ruleset)
+        (outcome,) = self._wait(self.pool.submit(ruleset, [item()]), context)
+        status = _outcome_error(outcome, kind.prefix)
+        if status is not None:
+            raise errors.ServiceError(status)
+        assert isinstance(outcome, Encoded)
+        if self.decisions.enabled:
+            row = self.decisions.row(record, 1, kind.ruleset, ruleset, kind.item(request), outcome)
+            self.decisions.record([row])
         return wire.evaluate_response(outcome)
 
     # -- a stream ------------------------------------------------------------------------
@@ -362,7 +356,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 request.ruleset_id, request.ruleset_version, kind.ruleset, record
             )
             submission = item()
-        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
+        except errors.TRANSLATED as exc:  # one item of a stream fails alone
             fail(errors.to_status(exc))
             return
 
@@ -415,14 +409,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     def EvaluateTender(
         self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
     ) -> bytes:
-        record = calls.current()
-        record.count = len(request.bids)
-        try:
-            response = self._tender(request, context)
-        except (errors.ServiceError, UnknownRuleset, LogUnavailable) as exc:
-            record.failed = record.count
-            errors.abort(context, errors.to_status(exc))
-        return response
+        calls.current().count = len(request.bids)
+        return self._tender(request, context)
 
     def _tender(
         self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext

@@ -8,13 +8,12 @@ import grpc
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from probity.engine.errors import RuleFileError
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
-from probity.server import calls, errors
+from probity.server import calls
 from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
 from probity.server.decisions import Decisions
-from probity.store.log import LogUnavailable
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")
@@ -42,10 +41,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def GetRuleset(
         self, request: ruleset_pb2.GetRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.GetRulesetResponse:
-        try:
-            ruleset = self.registry.get(request.id, request.version)
-        except UnknownRuleset as exc:
-            errors.abort(context, errors.to_status(exc))
+        ruleset = self.registry.get(request.id, request.version)
         calls.current().digests.add(ruleset.digest)
         return ruleset_pb2.GetRulesetResponse(
             ruleset=self._info(ruleset), source_text=ruleset.source_text
@@ -67,14 +63,11 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.PublishRulesetResponse:
         record = calls.current()
-        try:
-            ruleset, previous = self.registry.publish(
-                request.source_text,
-                request.file_name or DEFAULT_FILE_NAME,
-                partial(self.decisions.ruleset, how="published", by=record.caller),
-            )
-        except (RuleFileError, RulesetConflict, LogUnavailable) as exc:
-            errors.abort(context, errors.to_status(exc))
+        ruleset, previous = self.registry.publish(
+            request.source_text,
+            request.file_name or DEFAULT_FILE_NAME,
+            partial(self.decisions.ruleset, how="published", by=record.caller),
+        )
         record.digests.add(ruleset.digest)
         self.pool.warm([ruleset])
         _log.info(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from probity.engine.when import three_valued
 from probity.engine.when.expression import (
@@ -87,34 +87,38 @@ class _Compiler:
         return self.layout.keys[node.path]
 
     def cond(self, node: Node, negated: bool) -> dict[str, Any]:
-        if isinstance(node, BoolOp):
-            # De Morgan: not (a and b) == not a or not b.
-            op = {"and": "$and", "or": "$or"}[node.op]
-            if negated:
-                op = "$or" if op == "$and" else "$and"
-            return {op: [self.cond(item, negated) for item in node.items]}
-        if isinstance(node, Not):
-            return self.cond(node.operand, not negated)
-        if isinstance(node, Field):  # a yes/no field on its own (1 or 0 in facts)
-            return {"$eq": {self.key(node): int(not negated)}}
-        if isinstance(node, Compare):
-            return self.compare(node, negated)
-        if isinstance(node, In):
-            return self.membership(node, negated)
-        if isinstance(node, Contains):
-            assert isinstance(node.collection, Field) and isinstance(node.item, Literal)
-            flag = self.layout.flag(node.collection.path, str(node.item.value))
-            return {"$eq": {flag: int(not negated)}}
-        if isinstance(node, Matches):
-            assert isinstance(node.operand, Field) and not negated
-            return {"$mt": {self.key(node.operand): node.pattern}}
-        if isinstance(node, Exists):
-            assert isinstance(node.operand, Field)
-            if node.negated != negated:
-                # `$nex` also matches the session's state object: require a real fact.
-                return {"$and": [_exists(INDEX_KEY), {"$nex": {self.key(node.operand): 1}}]}
-            return _exists(self.key(node.operand))
-        raise ExpressionError("this is not a condition", node.pos)
+        match node:
+            case BoolOp():
+                # De Morgan: not (a and b) == not a or not b.
+                op = {"and": "$and", "or": "$or"}[node.op]
+                if negated:
+                    op = "$or" if op == "$and" else "$and"
+                return {op: [self.cond(item, negated) for item in node.items]}
+            case Not():
+                return self.cond(node.operand, not negated)
+            case Field():  # a yes/no field on its own (1 or 0 in facts)
+                return {"$eq": {self.key(node): int(not negated)}}
+            case Compare():
+                return self.compare(node, negated)
+            case In():
+                return self.membership(node, negated)
+            case Contains():
+                assert isinstance(node.collection, Field) and isinstance(node.item, Literal)
+                flag = self.layout.flag(node.collection.path, str(node.item.value))
+                return {"$eq": {flag: int(not negated)}}
+            case Matches():
+                assert isinstance(node.operand, Field) and not negated
+                return {"$mt": {self.key(node.operand): node.pattern}}
+            case Exists():
+                assert isinstance(node.operand, Field)
+                if node.negated != negated:
+                    # `$nex` also matches the session's state object: require a real fact.
+                    return {"$and": [_exists(INDEX_KEY), {"$nex": {self.key(node.operand): 1}}]}
+                return _exists(self.key(node.operand))
+            case Literal() | Arith() | Neg():
+                raise ExpressionError("this is not a condition", node.pos)
+            case _:
+                assert_never(node)
 
     def compare(self, node: Compare, negated: bool) -> dict[str, Any]:
         op = _NEGATE[node.op] if negated else node.op
@@ -151,17 +155,23 @@ class _Compiler:
         if constant is not None:
             # durable_rules evaluates arithmetic only when a field is involved: fold the rest.
             return int(constant) if isinstance(constant, bool) else constant
-        if isinstance(node, Literal):
-            return int(node.value) if isinstance(node.value, bool) else node.value
-        if isinstance(node, Field):
-            return {"$m": self.key(node)}
-        if isinstance(node, Neg):
-            if isinstance(node.operand, Literal) and not isinstance(node.operand.value, str | bool):
-                return -node.operand.value
-            return {"$mul": {"$l": -1, "$r": self.value(node.operand)}}
-        if isinstance(node, Arith):
-            return {_ARITH[node.op]: {"$l": self.value(node.left), "$r": self.value(node.right)}}
-        raise ExpressionError("expected a value here", node.pos)
+        match node:
+            case Literal():
+                return int(node.value) if isinstance(node.value, bool) else node.value
+            case Field():
+                return {"$m": self.key(node)}
+            case Neg():
+                operand = node.operand
+                if isinstance(operand, Literal) and not isinstance(operand.value, str | bool):
+                    return -operand.value
+                return {"$mul": {"$l": -1, "$r": self.value(operand)}}
+            case Arith():
+                left, right = self.value(node.left), self.value(node.right)
+                return {_ARITH[node.op]: {"$l": left, "$r": right}}
+            case Compare() | In() | Contains() | Matches() | Exists() | Not() | BoolOp():
+                raise ExpressionError("expected a value here", node.pos)
+            case _:
+                assert_never(node)
 
 
 def _positive_constant(node: Node) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TypeAlias, cast
+from typing import TypeAlias, assert_never, cast
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -290,44 +290,53 @@ def fields_of(node: Node) -> list[Field]:
     stack: list[Node] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Field):
-            found.append(current)
-        elif isinstance(current, (Arith, Compare)):
-            stack.extend([current.right, current.left])
-        elif isinstance(current, (Neg, Not, Matches, Exists, In)):
-            stack.append(current.operand)
-        elif isinstance(current, Contains):
-            stack.extend([current.item, current.collection])
-        elif isinstance(current, BoolOp):
-            stack.extend(reversed(current.items))
+        match current:
+            case Field():
+                found.append(current)
+            case Literal():
+                pass
+            case Arith() | Compare():
+                stack.extend([current.right, current.left])
+            case Neg() | Not() | Matches() | Exists() | In():
+                stack.append(current.operand)
+            case Contains():
+                stack.extend([current.item, current.collection])
+            case BoolOp():
+                stack.extend(reversed(current.items))
+            case _:
+                assert_never(current)
     return found
 
 
 def render(node: Node) -> str:
     """Canonical text of an expression, used in evidence ('expected') and digests."""
-    if isinstance(node, Field):
-        return node.path
-    if isinstance(node, Literal):
-        if isinstance(node.value, bool):
-            return "true" if node.value else "false"
-        if isinstance(node.value, str):
-            return '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return repr(node.value)
-    if isinstance(node, Arith):
-        return f"({render(node.left)} {node.op} {render(node.right)})"
-    if isinstance(node, Neg):
-        return f"-{render(node.operand)}"
-    if isinstance(node, Compare):
-        return f"{render(node.left)} {node.op} {render(node.right)}"
-    if isinstance(node, In):
-        items = ", ".join(render(i) for i in node.items)
-        return f"{render(node.operand)} {'not in' if node.negated else 'in'} [{items}]"
-    if isinstance(node, Contains):
-        return f"{render(node.collection)} contains {render(node.item)}"
-    if isinstance(node, Matches):
-        return f"{render(node.operand)} matches {render(Literal(node.pattern, node.pos))}"
-    if isinstance(node, Exists):
-        return f"{render(node.operand)} {'missing' if node.negated else 'exists'}"
-    if isinstance(node, Not):
-        return f"not ({render(node.operand)})"
-    return "(" + f" {node.op} ".join(render(i) for i in node.items) + ")"
+    match node:
+        case Field():
+            return node.path
+        case Literal():
+            if isinstance(node.value, bool):
+                return "true" if node.value else "false"
+            if isinstance(node.value, str):
+                return '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return repr(node.value)
+        case Arith():
+            return f"({render(node.left)} {node.op} {render(node.right)})"
+        case Neg():
+            return f"-{render(node.operand)}"
+        case Compare():
+            return f"{render(node.left)} {node.op} {render(node.right)}"
+        case In():
+            items = ", ".join(render(i) for i in node.items)
+            return f"{render(node.operand)} {'not in' if node.negated else 'in'} [{items}]"
+        case Contains():
+            return f"{render(node.collection)} contains {render(node.item)}"
+        case Matches():
+            return f"{render(node.operand)} matches {render(Literal(node.pattern, node.pos))}"
+        case Exists():
+            return f"{render(node.operand)} {'missing' if node.negated else 'exists'}"
+        case Not():
+            return f"not ({render(node.operand)})"
+        case BoolOp():
+            return "(" + f" {node.op} ".join(render(i) for i in node.items) + ")"
+        case _:
+            assert_never(node)

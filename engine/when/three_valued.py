@@ -10,7 +10,7 @@ Kleene's three-valued logic: None is unknown.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from probity.engine.when.expression import (
     Arith,
@@ -39,52 +39,60 @@ _COMPARE = {
 
 def value(node: Node, values: dict[str, Any]) -> Any:
     """The value of an operand, or None when it reads a missing answer."""
-    if isinstance(node, Literal):
-        return node.value
-    if isinstance(node, Field):
-        return values.get(node.path)
-    if isinstance(node, Neg):
-        inner = value(node.operand, values)
-        return None if inner is None else -inner
-    if isinstance(node, Arith):
-        left, right = value(node.left, values), value(node.right, values)
-        if left is None or right is None:
-            return None
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        return left * right if node.op == "*" else left / right
-    raise TypeError(node)
+    match node:
+        case Literal():
+            return node.value
+        case Field():
+            return values.get(node.path)
+        case Neg():
+            inner = value(node.operand, values)
+            return None if inner is None else -inner
+        case Arith():
+            left, right = value(node.left, values), value(node.right, values)
+            if left is None or right is None:
+                return None
+            if node.op == "+":
+                return left + right
+            if node.op == "-":
+                return left - right
+            return left * right if node.op == "*" else left / right
+        case Compare() | In() | Contains() | Matches() | Exists() | Not() | BoolOp():
+            raise TypeError(node)  # a condition, not a value: the type checks rule it out
+        case _:
+            assert_never(node)
 
 
 def truth(node: Node, values: dict[str, Any]) -> bool | None:
-    if isinstance(node, BoolOp):
-        results = [truth(item, values) for item in node.items]
-        decisive = node.op == "or"  # True decides an `or`, False decides an `and`
-        if decisive in results:
-            return decisive
-        return None if None in results else not decisive
-    if isinstance(node, Not):
-        inner = truth(node.operand, values)
-        return None if inner is None else not inner
-    if isinstance(node, Exists):
-        present = value(node.operand, values) is not None
-        return not present if node.negated else present
-    if isinstance(node, Field):
-        return values.get(node.path)  # a yes/no answer, or None when missing
-    if isinstance(node, Compare):
-        left, right = value(node.left, values), value(node.right, values)
-        return None if left is None or right is None else _COMPARE[node.op](left, right)
-    if isinstance(node, In):
-        subject = value(node.operand, values)
-        if subject is None:
-            return None
-        return (subject in [item.value for item in node.items]) != node.negated
-    if isinstance(node, Contains):
-        items = value(node.collection, values)
-        return None if items is None else value(node.item, values) in items
-    if isinstance(node, Matches):
-        text = value(node.operand, values)
-        return None if text is None else re.fullmatch(node.pattern, text) is not None
-    raise TypeError(node)
+    match node:
+        case BoolOp():
+            results = [truth(item, values) for item in node.items]
+            decisive = node.op == "or"  # True decides an `or`, False decides an `and`
+            if decisive in results:
+                return decisive
+            return None if None in results else not decisive
+        case Not():
+            inner = truth(node.operand, values)
+            return None if inner is None else not inner
+        case Exists():
+            present = value(node.operand, values) is not None
+            return not present if node.negated else present
+        case Field():
+            return values.get(node.path)  # a yes/no answer, or None when missing
+        case Compare():
+            left, right = value(node.left, values), value(node.right, values)
+            return None if left is None or right is None else _COMPARE[node.op](left, right)
+        case In():
+            subject = value(node.operand, values)
+            if subject is None:
+                return None
+            return (subject in [item.value for item in node.items]) != node.negated
+        case Contains():
+            items = value(node.collection, values)
+            return None if items is None else value(node.item, values) in items
+        case Matches():
+            text = value(node.operand, values)
+            return None if text is None else re.fullmatch(node.pattern, text) is not None
+        case Literal() | Arith() | Neg():
+            raise TypeError(node)  # a value, not a condition: the type checks rule it out
+        case _:
+            assert_never(node)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import assert_never
 
 from probity.engine.when import patterns
 from probity.engine.when.expression import (
@@ -70,25 +71,29 @@ class _Checker:
 
     def value(self, node: Node) -> str | None:
         """Kind of a value expression, or None when it is already reported as wrong."""
-        if isinstance(node, Field):
-            declared = self.fields.get(node.path)
-            if declared is None:
-                hint = did_you_mean(node.path, list(self.fields))
-                self.fail(f"unknown field '{node.path}'{hint}", node)
-                return None
-            return declared.kind
-        if isinstance(node, Literal):
-            return _kind_of_literal(node.value)
-        if isinstance(node, Neg):
-            kind = self.value(node.operand)
-            if kind is not None and kind not in NUMERIC:
-                self.fail(f"'-' needs a number, not {_KIND_WORD[kind]}", node)
-                return None
-            return kind
-        if isinstance(node, Arith):
-            return self.arith(node)
-        self.condition(node)
-        return "condition"
+        match node:
+            case Field():
+                declared = self.fields.get(node.path)
+                if declared is None:
+                    hint = did_you_mean(node.path, list(self.fields))
+                    self.fail(f"unknown field '{node.path}'{hint}", node)
+                    return None
+                return declared.kind
+            case Literal():
+                return _kind_of_literal(node.value)
+            case Neg():
+                kind = self.value(node.operand)
+                if kind is not None and kind not in NUMERIC:
+                    self.fail(f"'-' needs a number, not {_KIND_WORD[kind]}", node)
+                    return None
+                return kind
+            case Arith():
+                return self.arith(node)
+            case Compare() | In() | Contains() | Matches() | Exists() | Not() | BoolOp():
+                self.condition(node)
+                return "condition"
+            case _:
+                assert_never(node)
 
     def arith(self, node: Arith) -> str | None:
         kinds = [self.value(node.left), self.value(node.right)]
@@ -106,32 +111,37 @@ class _Checker:
         return "number" if "number" in kinds or node.op == "/" else "integer"
 
     def condition(self, node: Node, negated: bool = False) -> None:
-        if isinstance(node, BoolOp):
-            for item in node.items:
-                self.condition(item, negated)
-        elif isinstance(node, Not):
-            self.condition(node.operand, not negated)
-        elif isinstance(node, Matches) and negated:
-            # durable_rules has no negated pattern match, and `not` is pushed down to it.
-            self.fail("'not' cannot be used with 'matches'; write the pattern you want", node)
-        elif isinstance(node, Compare):
-            self.compare(node)
-        elif isinstance(node, In):
-            self.membership(node)
-        elif isinstance(node, Contains):
-            self.contains(node)
-        elif isinstance(node, Matches):
-            self.matches(node)
-        elif isinstance(node, Exists):
-            if not isinstance(node.operand, Field):
-                self.fail("'exists' and 'missing' apply to a field", node)
-            else:
-                self.value(node.operand)
-        else:
-            kind = self.value(node)
-            if kind is not None and kind != "boolean":
-                what = _KIND_WORD[kind]
-                self.fail(f"this is {what}, not a yes/no condition; compare it with a value", node)
+        match node:
+            case BoolOp():
+                for item in node.items:
+                    self.condition(item, negated)
+            case Not():
+                self.condition(node.operand, not negated)
+            case Matches() if negated:
+                # durable_rules has no negated pattern match, and `not` is pushed down to it.
+                self.fail("'not' cannot be used with 'matches'; write the pattern you want", node)
+            case Compare():
+                self.compare(node)
+            case In():
+                self.membership(node)
+            case Contains():
+                self.contains(node)
+            case Matches():
+                self.matches(node)
+            case Exists():
+                if not isinstance(node.operand, Field):
+                    self.fail("'exists' and 'missing' apply to a field", node)
+                else:
+                    self.value(node.operand)
+            case Field() | Literal() | Arith() | Neg():
+                kind = self.value(node)
+                if kind is not None and kind != "boolean":
+                    what = _KIND_WORD[kind]
+                    self.fail(
+                        f"this is {what}, not a yes/no condition; compare it with a value", node
+                    )
+            case _:
+                assert_never(node)
 
     def compare(self, node: Compare) -> None:
         left, right = self.value(node.left), self.value(node.right)

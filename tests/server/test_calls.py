@@ -116,3 +116,37 @@ def test_a_stream_logs_the_rule_sets_it_used(
     line = next(t for t in capsys.readouterr().out.splitlines() if "EvaluateStream" in t)
     digest_ = secured_server.registry.get("nolan-tender").digest
     assert f"ruleset_digest={digest_}" in line and "count=2" in line, line
+
+
+def test_errors_become_a_status_in_the_interceptor_and_a_defect_is_internal() -> None:
+    """Handlers raise; the interceptor alone answers. An error of ours (a defect) is
+    INTERNAL, never UNKNOWN, and its text (which may hold a server path) stays in the log."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from probity.engine.errors import UnknownRuleset
+    from probity.server.calls import CallInterceptor
+
+    def unknown(request: bytes, context: grpc.ServicerContext) -> bytes:
+        raise UnknownRuleset("nope", "", ["mini"])
+
+    def defect(request: bytes, context: grpc.ServicerContext) -> bytes:
+        raise RuntimeError("/srv/probity/secret.py exploded")
+
+    server = grpc.server(ThreadPoolExecutor(2), interceptors=[CallInterceptor(None)])
+    handlers = {
+        name: grpc.unary_unary_rpc_method_handler(behaviour)
+        for name, behaviour in (("Unknown", unknown), ("Defect", defect))
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("t.T", handlers),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            for method, code in (("Unknown", "NOT_FOUND"), ("Defect", "INTERNAL")):
+                with pytest.raises(grpc.RpcError) as caught:
+                    channel.unary_unary(f"/t.T/{method}")(b"", timeout=10)
+                assert caught.value.code().name == code
+                assert "secret" not in caught.value.details()
+            assert status_of(caught.value).message == "internal error; see the server log"
+    finally:
+        server.stop(None)
