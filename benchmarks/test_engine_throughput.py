@@ -13,7 +13,7 @@ import psutil
 
 from benchmarks.conftest import FIGURES
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator, Serialized, Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.when.expression import (
     Arith,
@@ -30,7 +30,7 @@ from probity.engine.when.expression import (
     Not,
     parse,
 )
-from probity.engine.workers.pool import Codec, Serialized, WorkerPool
+from probity.engine.workers.pool import Codec, WorkerPool
 from probity.server.codec import PROTOBUF
 
 BATCH = 256

@@ -32,10 +32,10 @@ from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.acceptance import refusals
-from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.engine.monitoring.monitor import Monitor
+from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluations import Encoded, prepare
 from probity.engine.testing import run_tests
-from probity.engine.workers.pool import Encoded, JsonCodec, WorkerPool, default_workers
+from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -178,13 +178,13 @@ def _run_locally(
     """An outcome (JSON bytes or an error) per submission or contract among `entries`."""
     items = [e for e in entries if isinstance(e, Submission)]
     if workers == 0:
-        engine = Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
+        codec = JsonCodec()
         return iter(
-            o if isinstance(o, SubmissionError) else JsonCodec().encode(o)
-            for o in engine.evaluate_many(items)
+            o if isinstance(o, SubmissionError) else codec.encode(o)
+            for o in prepare(ruleset).evaluate_here(items)
         )
     with WorkerPool(workers) as pool:
-        return iter(pool.evaluate(ruleset, items))
+        return iter(prepare(ruleset, pool).submit(items).result())
 
 
 def _write_outcomes(

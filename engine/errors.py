@@ -94,3 +94,17 @@ class UnknownRuleset(LookupError):
 
 class RulesetConflict(Exception):
     """A valid rule set that may not become the active version (its version number clashes)."""
+
+
+class WrongKind(Exception):
+    """A rule set of one kind (tender, monitoring) asked to do the other's work."""
+
+    def __init__(self, ruleset_id: str, kind: str, wanted: str) -> None:
+        self.ruleset_id = ruleset_id
+        self.kind = kind
+        self.wanted = wanted
+        super().__init__(f"{ruleset_id} is a {kind} rule set, not a {wanted} one")
+
+
+class RecordingFailed(Exception):
+    """The decision sink could not record: the results it was given must not be released."""

@@ -11,8 +11,9 @@ from typing import Any
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleTestSpec
 from probity.engine.errors import SubmissionError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.result import Result
+from probity.engine.evaluations import prepare
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import ContractResult
 from probity.engine.periods import parse_period
@@ -152,18 +153,16 @@ def _compare(test: RuleTestSpec, result: Result | ContractResult) -> list[str]:
 
 
 def run_tests(ruleset: CompiledRuleSet) -> TestReport:
-    monitor = Monitor(ruleset) if ruleset.monitoring is not None else None
-    evaluator = Evaluator(ruleset) if monitor is None else None
+    local = prepare(ruleset).local  # in this process, as the workers evaluate
     report = TestReport(ruleset)
     for test in ruleset.spec.tests:
         result: Result | ContractResult
         try:
-            if monitor is not None:
-                result = monitor.check(monitoring_series(ruleset, test))
+            if isinstance(local, Monitor):
+                result = local.check(monitoring_series(ruleset, test))
             else:
-                assert evaluator is not None
                 answers = resolve_answers(ruleset, test.name)
-                result = evaluator.evaluate(Submission(test.name, answers))
+                result = local.evaluate(Submission(test.name, answers))
         except SubmissionError as exc:
             report.cases.append(CaseOutcome(test.name, [f"the submission is invalid: {exc}"]))
             continue

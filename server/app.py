@@ -16,17 +16,18 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from probity.engine import ENGINE_VERSION
+from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.pool import WorkerPool
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
 from probity.server.codec import PROTOBUF, wire
-from probity.server.decisions import Decisions
 from probity.server.evaluation import EvaluationService
 from probity.server.rulesets import RulesetService
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog, LogUnavailable
+from probity.store.sink import LogSink
 from probity.v1 import audit_pb2, evaluation_pb2, ruleset_pb2
 
 _log = structlog.get_logger("probity.server")
@@ -58,17 +59,19 @@ class ProbityServer:
             ],
         )
         self.port = self._bind(settings)  # before the workers start: a busy port fails fast
-        self.decisions = Decisions(_open_log(settings))
+        self.log = _open_log(settings)
+        self.sink: DecisionSink = LogSink(self.log) if self.log is not None else NO_SINK
         self.pool = WorkerPool(settings.workers, codec=PROTOBUF)
+        self.evaluations = Evaluations(self.registry, self.pool, self.sink)
         self.health = health.HealthServicer()
         # Handlers may answer in wire format (bytes): see _add_service.
         services = (
             (
                 EVALUATION,
-                EvaluationService(self.registry, self.pool, settings.limits, self.decisions),
+                EvaluationService(self.evaluations, settings.limits),
             ),
-            (RULESETS, RulesetService(self.registry, self.pool, self.decisions)),
-            (AUDIT, AuditService(self.decisions.log, self.pool)),
+            (RULESETS, RulesetService(self.registry, self.pool, self.sink)),
+            (AUDIT, AuditService(self.log, self.evaluations)),
         )
         for descriptor, servicer in services:
             _add_service(self.server, descriptor, servicer)
@@ -140,7 +143,7 @@ class ProbityServer:
         try:
             for versions in self.registry.catalogue.versions.values():
                 for ruleset in versions.values():
-                    self.decisions.ruleset(ruleset)
+                    self.sink.ruleset(ruleset)
         except LogUnavailable as exc:
             _log.error("rule set versions not logged yet", reason=str(exc))
 
@@ -149,8 +152,8 @@ class ProbityServer:
         self.health.enter_graceful_shutdown()
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()
-        if self.decisions.log is not None:
-            self.decisions.log.close()
+        if self.log is not None:
+            self.log.close()
         _log.info("stopped")
 
 

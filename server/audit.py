@@ -12,8 +12,9 @@ from google.protobuf import json_format
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation, RuleFileError
+from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluations import Encoded, Evaluations
 from probity.engine.registry import check_text
-from probity.engine.workers.pool import Encoded, Serialized, WorkerPool
 from probity.server import errors
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -22,9 +23,9 @@ _REPLAY_TIMEOUT = 300  # seconds
 
 
 class AuditService(audit_pb2_grpc.AuditServiceServicer):
-    def __init__(self, log: DecisionLog | None, pool: WorkerPool) -> None:
+    def __init__(self, log: DecisionLog | None, evaluations: Evaluations) -> None:
         self.log = log
-        self.pool = pool
+        self.evaluations = evaluations  # the same workers and codec as live evaluations
         self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
 
     def _store(self) -> DecisionLog:
@@ -86,7 +87,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     ) -> audit_pb2.ReplayResponse:
         found = self._evaluation(request.seq)
         ruleset = self._recorded_ruleset(found.ruleset_digest)
-        future = self.pool.submit(ruleset, [_submission(found)])
+        future = self.evaluations.prepare_version(ruleset).submit([_submission(found)])
         (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
         if not isinstance(outcome, Encoded):
             raise errors.ServiceError(errors.to_status(outcome))

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import grpc
 import structlog
 
+from probity.engine.evaluations import Origin
 from probity.server import errors
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
@@ -31,6 +32,17 @@ class CallRecord:
     failed: int = 0
     # Names the call's evaluations in the decision log; sent to the caller as metadata.
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def origin(self) -> Origin:
+        """Who asked, as the engine's decisions name it."""
+        caller = self.caller
+        return Origin(
+            self.request_id,
+            self.method,
+            caller.name if caller else "",
+            caller.role if caller else "",
+        )
 
 
 _current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(

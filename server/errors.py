@@ -18,6 +18,7 @@ from probity.engine.errors import (
     RulesetConflict,
     SubmissionError,
     UnknownRuleset,
+    WrongKind,
 )
 from probity.store.log import LogUnavailable
 
@@ -155,6 +156,7 @@ TRANSLATED = (
     RulesetConflict,
     EngineCrashed,
     LogUnavailable,
+    WrongKind,
 )
 
 
@@ -172,6 +174,11 @@ def to_status(error: Exception, prefix: str = "submission.answers") -> status_pb
         return conflict(error)
     if isinstance(error, EngineCrashed):
         return crashed(error)
+    if isinstance(error, WrongKind):
+        use = "CheckContract or CheckPortfolio" if error.kind == "monitoring" else "Evaluate"
+        return precondition(
+            error.ruleset_id, f"{error.ruleset_id} is a {error.kind} rule set: use {use}"
+        )
     if isinstance(error, LogUnavailable):
         return unavailable(f"{error}; try again later")
     return _status(code_pb2.INTERNAL, "internal error; see the server log")

@@ -19,16 +19,20 @@ from typing import Any, ClassVar, cast
 
 import grpc
 
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError
+from probity.engine.errors import EngineCrashed, FieldViolation, RecordingFailed, SubmissionError
+from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluations import (
+    Decision,
+    Encoded,
+    Evaluations,
+    Outcome,
+    Prepared,
+    Recorded,
+)
 from probity.engine.ranking import BidScore, check_bids, rank
-from probity.engine.registry import Registry
-from probity.engine.workers.pool import Encoded, Outcome, Serialized, WorkerPool
 from probity.server import calls, errors
 from probity.server.codec import wire
-from probity.server.decisions import Decisions, Item
 from probity.server.settings import Limits
-from probity.store.log import Evaluation, LogUnavailable
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 
 _NO_DEADLINE = 10**6  # seconds
@@ -76,15 +80,15 @@ class _Kind:
     ruleset: str  # the kind of rule set it needs
     prefix: str  # where a bad answer is, in the request ("" when it names the path itself)
     error: Callable[[str, Any], Any]  # (id, status) → a stream's error response
-    item: Callable[[Any], Item]  # what the decision log keeps of a request
+    item: Callable[[Any], Recorded]  # what the decision log keeps of a request
 
     TENDER: ClassVar[_Kind]
     MONITORING: ClassVar[_Kind]
 
 
-def _submission_item(submission: Any) -> Item:
+def _submission_item(submission: Any) -> Recorded:
     """A submission as the log keeps it (deterministic bytes: its answers' keys sorted)."""
-    return Item(
+    return Recorded(
         submission.SerializeToString(deterministic=True),
         submission.id,
         tender_id=submission.tender_id,
@@ -92,11 +96,11 @@ def _submission_item(submission: Any) -> Item:
     )
 
 
-def _contract_item(request: Any) -> Item:
+def _contract_item(request: Any) -> Recorded:
     """A contract check as the log keeps it: the whole request (a CheckPortfolioRequest
     reads as a CheckContractRequest)."""
     contract = request.contract
-    return Item(
+    return Recorded(
         request.SerializeToString(deterministic=True),
         contract.contract_id,
         contract_id=contract.contract_id,
@@ -143,47 +147,35 @@ def _take_batch(done: queue.SimpleQueue[Any], linger: bool) -> list[Any]:
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """One stream response waiting to be sent: its row for the decision log (None for an
-    error), and how to answer instead if the row cannot be recorded."""
+    """One stream response waiting to be sent: its decision to record (None for an error),
+    and how to answer instead if it cannot be recorded."""
 
     response: Any
-    row: Evaluation | None
+    decision: Decision | None
     refuse: Callable[[Any], Any]
 
 
 class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
-    def __init__(
-        self, registry: Registry, pool: WorkerPool, limits: Limits, decisions: Decisions
-    ) -> None:
-        self.registry = registry
-        self.pool = pool
+    def __init__(self, evaluations: Evaluations, limits: Limits) -> None:
+        self.evaluations = evaluations
         self.limits = limits
-        self.decisions = decisions
 
-    def _ruleset(
+    def _prepare(
         self,
         ruleset_id: str,
         version: str,
         kind: str = "tender",
         record: calls.CallRecord | None = None,
-    ) -> CompiledRuleSet:
-        """The rule set a request names, noted on the call's record (a stream's reader
-        thread passes the record: the call's context is not its own)."""
+    ) -> Prepared:
+        """The rule set version a request names, noted on the call's record (a stream's
+        reader thread passes the record: the call's context is not its own)."""
         if not ruleset_id:
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
-        ruleset = self.registry.get(ruleset_id, version)
-        if ruleset.kind != kind:
-            use = "CheckContract or CheckPortfolio" if ruleset.kind == "monitoring" else "Evaluate"
-            raise errors.ServiceError(
-                errors.precondition(
-                    ruleset.id, f"{ruleset.id} is a {ruleset.kind} rule set: use {use}"
-                )
-            )
-        (record or calls.current()).digests.add(ruleset.digest)
-        self.decisions.ruleset(ruleset)  # in the log before any result that names it
-        return ruleset
+        prepared = self.evaluations.prepare(ruleset_id, version, kind)
+        (record or calls.current()).digests.add(prepared.ruleset.digest)
+        return prepared
 
     def _wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
         remaining = context.time_remaining()  # enormous when the caller set no deadline
@@ -216,15 +208,13 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
         record.count = 1
-        ruleset = self._ruleset(request.ruleset_id, request.ruleset_version, kind.ruleset)
-        (outcome,) = self._wait(self.pool.submit(ruleset, [item()]), context)
+        prepared = self._prepare(request.ruleset_id, request.ruleset_version, kind.ruleset)
+        (outcome,) = self._wait(prepared.submit([item()]), context)
         status = _outcome_error(outcome, kind.prefix)
         if status is not None:
             raise errors.ServiceError(status)
         assert isinstance(outcome, Encoded)
-        if self.decisions.enabled:
-            row = self.decisions.row(record, 1, kind.ruleset, ruleset, kind.item(request), outcome)
-            self.decisions.record([row])
+        prepared.recorded(record.origin, [kind.item(request)], [outcome])
         return wire.evaluate_response(outcome)
 
     # -- a stream ------------------------------------------------------------------------
@@ -255,7 +245,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         reader.start()
         sent, expected = 0, None
         while expected is None or sent < expected:
-            batch = _take_batch(done, self.decisions.enabled)
+            batch = _take_batch(done, self.evaluations.recording)
             answers = []
             for item in batch:
                 if isinstance(item, int):
@@ -271,13 +261,13 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     def _recorded(self, answers: list[_Answer], record: calls.CallRecord) -> list[Any]:
         """The responses to send, once their results are in the decision log; if it cannot
         take them, each result is replaced by an UNAVAILABLE error for its item."""
-        rows = [a.row for a in answers if a.row is not None]
+        decisions = [a.decision for a in answers if a.decision is not None]
         try:
-            self.decisions.record(rows)
-        except LogUnavailable as exc:
-            record.failed += len(rows)
+            self.evaluations.record(decisions)
+        except RecordingFailed as exc:
+            record.failed += len(decisions)
             status = errors.to_status(exc)
-            return [a.response if a.row is None else a.refuse(status) for a in answers]
+            return [a.response if a.decision is None else a.refuse(status) for a in answers]
         return [a.response for a in answers]
 
     def _read_stream(
@@ -352,7 +342,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             fail(refused)
             return
         try:
-            ruleset = self._ruleset(
+            prepared = self._prepare(
                 request.ruleset_id, request.ruleset_version, kind.ruleset, record
             )
             submission = item()
@@ -370,13 +360,12 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 fail(status)
                 return
             assert isinstance(outcome, Encoded)
-            row = None
-            if self.decisions.enabled:
-                stored = kind.item(request)
-                row = self.decisions.row(record, count, kind.ruleset, ruleset, stored, outcome)
-            done.put(_Answer(wire.stream_result(ident, outcome), row, refuse))
+            decision = None
+            if prepared.recording:
+                decision = prepared.decision(record.origin, count, kind.item(request), outcome)
+            done.put(_Answer(wire.stream_result(ident, outcome), decision, refuse))
 
-        self.pool.submit(ruleset, [submission]).add_done_callback(finished)
+        prepared.submit([submission]).add_done_callback(finished)
 
     # -- contract monitoring -------------------------------------------------------------
     def CheckContract(
@@ -422,7 +411,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(
                 errors.exhausted("bids", f"a tender takes at most {limit} bids")
             )
-        ruleset = self._ruleset(request.ruleset_id, request.ruleset_version)
+        prepared = self._prepare(request.ruleset_id, request.ruleset_version)
+        ruleset = prepared.ruleset
         award = ruleset.spec.award
         if award is None:
             raise errors.ServiceError(
@@ -457,19 +447,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         submissions = [
             _submission(b.submission, f"bids[{n}].submission") for n, b in enumerate(bids)
         ]
-        outcomes = self._wait(self.pool.submit(ruleset, submissions), context)
+        outcomes = self._wait(prepared.submit(submissions), context)
         results = self._tender_results(outcomes)
-        if self.decisions.enabled:
-            record = calls.current()
-            self.decisions.record(
-                [
-                    self.decisions.row(
-                        record, n, "tender", ruleset, _submission_item(bid.submission), outcome
-                    )
-                    for n, (bid, outcome) in enumerate(zip(bids, outcomes, strict=True), 1)
-                    if isinstance(outcome, Encoded)
-                ]
-            )
+        if prepared.recording:
+            stored = [_submission_item(bid.submission) for bid in bids]
+            prepared.recorded(calls.current().origin, stored, outcomes)
         scores = [
             BidScore(
                 b.submission.id,

@@ -9,11 +9,11 @@ import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import RuleFileError
+from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
 from probity.server import calls
 from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
-from probity.server.decisions import Decisions
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")
@@ -21,10 +21,10 @@ DEFAULT_FILE_NAME = "submitted.yaml"
 
 
 class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
-    def __init__(self, registry: Registry, pool: WorkerPool, decisions: Decisions) -> None:
+    def __init__(self, registry: Registry, pool: WorkerPool, sink: DecisionSink) -> None:
         self.registry = registry
         self.pool = pool  # warmed with each new version, so its first calls are not slow
-        self.decisions = decisions  # every version is logged, with who published it
+        self.sink = sink  # every version is recorded, with who published it
 
     def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
         versions = self.registry.catalogue.versions.get(ruleset.id, {})
@@ -66,7 +66,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         ruleset, previous = self.registry.publish(
             request.source_text,
             request.file_name or DEFAULT_FILE_NAME,
-            partial(self.decisions.ruleset, how="published", by=record.caller),
+            partial(self.sink.ruleset, how="published", by=record.origin),
         )
         record.digests.add(ruleset.digest)
         self.pool.warm([ruleset])

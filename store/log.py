@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from probity.engine.errors import RecordingFailed
 from probity.store.compression import Compressor, Dictionary
 from probity.store.group_commit import GroupCommit
 from probity.store.schema import dictionaries, evaluations, ruleset_versions
@@ -45,7 +46,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MAX_PAGE = 1000
 
 
-class LogUnavailable(Exception):
+class LogUnavailable(RecordingFailed):
     """The decision log cannot be read or written (the database is down, full or locked)."""
 
 

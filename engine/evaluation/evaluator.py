@@ -17,8 +17,19 @@ from probity.engine.evaluation.submission import SubmissionValidator
 
 @dataclass(frozen=True, slots=True)
 class Submission:
+    """A submission's id and its answers as plain data (or a contract and its returns)."""
+
     id: str
     answers: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Serialized:
+    """A submission (or a contract with its returns) still in its codec's bytes, for the
+    worker processes to decode (engine.workers); plain answers come as a Submission."""
+
+    id: str
+    data: bytes
 
 
 class Evaluator:

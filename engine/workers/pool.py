@@ -46,17 +46,13 @@ import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Serialized, Submission
 from probity.engine.evaluation.matcher import EngineError
 from probity.engine.evaluation.result import Result, to_json
-from probity.engine.monitoring.monitor import Monitor
+from probity.engine.evaluations import Encoded, Outcome, Prepared, prepare
 from probity.engine.monitoring.result import ContractResult, contract_json
 from probity.engine.workers.result_space import Manifest, ResultSpace
 
-# A result is bytes, or a read-only memoryview of the worker's shared memory, valid for as long
-# as it is held (see engine.result_space); either writes to a file or a socket as it is.
-Encoded = bytes | memoryview
-Outcome = Encoded | SubmissionError | EngineCrashed
 _log = structlog.get_logger("probity.workers")
 BATCH = 256
 # A request is cut into batches of equal size, a whole number of them per worker, so that
@@ -80,15 +76,6 @@ LENDABLE = 6
 # Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
 # as durable_rules does when it crashes. Read once, when the worker starts.
 FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
-
-
-@dataclass(frozen=True, slots=True)
-class Serialized:
-    """A submission (or a contract with its returns) still in its codec's bytes, for the
-    worker to decode; plain answers come as an evaluation.Submission instead."""
-
-    id: str
-    data: bytes
 
 
 class Codec(Protocol):
@@ -115,13 +102,9 @@ class JsonCodec:
         return to_json(result)
 
 
-def _evaluator(ruleset: CompiledRuleSet) -> Evaluator | Monitor:
-    return Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
-
-
-def _decoder(codec: Codec, evaluator: Evaluator | Monitor) -> Callable[[bytes], Any]:
+def _decoder(codec: Codec, prepared: Prepared) -> Callable[[bytes], Any]:
     """Submissions' answers, or (monitoring) a contract with its returns."""
-    if isinstance(evaluator, Monitor):
+    if prepared.ruleset.kind == "monitoring":
         return codec.decode_series
     return codec.decode
 
@@ -159,7 +142,7 @@ def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
     gc.set_threshold(20_000)
     _keep_freed_memory()
     crash_on = os.environ.get(FAILPOINT)
-    evaluators: dict[str, Evaluator | Monitor] = {}
+    prepared: dict[str, Prepared] = {}
     # Batches are read by a thread of their own, so that the input pipe is always drained:
     # otherwise the parent, sending the next batch, and this process, sending a large reply,
     # could each wait for the other forever once both pipes are full.
@@ -173,13 +156,13 @@ def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
         try:
-            if name not in evaluators:
+            if name not in prepared:
                 file, text = source
-                evaluators[name] = _evaluator(compile_text(text, file))
-            evaluator = evaluators[name]
-            decoded = _decode_all(_decoder(codec, evaluator), items)
+                prepared[name] = prepare(compile_text(text, file))
+            ruleset = prepared[name]
+            decoded = _decode_all(_decoder(codec, ruleset), items)
             readable = [d for d in decoded if isinstance(d, Submission)]
-            evaluated = iter(evaluator.evaluate_many(readable))
+            evaluated = iter(ruleset.evaluate_here(readable))
         except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
             conn.send_bytes(_pack(("refused", f"the rules engine could not evaluate this: {exc}")))
             continue

@@ -90,7 +90,7 @@ def test_lists_filter_and_page(audited: ProbityServer) -> None:
 def test_a_changed_result_does_not_replay_identical_and_the_diff_says_where(
     audited: ProbityServer,
 ) -> None:
-    log = audited.decisions.log
+    log = audited.log
     assert log is not None
     with _client(audited, "auditor") as auditor:
         [record] = [

@@ -32,8 +32,8 @@ def logged(db_url: str, tmp_path: Path) -> Iterator[ProbityServer]:
 
 
 def _log(server: ProbityServer) -> DecisionLog:
-    assert server.decisions.log is not None
-    return server.decisions.log
+    assert server.log is not None
+    return server.log
 
 
 def _client(server: ProbityServer, role: str = "portal") -> ProbityClient:

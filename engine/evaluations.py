@@ -1,0 +1,204 @@
+"""The one way to evaluate: prepare a rule set version and kind once, evaluate items, get
+outcomes, record decisions (as OPA's rego.PrepareForEval / Eval serve its server, CLI and
+SDK alike).
+
+The service's handlers, Replay, the command line's local mode, the rule-file test runner
+and the worker processes all go through `prepare` (or `Evaluations.prepare`, which first
+finds the version and checks its kind). Two orderings hold here and nowhere else:
+
+- a rule set version is given to the decision sink before any result that names it;
+- `evaluate_recorded` hands back results only once the sink has taken them.
+
+Recording is an injected DecisionSink (the store implements one), so the engine knows
+nothing of databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Protocol
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.errors import EngineCrashed, SubmissionError, WrongKind
+from probity.engine.evaluation.evaluator import Evaluator, Serialized, Submission
+from probity.engine.evaluation.result import Result
+from probity.engine.monitoring.monitor import Monitor
+from probity.engine.monitoring.result import ContractResult
+
+# A result as its codec wrote it: bytes, or a read-only memoryview lent from a worker's
+# shared memory (see workers.result_space) valid for as long as it is held.
+Encoded = bytes | memoryview
+Outcome = Encoded | SubmissionError | EngineCrashed
+Item = Submission | Serialized
+
+
+class Runner(Protocol):
+    """Evaluates batches, encoded by its codec: the worker pool, or workers.InProcess."""
+
+    def submit(self, ruleset: CompiledRuleSet, items: Sequence[Item]) -> Future[list[Outcome]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who asked for an evaluation: the call and its caller, as the decision log keeps them."""
+
+    request_id: str
+    method: str
+    caller_name: str = ""
+    caller_role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What the log keeps of one request item: its bytes as received and the ids it names."""
+
+    stored: bytes
+    subject_id: str
+    tender_id: str = ""
+    contract_id: str = ""
+    supplier_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One evaluation to record: the item, the result as sent, and what made it."""
+
+    origin: Origin
+    number: int  # the item's place in its request, from 1
+    ruleset: CompiledRuleSet
+    item: Recorded
+    result: Encoded
+
+
+class DecisionSink(Protocol):
+    """Where decisions are recorded. `ruleset` keeps a version (its first record stands);
+    `record` keeps decisions in one transaction. Either raises RecordingFailed if it cannot:
+    then the caller must not see the results."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def ruleset(
+        self, ruleset: CompiledRuleSet, how: str = "loaded", by: Origin | None = None
+    ) -> None: ...
+
+    def record(self, decisions: Sequence[Decision]) -> None: ...
+
+
+class NoSink:
+    """Records nothing (`--db off`, the command line, tests of rule files)."""
+
+    enabled = False
+
+    def ruleset(
+        self, ruleset: CompiledRuleSet, how: str = "loaded", by: Origin | None = None
+    ) -> None:
+        return None
+
+    def record(self, decisions: Sequence[Decision]) -> None:
+        return None
+
+
+NO_SINK = NoSink()
+
+
+class Prepared:
+    """One rule set version, ready to evaluate: here (`local`), or through a runner."""
+
+    def __init__(self, ruleset: CompiledRuleSet, runner: Runner | None, sink: DecisionSink) -> None:
+        self.ruleset = ruleset
+        self._runner = runner
+        self._sink = sink
+        self._local: Evaluator | Monitor | None = None
+
+    @property
+    def local(self) -> Evaluator | Monitor:
+        """Evaluation in this process (built on first use): results as the engine's values."""
+        if self._local is None:
+            ruleset = self.ruleset
+            self._local = Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
+        return self._local
+
+    def evaluate_here(
+        self, items: Sequence[Submission]
+    ) -> list[Result | ContractResult | SubmissionError]:
+        outcomes: list[Result | ContractResult | SubmissionError] = []
+        outcomes.extend(self.local.evaluate_many(items))
+        return outcomes
+
+    def submit(self, items: Sequence[Item]) -> Future[list[Outcome]]:
+        """Outcomes through the runner, in order, one per item."""
+        if self._runner is None:
+            raise RuntimeError("prepared without a runner: use evaluate_here")
+        return self._runner.submit(self.ruleset, items)
+
+    def decision(self, origin: Origin, number: int, item: Recorded, result: Encoded) -> Decision:
+        return Decision(origin, number, self.ruleset, item, result)
+
+    @property
+    def recording(self) -> bool:
+        return self._sink.enabled
+
+    def record(self, decisions: Sequence[Decision]) -> None:
+        """Record decisions before their results are released; RecordingFailed if not."""
+        if decisions:
+            self._sink.record(decisions)
+
+    def recorded(
+        self, origin: Origin, items: Sequence[Recorded], outcomes: Sequence[Outcome], first: int = 1
+    ) -> None:
+        """Record each result among `outcomes` (errors are not decisions) with its item."""
+        if self._sink.enabled:
+            self.record(
+                [
+                    self.decision(origin, n, item, outcome)
+                    for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True), first)
+                    if isinstance(outcome, Encoded)
+                ]
+            )
+
+
+def prepare(
+    ruleset: CompiledRuleSet, runner: Runner | None = None, sink: DecisionSink = NO_SINK
+) -> Prepared:
+    """`ruleset` ready to evaluate; the sink has it before any result can name it."""
+    sink.ruleset(ruleset)
+    return Prepared(ruleset, runner, sink)
+
+
+class RulesetSource(Protocol):
+    def get(self, ruleset_id: str, version: str = "") -> CompiledRuleSet: ...
+
+
+class Evaluations:
+    """The façade a service holds: its rule sets, its runner and its decision sink."""
+
+    def __init__(
+        self, rulesets: RulesetSource, runner: Runner, sink: DecisionSink = NO_SINK
+    ) -> None:
+        self.rulesets = rulesets
+        self.runner = runner
+        self.sink = sink
+
+    def prepare(self, ruleset_id: str, version: str = "", kind: str = "tender") -> Prepared:
+        """The version named (the active one if `version` is empty), which must be of
+        `kind`: UnknownRuleset or WrongKind if not."""
+        ruleset = self.rulesets.get(ruleset_id, version)
+        if ruleset.kind != kind:
+            raise WrongKind(ruleset.id, ruleset.kind, kind)
+        return prepare(ruleset, self.runner, self.sink)
+
+    def prepare_version(self, ruleset: CompiledRuleSet) -> Prepared:
+        """A version the caller already holds (Replay's recorded one)."""
+        return prepare(ruleset, self.runner, self.sink)
+
+    @property
+    def recording(self) -> bool:
+        return self.sink.enabled
+
+    def record(self, decisions: Sequence[Decision]) -> None:
+        """Record decisions of several versions at once (a stream's batch)."""
+        if decisions:
+            self.sink.record(decisions)
