@@ -31,10 +31,10 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluation.acceptance import refusals
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluations import Encoded, prepare
 from probity.engine.testing import run_tests
+from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
 
 
@@ -56,20 +56,23 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
     if not files:
         print("no rule files found", file=sys.stderr)
         return [], 1
-    for file in files:
-        try:
-            ruleset = load_file(file)
-        except RuleFileError as exc:
-            for diagnostic in exc.diagnostics:
+    # Ask durable_rules to accept each, as the service will: in a child process, so that a
+    # rule set it crashes on is a diagnostic, not the end of this command.
+    with Acceptance() as acceptance:
+        for file in files:
+            try:
+                ruleset = load_file(file)
+            except RuleFileError as exc:
+                for diagnostic in exc.diagnostics:
+                    print(diagnostic)
+                problems += len(exc.diagnostics)
+                continue
+            refused = acceptance.refusals(ruleset)
+            for diagnostic in refused:
                 print(diagnostic)
-            problems += len(exc.diagnostics)
-            continue
-        refused = refusals(ruleset)  # ask durable_rules to accept it, as the service will
-        for diagnostic in refused:
-            print(diagnostic)
-        problems += len(refused)
-        if not refused:
-            loaded.append(ruleset)
+            problems += len(refused)
+            if not refused:
+                loaded.append(ruleset)
     return loaded, problems
 
 

@@ -74,23 +74,31 @@ def conflict(catalogue: Catalogue, ruleset: CompiledRuleSet) -> str | None:
     return None
 
 
-def check_text(text: str, file: str) -> CompiledRuleSet:
+# Asks durable_rules whether it takes a compiled rule set: nothing if it does, else why
+# not. The service passes workers.acceptance.Acceptance().refusals, which asks in a child
+# process; in-process asking is for tools and tests.
+Accept = Callable[[CompiledRuleSet], list[Diagnostic]]
+
+
+def check_text(text: str, file: str, accept: Accept = refusals) -> CompiledRuleSet:
     """Compile rule-file text and ask durable_rules to accept it; RuleFileError if not."""
-    return _accepted(compile_text(text, file))
+    return _accepted(compile_text(text, file), accept)
 
 
-def _accepted(ruleset: CompiledRuleSet) -> CompiledRuleSet:
-    refused = refusals(ruleset)
+def _accepted(ruleset: CompiledRuleSet, accept: Accept) -> CompiledRuleSet:
+    refused = accept(ruleset)
     if refused:
         raise RuleFileError(refused)
     return ruleset
 
 
 class Registry:
-    """The service's rule sets. `folder` is where they load from and are published to."""
+    """The service's rule sets. `folder` is where they load from and are published to;
+    `accept` asks durable_rules whether it takes each new version."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, accept: Accept = refusals) -> None:
         self.folder = folder
+        self.accept = accept
         self._catalogue = Catalogue()
         self._files: dict[str, Path] = {}  # rule set id → the file it lives in
         self._write = threading.Lock()
@@ -114,7 +122,7 @@ class Registry:
             if path.suffix not in RULE_FILE_SUFFIXES or not path.is_file():
                 continue
             try:
-                ruleset = _accepted(load_file(path))
+                ruleset = _accepted(load_file(path), self.accept)
             except RuleFileError as exc:
                 problems.extend(exc.diagnostics)
                 failed.add(path)
@@ -165,7 +173,7 @@ class Registry:
         nothing changes."""
         # Read as a file of the folder: its tests may name example files beside it.
         where = self.folder / Path(file_name).name if self.folder else Path(file_name)
-        ruleset = check_text(text, str(where))
+        ruleset = check_text(text, str(where), self.accept)
         with self._write:
             catalogue = self._catalogue
             reason = conflict(catalogue, ruleset)

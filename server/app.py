@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from probity.engine import ENGINE_VERSION
 from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
+from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import WorkerPool
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
@@ -46,7 +47,9 @@ class ProbityServer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.registry = Registry(settings.rules)
+        # durable_rules never runs in this process: a child checks new versions.
+        self.acceptance = Acceptance()
+        self.registry = Registry(settings.rules, self.acceptance.refusals)
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
         limit = settings.limits.max_message_bytes
         self.server = grpc.server(
@@ -71,7 +74,7 @@ class ProbityServer:
                 EvaluationService(self.evaluations, settings.limits),
             ),
             (RULESETS, RulesetService(self.registry, self.pool, self.sink)),
-            (AUDIT, AuditService(self.log, self.evaluations)),
+            (AUDIT, AuditService(self.log, self.evaluations, self.acceptance.refusals)),
         )
         for descriptor, servicer in services:
             _add_service(self.server, descriptor, servicer)
@@ -152,6 +155,7 @@ class ProbityServer:
         self.health.enter_graceful_shutdown()
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()
+        self.acceptance.close()
         if self.log is not None:
             self.log.close()
         _log.info("stopped")

@@ -14,7 +14,7 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import Encoded, Evaluations
-from probity.engine.registry import check_text
+from probity.engine.registry import Accept, check_text
 from probity.server import errors
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -23,8 +23,9 @@ _REPLAY_TIMEOUT = 300  # seconds
 
 
 class AuditService(audit_pb2_grpc.AuditServiceServicer):
-    def __init__(self, log: DecisionLog | None, evaluations: Evaluations) -> None:
+    def __init__(self, log: DecisionLog | None, evaluations: Evaluations, accept: Accept) -> None:
         self.log = log
+        self.accept = accept  # a recorded version is checked as a new one would be
         self.evaluations = evaluations  # the same workers and codec as live evaluations
         self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
 
@@ -110,7 +111,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         if version is None:
             raise errors.ServiceError(errors.not_found_record("rule set version", digest))
         try:
-            compiled = check_text(version.source_text, version.file)
+            compiled = check_text(version.source_text, version.file, self.accept)
         except RuleFileError as exc:
             name = f"{version.ruleset_id}@{version.version}"
             message = f"the recorded rule set {name} no longer compiles: {exc}"

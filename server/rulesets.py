@@ -51,7 +51,8 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         self, request: ruleset_pb2.ValidateRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.ValidateRulesetResponse:
         try:
-            ruleset = check_text(request.source_text, request.file_name or DEFAULT_FILE_NAME)
+            file_name = request.file_name or DEFAULT_FILE_NAME
+            ruleset = check_text(request.source_text, file_name, self.registry.accept)
         except RuleFileError as exc:
             return ruleset_pb2.ValidateRulesetResponse(
                 valid=False, diagnostics=[diagnostic_to_proto(d) for d in exc.diagnostics]

@@ -148,3 +148,40 @@ def test_reload_refuses_an_edit_that_kept_its_version(
     assert "new version number" in reloaded.diagnostics[0].message
     assert reloaded.diagnostics[0].code == "ruleset_conflict"
     assert probity.get_ruleset("nolan-tender").ruleset == before
+
+
+def crashing_pattern(text: str) -> str:
+    """A rule file whose `matches` class is wider than durable_rules holds (4,096 symbols):
+    durable_rules crashes (SIGSEGV) on registering it."""
+    text = text.replace(
+        "  - path: policies\n    type: list",
+        "  - path: supplier.name\n    type: string\n    required: false\n"
+        "    description: The supplier's name.\n  - path: policies\n    type: list",
+        1,
+    )
+    return text.replace(
+        "    when: coi.declared\n    gate: true",
+        '    when: coi.declared and supplier.name matches "[Ā-ᄀ]+"\n    gate: true',
+        1,
+    )
+
+
+def test_a_rule_set_durable_rules_crashes_on_is_refused_and_the_server_keeps_serving(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    """durable_rules never runs in the server's process: it is asked in a child, whose
+    crash costs only a diagnostic (validate, publish and reload alike)."""
+    crashing = crashing_pattern(MINI)
+    checked = probity.validate_ruleset(crashing, "mini.yaml")
+    assert not checked.valid
+    assert [d.code for d in checked.diagnostics] == ["engine_refused"]
+    assert "crashed" in checked.diagnostics[0].message
+    with pytest.raises(grpc.RpcError) as caught:
+        probity.publish_ruleset(crashing, "mini.yaml")
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    (server.settings.rules / "mini.yaml").write_text(crashing)
+    reloaded = probity.reload_rulesets()
+    assert [d.code for d in reloaded.diagnostics] == ["engine_refused"]
+    assert probity.health() == "SERVING"
+    assert probity.evaluate("nolan-tender", example("strong")).band
+    assert probity.validate_ruleset(MINI, "mini.yaml").valid  # a new child took over

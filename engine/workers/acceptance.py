@@ -1,0 +1,94 @@
+"""Rule-set acceptance in a child process: does durable_rules take this rule set?
+
+Asking means registering the rule set in durable_rules' C code, which can crash (a
+segmentation fault takes the whole process) and never frees what it registers. So the
+service never asks in its own process: a child does, a few dozen rule sets at most before
+it is replaced (freeing what it registered), and a child that crashes or hangs only costs
+that rule set a diagnostic.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.errors import Code, Diagnostic
+
+TASKS_PER_CHILD = 32  # rule sets one child checks before it is replaced
+TIMEOUT_SECONDS = 120.0
+CRASHED = (
+    "the rules engine crashed while checking this rule set; simplify the conditions it "
+    "changes (long patterns, many alternatives) or split it into smaller rule sets"
+)
+HUNG = "the rules engine took too long to check this rule set; simplify or split it"
+
+
+def _quiet() -> None:
+    # Ctrl-C or a signal to the process group is for the parent, which stops us itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _refusals(text: str, file: str) -> list[Diagnostic]:
+    """In the child: compile the text again and ask durable_rules (the parent's compiled
+    rule set is not sent: its text is smaller and compiles the same)."""
+    from probity.engine.compiler.pipeline import compile_text
+    from probity.engine.evaluation.acceptance import refusals
+
+    return refusals(compile_text(text, file))
+
+
+class Acceptance:
+    """Checks rule sets one at a time in a child process (started on first use)."""
+
+    def __init__(self, tasks_per_child: int = TASKS_PER_CHILD) -> None:
+        self._tasks = tasks_per_child
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def refusals(self, ruleset: CompiledRuleSet) -> list[Diagnostic]:
+        """Nothing if durable_rules accepts the rule set; else why not, at file:line:col."""
+        with self._lock:  # rare (validate, publish, reload): one at a time is plenty
+            executor = self._executor or self._start()
+            future = executor.submit(_refusals, ruleset.source_text, ruleset.file)
+            try:
+                return future.result(timeout=TIMEOUT_SECONDS)
+            except BrokenProcessPool:
+                self._stop(kill=False)
+                return [Diagnostic(ruleset.file, 1, 1, CRASHED, Code.ENGINE_REFUSED)]
+            except FutureTimeout:
+                self._stop(kill=True)
+                return [Diagnostic(ruleset.file, 1, 1, HUNG, Code.TOO_COMPLEX)]
+
+    def _start(self) -> ProcessPoolExecutor:
+        self._executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_quiet,
+            max_tasks_per_child=self._tasks,
+        )
+        return self._executor
+
+    def _stop(self, kill: bool) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if kill:  # a hung child never returns: ProcessPoolExecutor has no public kill
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()
+        executor.shutdown(wait=kill, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop(kill=False)
+
+    def __enter__(self) -> Acceptance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
