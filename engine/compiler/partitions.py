@@ -15,7 +15,7 @@ NODE_BUDGET = 48
 # Facts per durable_rules session; each rule hands back up to this many matches at once.
 BATCH_CAP = 1024
 # Every fact must match some rule, or durable_rules drops the batch's actions and may crash
-# when the session is deleted (shared/notes/durable-rules.md).
+# when the session is deleted (ARCHITECTURE.md, "durable_rules").
 CATCH_ALL = "seen"
 CATCH_ALL_RULE = {"all": [{"m": {"$ex": {"i": 1}}}], "cap": BATCH_CAP}
 

@@ -4,7 +4,7 @@ We do not use durable.lang's Host: its background dispatch thread races with bat
 asserts (error 307, SIGSEGV), and its per-action Python costs ~16 µs. Instead one session
 per batch holds one fact per submission; every rule has `cap`, so each fires once per batch
 with all its matching facts, and we read the matching facts' indexes straight from the
-message text. See shared/notes/durable-rules.md for the crashes this design avoids.
+message text. See ARCHITECTURE.md ("durable_rules") for the crashes this design avoids.
 """
 
 from __future__ import annotations

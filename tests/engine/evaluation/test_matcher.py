@@ -1,4 +1,4 @@
-"""The durable_rules limits in shared/notes/durable-rules.md, each shown to be handled."""
+"""The durable_rules limits in ARCHITECTURE.md ("durable_rules"), each shown handled."""
 
 from __future__ import annotations
 
