@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -128,35 +129,57 @@ def _error_record(
     return {id_key: entry.id, "error": {"code": "engine_crashed", "message": str(outcome)}}
 
 
+@dataclass(frozen=True)
+class _Command:
+    """What differs between `probity evaluate` (tender) and `probity monitor`."""
+
+    name: str
+    kind: str  # the kind of rule set it needs
+    read: Callable[[argparse.Namespace], Iterable[Submission | BadInput]]
+    remote: Callable[[argparse.Namespace], int]
+    id_key: str  # what names an item in the output
+
+
+_EVALUATE = _Command(
+    "evaluate",
+    "tender",
+    lambda args: read_inputs(args.inputs),
+    cmd_evaluate_remote,
+    "submission_id",
+)
+_MONITOR = _Command(
+    "monitor",
+    "monitoring",
+    lambda args: read_series(args.inputs, args.contracts or []),
+    cmd_monitor_remote,
+    "contract_id",
+)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    if args.server:
-        if not args.ruleset:
-            print("probity evaluate: --server needs --ruleset ID", file=sys.stderr)
-            return 2
-        return cmd_evaluate_remote(args)
-    if args.format == "csv" and args.rules:
+    if args.format == "csv" and args.rules and not args.server:
         print("probity evaluate: --format csv is for --server", file=sys.stderr)
         return 2
-    ruleset = _local_rules(args, "evaluate", "tender")
-    if isinstance(ruleset, int):
-        return ruleset
-    entries = list(read_inputs(args.inputs))
-    outcomes = _run_locally(ruleset, entries, args.workers)
-    return _write_outcomes(entries, outcomes, args.format, "submission_id")
+    return _run_command(_EVALUATE, args)
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
+    return _run_command(_MONITOR, args)
+
+
+def _run_command(command: _Command, args: argparse.Namespace) -> int:
+    """On a server (--server, --ruleset) or here (--rules): one outcome line per item."""
     if args.server:
         if not args.ruleset:
-            print("probity monitor: --server needs --ruleset ID", file=sys.stderr)
+            print(f"probity {command.name}: --server needs --ruleset ID", file=sys.stderr)
             return 2
-        return cmd_monitor_remote(args)
-    ruleset = _local_rules(args, "monitor", "monitoring")
+        return command.remote(args)
+    ruleset = _local_rules(args, command.name, command.kind)
     if isinstance(ruleset, int):
         return ruleset
-    entries = list(read_series(args.inputs, args.contracts or []))
+    entries = list(command.read(args))
     outcomes = _run_locally(ruleset, entries, args.workers)
-    return _write_outcomes(entries, outcomes, args.format, "contract_id")
+    return _write_outcomes(entries, outcomes, args.format, command.id_key)
 
 
 def _local_rules(args: argparse.Namespace, command: str, kind: str) -> CompiledRuleSet | int:
