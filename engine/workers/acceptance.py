@@ -10,8 +10,10 @@ that rule set a diagnostic.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +23,7 @@ from probity.engine.errors import Code, Diagnostic
 
 TASKS_PER_CHILD = 32  # rule sets one child checks before it is replaced
 TIMEOUT_SECONDS = 120.0
+PARENT_CHECK_SECONDS = 1.0
 CRASHED = (
     "the rules engine crashed while checking this rule set; simplify the conditions it "
     "changes (long patterns, many alternatives) or split it into smaller rule sets"
@@ -28,10 +31,20 @@ CRASHED = (
 HUNG = "the rules engine took too long to check this rule set; simplify or split it"
 
 
-def _quiet() -> None:
+def _child_start() -> None:
     # Ctrl-C or a signal to the process group is for the parent, which stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL) cannot stop us, and we hold both ends of our task
+    # queue, so we would never see it close: leave once the parent is gone.
+    parent = os.getppid()
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
+
+
+def _leave_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _refusals(text: str, file: str) -> list[Diagnostic]:
@@ -69,7 +82,7 @@ class Acceptance:
         self._executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_quiet,
+            initializer=_child_start,
             max_tasks_per_child=self._tasks,
         )
         return self._executor

@@ -138,3 +138,17 @@ def test_ctrl_c_to_the_process_group_shuts_down_cleanly(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
     assert '"stopped"' in rest
+
+
+def test_a_server_killed_outright_leaves_no_process_behind(tmp_path: Path) -> None:
+    """SIGKILL gives the server no chance to stop its worker processes or the child that
+    checks rule sets: each must notice and leave on its own."""
+    import psutil
+
+    serve = ServeProcess(tmp_path)
+    children = psutil.Process(serve.process.pid).children(recursive=True)
+    assert len(children) >= 3  # two workers and the rule-set checker (used at start)
+    serve.process.kill()
+    serve.process.wait()
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert [p.pid for p in alive] == [], [p.cmdline() for p in alive]
