@@ -22,6 +22,11 @@ def _value(evidence: result_pb2.Evidence | monitoring_pb2.PeriodEvidence) -> Any
     return value
 
 
+def _source(source: result_pb2.SourceReference) -> dict[str, Any]:
+    """Where a finding of either kind comes from: the document and the sentence."""
+    return {"document": source.document, "quote": source.quote, "section": source.section or None}
+
+
 def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
     return {
         "submission_id": result.submission_id,
@@ -65,11 +70,7 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                     for e in f.evidence
                 ],
                 "remedy": f.remedy or None,
-                "source": {
-                    "document": f.source.document,
-                    "quote": f.source.quote,
-                    "section": f.source.section or None,
-                },
+                "source": _source(f.source),
             }
             for f in result.findings
         ],
@@ -138,9 +139,5 @@ def _check_finding(finding: monitoring_pb2.CheckFinding) -> dict[str, Any]:
             for o in finding.occurrences
         ],
         "action": finding.action or None,
-        "source": {
-            "document": finding.source.document,
-            "quote": finding.source.quote,
-            "section": finding.source.section or None,
-        },
+        "source": _source(finding.source),
     }
