@@ -37,6 +37,12 @@ from probity.engine.when.typecheck import FieldType, did_you_mean
 
 Check = Callable[[Diagnostics, RuleSetSpec], None]
 
+# Criterion keys of monitoring checks, and what to say when a tender criterion has one.
+_NOT_FOR_TENDER = {
+    "breach": "'breach' is for monitoring rule sets",
+    "action": "tender criteria give a 'remedy', not an 'action'",
+}
+
 
 def check_kind(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     """What a tender rule set needs, and what only monitoring rule sets may say."""
@@ -51,20 +57,9 @@ def check_kind(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
             fail(Code.WEIGHTS, ("principles", index), "this principle needs a 'weight' (percent)")
     for index, criterion in enumerate(spec.criteria):
         where = ("criteria", index)
-        if criterion.breach is not None:
-            fail(
-                Code.WRONG_KIND,
-                (*where, "breach"),
-                "'breach' is for monitoring rule sets",
-                key=True,
-            )
-        if criterion.action is not None:
-            fail(
-                Code.WRONG_KIND,
-                (*where, "action"),
-                "tender criteria give a 'remedy', not an 'action'",
-                key=True,
-            )
+        for key, message in _NOT_FOR_TENDER.items():
+            if getattr(criterion, key) is not None:
+                fail(Code.WRONG_KIND, (*where, key), message, key=True)
         if criterion.remedy is None:
             fail(
                 Code.CRITERION,
