@@ -7,6 +7,7 @@ import contextvars
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -110,44 +111,42 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
         def run(request: Any, context: grpc.ServicerContext) -> Any:
             record = CallRecord(method, caller)
             token = _current.set(record)
-            started = time.perf_counter()
-            raised: BaseException | None = None
-            context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
             try:
-                return behaviour(request, context)
-            except Exception as exc:
-                raised = exc
-                _translate(record, context, exc)
-            except BaseException as exc:
-                raised = exc
-                raise
+                with _handled(record, context):
+                    return behaviour(request, context)
             finally:
                 _current.reset(token)
-                _emit(record, context, started, raised)
 
         return run
 
     def streaming(behaviour: Callable[..., Any]) -> Callable[..., Any]:
         def run(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             record = CallRecord(method, caller)
-            started = time.perf_counter()
-            raised: BaseException | None = None
-            _current.set(record)
-            context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
-            try:
+            _current.set(record)  # this generator runs in the thread that sends its answers
+            with _handled(record, context):
                 yield from behaviour(request, context)
-            except Exception as exc:
-                raised = exc
-                _translate(record, context, exc)
-            except BaseException as exc:
-                raised = exc
-                raise
-            finally:
-                _emit(record, context, started, raised)
 
         return run
 
     return _same_kind(handler, unary, streaming, wrap=True)
+
+
+@contextmanager
+def _handled(record: CallRecord, context: grpc.ServicerContext) -> Iterator[None]:
+    """Around a handler: the request id sent first, an error translated, the log line after."""
+    started = time.perf_counter()
+    raised: BaseException | None = None
+    context.send_initial_metadata(((REQUEST_ID_KEY, record.request_id),))
+    try:
+        yield
+    except Exception as exc:
+        raised = exc
+        _translate(record, context, exc)
+    except BaseException as exc:  # the caller went away (GeneratorExit), or shutdown
+        raised = exc
+        raise
+    finally:
+        _emit(record, context, started, raised)
 
 
 def _translate(record: CallRecord, context: grpc.ServicerContext, error: Exception) -> NoReturn:
