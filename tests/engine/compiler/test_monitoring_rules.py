@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError
+from probity.engine.errors import Code, RuleFileError
 from tests.conftest import FIXTURES
+from tests.engine.compiler.test_ruleset import diagnostics
 
 PATTERNS = (FIXTURES / "patterns-monitoring.yaml").read_text()
 
@@ -116,6 +117,11 @@ def test_rating_rules_must_end_with_the_default_and_name_real_checks() -> None:
         "  - {id: otherwise, rating: good}\n"
         "  - {id: later, rating: good, breaches: {criteria: [HIHG]}}",
     )
+    assert [d.code for d in diagnostics(text)] == [
+        Code.RATINGS,
+        Code.RATINGS,
+        Code.UNKNOWN_REFERENCE,
+    ]
     found = problems(text)
     assert found == [
         f"{at(text, 'id: otherwise', 5)}: only the last rating rule may leave out 'breaches': "
@@ -128,6 +134,7 @@ def test_rating_rules_must_end_with_the_default_and_name_real_checks() -> None:
 
 def test_a_monitoring_test_needs_returns_and_a_rating_not_a_band() -> None:
     text = PATTERNS + "tests:\n  - name: empty\n    expect: {band: good}\n"
+    assert [d.code for d in diagnostics(text)] == [Code.TESTS, Code.WRONG_KIND]
     found = problems(text)
     assert found == [
         f"{at(text, 'name: empty', 5)}: a monitoring test needs 'returns' (the series to "
@@ -138,4 +145,5 @@ def test_a_monitoring_test_needs_returns_and_a_rating_not_a_band() -> None:
 
 def test_reserved_input_paths() -> None:
     text = PATTERNS.replace("path: m.y,", "path: return.y,")
+    assert Code.INPUT in {d.code for d in diagnostics(text)}
     assert any("reserved for built-in fields" in p for p in problems(text))
