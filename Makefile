@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres typecheck-tree
+.PHONY: install run test bench lint proto postgres
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -20,13 +20,6 @@ $(BUF):
 
 install: $(BIN)/probity $(BUF)
 
-# mypy cannot follow setuptools' package-dir mapping (the product card's folders installed as
-# probity.engine, probity.server, ...): link them into one tree it reads as the package.
-TYPECHECK := .typecheck/probity
-typecheck-tree:
-	@mkdir -p $(TYPECHECK)
-	@for f in proto/probity/*; do ln -sfn ../../$$f $(TYPECHECK)/; done
-	@for d in engine server clients store; do ln -sfn ../../$$d $(TYPECHECK)/$$d; done
 
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
 run: $(BIN)/probity
@@ -44,7 +37,7 @@ postgres:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
-test: install postgres typecheck-tree
+test: install postgres
 	$(BIN)/ruff check engine clients server store proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
@@ -53,6 +46,6 @@ test: install postgres typecheck-tree
 bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
-lint: install typecheck-tree
+lint: install
 	$(BIN)/ruff check engine clients server store proto tests benchmarks
 	$(BIN)/mypy
