@@ -7,7 +7,8 @@ and the worker processes all go through `prepare` (or `Evaluations.prepare`, whi
 finds the version and checks its kind). Two orderings hold here and nowhere else:
 
 - a rule set version is given to the decision sink before any result that names it;
-- `evaluate_recorded` hands back results only once the sink has taken them.
+- `record` (and `recorded`) return only once the sink has taken the decisions, or raise
+  RecordingFailed: a caller releases results after it, never before.
 
 Recording is an injected DecisionSink (the store implements one), so the engine knows
 nothing of databases.
@@ -124,9 +125,7 @@ class Prepared:
     def evaluate_here(
         self, items: Sequence[Submission]
     ) -> list[Result | ContractResult | SubmissionError]:
-        outcomes: list[Result | ContractResult | SubmissionError] = []
-        outcomes.extend(self.local.evaluate_many(items))
-        return outcomes
+        return [*self.local.evaluate_many(items)]
 
     def submit(self, items: Sequence[Item]) -> Future[list[Outcome]]:
         """Outcomes through the runner, in order, one per item."""
