@@ -94,7 +94,9 @@ class Acceptance:
         if kill:  # a hung child never returns: ProcessPoolExecutor has no public kill
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()
-        executor.shutdown(wait=kill, cancel_futures=True)
+        # Waited for: left running, its wake-up pipe is closed under the exit handler that
+        # ProcessPoolExecutor registers, which then prints a traceback at exit.
+        executor.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
         with self._lock:
