@@ -7,7 +7,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -133,58 +133,80 @@ def read_records(
                 yield row
 
 
-# -- evaluate --server ---------------------------------------------------------------------
+# -- evaluate --server and monitor --server -------------------------------------------------
 def cmd_evaluate_remote(args: argparse.Namespace) -> int:
     with connect(args) as client:
         good, bad = _read_for(client, args, args.inputs)
-        writer = _Writer(args.format)
-        for entry in bad:
-            writer.error(None, f"{entry.where}: {entry.message}")
-        console = Console(stderr=True)
-        progress = Progress(
-            TextColumn("evaluating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            redirect_stdout=False,  # results go to stdout, never into the progress display
-            disable=not console.is_terminal,
-        )
-        failed = len(bad)
-        with progress:
-            task = progress.add_task("evaluate", total=len(good))
-            for response in client.evaluate_stream(args.ruleset, good, version=args.version):
-                if response.HasField("result"):
-                    writer.result(result_to_dict(response.result))
-                else:
-                    failed += 1
-                    writer.error(response.submission_id, status_text(response.error))
-                progress.advance(task)
-        writer.close()
+        responses = client.evaluate_stream(args.ruleset, good, version=args.version)
+        writer = _Writer(args.format, "submission_id", result_to_dict)
+        return _write_responses(responses, bad, len(good), writer, "evaluating")
+
+
+def cmd_monitor_remote(args: argparse.Namespace) -> int:
+    entries = list(series(args.inputs, args.contracts or []))
+    bad = [e for e in entries if isinstance(e, BadInput)]
+    contracts = [
+        (e.answers["contract"], e.answers["returns"]) for e in entries if isinstance(e, Submission)
+    ]
+    with connect(args) as client:
+        responses = client.check_portfolio(args.ruleset, contracts, version=args.version)
+        writer = _Writer(args.format, "contract_id", contract_result_to_dict)
+        return _write_responses(responses, bad, len(contracts), writer, "checking")
+
+
+def _write_responses(
+    responses: Iterable[Any], bad: list[BadInput], total: int, writer: _Writer, verb: str
+) -> int:
+    """Writes unreadable inputs, then each answer as it arrives; 1 when any item failed."""
+    for entry in bad:
+        writer.error(None, f"{entry.where}: {entry.message}")
+    failed = len(bad)
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn(verb),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        redirect_stdout=False,  # results go to stdout, never into the progress display
+        disable=not console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task(verb, total=total)
+        for response in responses:
+            if response.HasField("result"):
+                writer.result(response.result)
+            else:
+                failed += 1
+                writer.error(getattr(response, writer.id_key), status_text(response.error))
+            progress.advance(task)
+    writer.close()
     return 1 if failed else 0
 
 
 class _Writer:
-    """Results to stdout as JSON lines, CSV rows or summaries, in the order they arrive."""
+    """Answers to stdout as JSON lines, CSV rows or summaries, in the order they arrive."""
 
-    def __init__(self, form: str) -> None:
+    def __init__(self, form: str, id_key: str, to_dict: Callable[[Any], dict[str, Any]]) -> None:
         self.form = form
+        self.id_key = id_key  # what names an item: submission_id or contract_id
+        self.to_dict = to_dict
         self.rows: list[dict[str, Any]] = []
 
-    def result(self, result: dict[str, Any]) -> None:
+    def result(self, message: Any) -> None:
+        result = self.to_dict(message)
         if self.form == "csv":
-            self.rows.append(result_rows(result, result["submission_id"]))
+            self.rows.append(result_rows(result, result[self.id_key]))
         elif self.form == "summary":
             print(summarise(result) + "\n", flush=False)
         else:
-            print(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+            _print_json(result)
 
-    def error(self, submission_id: str | None, message: str) -> None:
+    def error(self, item_id: str | None, message: str) -> None:
         if self.form == "csv":
-            self.rows.append(result_rows(None, submission_id or "", message))
+            self.rows.append(result_rows(None, item_id or "", message))
         else:
-            record = {"submission_id": submission_id, "error": message}
-            print(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            _print_json({self.id_key: item_id, "error": message})
 
     def close(self) -> None:
         if self.form == "csv":
@@ -195,32 +217,6 @@ class _Writer:
             out.writeheader()
             out.writerows(self.rows)
         sys.stdout.flush()
-
-
-# -- monitor --server ------------------------------------------------------------------------
-def cmd_monitor_remote(args: argparse.Namespace) -> int:
-    entries = list(series(args.inputs, args.contracts or []))
-    failed = 0
-    for entry in entries:
-        if isinstance(entry, BadInput):
-            failed += 1
-            _print_json({"contract_id": None, "error": f"{entry.where}: {entry.message}"})
-    contracts = [
-        (e.answers["contract"], e.answers["returns"]) for e in entries if isinstance(e, Submission)
-    ]
-    with connect(args) as client:
-        responses = client.check_portfolio(args.ruleset, contracts, version=args.version)
-        for response in responses:
-            if not response.HasField("result"):
-                failed += 1
-                error = status_text(response.error)
-                _print_json({"contract_id": response.contract_id, "error": error})
-            elif args.format == "summary":
-                print(summarise(contract_result_to_dict(response.result)) + "\n")
-            else:
-                _print_json(contract_result_to_dict(response.result))
-    sys.stdout.flush()
-    return 1 if failed else 0
 
 
 def _print_json(record: dict[str, Any]) -> None:
