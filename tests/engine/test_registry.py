@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from probity.engine.errors import RuleFileError, RulesetConflict, UnknownRuleset
+from probity.engine.errors import Code, RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.registry import Registry
 from tests.conftest import FIXTURES
 
@@ -57,7 +57,9 @@ def test_reload_drops_a_removed_file_and_reports_a_duplicate_id(tmp_path: Path) 
     registry.reload()
     (folder / "copy.yaml").write_text(MINI)
     problems = registry.reload()
-    assert [p.message for p in problems] == ["rule set mini is already in copy.yaml"]
+    (problem,) = problems
+    assert (problem.code, Path(problem.file).name) == (Code.RULESET_CONFLICT, "mini.yaml")
+    assert "copy.yaml" in problem.message  # names where the id already is
     (folder / "mini.yaml").unlink()
     (folder / "copy.yaml").unlink()
     assert registry.reload() == []
