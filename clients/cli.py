@@ -1,4 +1,4 @@
-"""`probity`: a thin command line over the engine (check, test, evaluate, schema)."""
+"""`probity`: a thin command line over the engine (check, test, evaluate, schema, sources)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import grpc
 import structlog
 
 from probity import DISTRIBUTION_VERSION
-from probity.clients import audit
+from probity.clients import audit, sources
 from probity.clients.inputs import BadInput
 from probity.clients.inputs import read as read_inputs
 from probity.clients.inputs import series as read_series
@@ -34,6 +34,7 @@ from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluations import Encoded, prepare
+from probity.engine.registry import library_of
 from probity.engine.testing import run_tests
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
@@ -62,7 +63,7 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
     with Acceptance() as acceptance:
         for file in files:
             try:
-                ruleset = load_file(file)
+                ruleset = load_file(file, library_of(file.parent))
             except RuleFileError as exc:
                 for diagnostic in exc.diagnostics:
                     print(diagnostic)
@@ -188,7 +189,7 @@ def _local_rules(args: argparse.Namespace, command: str, kind: str) -> CompiledR
         print(f"probity {command}: give --rules FILE, or --server and --ruleset", file=sys.stderr)
         return 2
     try:
-        ruleset = load_file(args.rules)
+        ruleset = load_file(args.rules, library_of(Path(args.rules).parent))
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -339,6 +340,7 @@ def parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=cmd_schema)
     add_commands(sub)
     audit.add_commands(sub)
+    sources.add_commands(sub)
     return top
 
 

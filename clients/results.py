@@ -24,7 +24,13 @@ def _value(evidence: result_pb2.Evidence | monitoring_pb2.PeriodEvidence) -> Any
 
 def _source(source: result_pb2.SourceReference) -> dict[str, Any]:
     """Where a finding of either kind comes from: the document and the sentence."""
-    return {"document": source.document, "quote": source.quote, "section": source.section or None}
+    return {
+        "document": source.document,
+        "quote": source.quote,
+        "section": source.section or None,
+        "citation": source.citation or None,
+        "url": source.url or None,
+    }
 
 
 def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
@@ -62,6 +68,7 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                 "points": f.points,
                 "max_points": f.max_points,
                 "level": f.level or None,
+                "descriptor": f.descriptor or None,
                 "severity": _name(result_pb2.Severity, f.severity, "SEVERITY_"),
                 "gate": f.gate,
                 "explanation": f.explanation,

@@ -26,7 +26,8 @@ def summarise(result: dict[str, Any]) -> str:
             continue
         mark = _MARK[finding["outcome"]]
         points = f"{finding['points']}/{finding['max_points']}"
-        lines.append(f"  {mark} {finding['criterion']} {points} {finding['explanation']}")
+        meaning = f" ({finding['descriptor']})" if finding.get("descriptor") else ""
+        lines.append(f"  {mark} {finding['criterion']} {points}{meaning} {finding['explanation']}")
     met = sum(f["outcome"] == "met" for f in result["findings"])
     lines.append(f"  {met} of {len(result['findings'])} criteria fully met")
     return "\n".join(lines)

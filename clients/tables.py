@@ -116,4 +116,7 @@ def result_rows(
     }
     for principle in result["principles"]:
         row[f"principle.{principle['principle']}"] = principle["score"]
+    for finding in result["findings"]:  # each criterion's points, and what they mean
+        row[f"points.{finding['criterion']}"] = finding["points"]
+        row[f"descriptor.{finding['criterion']}"] = finding.get("descriptor") or ""
     return row

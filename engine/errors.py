@@ -33,6 +33,7 @@ class Code(StrEnum):
     TESTS = "tests"  # a rule file's own tests
     TOO_COMPLEX = "too_complex"  # over what the rules engine is known to handle
     ENGINE_REFUSED = "engine_refused"  # durable_rules refused a condition
+    SOURCE = "source"  # a document not in the source library, or a quote not in its document
     RULESET_CONFLICT = "ruleset_conflict"  # clashes with a rule set or version already held
 
 

@@ -23,10 +23,13 @@ import semver
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text, load_file
+from probity.engine.compiler.sources import Citations
 from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.evaluation.acceptance import refusals
+from probity.engine.sources.library import SourceLibrary, load_library
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+SOURCES_FOLDER = "sources"  # the source library, inside a rules folder
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,16 @@ def conflict(catalogue: Catalogue, ruleset: CompiledRuleSet) -> str | None:
 Accept = Callable[[CompiledRuleSet], list[Diagnostic]]
 
 
-def check_text(text: str, file: str, accept: Accept = refusals) -> CompiledRuleSet:
-    """Compile rule-file text and ask durable_rules to accept it; RuleFileError if not."""
-    return _accepted(compile_text(text, file), accept)
+def check_text(
+    text: str,
+    file: str,
+    accept: Accept = refusals,
+    library: SourceLibrary | None = None,
+    citations: Citations | None = None,
+) -> CompiledRuleSet:
+    """Compile rule-file text and ask durable_rules to accept it; RuleFileError if not.
+    `library` checks its quotes; `citations` are those of a version checked before."""
+    return _accepted(compile_text(text, file, library, citations), accept)
 
 
 def _accepted(ruleset: CompiledRuleSet, accept: Accept) -> CompiledRuleSet:
@@ -92,9 +102,15 @@ def _accepted(ruleset: CompiledRuleSet, accept: Accept) -> CompiledRuleSet:
     return ruleset
 
 
+def library_of(folder: Path) -> SourceLibrary:
+    """The source library of a rules folder (empty when it has none)."""
+    return load_library(folder / SOURCES_FOLDER)
+
+
 class Registry:
-    """The service's rule sets. `folder` is where they load from and are published to;
-    `accept` asks durable_rules whether it takes each new version."""
+    """The service's rule sets. `folder` is where they load from and are published to, and
+    holds the source library their quotes are checked against (`sources/`); `accept` asks
+    durable_rules whether it takes each new version."""
 
     def __init__(self, folder: Path | None, accept: Accept = refusals) -> None:
         self.folder = folder
@@ -102,6 +118,8 @@ class Registry:
         self._catalogue = Catalogue()
         self._files: dict[str, Path] = {}  # rule set id → the file it lives in
         self._write = threading.Lock()
+        # No folder (a registry held in memory, by tools and tests): quotes are not checked.
+        self.library = library_of(folder) if folder is not None else None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -115,6 +133,7 @@ class Registry:
         set whose file is gone is no longer active (its versions stay readable)."""
         if self.folder is None:
             return []
+        self.library = library_of(self.folder)
         problems: list[Diagnostic] = []
         failed: set[Path] = set()
         loaded: dict[str, tuple[CompiledRuleSet, Path]] = {}
@@ -122,7 +141,7 @@ class Registry:
             if path.suffix not in RULE_FILE_SUFFIXES or not path.is_file():
                 continue
             try:
-                ruleset = _accepted(load_file(path), self.accept)
+                ruleset = _accepted(load_file(path, self.library), self.accept)
             except RuleFileError as exc:
                 problems.extend(exc.diagnostics)
                 failed.add(path)
@@ -173,7 +192,7 @@ class Registry:
         nothing changes."""
         # Read as a file of the folder: its tests may name example files beside it.
         where = self.folder / Path(file_name).name if self.folder else Path(file_name)
-        ruleset = check_text(text, str(where), self.accept)
+        ruleset = check_text(text, str(where), self.accept, self.library)
         with self._write:
             catalogue = self._catalogue
             reason = conflict(catalogue, ruleset)

@@ -1,4 +1,9 @@
-"""Run the tests written in a rule file and measure how well they cover its criteria."""
+"""Run the tests written in a rule file and measure how well they cover its criteria.
+
+A criterion is covered when the file's tests *assert* it both ways: met (or met at some
+level) in one test's `expect`, and not met (or evidence missing) in another's, and those
+assertions hold. An outcome merely seen in a result, and not asserted, covers nothing: a new
+criterion is uncovered until someone writes down what it should do."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import ContractResult
 from probity.engine.periods import parse_period
 
+_MET = ("met", "partly_met")
 _NOT_MET = ("not_met", "evidence_missing")
 
 
@@ -169,10 +175,13 @@ def run_tests(ruleset: CompiledRuleSet) -> TestReport:
         except (ValueError, OSError, KeyError) as exc:
             report.cases.append(CaseOutcome(test.name, [str(exc)]))
             continue
-        for finding in result.findings:
-            if finding.outcome == "met":
-                report.met.add(finding.criterion)
-            elif finding.outcome in _NOT_MET:
-                report.not_met.add(finding.criterion)
+        outcomes = {f.criterion: f.outcome for f in result.findings}
+        for criterion, wanted in test.expect.criteria.items():
+            if outcomes.get(criterion) != wanted:
+                continue  # a failed assertion covers nothing (and fails the test)
+            if wanted in _MET:
+                report.met.add(criterion)
+            elif wanted in _NOT_MET:
+                report.not_met.add(criterion)
         report.cases.append(CaseOutcome(test.name, _compare(test, result)))
     return report

@@ -11,6 +11,7 @@ import grpc
 from google.protobuf import json_format
 
 from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import Encoded, Evaluations
@@ -111,7 +112,8 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         if version is None:
             raise errors.ServiceError(errors.not_found_record("rule set version", digest))
         try:
-            compiled = check_text(version.source_text, version.file, self.accept)
+            cited = citations_from_json(version.citations) if version.citations else None
+            compiled = check_text(version.source_text, version.file, self.accept, citations=cited)
         except RuleFileError as exc:
             name = f"{version.ruleset_id}@{version.version}"
             message = f"the recorded rule set {name} no longer compiles: {exc}"

@@ -52,7 +52,9 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     ) -> ruleset_pb2.ValidateRulesetResponse:
         try:
             file_name = request.file_name or DEFAULT_FILE_NAME
-            ruleset = check_text(request.source_text, file_name, self.registry.accept)
+            ruleset = check_text(
+                request.source_text, file_name, self.registry.accept, self.registry.library
+            )
         except RuleFileError as exc:
             return ruleset_pb2.ValidateRulesetResponse(
                 valid=False, diagnostics=[diagnostic_to_proto(d) for d in exc.diagnostics]

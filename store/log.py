@@ -67,6 +67,7 @@ class RulesetVersion:
     by_name: str
     by_role: str
     first_seen: str = ""
+    citations: str = ""  # what its findings cite (JSON); "" for versions compiled without
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ ruleset_versions = Table(
     Column("version", String(100), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("source_text", Text, nullable=False),
+    # What its findings cite, as the compiler recorded it (engine.compiler.sources), JSON.
+    Column("citations", Text, nullable=False, server_default=""),
     Column("file", String(500), nullable=False),
     # "loaded" from the rules folder at start or reload, or "published" through the API.
     Column("how", String(20), nullable=False),

@@ -37,6 +37,7 @@ class LogSink:
             version=ruleset.version,
             kind=ruleset.kind,
             source_text=ruleset.source_text,
+            citations=ruleset.citations,
             file=ruleset.file,
             how=how,
             by_name=by.caller_name if by else SERVER,

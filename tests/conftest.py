@@ -8,6 +8,7 @@ import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import load_file
+from probity.engine.registry import library_of
 from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,18 @@ NOLAN_VERSION = re.search(
 ).group(1)  # type: ignore[union-attr]
 
 
+def shipped(path: Path) -> CompiledRuleSet:
+    """A rule file compiled as every product path compiles it: its quotes checked against
+    the source library beside it, its findings citing the publications."""
+    return load_file(path, library_of(path.parent))
+
+
+def with_sources(folder: Path) -> Path:
+    """`folder`, made a rules folder: the shipped source library beside its rule files."""
+    (folder / "sources").symlink_to(RULES / "sources", target_is_directory=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def mini() -> CompiledRuleSet:
     return load_file(FIXTURES / "mini.yaml")
@@ -28,7 +41,7 @@ def mini() -> CompiledRuleSet:
 
 @pytest.fixture(scope="session")
 def nolan() -> CompiledRuleSet:
-    return load_file(RULES / "nolan-tender.yaml")
+    return shipped(RULES / "nolan-tender.yaml")
 
 
 MINI_STRONG = {

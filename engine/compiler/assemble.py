@@ -18,6 +18,7 @@ from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.partitions import fact_keys, partition
+from probity.engine.compiler.sources import Citations, citations_json
 from probity.engine.errors import Code
 
 MAX_RULES = 2000
@@ -35,7 +36,9 @@ class Body:
     monitoring: MonitoringPlan | None = None
 
 
-def assemble(diagnostics: Diagnostics, spec: RuleSetSpec, body: Body) -> CompiledRuleSet | None:
+def assemble(
+    diagnostics: Diagnostics, spec: RuleSetSpec, body: Body, citations: Citations
+) -> CompiledRuleSet | None:
     if len(body.definition) > MAX_RULES:
         diagnostics.fail(
             Code.TOO_COMPLEX,
@@ -44,13 +47,15 @@ def assemble(diagnostics: Diagnostics, spec: RuleSetSpec, body: Body) -> Compile
         )
         return None
     parts = partition(body.definition)
+    cited = citations_json(citations) if citations else ""
     return CompiledRuleSet(
         id=spec.id,
         version=spec.version,
         title=spec.title,
         kind=spec.kind,
-        digest=hashlib.sha256(diagnostics.text.encode("utf-8")).hexdigest(),
+        digest=digest(diagnostics.text, cited),
         source_text=diagnostics.text,
+        citations=cited,
         file=diagnostics.file,
         spec=spec,
         layout=body.layout,
@@ -66,3 +71,10 @@ def assemble(diagnostics: Diagnostics, spec: RuleSetSpec, body: Body) -> Compile
         ),
         monitoring=body.monitoring,
     )
+
+
+def digest(text: str, citations: str) -> str:
+    """sha256 of the rule text, and of its citations where it has them: the digest names
+    everything its findings say, so two results with one digest read the same."""
+    content = text if not citations else f"{text}\n{citations}"
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from probity.engine.compiler.conditions import FactLayout
@@ -56,9 +57,13 @@ class Level:
 
 @dataclass(frozen=True, slots=True)
 class SourceReference:
-    document: str
+    """The sentence of policy a criterion encodes, as its findings cite it."""
+
+    document: str  # the document's id in the source library
     quote: str
-    section: str | None
+    section: str | None  # the rule file's section, else the page or section the quote is on
+    citation: str | None  # the publication in words (None: compiled without a library)
+    url: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,9 @@ class CompiledCriterion:
     explain_missing: Template
     remedy: str
     source: SourceReference
+    # The scale's descriptor of each score (points → "Satisfactory: partly meets ..."),
+    # shared by every criterion of the rule set; empty when the rule set has no scale.
+    descriptors: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +178,10 @@ class CompiledRuleSet:
     version: str
     title: str
     kind: str
-    digest: str  # sha256 of the source text
+    digest: str  # sha256 of the source text and its citations (assemble.digest)
     source_text: str
     file: str
+    citations: str  # what its findings cite, as JSON (compiler.sources); "" when unchecked
     spec: RuleSetSpec
     layout: FactLayout
     principles: tuple[Principle, ...]

@@ -33,7 +33,7 @@ class Framework(_Strict):
     """The framework a rule set encodes and the source document it comes from."""
 
     name: Text = Field(description="Name of the framework, e.g. 'Seven Principles of Public Life'")
-    document: Text = Field(description="Source document file in rules/sources, e.g. 001_….txt")
+    document: Text = Field(description="The document's id in the source library (rules/sources)")
     title: Text = Field(description="Title of the source document")
     publisher: Text | None = None
 

@@ -26,7 +26,6 @@ from probity.engine.compiler.compiled import (
     MonitoringPlan,
     Principle,
     RatingRule,
-    SourceReference,
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
@@ -41,6 +40,7 @@ from probity.engine.compiler.model import (
     TrendPattern,
 )
 from probity.engine.compiler.partitions import NODE_BUDGET, rule_nodes
+from probity.engine.compiler.sources import Citations, cite
 from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, fields_of
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
@@ -58,14 +58,18 @@ _NOT_FOR_MONITORING = {
 
 
 def compile_monitoring(
-    diagnostics: Diagnostics, spec: RuleSetSpec, types: dict[str, FieldType]
+    diagnostics: Diagnostics,
+    spec: RuleSetSpec,
+    types: dict[str, FieldType],
+    citations: Citations,
 ) -> Body | None:
-    return _MonitoringStage(diagnostics).run(spec, types)
+    return _MonitoringStage(diagnostics, citations).run(spec, types)
 
 
 class _MonitoringStage:
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    def __init__(self, diagnostics: Diagnostics, citations: Citations) -> None:
         self.diagnostics = diagnostics
+        self.citations = citations
         self.fail = diagnostics.fail
 
     def run(self, spec: RuleSetSpec, types: dict[str, FieldType]) -> Body | None:
@@ -260,7 +264,7 @@ class _MonitoringStage:
             explain_not_met=not_met,
             explain_missing=missing,
             action=spec.action or "",
-            source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
+            source=cite(self.citations, spec.source),
         )
 
     def join_rule(

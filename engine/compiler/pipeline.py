@@ -1,6 +1,7 @@
 """Compile a rule file: the stages in order, all reporting into one Diagnostics.
 
     read YAML (with a source map) → structure (the rule-file model) → inputs →
+    sources (quotes checked against the source library) →
     the kind's stage (tender or monitoring, siblings) → assemble (partitions, digest)
 
 Every stage runs even when an earlier one found problems in some parts (the sound parts go
@@ -20,43 +21,61 @@ from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.inputs import check_inputs
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.monitoring import compile_monitoring
+from probity.engine.compiler.sources import Citations, cite_sources
 from probity.engine.compiler.structure import sound_parts, validate
 from probity.engine.compiler.tender import compile_tender
 from probity.engine.compiler.yamlsource import YamlSyntaxError, load
 from probity.engine.errors import Code, Diagnostic, RuleFileError
+from probity.engine.sources.library import SourceLibrary
 from probity.engine.when.typecheck import FieldType
 
-KindStage = Callable[[Diagnostics, RuleSetSpec, dict[str, FieldType]], Body | None]
+KindStage = Callable[[Diagnostics, RuleSetSpec, dict[str, FieldType], Citations], Body | None]
 # The stage for each kind of rule set.
 KIND_STAGES: Mapping[str, KindStage] = {"tender": compile_tender, "monitoring": compile_monitoring}
 
 
-def load_file(path: str | Path) -> CompiledRuleSet:
-    """Load and compile one rule file, or raise RuleFileError with every problem in it."""
+def load_file(path: str | Path, library: SourceLibrary | None = None) -> CompiledRuleSet:
+    """Load and compile one rule file, or raise RuleFileError with every problem in it.
+    With a `library`, every quote is checked against it (see compile_text)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         message = f"cannot read the file: {exc}"
         raise RuleFileError([Diagnostic(str(path), 1, 1, message, Code.FILE_UNREADABLE)]) from None
-    return compile_text(text, str(path))
+    return compile_text(text, str(path), library)
 
 
-def compile_text(text: str, file: str) -> CompiledRuleSet:
-    """Compile rule-file text (`file` names it in diagnostics), or raise RuleFileError."""
+def compile_text(
+    text: str,
+    file: str,
+    library: SourceLibrary | None = None,
+    citations: Citations | None = None,
+) -> CompiledRuleSet:
+    """Compile rule-file text (`file` names it in diagnostics), or raise RuleFileError.
+
+    Every product path (check, test, the service) passes the source library: a quote not in
+    its document is then a problem. A version compiled before travels with its `citations`
+    instead (to a worker, to a replay), and is not checked again. With neither (a unit test
+    compiling a fixture) quotes are not checked and findings cite the bare document id."""
     try:
         data, smap = load(text, file)
     except YamlSyntaxError as exc:
         raise RuleFileError([exc.diagnostic]) from None
     diagnostics = Diagnostics(text, file, smap)
-    compiled = _stages(diagnostics, data)
+    compiled = _stages(diagnostics, data, library, citations)
     if diagnostics.problems or compiled is None:
         invalid = Diagnostic(file, 1, 1, "invalid", Code.SCHEMA)  # never seen: a safety net
         raise RuleFileError(diagnostics.problems or [invalid])
     return compiled
 
 
-def _stages(diagnostics: Diagnostics, data: Any) -> CompiledRuleSet | None:
+def _stages(
+    diagnostics: Diagnostics,
+    data: Any,
+    library: SourceLibrary | None,
+    given: Citations | None,
+) -> CompiledRuleSet | None:
     spec = validate(diagnostics, data)
     if spec is None and isinstance(data, dict):
         spec = sound_parts(data)
@@ -64,7 +83,8 @@ def _stages(diagnostics: Diagnostics, data: Any) -> CompiledRuleSet | None:
     if spec is None:
         return None
     types = check_inputs(diagnostics, spec)
-    body = KIND_STAGES[spec.kind](diagnostics, spec, types)
+    citations = given if given is not None else cite_sources(diagnostics, spec, library)
+    body = KIND_STAGES[spec.kind](diagnostics, spec, types, citations)
     if body is None or diagnostics.problems:
         return None
-    return assemble(diagnostics, spec, body)
+    return assemble(diagnostics, spec, body, citations)

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from probity.engine.compiler import expressions
@@ -14,12 +15,12 @@ from probity.engine.compiler.compiled import (
     CompiledCriterion,
     Level,
     Principle,
-    SourceReference,
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.diagnostics import Path as Where
 from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
+from probity.engine.compiler.sources import Citations, cite
 from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
 from probity.engine.errors import Code
 from probity.engine.when import levels as level_analysis
@@ -100,7 +101,10 @@ CHECKS: tuple[Check, ...] = (check_kind, check_award, check_scale, check_social_
 
 
 def compile_tender(
-    diagnostics: Diagnostics, spec: RuleSetSpec, types: dict[str, FieldType]
+    diagnostics: Diagnostics,
+    spec: RuleSetSpec,
+    types: dict[str, FieldType],
+    citations: Citations,
 ) -> Body | None:
     layout = FactLayout.for_inputs(types)
     principles = _principles(diagnostics, spec)
@@ -108,9 +112,11 @@ def compile_tender(
     for check in CHECKS:
         check(diagnostics, spec)
     definition: dict[str, Any] = {}
+    descriptors = MappingProxyType(dict(spec.scale.descriptors) if spec.scale else {})
     criteria = []
     for index, criterion in enumerate(spec.criteria):
-        compiled = _Criterion(diagnostics, layout, definition).compile(index, criterion, principles)
+        stage = _Criterion(diagnostics, layout, definition, citations, descriptors)
+        compiled = stage.compile(index, criterion, principles)
         if compiled is not None:
             criteria.append(compiled)
     diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
@@ -214,11 +220,18 @@ class _Criterion:
     """One tender criterion: its conditions become rules in `definition`."""
 
     def __init__(
-        self, diagnostics: Diagnostics, layout: FactLayout, definition: dict[str, Any]
+        self,
+        diagnostics: Diagnostics,
+        layout: FactLayout,
+        definition: dict[str, Any],
+        citations: Citations,
+        descriptors: Mapping[int, str],
     ) -> None:
         self.diagnostics = diagnostics
         self.layout = layout
         self.definition = definition
+        self.citations = citations
+        self.descriptors = descriptors
 
     def compile(
         self, index: int, spec: CriterionSpec, principles: dict[str, Principle]
@@ -318,7 +331,8 @@ class _Criterion:
             explain_not_met=not_met,
             explain_missing=missing,
             remedy=spec.remedy or "",
-            source=SourceReference(spec.source.document, spec.source.quote, spec.source.section),
+            source=cite(self.citations, spec.source),
+            descriptors=self.descriptors,
         )
 
     def _check_levels(self, conditions: list[tuple[Where, Node]]) -> None:

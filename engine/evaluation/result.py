@@ -28,6 +28,9 @@ class Finding:
     points: int
     max_points: int
     level: str | None
+    # What the points awarded mean, on the scale bidders were given; None for a pass/fail
+    # gate (it has no points), a criterion not applicable, or a rule set without a scale.
+    descriptor: str | None
     severity: str
     gate: bool
     explanation: str

@@ -150,6 +150,10 @@ def _build(
         points=points,
         max_points=0 if outcome == "not_applicable" else c.max_points,
         level=label,
+        # A pass/fail gate (no points) and a criterion that does not apply have no score.
+        descriptor=c.descriptors.get(points)
+        if c.max_points and outcome != "not_applicable"
+        else None,
         severity=c.severity,
         gate=c.gate,
         explanation=explanation,

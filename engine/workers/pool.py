@@ -125,6 +125,7 @@ def _decode_all(
 
 def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
     from probity.engine.compiler.pipeline import compile_text
+    from probity.engine.compiler.sources import citations_from_json
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
     handle = reduction.recv_handle(conn)
@@ -157,8 +158,9 @@ def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
             os.kill(os.getpid(), signal.SIGSEGV)
         try:
             if name not in prepared:
-                file, text = source
-                prepared[name] = prepare(compile_text(text, file))
+                file, text, cited = source
+                citations = citations_from_json(cited) if cited else None
+                prepared[name] = prepare(compile_text(text, file, citations=citations))
             ruleset = prepared[name]
             decoded = _decode_all(_decoder(codec, ruleset), items)
             readable = [d for d in decoded if isinstance(d, Submission)]
@@ -537,7 +539,8 @@ class WorkerPool:
 
     def _send(self, job: _Job, worker: _Worker, loaded: set[str]) -> bool:
         name = job.ruleset.engine_name
-        source = None if name in loaded else (job.ruleset.file, job.ruleset.source_text)
+        ruleset = job.ruleset
+        source = None if name in loaded else (ruleset.file, ruleset.source_text, ruleset.citations)
         message = self._pack_batch(name, source, worker.space.name_slot(), job)
         try:
             worker.conn.send_bytes(message)
@@ -548,7 +551,7 @@ class WorkerPool:
 
     @staticmethod
     def _pack_batch(
-        name: str, source: tuple[str, str] | None, slot: int | None, job: _Job
+        name: str, source: tuple[str, str, str] | None, slot: int | None, job: _Job
     ) -> bytes:
         """The batch for the pipe. Answers that cannot be sent (an object pickle refuses,
         nesting deeper than it recurses) get their error here and are left out; the rest

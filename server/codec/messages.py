@@ -97,7 +97,11 @@ def ruleset_ref_to_proto(ref: RulesetRef) -> result_pb2.RulesetRef:
 
 def source_to_proto(source: SourceReference) -> result_pb2.SourceReference:
     return result_pb2.SourceReference(
-        document=source.document, quote=source.quote, section=source.section or ""
+        document=source.document,
+        quote=source.quote,
+        section=source.section or "",
+        citation=source.citation or "",
+        url=source.url or "",
     )
 
 
@@ -110,6 +114,7 @@ def finding_to_proto(finding: Finding) -> result_pb2.Finding:
         points=finding.points,
         max_points=finding.max_points,
         level=finding.level or "",
+        descriptor=finding.descriptor or "",
         severity=SEVERITIES[finding.severity],
         gate=finding.gate,
         explanation=finding.explanation,

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT
+from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT, shipped, with_sources
 
 
 def probity(*args: str) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def test_check_passes_on_the_shipped_rules() -> None:
 
 def test_check_reports_a_broken_file_at_its_line_without_a_traceback(tmp_path: Path) -> None:
     text = (FIXTURES / "mini.yaml").read_text().replace("severity: critical", "severity: critcal")
-    broken = tmp_path / "broken.yaml"
+    broken = with_sources(tmp_path) / "broken.yaml"
     broken.write_text(text)
     run = probity("check", str(broken))
     assert run.returncode == 1
@@ -51,19 +51,20 @@ def test_test_command_fails_when_an_expectation_is_wrong(tmp_path: Path) -> None
             "      band: compliant\n      total: 100", "      band: compliant\n      total: 90"
         )
     )
-    path = tmp_path / "wrong.yaml"
+    path = with_sources(tmp_path) / "wrong.yaml"
     path.write_text(text)
     run = probity("test", str(path))
     assert run.returncode == 1
     assert "FAIL  strong" in run.stdout and "total is 100, expected 90" in run.stdout
 
 
-def test_coverage_counts_only_criteria_seen_both_met_and_not(tmp_path: Path) -> None:
+def test_coverage_counts_only_criteria_asserted_both_met_and_not(tmp_path: Path) -> None:
     text = (FIXTURES / "mini.yaml").read_text()
     text = text[: text.index("  - name: partly trained")]
-    path = tmp_path / "one-test.yaml"
+    path = with_sources(tmp_path) / "one-test.yaml"
     path.write_text(text)
     run = probity("test", str(path))
+    assert "PASS  strong" in run.stdout and "1 passed, 0 failed" in run.stdout
     assert "criteria coverage: 0%" in run.stdout
 
 
@@ -193,7 +194,7 @@ def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
         "inputs:\n  - path: name\n    type: string\n    required: false\n"
         "    description: The supplier's trading name.\n",
     ).replace('when: policies contains "whistleblowing"', f'when: name matches "{pattern}"')
-    path = tmp_path / "refused.yaml"
+    path = with_sources(tmp_path) / "refused.yaml"
     path.write_text(text)
     run = probity("check", str(path))
     line = next(n for n, t in enumerate(text.splitlines(), 1) if pattern in t)
@@ -205,7 +206,6 @@ def test_a_condition_durable_rules_refuses_is_reported_at_its_line_in_words(
 def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     import json as _json
 
-    from probity.engine.compiler.pipeline import load_file
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
 
@@ -220,7 +220,7 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
         run = probity("monitor", "--rules", rules, "--workers", workers,
                       "--contracts", str(contracts), str(returns))  # fmt: skip
         assert run.returncode == 0, run.stderr
-        expected = contract_json(Monitor(load_file(ROOT / rules)).check(data))
+        expected = contract_json(Monitor(shipped(ROOT / rules)).check(data))
         assert run.stdout.encode() == expected + b"\n"
     # Without the contracts file the contract has no targets: target checks do not apply.
     bare = _json.loads(probity("monitor", "--rules", rules, str(returns)).stdout)
@@ -235,7 +235,6 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
 def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None:
     import json as _json
 
-    from probity.engine.compiler.pipeline import load_file
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
 
@@ -243,7 +242,7 @@ def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None
     examples = [f"rules/examples/partnership-protocol/{n}.json" for n in ("strong", "breached")]
     run = probity("monitor", "--rules", rules, *examples)
     assert run.returncode == 0, run.stderr
-    monitor = Monitor(load_file(ROOT / rules))
+    monitor = Monitor(shipped(ROOT / rules))
     expected = b"".join(
         contract_json(monitor.check(_json.loads((ROOT / e).read_text()))) + b"\n" for e in examples
     )

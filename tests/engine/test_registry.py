@@ -18,6 +18,7 @@ def _folder(tmp_path: Path) -> Path:
     folder = tmp_path / "rules"
     folder.mkdir()
     shutil.copy(FIXTURES / "mini.yaml", folder / "mini.yaml")
+    shutil.copytree(FIXTURES / "sources", folder / "sources")  # the library its quotes cite
     return folder
 
 

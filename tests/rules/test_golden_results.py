@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_json
-from tests.conftest import ROOT, RULES
+from tests.conftest import ROOT, RULES, shipped
 
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted(RULES.glob("examples/*/*.json"))
@@ -30,7 +29,7 @@ EXAMPLES = sorted(RULES.glob("examples/*/*.json"))
 
 @cache
 def _ruleset(ident: str) -> CompiledRuleSet:
-    return load_file(RULES / f"{ident}.yaml")
+    return shipped(RULES / f"{ident}.yaml")
 
 
 def _result(ruleset: CompiledRuleSet, record: dict[str, object]) -> bytes:
@@ -60,3 +59,19 @@ def test_example_result_is_byte_identical_to_golden(example: Path) -> None:
 def test_every_golden_file_belongs_to_an_example() -> None:
     expected = {f"{p.parent.name}-{p.stem}.json" for p in EXAMPLES}
     assert {p.name for p in GOLDEN.glob("*.json")} == expected
+
+
+# Monitoring checks are breached or not: no points, no scale, no descriptor.
+TENDER_GOLDEN = [p for p in sorted(GOLDEN.glob("*.json")) if '"submission_id"' in p.read_text()]
+
+
+@pytest.mark.parametrize("golden", TENDER_GOLDEN, ids=lambda p: p.stem)
+def test_every_scored_finding_carries_the_descriptor_of_its_points(golden: Path) -> None:
+    result = json.loads(golden.read_text())
+    scale = _ruleset(result["ruleset"]["id"]).spec.scale
+    assert scale is not None
+    for finding in result["findings"]:
+        if finding["outcome"] == "not_applicable" or finding["max_points"] == 0:  # or a gate
+            assert finding["descriptor"] is None
+        else:
+            assert finding["descriptor"] == scale.descriptors[finding["points"]], finding

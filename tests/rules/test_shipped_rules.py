@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.monitoring.monitor import Monitor
+from probity.engine.registry import library_of
 from probity.engine.testing import run_tests
-from tests.conftest import ROOT, RULES
-
-# The source documents the rule sets encode, shipped beside them.
-SOURCES = RULES / "sources"
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+from tests.conftest import ROOT, RULES, shipped
 
 
 def test_nolan_tender_has_40_to_60_criteria_and_every_principle(nolan: CompiledRuleSet) -> None:
@@ -39,24 +31,23 @@ SHIPPED_FILES = sorted(RULES.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
-def test_every_source_quote_is_in_its_document(path: Path) -> None:
-    ruleset = load_file(path)
-    sources = [(c.id, c.source) for c in ruleset.criteria]
+def test_every_finding_cites_a_verified_publication(path: Path) -> None:
+    """Compiled as the product compiles it, each quote was found in the shipped library, so
+    each source carries its publication; nothing points outside the repository."""
+    ruleset = shipped(path)
+    sources = [c.source for c in ruleset.criteria]
     if ruleset.monitoring is not None:
-        sources = [(c.id, c.source) for c in ruleset.monitoring.checks]
+        sources = [c.source for c in ruleset.monitoring.checks]
     assert sources
-    for ident, source in sources:
-        document = _normal((SOURCES / source.document).read_text(encoding="utf-8"))
-        position = 0
-        for fragment in source.quote.split(" … "):  # an ellipsis skips page furniture
-            found = document.find(_normal(fragment), position)
-            assert found >= 0, (ident, fragment)
-            position = found
+    library = library_of(RULES)
+    for source in sources:
+        assert source.document in library.sources
+        assert source.citation == library.sources[source.document].citation
 
 
 @pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
 def test_every_shipped_rule_set_passes_its_tests_with_full_coverage(path: Path) -> None:
-    report = run_tests(load_file(path))
+    report = run_tests(shipped(path))
     assert report.cases and [c.name for c in report.cases if not c.passed] == []
     assert report.uncovered == []
 
@@ -68,7 +59,7 @@ def test_every_shipped_rule_set_passes_its_tests_with_full_coverage(path: Path) 
 def test_monitoring_examples_give_their_expected_rating(
     example: str, rating: str, breached: int
 ) -> None:
-    monitor = Monitor(load_file(RULES / "ethical-standards-monitoring.yaml"))
+    monitor = Monitor(shipped(RULES / "ethical-standards-monitoring.yaml"))
     data = json.loads((RULES / f"examples/ethical-standards-monitoring/{example}.json").read_text())
     result = monitor.check(data)
     assert result.rating == rating and result.contract_id == data["contract"]["contract_id"]
@@ -96,7 +87,7 @@ def test_examples_give_their_expected_band(nolan: CompiledRuleSet, example: str,
 def test_every_example_is_a_test_of_its_rule_set(path: Path) -> None:
     """Each shipped example's expected result is written in its rule set's tests, so
     `probity test` asserts it (the golden tests then pin the full result)."""
-    ruleset = load_file(path)
+    ruleset = shipped(path)
     files = {t.file for t in ruleset.spec.tests if t.file}
     examples = {
         f"examples/{path.stem}/{p.name}" for p in (RULES / "examples" / path.stem).glob("*")
@@ -109,7 +100,7 @@ def test_every_example_is_a_test_of_its_rule_set(path: Path) -> None:
 
 def test_tender_rule_sets_state_their_scale_and_gates_only_where_the_source_says_must() -> None:
     for path in SHIPPED_FILES:
-        ruleset = load_file(path)
+        ruleset = shipped(path)
         if ruleset.kind != "tender":
             continue
         assert ruleset.spec.scale is not None and ruleset.spec.scale.max_points in (4, 5)

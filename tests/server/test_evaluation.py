@@ -11,19 +11,18 @@ import pytest
 from google.rpc import code_pb2, error_details_pb2
 
 from probity.clients.client import ProbityClient
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
 from probity.server.codec.messages import result_to_proto
 from probity.server.settings import Limits
-from tests.conftest import RULES
+from tests.conftest import RULES, shipped
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
 
 
 @pytest.fixture(scope="module")
 def local() -> Evaluator:
-    return Evaluator(load_file(RULES / "nolan-tender.yaml"))
+    return Evaluator(shipped(RULES / "nolan-tender.yaml"))
 
 
 def _with(record: dict[str, Any], **answers: Any) -> dict[str, Any]:

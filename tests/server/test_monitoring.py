@@ -12,11 +12,10 @@ from google.rpc import code_pb2
 
 from probity.clients.client import ProbityClient
 from probity.clients.results import contract_result_to_dict
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_dict
 from probity.server.codec.messages import contract_result_to_proto
-from tests.conftest import RULES
+from tests.conftest import RULES, shipped
 from tests.server.conftest import example
 from tests.server.details import status_of, violations
 
@@ -31,7 +30,7 @@ def series(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def local() -> Monitor:
-    return Monitor(load_file(RULES / f"{MONITORING}.yaml"))
+    return Monitor(shipped(RULES / f"{MONITORING}.yaml"))
 
 
 def test_check_contract_returns_the_engines_result(client: ProbityClient, local: Monitor) -> None:

@@ -11,7 +11,7 @@ from google.rpc import error_details_pb2
 
 from probity.clients.client import ProbityClient
 from probity.server.app import ProbityServer
-from tests.conftest import FIXTURES, RULES, SHIPPED
+from tests.conftest import FIXTURES, MINI_STRONG, RULES, SHIPPED
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
 
@@ -66,6 +66,29 @@ def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClien
     assert "schema" in {d.code for d in checked.diagnostics}  # stable, for tools
     good = probity.validate_ruleset(MINI, "mini.yaml")
     assert good.valid and good.ruleset.id == "mini" and not good.diagnostics
+
+
+def test_validate_and_publish_refuse_a_quote_not_in_its_document(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    """The server checks quotes against its own source library (rules/sources)."""
+    changed = MINI.replace("declare and resolve", "declare and ignore")
+    line = next(n for n, t in enumerate(changed.splitlines(), 1) if "declare and ignore" in t)
+    checked = probity.validate_ruleset(changed, "mini.yaml")
+    assert not checked.valid
+    (problem,) = checked.diagnostics
+    assert (problem.line, problem.column, problem.code) == (line, 14, "source")
+    assert "the document does not go on “ignore any interests" in problem.message
+    with pytest.raises(grpc.RpcError) as caught:
+        probity.publish_ruleset(changed, "mini.yaml")
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert f"mini.yaml:{line}:14" in caught.value.details()
+    assert not (server.settings.rules / "mini.yaml").exists()
+    published = probity.publish_ruleset(MINI, "mini.yaml")
+    result = probity.evaluate("mini", {"id": "s1", "answers": MINI_STRONG}, version="1.0.0")
+    cited = {f.source.citation for f in result.findings}
+    assert published.ruleset.id == "mini" and all("Committee on Standards" in c for c in cited)
+    assert {f.source.section for f in result.findings} == {"page 109"}
 
 
 def test_publish_makes_a_new_version_active_and_writes_it(

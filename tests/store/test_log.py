@@ -266,6 +266,7 @@ def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
         version = {**asdict(RULESET), "first_seen": now()}
+        del version["citations"]  # the columns 0001 has
         connection.execute(ruleset_versions.insert().values(version))
         row = {**asdict(old), "recorded_at": now()}
         del row["seq"]
@@ -276,6 +277,8 @@ def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str
     stored = log.evaluation(summary["seq"])
     assert stored is not None and stored.result == old.result
     assert stored.submission == old.submission
+    recorded = log.ruleset_version(RULESET.digest)
+    assert recorded is not None and recorded.citations == ""  # 0003: none for older versions
     with log.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []

@@ -99,7 +99,7 @@ class GetRulesetVersionRequest(_message.Message):
     def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
 
 class RulesetVersionRecord(_message.Message):
-    __slots__ = ("digest", "ruleset_id", "version", "kind", "source_text", "file", "how", "by_name", "by_role", "first_seen")
+    __slots__ = ("digest", "ruleset_id", "version", "kind", "source_text", "file", "how", "by_name", "by_role", "first_seen", "citations")
     DIGEST_FIELD_NUMBER: _ClassVar[int]
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +110,7 @@ class RulesetVersionRecord(_message.Message):
     BY_NAME_FIELD_NUMBER: _ClassVar[int]
     BY_ROLE_FIELD_NUMBER: _ClassVar[int]
     FIRST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    CITATIONS_FIELD_NUMBER: _ClassVar[int]
     digest: str
     ruleset_id: str
     version: str
@@ -120,7 +121,8 @@ class RulesetVersionRecord(_message.Message):
     by_name: str
     by_role: str
     first_seen: str
-    def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source_text: _Optional[str] = ..., file: _Optional[str] = ..., how: _Optional[str] = ..., by_name: _Optional[str] = ..., by_role: _Optional[str] = ..., first_seen: _Optional[str] = ...) -> None: ...
+    citations: str
+    def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source_text: _Optional[str] = ..., file: _Optional[str] = ..., how: _Optional[str] = ..., by_name: _Optional[str] = ..., by_role: _Optional[str] = ..., first_seen: _Optional[str] = ..., citations: _Optional[str] = ...) -> None: ...
 
 class GetRulesetVersionResponse(_message.Message):
     __slots__ = ("ruleset",)

@@ -61,17 +61,21 @@ class Evidence(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ...) -> None: ...
 
 class SourceReference(_message.Message):
-    __slots__ = ("document", "quote", "section")
+    __slots__ = ("document", "quote", "section", "citation", "url")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     QUOTE_FIELD_NUMBER: _ClassVar[int]
     SECTION_FIELD_NUMBER: _ClassVar[int]
+    CITATION_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
     document: str
     quote: str
     section: str
-    def __init__(self, document: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ...) -> None: ...
+    citation: str
+    url: str
+    def __init__(self, document: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ..., citation: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
-    __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source")
+    __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source", "descriptor")
     CRITERION_FIELD_NUMBER: _ClassVar[int]
     PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +89,7 @@ class Finding(_message.Message):
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     REMEDY_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
     criterion: str
     principle: str
     title: str
@@ -98,7 +103,8 @@ class Finding(_message.Message):
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     remedy: str
     source: SourceReference
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ...) -> None: ...
+    descriptor: str
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., descriptor: _Optional[str] = ...) -> None: ...
 
 class PrincipleScore(_message.Message):
     __slots__ = ("principle", "name", "weight", "points", "max_points", "score")

@@ -20,7 +20,7 @@ from probity.engine.compiler.breaches import ALWAYS
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.errors import Code, RuleFileError
-from tests.conftest import FIXTURES, ROOT, RULES
+from tests.conftest import FIXTURES, ROOT, RULES, shipped
 
 PAIRS = """
 import json, sys
@@ -99,7 +99,7 @@ def test_every_join_leg_ends_its_joins_with_an_always_true_test(
     source: str, patterns: CompiledRuleSet
 ) -> None:
     ruleset = (
-        patterns if source == "fixture" else load_file(RULES / "ethical-standards-monitoring.yaml")
+        patterns if source == "fixture" else shipped(RULES / "ethical-standards-monitoring.yaml")
     )
     always = ruleset.layout.keys[ALWAYS]
     legs = 0

@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.partitions import fact_keys, partition
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
-from tests.conftest import RULES
+from tests.conftest import RULES, shipped
 from tests.engine.reference import holds
 
-NOLAN = load_file(RULES / "nolan-tender.yaml")
+NOLAN = shipped(RULES / "nolan-tender.yaml")
 
 
 def _leaf(spec: InputSpec) -> st.SearchStrategy[Any]:

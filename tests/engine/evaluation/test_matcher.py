@@ -65,7 +65,7 @@ def _many_criteria(count: int) -> str:
     when: staff.ethics_training_pct >= {n}
     explain: {{met: "ok", not_met: "not ok"}}
     remedy: Train more staff.
-    source: {{document: 001_a9c5a06dd3e03a5d.txt, quote: Be truthful.}}
+    source: {{document: cspl-ethical-standards, quote: Be truthful.}}
 """
         for n in range(count)
     )

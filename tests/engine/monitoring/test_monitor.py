@@ -15,6 +15,7 @@ from probity.engine.errors import SubmissionError
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import ContractResult, contract_dict, contract_json
 from tests.conftest import FIXTURES, RULES
+from tests.conftest import shipped as compile_shipped
 from tests.engine import monitoring_reference as reference
 
 QUARTERS = [f"{year}-Q{q}" for year in (2025, 2026, 2027) for q in (1, 2, 3, 4)]
@@ -338,7 +339,7 @@ def random_series(draw: st.DrawFn) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def shipped() -> Monitor:
-    return Monitor(load_file(RULES / "ethical-standards-monitoring.yaml"))
+    return Monitor(compile_shipped(RULES / "ethical-standards-monitoring.yaml"))
 
 
 @settings(

@@ -15,7 +15,7 @@ from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.workers.pool import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
-from tests.conftest import MINI_STRONG
+from tests.conftest import MINI_STRONG, shipped
 from tests.engine.pid_codec import PID_CODEC
 
 
@@ -203,14 +203,13 @@ def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(min
 def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from probity.engine.compiler.pipeline import load_file
     from probity.engine.errors import EngineCrashed
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
     from probity.engine.workers.pool import FAILPOINT
     from tests.conftest import RULES
 
-    monitoring = load_file(RULES / "ethical-standards-monitoring.yaml")
+    monitoring = shipped(RULES / "ethical-standards-monitoring.yaml")
     weak = json.loads((RULES / "examples/ethical-standards-monitoring/weak.json").read_text())
     contracts = []
     for n in range(40):

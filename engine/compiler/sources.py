@@ -1,0 +1,75 @@
+"""The sources stage: every quote checked against its document in the source library, and
+the citation each finding will carry (the publication, and the page or section)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from probity.engine.compiler.compiled import SourceReference
+from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.model import RuleSetSpec, SourceRef
+from probity.engine.errors import Code
+from probity.engine.sources.library import SourceLibrary, Verified
+
+# A criterion's (document, quote, section) → what its findings cite. A compiled rule set
+# carries its citations, so that a worker process, or a replay years later, compiles the same
+# findings from the rule text and these alone, without the library.
+Citations = Mapping[tuple[str, str, str | None], SourceReference]
+
+
+def cite_sources(
+    diagnostics: Diagnostics, spec: RuleSetSpec, library: SourceLibrary | None
+) -> Citations:
+    """Checks the framework's document and every quote; `library` None checks nothing (a
+    rule file compiled on its own, as in unit tests: findings then cite the bare document)."""
+    if library is None:
+        return {}
+    if spec.framework.document not in library.sources:
+        message = library.unregistered(spec.framework.document)
+        diagnostics.fail(Code.SOURCE, ("framework", "document"), message)
+    citations: dict[tuple[str, str, str | None], SourceReference] = {}
+    for index, criterion in enumerate(spec.criteria):
+        ref = criterion.source
+        checked = library.check(ref.document, ref.quote)
+        if isinstance(checked, str):
+            field = "document" if ref.document not in library.sources else "quote"
+            diagnostics.fail(Code.SOURCE, ("criteria", index, "source", field), checked)
+            continue
+        citations[(ref.document, ref.quote, ref.section)] = _reference(ref, checked)
+    return citations
+
+
+def cite(citations: Citations, ref: SourceRef) -> SourceReference:
+    """What a finding of the criterion with source `ref` cites."""
+    found = citations.get((ref.document, ref.quote, ref.section))
+    if found is not None:
+        return found
+    return SourceReference(ref.document, ref.quote, ref.section, None, None)
+
+
+def _reference(ref: SourceRef, verified: Verified) -> SourceReference:
+    return SourceReference(
+        document=ref.document,
+        quote=ref.quote,
+        section=ref.section or verified.location or None,  # the rule file's own word wins
+        citation=verified.source.citation,
+        url=verified.source.url,
+    )
+
+
+def citations_json(citations: Citations) -> str:
+    """Citations as canonical JSON (sorted, no whitespace): recorded with the rule set."""
+    entries = [
+        [key[0], key[1], key[2], ref.section, ref.citation, ref.url]
+        for key, ref in sorted(citations.items(), key=lambda item: repr(item[0]))
+    ]
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+
+def citations_from_json(text: str) -> Citations:
+    entries = json.loads(text) if text else []
+    return {
+        (document, quote, given): SourceReference(document, quote, section, citation, url)
+        for document, quote, given, section, citation, url in entries
+    }
