@@ -271,9 +271,11 @@ def _print_ranking(response: Any) -> None:
             bid.result.band_label,
             f"{bid.quality_score:.2f}",
             f"{bid.price_score:.2f}",
-            f"{bid.combined_score:.2f}" if not bid.excluded else "—",
+            f"{bid.combined_score:.2f}" if not bid.rejected else "—",
             f"{bid.compared_cost:,.2f}",
-            f"excluded: {bid.exclusion_reason}" if bid.excluded else "",
+            "rejected: " + " ".join(r.explanation for r in bid.result.rejections)
+            if bid.rejected
+            else "",
         )
     Console(width=160).print(table)
 

@@ -44,6 +44,11 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
         "engine_version": result.engine_version,
         "band": result.band,
         "band_label": result.band_label,
+        "rejected": result.rejected,
+        "rejections": [
+            {"kind": r.kind, "subject": r.subject, "explanation": r.explanation}
+            for r in result.rejections
+        ],
         "excluded": result.excluded,
         "exclusion_reasons": list(result.exclusion_reasons),
         "total": result.total,
@@ -73,7 +78,13 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                 "gate": f.gate,
                 "explanation": f.explanation,
                 "evidence": [
-                    {"field": e.field, "value": _value(e), "given": e.given, "expected": e.expected}
+                    {
+                        "field": e.field,
+                        "label": e.label,
+                        "value": _value(e),
+                        "given": e.given,
+                        "expected": e.expected,
+                    }
                     for e in f.evidence
                 ],
                 "remedy": f.remedy or None,

@@ -17,8 +17,8 @@ def summarise(result: dict[str, Any]) -> str:
         f"{result['total']:g} of {result['maximum']:g}"
         f"  ({result['ruleset']['id']} {result['ruleset']['version']})"
     ]
-    for reason in result["exclusion_reasons"]:
-        lines.append(f"  excluded by gate {reason}")
+    for rejection in result["rejections"]:
+        lines.append(f"  rejected: {rejection['explanation']}")
     scores = "  ".join(f"{p['name']} {p['score']:g}/{p['weight']:g}" for p in result["principles"])
     lines.append(f"  {scores}")
     for finding in result["findings"]:

@@ -92,7 +92,7 @@ RESULT_COLUMNS = (
     "band",
     "total",
     "maximum",
-    "excluded",
+    "rejected",
     "ruleset",
     "error",
 )
@@ -110,7 +110,7 @@ def result_rows(
         "band": result["band"],
         "total": result["total"],
         "maximum": result["maximum"],
-        "excluded": "yes" if result["excluded"] else "no",
+        "rejected": "yes" if result["rejected"] else "no",
         "ruleset": f"{result['ruleset']['id']}@{result['ruleset']['version']}",
         "error": "",
     }

@@ -3,8 +3,9 @@
 Quality is each bid's rule-set total as a share of its maximum; price is the lowest compared
 cost ÷ the bid's cost (the usual UK formula: the cheapest eligible bid gets full marks).
 Costs are compared like with like: whole-life cost when every eligible bid gives one,
-otherwise tendered price for all. A bid that failed a gate is excluded and never ranked, and
-does not set the lowest cost. Equal combined scores share a rank (1, 2, 2, 4).
+otherwise tendered price for all. A rejected bid (a pass/fail criterion not met, or a score
+below a stated minimum) is never ranked, and does not set the lowest cost. Equal combined
+scores share a rank (1, 2, 2, 4).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from probity.engine import figures
 from probity.engine.compiler.model import AwardSpec
 from probity.engine.errors import FieldViolation
 
@@ -26,8 +28,8 @@ class BidScore:
     submission_id: str
     total: float
     maximum: float
-    excluded: bool
-    exclusion_reasons: tuple[str, ...]
+    rejected: bool  # a pass/fail criterion not met or a minimum not reached: never ranked
+    rejection_reasons: tuple[str, ...]
     price: float
     whole_life_cost: float | None
 
@@ -39,14 +41,14 @@ class RankedBid:
     price_score: float
     combined_score: float
     compared_cost: float
-    rank: int  # 0 when excluded
+    rank: int  # 0 when rejected
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
     basis: str  # PRICE or WHOLE_LIFE_COST
     lowest_cost: float
-    bids: tuple[RankedBid, ...]  # ranked best first, then excluded bids
+    bids: tuple[RankedBid, ...]  # ranked best first, then rejected bids
 
 
 def check_bids(bids: Sequence[tuple[str, float, float | None]]) -> list[FieldViolation]:
@@ -76,7 +78,7 @@ def check_bids(bids: Sequence[tuple[str, float, float | None]]) -> list[FieldVio
 
 
 def rank(bids: Sequence[BidScore], award: AwardSpec) -> Ranking:
-    eligible = [b for b in bids if not b.excluded]
+    eligible = [b for b in bids if not b.rejected]
     basis = (
         WHOLE_LIFE_COST
         if eligible and all(b.whole_life_cost is not None for b in eligible)
@@ -91,21 +93,21 @@ def rank(bids: Sequence[BidScore], award: AwardSpec) -> Ranking:
     lowest = min((cost(b) for b in eligible), default=0.0)
     scored = []
     for bid in bids:
-        quality = award.quality * bid.total / bid.maximum if bid.maximum else 0.0
-        price = 0.0 if bid.excluded else award.price * lowest / cost(bid)
-        scored.append((bid, round(quality, 2), round(price, 2), cost(bid)))
+        quality = figures.share(award.quality, bid.total, bid.maximum)
+        price = 0.0 if bid.rejected else figures.share(award.price, lowest, cost(bid))
+        scored.append((bid, quality, price, cost(bid)))
     ranked = sorted(
-        (s for s in scored if not s[0].excluded),
-        key=lambda s: (-round(s[1] + s[2], 2), s[0].submission_id),
+        (s for s in scored if not s[0].rejected),
+        key=lambda s: (-figures.rounded(s[1] + s[2]), s[0].submission_id),
     )
     out: list[RankedBid] = []
     for position, (bid, quality, price, compared) in enumerate(ranked, start=1):
-        combined = round(quality + price, 2)
+        combined = figures.rounded(quality + price)
         shared = bool(out) and out[-1].combined_score == combined
         place = out[-1].rank if shared else position
         out.append(RankedBid(bid, quality, price, combined, compared, place))
     for bid, quality, _, compared in sorted(
-        (s for s in scored if s[0].excluded), key=lambda s: s[0].submission_id
+        (s for s in scored if s[0].rejected), key=lambda s: s[0].submission_id
     ):
         out.append(RankedBid(bid, quality, 0.0, 0.0, compared, 0))
     return Ranking(basis, lowest, tuple(out))

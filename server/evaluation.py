@@ -457,7 +457,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 b.submission.id,
                 r.total,
                 r.maximum,
-                r.excluded,
+                r.rejected,
                 tuple(r.exclusion_reasons),
                 b.price,
                 b.whole_life_cost if b.HasField("whole_life_cost") else None,
@@ -489,8 +489,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 price=bid.price,
                 whole_life_cost=ranked.bid.whole_life_cost,
                 rank=ranked.rank,
-                excluded=ranked.bid.excluded,
-                exclusion_reason="; ".join(ranked.bid.exclusion_reasons),
+                excluded=ranked.bid.rejected,  # deprecated, kept equal for older clients
+                exclusion_reason="; ".join(ranked.bid.rejection_reasons),
+                rejected=ranked.bid.rejected,
             )
             out.append(wire.bid_result(scored.SerializeToString(), cast(Encoded, outcome)))
         return b"".join(out)

@@ -13,6 +13,7 @@ from probity.engine.compiler.compiled import (
     CompiledRuleSet,
     MonitoringPlan,
     Principle,
+    Thresholds,
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
@@ -34,6 +35,7 @@ class Body:
     bands: tuple[Band, ...]
     definition: dict[str, Any]  # durable_rules rule name → rule
     monitoring: MonitoringPlan | None = None
+    thresholds: Thresholds | None = None
 
 
 def assemble(
@@ -70,6 +72,7 @@ def assemble(
             for part in parts
         ),
         monitoring=body.monitoring,
+        thresholds=body.thresholds,
     )
 
 

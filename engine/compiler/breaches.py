@@ -36,7 +36,8 @@ from probity.engine.compiler.model import (
     TrendPattern,
 )
 from probity.engine.compiler.partitions import BATCH_CAP
-from probity.engine.when.expression import Node, Not, render
+from probity.engine.when.expression import Node, Not
+from probity.engine.when.words import Terms, term_for, words
 
 # Hidden fact keys (in the layout, but not names an expression can read).
 PERIOD = "@period"
@@ -89,9 +90,14 @@ class JoinRule:
 class PatternCompiler:
     """Compiles the patterns of one monitoring rule set (over its fact layout)."""
 
-    def __init__(self, layout: FactLayout) -> None:
+    def __init__(self, layout: FactLayout, terms: Terms) -> None:
         self.layout = layout
+        self.terms = terms  # how answers are named in the breach descriptions
         self.period = layout.keys[PERIOD]
+
+    def name(self, path: str) -> str:
+        term = self.terms.get(path) or term_for(path, None, "")
+        return term.label
 
     def key(self, path: str) -> str:
         return self.layout.keys[path]
@@ -100,7 +106,8 @@ class PatternCompiler:
         """A plain `when` on a monitoring criterion: every return must satisfy it; a return
         that does not is a breach (a return without the answers it reads is not one)."""
         condition = compile_condition(Not(when, when.pos), self.layout)
-        return self._rule([self._return_leg(condition)], f"not ({render(when)})", 1)
+        text = f"a return that does not show {words(when, self.terms)}"
+        return self._rule([self._return_leg(condition)], text, 1)
 
     def breach(self, spec: Breach, when: Node | None) -> JoinRule:
         if isinstance(spec, ConsecutivePattern):
@@ -124,7 +131,7 @@ class PatternCompiler:
         legs = [self._return_leg(condition)]
         for n in range(1, periods):
             legs.append(self._return_leg(condition, joins=[self._next_period(n)]))
-        text = f"{render(when)} in {periods} consecutive periods"
+        text = f"{words(when, self.terms)} in {periods} consecutive periods"
         return self._rule(legs, text, periods)
 
     def trend(self, measure: str, periods: int, rising: bool) -> JoinRule:
@@ -134,7 +141,8 @@ class PatternCompiler:
             beyond = {op: {key: {leg(n - 1): key}}}
             legs.append(self._return_leg(joins=[self._next_period(n), beyond]))
         word = "rising" if rising else "falling"
-        return self._rule(legs, f"{measure} {word} across {periods} consecutive periods", periods)
+        text = f"{self.name(measure)} {word} across {periods} consecutive periods"
+        return self._rule(legs, text, periods)
 
     def repeated(self, when: Node, times: int, within: int) -> JoinRule:
         condition = compile_condition(when, self.layout)
@@ -143,7 +151,7 @@ class PatternCompiler:
             after = {"$gt": {self.period: {leg(n - 1): self.period}}}
             inside = {"$lt": {self.period: {leg(0): self.key(window_field(within))}}}
             legs.append(self._return_leg(condition, joins=[after, inside]))
-        text = f"{render(when)} in {times} returns within {within} periods"
+        text = f"{words(when, self.terms)} in {times} returns within {within} periods"
         return self._rule(legs, text, times)
 
     def target(self, measure: str, below: bool) -> JoinRule:
@@ -157,7 +165,7 @@ class PatternCompiler:
         return JoinRule(
             ({"all": [contract, {leg(0): beyond}], "cap": BATCH_CAP},),
             (CONTRACT_LEG, leg(0)),
-            f"{measure} {word} the contract's target",
+            f"{self.name(measure)} {word} the contract's target",
             1,
         )
 
@@ -173,13 +181,13 @@ class PatternCompiler:
             ]
             rules.extend(self._rule(legs, "", 2).rules)
         way = {"up": "up", "down": "down"}.get(direction, "up or down")
-        text = f"{measure} {way} by more than {percent:g}% on the period before"
+        text = f"{self.name(measure)} {way} by more than {percent:g}% on the period before"
         return JoinRule(tuple(rules), (leg(0), leg(1)), text, 2)
 
     def overdue(self, done_on: str, months: int) -> JoinRule:
         key, cutoff = self.key(done_on), self.key(cutoff_field(months))
         late = {"$or": [{"$nex": {key: 1}}, {"$lt": {key: {"$m": cutoff}}}]}
-        text = f"{done_on} not within {months} months before the period ends"
+        text = f"{self.name(done_on)} not within {months} months before the period ends"
         return self._rule([self._return_leg(late)], text, 1)
 
     # -- parts -------------------------------------------------------------------------

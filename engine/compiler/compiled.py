@@ -76,11 +76,12 @@ class CompiledCriterion:
     max_points: int
     levels: tuple[Level, ...]
     applies_rule: str | None
-    applies_text: str | None  # the applies_when condition, as text
+    applies_text: str | None  # the applies_when condition, in words
     conditions: tuple[Node, ...]  # its `when`, or its levels' conditions in order
     fields: tuple[str, ...]  # every input the criterion reads, in reading order
     shown: tuple[str, ...]  # the inputs its findings show: read fields and placeholders
-    expected: tuple[tuple[str, str], ...]  # (field, what the rule expects of it)
+    # (field, its label, what the rule expects of it in words), for the evidence of findings
+    expected: tuple[tuple[str, str, str], ...]
     explain_met: Template
     explain_partly: Template
     explain_not_met: Template
@@ -97,6 +98,17 @@ class Principle:
     id: str
     name: str
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The minimum scores a bid must reach, resolved per criterion and principle (None: no
+    minimum). A bid below any is rejected (engine.evaluation.thresholds)."""
+
+    criteria: tuple[int | None, ...]  # least points, by criterion index
+    principles: tuple[float | None, ...]  # least score (weight × percent ÷ 100), by index
+    principle_percents: tuple[float | None, ...]  # the same, as the percent the file states
+    total: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +139,13 @@ class CompiledCheck:
     target: str | None  # the measure whose contract target it compares with
     missing_is_breach: bool  # overdue: never done counts as not done in time
     months: int | None  # overdue: the window
-    expected: tuple[tuple[str, str], ...]  # (field, what the check expects of it)
+    expected: tuple[tuple[str, str], ...]  # (field, what the check expects of it, in words)
     explain_met: Template
     explain_not_met: Template
     explain_missing: Template
     action: str
     source: SourceReference
+    labels: Mapping[str, str] = field(default_factory=dict)  # each answer's name for people
 
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -192,6 +205,7 @@ class CompiledRuleSet:
     partitions: tuple[dict[str, Any], ...]  # the rules as durable_rules rulesets (see ruleset)
     partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
     monitoring: MonitoringPlan | None = None  # for monitoring rule sets
+    thresholds: Thresholds | None = None  # tender rule sets with minimum scores
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:

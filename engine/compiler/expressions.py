@@ -8,17 +8,26 @@ from typing import Any
 from probity.engine.compiler.compiled import Template
 from probity.engine.compiler.conditions import FactLayout, compile_condition
 from probity.engine.compiler.diagnostics import Diagnostics, Path
-from probity.engine.compiler.model import CriterionSpec
+from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
 from probity.engine.compiler.partitions import BATCH_CAP, NODE_BUDGET, condition_nodes
 from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, parse
 from probity.engine.when.typecheck import FieldType, check, did_you_mean
+from probity.engine.when.words import Term, term_for
 
 # Placeholders every tender explanation may use besides the inputs.
 BUILT_IN_PLACEHOLDERS = ("points", "max_points", "missing")
-DEFAULT_EVIDENCE_MISSING = "Evidence missing: no answer for {missing}, so this cannot be met."
+# Could be met if answered: the wording says so, rather than "cannot be met".
+DEFAULT_EVIDENCE_MISSING = (
+    "Evidence missing: no answer was given for {missing}, so this could not be assessed."
+)
 
 Templates = tuple[Template, Template, Template, Template]  # met, partly, not met, missing
+
+
+def terms_of(spec: RuleSetSpec) -> dict[str, Term]:
+    """How each input is named in findings (engine.when.words)."""
+    return {i.path: term_for(i.path, i.label, i.type) for i in spec.inputs}
 
 
 def expression(

@@ -50,6 +50,15 @@ class InputSpec(_Strict):
     minimum: float | None = None
     maximum: float | None = None
     description: Text = Field(description="What the portal must send, in plain words")
+    question: Text | None = Field(
+        default=None,
+        description="The question the bidder answered, as the tender documents put it",
+    )
+    label: Text | None = Field(
+        default=None,
+        description="A short name for the answer in findings (e.g. 'Staff trained in the code "
+        "of conduct (%)'); without one, a name is made from the path",
+    )
 
 
 class PrincipleSpec(_Strict):
@@ -62,6 +71,13 @@ class PrincipleSpec(_Strict):
         gt=0,
         le=100,
         description="Percentage of the total score (tender rule sets; monitoring does not score)",
+    )
+    min_percent: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="Tender: the least share of its weight this principle must score, in percent "
+        "(overrides thresholds.principle); below it the bid is rejected",
     )
     description: Text | None = None
     social_value: bool = Field(
@@ -204,7 +220,16 @@ class CriterionSpec(_Strict):
         default=None,
         description="Monitoring: the pattern across a contract's returns that is a breach",
     )
-    gate: bool = Field(default=False, description="Failing a gate excludes the submission")
+    gate: bool = Field(
+        default=False,
+        description="A pass/fail requirement: not met, the bid is rejected and not ranked",
+    )
+    min_points: int | None = Field(
+        default=None,
+        ge=1,
+        description="Tender: the least points this criterion must score (overrides "
+        "thresholds.criterion); below it the bid is rejected",
+    )
     severity: Severity = "medium"
     explain: Explanation
     remedy: Text | None = Field(default=None, description="Tender: how a bidder can meet it")
@@ -221,7 +246,9 @@ class BandSpec(_Strict):
     label: Text
     min_total: float | None = Field(default=None, ge=0, le=100)
     gate_failure: bool = Field(
-        default=False, description="The band given when a gate criterion is not met"
+        default=False,
+        description="The band of a rejected bid: a pass/fail criterion not met, or a score "
+        "below a threshold",
     )
     description: Text | None = None
 
@@ -296,6 +323,28 @@ class RuleTestSpec(_Strict):
     expect: ExpectSpec
 
 
+class ThresholdsSpec(_Strict):
+    """Minimum quality scores, stated up front in the tender documents. A bid below any of
+    them is rejected, whatever its total, and is not ranked."""
+
+    criterion: int | None = Field(
+        default=None,
+        ge=1,
+        description="The least points every scored criterion must get (e.g. 2: 'a score below "
+        "2 on any question will be rejected'); pass/fail criteria and criteria that do not "
+        "apply are exempt",
+    )
+    principle: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="The least share of its weight every principle must score, in percent",
+    )
+    total: float | None = Field(
+        default=None, gt=0, le=100, description="The least quality total (of 100)"
+    )
+
+
 class RuleSetSpec(_Strict):
     """One rule set: a framework turned into criteria, bands and tests."""
 
@@ -320,5 +369,9 @@ class RuleSetSpec(_Strict):
     )
     award: AwardSpec | None = Field(
         default=None, description="Tender rule sets: the quality:price split for ranking bids"
+    )
+    thresholds: ThresholdsSpec | None = Field(
+        default=None,
+        description="Tender: minimum scores per criterion, per principle and in total",
     )
     tests: list[RuleTestSpec] = Field(default_factory=list)

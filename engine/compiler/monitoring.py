@@ -8,6 +8,7 @@ breach to look for across a contract's returns, and a contract is rated, not sco
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from probity.engine.compiler import breaches, expressions
@@ -44,6 +45,7 @@ from probity.engine.compiler.sources import Citations, cite
 from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, fields_of
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
+from probity.engine.when.words import term_for
 
 # Placeholders a monitoring explanation may use besides the answers of a return.
 PLACEHOLDERS = ("periods", "values", "target", "count", "missing")
@@ -54,6 +56,7 @@ _NOT_FOR_MONITORING = {
     "applies_when": "'applies_when' is for tender criteria",
     "gate": "'gate' is for tender criteria; use 'severity' and the rating rules",
     "remedy": "a monitoring check gives an 'action' (what to do when breached), not a 'remedy'",
+    "min_points": "monitoring checks are not scored: remove 'min_points'",
 }
 
 
@@ -102,7 +105,11 @@ class _MonitoringStage:
         hidden.update({breaches.scaled_field(m, f): FieldType("number") for m, f in scales})
         layout = FactLayout.for_inputs({**visible, **hidden})
         principles = {p.id: Principle(p.id, p.name, 0) for p in spec.principles}
-        compiler = PatternCompiler(layout)
+        terms = {
+            **{p: term_for(p, None, k) for p, k in BUILT_IN_RETURN_FIELDS.items()},
+            **expressions.terms_of(spec),
+        }
+        compiler = PatternCompiler(layout, terms)
         definition: dict[str, Any] = {}
         checks = []
         for index, criterion in enumerate(spec.criteria):
@@ -146,6 +153,13 @@ class _MonitoringStage:
                 Code.RATINGS,
                 (),
                 "a monitoring rule set needs 'ratings': the rating rules",
+                key=True,
+            )
+        if spec.thresholds is not None:
+            self.fail(
+                Code.WRONG_KIND,
+                ("thresholds",),
+                "monitoring rule sets rate with 'ratings'; minimum scores are for tenders",
                 key=True,
             )
         if spec.scale is not None:
@@ -259,7 +273,13 @@ class _MonitoringStage:
             target=measure if _targeted(spec) else None,
             missing_is_breach=isinstance(breach, OverduePattern),
             months=breach.within_months if isinstance(breach, OverduePattern) else None,
-            expected=tuple((f, f"breach: {join.description}") for f in fields),
+            expected=tuple((f, f"breached when {join.description}") for f in fields),
+            labels=MappingProxyType(
+                {
+                    f: compiler.name(f)
+                    for f in dict.fromkeys([*fields, *([measure] if measure else [])])
+                }
+            ),
             explain_met=met,
             explain_not_met=not_met,
             explain_missing=missing,

@@ -22,19 +22,17 @@ from probity.engine.compiler.diagnostics import Path as Where
 from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
 from probity.engine.compiler.sources import Citations, cite
 from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
+from probity.engine.compiler.thresholds import compile_thresholds, has_minimums
 from probity.engine.errors import Code
 from probity.engine.when import levels as level_analysis
 from probity.engine.when.expression import (
     BoolOp,
-    Compare,
-    Field,
-    Literal,
     Node,
     Not,
     fields_of,
-    render,
 )
 from probity.engine.when.typecheck import FieldType, did_you_mean
+from probity.engine.when.words import Terms, words
 
 Check = Callable[[Diagnostics, RuleSetSpec], None]
 
@@ -113,9 +111,10 @@ def compile_tender(
         check(diagnostics, spec)
     definition: dict[str, Any] = {}
     descriptors = MappingProxyType(dict(spec.scale.descriptors) if spec.scale else {})
+    terms = expressions.terms_of(spec)
     criteria = []
     for index, criterion in enumerate(spec.criteria):
-        stage = _Criterion(diagnostics, layout, definition, citations, descriptors)
+        stage = _Criterion(diagnostics, layout, definition, citations, descriptors, terms)
         compiled = stage.compile(index, criterion, principles)
         if compiled is not None:
             criteria.append(compiled)
@@ -123,9 +122,10 @@ def compile_tender(
     if not diagnostics.partial:  # cross-references to dropped parts would only mislead
         _check_coverage(diagnostics, spec)
         _check_tests(diagnostics, spec)
+    thresholds = compile_thresholds(diagnostics, spec, criteria)
     if diagnostics.problems:
         return None
-    return Body(layout, principles, tuple(criteria), bands, definition)
+    return Body(layout, principles, tuple(criteria), bands, definition, thresholds=thresholds)
 
 
 def _principles(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Principle]:
@@ -145,12 +145,13 @@ def _bands(diagnostics: Diagnostics, spec: RuleSetSpec) -> tuple[Band, ...]:
     fail = diagnostics.fail
     diagnostics.duplicates("bands", (b.id for b in spec.bands), "band id")
     gates = [b for b in spec.bands if b.gate_failure]
-    has_gates = any(c.gate for c in spec.criteria)
-    if has_gates and len(gates) != 1:
+    rejects = any(c.gate for c in spec.criteria) or has_minimums(spec)
+    if rejects and len(gates) != 1:
         fail(
             Code.BANDS,
             ("bands",),
-            "with gate criteria, exactly one band needs 'gate_failure: true'",
+            "with pass/fail criteria or minimum scores, exactly one band needs "
+            "'gate_failure: true': the band of a rejected bid",
             key=True,
         )
     for index, band in enumerate(spec.bands):
@@ -226,12 +227,14 @@ class _Criterion:
         definition: dict[str, Any],
         citations: Citations,
         descriptors: Mapping[int, str],
+        terms: Terms,
     ) -> None:
         self.diagnostics = diagnostics
         self.layout = layout
         self.definition = definition
         self.citations = citations
         self.descriptors = descriptors
+        self.terms = terms
 
     def compile(
         self, index: int, spec: CriterionSpec, principles: dict[str, Principle]
@@ -303,7 +306,8 @@ class _Criterion:
         if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
             return None
         met, partly, not_met, missing = templates
-        applies_text = _condition_text(applies) if applies is not None else None
+        terms = self.terms
+        applies_text = words(applies, terms) if applies is not None else None
         applies_fields = [f.path for f in fields_of(applies)] if applies is not None else []
         placeholders = [n for t in templates for n in t.names if n in types]
         return CompiledCriterion(
@@ -320,9 +324,14 @@ class _Criterion:
             fields=fields,
             # Everything a finding shows: the cache of findings is keyed on these values.
             shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders])),
-            expected=_expectations(nodes, fields)
+            expected=_expectations(
+                list(zip(nodes, [level.points for level in levels], strict=True)),
+                fields,
+                terms,
+                scored=spec.levels is not None,
+            )
             + tuple(
-                (field, f"applies when {applies_text}")
+                (field, terms[field].label, f"this applies only when {applies_text}")
                 for field in dict.fromkeys(applies_fields)
                 if field not in fields
             ),
@@ -348,15 +357,6 @@ class _Criterion:
             earlier.append(node)
 
 
-def _condition_text(node: Node) -> str:
-    """A condition as text, spelling out a yes/no field on its own as `== true`."""
-    if isinstance(node, Field):
-        return f"{node.path} == true"
-    if isinstance(node, Not) and isinstance(node.operand, Field):
-        return f"{node.operand.path} == false"
-    return render(node)
-
-
 def default_points(spec: CriterionSpec) -> int:
     """Points for a met criterion without levels: as written, else 1 (0 for a gate)."""
     if spec.points is not None:
@@ -364,26 +364,39 @@ def default_points(spec: CriterionSpec) -> int:
     return 0 if spec.gate else 1
 
 
-def _expectations(nodes: list[Node], fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """For each field a criterion reads, the parts of its conditions that mention it."""
-    atoms: list[Node] = []
-    stack = list(reversed(nodes))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, BoolOp):
-            stack.extend(reversed(node.items))
-        elif isinstance(node, Not) and isinstance(node.operand, BoolOp):
-            stack.append(node.operand)
-        elif isinstance(node, Field):  # a yes/no field on its own
-            atoms.append(Compare("==", node, Literal(True, node.pos), node.pos))
-        elif isinstance(node, Not) and isinstance(node.operand, Field):
-            atoms.append(Compare("==", node.operand, Literal(False, node.pos), node.pos))
-        else:
-            atoms.append(node)
+def _expectations(
+    levels: list[tuple[Node, int]], fields: tuple[str, ...], terms: Terms, scored: bool
+) -> tuple[tuple[str, str, str], ...]:
+    """For each field a criterion reads: its label, and what the conditions ask of it in
+    words, level by level with their points ("at least 90% for 4 points; at least 60% for
+    2 points")."""
     out = []
     for field in fields:
-        texts = dict.fromkeys(
-            render(a) for a in atoms if any(f.path == field for f in fields_of(a))
-        )
-        out.append((field, "; ".join(texts)))
+        parts = []
+        for node, points in levels:
+            asked = " and ".join(
+                dict.fromkeys(
+                    words(atom, terms, subject=field)
+                    for atom in _atoms(node)
+                    if any(f.path == field for f in fields_of(atom))
+                )
+            )
+            if asked:
+                parts.append(f"{asked} for {points} points" if scored else asked)
+        out.append((field, terms[field].label, "; ".join(parts)))
     return tuple(out)
+
+
+def _atoms(node: Node) -> list[Node]:
+    """The comparisons a condition is made of (through its ands, ors and nots of groups)."""
+    atoms: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, BoolOp):
+            stack.extend(reversed(current.items))
+        elif isinstance(current, Not) and isinstance(current.operand, BoolOp):
+            stack.append(current.operand)
+        else:
+            atoms.append(current)
+    return atoms

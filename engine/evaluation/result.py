@@ -13,7 +13,8 @@ from probity.engine.compiler.compiled import SourceReference
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    field: str
+    field: str  # the answer's path in the submission, for software
+    label: str  # its name, for people
     value: Any  # None when the answer was not given
     given: bool
     expected: str
@@ -50,6 +51,17 @@ class PrincipleScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why a bid is rejected and will not be ranked, in a sentence for the bidder. Not the
+    statutory exclusion of a supplier (Procurement Act 2023, s.57): that is decided about the
+    supplier, not scored from its tender."""
+
+    kind: str  # pass_fail | criterion_minimum | principle_minimum | total_minimum
+    subject: str  # the criterion or principle id; "" for the total
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
 class RulesetRef:
     id: str
     version: str
@@ -65,6 +77,10 @@ class Result:
     engine_version: str
     band: str
     band_label: str
+    rejected: bool  # a pass/fail criterion not met or a minimum score not reached: not ranked
+    rejections: tuple[Rejection, ...]
+    # Deprecated (kept for readers written before `rejected`): the same as `rejected`, and
+    # "criterion id: title" of each failed pass/fail criterion, then each other rejection.
     excluded: bool
     exclusion_reasons: tuple[str, ...]
     total: float

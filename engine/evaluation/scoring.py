@@ -12,17 +12,19 @@ from typing import Any
 
 import orjson
 
-from probity.engine import ENGINE_VERSION
+from probity.engine import ENGINE_VERSION, figures
 from probity.engine.compiler.compiled import Band, CompiledCriterion, CompiledRuleSet
 from probity.engine.evaluation import scoring_plan
 from probity.engine.evaluation.result import (
     Evidence,
     Finding,
     PrincipleScore,
+    Rejection,
     Result,
     RulesetRef,
     encode,
 )
+from probity.engine.evaluation.thresholds import below_minimums, pass_fail
 from probity.engine.when.three_valued import truth
 
 _CACHE_LIMIT = 4096
@@ -64,18 +66,25 @@ class Scorer:
         findings, encoded, reasons, principles, encoded_principles, total, maximum = self._plan(
             values, n, hits
         )
-        total = round(total, 2)
-        band = self.ruleset.bands[-1] if reasons else self._band(total)
+        total = figures.rounded(total)  # a sum of two-decimal shares: this only drops float noise
+        rejections: tuple[Rejection, ...] = pass_fail(findings) if reasons else ()
+        if self.ruleset.thresholds is not None:  # only then: the common path stays lean
+            below = below_minimums(self.ruleset, findings, principles, total, maximum)
+            rejections += below
+            reasons += tuple(f"{r.subject or 'total'}: {r.explanation}" for r in below)
+        band = self.ruleset.bands[-1] if rejections else self._band(total)
         return Result(
             submission_id,
             self.ref,
             ENGINE_VERSION,
             band.id,
             band.label,
-            bool(reasons),
+            bool(rejections),
+            rejections,
+            bool(rejections),
             reasons,
             total,
-            round(maximum, 2),
+            figures.rounded(maximum),
             principles,
             findings,
             encoded,
@@ -100,7 +109,7 @@ class Scorer:
         """A principle's score entry for (points, maximum points), now cached."""
         p = self.ruleset.principles[index]
         points, most = key
-        share = round(p.weight * points / most, 4) if most else 0.0
+        share = figures.share(p.weight, points, most)
         score = PrincipleScore(p.id, p.name, p.weight, points, most, share)
         entry = (score, encode(score), share, p.weight if most else 0)
         self._principle_scores[index][key] = entry
@@ -133,11 +142,12 @@ def _build(
         "partly_met": c.explain_partly,
         "evidence_missing": c.explain_missing,
     }.get(outcome, c.explain_not_met)
-    missing = ", ".join(f for f in c.fields if f not in values)
+    labels = {field: label for field, label, _ in c.expected}
+    missing = ", ".join(labels[field] for field in c.fields if field not in values)
     context = dict(values, points=points, max_points=c.max_points, missing=missing)
     evidence = tuple(
-        Evidence(field, values.get(field), field in values, expected)
-        for field, expected in c.expected
+        Evidence(field, label, values.get(field), field in values, expected)
+        for field, label, expected in c.expected
     )
     explanation = template.render(context)
     if outcome == "not_applicable":

@@ -261,7 +261,9 @@ def _missing(
         if check.condition is not None and truth(check.condition, values) is not None:
             continue
         out.extend(
-            f"{name} ({item.period.label})" for name in check.fields if values.get(name) is None
+            f"{_label(check, name)} ({item.period.label})"
+            for name in check.fields
+            if values.get(name) is None
         )
     return out
 
@@ -276,7 +278,9 @@ def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
     for e in occurrence.evidence:
         if e.field in names:
             shown = (
-                format_value(e.value) if len(names) == 1 else f"{e.field} {format_value(e.value)}"
+                format_value(e.value)
+                if len(names) == 1
+                else f"{_label(check, e.field)} {format_value(e.value)}"
             )
             per_period.setdefault(e.period, []).append(shown)
     separator = ", " if len(names) == 1 else "; "
@@ -293,5 +297,10 @@ def _explain(
     if outcome == "met":
         return check.explain_met.render(values)
     if check.target is not None and target is None:
-        return f"Not applicable: the contract sets no target for {check.target}."
+        return f"Not applicable: the contract sets no target for {_label(check, check.target)}."
     return f"Not applicable: {count} return(s); this pattern needs at least {check.min_returns}."
+
+
+def _label(check: CompiledCheck, field: str) -> str:
+    """An answer's name for people (engine.when.words)."""
+    return check.labels.get(field, field)

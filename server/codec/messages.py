@@ -84,7 +84,7 @@ def python_to_value(value: Any, target: struct_pb2.Value) -> None:
 # -- results: engine → probity.v1.Result ------------------------------------------------------
 def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
     message = result_pb2.Evidence(
-        field=evidence.field, given=evidence.given, expected=evidence.expected
+        field=evidence.field, label=evidence.label, given=evidence.given, expected=evidence.expected
     )
     if evidence.given:
         python_to_value(evidence.value, message.value)
@@ -145,6 +145,11 @@ def _head(result: Result) -> result_pb2.Result:
         band_label=result.band_label,
         excluded=result.excluded,
         exclusion_reasons=result.exclusion_reasons,
+        rejected=result.rejected,
+        rejections=[
+            result_pb2.Rejection(kind=r.kind, subject=r.subject, explanation=r.explanation)
+            for r in result.rejections
+        ],
         total=result.total,
         maximum=result.maximum,
     )

@@ -112,12 +112,19 @@ def test_summary_format_reads_as_a_short_account() -> None:
         "summary",
         "--rules",
         "rules/nolan-tender.yaml",
-        "rules/examples/nolan-tender/excluded.json",
+        "rules/examples/nolan-tender/rejected.json",
     )
     assert run.returncode == 0
     lines = run.stdout.splitlines()
-    assert lines[0] == f"T-2026-014/bid-03: Excluded — 100 of 100  (nolan-tender {NOLAN_VERSION})"
-    assert lines[1] == "  excluded by gate INT-01: Interests and relationships declared"
+    assert lines[0] == (
+        "T-2026-014/bid-03: Rejected (a pass/fail requirement not met) — 100 of 100  "
+        f"(nolan-tender {NOLAN_VERSION})"
+    )
+    assert lines[1] == (
+        "  rejected: ‘Interests and relationships declared’ is a pass/fail requirement and it "
+        "is not met: The supplier has not declared its interests and relationships, which the "
+        "principles require."
+    )
     assert (
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
     )

@@ -61,7 +61,7 @@ def test_remote_results_read_like_local_ones(
     client: ProbityClient, open_server: ProbityServer
 ) -> None:
     local = Evaluator(open_server.registry.get("nolan-tender"))
-    for name in ("strong", "weak", "excluded"):
+    for name in ("strong", "weak", "rejected"):
         record = example(name)
         remote = result_to_dict(client.evaluate("nolan-tender", record))
         assert remote == to_dict(local.evaluate(Submission(record["id"], record["answers"])))

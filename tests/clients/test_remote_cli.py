@@ -86,13 +86,13 @@ def test_evaluate_reads_csv_by_the_rule_sets_input_types_and_writes_csv(
     assert run.returncode == 0, run.stderr
     rows = {row["submission_id"]: row for row in csv.DictReader(io.StringIO(run.stdout))}
     assert rows["csv-1"]["band"] == "compliant" and rows["csv-1"]["total"] == "100.0"
-    assert rows["csv-2"]["band"] == "excluded" and rows["csv-2"]["excluded"] == "yes"
+    assert rows["csv-2"]["band"] == "rejected" and rows["csv-2"]["rejected"] == "yes"
     assert rows["csv-1"]["principle.integrity"] == "20.0"
 
 
 def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> None:
     path = tmp_path / "bids.jsonl"
-    prices = {"strong": 900_000, "weak": 700_000, "excluded": 650_000}
+    prices = {"strong": 900_000, "weak": 700_000, "rejected": 650_000}
     path.write_text(
         "\n".join(json.dumps(dict(example(n), price=p)) for n, p in prices.items()) + "\n"
     )
@@ -101,7 +101,7 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     rows = [line for line in run.stdout.splitlines() if "T-2026-014/bid" in line]
     assert "│    1 │ T-2026-014/bid-01" in rows[0] and "91.11" in rows[0]
     assert "│    2 │ T-2026-014/bid-02" in rows[1]
-    assert "│    — │ T-2026-014/bid-03" in rows[2] and "excluded: INT-01" in rows[2]
+    assert "│    — │ T-2026-014/bid-03" in rows[2] and "rejected: ‘Interests and" in rows[2]
     assert "quality:price 60:40" in run.stdout
     as_json = probity(
         "tender", *_at(server), "--ruleset", "nolan-tender", "--format", "json", str(path)

@@ -39,10 +39,10 @@ def tenders(draw: st.DrawFn) -> list[BidScore]:
 def test_ranking_properties(bids: list[BidScore]) -> None:
     ranking = rank(bids, AWARD)
     ranked = [b for b in ranking.bids if b.rank]
-    excluded = [b for b in ranking.bids if not b.rank]
+    rejected = [b for b in ranking.bids if not b.rank]
     assert len(ranking.bids) == len(bids)
-    assert {b.bid.submission_id for b in excluded} == {b.submission_id for b in bids if b.excluded}
-    assert ranking.bids[: len(ranked)] == tuple(ranked)  # ranked first, then excluded
+    assert {b.bid.submission_id for b in rejected} == {b.submission_id for b in bids if b.rejected}
+    assert ranking.bids[: len(ranked)] == tuple(ranked)  # ranked first, then rejected
     combined = [b.combined_score for b in ranked]
     assert combined == sorted(combined, reverse=True)
     for before, after in itertools.pairwise(ranked):
@@ -56,9 +56,9 @@ def test_ranking_properties(bids: list[BidScore]) -> None:
         assert cheapest.price_score == AWARD.price  # the lowest cost gets full price marks
         assert ranking.lowest_cost == cheapest.compared_cost
         assert all(0 <= b.price_score <= AWARD.price for b in ranked)
-        every_wlc = all(b.whole_life_cost is not None for b in bids if not b.excluded)
+        every_wlc = all(b.whole_life_cost is not None for b in bids if not b.rejected)
         assert ranking.basis == (WHOLE_LIFE_COST if every_wlc else PRICE)
-    assert all(b.price_score == 0 and b.combined_score == 0 for b in excluded)
+    assert all(b.price_score == 0 and b.combined_score == 0 for b in rejected)
 
 
 def test_quality_and_price_split_as_declared() -> None:

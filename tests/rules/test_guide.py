@@ -11,10 +11,9 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
-from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError
 from probity.engine.testing import run_tests
-from tests.conftest import RULES
+from tests.conftest import RULES, shipped
 from tests.server.conftest import TOKENS, rules_copy, running, settings_for, token_file
 
 GUIDE = (RULES / "README.md").read_text(encoding="utf-8")
@@ -30,7 +29,7 @@ def _edit(path: Path, before: str, after: str) -> None:
 
 
 def _answer_examples(rules: Path) -> None:
-    for name, value in [("strong", True), ("excluded", True), ("weak", False)]:
+    for name, value in [("strong", True), ("rejected", True), ("weak", False)]:
         path = rules / "examples" / "provider-representatives" / f"{name}.json"
         record = json.loads(path.read_text())
         record["answers"]["leadership"]["challenges_policy"] = value
@@ -46,7 +45,7 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
     _edit(path, "\n# Bands.", "\n" + CRITERION + "\n# Bands.")
     # 3. Check it: the guide's message, at the criterion's line.
     with pytest.raises(RuleFileError) as caught:
-        load_file(path)
+        shipped(path)
     [problem] = [str(d) for d in caught.value.diagnostics]
     assert problem.endswith(
         "unknown field 'leadership.challenges_policy'; did you mean 'leadership.challenge_record'?"
@@ -57,9 +56,9 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
         "  - path: leadership.promotes_principles",
         INPUT + "  - path: leadership.promotes_principles",
     )
-    assert len(load_file(path).criteria) == 21
+    assert len(shipped(path).criteria) == 21
     # 4. Test it: every test fails, saying why.
-    report = run_tests(load_file(path))
+    report = run_tests(shipped(path))
     assert report.cases and all(
         "leadership.challenges_policy: required field is missing" in " ".join(c.failures)
         for c in report.cases
@@ -68,7 +67,7 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
     _edit(path, "        LEA-03: met\n", "        LEA-03: met\n        LEA-04: met\n")
     _edit(path, "        LEA-03: not_met\n", "        LEA-03: not_met\n        LEA-04: not_met\n")
     _edit(path, "version: 1.0.0", "version: 2.0.0")
-    report = run_tests(load_file(path))
+    report = run_tests(shipped(path))
     assert [c.name for c in report.cases if not c.passed] == [] and report.uncovered == []
     # 5. Publish it, with a policy token, to a real server; a portal token may not.
     server_folder = tmp_path / "server"

@@ -73,7 +73,7 @@ def test_monitoring_examples_give_their_expected_rating(
 
 @pytest.mark.parametrize(
     ("example", "band"),
-    [("strong", "compliant"), ("weak", "non_compliant"), ("excluded", "excluded")],
+    [("strong", "compliant"), ("weak", "non_compliant"), ("rejected", "rejected")],
 )
 def test_examples_give_their_expected_band(nolan: CompiledRuleSet, example: str, band: str) -> None:
     record = json.loads((ROOT / f"rules/examples/nolan-tender/{example}.json").read_text())

@@ -26,7 +26,7 @@ def audited(db_url: str, tmp_path: Path) -> Iterator[ProbityServer]:
     2 bids and a contract check, by the portal caller."""
     settings = settings_for(tmp_path, db=db_url, tokens=token_file(tmp_path))
     with running(settings) as server, _client(server, "portal") as portal:
-        for name in ("strong", "weak", "excluded"):
+        for name in ("strong", "weak", "rejected"):
             portal.evaluate("nolan-tender", example(name))
         records = [dict(example("weak"), id=f"s{n}", tender_id="T-S") for n in range(40)]
         assert len(list(portal.evaluate_stream("nolan-tender", records))) == 40

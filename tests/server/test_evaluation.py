@@ -39,12 +39,12 @@ def _with(record: dict[str, Any], **answers: Any) -> dict[str, Any]:
 def test_evaluate_returns_the_engines_result_for_each_example(
     client: ProbityClient, local: Evaluator
 ) -> None:
-    for name in ("strong", "weak", "excluded"):
+    for name in ("strong", "weak", "rejected"):
         record = example(name)
         got = client.evaluate("nolan-tender", record)
         expected = result_to_proto(local.evaluate(Submission(record["id"], record["answers"])))
         assert got == expected
-    assert client.evaluate("nolan-tender", example("excluded")).band == "excluded"
+    assert client.evaluate("nolan-tender", example("rejected")).band == "rejected"
 
 
 def test_result_names_the_ruleset_version_digest_and_engine(
@@ -123,7 +123,7 @@ def test_a_stream_answers_every_submission_once_and_bad_ones_fail_alone(
 ) -> None:
     records = []
     for n in range(600):
-        record = example(("strong", "weak", "excluded")[n % 3])
+        record = example(("strong", "weak", "rejected")[n % 3])
         record["id"] = f"s{n}"
         if n % 50 == 7:
             record = _with(record, objectivity__evidence_use="often")
@@ -167,18 +167,18 @@ def test_an_empty_stream_ends_cleanly(client: ProbityClient) -> None:
 
 # -- tenders --------------------------------------------------------------------------------
 def _bids() -> list[dict[str, Any]]:
-    strong, weak, excluded = example("strong"), example("weak"), example("excluded")
+    strong, weak, rejected = example("strong"), example("weak"), example("rejected")
     return [
         dict(strong, price=900_000.0),
         dict(weak, price=700_000.0),
-        dict(excluded, price=650_000.0),
+        dict(rejected, price=650_000.0),
     ]
 
 
 def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) -> None:
     response = client.evaluate_tender("nolan-tender", "T-2026-014", _bids())
     assert (response.weighting.quality, response.weighting.price) == (60, 40)
-    assert response.lowest_cost == 700_000.0  # the excluded bid's lower price does not count
+    assert response.lowest_cost == 700_000.0  # the rejected bid's lower price does not count
     assert response.cost_basis == 1  # COST_BASIS_PRICE
     first, second, third = response.bids
     assert (first.submission_id, first.rank) == ("T-2026-014/bid-01", 1)
@@ -186,9 +186,9 @@ def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) ->
     assert first.price_score == pytest.approx(40 * 700_000 / 900_000, abs=0.01)
     assert first.combined_score == pytest.approx(first.quality_score + first.price_score, abs=0.01)
     assert (second.rank, second.price_score, second.result.band) == (2, 40.0, "non_compliant")
-    assert (third.rank, third.excluded) == (0, True)
+    assert (third.rank, third.rejected) == (0, True)
     assert third.exclusion_reason.startswith("INT-01")
-    assert third.result.band == "excluded"
+    assert third.result.band == "rejected"
 
 
 def test_every_bid_of_a_tender_carries_its_whole_result(

@@ -77,7 +77,7 @@ def test_evaluate_with_json(server: ProbityServer) -> None:
 def test_stream_and_tender_with_json(server: ProbityServer) -> None:
     requests = [
         {"ruleset_id": "nolan-tender", "submission": _submission(name)}
-        for name in ("strong", "weak", "excluded")
+        for name in ("strong", "weak", "rejected")
     ]
     out = grpcurl(server, "probity.v1.EvaluationService/EvaluateStream", data=requests)
     decoder, replies, at = json.JSONDecoder(), [], 0
@@ -155,14 +155,14 @@ def test_buf_curl_lists_and_calls_by_reflection(server: ProbityServer) -> None:
         [*base, "--list-methods", address], capture_output=True, text=True, timeout=60
     )
     assert "probity.v1.EvaluationService/EvaluateTender" in listed.stdout.split()
-    request = json.dumps({"ruleset_id": "nolan-tender", "submission": _submission("excluded")})
+    request = json.dumps({"ruleset_id": "nolan-tender", "submission": _submission("rejected")})
     called = subprocess.run(
         [*base, "-H", f"Authorization: Bearer {TOKENS['portal']}", "-d", request,
          f"{address}/probity.v1.EvaluationService/Evaluate"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert called.returncode == 0, called.stderr
-    assert json.loads(called.stdout)["result"]["band"] == "excluded"
+    assert json.loads(called.stdout)["result"]["band"] == "rejected"
 
 
 def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:

@@ -26,7 +26,7 @@ def server(tmp_path: Path) -> Iterator[ProbityServer]:
 
 
 def _records(prefix: str, count: int) -> list[dict[str, Any]]:
-    names = ("strong", "weak", "excluded")
+    names = ("strong", "weak", "rejected")
     return [dict(example(names[n % 3]), id=f"{prefix}-{n}") for n in range(count)]
 
 
@@ -106,7 +106,7 @@ def test_fifty_concurrent_clients_get_correct_results(server: ProbityServer) -> 
         checks = []
         with ProbityClient(target, timeout=300) as client:
             for k in range(4):
-                record = example(("strong", "weak", "excluded")[(n + k) % 3])
+                record = example(("strong", "weak", "rejected")[(n + k) % 3])
                 record["id"] = f"client{n}-{k}"
                 record["answers"]["selflessness"]["personalised_plans_pct"] = n + k
                 got = client.evaluate("nolan-tender", record)

@@ -87,7 +87,7 @@ class AwardWeighting(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., price: _Optional[float] = ...) -> None: ...
 
 class BidResult(_message.Message):
-    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason")
+    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason", "rejected")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -101,6 +101,7 @@ class BidResult(_message.Message):
     RANK_FIELD_NUMBER: _ClassVar[int]
     EXCLUDED_FIELD_NUMBER: _ClassVar[int]
     EXCLUSION_REASON_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     supplier_id: str
     supplier_name: str
@@ -114,7 +115,8 @@ class BidResult(_message.Message):
     rank: int
     excluded: bool
     exclusion_reason: str
-    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ...) -> None: ...
+    rejected: bool
+    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ...) -> None: ...
 
 class EvaluateTenderResponse(_message.Message):
     __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids")

@@ -25,27 +25,33 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17probity/v1/result.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"9\n\nRulesetRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\"a\n\x08\x45vidence\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\r\n\x05given\x18\x03 \x01(\x08\x12\x10\n\x08\x65xpected\x18\x04 \x01(\t\"b\n\x0fSourceReference\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\x12\r\n\x05quote\x18\x02 \x01(\t\x12\x0f\n\x07section\x18\x03 \x01(\t\x12\x10\n\x08\x63itation\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xdb\x02\n\x07\x46inding\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12$\n\x07outcome\x18\x04 \x01(\x0e\x32\x13.probity.v1.Outcome\x12\x0e\n\x06points\x18\x05 \x01(\x05\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\r\n\x05level\x18\x07 \x01(\t\x12&\n\x08severity\x18\x08 \x01(\x0e\x32\x14.probity.v1.Severity\x12\x0c\n\x04gate\x18\t \x01(\x08\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12&\n\x08\x65vidence\x18\x0b \x03(\x0b\x32\x14.probity.v1.Evidence\x12\x0e\n\x06remedy\x18\x0c \x01(\t\x12+\n\x06source\x18\r \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12\x12\n\ndescriptor\x18\x0e \x01(\t\"t\n\x0ePrincipleScore\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\x12\x0e\n\x06points\x18\x04 \x01(\x05\x12\x12\n\nmax_points\x18\x05 \x01(\x05\x12\r\n\x05score\x18\x06 \x01(\x01\"\xa6\x02\n\x06Result\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x16\n\x0e\x65ngine_version\x18\x03 \x01(\t\x12\x0c\n\x04\x62\x61nd\x18\x04 \x01(\t\x12\x12\n\nband_label\x18\x05 \x01(\t\x12\x10\n\x08\x65xcluded\x18\x06 \x01(\x08\x12\x19\n\x11\x65xclusion_reasons\x18\x07 \x03(\t\x12\r\n\x05total\x18\x08 \x01(\x01\x12\x0f\n\x07maximum\x18\t \x01(\x01\x12.\n\nprinciples\x18\n \x03(\x0b\x32\x1a.probity.v1.PrincipleScore\x12%\n\x08\x66indings\x18\x0b \x03(\x0b\x32\x13.probity.v1.Finding*\x9a\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x0f\n\x0bOUTCOME_MET\x10\x01\x12\x16\n\x12OUTCOME_PARTLY_MET\x10\x02\x12\x13\n\x0fOUTCOME_NOT_MET\x10\x03\x12\x1a\n\x16OUTCOME_NOT_APPLICABLE\x10\x04\x12\x1c\n\x18OUTCOME_EVIDENCE_MISSING\x10\x05*\x88\x01\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x11\n\rSEVERITY_INFO\x10\x01\x12\x10\n\x0cSEVERITY_LOW\x10\x02\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x03\x12\x11\n\rSEVERITY_HIGH\x10\x04\x12\x15\n\x11SEVERITY_CRITICAL\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17probity/v1/result.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"9\n\nRulesetRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\"p\n\x08\x45vidence\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\r\n\x05given\x18\x03 \x01(\x08\x12\x10\n\x08\x65xpected\x18\x04 \x01(\t\x12\r\n\x05label\x18\x05 \x01(\t\"b\n\x0fSourceReference\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\x12\r\n\x05quote\x18\x02 \x01(\t\x12\x0f\n\x07section\x18\x03 \x01(\t\x12\x10\n\x08\x63itation\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xdb\x02\n\x07\x46inding\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12$\n\x07outcome\x18\x04 \x01(\x0e\x32\x13.probity.v1.Outcome\x12\x0e\n\x06points\x18\x05 \x01(\x05\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\r\n\x05level\x18\x07 \x01(\t\x12&\n\x08severity\x18\x08 \x01(\x0e\x32\x14.probity.v1.Severity\x12\x0c\n\x04gate\x18\t \x01(\x08\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12&\n\x08\x65vidence\x18\x0b \x03(\x0b\x32\x14.probity.v1.Evidence\x12\x0e\n\x06remedy\x18\x0c \x01(\t\x12+\n\x06source\x18\r \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12\x12\n\ndescriptor\x18\x0e \x01(\t\"t\n\x0ePrincipleScore\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\x12\x0e\n\x06points\x18\x04 \x01(\x05\x12\x12\n\nmax_points\x18\x05 \x01(\x05\x12\r\n\x05score\x18\x06 \x01(\x01\"?\n\tRejection\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\"\xeb\x02\n\x06Result\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x16\n\x0e\x65ngine_version\x18\x03 \x01(\t\x12\x0c\n\x04\x62\x61nd\x18\x04 \x01(\t\x12\x12\n\nband_label\x18\x05 \x01(\t\x12\x14\n\x08\x65xcluded\x18\x06 \x01(\x08\x42\x02\x18\x01\x12\x1d\n\x11\x65xclusion_reasons\x18\x07 \x03(\tB\x02\x18\x01\x12\r\n\x05total\x18\x08 \x01(\x01\x12\x0f\n\x07maximum\x18\t \x01(\x01\x12.\n\nprinciples\x18\n \x03(\x0b\x32\x1a.probity.v1.PrincipleScore\x12%\n\x08\x66indings\x18\x0b \x03(\x0b\x32\x13.probity.v1.Finding\x12\x10\n\x08rejected\x18\x0c \x01(\x08\x12)\n\nrejections\x18\r \x03(\x0b\x32\x15.probity.v1.Rejection*\x9a\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x0f\n\x0bOUTCOME_MET\x10\x01\x12\x16\n\x12OUTCOME_PARTLY_MET\x10\x02\x12\x13\n\x0fOUTCOME_NOT_MET\x10\x03\x12\x1a\n\x16OUTCOME_NOT_APPLICABLE\x10\x04\x12\x1c\n\x18OUTCOME_EVIDENCE_MISSING\x10\x05*\x88\x01\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x11\n\rSEVERITY_INFO\x10\x01\x12\x10\n\x0cSEVERITY_LOW\x10\x02\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x03\x12\x11\n\rSEVERITY_HIGH\x10\x04\x12\x15\n\x11SEVERITY_CRITICAL\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'probity.v1.result_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OUTCOME']._serialized_start=1093
-  _globals['_OUTCOME']._serialized_end=1247
-  _globals['_SEVERITY']._serialized_start=1250
-  _globals['_SEVERITY']._serialized_end=1386
+  _globals['_RESULT'].fields_by_name['excluded']._loaded_options = None
+  _globals['_RESULT'].fields_by_name['excluded']._serialized_options = b'\030\001'
+  _globals['_RESULT'].fields_by_name['exclusion_reasons']._loaded_options = None
+  _globals['_RESULT'].fields_by_name['exclusion_reasons']._serialized_options = b'\030\001'
+  _globals['_OUTCOME']._serialized_start=1242
+  _globals['_OUTCOME']._serialized_end=1396
+  _globals['_SEVERITY']._serialized_start=1399
+  _globals['_SEVERITY']._serialized_end=1535
   _globals['_RULESETREF']._serialized_start=69
   _globals['_RULESETREF']._serialized_end=126
   _globals['_EVIDENCE']._serialized_start=128
-  _globals['_EVIDENCE']._serialized_end=225
-  _globals['_SOURCEREFERENCE']._serialized_start=227
-  _globals['_SOURCEREFERENCE']._serialized_end=325
-  _globals['_FINDING']._serialized_start=328
-  _globals['_FINDING']._serialized_end=675
-  _globals['_PRINCIPLESCORE']._serialized_start=677
-  _globals['_PRINCIPLESCORE']._serialized_end=793
-  _globals['_RESULT']._serialized_start=796
-  _globals['_RESULT']._serialized_end=1090
+  _globals['_EVIDENCE']._serialized_end=240
+  _globals['_SOURCEREFERENCE']._serialized_start=242
+  _globals['_SOURCEREFERENCE']._serialized_end=340
+  _globals['_FINDING']._serialized_start=343
+  _globals['_FINDING']._serialized_end=690
+  _globals['_PRINCIPLESCORE']._serialized_start=692
+  _globals['_PRINCIPLESCORE']._serialized_end=808
+  _globals['_REJECTION']._serialized_start=810
+  _globals['_REJECTION']._serialized_end=873
+  _globals['_RESULT']._serialized_start=876
+  _globals['_RESULT']._serialized_end=1239
 # @@protoc_insertion_point(module_scope)

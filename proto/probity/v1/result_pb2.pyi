@@ -49,16 +49,18 @@ class RulesetRef(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class Evidence(_message.Message):
-    __slots__ = ("field", "value", "given", "expected")
+    __slots__ = ("field", "value", "given", "expected", "label")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     GIVEN_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
     field: str
     value: _struct_pb2.Value
     given: bool
     expected: str
-    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ...) -> None: ...
+    label: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
 
 class SourceReference(_message.Message):
     __slots__ = ("document", "quote", "section", "citation", "url")
@@ -122,8 +124,18 @@ class PrincipleScore(_message.Message):
     score: float
     def __init__(self, principle: _Optional[str] = ..., name: _Optional[str] = ..., weight: _Optional[float] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., score: _Optional[float] = ...) -> None: ...
 
+class Rejection(_message.Message):
+    __slots__ = ("kind", "subject", "explanation")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    subject: str
+    explanation: str
+    def __init__(self, kind: _Optional[str] = ..., subject: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
+
 class Result(_message.Message):
-    __slots__ = ("submission_id", "ruleset", "engine_version", "band", "band_label", "excluded", "exclusion_reasons", "total", "maximum", "principles", "findings")
+    __slots__ = ("submission_id", "ruleset", "engine_version", "band", "band_label", "excluded", "exclusion_reasons", "total", "maximum", "principles", "findings", "rejected", "rejections")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     ENGINE_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -135,6 +147,8 @@ class Result(_message.Message):
     MAXIMUM_FIELD_NUMBER: _ClassVar[int]
     PRINCIPLES_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTIONS_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     ruleset: RulesetRef
     engine_version: str
@@ -146,4 +160,6 @@ class Result(_message.Message):
     maximum: float
     principles: _containers.RepeatedCompositeFieldContainer[PrincipleScore]
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
-    def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ...) -> None: ...
+    rejected: bool
+    rejections: _containers.RepeatedCompositeFieldContainer[Rejection]
+    def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...

@@ -70,7 +70,7 @@ def test_every_problem_is_reported_in_one_run_at_its_line() -> None:
         (("kind: tender", "kind: tendr"), Code.SCHEMA),
         (("version: 1.0.0", "version: one"), Code.SCHEMA),
         (("principle: leadership", "principle: leadershp"), Code.UNKNOWN_REFERENCE),
-        (("      band: excluded", "      band: exclded"), Code.UNKNOWN_REFERENCE),
+        (("      band: rejected", "      band: rejectd"), Code.UNKNOWN_REFERENCE),
         (
             ("{staff.ethics_training_pct}% of staff are trained.", "{staff.training}"),
             Code.PLACEHOLDER,
@@ -95,7 +95,7 @@ def test_each_kind_of_problem_has_its_code(change: tuple[str, str], code: Code) 
     [
         (("weight: 40", "weight: 30"), "principle weights add up to 90, not 100"),
         (("kind: tender", "kind: tendr"), "'tendr' is not allowed here"),
-        (("      band: excluded", "      band: exclded"), "did you mean 'excluded'"),
+        (("      band: rejected", "      band: rejectd"), "did you mean 'rejected'"),
     ],
 )
 def test_messages_are_plain_sentences(change: tuple[str, str], message: str) -> None:

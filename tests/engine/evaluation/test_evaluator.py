@@ -60,7 +60,7 @@ def test_a_finding_for_every_criterion_met_or_not(evaluator: Evaluator, mini) ->
 
 def test_gate_failure_excludes_whatever_the_score(evaluator: Evaluator) -> None:
     result = evaluator.evaluate(Submission("s", with_(coi__declared=False)))
-    assert result.band == "excluded" and result.excluded
+    assert result.band == "rejected" and result.rejected
     assert result.exclusion_reasons == ("INT-01: Interests declared",)
     assert result.total == 100.0  # the score is still reported, for the record
 

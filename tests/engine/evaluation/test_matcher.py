@@ -21,7 +21,7 @@ def test_a_fact_that_matches_no_criterion_does_not_drop_the_batch(mini) -> None:
     outcomes = Evaluator(mini).evaluate_many(
         [Submission("none", nothing), Submission("all", MINI_STRONG), Submission("none2", nothing)]
     )
-    assert [o.band for o in outcomes] == ["excluded", "compliant", "excluded"]  # type: ignore[union-attr]
+    assert [o.band for o in outcomes] == ["rejected", "compliant", "rejected"]  # type: ignore[union-attr]
 
 
 def test_a_new_version_registers_beside_the_old_one(mini) -> None:  # type: ignore[no-untyped-def]
