@@ -81,13 +81,21 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
 def cmd_check(args: argparse.Namespace) -> int:
     loaded, problems = _load_all(args.paths)
     for ruleset in loaded:
+        for warning in ruleset.warnings:
+            print(warning)
         print(
             f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, "
-            f"{len(ruleset.criterion_ids)} criteria)"
+            f"{len(ruleset.criterion_ids)} criteria"
+            + (f", {_count(len(ruleset.warnings), 'warning')}" if ruleset.warnings else "")
+            + ")"
         )
     if problems:
         print(f"{problems} problem{'s' if problems != 1 else ''} found")
     return 1 if problems else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def cmd_test(args: argparse.Namespace) -> int:

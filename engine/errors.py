@@ -34,6 +34,7 @@ class Code(StrEnum):
     TESTS = "tests"  # a rule file's own tests
     TOO_COMPLEX = "too_complex"  # over what the rules engine is known to handle
     ENGINE_REFUSED = "engine_refused"  # durable_rules refused a condition
+    QUESTION = "question"  # (warning) an input without the question the bidder answered
     SOURCE = "source"  # a document not in the source library, or a quote not in its document
     RULESET_CONFLICT = "ruleset_conflict"  # clashes with a rule set or version already held
 
@@ -47,9 +48,12 @@ class Diagnostic:
     col: int
     message: str
     code: Code
+    # "error" stops the file from being used; "warning" is worth fixing but does not.
+    severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        kind = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {kind}{self.message}"
 
 
 class RuleFileError(Exception):

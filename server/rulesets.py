@@ -60,7 +60,11 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
                 valid=False, diagnostics=[diagnostic_to_proto(d) for d in exc.diagnostics]
             )
         calls.current().digests.add(ruleset.digest)
-        return ruleset_pb2.ValidateRulesetResponse(valid=True, ruleset=ruleset_info(ruleset))
+        return ruleset_pb2.ValidateRulesetResponse(
+            valid=True,
+            ruleset=ruleset_info(ruleset),
+            diagnostics=[diagnostic_to_proto(w) for w in ruleset.warnings],
+        )
 
     def PublishRuleset(
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext

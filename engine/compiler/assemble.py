@@ -73,6 +73,7 @@ def assemble(
         ),
         monitoring=body.monitoring,
         thresholds=body.thresholds,
+        warnings=tuple(sorted(diagnostics.warnings)),
     )
 
 

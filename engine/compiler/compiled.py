@@ -9,6 +9,7 @@ from typing import Any
 
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.model import Breach, RuleSetSpec
+from probity.engine.errors import Diagnostic
 from probity.engine.when.expression import Node
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
@@ -206,6 +207,7 @@ class CompiledRuleSet:
     partition_keys: tuple[tuple[str, ...], ...]  # the fact keys each partition reads
     monitoring: MonitoringPlan | None = None  # for monitoring rule sets
     thresholds: Thresholds | None = None  # tender rule sets with minimum scores
+    warnings: tuple[Diagnostic, ...] = ()  # worth fixing, but the file compiles
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from probity.engine.compiler.yamlsource import SourceMap
 from probity.engine.errors import Code, Diagnostic
@@ -19,6 +20,7 @@ class Diagnostics:
     def __init__(self, text: str, file: str, smap: SourceMap) -> None:
         self.text, self.file, self.smap = text, file, smap
         self.problems: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []  # reported, but the file still compiles
         # Some parts of the file were dropped as unsound: checks over the whole file (weights
         # adding up, every principle scored) would only mislead, so they are skipped.
         self.partial = False
@@ -26,6 +28,10 @@ class Diagnostics:
 
     def fail(self, code: Code, path: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(self.smap.diagnostic(code, path, message, key=key))
+
+    def warn(self, code: Code, path: Path, message: str, *, key: bool = False) -> None:
+        found = self.smap.diagnostic(code, path, message, key=key)
+        self.warnings.append(replace(found, severity="warning"))
 
     def fail_expr(self, code: Code, path: Path, error: ExpressionError) -> None:
         """A problem inside a `when` text, at its own line and column in the file."""

@@ -35,5 +35,12 @@ def check_inputs(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Field
             diagnostics.fail(
                 Code.INPUT, where, "'minimum' and 'maximum' are for number inputs only"
             )
+        if item.question is None:
+            diagnostics.warn(
+                Code.QUESTION,
+                where,
+                f"input '{item.path}' has no 'question': write the question the bidder "
+                "answered, so that findings and summaries can say what was asked",
+            )
         types[item.path] = FieldType(item.type, tuple(item.allowed or ()))
     return types

@@ -306,6 +306,7 @@ def diagnostic_to_proto(diagnostic: Diagnostic) -> ruleset_pb2.Diagnostic:
         column=diagnostic.col,
         message=diagnostic.message,
         code=diagnostic.code.value,
+        severity=diagnostic.severity,
     )
 
 

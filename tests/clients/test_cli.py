@@ -254,3 +254,17 @@ def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None
         contract_json(monitor.check(_json.loads((ROOT / e).read_text()))) + b"\n" for e in examples
     )
     assert run.stdout.encode() == expected
+
+
+def test_check_prints_warnings_and_still_accepts_the_file(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini.yaml").read_text()
+    text = text.replace(
+        "    question: What share of your staff are trained in your code of conduct?\n", ""
+    )
+    path = with_sources(tmp_path) / "mini.yaml"
+    path.write_text(text)
+    run = probity("check", str(path))
+    assert run.returncode == 0
+    warning, ok = run.stdout.splitlines()
+    assert "warning: input 'staff.ethics_training_pct' has no 'question'" in warning
+    assert ok.endswith("ok (mini 1.0.0, 3 criteria, 1 warning)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -75,3 +76,28 @@ def test_every_scored_finding_carries_the_descriptor_of_its_points(golden: Path)
             assert finding["descriptor"] is None
         else:
             assert finding["descriptor"] == scale.descriptors[finding["points"]], finding
+
+
+# A dotted field path (two words joined by a dot, no space) or an operator of the `when`
+# language. Sentences end with ". " so they do not match.
+_RAW = re.compile(r"\b[a-z_]+\.[a-z_]+\b|>=|<=|==|!=|\s[<>]\s")
+
+
+def _people_texts(result: dict[str, object]) -> list[str]:
+    """Every text of a result written for people: explanations, evidence, breaches, reasons."""
+    texts: list[str] = []
+    for finding in result["findings"]:  # type: ignore[attr-defined]
+        texts.append(finding["explanation"])
+        texts.extend(e["expected"] for e in finding.get("evidence", []))
+        texts.extend(e["label"] for e in finding.get("evidence", []))
+        texts.append(finding.get("breach") or "")
+        for occurrence in finding.get("occurrences", []):
+            texts.extend(e["expected"] for e in occurrence["evidence"])
+    texts.extend(r["explanation"] for r in result.get("rejections", []))  # type: ignore[attr-defined]
+    return texts
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+def test_no_text_for_people_shows_a_field_path_or_an_operator(golden: Path) -> None:
+    texts = _people_texts(json.loads(golden.read_text()))
+    assert texts and [t for t in texts if _RAW.search(t)] == []

@@ -68,6 +68,17 @@ def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClien
     assert good.valid and good.ruleset.id == "mini" and not good.diagnostics
 
 
+def test_validate_returns_warnings_beside_a_valid_rule_set(probity: ProbityClient) -> None:
+    question = "    question: Which of these policies has your organisation adopted?\n"
+    checked = probity.validate_ruleset(MINI.replace(question, ""), "mini.yaml")
+    assert checked.valid and checked.ruleset.id == "mini"
+    (warning,) = checked.diagnostics
+    assert (warning.code, warning.severity) == ("question", "warning")
+    assert "input 'policies' has no 'question'" in warning.message
+    problem = probity.validate_ruleset(MINI.replace("weight: 60", "weight: sixty"), "mini.yaml")
+    assert {d.severity for d in problem.diagnostics} == {"error"}
+
+
 def test_validate_and_publish_refuse_a_quote_not_in_its_document(
     probity: ProbityClient, server: ProbityServer
 ) -> None:

@@ -29,18 +29,20 @@ class RulesetInfo(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., framework: _Optional[str] = ..., criteria_count: _Optional[int] = ..., file: _Optional[str] = ..., other_versions: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Diagnostic(_message.Message):
-    __slots__ = ("file", "line", "column", "message", "code")
+    __slots__ = ("file", "line", "column", "message", "code", "severity")
     FILE_FIELD_NUMBER: _ClassVar[int]
     LINE_FIELD_NUMBER: _ClassVar[int]
     COLUMN_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
     file: str
     line: int
     column: int
     message: str
     code: str
-    def __init__(self, file: _Optional[str] = ..., line: _Optional[int] = ..., column: _Optional[int] = ..., message: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+    severity: str
+    def __init__(self, file: _Optional[str] = ..., line: _Optional[int] = ..., column: _Optional[int] = ..., message: _Optional[str] = ..., code: _Optional[str] = ..., severity: _Optional[str] = ...) -> None: ...
 
 class ListRulesetsRequest(_message.Message):
     __slots__ = ()

@@ -146,3 +146,19 @@ def test_a_rule_file_in_the_fixtures_dir_loads(tmp_path: Path) -> None:
     path = tmp_path / "copy.yaml"
     path.write_text(MINI)
     assert compile_text(path.read_text(), str(path)).id == "mini"
+
+
+def test_an_input_without_a_question_is_a_warning_not_a_problem() -> None:
+    question = (
+        "    question: Have you declared all your organisation's interests and relationships?\n"
+    )
+    text = MINI.replace(question, "")
+    compiled = compile_text(text, "mini.yaml")
+    (warning,) = compiled.warnings
+    assert (warning.code, warning.severity, warning.line) == (
+        Code.QUESTION,
+        "warning",
+        line_of(text, "  - path: coi.declared"),
+    )
+    assert str(warning).startswith(f"mini.yaml:{warning.line}:5: warning: input 'coi.declared'")
+    assert compile_text(MINI, "mini.yaml").warnings == ()

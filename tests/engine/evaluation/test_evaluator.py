@@ -47,8 +47,9 @@ def test_golden_explanations_and_evidence(evaluator: Evaluator) -> None:
         70.0,
         True,
     )
-    assert evidence.expected == "staff.ethics_training_pct >= 90; staff.ethics_training_pct >= 60"
-    assert findings["INT-01"].evidence[0].expected == "coi.declared == true"
+    assert evidence.label == "Staff trained in the code of conduct"  # the input's label
+    assert evidence.expected == "at least 90% for 4 points; at least 60% for 2 points"
+    assert findings["INT-01"].evidence[0].expected == "yes"
     # integrity: INT-02 0 of 2 → 0; leadership 2 of 4 → 20 of 40
     assert (result.total, result.maximum, result.band) == (20.0, 100.0, "non_compliant")
 
@@ -72,7 +73,9 @@ def test_missing_optional_answer_is_evidence_missing(evaluator: Evaluator) -> No
         "INT-02"
     ]
     assert finding.outcome == "evidence_missing"
-    assert finding.explanation == "Evidence missing: no answer for policies, so this cannot be met."
+    assert finding.explanation == (
+        "Evidence missing: no answer was given for Policies adopted, so this could not be assessed."
+    )
     assert finding.evidence[0].given is False
 
 
@@ -193,7 +196,7 @@ def test_not_applicable_says_why_and_shows_the_deciding_answer(nolan) -> None:  
         findings.append({f.criterion: f for f in result.findings}["LEA-05"])
     assert findings[0].outcome == "not_applicable"
     assert findings[0].explanation == (
-        "Not applicable: this applies only when leadership.whistleblowing.reports_last_year > 0."
+        "Not applicable: this applies only when Whistleblowing reports last year more than 0."
     )
     shown = {e.field: e.value for e in findings[0].evidence}
     assert shown["leadership.whistleblowing.reports_last_year"] == 0

@@ -109,7 +109,7 @@ def test_below_target_is_strict_and_needs_a_target(monitor: Monitor) -> None:
     at = monitor.check(series(ret(QUARTERS[4], x=80), targets={"m.x": 80}))
     assert finding(at, "BELOW").outcome == "met"
     none = finding(monitor.check(series(ret(QUARTERS[4], x=1))), "BELOW")
-    assert none.outcome == "not_applicable" and "no target for m.x" in none.explanation
+    assert none.outcome == "not_applicable" and "no target for x." in none.explanation
 
 
 def test_change_must_exceed_the_percentage(monitor: Monitor) -> None:
@@ -138,7 +138,9 @@ def test_each_return_is_three_valued(monitor: Monitor) -> None:
     # y missing and the flag not given: the answer could go either way.
     unknown = finding(monitor.check(series(ret(QUARTERS[4]))), "EACH")
     assert unknown.outcome == "evidence_missing"
-    assert unknown.explanation == "missing m.flag (2026-Q1), m.y (2026-Q1)"
+    assert (
+        unknown.explanation == "missing flag (2026-Q1), y (2026-Q1)"
+    )  # answers by name, never by path
     # The flag alone settles it.
     settled = monitor.check(series(ret(QUARTERS[4], flag=True)))
     assert finding(settled, "EACH").outcome == "met"
@@ -218,7 +220,7 @@ def test_findings_carry_periods_values_action_and_source(monitor: Monitor) -> No
         == "x above 5 in 2026-Q1, 2026-Q2, 2026-Q3 (2026-Q1: 6, 2026-Q2: 7, 2026-Q3: 8)"
     )
     assert high.action == "act" and high.severity == "high"
-    assert high.breach == "m.x > 5 in 3 consecutive periods"
+    assert high.breach == "x more than 5 in 3 consecutive periods"
     assert [(e.period, e.field, e.value) for e in high.occurrences[0].evidence] == [
         ("2026-Q1", "m.x", 6), ("2026-Q2", "m.x", 7), ("2026-Q3", "m.x", 8),
     ]  # fmt: skip
