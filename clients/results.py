@@ -117,6 +117,8 @@ def contract_result_to_dict(result: monitoring_pb2.ContractResult) -> dict[str, 
                 "label": p.label,
                 "rule": p.rule,
                 "breaches": list(p.breaches),
+                "returned": p.returned,
+                "unassessed": list(p.unassessed),
             }
             for p in result.periods
         ],

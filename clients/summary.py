@@ -39,7 +39,13 @@ def _contract(result: dict[str, Any]) -> str:
         f"{result['period']} (rule {result['rating_rule']})"
         f"  ({result['ruleset']['id']} {result['ruleset']['version']})"
     ]
-    lines.append("  " + "  ".join(f"{p['period']} {p['label']}" for p in result["periods"]))
+    lines.append(
+        "  "
+        + "  ".join(
+            f"{p['period']} {p['label']}" + ("" if p.get("returned", True) else " (no return)")
+            for p in result["periods"]
+        )
+    )
     for finding in result["findings"]:
         if finding["outcome"] == "not_met":
             lines.append(

@@ -61,3 +61,12 @@ def months_before(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_of(ordinal: int, kind: str) -> Period:
+    """The period with this ordinal (the inverse of parse_period's)."""
+    if kind == "quarter":
+        year, part = divmod(ordinal, 4)
+        return parse_period(f"{year}-Q{part + 1}", kind)
+    year, part = divmod(ordinal, 12)
+    return parse_period(f"{year}-{part + 1:02d}", kind)

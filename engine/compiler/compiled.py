@@ -147,6 +147,8 @@ class CompiledCheck:
     action: str
     source: SourceReference
     labels: Mapping[str, str] = field(default_factory=dict)  # each answer's name for people
+    applies: Node | None = None  # applies_when: a return where it is false is not checked
+    applies_text: str | None = None  # the same, in words
 
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -171,6 +173,21 @@ class RatingRule:
         return RATING_LABELS[self.rating]
 
 
+MISSING_RETURN = "RETURN-MISSING"  # the id of the built-in check for missing returns
+
+
+@dataclass(frozen=True, slots=True)
+class MissingReturns:
+    """The built-in check that every due period has a return (MissingReturnsSpec)."""
+
+    principle: str
+    severity: str
+    title: str
+    action: str
+    source: SourceReference
+    id: str = MISSING_RETURN
+
+
 @dataclass(frozen=True, slots=True)
 class MonitoringPlan:
     """What a monitoring rule set needs besides its rules: the checks, the rating rules and
@@ -184,6 +201,7 @@ class MonitoringPlan:
     overdue_months: tuple[int, ...]  # the overdue patterns' windows: a cutoff day each
     within: tuple[int, ...]  # the repeated patterns' windows: a period ordinal each
     scales: tuple[tuple[str, float], ...]  # the change patterns' (measure, factor)
+    missing: MissingReturns | None = None  # None only in rule sets compiled before it existed
 
 
 @dataclass(frozen=True, slots=True)

@@ -323,6 +323,17 @@ class RuleTestSpec(_Strict):
     expect: ExpectSpec
 
 
+class MissingReturnsSpec(_Strict):
+    """Monitoring: a period with no return, between the first due and the latest received,
+    is a finding of its own, and counts in that period's rating like a breach."""
+
+    principle: Identifier = Field(description="The principle a missing return counts against")
+    severity: Severity = "high"
+    title: Text = "A monitoring return is missing"
+    action: Text = Field(description="What to do when a return is missing")
+    source: SourceRef
+
+
 class ThresholdsSpec(_Strict):
     """Minimum quality scores, stated up front in the tender documents. A bid below any of
     them is rejected, whatever its total, and is not ranked."""
@@ -373,5 +384,9 @@ class RuleSetSpec(_Strict):
     thresholds: ThresholdsSpec | None = Field(
         default=None,
         description="Tender: minimum scores per criterion, per principle and in total",
+    )
+    missing_returns: MissingReturnsSpec | None = Field(
+        default=None,
+        description="Monitoring: how a missing return is reported (required for monitoring)",
     )
     tests: list[RuleTestSpec] = Field(default_factory=list)

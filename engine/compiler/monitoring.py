@@ -22,8 +22,10 @@ from probity.engine.compiler.breaches import (
     PatternCompiler,
 )
 from probity.engine.compiler.compiled import (
+    MISSING_RETURN,
     SEVERITY_RANK,
     CompiledCheck,
+    MissingReturns,
     MonitoringPlan,
     Principle,
     RatingRule,
@@ -45,15 +47,14 @@ from probity.engine.compiler.sources import Citations, cite
 from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, fields_of
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
-from probity.engine.when.words import term_for
+from probity.engine.when.words import term_for, words
 
 # Placeholders a monitoring explanation may use besides the answers of a return.
-PLACEHOLDERS = ("periods", "values", "target", "count", "missing")
+PLACEHOLDERS = ("periods", "values", "target", "count", "missing", "change")
 _RESERVED = ("return.", "contract.", "target.")
 _NOT_FOR_MONITORING = {
     "levels": "monitoring checks are met or breached, not scored: remove 'levels'",
     "points": "monitoring checks are not scored: remove 'points'",
-    "applies_when": "'applies_when' is for tender criteria",
     "gate": "'gate' is for tender criteria; use 'severity' and the rating rules",
     "remedy": "a monitoring check gives an 'action' (what to do when breached), not a 'remedy'",
     "min_points": "monitoring checks are not scored: remove 'min_points'",
@@ -118,6 +119,7 @@ class _MonitoringStage:
                 checks.append(check)
         self.diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
         ratings = self.ratings(spec)
+        missing = self.missing_returns(spec, principles)
         if not self.diagnostics.partial:
             self.check_tests(spec)
         if self.diagnostics.problems:
@@ -130,6 +132,7 @@ class _MonitoringStage:
             tuple(months),
             tuple(within),
             tuple(scales),
+            missing,
         )
         return Body(layout, principles, (), (), definition, plan)
 
@@ -235,6 +238,13 @@ class _MonitoringStage:
         if compiled is None or templates is None:
             return None
         join, fields, node = compiled
+        applies = None
+        if spec.applies_when is not None:
+            applies = expressions.expression(
+                self.diagnostics, (*where, "applies_when"), spec.applies_when, types
+            )
+            if applies is None:
+                return None
         name = f"c{index}"
         nodes = max(rule_nodes(rule) for rule in join.rules)
         if nodes + 1 > NODE_BUDGET:
@@ -285,6 +295,8 @@ class _MonitoringStage:
             explain_missing=missing,
             action=spec.action or "",
             source=cite(self.citations, spec.source),
+            applies=applies,
+            applies_text=words(applies, compiler.terms) if applies is not None else None,
         )
 
     def join_rule(
@@ -346,10 +358,39 @@ class _MonitoringStage:
             return False
         return True
 
+    def missing_returns(
+        self, spec: RuleSetSpec, principles: dict[str, Principle]
+    ) -> MissingReturns | None:
+        """The built-in check that every due period has a return: silence is not compliance."""
+        given = spec.missing_returns
+        if given is None:
+            self.fail(
+                Code.SCHEMA,
+                (),
+                "a monitoring rule set needs 'missing_returns': the principle, severity and "
+                "action for a period with no return (a missing return must not pass unseen)",
+                key=True,
+            )
+            return None
+        if given.principle not in principles:
+            hint = did_you_mean(given.principle, list(principles))
+            self.fail(
+                Code.UNKNOWN_REFERENCE,
+                ("missing_returns", "principle"),
+                f"no principle '{given.principle}'{hint}",
+            )
+        return MissingReturns(
+            principle=given.principle,
+            severity=given.severity,
+            title=given.title,
+            action=given.action,
+            source=cite(self.citations, given.source),
+        )
+
     # -- ratings and tests -------------------------------------------------------------
     def ratings(self, spec: RuleSetSpec) -> tuple[RatingRule, ...]:
         self.diagnostics.duplicates("ratings", (r.id for r in spec.ratings), "rating rule id")
-        criteria = [c.id for c in spec.criteria]
+        criteria = [c.id for c in spec.criteria] + [MISSING_RETURN]
         out = []
         for index, rule in enumerate(spec.ratings):
             where = ("ratings", index)
@@ -393,7 +434,7 @@ class _MonitoringStage:
 
     def check_tests(self, spec: RuleSetSpec) -> None:
         self.diagnostics.duplicates("tests", (t.name for t in spec.tests), "test name")
-        criteria = [c.id for c in spec.criteria]
+        criteria = [c.id for c in spec.criteria] + [MISSING_RETURN]
         for index, test in enumerate(spec.tests):
             where = ("tests", index)
             if not test.returns and test.file is None:

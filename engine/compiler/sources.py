@@ -37,6 +37,14 @@ def cite_sources(
             diagnostics.fail(Code.SOURCE, ("criteria", index, "source", field), checked)
             continue
         citations[(ref.document, ref.quote, ref.section)] = _reference(ref, checked)
+    if spec.missing_returns is not None:
+        ref = spec.missing_returns.source
+        checked = library.check(ref.document, ref.quote)
+        if isinstance(checked, str):
+            field = "document" if ref.document not in library.sources else "quote"
+            diagnostics.fail(Code.SOURCE, ("missing_returns", "source", field), checked)
+        else:
+            citations[(ref.document, ref.quote, ref.section)] = _reference(ref, checked)
     return citations
 
 

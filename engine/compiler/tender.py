@@ -48,7 +48,7 @@ def check_kind(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     fail = diagnostics.fail
     if not spec.bands:
         fail(Code.BANDS, (), "a tender rule set needs 'bands': the result bands", key=True)
-    for key in ("period", "ratings"):
+    for key in ("period", "ratings", "missing_returns"):
         if getattr(spec, key):
             fail(Code.WRONG_KIND, (key,), f"'{key}' is for monitoring rule sets only", key=True)
     for index, principle in enumerate(spec.principles):

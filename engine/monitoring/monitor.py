@@ -23,9 +23,11 @@ from probity.engine.compiler.breaches import (
     window_field,
 )
 from probity.engine.compiler.compiled import (
+    RATING_LABELS,
     SEVERITY_RANK,
     CompiledCheck,
     CompiledRuleSet,
+    MissingReturns,
     format_value,
 )
 from probity.engine.errors import SubmissionError
@@ -34,6 +36,7 @@ from probity.engine.evaluation.facts import FactBuilder
 from probity.engine.evaluation.matcher import Matcher, durable_number
 from probity.engine.evaluation.result import RulesetRef
 from probity.engine.evaluation.submission import SubmissionValidator
+from probity.engine.monitoring.gaps import Due, due_periods, hidden_by_gap
 from probity.engine.monitoring.result import (
     CheckFinding,
     ContractResult,
@@ -44,9 +47,15 @@ from probity.engine.monitoring.result import (
 )
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
+from probity.engine.when.expression import fields_of
 from probity.engine.when.three_valued import truth
 
 _Match = tuple[int, ...]  # fact indexes, one per leg; 0 is the contract, n the nth return
+# A period where more than half the checks lack evidence is rated no better than this, by
+# the built-in rule EVIDENCE_LACKING, whatever the rule set's rules say.
+EVIDENCE_LACKING = "evidence-lacking"
+_CAPPED = "requires_improvement"
+_RANK = {"good": 0, "approaching_target": 1, "requires_improvement": 2, "inadequate": 3}
 
 
 class Monitor:
@@ -93,12 +102,27 @@ class Monitor:
         # Each return's answers with the built-in ones, made once: every check reads them.
         answers = [_with_built_ins(item) for item in series.returns]
         found = self.matcher.joins(self._facts(series, answers), self.legs)
-        findings, ends = [], {}
+        due = due_periods(series, self.plan.period)
+        findings, ends, lacking = [], {}, {}
         for check in self.plan.checks:
-            matches = _latest_per_end(set().union(*(found.get(r, ()) for r in check.rules)))
-            findings.append(self._finding(check, matches, series, answers))
+            applies = [_applies(check, values) for values in answers]
+            matches = _latest_per_end(
+                m
+                for m in set().union(*(found.get(r, ()) for r in check.rules))
+                if all(applies[n - 1] for n in m if n)  # every return in it is one it checks
+            )
+            findings.append(self._finding(check, matches, series, answers, applies, due))
             ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
-        periods = tuple(self._rating(r.period.label, ends) for r in series.returns)
+            lacking[check.id] = {
+                series.returns[n].period.label
+                for n, values in enumerate(answers)
+                if applies[n] is not False
+                and not check.missing_is_breach  # overdue: no date is a breach, not a gap
+                and _lacks(check, values, applies[n])
+            }
+        if self.plan.missing is not None:
+            findings.append(_missing_returns(self.plan.missing, due))
+        periods = tuple(self._rating(d, ends, lacking) for d in due)
         latest = periods[-1]
         return ContractResult(
             contract_id=series.contract.id,
@@ -148,16 +172,26 @@ class Monitor:
         matches: list[_Match],
         series: Series,
         answers: list[dict[str, Any]],
+        applies: list[bool | None],
+        due: list[Due],
     ) -> CheckFinding:
         returns = series.returns
         target = series.contract.targets.get(check.target) if check.target else None
         occurrences = tuple(self._occurrence(check, m, returns, answers, target) for m in matches)
+        checked = [n for n, a in enumerate(applies) if a is not False]
         missing: list[str] = []
         if occurrences:
             outcome = "not_met"
-        elif (check.target is not None and target is None) or len(returns) < check.min_returns:
+        elif (
+            (check.target is not None and target is None)
+            or len(due) < check.min_returns  # due periods: a gap does not make it apply less
+            or not checked
+        ):
             outcome = "not_applicable"
-        elif not check.missing_is_breach and (missing := _missing(check, returns, answers)):
+        elif not check.missing_is_breach and (
+            missing := _missing(check, returns, answers, applies)
+            + [f"{p} (no return)" for p in hidden_by_gap(check, due, answers)]
+        ):
             outcome = "evidence_missing"
         else:
             outcome = "met"
@@ -170,6 +204,7 @@ class Monitor:
             target=target,
             count=len(occurrences),
             missing=", ".join(missing),
+            change=_change_text(check, occurrences[-1]) if occurrences else "",
         )
         return CheckFinding(
             criterion=check.id,
@@ -179,7 +214,7 @@ class Monitor:
             breach=check.description,
             outcome=outcome,
             severity=check.severity,
-            explanation=_explain(check, outcome, values, len(returns), target),
+            explanation=_explain(check, outcome, values, len(due), target, bool(checked)),
             occurrences=occurrences,
             action=check.action if occurrences else None,
             source=check.source,
@@ -206,19 +241,36 @@ class Monitor:
         periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
         return Occurrence(periods, tuple(evidence), target)
 
-    def _rating(self, period: str, ends: dict[str, set[str]]) -> PeriodRating:
-        breached = [c for c in self.plan.checks if period in ends[c.id]]
+    def _rating(
+        self, due: Due, ends: dict[str, set[str]], lacking: dict[str, set[str]]
+    ) -> PeriodRating:
+        """The period's rating by the rule set's rules, a missing return counting as a breach
+        of RETURN-MISSING; then no better than 'requires improvement' where more than half
+        the checks could not be assessed (EVIDENCE_LACKING): an unseen period is not good."""
+        period = due.period.label
+        checks = self.plan.checks
+        breached = [(c.id, c.severity) for c in checks if period in ends[c.id]]
+        if due.index is None and self.plan.missing is not None:
+            breached.append((self.plan.missing.id, self.plan.missing.severity))
+        unassessed = tuple(c.id for c in checks if due.index is None or period in lacking[c.id])
+        names = tuple(name for name, _ in breached)
         for rule in self.plan.ratings:
             counted = [
-                c.id
-                for c in breached
-                if SEVERITY_RANK[c.severity] >= rule.min_severity
-                and (rule.criteria is None or c.id in rule.criteria)
+                name
+                for name, severity in breached
+                if SEVERITY_RANK[severity] >= rule.min_severity
+                and (rule.criteria is None or name in rule.criteria)
             ]
             if rule.at_least == 0 or len(counted) >= rule.at_least:
-                names = tuple(c.id for c in breached)
-                return PeriodRating(period, rule.rating, rule.label, rule.id, names)
-        raise AssertionError("the last rating rule always applies")  # checked when compiled
+                rating, label, rule_id = rule.rating, rule.label, rule.id
+                break
+        else:
+            raise AssertionError("the last rating rule always applies")  # checked when compiled
+        if len(unassessed) * 2 > len(checks) and _RANK[rating] < _RANK[_CAPPED]:
+            rating, label, rule_id = _CAPPED, RATING_LABELS[_CAPPED], EVIDENCE_LACKING
+        return PeriodRating(
+            period, rating, label, rule_id, names, due.index is not None, unassessed
+        )
 
     def _principles(self, findings: Iterable[CheckFinding]) -> tuple[PrincipleBreaches, ...]:
         listed = list(findings)
@@ -251,21 +303,85 @@ def _latest_per_end(found: Iterable[_Match]) -> list[_Match]:
 
 
 def _missing(
-    check: CompiledCheck, returns: Sequence[Return], answers: list[dict[str, Any]]
+    check: CompiledCheck,
+    returns: Sequence[Return],
+    answers: list[dict[str, Any]],
+    applies: list[bool | None],
 ) -> list[str]:
     """The answers a check could not do without, per return: those of a condition whose
     truth is unknown for want of them (three-valued logic: `a > 0 and b > 30` is false,
     not unknown, when a is 0 and b missing), or the measure a pattern follows."""
     out: list[str] = []
-    for item, values in zip(returns, answers, strict=True):
-        if check.condition is not None and truth(check.condition, values) is not None:
+    for item, values, applied in zip(returns, answers, applies, strict=True):
+        if applied is False or not _lacks(check, values, applied):
             continue
+        # Unknown whether it applies: the answers that would say so are what is missing.
+        names = list(check.fields)
+        if applied is None and check.applies is not None:
+            names = [f.path for f in fields_of(check.applies)]
         out.extend(
             f"{_label(check, name)} ({item.period.label})"
-            for name in check.fields
+            for name in dict.fromkeys(names)
             if values.get(name) is None
         )
     return out
+
+
+def _applies(check: CompiledCheck, values: dict[str, Any]) -> bool | None:
+    """Whether the check applies to a return: True, False, or None for want of answers."""
+    return True if check.applies is None else truth(check.applies, values)
+
+
+def _lacks(check: CompiledCheck, values: dict[str, Any], applied: bool | None) -> bool:
+    """Whether a return lacks what the check needs to be assessed on it."""
+    if applied is None:
+        return True
+    if check.condition is not None:
+        return truth(check.condition, values) is None
+    return any(values.get(name) is None for name in check.fields)
+
+
+def _missing_returns(missing: MissingReturns, due: Sequence[Due]) -> CheckFinding:
+    """The built-in check: a finding for every due period without a return."""
+    gaps = [d.period.label for d in due if d.index is None]
+    span = f"from {due[0].period.label} to {due[-1].period.label}"
+    if gaps:
+        explanation = (
+            f"No return was received for {_joined(gaps)}, though one was due for every period "
+            f"{span}."
+        )
+    else:
+        explanation = f"A return was received for every period {span}."
+    return CheckFinding(
+        criterion=missing.id,
+        principle=missing.principle,
+        title=missing.title,
+        pattern="missing_return",
+        breach="no return received for a period that was due",
+        outcome="not_met" if gaps else "met",
+        severity=missing.severity,
+        explanation=explanation,
+        occurrences=tuple(Occurrence((label,), (), None) for label in gaps),
+        action=missing.action if gaps else None,
+        source=missing.source,
+    )
+
+
+def _joined(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _change_text(check: CompiledCheck, occurrence: Occurrence) -> str:
+    """How far a measure moved between the two periods of a change breach, in words:
+    "up 60% (from 10 to 16)"."""
+    if check.pattern != "change" or check.measure is None:
+        return ""
+    before, after = (e.value for e in occurrence.evidence if e.field == check.measure)
+    if before is None or after is None:
+        return ""
+    way = "up" if after > before else "down"
+    moved = f" {abs(after - before) / abs(before) * 100:.0f}%" if before else ""
+    return f"{way}{moved} (from {format_value(before)} to {format_value(after)})"
 
 
 def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
@@ -288,7 +404,12 @@ def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
 
 
 def _explain(
-    check: CompiledCheck, outcome: str, values: dict[str, Any], count: int, target: Any
+    check: CompiledCheck,
+    outcome: str,
+    values: dict[str, Any],
+    count: int,
+    target: Any,
+    checked: bool,
 ) -> str:
     if outcome == "not_met":
         return check.explain_not_met.render(values)
@@ -296,9 +417,14 @@ def _explain(
         return check.explain_missing.render(values)
     if outcome == "met":
         return check.explain_met.render(values)
+    if not checked:
+        return f"Not applicable: this applies only when {check.applies_text}."
     if check.target is not None and target is None:
         return f"Not applicable: the contract sets no target for {_label(check, check.target)}."
-    return f"Not applicable: {count} return(s); this pattern needs at least {check.min_returns}."
+    return (
+        f"Not applicable: {count} period(s) so far; this pattern needs at least "
+        f"{check.min_returns}."
+    )
 
 
 def _label(check: CompiledCheck, field: str) -> str:

@@ -53,8 +53,10 @@ class PeriodRating:
     period: str
     rating: str  # good | approaching_target | requires_improvement | inadequate
     label: str
-    rule: str  # the id of the rating rule that set it
+    rule: str  # the id of the rating rule that set it (or "evidence-lacking")
     breaches: tuple[str, ...]  # criteria with a breach found at this period
+    returned: bool  # False: no return came for this period (RETURN-MISSING)
+    unassessed: tuple[str, ...]  # checks that lacked the evidence to be assessed here
 
 
 @dataclass(frozen=True, slots=True)

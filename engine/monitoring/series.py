@@ -41,6 +41,8 @@ class ContractIn(_Edge):
     end: Day | None = None
     value: Annotated[float, Field(ge=0, le=NUMBER_LIMIT, allow_inf_nan=False)] | None = None
     targets: dict[str, Number] = Field(default_factory=dict)
+    # The first period a return is due for (e.g. "2026-Q1"); without it, the first received.
+    first_return_due: str | None = None
 
 
 class ReturnIn(_Edge):
@@ -64,6 +66,7 @@ class Contract:
     end: date | None
     value: float | None
     targets: Mapping[str, float]  # measure path → the contract's own target
+    first_due: Period | None = None  # the first period a return is due for, when said
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +132,20 @@ class SeriesReader:
                     )
                 )
         targets = dict(sorted(given.targets.items()))
+        first_due = None
+        if given.first_return_due is not None:
+            try:
+                first_due = periods.parse_period(given.first_return_due, self.period_kind)
+            except ValueError as exc:
+                problems.append(FieldViolation("contract.first_return_due", str(exc)))
         return Contract(
-            given.contract_id, given.supplier, given.start, given.end, given.value, targets
+            given.contract_id,
+            given.supplier,
+            given.start,
+            given.end,
+            given.value,
+            targets,
+            first_due,
         )
 
     def _return(

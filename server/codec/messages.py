@@ -273,6 +273,8 @@ def _period_rating(rating: PeriodRating) -> monitoring_pb2.PeriodRating:
         label=rating.label,
         rule=rating.rule,
         breaches=rating.breaches,
+        returned=rating.returned,
+        unassessed=rating.unassessed,
     )
 
 

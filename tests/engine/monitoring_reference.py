@@ -13,7 +13,7 @@ from typing import Any
 from probity.engine.compiler.compiled import SEVERITY_RANK, CompiledCheck, MonitoringPlan
 from probity.engine.compiler.model import ChangePattern, RepeatedPattern
 from probity.engine.monitoring.series import Return, Series
-from probity.engine.periods import months_before
+from probity.engine.periods import months_before, period_of
 from probity.engine.when.three_valued import truth
 
 
@@ -95,33 +95,104 @@ def outcome(check: CompiledCheck, series: Series, ends: set[str]) -> str:
         return "not_met"
     if check.target is not None and check.target not in series.contract.targets:
         return "not_applicable"
-    if len(series.returns) < check.min_returns:
+    kind = "month" if "-Q" not in series.returns[0].period.label else "quarter"
+    if len(due(series, kind)) < check.min_returns:
         return "not_applicable"
     if not check.missing_is_breach:
-        for item in series.returns:
-            values = values_of(item)
-            if check.condition is not None and truth(check.condition, values) is not None:
-                continue
-            if any(values.get(f) is None for f in check.fields):
-                return "evidence_missing"
+        if any(_lacks(check, values_of(item)) for item in series.returns):
+            return "evidence_missing"
+        if _gap_could_hide_a_breach(check, series):
+            return "evidence_missing"
     return "met"
 
 
+def _lacks(check: CompiledCheck, values: dict[str, Any]) -> bool:
+    if check.condition is not None and truth(check.condition, values) is not None:
+        return False
+    return any(values.get(f) is None for f in check.fields)
+
+
+def due(series: Series, kind: str) -> list[tuple[str, Return | None]]:
+    """Each period from the first due (or first received) to the latest, with its return."""
+    by_ordinal = {r.period.ordinal: r for r in series.returns}
+    first = min(by_ordinal)
+    if series.contract.first_due is not None:
+        first = min(first, series.contract.first_due.ordinal)
+    return [
+        (period_of(o, kind).label, by_ordinal.get(o)) for o in range(first, max(by_ordinal) + 1)
+    ]
+
+
+def _gap_could_hide_a_breach(check: CompiledCheck, series: Series) -> bool:
+    """Read plainly: had the missing returns come and shown a breach, would there be one?"""
+    periods = due(series, "month" if "-Q" not in series.returns[0].period.label else "quarter")
+    if all(item is not None for _, item in periods):
+        return False
+    pattern = check.pattern
+
+    def holds(item: Return | None) -> bool:
+        return item is None or truth(check.condition, values_of(item)) is not False  # type: ignore[arg-type]
+
+    def windows(size: int) -> list[list[Return | None]]:
+        items = [item for _, item in periods]
+        return [items[s : s + size] for s in range(len(items) - size + 1)]
+
+    if pattern == "consecutive":
+        return any(None in w and all(holds(i) for i in w) for w in windows(len(check.legs)))
+    if pattern == "repeated":
+        times = len(check.legs)
+        return any(
+            None in w
+            and sum(i is None or truth(check.condition, values_of(i)) is True for i in w) >= times  # type: ignore[arg-type]
+            for w in windows(min(_within(check), len(periods)))  # a short series: one window
+        )
+    if pattern in ("rising", "falling"):
+        for w in windows(len(check.legs)):
+            seen = [values_of(i).get(check.measure or "") for i in w if i is not None]
+            seen = [v for v in seen if v is not None]
+            steps = itertools.pairwise(seen)
+            if None in w and all((b > a) if pattern == "rising" else (b < a) for a, b in steps):
+                return True
+        return False
+    if pattern == "change":
+        items = [item for _, item in periods]
+        return any(
+            items[n] is None
+            and items[n + 1] is not None
+            and values_of(items[n + 1]).get(check.measure or "") is not None  # type: ignore[arg-type]
+            and any(i is not None for i in items[:n])
+            for n in range(len(items) - 1)
+        )
+    return False
+
+
 def ratings(plan: MonitoringPlan, series: Series, ends: dict[str, set[str]]) -> list[str]:
-    """The rating rule that applies in each period, in order."""
+    """The rating rule that applies in each due period, in order: a missing return counts
+    as a breach of RETURN-MISSING; more than half the checks unassessed caps the rating at
+    'requires improvement' (rule evidence-lacking)."""
     out = []
-    for item in series.returns:
-        breached = [c for c in plan.checks if item.period.label in ends[c.id]]
+    rank = ["good", "approaching_target", "requires_improvement", "inadequate"]
+    for label, item in due(series, plan.period):
+        breached = [(c.id, c.severity) for c in plan.checks if label in ends[c.id]]
+        if item is None and plan.missing is not None:
+            breached.append((plan.missing.id, plan.missing.severity))
         for rule in plan.ratings:
             counted = [
-                c
-                for c in breached
-                if SEVERITY_RANK[c.severity] >= rule.min_severity
-                and (rule.criteria is None or c.id in rule.criteria)
+                name
+                for name, severity in breached
+                if SEVERITY_RANK[severity] >= rule.min_severity
+                and (rule.criteria is None or name in rule.criteria)
             ]
             if rule.at_least == 0 or len(counted) >= rule.at_least:
-                out.append(rule.id)
+                chosen, rating = rule.id, rule.rating
                 break
+        lacking = [
+            c
+            for c in plan.checks
+            if item is None or (not c.missing_is_breach and _lacks(c, values_of(item)))
+        ]
+        capped = len(lacking) * 2 > len(plan.checks)
+        out.append("evidence-lacking" if capped and rank.index(rating) < 2 else chosen)
     return out
 
 

@@ -110,18 +110,22 @@ class CheckFinding(_message.Message):
     def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., pattern: _Optional[str] = ..., breach: _Optional[str] = ..., outcome: _Optional[_Union[_result_pb2.Outcome, str]] = ..., severity: _Optional[_Union[_result_pb2.Severity, str]] = ..., explanation: _Optional[str] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., action: _Optional[str] = ..., source: _Optional[_Union[_result_pb2.SourceReference, _Mapping]] = ...) -> None: ...
 
 class PeriodRating(_message.Message):
-    __slots__ = ("period", "rating", "label", "rule", "breaches")
+    __slots__ = ("period", "rating", "label", "rule", "breaches", "returned", "unassessed")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     RATING_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     BREACHES_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_FIELD_NUMBER: _ClassVar[int]
+    UNASSESSED_FIELD_NUMBER: _ClassVar[int]
     period: str
     rating: Rating
     label: str
     rule: str
     breaches: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, period: _Optional[str] = ..., rating: _Optional[_Union[Rating, str]] = ..., label: _Optional[str] = ..., rule: _Optional[str] = ..., breaches: _Optional[_Iterable[str]] = ...) -> None: ...
+    returned: bool
+    unassessed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, period: _Optional[str] = ..., rating: _Optional[_Union[Rating, str]] = ..., label: _Optional[str] = ..., rule: _Optional[str] = ..., breaches: _Optional[_Iterable[str]] = ..., returned: _Optional[bool] = ..., unassessed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PrincipleBreaches(_message.Message):
     __slots__ = ("principle", "name", "checks", "breached")

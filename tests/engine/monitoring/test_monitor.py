@@ -67,8 +67,13 @@ def test_consecutive_needs_every_period_over_and_no_gap(monitor: Monitor) -> Non
     assert breached(monitor.check(series(*three)), "HIGH") == [tuple(QUARTERS[4:7])]
     just_under = [*three[:2], ret(QUARTERS[6], x=5)]
     assert finding(monitor.check(series(*just_under)), "HIGH").outcome == "met"
-    gap = [*three[:2], ret(QUARTERS[7], x=6)]  # Q1, Q2, Q4: not consecutive
-    assert finding(monitor.check(series(*gap)), "HIGH").outcome == "met"
+    gap = [*three[:2], ret(QUARTERS[7], x=6)]  # Q1, Q2, Q4: the silent Q3 could complete it
+    silent = monitor.check(series(*gap))
+    assert finding(silent, "HIGH").outcome == "evidence_missing"
+    assert "2026-Q3 (no return)" in finding(silent, "HIGH").explanation
+    assert [o.periods for o in finding(silent, "RETURN-MISSING").occurrences] == [("2026-Q3",)]
+    broken = [three[0], ret(QUARTERS[5], x=5), ret(QUARTERS[7], x=6)]  # Q2 rules out a run
+    assert finding(monitor.check(series(*broken)), "HIGH").outcome == "met"
 
 
 def test_rising_and_falling_need_strict_change_each_period(monitor: Monitor) -> None:
@@ -91,9 +96,10 @@ def test_repeated_counts_within_the_window(monitor: Monitor) -> None:
     ]
     result = monitor.check(series(*inside))
     assert breached(result, "LATE") == [(QUARTERS[4], QUARTERS[7])]  # 3 periods apart: within 4
-    outside = [*inside[1:], ret(QUARTERS[8], late=1), ret(QUARTERS[4], late=3)]
-    outside = [r for r in outside if r["period"] != QUARTERS[7]]  # late in Q1 and next Q1 only
-    assert finding(monitor.check(series(*outside)), "LATE").outcome == "met"
+    outside = [*inside[1:3], ret(QUARTERS[7]), ret(QUARTERS[8], late=1), ret(QUARTERS[4], late=3)]
+    assert finding(monitor.check(series(*outside)), "LATE").outcome == "met"  # Q1, next Q1
+    silent = [r for r in outside if r["period"] != QUARTERS[7]]  # the missing Q4 could be late
+    assert finding(monitor.check(series(*silent)), "LATE").outcome == "evidence_missing"
 
 
 def test_on_time_is_not_late(monitor: Monitor) -> None:
@@ -353,10 +359,15 @@ def test_every_check_agrees_with_a_plain_reading(shipped: Monitor, data: dict[st
     read = shipped.reader.read(data)
     result = shipped.check_series(read)
     ends = reference.every_end(plan, read)
-    for found in result.findings:
+    *checks, missing = result.findings
+    for found in checks:
         check = next(c for c in plan.checks if c.id == found.criterion)
         assert {o.periods[-1] for o in found.occurrences} == ends[check.id], check.id
         assert found.outcome == reference.outcome(check, read, ends[check.id]), check.id
+    gaps = [label for label, item in reference.due(read, plan.period) if item is None]
+    assert missing.criterion == "RETURN-MISSING"
+    assert [o.periods[0] for o in missing.occurrences] == gaps
+    assert missing.outcome == ("not_met" if gaps else "met")
     assert [p.rule for p in result.periods] == reference.ratings(plan, read, ends)
 
 
