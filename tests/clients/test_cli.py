@@ -80,7 +80,7 @@ def test_evaluate_writes_json_lines_and_reports_bad_submissions(tmp_path: Path) 
     assert run.returncode == 1
     first, second = (json.loads(line) for line in run.stdout.splitlines())
     assert first["submission_id"] == strong["id"] and first["band"] == "compliant"
-    assert len(first["findings"]) == 45
+    assert len(first["findings"]) == 46
     assert second["error"]["code"] == "invalid_submission"
     fields = {v["field"] for v in second["error"]["violations"]}
     assert (
@@ -128,7 +128,7 @@ def test_summary_format_reads_as_a_short_account() -> None:
     assert (
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
     )
-    assert "  44 of 45 criteria fully met" in lines
+    assert "  45 of 46 criteria fully met" in lines
 
 
 def test_bad_lines_become_errors_in_place_and_the_rest_is_evaluated(tmp_path: Path) -> None:

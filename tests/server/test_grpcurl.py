@@ -70,7 +70,7 @@ def test_evaluate_with_json(server: ProbityServer) -> None:
     result = out["result"]
     assert result["submission_id"] == "T-2026-014/bid-02"
     assert result["band"] == "non_compliant"
-    assert len(result["findings"]) == 45
+    assert len(result["findings"]) == 46
     assert result["findings"][0]["outcome"] == "OUTCOME_NOT_MET"
 
 
@@ -173,7 +173,7 @@ def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:
     result = out["result"]
     assert (result["contract_id"], result["rating"]) == ("CT-2025-022", "RATING_INADEQUATE")
     assert result["rating_rule"] == "two_high_breaches"
-    assert len(result["findings"]) == 20
+    assert len(result["findings"]) == 21  # 20 checks and RETURN-MISSING
     strong = json.loads((examples / "strong.json").read_text())
     requests = [{"ruleset_id": "ethical-standards-monitoring", **d} for d in (weak, strong)]
     lines = grpcurl(server, "probity.v1.EvaluationService/CheckPortfolio", data=requests)

@@ -43,7 +43,7 @@ def test_list_and_get_show_the_loaded_rule_sets(probity: ProbityClient) -> None:
     listed = probity.list_rulesets()
     assert [r.id for r in listed] == SHIPPED
     nolan = next(r for r in listed if r.id == "nolan-tender")
-    assert nolan.criteria_count == 45 and nolan.kind == "tender"
+    assert nolan.criteria_count == 46 and nolan.kind == "tender"
     got = probity.get_ruleset("nolan-tender")
     assert got.source_text == NOLAN
     assert got.ruleset.digest == nolan.digest
