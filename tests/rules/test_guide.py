@@ -56,7 +56,7 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
         "  - path: leadership.promotes_principles",
         INPUT + "  - path: leadership.promotes_principles",
     )
-    assert len(shipped(path).criteria) == 21
+    assert len(shipped(path).criteria) == 22
     # 4. Test it: every test fails, saying why.
     report = run_tests(shipped(path))
     assert report.cases and all(

@@ -64,9 +64,9 @@ def test_monitoring_examples_give_their_expected_rating(
     result = monitor.check(data)
     assert result.rating == rating and result.contract_id == data["contract"]["contract_id"]
     assert sum(f.outcome == "not_met" for f in result.findings) == breached
-    assert len(result.findings) == 21 and all(
+    assert len(result.findings) == 24 and all(
         f.source.quote for f in result.findings
-    )  # 20 checks and RETURN-MISSING
+    )  # 23 checks and RETURN-MISSING
     assert {p.principle for p in result.principles} == {
         "selflessness", "integrity", "objectivity", "accountability", "openness", "honesty",
         "leadership",

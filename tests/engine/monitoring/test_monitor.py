@@ -302,6 +302,11 @@ def random_series(draw: st.DrawFn) -> dict[str, Any]:
             },
             "conduct": {"code_breaches": draw(st.sampled_from([0, 0, 1]))},
             "conflicts": {"unresolved": draw(st.sampled_from([0, 0, 1]))},
+            "integrity": {
+                "office_moves_undeclared": draw(st.sampled_from([0, 0, 1])),
+                "gifts_unregistered": draw(st.sampled_from([0, 0, 2])),
+                "related_party_undisclosed": draw(st.sampled_from([0, 0, 1])),
+            },
             "whistleblowing": {"reports": draw(st.sampled_from([0, 1]))},
             "openness": {"refusals_without_reason": draw(st.sampled_from([0, 0, 1]))},
             "honesty": {"figures_restated": draw(st.booleans())},
