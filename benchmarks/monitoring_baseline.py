@@ -115,13 +115,18 @@ def breaches(series: Series) -> dict[str, set[int]]:
         "TRAINING-FALLING": _trend(v, o, "staff.ethics_training_pct", 3, False),
         "WHISTLEBLOWING-SLOW": _consecutive(whistle, o, 2),
         "FIGURES-RESTATED": _repeated([bool(r["honesty.figures_restated"]) for r in v], o, 2, 4),
-        "SUBCONTRACTORS-PAID-LATE": _target(
-            v,
-            "subcontractors.paid_within_30_days_pct",
-            t.get("subcontractors.paid_within_30_days_pct"),
-            True,
-        ),
-        "TURNOVER-JUMP": _change(v, o, "staff.turnover_pct", 1.5, True),
+        "INTERCHANGE-UNDECLARED": {
+            i for i, r in enumerate(v) if r["integrity.office_moves_undeclared"] != 0
+        },
+        "GIFTS-UNREGISTERED": {
+            i for i, r in enumerate(v) if r["integrity.gifts_unregistered"] != 0
+        },
+        "RELATED-PARTY-UNDISCLOSED": {
+            i for i, r in enumerate(v) if r["integrity.related_party_undisclosed"] != 0
+        },
+        # The engine also looks for due periods with no return; the benchmark's portfolios
+        # have none, but the work of looking is done here too.
+        "RETURN-MISSING": _gaps(o),
     }
 
 
@@ -129,6 +134,7 @@ _SEVERITY = {
     "SCRUTINY-REFUSED": 4, "CONFLICTS-UNRESOLVED": 4,
     "SATISFACTION-DROP": 3, "INFORMATION-WITHHELD": 3, "REGISTER-OVERDUE": 3,
     "CODE-BREACHES-REPEATED": 3, "WHISTLEBLOWING-SLOW": 3, "FIGURES-RESTATED": 3,
+    "INTERCHANGE-UNDECLARED": 3, "RELATED-PARTY-UNDISCLOSED": 3,
     "RETURNS-LATE": 1, "DATA-NOT-SHARED": 1, "TRAINING-FALLING": 1,
 }  # fmt: skip  # the rest are medium (2)
 
@@ -153,3 +159,10 @@ def ratings(series: Series, ends: dict[str, set[int]]) -> list[str]:
 def check(series: Series) -> tuple[dict[str, set[int]], list[str]]:
     ends = breaches(series)
     return ends, ratings(series, ends)
+
+
+def _gaps(ordinals: list[int]) -> set[int]:
+    """Missing periods between the first and the latest return (none have a return index,
+    so a gap shows as the index of the return after it)."""
+    present = sorted(ordinals)
+    return {n for n, (a, b) in enumerate(itertools.pairwise(present), 1) if b != a + 1}

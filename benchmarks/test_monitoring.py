@@ -40,16 +40,18 @@ def _return(rng: random.Random, ident: str, period: str, level: float) -> dict[s
             "analysis_shared": rng.random() < 0.9,
         },
         "satisfaction": {"user_pct": rng.choice([70, 78, 82, 85, 88, 91, 94])},
-        "staff": {
-            "turnover_pct": rng.choice([3, 4, 5, 7, 11]),
-            "ethics_training_pct": rng.choice([80, 86, 90, 94, 98]),
-        },
+        "staff": {"ethics_training_pct": rng.choice([80, 86, 90, 94, 98])},
         "conduct": {"code_breaches": rng.choice([0, 0, 0, 1, 2])},
         "conflicts": {
             "unresolved": rng.choice([0, 0, 0, 1]),
             "register_reviewed_on": rng.choice(
                 ["2023-05-01", "2024-11-30", "2025-09-15", "2026-03-01"]
             ),
+        },
+        "integrity": {
+            "office_moves_undeclared": rng.choice([0] * 12 + [1]),
+            "gifts_unregistered": rng.choice([0] * 8 + [1]),
+            "related_party_undisclosed": rng.choice([0] * 15 + [1]),
         },
         "whistleblowing": {"reports": rng.choice([0, 0, 1, 2])},
         "openness": {"refusals_without_reason": rng.choice([0] * 12 + [1])},
@@ -58,8 +60,6 @@ def _return(rng: random.Random, ident: str, period: str, level: float) -> dict[s
     }
     if measures["whistleblowing"]["reports"]:
         measures["whistleblowing"]["median_days_to_respond"] = rng.choice([10, 20, 35])
-    if rng.random() < 0.7:
-        measures["subcontractors"] = {"paid_within_30_days_pct": rng.choice([88, 93, 96, 99])}
     return {
         "contract_id": ident,
         "period": period,

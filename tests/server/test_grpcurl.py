@@ -173,7 +173,7 @@ def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:
     result = out["result"]
     assert (result["contract_id"], result["rating"]) == ("CT-2025-022", "RATING_INADEQUATE")
     assert result["rating_rule"] == "two_high_breaches"
-    assert len(result["findings"]) == 24  # 23 checks and RETURN-MISSING
+    assert len(result["findings"]) == 22  # 21 checks and RETURN-MISSING
     strong = json.loads((examples / "strong.json").read_text())
     requests = [{"ruleset_id": "ethical-standards-monitoring", **d} for d in (weak, strong)]
     lines = grpcurl(server, "probity.v1.EvaluationService/CheckPortfolio", data=requests)

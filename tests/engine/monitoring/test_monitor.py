@@ -296,10 +296,7 @@ def random_series(draw: st.DrawFn) -> dict[str, Any]:
                 "analysis_shared": draw(st.booleans()),
             },
             "satisfaction": {"user_pct": draw(st.sampled_from([60, 70, 84, 85, 86, 99]))},
-            "staff": {
-                "turnover_pct": draw(st.sampled_from([2, 3, 4.5, 6])),
-                "ethics_training_pct": draw(st.sampled_from([80, 89, 90, 95])),
-            },
+            "staff": {"ethics_training_pct": draw(st.sampled_from([80, 89, 90, 95]))},
             "conduct": {"code_breaches": draw(st.sampled_from([0, 0, 1]))},
             "conflicts": {"unresolved": draw(st.sampled_from([0, 0, 1]))},
             "integrity": {
@@ -320,10 +317,6 @@ def random_series(draw: st.DrawFn) -> dict[str, Any]:
             measures["whistleblowing"]["median_days_to_respond"] = draw(
                 st.sampled_from([10, 30, 31])
             )
-        if draw(st.booleans()):
-            measures["subcontractors"] = {
-                "paid_within_30_days_pct": draw(st.sampled_from([90, 95, 99]))
-            }
         returns.append(
             {
                 "period": period,
@@ -341,7 +334,6 @@ def random_series(draw: st.DrawFn) -> dict[str, Any]:
                     "complaints.per_1000_users",
                     "satisfaction.user_pct",
                     "staff.ethics_training_pct",
-                    "subcontractors.paid_within_30_days_pct",
                 ]
             ),
             st.sampled_from([4.0, 85.0, 90.0, 95.0]),
