@@ -268,3 +268,14 @@ def test_check_prints_warnings_and_still_accepts_the_file(tmp_path: Path) -> Non
     warning, ok = run.stdout.splitlines()
     assert "warning: input 'staff.ethics_training_pct' has no 'question'" in warning
     assert ok.endswith("ok (mini 1.0.0, 3 criteria, 1 warning)")
+
+
+def test_test_refuses_a_changed_quote_at_its_line(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini.yaml").read_text().replace("declare and resolve", "declare and hide")
+    path = with_sources(tmp_path) / "mini.yaml"
+    path.write_text(text)
+    run = probity("test", str(path))
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "declare and hide" in t)
+    assert run.returncode == 1
+    assert f"mini.yaml:{line}:14: the quote is not in" in run.stdout
+    assert "the document does not go on “hide any interests" in run.stdout

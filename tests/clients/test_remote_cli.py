@@ -88,6 +88,10 @@ def test_evaluate_reads_csv_by_the_rule_sets_input_types_and_writes_csv(
     assert rows["csv-1"]["band"] == "compliant" and rows["csv-1"]["total"] == "100.0"
     assert rows["csv-2"]["band"] == "rejected" and rows["csv-2"]["rejected"] == "yes"
     assert rows["csv-1"]["principle.integrity"] == "20.0"
+    assert rows["csv-1"]["points.SEL-01"] == "4"  # each criterion's points, and their meaning
+    assert (
+        rows["csv-1"]["descriptor.SEL-01"] == "Excellent: fully meets the principle, with evidence."
+    )
 
 
 def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> None:
