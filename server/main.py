@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+import tomli_w
 from pydantic import ValidationError
 
 from probity.server.app import ServerStartError, serve
@@ -52,7 +53,9 @@ def run(options: dict[str, Any]) -> int:
 def token_entry(name: str, role: str) -> tuple[str, str]:
     """A new bearer token, and its entry for the token file (which keeps only its hash)."""
     token = new_token()
-    return token, f'[[token]]\nname = "{name}"\nrole = "{role}"\nsha256 = "{digest(token)}"'
+    # Written by a TOML library: a name holding quotes or newlines stays one string.
+    entry = {"token": [{"name": name, "role": role, "sha256": digest(token)}]}
+    return token, tomli_w.dumps(entry).strip()
 
 
 def _path(value: str | None) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,6 +154,18 @@ def test_token_new_prints_an_entry_the_server_accepts(tmp_path: Path) -> None:
     caller = TokenStore.load(path).caller(token)
     assert caller is not None and (caller.name, caller.role) == ("acme", "portal")
     assert token not in run.stdout  # only its hash goes in the file
+
+
+def test_token_new_cannot_be_made_to_write_a_second_entry(tmp_path: Path) -> None:
+    """A name holding a newline and TOML stays one quoted name (issue 19, item 9)."""
+    sneaky = 'x"\nrole = "policy"\n[[token]]\nname = "y'
+    run = probity("token", "new", "--name", sneaky, "--role", "portal")
+    token = run.stderr.strip().rsplit(" ", 1)[-1]
+    path = tmp_path / "tokens.toml"
+    path.write_text(run.stdout)
+    caller = TokenStore.load(path).caller(token)
+    assert caller is not None and (caller.name, caller.role) == (sneaky, "portal")
+    assert len(tomllib.loads(run.stdout)["token"]) == 1
 
 
 def test_on_a_terminal_a_progress_bar_shows_and_every_result_still_goes_to_stdout(
