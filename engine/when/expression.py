@@ -12,6 +12,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
+# As answers are bounded (engine.evaluation.submission): beyond it, durable_rules and orjson
+# misread numbers, so a condition could never mean what it says.
+NUMBER_LIMIT = 10**15
 
 Scalar: TypeAlias = bool | int | float | str
 
@@ -202,7 +205,13 @@ class _ToAst(Transformer[Token, Node]):
 
     def number(self, meta: object, items: list[Token]) -> Node:
         text = str(items[0])
+        if len(text.replace(".", "").lstrip("0")) > 16:  # before converting: int() of
+            raise ExpressionError(  # thousands of digits is slow, then refused anyway
+                "numbers in conditions have at most 15 digits", _pos(items[0])
+            )
         value: int | float = float(text) if "." in text else int(text)
+        if abs(value) > NUMBER_LIMIT:
+            raise ExpressionError("numbers in conditions have at most 15 digits", _pos(items[0]))
         return Literal(value, _pos(items[0]))
 
     def string(self, meta: object, items: list[Token]) -> Node:
@@ -274,7 +283,9 @@ def parse(text: str) -> Node:
         raise ExpressionError("expression is nested too deeply", Pos(1, 1))
     try:
         node: Node = _ToAst().transform(tree)
-    except VisitError as exc:  # pragma: no cover - the grammar makes this unreachable
+    except VisitError as exc:  # a number out of range (_ToAst.number)
+        if isinstance(exc.orig_exc, ExpressionError):
+            raise exc.orig_exc from None
         raise ExpressionError(str(exc.orig_exc), Pos(1, 1)) from None
     return node
 
