@@ -2,8 +2,11 @@
 
 durable_rules compiles a pattern to a state machine of fixed size. Seen here: nested
 quantifiers ("(a*b*)*" three times) hang or kill the process, and many counted repetitions
-("[a-z]{1,9}" forty times) corrupt its heap. Patterns are therefore limited to a safe subset,
-checked before durable_rules ever sees them. Returns the reason a pattern is refused.
+("[a-z]{1,9}" forty times) corrupt its heap, and more than about 4,096 characters that a
+state can go on with ("[Ā-ᄀ]", "[一-龥]", or two classes of 2,048 joined by |) kill the
+process. So the characters a pattern's classes and literals name are bounded, with a margin.
+Patterns are therefore limited to a safe subset, checked before durable_rules ever sees them.
+Returns the reason a pattern is refused.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ import re
 MAX_LENGTH = 200
 MAX_COUNTED = 4
 MAX_COUNT = 50
+# Characters a pattern may name in all its classes and literals together: half of the
+# 4,096 at which durable_rules' state machine overflows, since alternatives and repeats can
+# put several classes' characters on one state (seen: [Ā-ჾ]|x crashes, [Ā-ჿ] alone does not).
+MAX_SYMBOLS = 2048
 _COUNTED = re.compile(r"\{(\d+)(,(\d*))?\}")
 # durable_rules' regex engine has no anchors, shorthand classes, look-arounds or back-references.
 _UNSUPPORTED = re.compile(r"\(\?|\\[1-9bBdDwWsSAZ]|[\^$]")
@@ -40,6 +47,7 @@ _EMPTY = re.compile(r"^\||\|$|\|\||\(\||\|\)|\(\)")
 def _shape(pattern: str) -> str | None:
     if _EMPTY.search(pattern.replace("\\|", "").replace("\\(", "").replace("\\)", "")):
         return "the pattern has an empty alternative or group (like a|, || or ())"
+    symbols = 0  # characters named by classes and literals so far
     groups: list[bool] = []  # for each open group: does it hold a quantifier yet?
     last_group_quantified = False  # the group just closed held a quantifier
     after_quantifier = False  # the previous token was a quantifier
@@ -53,11 +61,19 @@ def _shape(pattern: str) -> str | None:
         after_quantifier = bool(quantifier)
         if char == "\\":
             n += 2
+            symbols += 1
             last_group_quantified = False
             continue
         if char == "[":  # a class: skip to its end
             end = pattern.find("]", n + 2 if pattern[n + 1 : n + 2] == "]" else n + 1)
-            n = end + 1 if end > 0 else len(pattern)
+            end = end if end > 0 else len(pattern)
+            symbols += class_width(pattern[n + 1 : end])
+            if symbols > MAX_SYMBOLS:
+                return (
+                    f"the pattern's character classes [...] name more than {MAX_SYMBOLS:,} "
+                    "characters, more than the rules engine can hold: use narrower ranges"
+                )
+            n = end + 1
             last_group_quantified = False
             continue
         if char == "(":
@@ -87,6 +103,32 @@ def _shape(pattern: str) -> str | None:
                     return "give counted repetitions an upper bound, like {2,10}"
                 n = found.end()
                 continue
+        if not quantifier and char not in "()|.":
+            symbols += 1
         last_group_quantified = False
         n += 1
+    if symbols > MAX_SYMBOLS:
+        return f"the pattern names more than {MAX_SYMBOLS:,} characters: use narrower ranges"
     return None
+
+
+def class_width(body: str) -> int:
+    """How many characters a class body ("a-z0-9_") stands for, counting each range."""
+    chars: list[str] = []
+    n = 0
+    while n < len(body):
+        if body[n] == "\\" and n + 1 < len(body):
+            chars.append(body[n + 1])
+            n += 2
+        else:
+            chars.append(body[n])
+            n += 1
+    width, n = 0, 0
+    while n < len(chars):
+        if n + 2 < len(chars) and chars[n + 1] == "-":
+            width += max(0, ord(chars[n + 2]) - ord(chars[n]) + 1)
+            n += 3
+        else:
+            width += 1
+            n += 1
+    return width

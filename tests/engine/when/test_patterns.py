@@ -91,3 +91,32 @@ def test_every_accepted_pattern_compiles_and_runs_in_durable_rules() -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "all 250"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["[Ā-ᄀ]", "[一-龥]", "[Ā-ࠀ]|[ࠁ-ᄀ]", "[Ā-ჾ]|x", "[Ā-ჿ]*x"],  # each killed durable_rules
+)
+def test_patterns_naming_too_many_characters_are_refused(pattern: str) -> None:
+    """Issue 19, item 1: these segfaulted `probity check` and the server."""
+    assert "more than 2,048" in (problem(pattern) or "")
+
+
+def test_the_widest_accepted_patterns_run_in_durable_rules() -> None:
+    """At the bound, in a child process: a crash would kill it, not the test run."""
+    wide = "[" + chr(0x100) + "-" + chr(0x100 + 1023) + "]|[" + chr(0x500) + "-" + chr(0x8FF) + "]"
+    assert problem(wide) is None and problem(wide + "x") is not None
+    script = (
+        "import sys\n"
+        "from probity.engine.evaluation.matcher import Matcher\n"
+        "p = sys.stdin.read()\n"
+        "d = {'p': {'all': [{'m': {'$mt': {'f0': p}}}], 'cap': 8},"
+        " 'seen': {'all': [{'m': {'$ex': {'i': 1}}}], 'cap': 8}}\n"
+        "print(Matcher('wide', [d]).match([[{'f0': chr(0x500)}, {'f0': 'x'}]]))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], input=wide, cwd=ROOT, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "[{'p'}, set()]"
