@@ -93,7 +93,9 @@ class UnknownRuleset(LookupError):
     def __init__(self, ruleset_id: str, version: str, known: list[str]) -> None:
         self.ruleset_id = ruleset_id
         self.version = version
-        what = f"version {version} of rule set {ruleset_id!r}" if version else repr(ruleset_id)
+        # Shortened when said back: a caller's id may be any length.
+        shown_id, shown_version = _shortened(ruleset_id), _shortened(version)
+        what = f"version {shown_version} of rule set {shown_id!r}" if version else repr(shown_id)
         held = ", ".join(known) or "none"
         super().__init__(f"no rule set {what} is loaded (loaded: {held})")
 
@@ -114,3 +116,7 @@ class WrongKind(Exception):
 
 class RecordingFailed(Exception):
     """The decision sink could not record: the results it was given must not be released."""
+
+
+def _shortened(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

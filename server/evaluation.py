@@ -44,6 +44,12 @@ _COST_BASIS = {
 }
 
 
+# The longest ids and versions a request may carry: what the decision log stores
+# (store.schema), stated in the API (probity.v1). Longer ones are INVALID_ARGUMENT.
+MAX_ID = 200
+MAX_VERSION = 100
+
+
 def _outcome_error(outcome: Outcome, prefix: str) -> Any:
     """The status for an outcome that is not a result, or None for a result."""
     if isinstance(outcome, Encoded):
@@ -173,6 +179,16 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
+        too_long = [
+            FieldViolation(name, f"is longer than {most} characters")
+            for name, value, most in (
+                ("ruleset_id", ruleset_id, MAX_ID),
+                ("ruleset_version", version, MAX_VERSION),
+            )
+            if len(value) > most
+        ]
+        if too_long:  # and never echoed back: a status must fit in the trailers
+            raise errors.ServiceError(errors.bad_request(too_long, _said(too_long)))
         prepared = self.evaluations.prepare(ruleset_id, version, kind)
         (record or calls.current()).digests.add(prepared.ruleset.digest)
         return prepared
@@ -421,6 +437,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 )
             )
         bids = request.bids
+        if len(request.tender_id) > MAX_ID:
+            violation = FieldViolation("tender_id", f"is longer than {MAX_ID} characters")
+            raise errors.ServiceError(errors.bad_request([violation], _said([violation])))
         problems = check_bids(
             [
                 (
@@ -527,10 +546,27 @@ def _series(request: Any) -> Serialized:
     return Serialized(request.contract.contract_id, request.SerializeToString())
 
 
+def _said(violations: list[FieldViolation]) -> str:
+    """The violations in one line, for callers that read only the status message."""
+    return "; ".join(f"{v.field} {v.reason}" for v in violations)
+
+
 def _submission(message: Any, where: str) -> Serialized:
     """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
     if not message.id:
         raise errors.ServiceError(
             errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
+    too_long = [
+        FieldViolation(f"{where}.{name}", f"is longer than {MAX_ID} characters")
+        for name, value in (
+            ("id", message.id),
+            ("tender_id", message.tender_id),
+            ("supplier.id", message.supplier.id),
+            ("supplier.name", message.supplier.name),
+        )
+        if len(value) > MAX_ID
+    ]
+    if too_long:  # refused here: the decision log holds ids of at most MAX_ID
+        raise errors.ServiceError(errors.bad_request(too_long, _said(too_long)))
     return Serialized(message.id, message.answers.SerializeToString())

@@ -304,3 +304,23 @@ def test_a_stream_over_its_limits_fails_those_items_only(limited: ProbityClient)
         assert response.error.code == code_pb2.RESOURCE_EXHAUSTED
         retry = detail(response.error, error_details_pb2.RetryInfo)
         assert retry.retry_delay.ToNanoseconds() > 0
+
+
+def test_ids_too_long_for_the_log_are_invalid_and_never_echoed(client: ProbityClient) -> None:
+    """Issue 19, items 5 and 12: a 10,000-character id got a status too large for its
+    trailers (RESOURCE_EXHAUSTED); ids over the log's 200 characters got UNAVAILABLE."""
+    long_id = "x" * 10_000
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate(long_id, example("strong"))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "ruleset_id" in caught.value.details() and long_id not in caught.value.details()
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", example("strong"), version="9" * 101)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "ruleset_version" in caught.value.details()
+    record = dict(example("strong"), id="s" * 201)
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", record)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "submission.id" in caught.value.details()
+    assert client.evaluate("nolan-tender", dict(example("strong"), id="s" * 200)).band

@@ -27,6 +27,8 @@ if _version_not_supported:
 
 class EvaluationServiceStub:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
+    Every request names a rule set by an id of at most 200 characters and a version of at most
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
     """
 
     def __init__(self, channel):
@@ -64,6 +66,8 @@ class EvaluationServiceStub:
 
 class EvaluationServiceServicer:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
+    Every request names a rule set by an id of at most 200 characters and a version of at most
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
     """
 
     def Evaluate(self, request, context):
@@ -143,6 +147,8 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class EvaluationService:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
+    Every request names a rule set by an id of at most 200 characters and a version of at most
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
     """
 
     @staticmethod
