@@ -89,10 +89,12 @@ def check_text(
     accept: Accept = refusals,
     library: SourceLibrary | None = None,
     citations: Citations | None = None,
+    folder: Path | None = None,
 ) -> CompiledRuleSet:
     """Compile rule-file text and ask durable_rules to accept it; RuleFileError if not.
-    `library` checks its quotes; `citations` are those of a version checked before."""
-    return _accepted(compile_text(text, file, library, citations), accept)
+    `library` checks its quotes; `citations` are those of a version checked before; a
+    test's `file:` is looked for in `folder` (else beside `file`)."""
+    return _accepted(compile_text(text, file, library, citations, folder), accept)
 
 
 def _accepted(ruleset: CompiledRuleSet, accept: Accept) -> CompiledRuleSet:
@@ -190,9 +192,10 @@ class Registry:
         Returns the rule set and the version it replaced ("" if none). `before_activate`
         runs once the version is accepted and before anyone can use it; if it raises,
         nothing changes."""
-        # Read as a file of the folder: its tests may name example files beside it.
-        where = self.folder / Path(file_name).name if self.folder else Path(file_name)
-        ruleset = check_text(text, str(where), self.accept, self.library)
+        # Named by its file name only (no server path in any message); its tests' files are
+        # looked for in the rules folder.
+        name = Path(file_name).name
+        ruleset = check_text(text, name, self.accept, self.library, folder=self.folder)
         with self._write:
             catalogue = self._catalogue
             reason = conflict(catalogue, ruleset)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
+from pathlib import Path
 
 import grpc
 import structlog
@@ -52,8 +54,14 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     ) -> ruleset_pb2.ValidateRulesetResponse:
         try:
             file_name = request.file_name or DEFAULT_FILE_NAME
+            # The caller's file name, without its folders: a test's `file:` is looked for
+            # in the rules folder, never against the server's working directory.
             ruleset = check_text(
-                request.source_text, file_name, self.registry.accept, self.registry.library
+                request.source_text,
+                Path(file_name).name or DEFAULT_FILE_NAME,
+                self.registry.accept,
+                self.registry.library,
+                folder=self.registry.folder or Path(os.devnull),  # no folder: no test files
             )
         except RuleFileError as exc:
             return ruleset_pb2.ValidateRulesetResponse(

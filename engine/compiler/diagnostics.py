@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path as FilePath
+from pathlib import PurePath
 
 from probity.engine.compiler.yamlsource import SourceMap
 from probity.engine.errors import Code, Diagnostic
@@ -17,8 +19,15 @@ Path = tuple[str | int, ...]  # where in the rule file: keys and list indexes
 class Diagnostics:
     """Problems found so far in one rule file, and where its conditions are."""
 
-    def __init__(self, text: str, file: str, smap: SourceMap) -> None:
+    def __init__(
+        self, text: str, file: str, smap: SourceMap, folder: PurePath | None = None
+    ) -> None:
         self.text, self.file, self.smap = text, file, smap
+        # Where a test's `file:` is looked for: the rule set's own folder (the service passes
+        # its rules folder; a file on disk, its directory), never the working directory.
+        # None: a version compiled again elsewhere (a worker, a replay), whose tests were
+        # checked when it was accepted; only the shape of the path is checked then.
+        self.folder = folder
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []  # reported, but the file still compiles
         # Some parts of the file were dropped as unsound: checks over the whole file (weights
@@ -54,3 +63,16 @@ class Diagnostics:
             seen[ident] += 1
             if seen[ident] == 2:
                 self.fail(Code.DUPLICATE, (section, index), f"duplicate {what} '{ident}'")
+
+    def test_file(self, where: Path, name: str) -> None:
+        """A test's `file:` must be a file inside the rule set's folder."""
+        inside = PurePath(name)
+        if len(name) > 500 or inside.is_absolute() or ".." in inside.parts:
+            self.fail(
+                Code.TESTS,
+                where,
+                "a test's file must be a path inside the rule set's folder, like "
+                "examples/strong.json",
+            )
+        elif self.folder is not None and not FilePath(self.folder, inside).is_file():
+            self.fail(Code.TESTS, where, f"no file '{name}' next to the rule file")

@@ -7,7 +7,6 @@ breach to look for across a contract's returns, and a contract is rated, not sco
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -445,13 +444,8 @@ class _MonitoringStage:
                     "a contract and its returns",
                     key=True,
                 )
-            if (
-                test.file is not None
-                and not (Path(self.diagnostics.file).parent / test.file).is_file()
-            ):
-                self.fail(
-                    Code.TESTS, (*where, "file"), f"no file '{test.file}' next to the rule file"
-                )
+            if test.file is not None:
+                self.diagnostics.test_file((*where, "file"), test.file)
             for key in ("base", "answers"):
                 if getattr(test, key):
                     self.fail(

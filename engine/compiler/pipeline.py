@@ -43,7 +43,7 @@ def load_file(path: str | Path, library: SourceLibrary | None = None) -> Compile
     except (OSError, UnicodeDecodeError) as exc:
         message = f"cannot read the file: {exc}"
         raise RuleFileError([Diagnostic(str(path), 1, 1, message, Code.FILE_UNREADABLE)]) from None
-    return compile_text(text, str(path), library)
+    return compile_text(text, str(path), library, folder=file.parent)
 
 
 def compile_text(
@@ -51,18 +51,21 @@ def compile_text(
     file: str,
     library: SourceLibrary | None = None,
     citations: Citations | None = None,
+    folder: Path | None = None,
 ) -> CompiledRuleSet:
     """Compile rule-file text (`file` names it in diagnostics), or raise RuleFileError.
 
     Every product path (check, test, the service) passes the source library: a quote not in
     its document is then a problem. A version compiled before travels with its `citations`
     instead (to a worker, to a replay), and is not checked again. With neither (a unit test
-    compiling a fixture) quotes are not checked and findings cite the bare document id."""
+    compiling a fixture) quotes are not checked and findings cite the bare document id.
+    Tests' `file:` paths are looked for in `folder` when it is given (load_file gives the
+    file's own directory), never in the working directory."""
     try:
         data, smap = load(text, file)
     except YamlSyntaxError as exc:
         raise RuleFileError([exc.diagnostic]) from None
-    diagnostics = Diagnostics(text, file, smap)
+    diagnostics = Diagnostics(text, file, smap, folder)
     compiled = _stages(diagnostics, data, library, citations)
     if diagnostics.problems or compiled is None:
         invalid = Diagnostic(file, 1, 1, "invalid", Code.SCHEMA)  # never seen: a safety net

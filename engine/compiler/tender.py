@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -188,7 +187,6 @@ def _check_tests(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     names = [t.name for t in spec.tests]
     bands = [b.id for b in spec.bands]
     criteria = [c.id for c in spec.criteria]
-    folder = Path(diagnostics.file).parent
     for index, test in enumerate(spec.tests):
         where = ("tests", index)
         if test.base is not None and test.base not in names:
@@ -197,8 +195,8 @@ def _check_tests(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
                 (*where, "base"),
                 f"no test named '{test.base}'{did_you_mean(test.base, names)}",
             )
-        if test.file is not None and not (folder / test.file).is_file():
-            fail(Code.TESTS, (*where, "file"), f"no file '{test.file}' next to the rule file")
+        if test.file is not None:
+            diagnostics.test_file((*where, "file"), test.file)
         if test.expect.band is not None and test.expect.band not in bands:
             hint = did_you_mean(test.expect.band, bands)
             fail(

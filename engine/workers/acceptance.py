@@ -22,6 +22,9 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import Code, Diagnostic
 
 TASKS_PER_CHILD = 32  # rule sets one child checks before it is replaced
+# For tests of what a crash costs: the child kills itself on the rule set with this id, as
+# durable_rules would on a rule set it cannot handle (engine.workers.pool has the same hook).
+FAILPOINT = "PROBITY_FAILPOINT_ACCEPT"
 TIMEOUT_SECONDS = 120.0
 PARENT_CHECK_SECONDS = 1.0
 CRASHED = (
@@ -47,12 +50,14 @@ def _leave_with(parent: int) -> None:
     os._exit(0)
 
 
-def _refusals(text: str, file: str) -> list[Diagnostic]:
+def _refusals(text: str, file: str, crash: bool = False) -> list[Diagnostic]:
     """In the child: compile the text again and ask durable_rules (the parent's compiled
     rule set is not sent: its text is smaller and compiles the same)."""
     from probity.engine.compiler.pipeline import compile_text
     from probity.engine.evaluation.acceptance import refusals
 
+    if crash:
+        os.kill(os.getpid(), signal.SIGSEGV)
     return refusals(compile_text(text, file))
 
 
@@ -68,7 +73,8 @@ class Acceptance:
         """Nothing if durable_rules accepts the rule set; else why not, at file:line:col."""
         with self._lock:  # rare (validate, publish, reload): one at a time is plenty
             executor = self._executor or self._start()
-            future = executor.submit(_refusals, ruleset.source_text, ruleset.file)
+            crash = os.environ.get(FAILPOINT) == ruleset.id
+            future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash)
             try:
                 return future.result(timeout=TIMEOUT_SECONDS)
             except BrokenProcessPool:

@@ -10,6 +10,7 @@ import pytest
 from google.rpc import error_details_pb2
 
 from probity.clients.client import ProbityClient
+from probity.engine.workers.acceptance import FAILPOINT
 from probity.server.app import ProbityServer
 from tests.conftest import FIXTURES, MINI_STRONG, RULES, SHIPPED
 from tests.server.conftest import example, running, settings_for
@@ -66,6 +67,30 @@ def test_validate_reports_every_problem_at_line_and_column(probity: ProbityClien
     assert "schema" in {d.code for d in checked.diagnostics}  # stable, for tools
     good = probity.validate_ruleset(MINI, "mini.yaml")
     assert good.valid and good.ruleset.id == "mini" and not good.diagnostics
+
+
+def test_a_tests_file_is_looked_for_in_the_rules_folder_only(probity: ProbityClient) -> None:
+    """Issue 19, item 8: `file:` resolved against the server's working directory, with the
+    caller's path: false errors, and an oracle for which server paths exist."""
+    nolan = (RULES / "nolan-tender.yaml").read_text()
+    elsewhere = probity.validate_ruleset(nolan, "/somewhere/else/on/the/client/nolan-tender.yaml")
+    assert elsewhere.valid  # examples/... found in the server's rules folder
+    for probe in ("/etc/passwd", "../../../etc/passwd"):
+        probed = probity.validate_ruleset(
+            nolan.replace("file: examples/nolan-tender/strong.json", f"file: {probe}"), "x.yaml"
+        )
+        assert not probed.valid
+        (problem,) = probed.diagnostics
+        assert "inside the rule set's folder" in problem.message
+        assert problem.file == "x.yaml"  # the caller's name, no server path
+    missing = probity.validate_ruleset(
+        nolan.replace("examples/nolan-tender/strong.json", "examples/nolan-tender/nope.json"),
+        "/client/dir/nolan-tender.yaml",
+    )
+    (problem,) = missing.diagnostics
+    assert problem.file == "nolan-tender.yaml" and "no file 'examples/nolan-tender/nope.json'" in (
+        problem.message
+    )
 
 
 def test_validate_returns_warnings_beside_a_valid_rule_set(probity: ProbityClient) -> None:
@@ -184,28 +209,15 @@ def test_reload_refuses_an_edit_that_kept_its_version(
     assert probity.get_ruleset("nolan-tender").ruleset == before
 
 
-def crashing_pattern(text: str) -> str:
-    """A rule file whose `matches` class is wider than durable_rules holds (4,096 symbols):
-    durable_rules crashes (SIGSEGV) on registering it."""
-    text = text.replace(
-        "  - path: policies\n    type: list",
-        "  - path: supplier.name\n    type: string\n    required: false\n"
-        "    description: The supplier's name.\n  - path: policies\n    type: list",
-        1,
-    )
-    return text.replace(
-        "    when: coi.declared\n    gate: true",
-        '    when: coi.declared and supplier.name matches "[Ā-ᄀ]+"\n    gate: true',
-        1,
-    )
-
-
 def test_a_rule_set_durable_rules_crashes_on_is_refused_and_the_server_keeps_serving(
-    probity: ProbityClient, server: ProbityServer
+    probity: ProbityClient, server: ProbityServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """durable_rules never runs in the server's process: it is asked in a child, whose
-    crash costs only a diagnostic (validate, publish and reload alike)."""
-    crashing = crashing_pattern(MINI)
+    crash costs only a diagnostic (validate, publish and reload alike). The known crashes
+    (a class of over 4,096 characters) are now refused before durable_rules sees them, so the
+    child is made to crash on this rule set's id, as durable_rules would."""
+    monkeypatch.setenv(FAILPOINT, "crashing")
+    crashing = MINI.replace("id: mini", "id: crashing", 1)
     checked = probity.validate_ruleset(crashing, "mini.yaml")
     assert not checked.valid
     assert [d.code for d in checked.diagnostics] == ["engine_refused"]
@@ -213,7 +225,7 @@ def test_a_rule_set_durable_rules_crashes_on_is_refused_and_the_server_keeps_ser
     with pytest.raises(grpc.RpcError) as caught:
         probity.publish_ruleset(crashing, "mini.yaml")
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    (server.settings.rules / "mini.yaml").write_text(crashing)
+    (server.settings.rules / "crashing.yaml").write_text(crashing)
     reloaded = probity.reload_rulesets()
     assert [d.code for d in reloaded.diagnostics] == ["engine_refused"]
     assert probity.health() == "SERVING"
