@@ -312,11 +312,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
         path = Path(args.target)
         text = path.read_text(encoding="utf-8")
         if args.action == "validate":
-            checked = client.validate_ruleset(text, str(path))
+            checked = client.validate_ruleset(text, path.name)
             for diagnostic in checked.diagnostics:
-                print(
-                    f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
-                )
+                # The server names the file as sent; say it as the user gave it.
+                shown = str(path) if diagnostic.file == path.name else diagnostic.file
+                kind = "warning: " if diagnostic.severity == "warning" else ""
+                print(f"{shown}:{diagnostic.line}:{diagnostic.column}: {kind}{diagnostic.message}")
             if checked.valid:
                 print(f"{path}: ok ({checked.ruleset.id} {checked.ruleset.version})")
             return 0 if checked.valid else 1
