@@ -10,10 +10,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-RuleSetId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+# At most 100 characters: it names the rule set's file and goes in the decision log.
+RuleSetId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=100)
+]
 CriterionId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")]
 FieldPath = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
-SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")]
+# Semantic Versioning 2.0 exactly as versions are ordered (semver.org's own expression, less
+# build metadata, which ordering ignores): no leading zeros, so "1.4.0-01" is refused here
+# rather than failing when it is compared.
+_NUMBER = r"(?:0|[1-9]\d*)"
+_PRERELEASE = rf"(?:{_NUMBER}|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+SemVer = Annotated[
+    str,
+    StringConstraints(
+        pattern=rf"^{_NUMBER}\.{_NUMBER}\.{_NUMBER}(?:-{_PRERELEASE}(?:\.{_PRERELEASE})*)?$",
+        max_length=50,
+    ),
+]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 InputType = Literal["boolean", "integer", "number", "string", "list", "date"]

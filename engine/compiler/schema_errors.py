@@ -61,9 +61,11 @@ def friendly(error: Any) -> str:
             "^[a-z][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. public_interest)",
             "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": "use capitals, digits and - (e.g. INT-01)",
             "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "use lower-case letters, digits and - (e.g. nolan)",
-            r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$": "use a version like 1.2.0",
         }
-        hint = hints.get(pattern, "use lower-case dotted names (e.g. coi.declared)")
+        if name == "version":
+            hint = "use a version like 1.2.0 or 2.0.0-rc.1 (no leading zeros)"
+        else:
+            hint = hints.get(pattern, "use lower-case dotted names (e.g. coi.declared)")
         return f"{given!r} is not a valid {name}: {hint}"
     if kind == "literal_error":
         return f"{given!r} is not allowed here; use one of {error['ctx']['expected']}"
@@ -79,6 +81,8 @@ def friendly(error: Any) -> str:
         return "expected a list (lines starting with '- ')"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "expected a block of 'key: value' lines"
+    if kind == "string_too_long":
+        return f"'{name}' may be at most {error['ctx']['max_length']} characters"
     if kind == "too_short":
         return f"'{name}' needs at least one entry"
     return str(error["msg"])

@@ -162,3 +162,22 @@ def test_an_input_without_a_question_is_a_warning_not_a_problem() -> None:
     )
     assert str(warning).startswith(f"mini.yaml:{warning.line}:5: warning: input 'coi.declared'")
     assert compile_text(MINI, "mini.yaml").warnings == ()
+
+
+@pytest.mark.parametrize("version", ["1.4.0-01", "01.0.0", "1.0.0+build", "1." + "0" * 60 + ".0"])
+def test_a_version_the_ordering_cannot_compare_is_refused_in_words(version: str) -> None:
+    """Issue 19, item 7: '1.4.0-01' was accepted here and failed (UNKNOWN) when compared."""
+    problems = diagnostics(MINI.replace("version: 1.0.0", f"version: {version}"))
+    assert [p.code for p in problems] == [Code.SCHEMA]
+    assert "version" in problems[0].message
+
+
+@pytest.mark.parametrize("version", ["1.0.0-rc.1", "1.0.0-0", "2.10.3-x-y.2"])
+def test_versions_semver_orders_are_accepted(version: str) -> None:
+    assert compile_text(MINI.replace("version: 1.0.0", f"version: {version}"), "m.yaml")
+
+
+def test_a_rule_set_id_longer_than_its_file_name_can_be_is_refused() -> None:
+    """Issue 19, item 7: a 240-character id failed to publish after it was logged."""
+    (problem,) = diagnostics(MINI.replace("id: mini", "id: " + "a" * 240))
+    assert problem.message == "'id' may be at most 100 characters"
