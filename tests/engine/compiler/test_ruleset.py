@@ -181,3 +181,14 @@ def test_a_rule_set_id_longer_than_its_file_name_can_be_is_refused() -> None:
     """Issue 19, item 7: a 240-character id failed to publish after it was logged."""
     (problem,) = diagnostics(MINI.replace("id: mini", "id: " + "a" * 240))
     assert problem.message == "'id' may be at most 100 characters"
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "/etc/passwd", "../../outside.json"])
+def test_a_tests_file_outside_the_folder_is_refused_at_its_line(name: str) -> None:
+    """Issue 19, items 6 and 8: a 5,000-character file: aborted the run with no position."""
+    text = MINI.replace("  - name: strong\n", f"  - name: strong\n    file: {name}\n", 1)
+    with pytest.raises(RuleFileError) as caught:
+        compile_text(text, "broken.yaml", folder=FIXTURES)
+    (problem,) = caught.value.diagnostics
+    assert problem.code is Code.TESTS and problem.line == line_of(text, "    file: ")
+    assert "inside the rule set's folder" in problem.message
