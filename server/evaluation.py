@@ -179,16 +179,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
-        too_long = [
-            FieldViolation(name, f"is longer than {most} characters")
-            for name, value, most in (
-                ("ruleset_id", ruleset_id, MAX_ID),
-                ("ruleset_version", version, MAX_VERSION),
-            )
-            if len(value) > most
-        ]
-        if too_long:  # and never echoed back: a status must fit in the trailers
-            raise errors.ServiceError(errors.bad_request(too_long, _said(too_long)))
+        _within_limits(
+            ("ruleset_id", ruleset_id, MAX_ID), ("ruleset_version", version, MAX_VERSION)
+        )
         prepared = self.evaluations.prepare(ruleset_id, version, kind)
         (record or calls.current()).digests.add(prepared.ruleset.digest)
         return prepared
@@ -437,9 +430,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 )
             )
         bids = request.bids
-        if len(request.tender_id) > MAX_ID:
-            violation = FieldViolation("tender_id", f"is longer than {MAX_ID} characters")
-            raise errors.ServiceError(errors.bad_request([violation], _said([violation])))
+        _within_limits(("tender_id", request.tender_id, MAX_ID))
         problems = check_bids(
             [
                 (
@@ -546,9 +537,18 @@ def _series(request: Any) -> Serialized:
     return Serialized(request.contract.contract_id, request.SerializeToString())
 
 
-def _said(violations: list[FieldViolation]) -> str:
-    """The violations in one line, for callers that read only the status message."""
-    return "; ".join(f"{v.field} {v.reason}" for v in violations)
+def _within_limits(*fields: tuple[str, str, int]) -> None:
+    """(field path, value, most characters): INVALID_ARGUMENT naming each that is longer,
+    in the message too (for callers that read only that); the value is never echoed back,
+    as a status must fit in the trailers, and the decision log holds no longer ids."""
+    too_long = [
+        FieldViolation(name, f"is longer than {most} characters")
+        for name, value, most in fields
+        if len(value) > most
+    ]
+    if too_long:
+        said = "; ".join(f"{v.field} {v.reason}" for v in too_long)
+        raise errors.ServiceError(errors.bad_request(too_long, said))
 
 
 def _submission(message: Any, where: str) -> Serialized:
@@ -557,16 +557,10 @@ def _submission(message: Any, where: str) -> Serialized:
         raise errors.ServiceError(
             errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
-    too_long = [
-        FieldViolation(f"{where}.{name}", f"is longer than {MAX_ID} characters")
-        for name, value in (
-            ("id", message.id),
-            ("tender_id", message.tender_id),
-            ("supplier.id", message.supplier.id),
-            ("supplier.name", message.supplier.name),
-        )
-        if len(value) > MAX_ID
-    ]
-    if too_long:  # refused here: the decision log holds ids of at most MAX_ID
-        raise errors.ServiceError(errors.bad_request(too_long, _said(too_long)))
+    _within_limits(
+        (f"{where}.id", message.id, MAX_ID),
+        (f"{where}.tender_id", message.tender_id, MAX_ID),
+        (f"{where}.supplier.id", message.supplier.id, MAX_ID),
+        (f"{where}.supplier.name", message.supplier.name, MAX_ID),
+    )
     return Serialized(message.id, message.answers.SerializeToString())

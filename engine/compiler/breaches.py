@@ -37,7 +37,7 @@ from probity.engine.compiler.model import (
 )
 from probity.engine.compiler.partitions import BATCH_CAP
 from probity.engine.when.expression import Node, Not
-from probity.engine.when.words import Terms, term_for, words
+from probity.engine.when.words import Terms, term_of, words
 
 # Hidden fact keys (in the layout, but not names an expression can read).
 PERIOD = "@period"
@@ -96,8 +96,7 @@ class PatternCompiler:
         self.period = layout.keys[PERIOD]
 
     def name(self, path: str) -> str:
-        term = self.terms.get(path) or term_for(path, None, "")
-        return term.label
+        return term_of(path, self.terms).label
 
     def key(self, path: str) -> str:
         return self.layout.keys[path]

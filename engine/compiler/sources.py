@@ -28,23 +28,20 @@ def cite_sources(
     if spec.framework.document not in library.sources:
         message = library.unregistered(spec.framework.document)
         diagnostics.fail(Code.SOURCE, ("framework", "document"), message)
+    cited: list[tuple[tuple[str | int, ...], SourceRef]] = [
+        (("criteria", index, "source"), criterion.source)
+        for index, criterion in enumerate(spec.criteria)
+    ]
+    if spec.missing_returns is not None:
+        cited.append((("missing_returns", "source"), spec.missing_returns.source))
     citations: dict[tuple[str, str, str | None], SourceReference] = {}
-    for index, criterion in enumerate(spec.criteria):
-        ref = criterion.source
+    for where, ref in cited:
         checked = library.check(ref.document, ref.quote)
         if isinstance(checked, str):
             field = "document" if ref.document not in library.sources else "quote"
-            diagnostics.fail(Code.SOURCE, ("criteria", index, "source", field), checked)
+            diagnostics.fail(Code.SOURCE, (*where, field), checked)
             continue
         citations[(ref.document, ref.quote, ref.section)] = _reference(ref, checked)
-    if spec.missing_returns is not None:
-        ref = spec.missing_returns.source
-        checked = library.check(ref.document, ref.quote)
-        if isinstance(checked, str):
-            field = "document" if ref.document not in library.sources else "quote"
-            diagnostics.fail(Code.SOURCE, ("missing_returns", "source", field), checked)
-        else:
-            citations[(ref.document, ref.quote, ref.section)] = _reference(ref, checked)
     return citations
 
 

@@ -111,14 +111,17 @@ class Monitor:
                 for m in set().union(*(found.get(r, ()) for r in check.rules))
                 if all(applies[n - 1] for n in m if n)  # every return in it is one it checks
             )
-            findings.append(self._finding(check, matches, series, answers, applies, due))
+            # Returns that lack what the check needs (overdue: no date is a breach, not a gap).
+            short = [
+                applied is not False
+                and not check.missing_is_breach
+                and _lacks(check, values, applied)
+                for values, applied in zip(answers, applies, strict=True)
+            ]
+            findings.append(self._finding(check, matches, series, answers, applies, short, due))
             ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
             lacking[check.id] = {
-                series.returns[n].period.label
-                for n, values in enumerate(answers)
-                if applies[n] is not False
-                and not check.missing_is_breach  # overdue: no date is a breach, not a gap
-                and _lacks(check, values, applies[n])
+                r.period.label for r, s in zip(series.returns, short, strict=True) if s
             }
         if self.plan.missing is not None:
             findings.append(_missing_returns(self.plan.missing, due))
@@ -173,6 +176,7 @@ class Monitor:
         series: Series,
         answers: list[dict[str, Any]],
         applies: list[bool | None],
+        short: list[bool],
         due: list[Due],
     ) -> CheckFinding:
         returns = series.returns
@@ -189,7 +193,7 @@ class Monitor:
         ):
             outcome = "not_applicable"
         elif not check.missing_is_breach and (
-            missing := _missing(check, returns, answers, applies)
+            missing := _missing(check, returns, answers, applies, short)
             + [f"{p} (no return)" for p in hidden_by_gap(check, due, answers)]
         ):
             outcome = "evidence_missing"
@@ -307,13 +311,14 @@ def _missing(
     returns: Sequence[Return],
     answers: list[dict[str, Any]],
     applies: list[bool | None],
+    short: list[bool],
 ) -> list[str]:
     """The answers a check could not do without, per return: those of a condition whose
     truth is unknown for want of them (three-valued logic: `a > 0 and b > 30` is false,
     not unknown, when a is 0 and b missing), or the measure a pattern follows."""
     out: list[str] = []
-    for item, values, applied in zip(returns, answers, applies, strict=True):
-        if applied is False or not _lacks(check, values, applied):
+    for item, values, applied, lacks in zip(returns, answers, applies, short, strict=True):
+        if not lacks:
             continue
         # Unknown whether it applies: the answers that would say so are what is missing.
         names = list(check.fields)

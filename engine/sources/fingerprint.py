@@ -80,8 +80,7 @@ class Fingerprint:
         return best
 
     def hash(self, run: Sequence[str]) -> str:
-        data = " ".join(run).encode()
-        return hashlib.blake2b(data, key=bytes.fromhex(self.key), digest_size=_DIGEST).hexdigest()
+        return _hash(bytes.fromhex(self.key), run)
 
 
 def fingerprint(blocks: Iterable[tuple[str, str]], key: str) -> Fingerprint:
@@ -89,12 +88,17 @@ def fingerprint(blocks: Iterable[tuple[str, str]], key: str) -> Fingerprint:
     Runs cross block boundaries (a sentence may go on over a page), and are filed under the
     block where they start."""
     stream: list[tuple[str, str]] = [(loc, w) for loc, text in blocks for w in words(text)]
-    maker = Fingerprint(key, (), frozenset())
+    secret = bytes.fromhex(key)
     filed: dict[str, set[str]] = {}
     for index in range(len(stream) - RUN + 1):
         run = [w for _, w in stream[index : index + RUN]]
-        filed.setdefault(stream[index][0], set()).add(maker.hash(run))
+        filed.setdefault(stream[index][0], set()).add(_hash(secret, run))
     return Fingerprint.of(key, (Part(loc, frozenset(runs)) for loc, runs in filed.items()))
+
+
+def _hash(key: bytes, run: Sequence[str]) -> str:
+    data = " ".join(run).encode()
+    return hashlib.blake2b(data, key=key, digest_size=_DIGEST).hexdigest()
 
 
 def _runs(quote_words: Sequence[str]) -> list[Sequence[str]]:

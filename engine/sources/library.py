@@ -181,9 +181,7 @@ def _source(stored: SourceFile) -> Source:
     )
 
 
-def register(
-    blocks: Iterable[tuple[str, str]], details: SourceFile | dict[str, object]
-) -> SourceFile:
+def register(blocks: Iterable[tuple[str, str]], details: Mapping[str, object]) -> SourceFile:
     """A new library entry: `details` (id, title, ...) and the fingerprint of `blocks`,
     (location, text) in reading order, under a fresh key."""
     made = fingerprint(blocks, secrets.token_hex(16))
@@ -192,8 +190,7 @@ def register(
         "key": made.key,
         "parts": [{"location": p.location, "runs": " ".join(sorted(p.runs))} for p in made.parts],
     }
-    base = details.model_dump() if isinstance(details, SourceFile) else dict(details)
-    return SourceFile.model_validate({**base, "fingerprint": stored})
+    return SourceFile.model_validate({**details, "fingerprint": stored})
 
 
 def save(entry: SourceFile, folder: Path) -> Path:

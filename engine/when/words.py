@@ -110,7 +110,7 @@ def _grouped(node: Node, terms: Terms, subject: str | None) -> str:
 
 
 def _named(path: str, terms: Terms, subject: str | None, answer: str) -> str:
-    return answer if path == subject else f"{_term(path, terms).label}: {answer}"
+    return answer if path == subject else f"{term_of(path, terms).label}: {answer}"
 
 
 def _subject(node: Node, terms: Terms, subject: str | None) -> str:
@@ -124,10 +124,10 @@ def _compare(node: Compare, terms: Terms, subject: str | None) -> str:
     left, op, right = node.left, node.op, node.right
     if isinstance(left, Literal) and not isinstance(right, Literal):
         left, right, op = right, left, _FLIP[op]
-    unit = _term(left.path, terms) if isinstance(left, Field) else None
-    if unit is not None and unit.boolean and isinstance(right, Literal):
+    unit = term_of(left.path, terms) if isinstance(left, Field) else None
+    if isinstance(left, Field) and unit is not None and unit.boolean and isinstance(right, Literal):
         yes = bool(right.value) == (op == "==")
-        return _named(unit_path(left), terms, subject, "yes" if yes else "no")
+        return _named(left.path, terms, subject, "yes" if yes else "no")
     head = _subject(left, terms, subject)
     value = _value(right.value, unit) if isinstance(right, Literal) else _operand(right, terms)
     if op in ("==", "!=") and isinstance(right, Literal):  # an answer, named: "plan: costed"
@@ -136,15 +136,10 @@ def _compare(node: Compare, terms: Terms, subject: str | None) -> str:
     return f"{head}{_COMPARE[op]} {value}"
 
 
-def unit_path(node: Node) -> str:
-    assert isinstance(node, Field)
-    return node.path
-
-
 def _operand(node: Node, terms: Terms) -> str:
     match node:
         case Field():
-            return _term(node.path, terms).label
+            return term_of(node.path, terms).label
         case Literal():
             return _value(node.value, None)
         case Arith():
@@ -168,5 +163,6 @@ def _list(items: list[str], last: str) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def _term(path: str, terms: Terms) -> Term:
+def term_of(path: str, terms: Terms) -> Term:
+    """The term of an answer: as declared, else one made from its path."""
     return terms.get(path) or term_for(path, None, "")
