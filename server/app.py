@@ -20,10 +20,11 @@ from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import WorkerPool
+from probity.server import errors
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
-from probity.server.codec import PROTOBUF, wire
+from probity.server.codec import PROTOBUF, reading, wire
 from probity.server.evaluation import EvaluationService
 from probity.server.rulesets import RulesetService
 from probity.server.settings import Settings
@@ -204,18 +205,32 @@ _HANDLER_KINDS = {  # (client streams, server streams) → how grpc wraps the me
 }
 
 
+def _refusing(behaviour: Any) -> Any:
+    """A unary method that refuses an unreadable request before its handler sees it."""
+
+    def handle(request: Any, context: grpc.ServicerContext) -> Any:
+        if isinstance(request, reading.Unreadable):
+            raise errors.ServiceError(errors.unreadable(request))
+        return behaviour(request, context)
+
+    return handle
+
+
 def _add_service(server: grpc.Server, service: ServiceDescriptor, servicer: Any) -> None:
     """Register `servicer`'s methods, as the generated add_*_to_server does, except that a
     method may answer with bytes already in wire format: they are sent as they are. So
-    interceptors (auth, call logging) never see the difference."""
+    interceptors (auth, call logging) never see the difference. And requests are read
+    leniently (codec.reading): an unreadable unary request is refused with INVALID_ARGUMENT
+    naming its field; a stream's handler gets the Unreadable item and fails it alone."""
     handlers = {}
     for method in service.methods:
         request = message_factory.GetMessageClass(method.input_type)
         response = message_factory.GetMessageClass(method.output_type)
         make = _HANDLER_KINDS[(method.client_streaming, method.server_streaming)]
+        behaviour = getattr(servicer, method.name)
         handlers[method.name] = make(
-            getattr(servicer, method.name),
-            request_deserializer=request.FromString,
+            behaviour if method.client_streaming else _refusing(behaviour),
+            request_deserializer=reading.lenient(request),
             response_serializer=wire.passthrough(response.SerializeToString),
         )
     server.add_generic_rpc_handlers(

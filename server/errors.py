@@ -20,6 +20,7 @@ from probity.engine.errors import (
     UnknownRuleset,
     WrongKind,
 )
+from probity.server.codec.reading import Unreadable
 from probity.store.log import LogUnavailable
 
 DOMAIN = "probity.v1"
@@ -50,6 +51,12 @@ def bad_request(violations: Iterable[FieldViolation], message: str) -> status_pb
         ]
     )
     return _status(code_pb2.INVALID_ARGUMENT, message, request)
+
+
+def unreadable(request: Unreadable) -> status_pb2.Status:
+    """A request, or a stream's item, that protobuf could not read: where and why."""
+    violation = FieldViolation(request.field, request.reason)
+    return bad_request([violation], f"{request.field} {request.reason}")
 
 
 def invalid_submission(error: SubmissionError, prefix: str) -> status_pb2.Status:

@@ -32,12 +32,11 @@ from probity.engine.evaluations import (
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.server import calls, errors
 from probity.server.codec import wire
+from probity.server.codec.reading import Unreadable
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 
 _NO_DEADLINE = 10**6  # seconds
-# Sends one request of a stream to the pool: (request, its number, window, done, record).
-_Handler = Callable[[Any, int, "_Window", "queue.SimpleQueue[Any]", calls.CallRecord], None]
 _COST_BASIS = {
     "price": evaluation_pb2.COST_BASIS_PRICE,
     "whole_life_cost": evaluation_pb2.COST_BASIS_WHOLE_LIFE_COST,
@@ -87,6 +86,8 @@ class _Kind:
     prefix: str  # where a bad answer is, in the request ("" when it names the path itself)
     error: Callable[[str, Any], Any]  # (id, status) → a stream's error response
     item: Callable[[Any], Recorded]  # what the decision log keeps of a request
+    ident: Callable[[Any], str]  # a stream request's id: its answer names it
+    serialized: Callable[[Any], Serialized]  # a request as the engine takes it
 
     TENDER: ClassVar[_Kind]
     MONITORING: ClassVar[_Kind]
@@ -119,12 +120,16 @@ _Kind.TENDER = _Kind(
     "submission.answers",
     lambda ident, status: evaluation_pb2.EvaluateStreamResponse(submission_id=ident, error=status),
     lambda request: _submission_item(request.submission),
+    lambda request: str(request.submission.id),
+    lambda request: _submission(request.submission, "submission"),
 )
 _Kind.MONITORING = _Kind(
     "monitoring",
     "",
     lambda ident, status: evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status),
     _contract_item,
+    lambda request: str(request.contract.contract_id),
+    lambda request: _series(request),
 )
 # Stream results recorded in one transaction, at most; and how long to wait for more
 # results before recording those in hand (a commit costs an fsync, whatever its size).
@@ -200,25 +205,19 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self, request: evaluation_pb2.EvaluateRequest, context: grpc.ServicerContext
     ) -> bytes:
         """An EvaluateResponse, in wire format (codec.wire)."""
-        return self._one(
-            context,
-            _Kind.TENDER,
-            request,
-            lambda: _submission(request.submission, "submission"),
-        )
+        return self._one(context, _Kind.TENDER, request)
 
     def _one(
         self,
         context: grpc.ServicerContext,
         kind: _Kind,
         request: Any,
-        item: Callable[[], Serialized],
     ) -> bytes:
         """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
         record.count = 1
         prepared = self._prepare(request.ruleset_id, request.ruleset_version, kind.ruleset)
-        (outcome,) = self._wait(prepared.submit([item()]), context)
+        (outcome,) = self._wait(prepared.submit([kind.serialized(request)]), context)
         status = _outcome_error(outcome, kind.prefix)
         if status is not None:
             raise errors.ServiceError(status)
@@ -232,12 +231,12 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         requests: Iterator[evaluation_pb2.EvaluateStreamRequest],
         context: grpc.ServicerContext,
     ) -> Iterator[evaluation_pb2.EvaluateStreamResponse | bytes]:
-        return self._stream(requests, context, self._one_of_stream)
+        return self._stream(requests, context, _Kind.TENDER)
 
     def _stream(
-        self, requests: Iterator[Any], context: grpc.ServicerContext, handle: _Handler
+        self, requests: Iterator[Any], context: grpc.ServicerContext, kind: _Kind
     ) -> Iterator[Any]:
-        """A reader thread takes requests and has `handle` send each to the pool as it
+        """A reader thread takes requests and sends each to the pool as it
         arrives; results are recorded in the decision log, in batches, then yielded here as
         they finish. Every request gets exactly one response."""
         record = calls.current()
@@ -247,7 +246,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         done: queue.SimpleQueue[_Answer | int] = queue.SimpleQueue()
         reader = threading.Thread(
             target=self._read_stream,
-            args=(requests, context, window, done, record, handle),
+            args=(requests, context, window, done, record, kind),
             daemon=True,
             name="probity-stream-reader",
         )
@@ -286,7 +285,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         window: _Window,
         done: queue.SimpleQueue[Any],
         record: calls.CallRecord,
-        handle: _Handler,
+        kind: _Kind,
     ) -> None:
         count = 0
         try:
@@ -295,7 +294,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                     if not context.is_active():
                         return
                 count += 1
-                handle(request, count, window, done, record)
+                self._stream_item(kind, request, count, window, done, record)
         except grpc.RpcError:  # the client went away; what was read is still answered
             pass
         finally:
@@ -313,48 +312,34 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             return errors.exhausted("stream_rate", f"over {rate:g} submissions/s", wait)
         return None
 
-    def _one_of_stream(
-        self,
-        request: evaluation_pb2.EvaluateStreamRequest,
-        count: int,
-        window: _Window,
-        done: queue.SimpleQueue[Any],
-        record: calls.CallRecord,
-    ) -> None:
-        item = partial(_submission, request.submission, "submission")
-        self._stream_item(
-            _Kind.TENDER, request, request.submission.id, item, count, window, done, record
-        )
-
     def _stream_item(
         self,
         kind: _Kind,
         request: Any,
-        ident: str,
-        item: Callable[[], Serialized],
         count: int,
         window: _Window,
         done: queue.SimpleQueue[Any],
         record: calls.CallRecord,
     ) -> None:
-        """Send one request of a stream to the pool; its response (`ident` and the result in
+        """Send one request of a stream to the pool; its response (its id and the result in
         wire format, or the error) goes to `done` when it is finished."""
-
+        unreadable = isinstance(request, Unreadable)
+        ident = request.ident() if unreadable else kind.ident(request)
         refuse = partial(kind.error, ident)
 
         def fail(status: Any) -> None:
             record.failed += 1
             done.put(_Answer(refuse(status), None, refuse))
 
-        refused = self._admit(count, window)
-        if refused is not None:
+        refused = errors.unreadable(request) if unreadable else self._admit(count, window)
+        if refused is not None:  # an unreadable item fails alone, at its field
             fail(refused)
             return
         try:
             prepared = self._prepare(
                 request.ruleset_id, request.ruleset_version, kind.ruleset, record
             )
-            submission = item()
+            submission = kind.serialized(request)
         except errors.TRANSLATED as exc:  # one item of a stream fails alone
             fail(errors.to_status(exc))
             return
@@ -381,27 +366,14 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         self, request: evaluation_pb2.CheckContractRequest, context: grpc.ServicerContext
     ) -> bytes:
         """A CheckContractResponse, in wire format (codec.wire)."""
-        item = partial(_series, request)
-        return self._one(context, _Kind.MONITORING, request, item)
+        return self._one(context, _Kind.MONITORING, request)
 
     def CheckPortfolio(
         self,
         requests: Iterator[evaluation_pb2.CheckPortfolioRequest],
         context: grpc.ServicerContext,
     ) -> Iterator[evaluation_pb2.CheckPortfolioResponse | bytes]:
-        return self._stream(requests, context, self._one_contract_of_stream)
-
-    def _one_contract_of_stream(
-        self,
-        request: evaluation_pb2.CheckPortfolioRequest,
-        count: int,
-        window: _Window,
-        done: queue.SimpleQueue[Any],
-        record: calls.CallRecord,
-    ) -> None:
-        ident = request.contract.contract_id
-        item = partial(_series, request)
-        self._stream_item(_Kind.MONITORING, request, ident, item, count, window, done, record)
+        return self._stream(requests, context, _Kind.MONITORING)
 
     # -- a whole tender ------------------------------------------------------------------
     def EvaluateTender(

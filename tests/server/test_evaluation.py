@@ -10,14 +10,16 @@ import grpc
 import pytest
 from google.rpc import code_pb2, error_details_pb2
 
-from probity.clients.client import ProbityClient
+from probity.clients.client import ProbityClient, submission_message
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
 from probity.server.codec.messages import result_to_proto
 from probity.server.settings import Limits
+from probity.v1 import evaluation_pb2
 from tests.conftest import RULES, shipped
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
+from tests.server.test_reading import evaluate_request, nested_value, struct_with
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +161,41 @@ def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient)
     }
     assert responses["a"].HasField("result") and responses["c"].HasField("result")
     assert responses["b"].error.code == code_pb2.NOT_FOUND
+
+
+def test_an_unreadable_request_is_invalid_argument_naming_its_field(
+    open_server: ProbityServer,
+) -> None:
+    """Issue 19, item 4: answers nested ~35 levels got INTERNAL "Exception deserializing
+    request!" with no field path (unary), and ended a whole stream after 23 of 101 items."""
+    deep = evaluate_request(struct_with(b"deep", nested_value(35)), b"bid-deep")
+    with grpc.insecure_channel(f"127.0.0.1:{open_server.port}") as channel:
+        evaluate = channel.unary_unary("/probity.v1.EvaluationService/Evaluate")
+        with pytest.raises(grpc.RpcError) as caught:
+            evaluate(deep, timeout=60)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert violations(status_of(caught.value)) == {
+            "submission.answers.deep": "is nested too deeply (values may nest at most 32 levels)"
+        }
+
+        def items() -> Iterator[bytes]:
+            for n in range(101):
+                record = dict(example(("strong", "weak")[n % 2]), id=f"s{n}")
+                request = evaluation_pb2.EvaluateStreamRequest(
+                    ruleset_id="nolan-tender", submission=submission_message(record)
+                )
+                yield deep if n == 23 else request.SerializeToString()
+
+        stream = channel.stream_stream(
+            "/probity.v1.EvaluationService/EvaluateStream",
+            response_deserializer=evaluation_pb2.EvaluateStreamResponse.FromString,
+        )
+        responses = {r.submission_id: r for r in stream(items(), timeout=120)}
+    assert len(responses) == 101
+    failed = responses.pop("bid-deep")
+    assert failed.error.code == code_pb2.INVALID_ARGUMENT
+    assert list(violations(failed.error)) == ["submission.answers.deep"]
+    assert all(r.HasField("result") for r in responses.values())
 
 
 def test_an_empty_stream_ends_cleanly(client: ProbityClient) -> None:

@@ -28,7 +28,10 @@ if _version_not_supported:
 class EvaluationServiceStub:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
     Every request names a rule set by an id of at most 200 characters and a version of at most
-    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back. Answers and
+    measures nest objects and lists at most 32 levels deep (protobuf's own limit). A request
+    protobuf cannot read (nested deeper, text that is not UTF-8, cut short) is INVALID_ARGUMENT
+    naming the field; in a stream, that item alone fails.
     """
 
     def __init__(self, channel):
@@ -67,7 +70,10 @@ class EvaluationServiceStub:
 class EvaluationServiceServicer:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
     Every request names a rule set by an id of at most 200 characters and a version of at most
-    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back. Answers and
+    measures nest objects and lists at most 32 levels deep (protobuf's own limit). A request
+    protobuf cannot read (nested deeper, text that is not UTF-8, cut short) is INVALID_ARGUMENT
+    naming the field; in a stream, that item alone fails.
     """
 
     def Evaluate(self, request, context):
@@ -148,7 +154,10 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
 class EvaluationService:
     """Evaluates tender submissions and contract-monitoring returns against a rule set.
     Every request names a rule set by an id of at most 200 characters and a version of at most
-    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back.
+    100; longer ones are INVALID_ARGUMENT naming the field, never echoed back. Answers and
+    measures nest objects and lists at most 32 levels deep (protobuf's own limit). A request
+    protobuf cannot read (nested deeper, text that is not UTF-8, cut short) is INVALID_ARGUMENT
+    naming the field; in a stream, that item alone fails.
     """
 
     @staticmethod
