@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from probity.engine.when import three_valued
+from probity.engine.when import patterns, three_valued
 from probity.engine.when.expression import (
     Arith,
     BoolOp,
@@ -51,6 +51,14 @@ class FactLayout:
 
     def flag(self, path: str, value: str) -> str:
         return f"{self.keys[path]}_{self.types[path].allowed.index(value)}"
+
+    def matched_key(self, path: str) -> str:
+        """Where a text input is kept as `matches` patterns read it (patterns.as_matched)."""
+        return matched_key(self.keys[path])
+
+
+def matched_key(key: str) -> str:
+    return f"{key}0"  # keys are letters only: no other key ends in a digit
 
 
 # Fact keys are as short as they can be: durable_rules parses every key of every fact and
@@ -108,7 +116,8 @@ class _Compiler:
                 return {"$eq": {flag: int(not negated)}}
             case Matches():
                 assert isinstance(node.operand, Field) and not negated
-                return {"$mt": {self.key(node.operand): node.pattern}}
+                key = self.layout.matched_key(node.operand.path)
+                return {"$mt": {key: patterns.translate(node.pattern)}}
             case Exists():
                 assert isinstance(node.operand, Field)
                 if node.negated != negated:

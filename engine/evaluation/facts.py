@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from probity.engine.compiler.conditions import FactLayout
+from probity.engine.compiler.conditions import FactLayout, matched_key
 from probity.engine.evaluation import codegen
 from probity.engine.evaluation.matcher import durable_number
 from probity.engine.periods import day_number
+from probity.engine.when.patterns import as_matched
 
 # Else the answer itself. A date (ISO text) becomes its day number, to compare with others.
 _VALUE = {"number": "number(v)", "boolean": "(1 if v else 0)", "date": "day(v)"}
@@ -26,7 +27,7 @@ def _day(text: str) -> int:
     return day_number(date.fromisoformat(text))
 
 
-_NAMES = {"number": durable_number, "day": _day}
+_NAMES = {"number": durable_number, "day": _day, "matched": as_matched}
 
 
 class FactBuilder:
@@ -42,7 +43,11 @@ class FactBuilder:
         fields = [(path, key, layout.types[path].kind) for path, key in layout.keys.items()]
 
         def reads(key: str, wanted: set[str]) -> bool:
-            return key in wanted or any(k.startswith(key + "_") for k in wanted)
+            return (
+                key in wanted
+                or matched_key(key) in wanted
+                or any(k.startswith(key + "_") for k in wanted)
+            )
 
         # Each partition's fact has only the keys its rules read: of a list input, maybe
         # only its length or one of its flags. Every key is one more for durable_rules to
@@ -66,7 +71,12 @@ class FactBuilder:
                 lines.append(f"    v = get({path!r})")
                 lines.append("    if v is not None:")
                 if kind != "list":
-                    lines.append(f"        p{n}[{key!r}] = {_VALUE.get(kind, 'v')}")
+                    if wanted is None or key in wanted:
+                        lines.append(f"        p{n}[{key!r}] = {_VALUE.get(kind, 'v')}")
+                    # A text as `matches` patterns read it: in whole facts, every text.
+                    matched = matched_key(key)
+                    if kind == "string" and (wanted is None or matched in wanted):
+                        lines.append(f"        p{n}[{matched!r}] = matched(v)")
                     continue
                 if wanted is None or key in wanted:
                     lines.append(f"        p{n}[{key!r}] = len(v)")

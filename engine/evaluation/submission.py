@@ -23,6 +23,7 @@ from probity.engine import periods
 from probity.engine.compiler.model import InputSpec
 from probity.engine.errors import FieldViolation, SubmissionError
 from probity.engine.evaluation import codegen
+from probity.engine.when.patterns import NONCHARACTERS
 from probity.engine.when.typecheck import did_you_mean
 
 _BASE: dict[str, Any] = {
@@ -36,8 +37,10 @@ _BASE: dict[str, Any] = {
 # Answers are numbers of everyday size; orjson cannot write integers beyond 64 bits, and
 # durable_rules misreads some extreme floats. Inputs may set narrower bounds.
 NUMBER_LIMIT = 10**15
-# durable_rules crashes on a text over 16 MB (MAX_OBJECT_PROPERTY_SIZE); answers are far shorter.
-TEXT_LIMIT = 100_000
+# durable_rules' regex engine reads at most 65,535 bytes of a text (its length is an
+# unsigned short: a longer text never matches a pattern); 10,000 characters are at most
+# 40,000 bytes of UTF-8, even as a pattern sees them (engine.when.patterns).
+TEXT_LIMIT = 10_000
 LIST_LIMIT = 1_000
 
 
@@ -45,6 +48,19 @@ def _bounds(spec: InputSpec) -> tuple[float, float]:
     low = spec.minimum if spec.minimum is not None else -NUMBER_LIMIT
     high = spec.maximum if spec.maximum is not None else NUMBER_LIMIT
     return max(low, -NUMBER_LIMIT), min(high, NUMBER_LIMIT)
+
+
+def _text(text: str) -> str:
+    """Free text holds no noncharacters: `matches` patterns use them to stand for the
+    characters JSON escapes (engine.when.patterns), and no text needs them."""
+    found = NONCHARACTERS.search(text)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"holds a character Unicode reserves for internal use ({code}); remove it")
+    return text
+
+
+_TEXT = Annotated[str, Field(max_length=TEXT_LIMIT), AfterValidator(_text)]
 
 
 def _iso_date(text: str) -> str:
@@ -66,7 +82,7 @@ def _leaf_type(spec: InputSpec) -> Any:
         return Literal[tuple(spec.allowed)]
     base = _BASE[spec.type]
     if spec.type == "string":
-        return Annotated[str, Field(max_length=TEXT_LIMIT)]
+        return _TEXT
     if spec.type == "number":
         low, high = _bounds(spec)
         return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]

@@ -1,4 +1,17 @@
-"""Keep `matches` patterns inside what durable_rules' regex engine handles safely.
+r"""`matches` patterns: one dialect, checked, and translated for durable_rules.
+
+The dialect is a subset of Python's regular expressions, always matching the whole text:
+characters, `.` (any one character, a line break too), classes `[a-z]`, groups, `|`,
+`*`, `+`, `?` and counted repetition `{n}`, `{n,m}`, `{,m}`; `\` before a punctuation
+character makes it plain, and `\n`, `\r`, `\t` are a line break, a return and a tab.
+Its reference implementation is `re.fullmatch(pattern, text, re.DOTALL)`.
+
+durable_rules' regex engine reads another dialect (`%` escapes, and `\` is a plain
+character) and matches against the text as JSON writes it (a quote as `\"`, a tab as
+`\t`), so `.` would see one character as two. `translate` writes a pattern in its dialect,
+and `as_matched` the text it is matched against: every character JSON would escape is
+replaced by one of Unicode's noncharacters, which JSON writes as they are and which no
+text may hold (submissions with them are refused), so one character stays one.
 
 durable_rules compiles a pattern to a state machine of fixed size. Seen here: nested
 quantifiers ("(a*b*)*" three times) hang or kill the process, and many counted repetitions
@@ -20,25 +33,66 @@ MAX_COUNT = 50
 # 4,096 at which durable_rules' state machine overflows, since alternatives and repeats can
 # put several classes' characters on one state (seen: [Ā-ჾ]|x crashes, [Ā-ჿ] alone does not).
 MAX_SYMBOLS = 2048
-_COUNTED = re.compile(r"\{(\d+)(,(\d*))?\}")
 # durable_rules' regex engine has no anchors, shorthand classes, look-arounds or back-references.
 _UNSUPPORTED = re.compile(r"\(\?|\\[1-9bBdDwWsSAZ]|[\^$]")
+# Escapes other than punctuation made plain and \n, \r, \t (\a, \x41, \u00e9, \N{...}).
+_OTHER_ESCAPE = re.compile(r"\\[A-Za-mo-qsu-z0-9]")
+_BRACES = re.compile(r"\{(\d*)(,(\d*))?\}")
+# Unicode's noncharacters: U+FDD0 to U+FDEF and the last two code points of every plane.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
 
 
 def problem(pattern: str) -> str | None:
     """Why the pattern cannot be used, or None when it can."""
     if len(pattern) > MAX_LENGTH:
         return f"the pattern is longer than {MAX_LENGTH} characters"
-    if _UNSUPPORTED.search(pattern):
+    if _UNSUPPORTED.search(_without_escaped_backslashes(pattern)):
         return (
             "the pattern uses a feature that is not supported (anchors, \\d, \\w, groups "
             "with '?', back-references); the pattern always matches the whole text"
         )
+    if _OTHER_ESCAPE.search(_without_escaped_backslashes(pattern)):
+        return (
+            "in a pattern, \\ goes only before a punctuation character (\\. is a full "
+            "stop) or as \\n, \\r or \\t"
+        )
+    if NONCHARACTERS.search(pattern):
+        return "the pattern holds a character Unicode reserves for internal use"
     try:
         re.compile(pattern)
     except re.error as exc:
         return f"the pattern is not valid: {exc.msg}"
+    if not all(_counted(pattern, n) for n, char in _unescaped(pattern) if char == "{"):
+        return "write { and } as \\{ and \\} unless they count a repetition, like {2,10}"
     return _shape(pattern)
+
+
+def _without_escaped_backslashes(pattern: str) -> str:
+    """The pattern with each \\\\ (a plain backslash) blanked, so that what follows it is
+    not read as escaped."""
+    return pattern.replace("\\\\", "  ")
+
+
+def _unescaped(pattern: str) -> list[tuple[int, str]]:
+    """(position, character) of each character not made plain by a backslash."""
+    found, n = [], 0
+    while n < len(pattern):
+        if pattern[n] == "\\":
+            n += 2
+            continue
+        found.append((n, pattern[n]))
+        n += 1
+    return found
+
+
+def _counted(pattern: str, position: int) -> bool:
+    """Is the { at `position` a counted repetition ({n}, {n,m}, {,m})?"""
+    found = _BRACES.match(pattern, position)
+    return found is not None and bool(found.group(1) or found.group(3))
 
 
 _EMPTY = re.compile(r"^\||\|$|\|\||\(\||\|\)|\(\)")
@@ -55,7 +109,7 @@ def _shape(pattern: str) -> str | None:
     n = 0
     while n < len(pattern):
         char = pattern[n]
-        quantifier = char in "*+?" or (char == "{" and _COUNTED.match(pattern, n))
+        quantifier = char in "*+?" or (char == "{" and _BRACES.match(pattern, n))
         if quantifier and after_quantifier:
             return "one repetition may not follow another (like a*+ or a{1,9}?)"
         after_quantifier = bool(quantifier)
@@ -90,7 +144,7 @@ def _shape(pattern: str) -> str | None:
             if groups:
                 groups[-1] = True
             if char == "{":
-                found = _COUNTED.match(pattern, n)
+                found = _BRACES.match(pattern, n)
                 assert found is not None
                 counted += 1
                 most = found.group(3) or found.group(1)
@@ -132,3 +186,119 @@ def class_width(body: str) -> int:
             width += 1
             n += 1
     return width
+
+
+# -- the text and the pattern as durable_rules matches them ---------------------------------
+# What JSON escapes (a quote, a backslash, control characters), each replaced by a
+# noncharacter, which JSON writes as it is: controls by U+FDD0..U+FDEF in order (a range
+# stays a range), the quote and the backslash by U+1FFFE and U+1FFFF (U+FFFE and U+FFFF
+# themselves break durable_rules' classes).
+_AS_MATCHED = {code: 0xFDD0 + code for code in range(0x20)} | {
+    ord('"'): 0x1FFFE,
+    ord("\\"): 0x1FFFF,
+}
+_PLAIN_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+_SPECIAL = frozenset(".|?*+()[]{}%")  # escaped with % in durable_rules' dialect
+_SPECIAL_IN_CLASS = frozenset("%]")
+
+
+def as_matched(text: str) -> str:
+    """The text as durable_rules is to match it: one character per character."""
+    return text.translate(_AS_MATCHED)
+
+
+def translate(pattern: str) -> str:
+    """An accepted pattern (problem() is None) in durable_rules' dialect, to be matched
+    against as_matched(text). Every piece becomes one piece, so repetitions keep theirs."""
+    out: list[str] = []
+    n = 0
+    while n < len(pattern):
+        char = pattern[n]
+        if char == "\\":
+            out.append(_literal(_PLAIN_ESCAPES.get(pattern[n + 1], pattern[n + 1])))
+            n += 2
+        elif char == "[":
+            end = _class_end(pattern, n)
+            out.append(_class(pattern[n + 1 : end]))
+            n = end + 1
+        elif char == "{":
+            found = _BRACES.match(pattern, n)
+            assert found is not None  # problem() refused any other {
+            low, high = found.group(1) or "0", found.group(3) if found.group(2) else None
+            out.append(f"{{{low},{high}}}" if high is not None else f"{{{low}}}")
+            n = found.end()
+        else:
+            out.append(char if char in "()|*+?." else _literal(char))
+            n += 1
+    return "".join(out)
+
+
+def _literal(char: str) -> str:
+    matched = as_matched(char)
+    return f"%{matched}" if matched in _SPECIAL else matched
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The position of the ] closing the class opened at `start` (a ] first is plain)."""
+    n = start + 2 if pattern[start + 1 : start + 2] == "]" else start + 1
+    while pattern[n] != "]":
+        n += 2 if pattern[n] == "\\" else 1
+    return n
+
+
+def _class(body: str) -> str:
+    """A class body ("a-z_") in durable_rules' dialect: its characters as ranges, with the
+    characters special there escaped or placed where they are plain (- last)."""
+    codes = sorted(
+        {ord(as_matched(chr(code))) for low, high in _ranges(body) for code in range(low, high + 1)}
+    )
+    plain = [code for code in codes if chr(code) not in _SPECIAL_IN_CLASS and chr(code) != "-"]
+    pieces = []
+    for low, high in _runs(plain):
+        pieces.append(
+            chr(low)
+            if low == high
+            else f"{chr(low)}{chr(high)}"
+            if high == low + 1
+            else f"{chr(low)}-{chr(high)}"
+        )
+    pieces += [f"%{chr(code)}" for code in codes if chr(code) in _SPECIAL_IN_CLASS]
+    if ord("-") in codes:
+        pieces.append("-")  # plain only last
+    return f"[{''.join(pieces)}]"
+
+
+def _ranges(body: str) -> list[tuple[int, int]]:
+    """The (first, last) code points a class body names."""
+    chars: list[str] = []
+    plain: list[bool] = []  # False for a - that marks a range
+    n = 0
+    while n < len(body):
+        if body[n] == "\\" and n + 1 < len(body):
+            chars.append(_PLAIN_ESCAPES.get(body[n + 1], body[n + 1]))
+            plain.append(True)
+            n += 2
+        else:
+            chars.append(body[n])
+            plain.append(body[n] != "-")
+            n += 1
+    ranges, n = [], 0
+    while n < len(chars):
+        if n + 2 < len(chars) and not plain[n + 1]:
+            ranges.append((ord(chars[n]), ord(chars[n + 2])))
+            n += 3
+        else:
+            ranges.append((ord(chars[n]), ord(chars[n])))
+            n += 1
+    return ranges
+
+
+def _runs(codes: list[int]) -> list[tuple[int, int]]:
+    """Sorted code points as runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs

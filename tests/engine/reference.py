@@ -74,7 +74,7 @@ def holds(node: Node, answers: dict[str, Any]) -> bool:
         return items is not MISSING and node.item.value in items
     if isinstance(node, Matches):
         text = value(node.operand, answers)
-        return text is not MISSING and re.fullmatch(node.pattern, text) is not None
+        return text is not MISSING and re.fullmatch(node.pattern, text, re.DOTALL) is not None
     if isinstance(node, Exists):
         present = value(node.operand, answers) is not MISSING
         return not present if node.negated else present

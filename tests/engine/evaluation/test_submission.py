@@ -100,6 +100,16 @@ def test_an_unknown_key_is_refused_beside_optional_answers() -> None:
     assert _refused({**STRONG, "extra_answer": 1})[0][0] == "extra_answer"
 
 
+def test_text_holding_a_noncharacter_is_refused_in_words() -> None:
+    """`matches` stands noncharacters for what JSON escapes; a text holding one could be
+    matched as a quote or a tab, so it is refused (a quote or a tab itself is fine)."""
+    assert _refused({**STRONG, "org": {"name": "Acme\ufdd0", "size": 1}}) == [
+        ("org.name", "holds a character Unicode reserves for internal use (U+FDD0); remove it")
+    ]
+    assert _refused({**STRONG, "org": {"name": "\U0001ffff", "size": 1}})[0][0] == "org.name"
+    assert VALIDATOR.validate({**STRONG, "org": {"name": 'A "b"\t\\', "size": 1}})
+
+
 def test_a_group_that_is_not_an_object_is_refused() -> None:
     assert _refused({**STRONG, "notes": "x"})[0][0] == "notes"
 
