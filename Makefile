@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres
+.PHONY: install run test bench lint proto postgres fuzz
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -42,6 +42,11 @@ test: install postgres
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
 	PROBITY_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
+
+# The fuzzers at full size (100,000 submissions, 10,000 rule files; `make test` runs a few
+# thousand cases): prints the count of each outcome class, and fails on any bad one.
+fuzz: install
+	PROBITY_FUZZ=full $(BIN)/python -m pytest tests/fuzz -s -p no:cacheprovider --timeout=14400
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
