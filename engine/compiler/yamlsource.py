@@ -1,4 +1,4 @@
-"""Read YAML keeping the line and column of every key and value (ruamel.yaml).
+"""Read YAML keeping the line and column of every key and value.
 
 A rule file is untrusted input (anyone with a `policy` token can send one), so its events are
 screened before anything is built from them: size, nesting depth, scalar length, explicit
@@ -8,23 +8,16 @@ is a diagnostic at its line and column, never a traceback."""
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NoReturn
 
+import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    Event,
-    NodeEvent,
-    ScalarEvent,
-)
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.nodes import ScalarNode
 
 from probity.engine.errors import Code, Diagnostic
 
@@ -36,6 +29,12 @@ MAX_SCALAR = 20_000  # characters in one value
 MAX_VALUES = 200_000  # values once every alias is expanded
 _LONG_NUMBER = re.compile(r"^[-+]?\d{40,}$")  # no rule file number needs 40 digits
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# libyaml's parser (PyYAML's C extension) reads the events, some forty times faster than a
+# pure-Python parser (a rule file of 1,900 criteria took 7 s to read); ruamel.yaml types
+# plain values as YAML 1.2 does ("yes" is text, 0o17 a number).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVE = YAML(typ="safe", pure=True)
+_RESOLVING = threading.Lock()
 
 
 @dataclass
@@ -64,104 +63,150 @@ class SourceMap:
         return Diagnostic(self.file, line, col, message, code)
 
 
-def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            child = (*path, str(key))
-            kl, kc, vl, vc = node.lc.data[key]
-            smap.keys[child] = (kl + 1, kc + 1)
-            smap.values[child] = (vl + 1, vc + 1)
-            out[str(key)] = _plain(value, child, smap)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            line, col = node.lc.data[index]
-            smap.values[(*path, index)] = (line + 1, col + 1)
-            items.append(_plain(value, (*path, index), smap))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return str(node)  # dates and other YAML scalars stay as their text
-
-
 def load(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Parse YAML text; raise a Diagnostic-carrying ValueError on a syntax error."""
-    smap = SourceMap(file, text.splitlines())
-    yaml = YAML(typ="rt")
+    """Parse YAML text into plain values and a source map, screening every event first;
+    raise YamlSyntaxError (a diagnostic at file:line:col) for what is refused."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        _refuse(file, 1, 1, f"the file is over {MAX_BYTES // 1_000_000} MB; split it")
+    builder = _Builder(file, SourceMap(file, text.splitlines()))
     try:
-        _screen(yaml, text, file)
-        document = yaml.load(text)
-    except ReaderError as exc:  # a character YAML does not allow (a control character)
+        for event in yaml.parse(text, Loader=_LOADER):
+            builder.feed(event)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line, col = _position(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         message = f"the character U+{code:04X} (a control character) is not allowed here"
         raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX)) from None
-    except MarkedYAMLError as exc:
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or exc.context or "the YAML is not valid").strip()
-        if "found duplicate key" in str(exc):
-            problem = "this key appears twice in the same block"
         message = f"YAML syntax: {problem}"
+        if "nesting depth" in problem:  # libyaml's own limit, met before ours on [[[[...
+            message = f"nested more than {MAX_DEPTH} deep"
         raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX)) from None
-    return _plain(document, (), smap), smap
+    return builder.document, builder.smap
 
 
-def _screen(yaml: YAML, text: str, file: str) -> None:
-    """Refuse what would be unsafe or unreadable to build, before building anything."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        _refuse(file, 1, 1, f"the file is over {MAX_BYTES // 1_000_000} MB; split it")
-    sizes: dict[str, int] = {}  # anchor → values it stands for, expanded
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, values so far) per open node
-    expanded = 0
-    for event in yaml.parse(text):
-        counted = 0
-        if isinstance(event, AliasEvent):
-            counted = sizes.get(str(event.anchor), 1)
-        elif isinstance(event, ScalarEvent):
-            _check_scalar(event, file)
-            counted = 1
-        if isinstance(event, NodeEvent) and getattr(event, "tag", None):
-            _refuse(file, *_at(event), "YAML tags (!!…) are not allowed in rule files")
-        if isinstance(event, CollectionStartEvent):
-            open_nodes.append((event.anchor, 1))
-            if len(open_nodes) > MAX_DEPTH:
-                _refuse(file, *_at(event), f"nested more than {MAX_DEPTH} deep")
-            continue
-        if isinstance(event, CollectionEndEvent):
-            anchor, counted = open_nodes.pop()
-            if anchor is not None:
-                sizes[str(anchor)] = counted
-            if open_nodes:
-                open_nodes[-1] = (open_nodes[-1][0], open_nodes[-1][1] + counted)
-            continue
-        if isinstance(event, ScalarEvent) and event.anchor is not None:
-            sizes[str(event.anchor)] = 1
-        if counted and open_nodes:
-            open_nodes[-1] = (open_nodes[-1][0], open_nodes[-1][1] + counted)
-        expanded += counted
-        if expanded > MAX_VALUES:
+@dataclass
+class _Open:
+    """A mapping or list being built: where it is, its anchor, the values it stands for so
+    far (aliases expanded), and for a mapping the key waiting for its value."""
+
+    value: dict[str, Any] | list[Any]
+    path: Path
+    anchor: str | None
+    counted: int = 1
+    key: str | None = None
+
+
+class _Builder:
+    """Builds plain values (dicts, lists, str, int, float, bool, None) from parser events,
+    screening each first: nesting depth, scalar length, tags, unreadable numbers and dates,
+    duplicate keys, and the values aliases expand to."""
+
+    def __init__(self, file: str, smap: SourceMap) -> None:
+        self.file = file
+        self.smap = smap
+        self.document: Any = None
+        self.documents = 0
+        self.open: list[_Open] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, values it stands for)
+        self.expanded = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                _refuse(self.file, *_at(event), "a rule file holds one YAML document")
+        if isinstance(event, yaml.CollectionEndEvent):
+            self._close()
+        if not isinstance(event, yaml.NodeEvent):
+            return
+        if getattr(event, "tag", None) and getattr(event, "tag", None) != "!":
+            _refuse(self.file, *_at(event), "YAML tags (!!…) are not allowed in rule files")
+        if isinstance(event, yaml.AliasEvent):
+            value, counted = self._alias(event)
+        elif isinstance(event, yaml.ScalarEvent):
+            value, counted = self._scalar(event), 1
+        else:
+            self._start(event)
+            return
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, counted)
+        self._place(event, value, counted)
+
+    def _alias(self, event: yaml.AliasEvent) -> tuple[Any, int]:
+        anchor = str(event.anchor)
+        if anchor not in self.anchors:
+            _refuse(self.file, *_at(event), f"*{anchor} refers to no &{anchor}")
+        return self.anchors[anchor]
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        _check_scalar(event, self.file)
+        if event.style or event.tag == "!":  # quoted or block: text as it is
+            return event.value
+        return _typed(event.value)
+
+    def _start(self, event: yaml.NodeEvent) -> None:
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
+        )
+        path = self._place(event, container, 0)
+        if len(self.open) >= MAX_DEPTH:
+            _refuse(self.file, *_at(event), f"nested more than {MAX_DEPTH} deep")
+        self.open.append(_Open(container, path, event.anchor))
+
+    def _close(self) -> None:
+        done = self.open.pop()
+        if done.anchor is not None:
+            self.anchors[done.anchor] = (done.value, done.counted)
+        if self.open:
+            self.open[-1].counted += done.counted
+
+    def _place(self, event: yaml.NodeEvent, value: Any, counted: int) -> Path:
+        """Put a value where it goes (a key, a mapping's value, a list item or the
+        document), noting its position; the path it is at."""
+        self.expanded += counted
+        if self.expanded > MAX_VALUES:
             _refuse(
-                file,
+                self.file,
                 *_at(event),
                 f"the aliases (*) here expand the file to more than {MAX_VALUES:,} values; "
                 "write the values out, or use fewer aliases",
             )
+        if not self.open:
+            self.document = value
+            return ()
+        parent = self.open[-1]
+        parent.counted += counted
+        where = _at(event)
+        if isinstance(parent.value, list):
+            path: Path = (*parent.path, len(parent.value))
+            parent.value.append(value)
+            self.smap.values[path] = where
+            return path
+        if parent.key is None:  # this is a key
+            if isinstance(value, (dict, list)):
+                _refuse(self.file, *where, "a key must be plain text")
+            key = str(value)
+            if key in parent.value:
+                _refuse(self.file, *where, "YAML syntax: this key appears twice in the same block")
+            parent.key = key
+            self.smap.keys[(*parent.path, key)] = where
+            return (*parent.path, key)
+        path = (*parent.path, parent.key)
+        parent.value[parent.key] = value
+        parent.key = None
+        self.smap.values[path] = where
+        return path
 
 
-def _check_scalar(event: ScalarEvent, file: str) -> None:
+def _check_scalar(event: yaml.ScalarEvent, file: str) -> None:
     value = event.value
     if len(value) > MAX_SCALAR:
         _refuse(file, *_at(event), f"a value of over {MAX_SCALAR:,} characters")
-    if event.style is None:  # plain: YAML would read numbers and dates from it
+    if not event.style:  # plain: YAML would read numbers and dates from it
         if _LONG_NUMBER.match(value):
             _refuse(file, *_at(event), "a number of 40 or more digits cannot be right")
         if _DATE_LIKE.match(value):
@@ -171,9 +216,9 @@ def _check_scalar(event: ScalarEvent, file: str) -> None:
                 _refuse(file, *_at(event), f"{value} is not a date (write dates as YYYY-MM-DD)")
 
 
-def _at(event: Event) -> tuple[int, int]:
+def _at(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
-    return mark.line + 1, mark.column + 1
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -181,8 +226,26 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
-def _refuse(file: str, line: int, col: int, message: str) -> None:
+def _refuse(file: str, line: int, col: int, message: str) -> NoReturn:
     raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX))
+
+
+# The first characters of plain values YAML may read as something other than text.
+_MAY_BE_TYPED = frozenset(str(k) for k in _RESOLVE.resolver.versioned_resolver if k)
+
+
+@functools.lru_cache(maxsize=4096)  # rule files repeat values (levels, severities, true)
+def _typed(text: str) -> Any:
+    """A plain value as YAML 1.2 reads it: a number, true or false, null, or text (dates
+    stay as their text)."""
+    if text and text[0] not in _MAY_BE_TYPED:
+        return text
+    with _RESOLVING:  # the constructor keeps state: one value at a time
+        tag = _RESOLVE.resolver.resolve(ScalarNode, text, (True, False))
+        node = ScalarNode(tag, text)
+        value = _RESOLVE.constructor.construct_object(node)
+        _RESOLVE.constructor.constructed_objects.pop(node, None)  # else kept for ever
+    return text if isinstance(value, (date, datetime)) else value
 
 
 class YamlSyntaxError(Exception):

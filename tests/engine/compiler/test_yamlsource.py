@@ -4,12 +4,20 @@ before anything is built (issue 19, items 2 and 6)."""
 from __future__ import annotations
 
 import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from probity.engine.compiler.pipeline import compile_text
+from probity.engine.compiler.yamlsource import YamlSyntaxError, load
 from probity.engine.errors import Code, RuleFileError
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, RULES
 
 MINI = (FIXTURES / "mini.yaml").read_text()
 TITLE = "title: Minimal rule set for engine tests"
@@ -81,3 +89,90 @@ def test_a_huge_number_in_a_condition_is_refused_at_it() -> None:
     (problem,) = caught.value.diagnostics
     assert problem.code is Code.EXPRESSION_SYNTAX
     assert problem.message == "numbers in conditions have at most 15 digits"
+
+
+# -- read as ruamel.yaml reads it, at libyaml's speed ---------------------------------------
+def _reference(text: str) -> Any:
+    """ruamel.yaml's own reading (YAML 1.2), dates kept as their text, keys as text."""
+
+    def plain(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {str(k): plain(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [plain(v) for v in node]
+        if isinstance(node, datetime):
+            raise AssertionError("no rule file holds a time of day")
+        return node.isoformat() if isinstance(node, date) else node
+
+    return plain(YAML(typ="safe", pure=True).load(text))
+
+
+@pytest.mark.parametrize(
+    "path", [*sorted(RULES.glob("*.yaml")), *sorted(FIXTURES.glob("*.yaml"))], ids=str
+)
+def test_every_shipped_file_reads_as_ruamel_reads_it(path: Path) -> None:
+    text = path.read_text()
+    data, smap = load(text, path.name)
+    assert data == _reference(text)
+    if " *" not in text:  # what an alias repeats is placed at the alias (SourceMap.at)
+        assert all(place in smap.values for place in _places(data))  # each value's line
+
+
+def _places(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    places: list[tuple[str | int, ...]] = []
+    for key, value in items:
+        places.append((*path, key))
+        if isinstance(value, (dict, list)):
+            places += _places(value, (*path, key))
+    return places
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, width=32),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12),
+    st.sampled_from(["yes", "no", "on", "0o17", "0x1F", "1_000", "1e3", ".inf", "~", "-0"]),
+)
+documents = st.recursive(
+    st.dictionaries(st.text("abcxyz_", min_size=1, max_size=6), scalars, max_size=5),
+    lambda inner: st.dictionaries(
+        st.text("abcxyz_", min_size=1, max_size=6),
+        inner | st.lists(inner | scalars, max_size=3),
+        max_size=4,
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.sampled_from([False, True]))
+def test_generated_documents_read_as_ruamel_reads_them(data: Any, flow: bool) -> None:
+    """Written out by PyYAML in block or flow style, plain where it can; read back by
+    load() and by ruamel.yaml: the same values."""
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    assert load(text, "g.yaml")[0] == _reference(text)
+
+
+def test_dates_stay_as_their_text_and_positions_are_kept() -> None:
+    data, smap = load("a:\n  when: 2026-04-01\n  list: [x, 'y']\n", "d.yaml")
+    assert data == {"a": {"when": "2026-04-01", "list": ["x", "y"]}}
+    assert smap.keys[("a", "when")] == (2, 3) and smap.values[("a", "when")] == (2, 9)
+    assert smap.values[("a", "list", 1)] == (3, 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("a: 1\na: 2\n", "this key appears twice"),
+        ("a: *nowhere\n", "refers to no &nowhere"),
+        ("? [a]\n: 1\n", "a key must be plain text"),
+        ("a: 1\n---\nb: 2\n", "one YAML document"),
+    ],
+)
+def test_what_ruamel_refused_is_still_refused_at_its_line(text: str, says: str) -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        load(text, "r.yaml")
+    assert says in caught.value.diagnostic.message and caught.value.diagnostic.line >= 1
