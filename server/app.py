@@ -125,7 +125,8 @@ class ProbityServer:
                 host=self.settings.host,
             )
         if active:
-            self.pool.warm(list(active.values()))  # compiled in every worker before SERVING
+            # compiled in every worker before SERVING
+            self.pool.warm(list(active.values()), together=True)
             self._set_health(health_pb2.HealthCheckResponse.SERVING)
         else:
             _log.error("no rule set loaded; not serving until a reload succeeds")

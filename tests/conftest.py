@@ -67,3 +67,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if server is None:
         pytest.skip("PostgreSQL is not installed (make test installs it)")
     return str(server.new_database())
+
+
+def large_rule_file(criteria: int) -> str:
+    """The test fixture `mini` with `criteria` more criteria like its second."""
+    text = (FIXTURES / "mini.yaml").read_text()
+    head, rest = text.split("criteria:\n", 1)
+    listed, tail = rest.split("bands:\n", 1)
+    block = listed.split("  - id: INT-02\n")[1].split("  - id: LEAD-01\n")[0]
+    extra = "".join(
+        f"  - id: X-{n:04d}\n" + block.replace("INT-02", f"X-{n:04d}") for n in range(criteria)
+    )
+    return head + "criteria:\n" + listed + extra + "bands:\n" + tail.split("tests:\n")[0]

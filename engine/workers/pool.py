@@ -375,18 +375,24 @@ class WorkerPool:
             start += size
         return future
 
-    def warm(self, rulesets: Sequence[CompiledRuleSet]) -> None:
+    def warm(self, rulesets: Sequence[CompiledRuleSet], together: bool = False) -> None:
         """Have every worker compile these rule sets now, not on their first submissions;
-        returns when all have (a worker that cannot is restarted and compiles lazily)."""
-        futures = []
-        for slot in range(len(self._threads)):
-            for ruleset in rulesets:
-                job = _Job(ruleset, [], alone=True, done=Future())
-                futures.append(job.done)
-                self._jobs.put_for(slot, job)
-        for future in futures:
-            assert future is not None
-            future.result()
+        returns when all have (a worker that cannot is restarted and compiles lazily).
+        One worker at a time, so that the others go on evaluating meanwhile (a large rule
+        set takes a worker a second or more); all `together` before the service serves."""
+        waves = (
+            [range(len(self._threads))] if together else [[s] for s in range(len(self._threads))]
+        )
+        for slots in waves:
+            futures = []
+            for slot in slots:
+                for ruleset in rulesets:
+                    job = _Job(ruleset, [], alone=True, done=Future())
+                    futures.append(job.done)
+                    self._jobs.put_for(slot, job)
+            for future in futures:
+                assert future is not None
+                future.result()
 
     def evaluate(
         self, ruleset: CompiledRuleSet, submissions: Sequence[Submission | Serialized]

@@ -181,6 +181,26 @@ def test_warm_compiles_in_every_worker_and_survives_a_rule_set_it_cannot(mini) -
         assert pool.evaluate(mini, [good]) == [to_json(Evaluator(mini).evaluate(good))]
 
 
+def test_while_one_worker_warms_a_large_rule_set_the_other_evaluates(mini) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19, item 11: publishing a large rule set had every worker compile it at once,
+    and evaluations waited behind it for seconds."""
+    from probity.engine.compiler.pipeline import compile_text
+    from tests.conftest import large_rule_file
+
+    large = compile_text(large_rule_file(600), "large.yaml")
+    with WorkerPool(2) as pool:
+        pool.warm([mini], together=True)
+        order: list[str] = []
+        warming = threading.Thread(target=lambda: (pool.warm([large]), order.append("warm")))
+        warming.start()
+        good = _submissions(1)[0]
+        while "warm" not in order and pool.evaluate(mini, [good]):  # they go on meanwhile
+            order.append("evaluated")
+        warming.join(120)
+    # Dozens, while one worker compiles; all at once, none until a worker is done with it.
+    assert "warm" in order and order.count("evaluated") >= 10, order.count("evaluated")
+
+
 def test_a_rule_set_a_worker_refuses_fails_its_submissions_and_holds_no_slot(mini) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
