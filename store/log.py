@@ -10,6 +10,7 @@ translate.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 from alembic import command
@@ -34,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from probity.engine.errors import RecordingFailed
@@ -128,7 +131,10 @@ class DecisionLog:
             self.engine = _engine(self.url)
             self._migrate()
         except SQLAlchemyError as exc:
-            raise LogUnavailable(f"cannot open the decision log: {_reason(exc)}") from exc
+            reason = _reason(exc)
+            if self.sqlite and "locked" in reason:
+                reason += " (a SQLite file serves one server at a time: is another using it?)"
+            raise LogUnavailable(f"cannot open the decision log: {reason}") from exc
         # SQLite takes one writer at a time: queue writers here rather than on its lock.
         self._write_lock = threading.Lock() if self.sqlite else None
         self._writer = EvaluationWriter(self.engine, self._write_lock)
@@ -300,7 +306,19 @@ def _engine(url: str) -> Engine:
         return create_engine(
             url, pool_pre_ping=True, pool_size=4, max_overflow=8, paramstyle="format"
         )
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:"):
+        # SQLite's "unix-excl" VFS keeps the WAL index in this process's memory, not in a
+        # mapped -shm file: a -shm file made unwritable or cut short under a running server
+        # killed it with SIGBUS. The file is then this server's alone (other processes get
+        # "database is locked" until it stops); a fleet shares PostgreSQL.
+        def connect() -> sqlite3.Connection:
+            target = f"file:{quote(os.path.abspath(path))}?vfs=unix-excl"
+            return sqlite3.connect(target, uri=True, timeout=30, check_same_thread=False)
+
+        engine = create_engine(url, creator=connect)
+    else:
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:

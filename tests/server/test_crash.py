@@ -63,8 +63,10 @@ def test_a_server_killed_mid_stream_loses_and_duplicates_nothing_it_answered(
     process.wait(timeout=60)
     assert KILL_AFTER <= len(received) < SUBMISSIONS  # killed mid-stream
     restarted, _ = _serve(tmp_path, db_url)  # the same database, after the crash
+    os.killpg(restarted.pid, signal.SIGTERM)  # read once it has stopped: a SQLite file
+    restarted.wait(timeout=60)  # is one server's alone while it runs
+    log = DecisionLog(db_url)
     try:
-        log = DecisionLog(db_url)
         rows = _every_row(log)
         recorded = Counter(str(row["subject_id"]) for row in rows)
         assert [sid for sid, n in recorded.items() if n > 1] == []  # nothing recorded twice
@@ -75,5 +77,36 @@ def test_a_server_killed_mid_stream_loses_and_duplicates_nothing_it_answered(
             stored = log.evaluation(by_subject[sid])
             assert stored is not None and stored.result == received[sid]
     finally:
-        os.killpg(restarted.pid, signal.SIGTERM)
-        restarted.wait(timeout=60)
+        log.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chattr +i needs root (CI runs as root)")
+def test_a_wal_file_made_unwritable_mid_stream_fails_items_not_the_server(tmp_path: Path) -> None:
+    """Issue 19, item 10: with the SQLite WAL index (-shm, a mapped file) made unwritable
+    mid-stream, the server died of SIGBUS. It keeps that index in its own memory now (no
+    -shm file at all); with the -wal made unwritable, items fail cleanly and it serves on."""
+    rules_copy(tmp_path)
+    db = tmp_path / "probity.db"
+    process, port = _serve(tmp_path, str(db))
+    wal = Path(f"{db}-wal")
+    try:
+        with ProbityClient(f"127.0.0.1:{port}", attempts=1) as client:
+            records = [dict(example("weak"), id=f"wal-{n}") for n in range(400)]
+            first = list(client.evaluate_stream("nolan-tender", records[:200], timeout=120))
+            assert all(r.HasField("result") for r in first)
+            assert wal.exists() and not Path(f"{db}-shm").exists()
+            made = subprocess.run(["chattr", "+i", str(wal)], capture_output=True, text=True)
+            if made.returncode != 0:
+                pytest.skip(f"this file system has no immutable flag: {made.stderr.strip()}")
+            try:
+                rest = list(client.evaluate_stream("nolan-tender", records[200:], timeout=120))
+            finally:
+                subprocess.run(["chattr", "-i", str(wal)], check=True)
+            assert len(rest) == 200  # each item answered: a result, or UNAVAILABLE alone
+            assert all(r.HasField("result") or r.error.code == 14 for r in rest)
+            assert client.health() == "SERVING" and process.poll() is None
+            assert client.evaluate("nolan-tender", example("strong")).band == "compliant"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    assert process.returncode == 0  # stopped when asked, not killed by a signal
