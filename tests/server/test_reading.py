@@ -10,21 +10,8 @@ from hypothesis import strategies as st
 from probity.clients.client import submission_message
 from probity.server.codec.reading import MAX_VALUE_NESTING, Unreadable, lenient
 from probity.v1 import evaluation_pb2
+from tests.fuzz.wire import field
 from tests.server.conftest import example
-
-
-def varint(number: int) -> bytes:
-    out = bytearray()
-    while True:
-        low, number = number & 0x7F, number >> 7
-        out.append(low | (0x80 if number else 0))
-        if not number:
-            return bytes(out)
-
-
-def field(number: int, payload: bytes) -> bytes:
-    """A length-delimited field: how messages, strings and bytes travel."""
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def nested_value(levels: int) -> bytes:
