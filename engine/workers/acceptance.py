@@ -3,14 +3,15 @@
 Asking means registering the rule set in durable_rules' C code, which can crash (a
 segmentation fault takes the whole process) and never frees what it registers. So the
 service never asks in its own process: a child does, a few dozen rule sets at most before
-it is replaced (freeing what it registered), and a child that crashes or hangs only costs
-that rule set a diagnostic.
+it is replaced (freeing what it registered), and a child that crashes, hangs or passes its
+memory budget only costs that rule set a diagnostic.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -25,16 +26,23 @@ TASKS_PER_CHILD = 32  # rule sets one child checks before it is replaced
 # For tests of what a crash costs: the child kills itself on the rule set with this id, as
 # durable_rules would on a rule set it cannot handle (engine.workers.pool has the same hook).
 FAILPOINT = "PROBITY_FAILPOINT_ACCEPT"
+# For tests of the memory budget: on the rule set with this id the child asks for more.
+MEMORY_FAILPOINT = "PROBITY_FAILPOINT_ACCEPT_MEMORY"
 TIMEOUT_SECONDS = 120.0
+# The child's address space: a rule set past it is refused, not the machine's memory eaten.
+# The largest shipped rule set takes the child under 200 MB.
+MEMORY_BYTES = 2 * 1024**3
 PARENT_CHECK_SECONDS = 1.0
 CRASHED = (
     "the rules engine crashed while checking this rule set; simplify the conditions it "
     "changes (long patterns, many alternatives) or split it into smaller rule sets"
 )
 HUNG = "the rules engine took too long to check this rule set; simplify or split it"
+TOO_BIG = "the rules engine needed too much memory to check this rule set; simplify or split it"
 
 
-def _child_start() -> None:
+def _child_start(memory: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Ctrl-C or a signal to the process group is for the parent, which stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -50,7 +58,7 @@ def _leave_with(parent: int) -> None:
     os._exit(0)
 
 
-def _refusals(text: str, file: str, crash: bool = False) -> list[Diagnostic]:
+def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> list[Diagnostic]:
     """In the child: compile the text again and ask durable_rules (the parent's compiled
     rule set is not sent: its text is smaller and compiles the same)."""
     from probity.engine.compiler.pipeline import compile_text
@@ -58,14 +66,19 @@ def _refusals(text: str, file: str, crash: bool = False) -> list[Diagnostic]:
 
     if crash:
         os.kill(os.getpid(), signal.SIGSEGV)
+    if hog:
+        bytearray(MEMORY_BYTES)
     return refusals(compile_text(text, file))
 
 
 class Acceptance:
     """Checks rule sets one at a time in a child process (started on first use)."""
 
-    def __init__(self, tasks_per_child: int = TASKS_PER_CHILD) -> None:
+    def __init__(
+        self, tasks_per_child: int = TASKS_PER_CHILD, memory_bytes: int = MEMORY_BYTES
+    ) -> None:
         self._tasks = tasks_per_child
+        self._memory = memory_bytes
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
@@ -74,9 +87,12 @@ class Acceptance:
         with self._lock:  # rare (validate, publish, reload): one at a time is plenty
             executor = self._executor or self._start()
             crash = os.environ.get(FAILPOINT) == ruleset.id
-            future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash)
+            hog = os.environ.get(MEMORY_FAILPOINT) == ruleset.id
+            future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash, hog)
             try:
                 return future.result(timeout=TIMEOUT_SECONDS)
+            except MemoryError:
+                return [Diagnostic(ruleset.file, 1, 1, TOO_BIG, Code.TOO_COMPLEX)]
             except BrokenProcessPool:
                 self._stop(kill=False)
                 return [Diagnostic(ruleset.file, 1, 1, CRASHED, Code.ENGINE_REFUSED)]
@@ -89,6 +105,7 @@ class Acceptance:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_child_start,
+            initargs=(self._memory,),
             max_tasks_per_child=self._tasks,
         )
         return self._executor

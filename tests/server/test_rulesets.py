@@ -10,7 +10,7 @@ import pytest
 from google.rpc import error_details_pb2
 
 from probity.clients.client import ProbityClient
-from probity.engine.workers.acceptance import FAILPOINT
+from probity.engine.workers.acceptance import FAILPOINT, MEMORY_FAILPOINT
 from probity.server.app import ProbityServer
 from tests.conftest import FIXTURES, MINI_STRONG, RULES, SHIPPED
 from tests.server.conftest import example, running, settings_for
@@ -231,3 +231,16 @@ def test_a_rule_set_durable_rules_crashes_on_is_refused_and_the_server_keeps_ser
     assert probity.health() == "SERVING"
     assert probity.evaluate("nolan-tender", example("strong")).band
     assert probity.validate_ruleset(MINI, "mini.yaml").valid  # a new child took over
+
+
+def test_a_rule_set_past_the_memory_budget_is_refused_in_words(
+    probity: ProbityClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: acceptance runs with a memory budget, so a rule set that would eat the
+    machine's memory costs a diagnostic (the child is made to ask for more than it may)."""
+    monkeypatch.setenv(MEMORY_FAILPOINT, "hungry")
+    checked = probity.validate_ruleset(MINI.replace("id: mini", "id: hungry", 1), "mini.yaml")
+    assert not checked.valid
+    assert [d.code for d in checked.diagnostics] == ["too_complex"]
+    assert "too much memory" in checked.diagnostics[0].message
+    assert probity.validate_ruleset(MINI, "mini.yaml").valid  # the child serves on
