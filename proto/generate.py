@@ -21,8 +21,14 @@ def protos() -> list[Path]:
     return sorted((HERE / "probity" / "v1").glob("*.proto"))
 
 
+# Every probity.v1 file and what it imports, with the comments of the .proto files (source
+# info): server reflection serves these, so `grpcurl describe` shows the comments.
+DESCRIPTORS = "descriptors.binpb"
+
+
 def generate(out: Path) -> None:
-    """Write *_pb2.py, *_pb2.pyi and *_pb2_grpc.py for every proto under `out`."""
+    """Write *_pb2.py, *_pb2.pyi and *_pb2_grpc.py for every proto, and the descriptor set
+    with source info, under `out`."""
     well_known = resources.files("grpc_tools") / "_proto"
     # googleapis-common-protos ships google/rpc/*.proto beside its generated modules.
     google_rpc = Path(status_pb2.__file__).parent.parent.parent
@@ -34,6 +40,9 @@ def generate(out: Path) -> None:
         f"--python_out={out}",
         f"--pyi_out={out}",
         f"--grpc_python_out={out}",
+        f"--descriptor_set_out={out / 'probity' / 'v1' / DESCRIPTORS}",
+        "--include_source_info",
+        "--include_imports",
         *(str(p.relative_to(HERE)) for p in protos()),
     ]
     if protoc.main(args) != 0:

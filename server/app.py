@@ -13,14 +13,13 @@ import structlog
 from google.protobuf import message_factory
 from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from probity.engine import ENGINE_VERSION
 from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import WorkerPool
-from probity.server import errors
+from probity.server import errors, reflection
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
@@ -80,9 +79,7 @@ class ProbityServer:
         for descriptor, servicer in services:
             _add_service(self.server, descriptor, servicer)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), self.server
-        )
+        reflection.enable((*SERVICE_NAMES, health.SERVICE_NAME), self.server)
         self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         self.open = tokens is None
 

@@ -17,9 +17,10 @@ def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
     committed = {
         p.name: p.read_bytes()
         for p in PACKAGE.iterdir()
-        if p.suffix in (".py", ".pyi") and p.name != "__init__.py"
+        if p.suffix in (".py", ".pyi", ".binpb") and p.name != "__init__.py"
     }
     assert sorted(fresh) == sorted(committed), "generated files added or removed"
     stale = [name for name in fresh if fresh[name] != committed[name]]
     assert not stale, f"stale: {stale}; run `python proto/generate.py`"
-    assert len(fresh) == 6 * 3  # six .proto files: _pb2.py, _pb2.pyi, _pb2_grpc.py each
+    # six .proto files: _pb2.py, _pb2.pyi, _pb2_grpc.py each; and the descriptor set
+    assert len(fresh) == 6 * 3 + 1

@@ -45,6 +45,35 @@ def _submission(name: str) -> dict[str, Any]:
     return {k: record[k] for k in ("id", "tender_id", "supplier", "answers")}
 
 
+def test_every_method_of_every_service_is_described_with_its_comments(
+    server: ProbityServer,
+) -> None:
+    """Issue 20: `grpcurl describe` of any method failed with "Symbol not found"
+    (grpc/grpc#34743), descriptors came without the .proto files' comments, and only
+    reflection v1alpha was served."""
+    services = grpcurl(server, "list").split()
+    assert {"grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"} <= (
+        set(services)
+    )
+    described = 0
+    for service in services:
+        methods = [
+            line.split("rpc ", 1)[1].split(" ", 1)[0]
+            for line in grpcurl(server, "describe", service).splitlines()
+            if line.strip().startswith("rpc ")
+        ]
+        assert methods, service
+        for method in methods:
+            shown = grpcurl(server, "describe", f"{service}.{method}")
+            assert f"{service}.{method} is a method" in shown
+            described += 1
+    assert described >= 15
+    evaluate = grpcurl(server, "describe", "probity.v1.EvaluationService.Evaluate")
+    assert "// Evaluates one submission." in evaluate
+    request = grpcurl(server, "describe", "probity.v1.EvaluateRequest")
+    assert "// A version the server holds; empty for the active version." in request
+
+
 def test_reflection_lists_and_describes_every_service(server: ProbityServer) -> None:
     services = grpcurl(server, "list").split()
     assert {
