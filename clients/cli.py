@@ -15,7 +15,7 @@ import grpc
 import structlog
 
 from probity import DISTRIBUTION_VERSION
-from probity.clients import audit, sources
+from probity.clients import audit, remote, sources
 from probity.clients.inputs import BadInput
 from probity.clients.inputs import read as read_inputs
 from probity.clients.inputs import series as read_series
@@ -33,6 +33,7 @@ from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import Encoded, prepare
 from probity.engine.registry import library_of
 from probity.engine.testing import run_tests
@@ -251,7 +252,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(RuleSetSpec.model_json_schema(), indent=2, sort_keys=True))
+    """The JSON Schema of rule files; with --inputs, of a rule set's answers (a rule file
+    here, or a rule set id on --server)."""
+    if not args.inputs:
+        print(json.dumps(RuleSetSpec.model_json_schema(), indent=2, sort_keys=True))
+        return 0
+    if args.server:
+        return remote.cmd_inputs_schema(args)
+    try:
+        ruleset = load_file(args.inputs, library_of(Path(args.inputs).parent))
+    except RuleFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(json.dumps(input_schema(ruleset), indent=2, sort_keys=True))
     return 0
 
 
@@ -344,7 +357,16 @@ def parser() -> argparse.ArgumentParser:
         "--stream-rate", type=float, default=0, help="submissions/s per stream (0: no limit)"
     )
     serve.set_defaults(run=cmd_serve)
-    schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of rule files, or (--inputs) of a rule set's answers"
+    )
+    schema.add_argument(
+        "--inputs",
+        metavar="RULES",
+        help="a rule file (or, with --server, a rule set id): the answers it reads",
+    )
+    schema.add_argument("--version", default="", help="with --server: a held version")
+    add_connection_options(schema, server=None)
     schema.set_defaults(run=cmd_schema)
     add_commands(sub)
     audit.add_commands(sub)

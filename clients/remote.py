@@ -133,6 +133,18 @@ def read_records(
                 yield row
 
 
+def cmd_inputs_schema(args: argparse.Namespace) -> int:
+    """`probity schema --inputs ID --server …`: the input schema the server holds."""
+    try:
+        with connect(args) as client:
+            got = client.get_ruleset(args.inputs, args.version)
+    except grpc.RpcError as error:
+        print(f"probity schema: {describe_error(error)}", file=sys.stderr)
+        return 1
+    print(json.dumps(json.loads(got.inputs_schema), indent=2, sort_keys=True))
+    return 0
+
+
 # -- evaluate --server and monitor --server -------------------------------------------------
 def cmd_evaluate_remote(args: argparse.Namespace) -> int:
     with connect(args) as client:

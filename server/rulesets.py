@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import partial
 from pathlib import Path
@@ -11,6 +12,7 @@ import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import RuleFileError
+from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
@@ -27,6 +29,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         self.registry = registry
         self.pool = pool  # warmed with each new version, so its first calls are not slow
         self.sink = sink  # every version is recorded, with who published it
+        self._schemas: dict[str, str] = {}  # digest → the version's input schema (JSON)
 
     def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
         versions = self.registry.catalogue.versions.get(ruleset.id, {})
@@ -46,8 +49,18 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         ruleset = self.registry.get(request.id, request.version)
         calls.current().digests.add(ruleset.digest)
         return ruleset_pb2.GetRulesetResponse(
-            ruleset=self._info(ruleset), source_text=ruleset.source_text
+            ruleset=self._info(ruleset),
+            source_text=ruleset.source_text,
+            inputs_schema=self._schema(ruleset),
         )
+
+    def _schema(self, ruleset: CompiledRuleSet) -> str:
+        """The version's input schema as JSON text, made once per version."""
+        text = self._schemas.get(ruleset.digest)
+        if text is None:
+            text = json.dumps(input_schema(ruleset), sort_keys=True)
+            self._schemas[ruleset.digest] = text
+        return text
 
     def ValidateRuleset(
         self, request: ruleset_pb2.ValidateRulesetRequest, context: grpc.ServicerContext

@@ -20,6 +20,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from probity.engine import periods
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import InputSpec
 from probity.engine.errors import FieldViolation, SubmissionError
 from probity.engine.evaluation import codegen
@@ -69,7 +70,11 @@ def _iso_date(text: str) -> str:
 
 
 # A date answer is ISO text ("2026-10-15"); it stays text, so results show it as sent.
-_DATE = Annotated[str, Field(min_length=10, max_length=10), AfterValidator(_iso_date)]
+_DATE = Annotated[
+    str,
+    Field(min_length=10, max_length=10, json_schema_extra={"format": "date"}),
+    AfterValidator(_iso_date),
+]
 
 
 def _leaf_type(spec: InputSpec) -> Any:
@@ -100,7 +105,9 @@ def _typed_dict(name: str, tree: dict[str, Any]) -> Any:
             required = any(_any_required(node))
             fields[key] = inner if required else NotRequired[Optional[inner]]  # noqa: UP045
         else:
-            leaf = _leaf_type(node)
+            # Its label and question describe it in the JSON Schema (input_schema).
+            said = Field(title=node.label, description=node.question or node.description)
+            leaf: Any = Annotated[_leaf_type(node), said]
             fields[key] = leaf if node.required else NotRequired[Optional[leaf]]  # noqa: UP045
     cls = TypedDict(name, fields)  # type: ignore[misc]  # built at run time from the inputs
     return with_config(ConfigDict(extra="forbid", strict=True))(cls)
@@ -199,6 +206,14 @@ class SubmissionValidator:
         self._shape = codegen.build(shape, "shape", known, "answers shape check")
         self._finish = codegen.build(_finish_source(inputs), "finish", {}, "answers finisher")
 
+    def json_schema(self) -> dict[str, Any]:
+        """The answers this validator accepts, as JSON Schema (2020-12, pydantic's own):
+        types, bounds, allowed values, required answers, no other keys; each answer titled
+        by its label and described by its question. (Texts holding Unicode noncharacters,
+        and impossible dates, are refused beyond what the schema says.)"""
+        schema = self._nested.json_schema()
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
     def validate(self, answers: Any) -> dict[str, Any]:
         """{dotted path: value} of the answers given, numbers as floats and lists as
         tuples (so that equal answers are equal values, for the finding cache in scoring);
@@ -233,3 +248,10 @@ class SubmissionValidator:
         if kind == "missing":
             return FieldViolation(path, "required field is missing")
         return FieldViolation(path, str(error["msg"]).removeprefix("Value error, "))
+
+
+def input_schema(ruleset: CompiledRuleSet) -> dict[str, Any]:
+    """The JSON Schema of a rule set version's answers (SubmissionValidator.json_schema),
+    titled with its id and version."""
+    schema = SubmissionValidator(list(ruleset.spec.inputs)).json_schema()
+    return {**schema, "title": f"Answers for {ruleset.id} {ruleset.version}"}

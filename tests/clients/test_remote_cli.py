@@ -277,3 +277,19 @@ def test_audit_lists_shows_and_replays_what_was_decided(tmp_path: Path) -> None:
         assert "2 of 2 replayed byte-identical" in replayed.stderr
         missing = probity("audit", "show", *_at(server), "424242")
         assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr
+
+
+def test_schema_inputs_prints_the_same_schema_here_and_from_a_server(
+    server: ProbityServer,
+) -> None:
+    """`probity schema --inputs`: of a rule file here, of a rule set id on a server."""
+    here = probity("schema", "--inputs", "rules/nolan-tender.yaml")
+    there = probity("schema", "--inputs", "nolan-tender", *_at(server))
+    assert here.returncode == 0 and there.returncode == 0, here.stderr + there.stderr
+    assert json.loads(here.stdout) == json.loads(there.stdout)
+    schema = json.loads(here.stdout)
+    assert schema["title"] == f"Answers for nolan-tender {NOLAN_VERSION}"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    missing = probity("schema", "--inputs", "no-such", *_at(server))
+    assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr
+    assert "Traceback" not in missing.stderr

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import pytest
 from google.rpc import error_details_pb2
+from jsonschema import Draft202012Validator
 
 from probity.clients.client import ProbityClient
 from probity.engine.workers.acceptance import FAILPOINT, MEMORY_FAILPOINT
@@ -244,3 +246,26 @@ def test_a_rule_set_past_the_memory_budget_is_refused_in_words(
     assert [d.code for d in checked.diagnostics] == ["too_complex"]
     assert "too much memory" in checked.diagnostics[0].message
     assert probity.validate_ruleset(MINI, "mini.yaml").valid  # the child serves on
+
+
+def test_get_ruleset_returns_the_input_schema_every_shipped_example_meets(
+    probity: ProbityClient,
+) -> None:
+    """Issue 20: a portal had to parse the rule set's YAML to learn what to send. The input
+    schema is checked here with a JSON Schema library, not with Probity's own validator."""
+    for info in probity.list_rulesets():
+        got = probity.get_ruleset(info.id)
+        schema = json.loads(got.inputs_schema)
+        assert schema["title"] == f"Answers for {info.id} {info.version}"
+        checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        examples = sorted((RULES / "examples" / info.id).glob("*.json"))
+        assert examples, info.id
+        for path in examples:
+            record = json.loads(path.read_text())
+            answers = [r["measures"] for r in record["returns"]] if "returns" in record else [
+                record["answers"]
+            ]  # fmt: skip
+            for one in answers:
+                assert checker.is_valid(one), (path.name, list(checker.iter_errors(one))[:1])
+        wrong = {"no_such_answer": True}
+        assert not checker.is_valid(wrong)

@@ -63,12 +63,14 @@ class GetRulesetRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
 
 class GetRulesetResponse(_message.Message):
-    __slots__ = ("ruleset", "source_text")
+    __slots__ = ("ruleset", "source_text", "inputs_schema")
     RULESET_FIELD_NUMBER: _ClassVar[int]
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetInfo
     source_text: str
-    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ...) -> None: ...
+    inputs_schema: str
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ...) -> None: ...
 
 class ValidateRulesetRequest(_message.Message):
     __slots__ = ("source_text", "file_name")

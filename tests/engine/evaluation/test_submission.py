@@ -7,13 +7,15 @@ from collections import OrderedDict
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from pydantic import TypeAdapter, ValidationError
 
 from probity.engine.compiler.model import InputSpec
 from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.submission import SubmissionValidator, _typed_dict
+from probity.engine.when.patterns import NONCHARACTERS
 
 
 def _spec(path: str, kind: str, required: bool = True, **more: Any) -> InputSpec:
@@ -186,3 +188,45 @@ def test_the_flat_path_accepts_what_the_nested_validator_accepts(answers: dict[s
         assert _nested_accepts(answers)
         assert values == _walk(answers)
         assert [type(v) for v in values.values()] == [type(v) for v in _walk(answers).values()]
+
+
+# -- the input schema: what the validator accepts, as JSON Schema ----------------------------
+SCHEMA = Draft202012Validator(
+    VALIDATOR.json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+)
+
+
+def _whole_floats(node: Any) -> bool:
+    """JSON cannot tell 5.0 from 5; the validator takes a float only where a number is."""
+    if isinstance(node, dict):
+        return any(_whole_floats(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_whole_floats(v) for v in node)
+    return isinstance(node, float) and node.is_integer()
+
+
+@settings(max_examples=500, deadline=None)
+@given(_answers)
+def test_the_input_schema_accepts_what_the_validator_accepts(answers: dict[str, Any]) -> None:
+    """Issue 20: a portal learns what to send from GetRuleset's input schema, checked here
+    with a JSON Schema library against the validator itself."""
+    assume(not _whole_floats(answers))
+    assume(not NONCHARACTERS.search(repr(answers)))  # refused beyond the schema, in words
+    assert SCHEMA.is_valid(answers) == _nested_accepts(answers), list(SCHEMA.iter_errors(answers))
+
+
+def test_the_input_schema_says_each_answer_in_words() -> None:
+    declared_spec = _spec(
+        "coi.declared",
+        "boolean",
+        label="Interests declared",
+        question="Have you declared your interests?",
+    )
+    schema = SubmissionValidator([declared_spec]).json_schema()
+    declared = schema["$defs"]["Answers_coi"]["properties"]["declared"]
+    assert declared == {
+        "type": "boolean",
+        "title": "Interests declared",
+        "description": "Have you declared your interests?",
+    }
+    assert schema["required"] == ["coi"] and schema["additionalProperties"] is False
