@@ -222,8 +222,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         if status is not None:
             raise errors.ServiceError(status)
         assert isinstance(outcome, Encoded)
+        response = self._deliverable(wire.evaluate_response(outcome), 1)
         prepared.recorded(record.origin, [kind.item(request)], [outcome])
-        return wire.evaluate_response(outcome)
+        return response
 
     # -- a stream ------------------------------------------------------------------------
     def EvaluateStream(
@@ -431,9 +432,6 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         ]
         outcomes = self._wait(prepared.submit(submissions), context)
         results = self._tender_results(outcomes)
-        if prepared.recording:
-            stored = [_submission_item(bid.submission) for bid in bids]
-            prepared.recorded(calls.current().origin, stored, outcomes)
         scores = [
             BidScore(
                 b.submission.id,
@@ -476,7 +474,30 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 rejected=ranked.bid.rejected,
             )
             out.append(wire.bid_result(scored.SerializeToString(), cast(Encoded, outcome)))
-        return b"".join(out)
+        response = self._deliverable(b"".join(out), len(bids))
+        if prepared.recording:  # only what can be sent is recorded as sent
+            stored = [_submission_item(bid.submission) for bid in bids]
+            prepared.recorded(calls.current().origin, stored, outcomes)
+        return response
+
+    def _deliverable(self, response: bytes, items: int) -> bytes:
+        """The response, if gRPC can send it; else RESOURCE_EXHAUSTED, before anything is
+        recorded (gRPC would fail the call only after the handler returned, with the call
+        logged OK and its results in the decision log as sent)."""
+        limit = self.limits.max_message_bytes
+        if len(response) <= limit:
+            return response
+        size, most = len(response) / 1_000_000, limit / 1_000_000
+        per_item = len(response) // max(1, items)
+        fits = max(1, limit // max(1, per_item))
+        raise errors.ServiceError(
+            errors.exhausted(
+                "response size",
+                f"the response would be {size:,.1f} MB, over the {most:,.1f} MB a message may "
+                f"be: send at most about {fits:,} at a time, or raise the server's message "
+                "limit (--max-message-bytes)",
+            )
+        )
 
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
         """Every bid's result, or the error for the whole tender naming each bad bid."""

@@ -15,6 +15,7 @@ import pytest
 from probity.clients.client import ProbityClient, submission_message
 from probity.server.app import ProbityServer
 from probity.server.calls import REQUEST_ID_KEY
+from probity.server.settings import Limits
 from probity.store.log import DecisionLog, Query
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc
 from tests.conftest import RULES
@@ -147,3 +148,27 @@ def test_with_the_database_down_the_service_answers_unavailable_then_recovers(
             database.start_again()
             client.evaluate("nolan-tender", example("weak"))
             assert _log(server).count() == 2  # nothing refused was recorded
+
+
+def test_a_response_too_large_to_send_is_refused_and_not_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20, item 3: a tender whose response was over the message limit failed with
+    RESOURCE_EXHAUSTED only after the handler returned: the call was logged OK and the
+    decision log held, "as sent", results nobody received."""
+    settings = settings_for(tmp_path, limits=Limits(max_message_bytes=200_000))
+    bids = [dict(example("weak"), id=f"big-{n}", price=700.0 + n) for n in range(12)]
+    with running(settings) as server, ProbityClient(f"127.0.0.1:{server.port}") as client:
+        with pytest.raises(grpc.RpcError) as caught:
+            client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+        assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        said = caught.value.details() or ""
+        assert "over the 0.2 MB a message may be" in said and "send at most about" in said
+        assert _all(_log(server), tender_id="T-2026-014") == []  # nothing recorded as sent
+        fits = int(said.split("send at most about ")[1].split(" ")[0])
+        assert 1 <= fits < len(bids)
+        client.evaluate_tender("nolan-tender", "T-2026-014", bids[:fits])
+        assert len(_all(_log(server), tender_id="T-2026-014")) == fits
+    calls = [line for line in capsys.readouterr().out.splitlines() if "EvaluateTender" in line]
+    assert len(calls) == 2
+    assert "RESOURCE_EXHAUSTED" in calls[0] and "status=OK" in calls[1].replace('"', "")
