@@ -90,14 +90,23 @@ class EngineCrashed(Exception):
 class UnknownRuleset(LookupError):
     """No rule set with this id (or no such version of it) is held."""
 
-    def __init__(self, ruleset_id: str, version: str, known: list[str]) -> None:
+    def __init__(
+        self, ruleset_id: str, version: str, known: list[str], versions: bool = False
+    ) -> None:
+        """`known`: the rule set ids loaded, or (`versions`) the versions held of this id."""
         self.ruleset_id = ruleset_id
         self.version = version
         # Shortened when said back: a caller's id may be any length.
         shown_id, shown_version = _shortened(ruleset_id), _shortened(version)
-        what = f"version {shown_version} of rule set {shown_id!r}" if version else repr(shown_id)
         held = ", ".join(known) or "none"
-        super().__init__(f"no rule set {what} is loaded (loaded: {held})")
+        if versions:
+            message = f"rule set {shown_id!r} has no version {shown_version} (held: {held})"
+        else:
+            what = repr(shown_id)
+            if version:
+                what = f"version {shown_version} of rule set {shown_id!r}"
+            message = f"no rule set {what} is loaded (loaded: {held})"
+        super().__init__(message)
 
 
 class RulesetConflict(Exception):

@@ -45,6 +45,9 @@ class Catalogue:
         else:
             found = self.active.get(ruleset_id)
         if found is None:
+            held = self.versions.get(ruleset_id)
+            if version and held:  # the rule set is known: say which versions are held
+                raise UnknownRuleset(ruleset_id, version, sorted(held, key=_key), True)
             raise UnknownRuleset(ruleset_id, version, sorted(self.active))
         return found
 

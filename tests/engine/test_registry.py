@@ -30,7 +30,9 @@ def test_a_snapshot_keeps_its_version_after_a_publish(tmp_path: Path) -> None:
     assert snapshot.get("mini").version == "1.0.0"  # what an in-flight evaluation holds
     assert registry.get("mini").version == "1.1.0"
     assert registry.get("mini", "1.0.0").version == "1.0.0"
-    with pytest.raises(UnknownRuleset, match=r"version 2\.0\.0 of rule set 'mini'"):
+    with pytest.raises(
+        UnknownRuleset, match=r"rule set 'mini' has no version 2\.0\.0 \(held: 1\.0\.0, 1\.1\.0\)"
+    ):
         registry.get("mini", "2.0.0")
 
 

@@ -16,7 +16,7 @@ from probity.server.app import ProbityServer
 from probity.server.codec.messages import result_to_proto
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2
-from tests.conftest import RULES, shipped
+from tests.conftest import NOLAN_VERSION, RULES, shipped
 from tests.server.conftest import example, running, settings_for
 from tests.server.details import detail, status_of, violations
 from tests.server.test_reading import evaluate_request, nested_value, struct_with
@@ -85,6 +85,9 @@ def test_an_unknown_ruleset_is_not_found_with_resource_info(client: ProbityClien
     with pytest.raises(grpc.RpcError) as caught:
         client.evaluate("nolan-tender", example("strong"), version="9.9.9")
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    # Issue 20: an unknown version of a known rule set lists the versions held, not the ids.
+    said = caught.value.details() or ""
+    assert said == f"rule set 'nolan-tender' has no version 9.9.9 (held: {NOLAN_VERSION})"
 
 
 def test_missing_ids_are_invalid_argument(client: ProbityClient) -> None:
