@@ -523,10 +523,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
 
 def _series(request: Any) -> Serialized:
     """A contract and its returns for the engine, still as request bytes for the codec (a
-    CheckPortfolioRequest has a CheckContractRequest's fields)."""
-    if not request.contract.contract_id:
-        violation = FieldViolation("contract.contract_id", "is required")
-        raise errors.ServiceError(errors.bad_request([violation], "no contract id"))
+    CheckPortfolioRequest has a CheckContractRequest's fields). A missing contract id is
+    the engine's to report, with every other problem of the contract in the same answer."""
     return Serialized(request.contract.contract_id, request.SerializeToString())
 
 

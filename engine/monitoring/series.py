@@ -26,7 +26,6 @@ LARGE_CONTRACT = 5_000_000
 MIN_KPIS = 3
 
 Day = Annotated[date, PlainValidator(periods.parse_date)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
 Number = Annotated[float, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT, allow_inf_nan=False)]
 
 
@@ -35,7 +34,7 @@ class _Edge(BaseModel):
 
 
 class ContractIn(_Edge):
-    contract_id: Name
+    contract_id: Annotated[str, Field(max_length=200)] = ""  # required: checked with the rest
     supplier: Annotated[str, Field(max_length=200)] = ""
     start: Day | None = None
     end: Day | None = None
@@ -121,6 +120,8 @@ class SeriesReader:
         except ValidationError as exc:
             problems.extend(_violation(e, "contract") for e in exc.errors())
             return None
+        if not given.contract_id:
+            problems.append(FieldViolation("contract.contract_id", "required field is missing"))
         if given.start and given.end and given.end < given.start:
             problems.append(FieldViolation("contract.end", "is before the contract's start"))
         for path in given.targets:
@@ -162,7 +163,7 @@ class SeriesReader:
             problems.extend(_violation(e, where) for e in exc.errors())
             return None
         before = len(problems)
-        if contract is not None and given.contract_id not in ("", contract.id):
+        if contract is not None and contract.id and given.contract_id not in ("", contract.id):
             problems.append(
                 FieldViolation(f"{where}.contract_id", f"is not this contract ({contract.id})")
             )
@@ -187,7 +188,9 @@ def _violation(error: Any, where: str) -> FieldViolation:
     for part in loc:
         path = f"{path}[{part}]" if part.isdigit() else (f"{path}.{part}" if path else part)
     path = path or "series"  # not a contract and its returns at all
-    if error["type"] == "missing":
+    if error["type"] == "missing" or (
+        error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1
+    ):
         return FieldViolation(path, "required field is missing")
     if error["type"] == "extra_forbidden":
         return FieldViolation(path, "unknown field")

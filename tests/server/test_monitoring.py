@@ -60,11 +60,13 @@ def test_a_bad_return_is_invalid_argument_naming_the_field(client: ProbityClient
     data["returns"][2]["measures"]["satisfaction"]["user_pct"] = 140
     data["returns"][3]["due"] = ""
     data["contract"]["targets"]["staff.happiness"] = 3
+    data["contract"]["contract_id"] = ""  # issue 20: once refused alone, before the rest
     with pytest.raises(grpc.RpcError) as caught:
         client.check_contract(MONITORING, data["contract"], data["returns"])
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     found = violations(status_of(caught.value))
     assert sorted(found) == [
+        "contract.contract_id",
         "contract.targets.staff.happiness",
         "returns[1].period",
         "returns[2].measures.satisfaction.user_pct",
@@ -72,6 +74,7 @@ def test_a_bad_return_is_invalid_argument_naming_the_field(client: ProbityClient
     ]
     assert found["returns[1].period"] == "expected a quarter like 2026-Q3"
     assert found["returns[3].due"] == "required field is missing"
+    assert found["contract.contract_id"] == "required field is missing"
 
 
 def test_the_wrong_kind_of_rule_set_is_a_failed_precondition(client: ProbityClient) -> None:
