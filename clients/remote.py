@@ -20,7 +20,7 @@ from rich.table import Table
 
 from probity.clients.client import DEFAULT_TARGET, ProbityClient
 from probity.clients.inputs import BadInput, records, series
-from probity.clients.results import contract_result_to_dict, result_to_dict
+from probity.clients.results import contract_result_to_dict, result_to_dict, tender_to_dict
 from probity.clients.summary import summarise
 from probity.clients.tables import RESULT_COLUMNS, read_csv, result_rows
 from probity.engine.compiler.model import InputSpec
@@ -252,9 +252,7 @@ def cmd_tender(args: argparse.Namespace) -> int:
         )
         response = client.evaluate_tender(args.ruleset, tender_id, bids, version=args.version)
     if args.format == "json":
-        from google.protobuf import json_format
-
-        print(json_format.MessageToJson(response, preserving_proto_field_name=True))
+        print(json.dumps(tender_to_dict(response), ensure_ascii=False, indent=2))
         return 0
     _print_ranking(response)
     return 0

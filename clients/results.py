@@ -6,7 +6,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from probity.v1 import monitoring_pb2, result_pb2
+from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2
 
 
 def _name(enum: Any, number: int, prefix: str) -> str:
@@ -161,3 +161,16 @@ def _check_finding(finding: monitoring_pb2.CheckFinding) -> dict[str, Any]:
         "action": finding.action or None,
         "source": _source(finding.source),
     }
+
+
+def tender_to_dict(response: evaluation_pb2.EvaluateTenderResponse) -> dict[str, Any]:
+    """A tender's answer in the dialect of every other result: field names as written,
+    enums as lower-case words (cost_basis "price", outcome "met"), each bid's result in
+    the engine's JSON shape."""
+    shown: dict[str, Any] = json_format.MessageToDict(
+        response, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    shown["cost_basis"] = _name(evaluation_pb2.CostBasis, response.cost_basis, "COST_BASIS_")
+    for bid, message in zip(shown.get("bids", []), response.bids, strict=True):
+        bid["result"] = result_to_dict(message.result)
+    return shown

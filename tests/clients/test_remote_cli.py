@@ -111,7 +111,22 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     as_json = probity(
         "tender", *_at(server), "--ruleset", "nolan-tender", "--format", "json", str(path)
     )
-    assert json.loads(as_json.stdout)["bids"][0]["rank"] == 1
+    tender = json.loads(as_json.stdout)
+    assert tender["bids"][0]["rank"] == 1
+    # Issue 20: one JSON dialect. The tender's results read as `probity evaluate` prints
+    # them (outcome "met", not OUTCOME_MET), and its own enum as a word.
+    assert tender["cost_basis"] == "price"
+    first = tender["bids"][0]["result"]
+    evaluated = probity("evaluate", *_at(server), "--ruleset", "nolan-tender", str(path))
+    same = next(
+        json.loads(line)
+        for line in evaluated.stdout.splitlines()
+        if json.loads(line)["submission_id"] == first["submission_id"]
+    )
+    assert {f["outcome"] for f in first["findings"]} <= {
+        "met", "partly_met", "not_met", "not_applicable", "evidence_missing"
+    }  # fmt: skip
+    assert first["findings"] == same["findings"] and first["total"] == same["total"]
 
 
 def test_rules_commands(server: ProbityServer, tmp_path: Path) -> None:
