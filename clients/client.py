@@ -202,6 +202,32 @@ class ProbityClient:
         )
         return response
 
+    def evaluate_tender_stream(
+        self,
+        ruleset_id: str,
+        tender_id: str,
+        bids: Iterable[Mapping[str, Any]],
+        *,
+        version: str = "",
+        timeout: float | None = None,
+    ) -> Iterator[evaluation_pb2.EvaluateTenderStreamResponse]:
+        """A tender of any size: each bid's answer as it is done, then the ranking."""
+        header = evaluation_pb2.TenderHeader(
+            ruleset_id=ruleset_id, ruleset_version=version, tender_id=tender_id
+        )
+
+        def requests() -> Iterator[evaluation_pb2.EvaluateTenderStreamRequest]:
+            yield evaluation_pb2.EvaluateTenderStreamRequest(tender=header)
+            for bid in bids:
+                yield evaluation_pb2.EvaluateTenderStreamRequest(bid=bid_message(bid))
+
+        responses: Iterator[evaluation_pb2.EvaluateTenderStreamResponse] = (
+            self._evaluation.EvaluateTenderStream(
+                requests(), timeout=timeout, metadata=self.metadata
+            )
+        )
+        return responses
+
     # -- contract monitoring ---------------------------------------------------------------
     def check_contract(
         self,

@@ -27,6 +27,7 @@ from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
 from probity.engine.evaluation.evaluator import Submission
+from probity.v1 import evaluation_pb2, result_pb2
 
 _DETAILS = (
     error_details_pb2.BadRequest,
@@ -250,12 +251,36 @@ def cmd_tender(args: argparse.Namespace) -> int:
         tender_id = args.tender_id or next(
             (str(b["tender_id"]) for b in bids if b.get("tender_id")), ""
         )
-        response = client.evaluate_tender(args.ruleset, tender_id, bids, version=args.version)
+        response, failed = _tender(client, args.ruleset, tender_id, bids, args.version)
+    for submission_id, status in failed:
+        print(f"{submission_id or 'a bid'}: {status_text(status)}", file=sys.stderr)
+    if failed:
+        print(f"probity tender: {len(failed)} bid(s) not evaluated, left out", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(tender_to_dict(response), ensure_ascii=False, indent=2))
-        return 0
-    _print_ranking(response)
-    return 0
+    else:
+        _print_ranking(response)
+    return 1 if failed else 0
+
+
+def _tender(
+    client: ProbityClient, ruleset: str, tender_id: str, bids: list[Any], version: str
+) -> tuple[evaluation_pb2.EvaluateTenderResponse, list[tuple[str, Any]]]:
+    """A tender of any size, through the streaming call: the ranking with each bid's
+    result put back in, and the bids that failed (id, status)."""
+    results: dict[str, result_pb2.Result] = {}
+    failed: list[tuple[str, Any]] = []
+    ranking = evaluation_pb2.EvaluateTenderResponse()
+    for answer in client.evaluate_tender_stream(ruleset, tender_id, bids, version=version):
+        if answer.WhichOneof("item") == "ranking":
+            ranking = answer.ranking
+        elif answer.bid.HasField("result"):
+            results[answer.bid.submission_id] = answer.bid.result
+        else:
+            failed.append((answer.bid.submission_id, answer.bid.error))
+    for bid in ranking.bids:
+        bid.result.CopyFrom(results[bid.submission_id])
+    return ranking, failed
 
 
 def _print_ranking(response: Any) -> None:

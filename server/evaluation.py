@@ -13,12 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, cast
 
 import grpc
 
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.compiler.model import AwardSpec
 from probity.engine.errors import EngineCrashed, FieldViolation, RecordingFailed, SubmissionError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import (
@@ -395,13 +397,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             )
         prepared = self._prepare(request.ruleset_id, request.ruleset_version)
         ruleset = prepared.ruleset
-        award = ruleset.spec.award
-        if award is None:
-            raise errors.ServiceError(
-                errors.precondition(
-                    ruleset.id, f"rule set {ruleset.id} declares no quality:price split ('award')"
-                )
-            )
+        award = _award(ruleset)
         bids = request.bids
         _within_limits(("tender_id", request.tender_id, MAX_ID))
         problems = check_bids(
@@ -432,48 +428,12 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         ]
         outcomes = self._wait(prepared.submit(submissions), context)
         results = self._tender_results(outcomes)
-        scores = [
-            BidScore(
-                b.submission.id,
-                r.total,
-                r.maximum,
-                r.rejected,
-                tuple(r.exclusion_reasons),
-                b.price,
-                b.whole_life_cost if b.HasField("whole_life_cost") else None,
-            )
-            for b, r in zip(bids, results, strict=True)
-        ]
-        ranking = rank(scores, award)
-        by_id = {b.submission.id: (b, o) for b, o in zip(bids, outcomes, strict=True)}
-        head = evaluation_pb2.EvaluateTenderResponse(
-            tender_id=request.tender_id,
-            ruleset=result_pb2.RulesetRef(
-                id=ruleset.id, version=ruleset.version, digest=ruleset.digest
-            ),
-            weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
-            cost_basis=_COST_BASIS[ranking.basis],
-            lowest_cost=ranking.lowest_cost,
-        )
+        head, scored = _ranking(request.tender_id, ruleset, award, list(bids), results)
+        by_id = {b.submission.id: o for b, o in zip(bids, outcomes, strict=True)}
         out = [head.SerializeToString()]
-        for ranked in ranking.bids:
-            bid, outcome = by_id[ranked.bid.submission_id]
-            scored = evaluation_pb2.BidResult(
-                submission_id=bid.submission.id,
-                supplier_id=bid.submission.supplier.id,
-                supplier_name=bid.submission.supplier.name,
-                quality_score=ranked.quality_score,
-                price_score=ranked.price_score,
-                combined_score=ranked.combined_score,
-                compared_cost=ranked.compared_cost,
-                price=bid.price,
-                whole_life_cost=ranked.bid.whole_life_cost,
-                rank=ranked.rank,
-                excluded=ranked.bid.rejected,  # deprecated, kept equal for older clients
-                exclusion_reason="; ".join(ranked.bid.rejection_reasons),
-                rejected=ranked.bid.rejected,
-            )
-            out.append(wire.bid_result(scored.SerializeToString(), cast(Encoded, outcome)))
+        for bid_result in scored:
+            outcome = cast(Encoded, by_id[bid_result.submission_id])
+            out.append(wire.bid_result(bid_result.SerializeToString(), outcome))
         response = self._deliverable(b"".join(out), len(bids))
         if prepared.recording:  # only what can be sent is recorded as sent
             stored = [_submission_item(bid.submission) for bid in bids]
@@ -499,6 +459,116 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             )
         )
 
+    # -- a whole tender, streamed --------------------------------------------------------
+    def EvaluateTenderStream(
+        self,
+        requests: Iterator[evaluation_pb2.EvaluateTenderStreamRequest],
+        context: grpc.ServicerContext,
+    ) -> Iterator[evaluation_pb2.EvaluateTenderStreamResponse | bytes]:
+        """Bids are read in chunks and each chunk sent to the pool as it is read; each bid's
+        result is recorded, then sent, as its chunk finishes (a bad bid fails alone); the
+        ranking of every bid evaluated comes last."""
+        record = calls.current()
+        header = next(requests, None)
+        if isinstance(header, Unreadable):
+            raise errors.ServiceError(errors.unreadable(header))
+        if header is None or header.WhichOneof("item") != "tender":
+            said = "the first message names the tender: its rule set and tender id"
+            violation = FieldViolation("tender", said)
+            raise errors.ServiceError(errors.bad_request([violation], said))
+        tender = header.tender
+        _within_limits(("tender.tender_id", tender.tender_id, MAX_ID))
+        prepared = self._prepare(tender.ruleset_id, tender.ruleset_version, "tender", record)
+        award = _award(prepared.ruleset)
+        state = _TenderState(tender.tender_id)
+        pending: list[tuple[list[tuple[int, Any]], Future[list[Outcome]]]] = []
+        for chunk in _chunks(requests, _TENDER_CHUNK):
+            good = []
+            for request in chunk:
+                state.count += 1
+                refused = self._bid_refusal(request, state)
+                if refused is not None:
+                    record.failed += 1
+                    yield refused
+                else:
+                    good.append((state.count, request.bid))
+            if good:
+                submissions = [_submission(b.submission, "bid.submission") for _, b in good]
+                pending.append((good, prepared.submit(submissions)))
+            while len(pending) > 2 or (pending and pending[0][1].done()):
+                yield from self._bids_done(*pending.pop(0), prepared, state, context)
+        while pending:
+            yield from self._bids_done(*pending.pop(0), prepared, state, context)
+        record.count = state.count
+        bids, results = state.bids, state.results
+        head, scored = _ranking(tender.tender_id, prepared.ruleset, award, bids, results)
+        head.bids.extend(scored)
+        yield evaluation_pb2.EvaluateTenderStreamResponse(ranking=head)
+
+    def _bid_refusal(self, request: Any, state: _TenderState) -> Any:
+        """The error response refusing this request of a tender stream, or None."""
+        if isinstance(request, Unreadable):
+            return _bid_error(request.ident(), errors.unreadable(request))
+        if request.WhichOneof("item") != "bid":
+            violation = FieldViolation("bid", "after the first message, every message is a bid")
+            return _bid_error("", errors.bad_request([violation], violation.reason))
+        bid = request.bid
+        if state.count > self.limits.max_submissions_per_call:
+            limit = self.limits.max_submissions_per_call
+            status = errors.exhausted("bids", f"a tender stream takes at most {limit} bids")
+            return _bid_error(bid.submission.id, status)
+        wlc = bid.whole_life_cost if bid.HasField("whole_life_cost") else None
+        problems = [
+            FieldViolation(v.field.replace("bids[0]", "bid", 1), v.reason)
+            for v in check_bids([(bid.submission.id, bid.price, wlc)])
+        ]
+        tender = bid.submission.tender_id
+        if tender and state.tender_id and tender != state.tender_id:
+            reason = f"is {tender!r}, not the tender's {state.tender_id!r}"
+            problems.append(FieldViolation("bid.submission.tender_id", reason))
+        if bid.submission.id in state.seen:
+            reason = f"{bid.submission.id!r} is used twice"
+            problems.append(FieldViolation("bid.submission.id", reason))
+        if problems:
+            status = errors.bad_request(problems, "the bid is not valid")
+            return _bid_error(bid.submission.id, status)
+        try:
+            _submission(bid.submission, "bid.submission")  # id lengths
+        except errors.ServiceError as exc:
+            return _bid_error(bid.submission.id, errors.to_status(exc))
+        state.seen.add(bid.submission.id)
+        return None
+
+    def _bids_done(
+        self,
+        chunk: list[tuple[int, Any]],
+        future: Future[list[Outcome]],
+        prepared: Prepared,
+        state: _TenderState,
+        context: grpc.ServicerContext,
+    ) -> Iterator[Any]:
+        """A chunk's answers: recorded, then sent; its results kept for the ranking."""
+        outcomes = self._wait(future, context)
+        record = calls.current()
+        decisions: list[Decision] = []
+        answers: list[Any] = []  # messages, or bytes in wire format
+        for (number, bid), outcome in zip(chunk, outcomes, strict=True):
+            status = _outcome_error(outcome, "bid.submission.answers")
+            if status is not None:
+                record.failed += 1
+                answers.append(_bid_error(bid.submission.id, status))
+                continue
+            encoded = cast(Encoded, outcome)
+            if prepared.recording:
+                item = _submission_item(bid.submission)
+                decisions.append(prepared.decision(record.origin, number, item, encoded))
+            state.bids.append(bid)
+            state.results.append(result_pb2.Result.FromString(cast(bytes, encoded)))
+            answer = wire.stream_result(bid.submission.id, encoded)
+            answers.append(wire.field(_TENDER_BID_FIELD, answer))
+        self.evaluations.record(decisions)  # before any of them is sent
+        yield from answers
+
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
         """Every bid's result, or the error for the whole tender naming each bad bid."""
         violations: list[FieldViolation] = []
@@ -519,6 +589,103 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 errors.bad_request(violations, "some bids' answers are not valid")
             )
         return results
+
+
+# Bids of a tender stream sent to the pool together, at most; and the response field a
+# bid's answer travels in (EvaluateTenderStreamResponse.bid).
+_TENDER_CHUNK = 64
+_TENDER_BID_FIELD = evaluation_pb2.EvaluateTenderStreamResponse.BID_FIELD_NUMBER
+
+
+@dataclass
+class _TenderState:
+    """What a tender stream has read so far, and the bids evaluated, for the ranking."""
+
+    tender_id: str
+    count: int = 0
+    seen: set[str] = field(default_factory=set)
+    bids: list[Any] = field(default_factory=list)
+    results: list[result_pb2.Result] = field(default_factory=list)
+
+
+def _bid_error(ident: str, status: Any) -> evaluation_pb2.EvaluateTenderStreamResponse:
+    answer = evaluation_pb2.EvaluateStreamResponse(submission_id=ident, error=status)
+    return evaluation_pb2.EvaluateTenderStreamResponse(bid=answer)
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of up to `size` items, each as soon as it is full or the items end."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _award(ruleset: CompiledRuleSet) -> AwardSpec:
+    """The rule set's quality:price split; FAILED_PRECONDITION if it declares none."""
+    award = ruleset.spec.award
+    if award is None:
+        message = f"rule set {ruleset.id} declares no quality:price split ('award')"
+        raise errors.ServiceError(errors.precondition(ruleset.id, message))
+    return award
+
+
+def _ranking(
+    tender_id: str,
+    ruleset: CompiledRuleSet,
+    award: AwardSpec,
+    bids: list[Any],
+    results: list[result_pb2.Result],
+) -> tuple[evaluation_pb2.EvaluateTenderResponse, list[evaluation_pb2.BidResult]]:
+    """A tender's head (its rule set, weighting, cost basis) and its bids' scores in rank
+    order, without their results (the unary answer adds them in wire format)."""
+    scores = [
+        BidScore(
+            b.submission.id,
+            r.total,
+            r.maximum,
+            r.rejected,
+            tuple(r.exclusion_reasons),
+            b.price,
+            b.whole_life_cost if b.HasField("whole_life_cost") else None,
+        )
+        for b, r in zip(bids, results, strict=True)
+    ]
+    ranking = rank(scores, award)
+    by_id = {b.submission.id: b for b in bids}
+    reference = result_pb2.RulesetRef(id=ruleset.id, version=ruleset.version, digest=ruleset.digest)
+    head = evaluation_pb2.EvaluateTenderResponse(
+        tender_id=tender_id,
+        ruleset=reference,
+        weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
+        cost_basis=_COST_BASIS[ranking.basis],
+        lowest_cost=ranking.lowest_cost,
+    )
+    scored = []
+    for ranked in ranking.bids:
+        bid = by_id[ranked.bid.submission_id]
+        scored.append(
+            evaluation_pb2.BidResult(
+                submission_id=bid.submission.id,
+                supplier_id=bid.submission.supplier.id,
+                supplier_name=bid.submission.supplier.name,
+                quality_score=ranked.quality_score,
+                price_score=ranked.price_score,
+                combined_score=ranked.combined_score,
+                compared_cost=ranked.compared_cost,
+                price=bid.price,
+                whole_life_cost=ranked.bid.whole_life_cost,
+                rank=ranked.rank,
+                excluded=ranked.bid.rejected,  # deprecated, kept equal for older clients
+                exclusion_reason="; ".join(ranked.bid.rejection_reasons),
+                rejected=ranked.bid.rejected,
+            )
+        )
+    return head, scored
 
 
 def _series(request: Any) -> Serialized:

@@ -308,3 +308,21 @@ def test_schema_inputs_prints_the_same_schema_here_and_from_a_server(
     missing = probity("schema", "--inputs", "no-such", *_at(server))
     assert missing.returncode == 1 and "NOT_FOUND" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_tender_of_ten_thousand_bids_from_the_cli(server: ProbityServer, tmp_path: Path) -> None:
+    """Issue 20, item 2: `probity tender` of 10,000 bids, through the streaming call."""
+    names = ("strong", "weak", "rejected")
+    path = tmp_path / "bids.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps(dict(example(names[n % 3]), id=f"b{n}", price=400_000 + n))
+            for n in range(10_000)
+        )
+        + "\n"
+    )
+    run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line for line in run.stdout.splitlines() if " b" in line and "│" in line]
+    assert len(rows) == 10_000
+    assert "│    1 │ b" in rows[0]

@@ -108,6 +108,15 @@ def test_contract_checks_and_tender_bids_are_recorded(logged: ProbityServer) -> 
     tender = _all(_log(logged), tender_id="T-2026-014")
     assert sorted(r["subject_id"] for r in tender) == ["b-strong", "b-weak"]
     assert {r["method"] for r in tender} == {"/probity.v1.EvaluationService/EvaluateTender"}
+    streamed = [dict(b, id=f"s-{b['id']}", tender_id="T-2026-015") for b in bids]
+    with _client(logged) as client:
+        answers = list(client.evaluate_tender_stream("nolan-tender", "T-2026-015", streamed))
+    recorded = _all(_log(logged), tender_id="T-2026-015")  # each bid's result, as sent
+    assert sorted(r["subject_id"] for r in recorded) == ["s-b-strong", "s-b-weak"]
+    for row in recorded:
+        sent = next(a.bid.result for a in answers[:-1] if a.bid.submission_id == row["subject_id"])
+        stored = _log(logged).evaluation(row["seq"])
+        assert stored is not None and stored.result == sent.SerializeToString()
 
 
 def test_a_published_version_is_recorded_with_its_publisher(logged: ProbityServer) -> None:

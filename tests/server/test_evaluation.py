@@ -296,6 +296,57 @@ def test_a_bid_from_another_tender_and_a_repeated_id_are_refused(client: Probity
     assert "not the tender's" in fields["bids[2].submission.tender_id"]
 
 
+def test_a_tender_of_ten_thousand_bids_streams_and_ranks(client: ProbityClient) -> None:
+    """Issue 20, item 2: a tender of 9,000 bids failed (the response was 174 MB, over the
+    16 MB limit). Streamed, every bid is answered once, bad ones alone, then the ranking."""
+    names = ("strong", "weak", "rejected")
+    bids = [dict(example(names[n % 3]), id=f"b{n}", price=500_000.0 + n) for n in range(10_000)]
+    bids[5]["price"] = 0
+    bids[7] = _with(bids[7], integrity__interests_declared="perhaps")
+    bids[9]["id"] = "b8"  # a second b8
+    answers: dict[str, list[Any]] = {}
+    ranking = None
+    for answer in client.evaluate_tender_stream("nolan-tender", "T-2026-014", bids):
+        if answer.WhichOneof("item") == "ranking":
+            assert ranking is None
+            ranking = answer.ranking
+        else:
+            answers.setdefault(answer.bid.submission_id, []).append(answer.bid)
+    assert ranking is not None  # last
+    assert sum(len(a) for a in answers.values()) == 10_000  # every bid answered once
+    failed = {k: [a for a in v if a.HasField("error")] for k, v in answers.items()}
+    assert {k for k, v in failed.items() if v} == {"b5", "b7", "b8"}
+    assert list(violations(failed["b5"][0].error)) == ["bid.price"]
+    assert list(violations(failed["b7"][0].error)) == [
+        "bid.submission.answers.integrity.interests_declared"
+    ]
+    assert len(ranking.bids) == 10_000 - 3
+    ranks = [b.rank for b in ranking.bids if not b.rejected]
+    assert ranks[0] == 1 and ranks == sorted(ranks)  # equal scores share a rank
+    assert not any(b.HasField("result") for b in ranking.bids)  # each was sent already
+
+
+def test_a_streamed_tender_ranks_as_the_unary_call_does(client: ProbityClient) -> None:
+    bids = _bids()
+    unary = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
+    streamed = list(client.evaluate_tender_stream("nolan-tender", "T-2026-014", bids))
+    ranking = streamed[-1].ranking
+    results = {a.bid.submission_id: a.bid.result for a in streamed[:-1]}
+    for bid in ranking.bids:
+        bid.result.CopyFrom(results[bid.submission_id])
+    assert ranking == unary
+
+
+def test_a_tender_stream_must_start_with_its_tender(client: ProbityClient) -> None:
+    from probity.clients.client import bid_message
+
+    first = evaluation_pb2.EvaluateTenderStreamRequest(bid=bid_message(_bids()[0]))
+    with pytest.raises(grpc.RpcError) as caught:
+        list(client._evaluation.EvaluateTenderStream(iter([first]), timeout=60))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(violations(status_of(caught.value))) == ["tender"]
+
+
 def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
     bids = [dict(example("strong"), id=f"b{n}", price=100.0) for n in range(51)]  # limit: 50
     with pytest.raises(grpc.RpcError) as caught:

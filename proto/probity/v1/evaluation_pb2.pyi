@@ -78,6 +78,32 @@ class EvaluateTenderRequest(_message.Message):
     bids: _containers.RepeatedCompositeFieldContainer[Bid]
     def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ...) -> None: ...
 
+class TenderHeader(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    tender_id: str
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ...) -> None: ...
+
+class EvaluateTenderStreamRequest(_message.Message):
+    __slots__ = ("tender", "bid")
+    TENDER_FIELD_NUMBER: _ClassVar[int]
+    BID_FIELD_NUMBER: _ClassVar[int]
+    tender: TenderHeader
+    bid: Bid
+    def __init__(self, tender: _Optional[_Union[TenderHeader, _Mapping]] = ..., bid: _Optional[_Union[Bid, _Mapping]] = ...) -> None: ...
+
+class EvaluateTenderStreamResponse(_message.Message):
+    __slots__ = ("bid", "ranking")
+    BID_FIELD_NUMBER: _ClassVar[int]
+    RANKING_FIELD_NUMBER: _ClassVar[int]
+    bid: EvaluateStreamResponse
+    ranking: EvaluateTenderResponse
+    def __init__(self, bid: _Optional[_Union[EvaluateStreamResponse, _Mapping]] = ..., ranking: _Optional[_Union[EvaluateTenderResponse, _Mapping]] = ...) -> None: ...
+
 class AwardWeighting(_message.Message):
     __slots__ = ("quality", "price")
     QUALITY_FIELD_NUMBER: _ClassVar[int]

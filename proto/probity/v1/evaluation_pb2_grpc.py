@@ -55,6 +55,11 @@ class EvaluationServiceStub:
                 request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.FromString,
                 _registered_method=True)
+        self.EvaluateTenderStream = channel.stream_stream(
+                '/probity.v1.EvaluationService/EvaluateTenderStream',
+                request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamResponse.FromString,
+                _registered_method=True)
         self.CheckContract = channel.unary_unary(
                 '/probity.v1.EvaluationService/CheckContract',
                 request_serializer=probity_dot_v1_dot_evaluation__pb2.CheckContractRequest.SerializeToString,
@@ -99,6 +104,16 @@ class EvaluationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EvaluateTenderStream(self, request_iterator, context):
+        """Evaluates a whole tender of any size as a stream: the first request names the tender
+        and its rule set, every later one is a bid. Each bid's result (or its error, alone) is
+        sent as soon as it is done, and recorded; once every bid is in, the price scores and
+        the ranking, whose bids carry no result (each was sent already).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CheckContract(self, request, context):
         """Checks one contract's monitoring returns against a monitoring rule set: a finding per
         check, with the periods and values behind each breach, and a rating per period.
@@ -132,6 +147,11 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     servicer.EvaluateTender,
                     request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.FromString,
                     response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.SerializeToString,
+            ),
+            'EvaluateTenderStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.EvaluateTenderStream,
+                    request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamResponse.SerializeToString,
             ),
             'CheckContract': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckContract,
@@ -231,6 +251,33 @@ class EvaluationService:
             '/probity.v1.EvaluationService/EvaluateTender',
             probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.SerializeToString,
             probity_dot_v1_dot_evaluation__pb2.EvaluateTenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EvaluateTenderStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/probity.v1.EvaluationService/EvaluateTenderStream',
+            probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamRequest.SerializeToString,
+            probity_dot_v1_dot_evaluation__pb2.EvaluateTenderStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,
