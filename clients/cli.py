@@ -349,7 +349,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", metavar="PEM", help="server private key")
     serve.add_argument("--client-ca", metavar="PEM", help="require client certificates (mTLS)")
     serve.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024)
-    serve.add_argument("--max-bids", type=int, default=10_000, help="bids per tender")
+    serve.add_argument(
+        "--max-bids",
+        type=int,
+        default=None,
+        help="bids per EvaluateTender call (default: what fits --max-message-bytes)",
+    )
     serve.add_argument(
         "--max-submissions", type=int, default=1_000_000, help="submissions per stream"
     )

@@ -51,6 +51,12 @@ def add_connection_options(
     parser.add_argument("--client-cert", metavar="PEM", help="client certificate (mTLS)")
     parser.add_argument("--client-key", metavar="PEM", help="client private key (mTLS)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call")
+    parser.add_argument(
+        "--max-message-bytes",
+        type=int,
+        default=16 * 1024 * 1024,
+        help="the largest message sent or received (as the server's option of that name)",
+    )
 
 
 def connect(args: argparse.Namespace) -> ProbityClient:
@@ -65,6 +71,7 @@ def connect(args: argparse.Namespace) -> ProbityClient:
         client_cert=path(args.client_cert),
         client_key=path(args.client_key),
         timeout=args.timeout,
+        max_message_bytes=args.max_message_bytes,
     )
 
 

@@ -326,3 +326,14 @@ def test_tender_of_ten_thousand_bids_from_the_cli(server: ProbityServer, tmp_pat
     rows = [line for line in run.stdout.splitlines() if " b" in line and "│" in line]
     assert len(rows) == 10_000
     assert "│    1 │ b" in rows[0]
+
+
+def test_the_clients_message_limit_is_an_option(server: ProbityServer, tmp_path: Path) -> None:
+    """Issue 20: the client had no way to change its message limit."""
+    path = tmp_path / "bids.jsonl"
+    path.write_text(json.dumps(dict(example("strong"), price=900_000)) + "\n")
+    args = ("evaluate", *_at(server), "--ruleset", "nolan-tender", str(path))
+    small = probity(*args, "--max-message-bytes", "2000")
+    assert small.returncode == 1 and "RESOURCE_EXHAUSTED" in small.stdout + small.stderr
+    assert "Traceback" not in small.stderr
+    assert probity(*args, "--max-message-bytes", str(64 * 1024 * 1024)).returncode == 0

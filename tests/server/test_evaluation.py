@@ -356,6 +356,19 @@ def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
         detail(status_of(caught.value), error_details_pb2.QuotaFailure).violations[0].subject
         == "bids"
     )
+    assert "send more through EvaluateTenderStream" in (caught.value.details() or "")
+
+
+def test_the_default_bid_limit_is_what_fits_one_message() -> None:
+    """Issue 20: --max-bids defaulted to 10,000 while the answer's message limit let about
+    850 through; now the default is derived from the message limit."""
+    assert Limits().tender_bids == 256  # 16 MiB at 64 kB a result
+    assert Limits(max_message_bytes=64 * 1024 * 1024).tender_bids == 1024
+    assert Limits(max_bids=50).tender_bids == 50
+    weak = result_to_proto(Evaluator(shipped(RULES / "nolan-tender.yaml")).evaluate(
+        Submission("T-2026-014/bid-02", example("weak")["answers"])
+    ))  # fmt: skip
+    assert weak.ByteSize() * Limits().tender_bids < Limits().max_message_bytes
 
 
 # -- limits -------------------------------------------------------------------------------
