@@ -49,6 +49,7 @@ class ProbityServer:
         self.settings = settings
         # durable_rules never runs in this process: a child checks new versions.
         self.acceptance = Acceptance()
+        self.acceptance.start()  # its imports overlap with ours until start() checks rules
         self.registry = Registry(settings.rules, self.acceptance.refusals)
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
         limit = settings.limits.max_message_bytes

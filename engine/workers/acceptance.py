@@ -71,6 +71,12 @@ def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> l
     return refusals(compile_text(text, file))
 
 
+def _ready() -> None:
+    """In the child: import what a check needs, before the first check."""
+    from probity.engine.compiler import pipeline  # noqa: F401
+    from probity.engine.evaluation import acceptance  # noqa: F401
+
+
 class Acceptance:
     """Checks rule sets one at a time in a child process (started on first use)."""
 
@@ -99,6 +105,13 @@ class Acceptance:
             except FutureTimeout:
                 self._stop(kill=True)
                 return [Diagnostic(ruleset.file, 1, 1, HUNG, Code.TOO_COMPLEX)]
+
+    def start(self) -> None:
+        """Start the child now, in the background (it takes about half a second to import
+        what it needs), so that the first check does not wait for it."""
+        with self._lock:
+            executor = self._executor or self._start()
+            executor.submit(_ready)
 
     def _start(self) -> ProcessPoolExecutor:
         self._executor = ProcessPoolExecutor(
