@@ -9,30 +9,19 @@ import random
 import statistics
 import time
 
-from benchmarks.conftest import FIGURES, ROOT
+from benchmarks.conftest import FIGURES
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
+from tests.conftest import large_rule_file
 
 SIZES = (10, 100, 1_000)
 SUBMISSIONS = 2_000
 
 
 def generated(criteria: int) -> str:
-    """The test fixture `mini`, with `criteria` more: X-n met when training ≥ n % 100."""
-    text = (ROOT / "tests/fixtures/mini.yaml").read_text()
-    head, rest = text.split("criteria:\n", 1)
-    listed, tail = rest.split("bands:\n", 1)
-    block = listed.split("  - id: INT-02\n")[1].split("  - id: LEAD-01\n")[0]
-    extra = "".join(
-        f"  - id: X-{n:04d}\n"
-        + block.replace("INT-02", f"X-{n:04d}").replace(
-            'when: policies contains "whistleblowing"',
-            f"when: staff.ethics_training_pct >= {n % 100}",
-        )
-        for n in range(criteria)
-    )
-    return head + "criteria:\n" + listed + extra + "bands:\n" + tail.split("tests:\n")[0]
+    """`criteria` criteria (and mini's 3): X-n met when training is at least n % 100."""
+    return large_rule_file(criteria, lambda n: f"staff.ethics_training_pct >= {n % 100}")
 
 
 def _submissions() -> list[Submission]:

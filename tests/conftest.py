@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,13 +69,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(server.new_database())
 
 
-def large_rule_file(criteria: int) -> str:
-    """The test fixture `mini` with `criteria` more criteria like its second."""
+def large_rule_file(criteria: int, when: Callable[[int], str] | None = None) -> str:
+    """The test fixture `mini` with `criteria` more criteria like its second (X-0000, ...),
+    each with its own condition if `when` gives one (from the criterion's number)."""
     text = (FIXTURES / "mini.yaml").read_text()
     head, rest = text.split("criteria:\n", 1)
     listed, tail = rest.split("bands:\n", 1)
     block = listed.split("  - id: INT-02\n")[1].split("  - id: LEAD-01\n")[0]
+    condition = 'when: policies contains "whistleblowing"'
     extra = "".join(
-        f"  - id: X-{n:04d}\n" + block.replace("INT-02", f"X-{n:04d}") for n in range(criteria)
+        f"  - id: X-{n:04d}\n"
+        + block.replace("INT-02", f"X-{n:04d}").replace(
+            condition, f"when: {when(n)}" if when else condition
+        )
+        for n in range(criteria)
     )
     return head + "criteria:\n" + listed + extra + "bands:\n" + tail.split("tests:\n")[0]
