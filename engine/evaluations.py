@@ -87,6 +87,10 @@ class DecisionSink(Protocol):
 
     def record(self, decisions: Sequence[Decision]) -> None: ...
 
+    def undelivered(self, decisions: Sequence[Decision]) -> None:
+        """Note recorded decisions as never sent to their caller (its stream ended first)."""
+        ...
+
 
 class NoSink:
     """Records nothing (`--db off`, the command line, tests of rule files)."""
@@ -99,6 +103,9 @@ class NoSink:
         return None
 
     def record(self, decisions: Sequence[Decision]) -> None:
+        return None
+
+    def undelivered(self, decisions: Sequence[Decision]) -> None:
         return None
 
 
@@ -201,3 +208,8 @@ class Evaluations:
         """Record decisions of several versions at once (a stream's batch)."""
         if decisions:
             self.sink.record(decisions)
+
+    def undelivered(self, decisions: Sequence[Decision]) -> None:
+        """Note recorded decisions as never sent (RecordingFailed if the sink cannot)."""
+        if decisions:
+            self.sink.undelivered(decisions)

@@ -47,7 +47,11 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self, request: audit_pb2.GetEvaluationRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetEvaluationResponse:
         found = self._evaluation(request.seq)
-        return audit_pb2.GetEvaluationResponse(evaluation=_record(found, full=True))
+        record = _record(found, full=True)
+        record.undelivered = (found.request_id, found.item) in self._store().undelivered(
+            [found.request_id]
+        )
+        return audit_pb2.GetEvaluationResponse(evaluation=record)
 
     def ListEvaluations(
         self, request: audit_pb2.ListEvaluationsRequest, context: grpc.ServicerContext
@@ -65,9 +69,12 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
                 before=before,
             )
         )
+        unsent = self._store().undelivered(str(row["request_id"]) for row in rows)
+        records = [_record(Evaluation(submission=b"", result=b"", **row)) for row in rows]
+        for record in records:
+            record.undelivered = (record.request_id, record.item) in unsent
         return audit_pb2.ListEvaluationsResponse(
-            evaluations=[_record(Evaluation(submission=b"", result=b"", **row)) for row in rows],
-            next_page_token=str(next_page) if next_page else "",
+            evaluations=records, next_page_token=str(next_page) if next_page else ""
         )
 
     def GetRulesetVersion(

@@ -31,6 +31,7 @@ class CallRecord:
     digests: set[str] = field(default_factory=set)
     count: int = 0
     failed: int = 0
+    undelivered: int = 0  # recorded, but the call ended before they were sent
     # Names the call's evaluations in the decision log; sent to the caller as metadata.
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -200,6 +201,7 @@ def _emit(
         else sorted(record.digests),
         count=record.count,
         failed=record.failed,
+        undelivered=record.undelivered,
         request_id=record.request_id,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         status=_status_name(context, raised),

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, ClassVar, cast
 
 import grpc
+import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import AwardSpec
@@ -38,6 +39,7 @@ from probity.server.codec.reading import Unreadable
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 
+_log = structlog.get_logger("probity.evaluation")
 _NO_DEADLINE = 10**6  # seconds
 _COST_BASIS = {
     "price": evaluation_pb2.COST_BASIS_PRICE,
@@ -263,23 +265,45 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                     expected = item
                 else:
                     answers.append(item)
-            for response in self._recorded(answers, record):
+            responses, recorded = self._recorded(answers, record)
+            decisions = [a.decision for a in answers] if recorded else [None] * len(answers)
+            for response in self._sending(responses, decisions, record):
                 window.slots.release()
                 sent += 1
                 yield response
         reader.join()
 
-    def _recorded(self, answers: list[_Answer], record: calls.CallRecord) -> list[Any]:
-        """The responses to send, once their results are in the decision log; if it cannot
-        take them, each result is replaced by an UNAVAILABLE error for its item."""
+    def _sending(
+        self, responses: list[Any], decisions: list[Decision | None], record: calls.CallRecord
+    ) -> Iterator[Any]:
+        """Each response in turn; if the call ends first (the caller cancelled or went
+        away), the recorded decisions of those never handed to gRPC are noted undelivered
+        in the decision log, and counted on the call's log line."""
+        for position, response in enumerate(responses):
+            try:
+                yield response
+            except GeneratorExit:
+                unsent = [d for d in decisions[position + 1 :] if d is not None]
+                record.undelivered += len(unsent)
+                try:
+                    self.evaluations.undelivered(unsent)
+                except RecordingFailed as exc:
+                    _log.error("undelivered not noted", reason=str(exc), count=len(unsent))
+                raise
+
+    def _recorded(self, answers: list[_Answer], record: calls.CallRecord) -> tuple[list[Any], bool]:
+        """The responses to send, once their results are in the decision log, and whether
+        they are; if it cannot take them, each result is replaced by an UNAVAILABLE error
+        for its item."""
         decisions = [a.decision for a in answers if a.decision is not None]
         try:
             self.evaluations.record(decisions)
         except RecordingFailed as exc:
             record.failed += len(decisions)
             status = errors.to_status(exc)
-            return [a.response if a.decision is None else a.refuse(status) for a in answers]
-        return [a.response for a in answers]
+            responses = [a.response if a.decision is None else a.refuse(status) for a in answers]
+            return responses, False
+        return [a.response for a in answers], True
 
     def _read_stream(
         self,
@@ -554,22 +578,27 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         record = calls.current()
         decisions: list[Decision] = []
         answers: list[Any] = []  # messages, or bytes in wire format
+        sent_decisions: list[Decision | None] = []  # each answer's, None for an error
         for (number, bid), outcome in zip(chunk, outcomes, strict=True):
             status = _outcome_error(outcome, "bid.submission.answers")
             if status is not None:
                 record.failed += 1
                 answers.append(_bid_error(bid.submission.id, status))
+                sent_decisions.append(None)
                 continue
             encoded = cast(Encoded, outcome)
+            decision = None
             if prepared.recording:
                 item = _submission_item(bid.submission)
-                decisions.append(prepared.decision(record.origin, number, item, encoded))
+                decision = prepared.decision(record.origin, number, item, encoded)
+                decisions.append(decision)
+            sent_decisions.append(decision)
             state.bids.append(bid)
             state.results.append(result_pb2.Result.FromString(cast(bytes, encoded)))
             answer = wire.stream_result(bid.submission.id, encoded)
             answers.append(wire.field(_TENDER_BID_FIELD, answer))
         self.evaluations.record(decisions)  # before any of them is sent
-        yield from answers
+        yield from self._sending(answers, sent_decisions, record)
 
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
         """Every bid's result, or the error for the whole tender naming each bad bid."""

@@ -42,7 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from probity.engine.errors import RecordingFailed
 from probity.store.compression import Compressor, Dictionary
 from probity.store.group_commit import GroupCommit
-from probity.store.schema import dictionaries, evaluations, ruleset_versions
+from probity.store.schema import dictionaries, evaluations, ruleset_versions, undelivered
 from probity.store.writer import INSERTED, EvaluationWriter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -166,6 +166,27 @@ class DecisionLog:
         insert = sqlite_insert if self.sqlite else pg_insert
         statement = insert(ruleset_versions).on_conflict_do_nothing(index_elements=["digest"])
         self._write(lambda connection: connection.execute(statement, rows))
+
+    def mark_undelivered(self, keys: Sequence[tuple[str, int]]) -> None:
+        """Note recorded evaluations (request id, item) as never sent to their caller."""
+        rows = [{"request_id": r, "item": i, "noted_at": now()} for r, i in keys]
+        if not rows:
+            return
+        insert = sqlite_insert if self.sqlite else pg_insert
+        statement = insert(undelivered).on_conflict_do_nothing()
+        self._write(lambda connection: connection.execute(statement, rows))
+
+    def undelivered(self, request_ids: Iterable[str]) -> set[tuple[str, int]]:
+        """The (request id, item) of these calls' evaluations noted as never sent."""
+        wanted = sorted(set(request_ids))
+        if not wanted:
+            return set()
+        found = self._read(
+            select(undelivered.c.request_id, undelivered.c.item).where(
+                undelivered.c.request_id.in_(wanted)
+            )
+        )
+        return {(str(row["request_id"]), int(row["item"])) for row in found}
 
     def record(self, items: Sequence[Evaluation]) -> None:
         """Record evaluations, committed when this returns; any already recorded are left

@@ -98,3 +98,14 @@ evaluations = Table(
     # ranges at a fraction of a B-tree's cost per insert (SQLite has only B-trees).
     Index("ix_evaluations_recorded_at", "recorded_at", postgresql_using="brin"),
 )
+
+
+# Results recorded but never handed to their caller: its stream ended (cancelled, or the
+# caller gone) after they were recorded and before they were sent. Keyed as evaluations are.
+undelivered = Table(
+    "undelivered",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("item", Integer, primary_key=True),
+    Column("noted_at", String(32), nullable=False),  # ISO 8601 UTC
+)

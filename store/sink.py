@@ -51,6 +51,10 @@ class LogSink:
         if decisions:
             self.log.record([_row(d) for d in decisions])
 
+    def undelivered(self, decisions: Sequence[Decision]) -> None:
+        """Note recorded decisions as never sent, or raise LogUnavailable."""
+        self.log.mark_undelivered([(d.origin.request_id, d.number) for d in decisions])
+
 
 def _row(decision: Decision) -> Evaluation:
     origin, item, ruleset = decision.origin, decision.item, decision.ruleset

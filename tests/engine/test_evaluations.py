@@ -39,6 +39,9 @@ class ListSink:
     def record(self, decisions: Sequence[Decision]) -> None:
         self.events.extend(("decision", d.item.subject_id) for d in decisions)
 
+    def undelivered(self, decisions: Sequence[Decision]) -> None:
+        self.events.extend(("undelivered", d.item.subject_id) for d in decisions)
+
 
 def test_the_version_goes_to_the_sink_before_any_result_and_results_after_evaluation(
     mini: CompiledRuleSet,

@@ -5,6 +5,7 @@ rather than answer unrecorded."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,7 @@ def test_a_response_too_large_to_send_is_refused_and_not_recorded(
     """Issue 20, item 3: a tender whose response was over the message limit failed with
     RESOURCE_EXHAUSTED only after the handler returned: the call was logged OK and the
     decision log held, "as sent", results nobody received."""
-    settings = settings_for(tmp_path, limits=Limits(max_message_bytes=200_000))
+    settings = settings_for(tmp_path, limits=Limits(max_message_bytes=200_000, max_bids=100))
     bids = [dict(example("weak"), id=f"big-{n}", price=700.0 + n) for n in range(12)]
     with running(settings) as server, ProbityClient(f"127.0.0.1:{server.port}") as client:
         with pytest.raises(grpc.RpcError) as caught:
@@ -181,3 +182,40 @@ def test_a_response_too_large_to_send_is_refused_and_not_recorded(
     calls = [line for line in capsys.readouterr().out.splitlines() if "EvaluateTender" in line]
     assert len(calls) == 2
     assert "RESOURCE_EXHAUSTED" in calls[0] and "status=OK" in calls[1].replace('"', "")
+
+
+def test_results_recorded_but_never_sent_are_marked_undelivered(
+    logged: ProbityServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20, item 3: a stream's results are recorded before they are sent; when the
+    caller cancels, those recorded but never handed to gRPC were in the log as sent. They
+    are marked undelivered now (audit shows it), and the call's log line counts them."""
+    records = [dict(example("weak"), id=f"gone-{n}") for n in range(2_000)]
+    with _client(logged) as client:
+        answers = client.evaluate_stream("nolan-tender", records)
+        received = {next(answers).submission_id for _ in range(5)}
+        # Reading no more, the server is held by flow control partway through a batch it
+        # has recorded; then the caller cancels.
+        time.sleep(1.5)
+        answers.cancel()  # type: ignore[attr-defined]
+    log = _log(logged)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the server notes them as its stream ends
+        rows = _all(log, ruleset_id="nolan-tender")
+        ours = [r for r in rows if str(r["subject_id"]).startswith("gone-")]
+        unsent = log.undelivered({str(r["request_id"]) for r in ours})
+        if unsent:
+            break
+        time.sleep(0.1)
+    marked = {str(r["subject_id"]) for r in ours if (r["request_id"], r["item"]) in unsent}
+    assert marked, "nothing marked undelivered"
+    assert not marked & received  # what the caller received is never marked
+    with _client(logged, "auditor") as auditor:
+        seq = next(r["seq"] for r in ours if str(r["subject_id"]) in marked)
+        assert auditor.get_evaluation(seq).undelivered
+        kept = next(r["seq"] for r in ours if str(r["subject_id"]) in received)
+        assert not auditor.get_evaluation(kept).undelivered
+        listed = {e.seq: e.undelivered for e in auditor.list_evaluations(ruleset_id="nolan-tender")}
+        assert listed[seq] and not listed[kept]
+    line = next(x for x in capsys.readouterr().out.splitlines() if "EvaluateStream" in x)
+    assert "CANCELLED" in line and f"undelivered={len(marked)}" in line

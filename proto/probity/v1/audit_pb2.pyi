@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class EvaluationRecord(_message.Message):
-    __slots__ = ("seq", "request_id", "item", "recorded_at", "method", "caller_name", "caller_role", "kind", "subject_id", "tender_id", "contract_id", "supplier_id", "ruleset", "submission", "contract_check", "result", "contract_result")
+    __slots__ = ("seq", "request_id", "item", "recorded_at", "method", "caller_name", "caller_role", "kind", "subject_id", "tender_id", "contract_id", "supplier_id", "ruleset", "submission", "contract_check", "result", "contract_result", "undelivered")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -29,6 +29,7 @@ class EvaluationRecord(_message.Message):
     CONTRACT_CHECK_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_RESULT_FIELD_NUMBER: _ClassVar[int]
+    UNDELIVERED_FIELD_NUMBER: _ClassVar[int]
     seq: int
     request_id: str
     item: int
@@ -46,7 +47,8 @@ class EvaluationRecord(_message.Message):
     contract_check: _evaluation_pb2.CheckContractRequest
     result: _result_pb2.Result
     contract_result: _monitoring_pb2.ContractResult
-    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., item: _Optional[int] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., contract_check: _Optional[_Union[_evaluation_pb2.CheckContractRequest, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., contract_result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ...) -> None: ...
+    undelivered: bool
+    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., item: _Optional[int] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., contract_check: _Optional[_Union[_evaluation_pb2.CheckContractRequest, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., contract_result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ..., undelivered: _Optional[bool] = ...) -> None: ...
 
 class GetEvaluationRequest(_message.Message):
     __slots__ = ("seq",)
