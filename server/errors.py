@@ -138,6 +138,10 @@ def deadline(message: str) -> status_pb2.Status:
     return _status(code_pb2.DEADLINE_EXCEEDED, message)
 
 
+def cancelled(message: str) -> status_pb2.Status:
+    return _status(code_pb2.CANCELLED, message)
+
+
 def unavailable(message: str) -> status_pb2.Status:
     return _status(code_pb2.UNAVAILABLE, message)
 

@@ -227,6 +227,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(status)
         assert isinstance(outcome, Encoded)
         response = self._deliverable(wire.evaluate_response(outcome), 1)
+        _still_waited_for(context)
         prepared.recorded(record.origin, [kind.item(request)], [outcome])
         return response
 
@@ -461,6 +462,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             outcome = cast(Encoded, by_id[bid_result.submission_id])
             out.append(wire.bid_result(bid_result.SerializeToString(), outcome))
         response = self._deliverable(b"".join(out), len(bids))
+        _still_waited_for(context)
         if prepared.recording:  # only what can be sent is recorded as sent
             stored = [_submission_item(bid.submission) for bid in bids]
             prepared.recorded(calls.current().origin, stored, outcomes)
@@ -654,6 +656,13 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _still_waited_for(context: grpc.ServicerContext) -> None:
+    """Before a unary answer is recorded: a caller that cancelled while it was evaluated
+    gets nothing, so nothing is recorded as sent (the call is logged CANCELLED)."""
+    if not context.is_active():
+        raise errors.ServiceError(errors.cancelled("the caller cancelled the call"))
 
 
 def _award(ruleset: CompiledRuleSet) -> AwardSpec:

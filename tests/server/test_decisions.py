@@ -219,3 +219,25 @@ def test_results_recorded_but_never_sent_are_marked_undelivered(
         assert listed[seq] and not listed[kept]
     line = next(x for x in capsys.readouterr().out.splitlines() if "EvaluateStream" in x)
     assert "CANCELLED" in line and f"undelivered={len(marked)}" in line
+
+
+def test_a_unary_call_cancelled_while_evaluated_records_nothing(
+    logged: ProbityServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20, item 3: a unary answer was recorded as sent though its caller had
+    cancelled while it was evaluated; now nothing is recorded, and the call is logged
+    CANCELLED."""
+    from probity.clients.client import bid_message
+
+    bids = [dict(example("weak"), id=f"c-{n}", price=700.0 + n) for n in range(250)]
+    request = evaluation_pb2.EvaluateTenderRequest(
+        ruleset_id="nolan-tender", tender_id="T-2026-014", bids=[bid_message(b) for b in bids]
+    )
+    with _client(logged) as client:
+        call = client._evaluation.EvaluateTender.future(request, metadata=client.metadata)
+        time.sleep(0.05)  # evaluating 250 bids takes far longer
+        assert call.cancel()
+    time.sleep(3)  # the evaluation finishes on the server meanwhile
+    assert _all(_log(logged), tender_id="T-2026-014") == []
+    line = next(x for x in capsys.readouterr().out.splitlines() if "EvaluateTender" in x)
+    assert "status=CANCELLED" in line.replace('"', "")
