@@ -461,8 +461,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         for bid_result in scored:
             outcome = cast(Encoded, by_id[bid_result.submission_id])
             out.append(wire.bid_result(bid_result.SerializeToString(), outcome))
-        response = self._deliverable(b"".join(out), len(bids))
         _still_waited_for(context)
+        response = self._deliverable(b"".join(out), len(bids))
         if prepared.recording:  # only what can be sent is recorded as sent
             stored = [_submission_item(bid.submission) for bid in bids]
             prepared.recorded(calls.current().origin, stored, outcomes)

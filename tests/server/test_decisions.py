@@ -222,22 +222,27 @@ def test_results_recorded_but_never_sent_are_marked_undelivered(
 
 
 def test_a_unary_call_cancelled_while_evaluated_records_nothing(
-    logged: ProbityServer, capsys: pytest.CaptureFixture[str]
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Issue 20, item 3: a unary answer was recorded as sent though its caller had
     cancelled while it was evaluated; now nothing is recorded, and the call is logged
     CANCELLED."""
     from probity.clients.client import bid_message
 
-    bids = [dict(example("weak"), id=f"c-{n}", price=700.0 + n) for n in range(250)]
+    bids = [dict(example("weak"), id=f"c-{n}", price=700.0 + n) for n in range(3_000)]
     request = evaluation_pb2.EvaluateTenderRequest(
         ruleset_id="nolan-tender", tender_id="T-2026-014", bids=[bid_message(b) for b in bids]
     )
-    with _client(logged) as client:
-        call = client._evaluation.EvaluateTender.future(request, metadata=client.metadata)
-        time.sleep(0.05)  # evaluating 250 bids takes far longer
+    settings = settings_for(tmp_path, db=db_url, limits=Limits(max_bids=5_000))
+    with running(settings) as server, ProbityClient(f"127.0.0.1:{server.port}") as client:
+        call = client._evaluation.EvaluateTender.future(request)
+        time.sleep(0.3)  # evaluating 3,000 bids takes seconds: the cancel comes during it
         assert call.cancel()
-    time.sleep(3)  # the evaluation finishes on the server meanwhile
-    assert _all(_log(logged), tender_id="T-2026-014") == []
-    line = next(x for x in capsys.readouterr().out.splitlines() if "EvaluateTender" in x)
+        for _ in range(600):  # until the server has logged the call
+            out = capsys.readouterr().out
+            if "EvaluateTender" in out:
+                break
+            time.sleep(0.1)
+        assert _all(_log(server), tender_id="T-2026-014") == []
+    line = next(x for x in out.splitlines() if "EvaluateTender" in x)
     assert "status=CANCELLED" in line.replace('"', "")
