@@ -20,7 +20,12 @@ from rich.table import Table
 
 from probity.clients.client import DEFAULT_TARGET, ProbityClient
 from probity.clients.inputs import BadInput, records, series
-from probity.clients.results import contract_result_to_dict, result_to_dict, tender_to_dict
+from probity.clients.results import (
+    contract_result_to_dict,
+    error_to_dict,
+    result_to_dict,
+    tender_to_dict,
+)
 from probity.clients.summary import summarise
 from probity.clients.tables import RESULT_COLUMNS, read_csv, result_rows
 from probity.engine.compiler.model import InputSpec
@@ -179,7 +184,8 @@ def _write_responses(
 ) -> int:
     """Writes unreadable inputs, then each answer as it arrives; 1 when any item failed."""
     for entry in bad:
-        writer.error(None, f"{entry.where}: {entry.message}")
+        unreadable = {"code": "invalid_input", "where": entry.where, "message": entry.message}
+        writer.error(None, unreadable, f"{entry.where}: {entry.message}")
     failed = len(bad)
     console = Console(stderr=True)
     progress = Progress(
@@ -198,7 +204,8 @@ def _write_responses(
                 writer.result(response.result)
             else:
                 failed += 1
-                writer.error(getattr(response, writer.id_key), status_text(response.error))
+                item_id = getattr(response, writer.id_key)
+                writer.error(item_id, error_to_dict(response.error), status_text(response.error))
             progress.advance(task)
     writer.close()
     return 1 if failed else 0
@@ -222,11 +229,12 @@ class _Writer:
         else:
             _print_json(result)
 
-    def error(self, item_id: str | None, message: str) -> None:
+    def error(self, item_id: str | None, record: dict[str, Any], text: str) -> None:
+        """An item that failed: as the local command writes it (JSON), or in words (CSV)."""
         if self.form == "csv":
-            self.rows.append(result_rows(None, item_id or "", message))
+            self.rows.append(result_rows(None, item_id or "", text))
         else:
-            _print_json({self.id_key: item_id, "error": message})
+            _print_json({"error": record, self.id_key: item_id or None})
 
     def close(self) -> None:
         if self.form == "csv":

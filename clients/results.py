@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
+from google.rpc import code_pb2, error_details_pb2
 
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2
 
@@ -174,3 +175,34 @@ def tender_to_dict(response: evaluation_pb2.EvaluateTenderResponse) -> dict[str,
     for bid, message in zip(shown.get("bids", []), response.bids, strict=True):
         bid["result"] = result_to_dict(message.result)
     return shown
+
+
+# Where a server names a bad answer, before the answer's own path (local errors name only
+# the path within the answers).
+_ANSWER_PREFIXES = ("bid.submission.answers.", "submission.answers.")
+
+
+def error_to_dict(status: Any) -> dict[str, Any]:
+    """A stream item's error (a google.rpc.Status) as `probity evaluate` writes errors
+    locally: {"code": "invalid_submission", "violations": [...]}, or a code and a message."""
+    violations = []
+    for packed in status.details:
+        found = error_details_pb2.BadRequest()
+        if packed.Unpack(found):
+            violations += [
+                {"field": _answer_path(v.field), "reason": v.description}
+                for v in found.field_violations
+            ]
+        info = error_details_pb2.ErrorInfo()
+        if packed.Unpack(info) and info.reason == "ENGINE_CRASHED":
+            return {"code": "engine_crashed", "message": status.message}
+    if status.code == code_pb2.INVALID_ARGUMENT and violations:
+        return {"code": "invalid_submission", "violations": violations}
+    return {"code": code_pb2.Code.Name(status.code).lower(), "message": status.message}
+
+
+def _answer_path(field: str) -> str:
+    for prefix in _ANSWER_PREFIXES:
+        if field.startswith(prefix):
+            return field.removeprefix(prefix)
+    return field

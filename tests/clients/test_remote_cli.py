@@ -46,10 +46,40 @@ def test_evaluate_streams_json_lines_and_reports_bad_lines(
     assert results["T-2026-014/bid-01"]["band"] == "compliant"
     assert results["T-2026-014/bid-02"]["findings"][0]["outcome"] == "not_met"
     errors = [r for r in records if "error" in r]
-    assert any(e["error"].startswith(f"{path}:2: not valid JSON") for e in errors)
+    unreadable = next(e["error"] for e in errors if e["error"]["code"] == "invalid_input")
+    assert unreadable["where"] == f"{path}:2"
+    assert unreadable["message"].startswith("not valid JSON")
     refused = next(e for e in errors if e["submission_id"] == "bad-one")
-    assert "INVALID_ARGUMENT" in refused["error"]
-    assert "submission.answers.integrity.interests_declared" in refused["error"]
+    # Issue 20: one error record shape, here and locally (`probity evaluate --rules`).
+    local = probity("evaluate", "--rules", "rules/nolan-tender.yaml", str(path))
+    same = next(
+        json.loads(line)
+        for line in local.stdout.splitlines()
+        if json.loads(line).get("submission_id") == "bad-one"
+    )
+    assert (
+        refused
+        == same
+        == {
+            "submission_id": "bad-one",
+            "error": {
+                "code": "invalid_submission",
+                "violations": [
+                    {
+                        "field": "integrity.interests_declared",
+                        "reason": "Input should be a valid boolean",
+                    }
+                ],
+            },
+        }
+    )
+    local_unreadable = next(
+        json.loads(line)["error"]
+        for line in local.stdout.splitlines()
+        if "error" in json.loads(line)
+        if json.loads(line)["error"].get("code") == "invalid_input"
+    )
+    assert local_unreadable == unreadable
 
 
 def test_evaluate_reads_csv_by_the_rule_sets_input_types_and_writes_csv(
@@ -260,7 +290,11 @@ def test_monitor_on_a_server_gives_what_monitor_gives_locally(
         if "rating" in record:
             assert record == results[record["contract_id"]]
     assert sum("rating" in r for r in remote_records) == 3
-    assert any(f"{returns}:12: not valid JSON" in str(r.get("error")) for r in remote_records)
+    assert any(
+        r.get("error", {}).get("where") == f"{returns}:12"
+        and r["error"]["message"].startswith("not valid JSON")
+        for r in remote_records
+    )
     summary = probity("monitor", *_at(server), "--ruleset", "ethical-standards-monitoring",
                       "--format", "summary", *common)  # fmt: skip
     assert (
