@@ -123,17 +123,18 @@ class _Builder:
             self._close()
         if not isinstance(event, yaml.NodeEvent):
             return
-        if getattr(event, "tag", None) and getattr(event, "tag", None) != "!":
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!":  # "!" marks text that is not to be typed
             _refuse(self.file, *_at(event), "YAML tags (!!…) are not allowed in rule files")
         if isinstance(event, yaml.AliasEvent):
             value, counted = self._alias(event)
         elif isinstance(event, yaml.ScalarEvent):
             value, counted = self._scalar(event), 1
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, counted)
         else:
             self._start(event)
             return
-        if event.anchor is not None:
-            self.anchors[event.anchor] = (value, counted)
         self._place(event, value, counted)
 
     def _alias(self, event: yaml.AliasEvent) -> tuple[Any, int]:

@@ -50,12 +50,13 @@ def problem(pattern: str) -> str | None:
     """Why the pattern cannot be used, or None when it can."""
     if len(pattern) > MAX_LENGTH:
         return f"the pattern is longer than {MAX_LENGTH} characters"
-    if _UNSUPPORTED.search(_without_escaped_backslashes(pattern)):
+    unescaped = _without_escaped_backslashes(pattern)
+    if _UNSUPPORTED.search(unescaped):
         return (
             "the pattern uses a feature that is not supported (anchors, \\d, \\w, groups "
             "with '?', back-references); the pattern always matches the whole text"
         )
-    if _OTHER_ESCAPE.search(_without_escaped_backslashes(pattern)):
+    if _OTHER_ESCAPE.search(unescaped):
         return (
             "in a pattern, \\ goes only before a punctuation character (\\. is a full "
             "stop) or as \\n, \\r or \\t"
@@ -168,24 +169,7 @@ def _shape(pattern: str) -> str | None:
 
 def class_width(body: str) -> int:
     """How many characters a class body ("a-z0-9_") stands for, counting each range."""
-    chars: list[str] = []
-    n = 0
-    while n < len(body):
-        if body[n] == "\\" and n + 1 < len(body):
-            chars.append(body[n + 1])
-            n += 2
-        else:
-            chars.append(body[n])
-            n += 1
-    width, n = 0, 0
-    while n < len(chars):
-        if n + 2 < len(chars) and chars[n + 1] == "-":
-            width += max(0, ord(chars[n + 2]) - ord(chars[n]) + 1)
-            n += 3
-        else:
-            width += 1
-            n += 1
-    return width
+    return sum(max(0, high - low + 1) for low, high in _ranges(body))
 
 
 # -- the text and the pattern as durable_rules matches them ---------------------------------
