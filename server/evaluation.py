@@ -438,14 +438,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             ]
         )
         for n, bid in enumerate(bids):
-            tender = bid.submission.tender_id
-            if tender and request.tender_id and tender != request.tender_id:
-                problems.append(
-                    FieldViolation(
-                        f"bids[{n}].submission.tender_id",
-                        f"is {tender!r}, not the tender's {request.tender_id!r}",
-                    )
-                )
+            problems += _other_tender(bid, request.tender_id, f"bids[{n}]")
         if problems:
             raise errors.ServiceError(
                 errors.bad_request(problems, "the tender's bids are not valid")
@@ -511,17 +504,17 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         state = _TenderState(tender.tender_id)
         pending: list[tuple[list[tuple[int, Any]], Future[list[Outcome]]]] = []
         for chunk in _chunks(requests, _TENDER_CHUNK):
-            good = []
+            good, submissions = [], []
             for request in chunk:
                 state.count += 1
-                refused = self._bid_refusal(request, state)
-                if refused is not None:
-                    record.failed += 1
-                    yield refused
-                else:
+                admitted = self._admit_bid(request, state)
+                if isinstance(admitted, Serialized):
                     good.append((state.count, request.bid))
+                    submissions.append(admitted)
+                else:
+                    record.failed += 1
+                    yield admitted
             if good:
-                submissions = [_submission(b.submission, "bid.submission") for _, b in good]
                 pending.append((good, prepared.submit(submissions)))
             while len(pending) > 2 or (pending and pending[0][1].done()):
                 yield from self._bids_done(*pending.pop(0), prepared, state, context)
@@ -533,8 +526,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         head.bids.extend(scored)
         yield evaluation_pb2.EvaluateTenderStreamResponse(ranking=head)
 
-    def _bid_refusal(self, request: Any, state: _TenderState) -> Any:
-        """The error response refusing this request of a tender stream, or None."""
+    def _admit_bid(self, request: Any, state: _TenderState) -> Serialized | Any:
+        """A tender stream's request: its bid's submission for the engine, or the error
+        response refusing it."""
         if isinstance(request, Unreadable):
             return _bid_error(request.ident(), errors.unreadable(request))
         if request.WhichOneof("item") != "bid":
@@ -550,10 +544,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             FieldViolation(v.field.replace("bids[0]", "bid", 1), v.reason)
             for v in check_bids([(bid.submission.id, bid.price, wlc)])
         ]
-        tender = bid.submission.tender_id
-        if tender and state.tender_id and tender != state.tender_id:
-            reason = f"is {tender!r}, not the tender's {state.tender_id!r}"
-            problems.append(FieldViolation("bid.submission.tender_id", reason))
+        problems += _other_tender(bid, state.tender_id, "bid")
         if bid.submission.id in state.seen:
             reason = f"{bid.submission.id!r} is used twice"
             problems.append(FieldViolation("bid.submission.id", reason))
@@ -561,11 +552,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             status = errors.bad_request(problems, "the bid is not valid")
             return _bid_error(bid.submission.id, status)
         try:
-            _submission(bid.submission, "bid.submission")  # id lengths
+            submission = _submission(bid.submission, "bid.submission")  # id lengths too
         except errors.ServiceError as exc:
             return _bid_error(bid.submission.id, errors.to_status(exc))
         state.seen.add(bid.submission.id)
-        return None
+        return submission
 
     def _bids_done(
         self,
@@ -578,29 +569,27 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         """A chunk's answers: recorded, then sent; its results kept for the ranking."""
         outcomes = self._wait(future, context)
         record = calls.current()
-        decisions: list[Decision] = []
         answers: list[Any] = []  # messages, or bytes in wire format
-        sent_decisions: list[Decision | None] = []  # each answer's, None for an error
+        decisions: list[Decision | None] = []  # each answer's: None for an error
         for (number, bid), outcome in zip(chunk, outcomes, strict=True):
             status = _outcome_error(outcome, "bid.submission.answers")
             if status is not None:
                 record.failed += 1
                 answers.append(_bid_error(bid.submission.id, status))
-                sent_decisions.append(None)
+                decisions.append(None)
                 continue
             encoded = cast(Encoded, outcome)
             decision = None
             if prepared.recording:
                 item = _submission_item(bid.submission)
                 decision = prepared.decision(record.origin, number, item, encoded)
-                decisions.append(decision)
-            sent_decisions.append(decision)
+            decisions.append(decision)
             state.bids.append(bid)
             state.results.append(result_pb2.Result.FromString(cast(bytes, encoded)))
             answer = wire.stream_result(bid.submission.id, encoded)
             answers.append(wire.field(_TENDER_BID_FIELD, answer))
-        self.evaluations.record(decisions)  # before any of them is sent
-        yield from self._sending(answers, sent_decisions, record)
+        self.evaluations.record([d for d in decisions if d is not None])  # before sending
+        yield from self._sending(answers, decisions, record)
 
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:
         """Every bid's result, or the error for the whole tender naming each bad bid."""
@@ -656,6 +645,15 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _other_tender(bid: Any, tender_id: str, where: str) -> list[FieldViolation]:
+    """The problem of a bid that names another tender than the call's, if it does."""
+    tender = bid.submission.tender_id
+    if tender and tender_id and tender != tender_id:
+        reason = f"is {tender!r}, not the tender's {tender_id!r}"
+        return [FieldViolation(f"{where}.submission.tender_id", reason)]
+    return []
 
 
 def _still_waited_for(context: grpc.ServicerContext) -> None:
