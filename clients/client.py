@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from probity.clients.views import Catalogs
 from probity.v1 import (
     audit_pb2,
     audit_pb2_grpc,
@@ -27,6 +28,10 @@ from probity.v1 import (
 )
 
 DEFAULT_TARGET = "127.0.0.1:50051"
+
+# What an evaluation method returns: "full" results (sent BASIC and expanded here when the
+# client is `lean`), or "basic" ones as the server sent them (see ResultView).
+View = Literal["full", "basic"]
 
 
 def _service_config(attempts: int) -> str:
@@ -106,9 +111,11 @@ class ProbityClient:
         attempts: int = 4,
         timeout: float | None = 60.0,
         max_message_bytes: int = 16 * 1024 * 1024,
+        lean: bool = True,
     ) -> None:
         """TLS when `tls` or any certificate is given (`tls_ca` to trust a private CA;
-        `client_cert` and `client_key` for mutual TLS)."""
+        `client_cert` and `client_key` for mutual TLS). `lean`: full results are sent as
+        BASIC and expanded here, from each rule set version's catalog, fetched once."""
         options: list[tuple[str, Any]] = [
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
@@ -138,6 +145,8 @@ class ProbityClient:
         self._rulesets = ruleset_pb2_grpc.RulesetServiceStub(self.channel)  # type: ignore[no-untyped-call]
         self._audit = audit_pb2_grpc.AuditServiceStub(self.channel)  # type: ignore[no-untyped-call]
         self._health = health_pb2_grpc.HealthStub(self.channel)
+        self.lean = lean
+        self.catalogs = Catalogs(self._catalog)
 
     def __enter__(self) -> ProbityClient:
         return self
@@ -151,16 +160,59 @@ class ProbityClient:
     def _call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
         return method(request, timeout=timeout or self.timeout, metadata=self.metadata)
 
+    def _catalog(self, ref: result_pb2.RulesetRef) -> result_pb2.ResultCatalog:
+        """A version's catalog: from the rule sets the server holds, else (a version it no
+        longer serves, for auditors) from the decision log."""
+        try:
+            held = self.get_ruleset(ref.id, ref.version).catalog
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+        else:
+            if held.ruleset.digest == ref.digest:
+                return held
+        return self.get_ruleset_version_catalog(ref.digest)
+
+    def _asked(self, view: View) -> result_pb2.ResultView:
+        """The ResultView to ask the server for."""
+        if view == "basic" or self.lean:
+            return result_pb2.RESULT_VIEW_BASIC
+        return result_pb2.RESULT_VIEW_FULL
+
+    def _shown(self, view: View) -> bool:
+        """Whether results come BASIC and are to be expanded here."""
+        return view == "full" and self.lean
+
+    def _expand_items(self, responses: Iterator[Any], view: View, field: str) -> Iterator[Any]:
+        """Stream responses, each one's result (in its `field`, or itself) expanded when it
+        has one (a tender's ranking comes after the bids, and carries none)."""
+        if not self._shown(view):
+            yield from responses
+            return
+        for response in responses:
+            item = getattr(response, field) if field else response
+            if item.HasField("result"):
+                self.catalogs.expand(item.result)
+            yield response
+
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(
-        self, ruleset_id: str, submission: Mapping[str, Any], *, version: str = ""
+        self,
+        ruleset_id: str,
+        submission: Mapping[str, Any],
+        *,
+        version: str = "",
+        view: View = "full",
     ) -> result_pb2.Result:
         request = evaluation_pb2.EvaluateRequest(
             ruleset_id=ruleset_id,
             ruleset_version=version,
             submission=submission_message(submission),
+            view=self._asked(view),
         )
         response: evaluation_pb2.EvaluateResponse = self._call(self._evaluation.Evaluate, request)
+        if self._shown(view):
+            self.catalogs.expand(response.result)
         return response.result
 
     def evaluate_stream(
@@ -170,18 +222,23 @@ class ProbityClient:
         *,
         version: str = "",
         timeout: float | None = None,
+        view: View = "full",
     ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
         """Results (or per-submission errors) as the server finishes them, in any order."""
+        asked = self._asked(view)
         requests = (
             evaluation_pb2.EvaluateStreamRequest(
-                ruleset_id=ruleset_id, ruleset_version=version, submission=submission_message(s)
+                ruleset_id=ruleset_id,
+                ruleset_version=version,
+                submission=submission_message(s),
+                view=asked,
             )
             for s in submissions
         )
         responses: Iterator[evaluation_pb2.EvaluateStreamResponse] = (
             self._evaluation.EvaluateStream(requests, timeout=timeout, metadata=self.metadata)
         )
-        return responses
+        return self._expand_items(responses, view, "")
 
     def evaluate_tender(
         self,
@@ -190,16 +247,21 @@ class ProbityClient:
         bids: Iterable[Mapping[str, Any]],
         *,
         version: str = "",
+        view: View = "full",
     ) -> evaluation_pb2.EvaluateTenderResponse:
         request = evaluation_pb2.EvaluateTenderRequest(
             ruleset_id=ruleset_id,
             ruleset_version=version,
             tender_id=tender_id,
             bids=[bid_message(b) for b in bids],
+            view=self._asked(view),
         )
         response: evaluation_pb2.EvaluateTenderResponse = self._call(
             self._evaluation.EvaluateTender, request
         )
+        if self._shown(view):
+            for bid in response.bids:
+                self.catalogs.expand(bid.result)
         return response
 
     def evaluate_tender_stream(
@@ -210,10 +272,14 @@ class ProbityClient:
         *,
         version: str = "",
         timeout: float | None = None,
+        view: View = "full",
     ) -> Iterator[evaluation_pb2.EvaluateTenderStreamResponse]:
         """A tender of any size: each bid's answer as it is done, then the ranking."""
         header = evaluation_pb2.TenderHeader(
-            ruleset_id=ruleset_id, ruleset_version=version, tender_id=tender_id
+            ruleset_id=ruleset_id,
+            ruleset_version=version,
+            tender_id=tender_id,
+            view=self._asked(view),
         )
 
         def requests() -> Iterator[evaluation_pb2.EvaluateTenderStreamRequest]:
@@ -226,7 +292,7 @@ class ProbityClient:
                 requests(), timeout=timeout, metadata=self.metadata
             )
         )
-        return responses
+        return self._expand_items(responses, view, "bid")
 
     # -- contract monitoring ---------------------------------------------------------------
     def check_contract(
@@ -310,11 +376,17 @@ class ProbityClient:
         return response
 
     # -- the decision log (auditor and policy roles) ----------------------------------------
-    def get_evaluation(self, seq: int) -> audit_pb2.EvaluationRecord:
+    def get_evaluation(self, seq: int, view: View = "full") -> audit_pb2.EvaluationRecord:
+        """One recorded evaluation; a result recorded BASIC is expanded unless `view` is
+        "basic" (its `view` still says how it was sent)."""
         response: audit_pb2.GetEvaluationResponse = self._call(
             self._audit.GetEvaluation, audit_pb2.GetEvaluationRequest(seq=seq)
         )
-        return response.evaluation
+        record = response.evaluation
+        basic = record.view == result_pb2.RESULT_VIEW_BASIC and record.HasField("result")
+        if basic and view == "full":
+            self.catalogs.expand(record.result)
+        return record
 
     def list_evaluations(self, **filters: Any) -> Iterator[audit_pb2.EvaluationRecord]:
         """Every recorded evaluation matching the filters (tender_id, contract_id,
@@ -340,6 +412,14 @@ class ProbityClient:
             self._audit.GetRulesetVersion, request
         )
         return response.ruleset
+
+    def get_ruleset_version_catalog(self, digest: str) -> result_pb2.ResultCatalog:
+        """A recorded version's catalog (see ResultCatalog), by digest."""
+        request = audit_pb2.GetRulesetVersionRequest(digest=digest)
+        response: audit_pb2.GetRulesetVersionResponse = self._call(
+            self._audit.GetRulesetVersion, request
+        )
+        return response.catalog
 
     def replay(self, seq: int) -> audit_pb2.ReplayResponse:
         response: audit_pb2.ReplayResponse = self._call(

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, SubmissionError, WrongKind
@@ -34,11 +34,20 @@ Encoded = bytes | memoryview
 Outcome = Encoded | SubmissionError | EngineCrashed
 Item = Submission | Serialized
 
+# How much of a result its codec writes: all of it, or (BASIC) what varies per submission,
+# leaving out the rule set's own wording (the service's ResultView, AIP-157). A codec that
+# has no lean form writes FULL for both.
+View = Literal["full", "basic"]
+FULL: View = "full"
+BASIC: View = "basic"
+
 
 class Runner(Protocol):
-    """Evaluates batches, encoded by its codec: the worker pool, or workers.InProcess."""
+    """Evaluates batches, encoded by its codec in the view asked for: the worker pool."""
 
-    def submit(self, ruleset: CompiledRuleSet, items: Sequence[Item]) -> Future[list[Outcome]]: ...
+    def submit(
+        self, ruleset: CompiledRuleSet, items: Sequence[Item], view: View = FULL
+    ) -> Future[list[Outcome]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,7 @@ class Decision:
     ruleset: CompiledRuleSet
     item: Recorded
     result: Encoded
+    view: View = FULL  # the view `result` is written in
 
 
 class DecisionSink(Protocol):
@@ -113,10 +123,18 @@ NO_SINK = NoSink()
 
 
 class Prepared:
-    """One rule set version, ready to evaluate: here (`local`), or through a runner."""
+    """One rule set version, ready to evaluate: here (`local`), or through a runner, whose
+    results are written in `view`."""
 
-    def __init__(self, ruleset: CompiledRuleSet, runner: Runner | None, sink: DecisionSink) -> None:
+    def __init__(
+        self,
+        ruleset: CompiledRuleSet,
+        runner: Runner | None,
+        sink: DecisionSink,
+        view: View = FULL,
+    ) -> None:
         self.ruleset = ruleset
+        self.view = view
         self._runner = runner
         self._sink = sink
         self._local: Evaluator | Monitor | None = None
@@ -138,10 +156,10 @@ class Prepared:
         """Outcomes through the runner, in order, one per item."""
         if self._runner is None:
             raise RuntimeError("prepared without a runner: use evaluate_here")
-        return self._runner.submit(self.ruleset, items)
+        return self._runner.submit(self.ruleset, items, self.view)
 
     def decision(self, origin: Origin, number: int, item: Recorded, result: Encoded) -> Decision:
-        return Decision(origin, number, self.ruleset, item, result)
+        return Decision(origin, number, self.ruleset, item, result, self.view)
 
     @property
     def recording(self) -> bool:
@@ -167,11 +185,14 @@ class Prepared:
 
 
 def prepare(
-    ruleset: CompiledRuleSet, runner: Runner | None = None, sink: DecisionSink = NO_SINK
+    ruleset: CompiledRuleSet,
+    runner: Runner | None = None,
+    sink: DecisionSink = NO_SINK,
+    view: View = FULL,
 ) -> Prepared:
     """`ruleset` ready to evaluate; the sink has it before any result can name it."""
     sink.ruleset(ruleset)
-    return Prepared(ruleset, runner, sink)
+    return Prepared(ruleset, runner, sink, view)
 
 
 class RulesetSource(Protocol):
@@ -188,17 +209,19 @@ class Evaluations:
         self.runner = runner
         self.sink = sink
 
-    def prepare(self, ruleset_id: str, version: str = "", kind: str = "tender") -> Prepared:
+    def prepare(
+        self, ruleset_id: str, version: str = "", kind: str = "tender", view: View = FULL
+    ) -> Prepared:
         """The version named (the active one if `version` is empty), which must be of
         `kind`: UnknownRuleset or WrongKind if not."""
         ruleset = self.rulesets.get(ruleset_id, version)
         if ruleset.kind != kind:
             raise WrongKind(ruleset.id, ruleset.kind, kind)
-        return prepare(ruleset, self.runner, self.sink)
+        return prepare(ruleset, self.runner, self.sink, view)
 
-    def prepare_version(self, ruleset: CompiledRuleSet) -> Prepared:
+    def prepare_version(self, ruleset: CompiledRuleSet, view: View = FULL) -> Prepared:
         """A version the caller already holds (Replay's recorded one)."""
-        return prepare(ruleset, self.runner, self.sink)
+        return prepare(ruleset, self.runner, self.sink, view)
 
     @property
     def recording(self) -> bool:

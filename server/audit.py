@@ -14,9 +14,10 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
-from probity.engine.evaluations import Encoded, Evaluations
+from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
 from probity.server import errors
+from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 
@@ -87,16 +88,20 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         if found is None:
             name = request.digest or f"{request.ruleset_id}@{request.version}"
             raise errors.ServiceError(errors.not_found_record("rule set version", name))
-        return audit_pb2.GetRulesetVersionResponse(
+        response = audit_pb2.GetRulesetVersionResponse(
             ruleset=audit_pb2.RulesetVersionRecord(**asdict(found))  # the same field names
         )
+        if found.kind == "tender":
+            response.catalog.CopyFrom(views.catalog(self._recorded_ruleset(found.digest)))
+        return response
 
     def Replay(
         self, request: audit_pb2.ReplayRequest, context: grpc.ServicerContext
     ) -> audit_pb2.ReplayResponse:
         found = self._evaluation(request.seq)
         ruleset = self._recorded_ruleset(found.ruleset_digest)
-        future = self.evaluations.prepare_version(ruleset).submit([_submission(found)])
+        view = BASIC if found.view == BASIC else FULL
+        future = self.evaluations.prepare_version(ruleset, view).submit([_submission(found)])
         (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
         if not isinstance(outcome, Encoded):
             raise errors.ServiceError(errors.to_status(outcome))
@@ -157,7 +162,7 @@ def _submission(found: Evaluation) -> Serialized:
 _PLAIN_FIELDS = [
     name
     for name in audit_pb2.EvaluationRecord.DESCRIPTOR.fields_by_name
-    if name in Evaluation.__dataclass_fields__ and name not in ("submission", "result")
+    if name in Evaluation.__dataclass_fields__ and name not in ("submission", "result", "view")
 ]
 
 
@@ -167,6 +172,7 @@ def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord
         ruleset=result_pb2.RulesetRef(
             id=found.ruleset_id, version=found.ruleset_version, digest=found.ruleset_digest
         ),
+        view=messages.VIEWS[BASIC if found.view == BASIC else FULL],
     )
     if not full:
         return record

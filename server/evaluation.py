@@ -34,7 +34,7 @@ from probity.engine.evaluations import (
 )
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.server import calls, errors
-from probity.server.codec import wire
+from probity.server.codec import messages, views, wire
 from probity.server.codec.reading import Unreadable
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
@@ -92,6 +92,7 @@ class _Kind:
     item: Callable[[Any], Recorded]  # what the decision log keeps of a request
     ident: Callable[[Any], str]  # a stream request's id: its answer names it
     serialized: Callable[[Any], Serialized]  # a request as the engine takes it
+    view: Callable[[Any], int]  # the ResultView a request asks for
 
     TENDER: ClassVar[_Kind]
     MONITORING: ClassVar[_Kind]
@@ -126,6 +127,7 @@ _Kind.TENDER = _Kind(
     lambda request: _submission_item(request.submission),
     lambda request: str(request.submission.id),
     lambda request: _submission(request.submission, "submission"),
+    lambda request: int(request.view),
 )
 _Kind.MONITORING = _Kind(
     "monitoring",
@@ -134,6 +136,7 @@ _Kind.MONITORING = _Kind(
     _contract_item,
     lambda request: str(request.contract.contract_id),
     lambda request: _series(request),
+    lambda request: 0,  # a contract's result has one view
 )
 # Stream results recorded in one transaction, at most; and how long to wait for more
 # results before recording those in hand (a commit costs an fsync, whatever its size).
@@ -181,9 +184,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         version: str,
         kind: str = "tender",
         record: calls.CallRecord | None = None,
+        view: int = 0,
     ) -> Prepared:
         """The rule set version a request names, noted on the call's record (a stream's
-        reader thread passes the record: the call's context is not its own)."""
+        reader thread passes the record: the call's context is not its own), to write
+        results in `view` (a ResultView)."""
         if not ruleset_id:
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
@@ -191,7 +196,10 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         _within_limits(
             ("ruleset_id", ruleset_id, MAX_ID), ("ruleset_version", version, MAX_VERSION)
         )
-        prepared = self.evaluations.prepare(ruleset_id, version, kind)
+        if view not in messages.READ_VIEWS:
+            violation = FieldViolation("view", "is not a view of results: BASIC or FULL")
+            raise errors.ServiceError(errors.bad_request([violation], "unknown view"))
+        prepared = self.evaluations.prepare(ruleset_id, version, kind, messages.READ_VIEWS[view])
         (record or calls.current()).digests.add(prepared.ruleset.digest)
         return prepared
 
@@ -220,7 +228,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         """One submission or contract: its response in wire format, or the call aborted."""
         record = calls.current()
         record.count = 1
-        prepared = self._prepare(request.ruleset_id, request.ruleset_version, kind.ruleset)
+        prepared = self._prepare(
+            request.ruleset_id, request.ruleset_version, kind.ruleset, view=kind.view(request)
+        )
         (outcome,) = self._wait(prepared.submit([kind.serialized(request)]), context)
         status = _outcome_error(outcome, kind.prefix)
         if status is not None:
@@ -365,7 +375,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             return
         try:
             prepared = self._prepare(
-                request.ruleset_id, request.ruleset_version, kind.ruleset, record
+                request.ruleset_id,
+                request.ruleset_version,
+                kind.ruleset,
+                record,
+                kind.view(request),
             )
             submission = kind.serialized(request)
         except errors.TRANSLATED as exc:  # one item of a stream fails alone
@@ -422,7 +436,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 "message; send more through EvaluateTenderStream (probity tender does)"
             )
             raise errors.ServiceError(errors.exhausted("bids", said))
-        prepared = self._prepare(request.ruleset_id, request.ruleset_version)
+        prepared = self._prepare(request.ruleset_id, request.ruleset_version, view=request.view)
         ruleset = prepared.ruleset
         award = _award(ruleset)
         bids = request.bids
@@ -499,7 +513,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(errors.bad_request([violation], said))
         tender = header.tender
         _within_limits(("tender.tender_id", tender.tender_id, MAX_ID))
-        prepared = self._prepare(tender.ruleset_id, tender.ruleset_version, "tender", record)
+        prepared = self._prepare(
+            tender.ruleset_id, tender.ruleset_version, "tender", record, tender.view
+        )
         award = _award(prepared.ruleset)
         state = _TenderState(tender.tender_id)
         pending: list[tuple[list[tuple[int, Any]], Future[list[Outcome]]]] = []
@@ -687,7 +703,7 @@ def _ranking(
             r.total,
             r.maximum,
             r.rejected,
-            tuple(r.exclusion_reasons),
+            views.exclusion_reasons(r, ruleset),  # a BASIC result does not carry them
             b.price,
             b.whole_life_cost if b.HasField("whole_life_cost") else None,
         )

@@ -17,6 +17,7 @@ from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
 from probity.server import calls
+from probity.server.codec import views
 from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
 
@@ -52,6 +53,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
             ruleset=self._info(ruleset),
             source_text=ruleset.source_text,
             inputs_schema=self._schema(ruleset),
+            catalog=views.catalog(ruleset),
         )
 
     def _schema(self, ruleset: CompiledRuleSet) -> str:

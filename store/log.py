@@ -90,6 +90,7 @@ class Evaluation:
     ruleset_digest: str
     submission: bytes  # the request item, as received
     result: bytes  # the result, as sent
+    view: str = "full"  # the view it was sent in: "full" or "basic"
     recorded_at: str = ""
     seq: int = 0
 

@@ -89,6 +89,8 @@ evaluations = Table(
     Column("ruleset_digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
     Column("submission", LargeBinary, nullable=False),  # the request item, as received
     Column("result", LargeBinary, nullable=False),  # the result, as sent to the caller
+    # The view `result` is written in: "full" or "basic" (engine.evaluations.View).
+    Column("view", String(10), nullable=False, server_default="full"),
     # The dictionary `submission` and `result` are compressed with; none: stored as they are.
     Column("dictionary", Integer, ForeignKey("dictionaries.id"), nullable=True),
     UniqueConstraint("request_id", "item", name="uq_evaluations_request_item"),

@@ -74,4 +74,5 @@ def _row(decision: Decision) -> Evaluation:
         ruleset_digest=ruleset.digest,
         submission=item.stored,
         result=bytes(decision.result),  # the log's own copy: a lent result goes back
+        view=decision.view,
     )

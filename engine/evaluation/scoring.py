@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from probity.engine import ENGINE_VERSION, figures
-from probity.engine.compiler.compiled import Band, CompiledCriterion, CompiledRuleSet
+from probity.engine.compiler.compiled import Band, CompiledCriterion, CompiledRuleSet, Template
 from probity.engine.evaluation import scoring_plan
 from probity.engine.evaluation.result import (
     Evidence,
@@ -134,14 +134,39 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
     return (finding, encode(finding), points, finding.max_points, reason)
 
 
-def _build(
-    c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
-) -> Finding:
-    template = {
+def _template(c: CompiledCriterion, outcome: str) -> Template:
+    return {
         "met": c.explain_met,
         "partly_met": c.explain_partly,
         "evidence_missing": c.explain_missing,
     }.get(outcome, c.explain_not_met)
+
+
+def _not_applicable(c: CompiledCriterion) -> str:
+    return f"Not applicable: this applies only when {c.applies_text}."
+
+
+OUTCOMES = ("met", "partly_met", "not_met", "not_applicable", "evidence_missing")
+
+
+def fixed_explanations(c: CompiledCriterion) -> dict[str, str]:
+    """The explanation of each outcome whose sentence is the same for every submission (its
+    template has no placeholders), by outcome: the rule set's own wording, which a lean
+    result may leave out (engine.evaluations.BASIC)."""
+    fixed = {
+        outcome: _template(c, outcome).render({})
+        for outcome in OUTCOMES
+        if outcome != "not_applicable" and not _template(c, outcome).names
+    }
+    if c.applies_text is not None:
+        fixed["not_applicable"] = _not_applicable(c)
+    return fixed
+
+
+def _build(
+    c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
+) -> Finding:
+    template = _template(c, outcome)
     labels = {field: label for field, label, _ in c.expected}
     missing = ", ".join(labels[field] for field in c.fields if field not in values)
     context = dict(values, points=points, max_points=c.max_points, missing=missing)
@@ -151,7 +176,7 @@ def _build(
     )
     explanation = template.render(context)
     if outcome == "not_applicable":
-        explanation = f"Not applicable: this applies only when {c.applies_text}."
+        explanation = _not_applicable(c)
     return Finding(
         criterion=c.id,
         principle=c.principle,

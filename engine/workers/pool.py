@@ -49,7 +49,7 @@ from probity.engine.errors import EngineCrashed, FieldViolation, RuleFileError, 
 from probity.engine.evaluation.evaluator import Serialized, Submission
 from probity.engine.evaluation.matcher import EngineError
 from probity.engine.evaluation.result import Result, to_json
-from probity.engine.evaluations import Encoded, Outcome, Prepared, prepare
+from probity.engine.evaluations import FULL, Encoded, Outcome, Prepared, View, prepare
 from probity.engine.monitoring.result import ContractResult, contract_json
 from probity.engine.workers.result_space import Manifest, ResultSpace
 
@@ -84,7 +84,10 @@ class Codec(Protocol):
 
     def decode(self, raw: bytes) -> Any: ...  # a submission's answers
     def decode_series(self, raw: bytes) -> Any: ...  # a contract and its returns
-    def encode(self, result: Result | ContractResult) -> bytes: ...
+    # `view`: engine.evaluations.View; `ruleset` is the version `result` came from.
+    def encode(
+        self, result: Result | ContractResult, view: View, ruleset: CompiledRuleSet
+    ) -> bytes: ...
 
 
 class JsonCodec:
@@ -96,7 +99,10 @@ class JsonCodec:
     def decode_series(self, raw: bytes) -> Any:
         return orjson.loads(raw)
 
-    def encode(self, result: Result | ContractResult) -> bytes:
+    def encode(
+        self, result: Result | ContractResult, view: View = FULL, ruleset: object = None
+    ) -> bytes:
+        """Always the whole result: the engine's JSON has no lean form."""
         if isinstance(result, ContractResult):
             return contract_json(result)
         return to_json(result)
@@ -153,7 +159,7 @@ def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
         message = inbox.get()
         if message is None:
             return
-        name, source, slot, items = message
+        name, source, slot, items, view = message
         if crash_on is not None and any(i == crash_on for i, _ in items):
             os.kill(os.getpid(), signal.SIGSEGV)
         try:
@@ -169,8 +175,11 @@ def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
             conn.send_bytes(_pack(("refused", f"the rules engine could not evaluate this: {exc}")))
             continue
         outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
-        encode = codec.encode
-        reply = (o.violations if isinstance(o, SubmissionError) else encode(o) for o in outcomes)
+        encode, compiled = codec.encode, ruleset.ruleset
+        reply = (
+            o.violations if isinstance(o, SubmissionError) else encode(o, view, compiled)
+            for o in outcomes
+        )
         written = list(reply) if slot is None else space.put(slot, reply)  # encoded as written
         message = written.to_wire() if isinstance(written, Manifest) else ("results", written)
         conn.send_bytes(_pack(message))
@@ -259,6 +268,7 @@ class _Job:
     crashes: int = 0
     alone: bool = False  # split out of a batch that kept crashing, or a warm-up
     done: Future[None] | None = None  # set once a reply (or the give-up) came
+    view: View = FULL  # how its results are written
 
 
 class _JobQueue:
@@ -308,6 +318,8 @@ class _JobQueue:
             while self._jobs and len(job.items) < BATCH:
                 other = self._jobs[0]
                 if other is None or other.alone or other.ruleset.engine_name != name:
+                    break
+                if other.view != job.view:  # a batch's results are written in one view
                     break
                 if _continues(job, other):  # the same request, cut on purpose
                     break
@@ -361,7 +373,10 @@ class WorkerPool:
             return [p.pid for p in self._processes if p is not None and p.is_alive()]
 
     def submit(
-        self, ruleset: CompiledRuleSet, submissions: Sequence[Submission | Serialized]
+        self,
+        ruleset: CompiledRuleSet,
+        submissions: Sequence[Submission | Serialized],
+        view: View = FULL,
     ) -> Future[list[Outcome]]:
         future: Future[list[Outcome]] = Future()
         if not submissions:
@@ -371,7 +386,7 @@ class WorkerPool:
         items = [(request, n, s) for n, s in enumerate(submissions)]
         start = 0
         for size in batch_sizes(len(items), len(self._threads)):
-            self._jobs.put(_Job(ruleset, items[start : start + size]))
+            self._jobs.put(_Job(ruleset, items[start : start + size], view=view))
             start += size
         return future
 
@@ -564,7 +579,8 @@ class WorkerPool:
         go: one caller's odd input must not cost another caller's submissions."""
 
         def message() -> bytes:
-            return _pack((name, source, slot, [(s.id, _payload(s)) for _, _, s in job.items]))
+            items = [(s.id, _payload(s)) for _, _, s in job.items]
+            return _pack((name, source, slot, items, job.view))
 
         try:
             return message()
@@ -624,7 +640,7 @@ class WorkerPool:
             self._give_up(job, f"the engine worker stopped (exit code {exitcode}) evaluating it")
         elif job.crashes >= 2:
             for item in job.items:
-                self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True))
+                self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True, view=job.view))
         else:
             self._jobs.put(job, front=True)
 

@@ -13,9 +13,11 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.result import Result
+from probity.engine.evaluations import BASIC, FULL, View
 from probity.engine.monitoring.result import ContractResult
-from probity.server.codec import messages
+from probity.server.codec import messages, views
 from probity.v1 import evaluation_pb2
 
 
@@ -32,7 +34,16 @@ class ProtobufCodec:
         """A CheckContractRequest (or a CheckPortfolioRequest: the same fields)."""
         return messages.series_to_python(evaluation_pb2.CheckContractRequest.FromString(raw))
 
-    def encode(self, result: Result | ContractResult) -> bytes:
+    def encode(
+        self,
+        result: Result | ContractResult,
+        view: View = FULL,
+        ruleset: CompiledRuleSet | None = None,
+    ) -> bytes:
+        """FULL, or BASIC (codec.views: needs the version that made `result`). Contract
+        results have one view."""
+        if view == BASIC and isinstance(result, Result) and ruleset is not None:
+            return views.encode_basic(result, ruleset)
         return messages.encode(result)
 
 

@@ -10,6 +10,7 @@ from google.protobuf import struct_pb2
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.errors import Diagnostic
 from probity.engine.evaluation.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
+from probity.engine.evaluations import BASIC, FULL, View
 from probity.engine.monitoring.result import (
     CheckFinding,
     ContractResult,
@@ -33,6 +34,13 @@ SEVERITIES = {
     "medium": result_pb2.SEVERITY_MEDIUM,
     "high": result_pb2.SEVERITY_HIGH,
     "critical": result_pb2.SEVERITY_CRITICAL,
+}
+# engine.evaluations.View ↔ probity.v1.ResultView (UNSPECIFIED reads as FULL).
+VIEWS = {FULL: result_pb2.RESULT_VIEW_FULL, BASIC: result_pb2.RESULT_VIEW_BASIC}
+READ_VIEWS: dict[int, View] = {
+    result_pb2.RESULT_VIEW_UNSPECIFIED: FULL,
+    result_pb2.RESULT_VIEW_FULL: FULL,
+    result_pb2.RESULT_VIEW_BASIC: BASIC,
 }
 _EXACT_INTEGERS = 2**53
 
@@ -162,24 +170,8 @@ def result_to_proto(result: Result) -> result_pb2.Result:
     return message
 
 
-# The scorer hands out one Finding object per distinct finding (engine.scoring), so each is
-# encoded once and reused: a repeated field's wire form is its elements' encodings one after
-# another (see codec.wire).
-_PRINCIPLES_FIELD = result_pb2.Result.PRINCIPLES_FIELD_NUMBER
-_FINDINGS_FIELD = result_pb2.Result.FINDINGS_FIELD_NUMBER
-_CACHE_LIMIT = 20_000
-_encoded: dict[int, tuple[object, bytes]] = {}
-
-
-def _cached(item: object, number: int, convert: Any) -> bytes:
-    entry = _encoded.get(id(item))
-    if entry is not None and entry[0] is item:  # the entry keeps `item` alive: ids stay unique
-        return entry[1]
-    if len(_encoded) >= _CACHE_LIMIT:
-        _encoded.clear()
-    encoded = wire.field(number, convert(item).SerializeToString())
-    _encoded[id(item)] = (item, encoded)
-    return encoded
+_principles = wire.Encodings(result_pb2.Result.PRINCIPLES_FIELD_NUMBER, principle_to_proto)
+_findings = wire.Encodings(result_pb2.Result.FINDINGS_FIELD_NUMBER, finding_to_proto)
 
 
 def encode(result: Result | ContractResult) -> bytes:
@@ -188,8 +180,8 @@ def encode(result: Result | ContractResult) -> bytes:
     if isinstance(result, ContractResult):
         return contract_result_to_proto(result).SerializeToString()
     parts = [_head(result).SerializeToString()]
-    parts.extend(_cached(p, _PRINCIPLES_FIELD, principle_to_proto) for p in result.principles)
-    parts.extend(_cached(f, _FINDINGS_FIELD, finding_to_proto) for f in result.findings)
+    parts.extend(map(_principles, result.principles))
+    parts.extend(map(_findings, result.findings))
     return b"".join(parts)
 
 

@@ -10,7 +10,7 @@ as if the message had been built and serialized (tests/server checks it does).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from probity.v1 import evaluation_pb2
 
@@ -59,3 +59,30 @@ def passthrough(serialize: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         return response if isinstance(response, bytes) else serialize(response)
 
     return serializer
+
+
+Item = TypeVar("Item")
+
+
+class Encodings(Generic[Item]):
+    """Each distinct item's encoding as one field of its message, made once. The engine's
+    scorer hands out one object per distinct finding and principle score, so a result's
+    repeated fields are mostly encodings already made: a repeated field's wire form is its
+    elements' fields one after another. Bounded: cleared when full."""
+
+    LIMIT = 20_000
+
+    def __init__(self, number: int, convert: Callable[[Item], Any]) -> None:
+        self._number = number
+        self._convert = convert
+        self._made: dict[int, tuple[Item, bytes]] = {}
+
+    def __call__(self, item: Item) -> bytes:
+        entry = self._made.get(id(item))
+        if entry is not None and entry[0] is item:  # the entry keeps `item` alive: ids stay unique
+            return entry[1]
+        if len(self._made) >= self.LIMIT:
+            self._made.clear()
+        encoded = field(self._number, self._convert(item).SerializeToString())
+        self._made[id(item)] = (item, encoded)
+        return encoded

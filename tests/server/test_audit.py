@@ -14,6 +14,7 @@ from sqlalchemy import update
 from probity.clients.client import ProbityClient
 from probity.server.app import ProbityServer
 from probity.store.schema import evaluations
+from probity.v1 import result_pb2
 from tests.conftest import RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
@@ -22,10 +23,14 @@ CONTRACT = json.loads((RULES / "examples/ethical-standards-monitoring/breached.j
 
 @pytest.fixture
 def audited(db_url: str, tmp_path: Path) -> Iterator[ProbityServer]:
-    """A server that has made some decisions: 3 submissions, a stream of 40, a tender of
-    2 bids and a contract check, by the portal caller."""
+    """A server that has made some decisions: 3 submissions and a stream of 40 sent BASIC,
+    a tender of 2 bids sent FULL and a contract check, by the portal caller."""
     settings = settings_for(tmp_path, db=db_url, tokens=token_file(tmp_path))
-    with running(settings) as server, _client(server, "portal") as portal:
+    with (
+        running(settings) as server,
+        _client(server, "portal") as portal,
+        _client(server, "portal", lean=False) as fat_portal,
+    ):
         for name in ("strong", "weak", "rejected"):
             portal.evaluate("nolan-tender", example(name))
         records = [dict(example("weak"), id=f"s{n}", tender_id="T-S") for n in range(40)]
@@ -34,21 +39,23 @@ def audited(db_url: str, tmp_path: Path) -> Iterator[ProbityServer]:
             dict(example("strong"), id="b1", price=10.0),
             dict(example("weak"), id="b2", price=9.0),
         ]
-        portal.evaluate_tender("nolan-tender", "T-2026-014", bids)
+        fat_portal.evaluate_tender("nolan-tender", "T-2026-014", bids)
         portal.check_contract(
             "ethical-standards-monitoring", CONTRACT["contract"], CONTRACT["returns"]
         )
         yield server
 
 
-def _client(server: ProbityServer, role: str) -> ProbityClient:
-    return ProbityClient(f"127.0.0.1:{server.port}", token=TOKENS[role], timeout=120)
+def _client(server: ProbityServer, role: str, lean: bool = True) -> ProbityClient:
+    return ProbityClient(f"127.0.0.1:{server.port}", token=TOKENS[role], timeout=120, lean=lean)
 
 
 def test_every_stored_evaluation_replays_byte_identical(audited: ProbityServer) -> None:
     with _client(audited, "auditor") as auditor:
         listed = list(auditor.list_evaluations())
         assert len(listed) == 3 + 40 + 2 + 1
+        views = [result_pb2.ResultView.Name(r.view) for r in listed if r.kind == "tender"]
+        assert views.count("RESULT_VIEW_BASIC") == 43 and views.count("RESULT_VIEW_FULL") == 2
         for record in listed:
             replayed = auditor.replay(record.seq)
             assert replayed.identical, replayed.diff
@@ -73,6 +80,22 @@ def test_an_evaluation_reads_back_with_its_evidence_and_rules(audited: ProbitySe
         assert (version.how, version.by_name) == ("loaded", "server")
         same = auditor.get_ruleset_version(ruleset_id="nolan-tender", version=shown.ruleset.version)
         assert same.digest == shown.ruleset.digest
+
+
+def test_a_result_recorded_basic_reads_back_whole(audited: ProbityServer) -> None:
+    """Recorded as sent (BASIC), read back expanded from the recorded version's catalog,
+    which the log serves too: equal to the FULL result of the same submission."""
+    with _client(audited, "auditor") as auditor, _client(audited, "portal", lean=False) as fat:
+        [stream_item] = [r for r in auditor.list_evaluations(tender_id="T-S") if r.item == 1]
+        assert stream_item.view == result_pb2.RESULT_VIEW_BASIC
+        lean = auditor.get_evaluation(stream_item.seq, view="basic")
+        assert not lean.result.band_label and not lean.result.findings[0].title
+        whole = auditor.get_evaluation(stream_item.seq)
+        assert whole.view == result_pb2.RESULT_VIEW_BASIC  # still says how it was sent
+        submitted = dict(example("weak"), id=stream_item.subject_id, tender_id="T-S")
+        assert whole.result == fat.evaluate("nolan-tender", submitted)
+        catalog = auditor.get_ruleset_version_catalog(stream_item.ruleset.digest)
+        assert catalog.ruleset.digest == stream_item.ruleset.digest and catalog.criteria
 
 
 def test_lists_filter_and_page(audited: ProbityServer) -> None:

@@ -28,7 +28,7 @@ from probity.v1 import result_pb2 as probity_dot_v1_dot_result__pb2
 from probity.v1 import submission_pb2 as probity_dot_v1_dot_submission__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16probity/v1/audit.proto\x12\nprobity.v1\x1a\x1bprobity/v1/evaluation.proto\x1a\x1bprobity/v1/monitoring.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"\x8b\x04\n\x10\x45valuationRecord\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0c\n\x04item\x18\x03 \x01(\r\x12\x13\n\x0brecorded_at\x18\x04 \x01(\t\x12\x0e\n\x06method\x18\x05 \x01(\t\x12\x13\n\x0b\x63\x61ller_name\x18\x06 \x01(\t\x12\x13\n\x0b\x63\x61ller_role\x18\x07 \x01(\t\x12\x0c\n\x04kind\x18\x08 \x01(\t\x12\x12\n\nsubject_id\x18\t \x01(\t\x12\x11\n\ttender_id\x18\n \x01(\t\x12\x13\n\x0b\x63ontract_id\x18\x0b \x01(\t\x12\x13\n\x0bsupplier_id\x18\x0c \x01(\t\x12\'\n\x07ruleset\x18\r \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12,\n\nsubmission\x18\x0e \x01(\x0b\x32\x16.probity.v1.SubmissionH\x00\x12:\n\x0e\x63ontract_check\x18\x0f \x01(\x0b\x32 .probity.v1.CheckContractRequestH\x00\x12$\n\x06result\x18\x10 \x01(\x0b\x32\x12.probity.v1.ResultH\x01\x12\x35\n\x0f\x63ontract_result\x18\x11 \x01(\x0b\x32\x1a.probity.v1.ContractResultH\x01\x12\x13\n\x0bundelivered\x18\x12 \x01(\x08\x42\n\n\x08receivedB\t\n\x07\x64\x65\x63ided\"#\n\x14GetEvaluationRequest\x12\x0b\n\x03seq\x18\x01 \x01(\x03\"I\n\x15GetEvaluationResponse\x12\x30\n\nevaluation\x18\x01 \x01(\x0b\x32\x1c.probity.v1.EvaluationRecord\"\xae\x01\n\x16ListEvaluationsRequest\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ontract_id\x18\x02 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x03 \x01(\t\x12\x12\n\nruleset_id\x18\x04 \x01(\t\x12\r\n\x05since\x18\x05 \x01(\t\x12\r\n\x05until\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\r\x12\x12\n\npage_token\x18\x08 \x01(\t\"e\n\x17ListEvaluationsResponse\x12\x31\n\x0b\x65valuations\x18\x01 \x03(\x0b\x32\x1c.probity.v1.EvaluationRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"O\n\x18GetRulesetVersionRequest\x12\x0e\n\x06\x64igest\x18\x01 \x01(\t\x12\x12\n\nruleset_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\"\xd2\x01\n\x14RulesetVersionRecord\x12\x0e\n\x06\x64igest\x18\x01 \x01(\t\x12\x12\n\nruleset_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x13\n\x0bsource_text\x18\x05 \x01(\t\x12\x0c\n\x04\x66ile\x18\x06 \x01(\t\x12\x0b\n\x03how\x18\x07 \x01(\t\x12\x0f\n\x07\x62y_name\x18\x08 \x01(\t\x12\x0f\n\x07\x62y_role\x18\t \x01(\t\x12\x12\n\nfirst_seen\x18\n \x01(\t\x12\x11\n\tcitations\x18\x0b \x01(\t\"N\n\x19GetRulesetVersionResponse\x12\x31\n\x07ruleset\x18\x01 \x01(\x0b\x32 .probity.v1.RulesetVersionRecord\"\x1c\n\rReplayRequest\x12\x0b\n\x03seq\x18\x01 \x01(\x03\"g\n\x0eReplayResponse\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x11\n\tidentical\x18\x03 \x01(\x08\x12\x0c\n\x04\x64iff\x18\x04 \x01(\t2\xe3\x02\n\x0c\x41uditService\x12T\n\rGetEvaluation\x12 .probity.v1.GetEvaluationRequest\x1a!.probity.v1.GetEvaluationResponse\x12Z\n\x0fListEvaluations\x12\".probity.v1.ListEvaluationsRequest\x1a#.probity.v1.ListEvaluationsResponse\x12`\n\x11GetRulesetVersion\x12$.probity.v1.GetRulesetVersionRequest\x1a%.probity.v1.GetRulesetVersionResponse\x12?\n\x06Replay\x12\x19.probity.v1.ReplayRequest\x1a\x1a.probity.v1.ReplayResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16probity/v1/audit.proto\x12\nprobity.v1\x1a\x1bprobity/v1/evaluation.proto\x1a\x1bprobity/v1/monitoring.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"\xb1\x04\n\x10\x45valuationRecord\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0c\n\x04item\x18\x03 \x01(\r\x12\x13\n\x0brecorded_at\x18\x04 \x01(\t\x12\x0e\n\x06method\x18\x05 \x01(\t\x12\x13\n\x0b\x63\x61ller_name\x18\x06 \x01(\t\x12\x13\n\x0b\x63\x61ller_role\x18\x07 \x01(\t\x12\x0c\n\x04kind\x18\x08 \x01(\t\x12\x12\n\nsubject_id\x18\t \x01(\t\x12\x11\n\ttender_id\x18\n \x01(\t\x12\x13\n\x0b\x63ontract_id\x18\x0b \x01(\t\x12\x13\n\x0bsupplier_id\x18\x0c \x01(\t\x12\'\n\x07ruleset\x18\r \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12,\n\nsubmission\x18\x0e \x01(\x0b\x32\x16.probity.v1.SubmissionH\x00\x12:\n\x0e\x63ontract_check\x18\x0f \x01(\x0b\x32 .probity.v1.CheckContractRequestH\x00\x12$\n\x06result\x18\x10 \x01(\x0b\x32\x12.probity.v1.ResultH\x01\x12\x35\n\x0f\x63ontract_result\x18\x11 \x01(\x0b\x32\x1a.probity.v1.ContractResultH\x01\x12\x13\n\x0bundelivered\x18\x12 \x01(\x08\x12$\n\x04view\x18\x13 \x01(\x0e\x32\x16.probity.v1.ResultViewB\n\n\x08receivedB\t\n\x07\x64\x65\x63ided\"#\n\x14GetEvaluationRequest\x12\x0b\n\x03seq\x18\x01 \x01(\x03\"I\n\x15GetEvaluationResponse\x12\x30\n\nevaluation\x18\x01 \x01(\x0b\x32\x1c.probity.v1.EvaluationRecord\"\xae\x01\n\x16ListEvaluationsRequest\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ontract_id\x18\x02 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x03 \x01(\t\x12\x12\n\nruleset_id\x18\x04 \x01(\t\x12\r\n\x05since\x18\x05 \x01(\t\x12\r\n\x05until\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\r\x12\x12\n\npage_token\x18\x08 \x01(\t\"e\n\x17ListEvaluationsResponse\x12\x31\n\x0b\x65valuations\x18\x01 \x03(\x0b\x32\x1c.probity.v1.EvaluationRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"O\n\x18GetRulesetVersionRequest\x12\x0e\n\x06\x64igest\x18\x01 \x01(\t\x12\x12\n\nruleset_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\"\xd2\x01\n\x14RulesetVersionRecord\x12\x0e\n\x06\x64igest\x18\x01 \x01(\t\x12\x12\n\nruleset_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x13\n\x0bsource_text\x18\x05 \x01(\t\x12\x0c\n\x04\x66ile\x18\x06 \x01(\t\x12\x0b\n\x03how\x18\x07 \x01(\t\x12\x0f\n\x07\x62y_name\x18\x08 \x01(\t\x12\x0f\n\x07\x62y_role\x18\t \x01(\t\x12\x12\n\nfirst_seen\x18\n \x01(\t\x12\x11\n\tcitations\x18\x0b \x01(\t\"z\n\x19GetRulesetVersionResponse\x12\x31\n\x07ruleset\x18\x01 \x01(\x0b\x32 .probity.v1.RulesetVersionRecord\x12*\n\x07\x63\x61talog\x18\x02 \x01(\x0b\x32\x19.probity.v1.ResultCatalog\"\x1c\n\rReplayRequest\x12\x0b\n\x03seq\x18\x01 \x01(\x03\"g\n\x0eReplayResponse\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x11\n\tidentical\x18\x03 \x01(\x08\x12\x0c\n\x04\x64iff\x18\x04 \x01(\t2\xe3\x02\n\x0c\x41uditService\x12T\n\rGetEvaluation\x12 .probity.v1.GetEvaluationRequest\x1a!.probity.v1.GetEvaluationResponse\x12Z\n\x0fListEvaluations\x12\".probity.v1.ListEvaluationsRequest\x1a#.probity.v1.ListEvaluationsResponse\x12`\n\x11GetRulesetVersion\x12$.probity.v1.GetRulesetVersionRequest\x1a%.probity.v1.GetRulesetVersionResponse\x12?\n\x06Replay\x12\x19.probity.v1.ReplayRequest\x1a\x1a.probity.v1.ReplayResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,25 +36,25 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'probity.v1.audit_pb2', _glo
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVALUATIONRECORD']._serialized_start=151
-  _globals['_EVALUATIONRECORD']._serialized_end=674
-  _globals['_GETEVALUATIONREQUEST']._serialized_start=676
-  _globals['_GETEVALUATIONREQUEST']._serialized_end=711
-  _globals['_GETEVALUATIONRESPONSE']._serialized_start=713
-  _globals['_GETEVALUATIONRESPONSE']._serialized_end=786
-  _globals['_LISTEVALUATIONSREQUEST']._serialized_start=789
-  _globals['_LISTEVALUATIONSREQUEST']._serialized_end=963
-  _globals['_LISTEVALUATIONSRESPONSE']._serialized_start=965
-  _globals['_LISTEVALUATIONSRESPONSE']._serialized_end=1066
-  _globals['_GETRULESETVERSIONREQUEST']._serialized_start=1068
-  _globals['_GETRULESETVERSIONREQUEST']._serialized_end=1147
-  _globals['_RULESETVERSIONRECORD']._serialized_start=1150
-  _globals['_RULESETVERSIONRECORD']._serialized_end=1360
-  _globals['_GETRULESETVERSIONRESPONSE']._serialized_start=1362
-  _globals['_GETRULESETVERSIONRESPONSE']._serialized_end=1440
-  _globals['_REPLAYREQUEST']._serialized_start=1442
-  _globals['_REPLAYREQUEST']._serialized_end=1470
-  _globals['_REPLAYRESPONSE']._serialized_start=1472
-  _globals['_REPLAYRESPONSE']._serialized_end=1575
-  _globals['_AUDITSERVICE']._serialized_start=1578
-  _globals['_AUDITSERVICE']._serialized_end=1933
+  _globals['_EVALUATIONRECORD']._serialized_end=712
+  _globals['_GETEVALUATIONREQUEST']._serialized_start=714
+  _globals['_GETEVALUATIONREQUEST']._serialized_end=749
+  _globals['_GETEVALUATIONRESPONSE']._serialized_start=751
+  _globals['_GETEVALUATIONRESPONSE']._serialized_end=824
+  _globals['_LISTEVALUATIONSREQUEST']._serialized_start=827
+  _globals['_LISTEVALUATIONSREQUEST']._serialized_end=1001
+  _globals['_LISTEVALUATIONSRESPONSE']._serialized_start=1003
+  _globals['_LISTEVALUATIONSRESPONSE']._serialized_end=1104
+  _globals['_GETRULESETVERSIONREQUEST']._serialized_start=1106
+  _globals['_GETRULESETVERSIONREQUEST']._serialized_end=1185
+  _globals['_RULESETVERSIONRECORD']._serialized_start=1188
+  _globals['_RULESETVERSIONRECORD']._serialized_end=1398
+  _globals['_GETRULESETVERSIONRESPONSE']._serialized_start=1400
+  _globals['_GETRULESETVERSIONRESPONSE']._serialized_end=1522
+  _globals['_REPLAYREQUEST']._serialized_start=1524
+  _globals['_REPLAYREQUEST']._serialized_end=1552
+  _globals['_REPLAYRESPONSE']._serialized_start=1554
+  _globals['_REPLAYRESPONSE']._serialized_end=1657
+  _globals['_AUDITSERVICE']._serialized_start=1660
+  _globals['_AUDITSERVICE']._serialized_end=2015
 # @@protoc_insertion_point(module_scope)

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class EvaluationRecord(_message.Message):
-    __slots__ = ("seq", "request_id", "item", "recorded_at", "method", "caller_name", "caller_role", "kind", "subject_id", "tender_id", "contract_id", "supplier_id", "ruleset", "submission", "contract_check", "result", "contract_result", "undelivered")
+    __slots__ = ("seq", "request_id", "item", "recorded_at", "method", "caller_name", "caller_role", "kind", "subject_id", "tender_id", "contract_id", "supplier_id", "ruleset", "submission", "contract_check", "result", "contract_result", "undelivered", "view")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -30,6 +30,7 @@ class EvaluationRecord(_message.Message):
     RESULT_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_RESULT_FIELD_NUMBER: _ClassVar[int]
     UNDELIVERED_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     seq: int
     request_id: str
     item: int
@@ -48,7 +49,8 @@ class EvaluationRecord(_message.Message):
     result: _result_pb2.Result
     contract_result: _monitoring_pb2.ContractResult
     undelivered: bool
-    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., item: _Optional[int] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., contract_check: _Optional[_Union[_evaluation_pb2.CheckContractRequest, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., contract_result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ..., undelivered: _Optional[bool] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., item: _Optional[int] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., contract_check: _Optional[_Union[_evaluation_pb2.CheckContractRequest, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., contract_result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ..., undelivered: _Optional[bool] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class GetEvaluationRequest(_message.Message):
     __slots__ = ("seq",)
@@ -127,10 +129,12 @@ class RulesetVersionRecord(_message.Message):
     def __init__(self, digest: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source_text: _Optional[str] = ..., file: _Optional[str] = ..., how: _Optional[str] = ..., by_name: _Optional[str] = ..., by_role: _Optional[str] = ..., first_seen: _Optional[str] = ..., citations: _Optional[str] = ...) -> None: ...
 
 class GetRulesetVersionResponse(_message.Message):
-    __slots__ = ("ruleset",)
+    __slots__ = ("ruleset", "catalog")
     RULESET_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetVersionRecord
-    def __init__(self, ruleset: _Optional[_Union[RulesetVersionRecord, _Mapping]] = ...) -> None: ...
+    catalog: _result_pb2.ResultCatalog
+    def __init__(self, ruleset: _Optional[_Union[RulesetVersionRecord, _Mapping]] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ...) -> None: ...
 
 class ReplayRequest(_message.Message):
     __slots__ = ("seq",)

@@ -28,7 +28,7 @@ from probity.v1 import result_pb2 as probity_dot_v1_dot_result__pb2
 from probity.v1 import submission_pb2 as probity_dot_v1_dot_submission__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/evaluation.proto\x12\nprobity.v1\x1a\x17google/rpc/status.proto\x1a\x1bprobity/v1/monitoring.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"j\n\x0f\x45valuateRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"6\n\x10\x45valuateResponse\x12\"\n\x06result\x18\x01 \x01(\x0b\x32\x12.probity.v1.Result\"p\n\x15\x45valuateStreamRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\"\x85\x01\n\x16\x45valuateStreamResponse\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12$\n\x06result\x18\x02 \x01(\x0b\x32\x12.probity.v1.ResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome\"r\n\x03\x42id\x12*\n\nsubmission\x18\x01 \x01(\x0b\x32\x16.probity.v1.Submission\x12\r\n\x05price\x18\x02 \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_whole_life_cost\"v\n\x15\x45valuateTenderRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\x12\x1d\n\x04\x62ids\x18\x04 \x03(\x0b\x32\x0f.probity.v1.Bid\"N\n\x0cTenderHeader\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\"q\n\x1b\x45valuateTenderStreamRequest\x12*\n\x06tender\x18\x01 \x01(\x0b\x32\x18.probity.v1.TenderHeaderH\x00\x12\x1e\n\x03\x62id\x18\x02 \x01(\x0b\x32\x0f.probity.v1.BidH\x00\x42\x06\n\x04item\"\x90\x01\n\x1c\x45valuateTenderStreamResponse\x12\x31\n\x03\x62id\x18\x01 \x01(\x0b\x32\".probity.v1.EvaluateStreamResponseH\x00\x12\x35\n\x07ranking\x18\x02 \x01(\x0b\x32\".probity.v1.EvaluateTenderResponseH\x00\x42\x06\n\x04item\"0\n\x0e\x41wardWeighting\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05price\x18\x02 \x01(\x01\"\xe2\x02\n\tBidResult\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x02 \x01(\t\x12\x15\n\rsupplier_name\x18\x03 \x01(\t\x12\"\n\x06result\x18\x04 \x01(\x0b\x32\x12.probity.v1.Result\x12\x15\n\rquality_score\x18\x05 \x01(\x01\x12\x13\n\x0bprice_score\x18\x06 \x01(\x01\x12\x16\n\x0e\x63ombined_score\x18\x07 \x01(\x01\x12\x15\n\rcompared_cost\x18\x08 \x01(\x01\x12\r\n\x05price\x18\t \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x0c\n\x04rank\x18\x0b \x01(\r\x12\x14\n\x08\x65xcluded\x18\x0c \x01(\x08\x42\x02\x18\x01\x12\x1c\n\x10\x65xclusion_reason\x18\r \x01(\tB\x02\x18\x01\x12\x10\n\x08rejected\x18\x0e \x01(\x08\x42\x12\n\x10_whole_life_cost\"\xe8\x01\n\x16\x45valuateTenderResponse\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12-\n\tweighting\x18\x03 \x01(\x0b\x32\x1a.probity.v1.AwardWeighting\x12)\n\ncost_basis\x18\x04 \x01(\x0e\x32\x15.probity.v1.CostBasis\x12\x13\n\x0blowest_cost\x18\x05 \x01(\x01\x12#\n\x04\x62ids\x18\x06 \x03(\x0b\x32\x15.probity.v1.BidResult\"\x9a\x01\n\x14\x43heckContractRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"C\n\x15\x43heckContractResponse\x12*\n\x06result\x18\x01 \x01(\x0b\x32\x1a.probity.v1.ContractResult\"\x9b\x01\n\x15\x43heckPortfolioRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"\x8b\x01\n\x16\x43heckPortfolioResponse\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12,\n\x06result\x18\x02 \x01(\x0b\x32\x1a.probity.v1.ContractResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome*]\n\tCostBasis\x12\x1a\n\x16\x43OST_BASIS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OST_BASIS_PRICE\x10\x01\x12\x1e\n\x1a\x43OST_BASIS_WHOLE_LIFE_COST\x10\x02\x32\xb2\x04\n\x11\x45valuationService\x12\x45\n\x08\x45valuate\x12\x1b.probity.v1.EvaluateRequest\x1a\x1c.probity.v1.EvaluateResponse\x12[\n\x0e\x45valuateStream\x12!.probity.v1.EvaluateStreamRequest\x1a\".probity.v1.EvaluateStreamResponse(\x01\x30\x01\x12W\n\x0e\x45valuateTender\x12!.probity.v1.EvaluateTenderRequest\x1a\".probity.v1.EvaluateTenderResponse\x12m\n\x14\x45valuateTenderStream\x12\'.probity.v1.EvaluateTenderStreamRequest\x1a(.probity.v1.EvaluateTenderStreamResponse(\x01\x30\x01\x12T\n\rCheckContract\x12 .probity.v1.CheckContractRequest\x1a!.probity.v1.CheckContractResponse\x12[\n\x0e\x43heckPortfolio\x12!.probity.v1.CheckPortfolioRequest\x1a\".probity.v1.CheckPortfolioResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/evaluation.proto\x12\nprobity.v1\x1a\x17google/rpc/status.proto\x1a\x1bprobity/v1/monitoring.proto\x1a\x17probity/v1/result.proto\x1a\x1bprobity/v1/submission.proto\"\x90\x01\n\x0f\x45valuateRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\x12$\n\x04view\x18\x04 \x01(\x0e\x32\x16.probity.v1.ResultView\"6\n\x10\x45valuateResponse\x12\"\n\x06result\x18\x01 \x01(\x0b\x32\x12.probity.v1.Result\"\x96\x01\n\x15\x45valuateStreamRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12*\n\nsubmission\x18\x03 \x01(\x0b\x32\x16.probity.v1.Submission\x12$\n\x04view\x18\x04 \x01(\x0e\x32\x16.probity.v1.ResultView\"\x85\x01\n\x16\x45valuateStreamResponse\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12$\n\x06result\x18\x02 \x01(\x0b\x32\x12.probity.v1.ResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome\"r\n\x03\x42id\x12*\n\nsubmission\x18\x01 \x01(\x0b\x32\x16.probity.v1.Submission\x12\r\n\x05price\x18\x02 \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_whole_life_cost\"\x9c\x01\n\x15\x45valuateTenderRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\x12\x1d\n\x04\x62ids\x18\x04 \x03(\x0b\x32\x0f.probity.v1.Bid\x12$\n\x04view\x18\x05 \x01(\x0e\x32\x16.probity.v1.ResultView\"t\n\x0cTenderHeader\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12\x11\n\ttender_id\x18\x03 \x01(\t\x12$\n\x04view\x18\x04 \x01(\x0e\x32\x16.probity.v1.ResultView\"q\n\x1b\x45valuateTenderStreamRequest\x12*\n\x06tender\x18\x01 \x01(\x0b\x32\x18.probity.v1.TenderHeaderH\x00\x12\x1e\n\x03\x62id\x18\x02 \x01(\x0b\x32\x0f.probity.v1.BidH\x00\x42\x06\n\x04item\"\x90\x01\n\x1c\x45valuateTenderStreamResponse\x12\x31\n\x03\x62id\x18\x01 \x01(\x0b\x32\".probity.v1.EvaluateStreamResponseH\x00\x12\x35\n\x07ranking\x18\x02 \x01(\x0b\x32\".probity.v1.EvaluateTenderResponseH\x00\x42\x06\n\x04item\"0\n\x0e\x41wardWeighting\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05price\x18\x02 \x01(\x01\"\xe2\x02\n\tBidResult\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x02 \x01(\t\x12\x15\n\rsupplier_name\x18\x03 \x01(\t\x12\"\n\x06result\x18\x04 \x01(\x0b\x32\x12.probity.v1.Result\x12\x15\n\rquality_score\x18\x05 \x01(\x01\x12\x13\n\x0bprice_score\x18\x06 \x01(\x01\x12\x16\n\x0e\x63ombined_score\x18\x07 \x01(\x01\x12\x15\n\rcompared_cost\x18\x08 \x01(\x01\x12\r\n\x05price\x18\t \x01(\x01\x12\x1c\n\x0fwhole_life_cost\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x0c\n\x04rank\x18\x0b \x01(\r\x12\x14\n\x08\x65xcluded\x18\x0c \x01(\x08\x42\x02\x18\x01\x12\x1c\n\x10\x65xclusion_reason\x18\r \x01(\tB\x02\x18\x01\x12\x10\n\x08rejected\x18\x0e \x01(\x08\x42\x12\n\x10_whole_life_cost\"\xe8\x01\n\x16\x45valuateTenderResponse\x12\x11\n\ttender_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12-\n\tweighting\x18\x03 \x01(\x0b\x32\x1a.probity.v1.AwardWeighting\x12)\n\ncost_basis\x18\x04 \x01(\x0e\x32\x15.probity.v1.CostBasis\x12\x13\n\x0blowest_cost\x18\x05 \x01(\x01\x12#\n\x04\x62ids\x18\x06 \x03(\x0b\x32\x15.probity.v1.BidResult\"\x9a\x01\n\x14\x43heckContractRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"C\n\x15\x43heckContractResponse\x12*\n\x06result\x18\x01 \x01(\x0b\x32\x1a.probity.v1.ContractResult\"\x9b\x01\n\x15\x43heckPortfolioRequest\x12\x12\n\nruleset_id\x18\x01 \x01(\t\x12\x17\n\x0fruleset_version\x18\x02 \x01(\t\x12&\n\x08\x63ontract\x18\x03 \x01(\x0b\x32\x14.probity.v1.Contract\x12-\n\x07returns\x18\x04 \x03(\x0b\x32\x1c.probity.v1.MonitoringReturn\"\x8b\x01\n\x16\x43heckPortfolioResponse\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12,\n\x06result\x18\x02 \x01(\x0b\x32\x1a.probity.v1.ContractResultH\x00\x12#\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\t\n\x07outcome*]\n\tCostBasis\x12\x1a\n\x16\x43OST_BASIS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43OST_BASIS_PRICE\x10\x01\x12\x1e\n\x1a\x43OST_BASIS_WHOLE_LIFE_COST\x10\x02\x32\xb2\x04\n\x11\x45valuationService\x12\x45\n\x08\x45valuate\x12\x1b.probity.v1.EvaluateRequest\x1a\x1c.probity.v1.EvaluateResponse\x12[\n\x0e\x45valuateStream\x12!.probity.v1.EvaluateStreamRequest\x1a\".probity.v1.EvaluateStreamResponse(\x01\x30\x01\x12W\n\x0e\x45valuateTender\x12!.probity.v1.EvaluateTenderRequest\x1a\".probity.v1.EvaluateTenderResponse\x12m\n\x14\x45valuateTenderStream\x12\'.probity.v1.EvaluateTenderStreamRequest\x1a(.probity.v1.EvaluateTenderStreamResponse(\x01\x30\x01\x12T\n\rCheckContract\x12 .probity.v1.CheckContractRequest\x1a!.probity.v1.CheckContractResponse\x12[\n\x0e\x43heckPortfolio\x12!.probity.v1.CheckPortfolioRequest\x1a\".probity.v1.CheckPortfolioResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,40 +39,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BIDRESULT'].fields_by_name['excluded']._serialized_options = b'\030\001'
   _globals['_BIDRESULT'].fields_by_name['exclusion_reason']._loaded_options = None
   _globals['_BIDRESULT'].fields_by_name['exclusion_reason']._serialized_options = b'\030\001'
-  _globals['_COSTBASIS']._serialized_start=2311
-  _globals['_COSTBASIS']._serialized_end=2404
-  _globals['_EVALUATEREQUEST']._serialized_start=151
-  _globals['_EVALUATEREQUEST']._serialized_end=257
-  _globals['_EVALUATERESPONSE']._serialized_start=259
-  _globals['_EVALUATERESPONSE']._serialized_end=313
-  _globals['_EVALUATESTREAMREQUEST']._serialized_start=315
-  _globals['_EVALUATESTREAMREQUEST']._serialized_end=427
-  _globals['_EVALUATESTREAMRESPONSE']._serialized_start=430
-  _globals['_EVALUATESTREAMRESPONSE']._serialized_end=563
-  _globals['_BID']._serialized_start=565
-  _globals['_BID']._serialized_end=679
-  _globals['_EVALUATETENDERREQUEST']._serialized_start=681
-  _globals['_EVALUATETENDERREQUEST']._serialized_end=799
-  _globals['_TENDERHEADER']._serialized_start=801
-  _globals['_TENDERHEADER']._serialized_end=879
-  _globals['_EVALUATETENDERSTREAMREQUEST']._serialized_start=881
-  _globals['_EVALUATETENDERSTREAMREQUEST']._serialized_end=994
-  _globals['_EVALUATETENDERSTREAMRESPONSE']._serialized_start=997
-  _globals['_EVALUATETENDERSTREAMRESPONSE']._serialized_end=1141
-  _globals['_AWARDWEIGHTING']._serialized_start=1143
-  _globals['_AWARDWEIGHTING']._serialized_end=1191
-  _globals['_BIDRESULT']._serialized_start=1194
-  _globals['_BIDRESULT']._serialized_end=1548
-  _globals['_EVALUATETENDERRESPONSE']._serialized_start=1551
-  _globals['_EVALUATETENDERRESPONSE']._serialized_end=1783
-  _globals['_CHECKCONTRACTREQUEST']._serialized_start=1786
-  _globals['_CHECKCONTRACTREQUEST']._serialized_end=1940
-  _globals['_CHECKCONTRACTRESPONSE']._serialized_start=1942
-  _globals['_CHECKCONTRACTRESPONSE']._serialized_end=2009
-  _globals['_CHECKPORTFOLIOREQUEST']._serialized_start=2012
-  _globals['_CHECKPORTFOLIOREQUEST']._serialized_end=2167
-  _globals['_CHECKPORTFOLIORESPONSE']._serialized_start=2170
-  _globals['_CHECKPORTFOLIORESPONSE']._serialized_end=2309
-  _globals['_EVALUATIONSERVICE']._serialized_start=2407
-  _globals['_EVALUATIONSERVICE']._serialized_end=2969
+  _globals['_COSTBASIS']._serialized_start=2466
+  _globals['_COSTBASIS']._serialized_end=2559
+  _globals['_EVALUATEREQUEST']._serialized_start=152
+  _globals['_EVALUATEREQUEST']._serialized_end=296
+  _globals['_EVALUATERESPONSE']._serialized_start=298
+  _globals['_EVALUATERESPONSE']._serialized_end=352
+  _globals['_EVALUATESTREAMREQUEST']._serialized_start=355
+  _globals['_EVALUATESTREAMREQUEST']._serialized_end=505
+  _globals['_EVALUATESTREAMRESPONSE']._serialized_start=508
+  _globals['_EVALUATESTREAMRESPONSE']._serialized_end=641
+  _globals['_BID']._serialized_start=643
+  _globals['_BID']._serialized_end=757
+  _globals['_EVALUATETENDERREQUEST']._serialized_start=760
+  _globals['_EVALUATETENDERREQUEST']._serialized_end=916
+  _globals['_TENDERHEADER']._serialized_start=918
+  _globals['_TENDERHEADER']._serialized_end=1034
+  _globals['_EVALUATETENDERSTREAMREQUEST']._serialized_start=1036
+  _globals['_EVALUATETENDERSTREAMREQUEST']._serialized_end=1149
+  _globals['_EVALUATETENDERSTREAMRESPONSE']._serialized_start=1152
+  _globals['_EVALUATETENDERSTREAMRESPONSE']._serialized_end=1296
+  _globals['_AWARDWEIGHTING']._serialized_start=1298
+  _globals['_AWARDWEIGHTING']._serialized_end=1346
+  _globals['_BIDRESULT']._serialized_start=1349
+  _globals['_BIDRESULT']._serialized_end=1703
+  _globals['_EVALUATETENDERRESPONSE']._serialized_start=1706
+  _globals['_EVALUATETENDERRESPONSE']._serialized_end=1938
+  _globals['_CHECKCONTRACTREQUEST']._serialized_start=1941
+  _globals['_CHECKCONTRACTREQUEST']._serialized_end=2095
+  _globals['_CHECKCONTRACTRESPONSE']._serialized_start=2097
+  _globals['_CHECKCONTRACTRESPONSE']._serialized_end=2164
+  _globals['_CHECKPORTFOLIOREQUEST']._serialized_start=2167
+  _globals['_CHECKPORTFOLIOREQUEST']._serialized_end=2322
+  _globals['_CHECKPORTFOLIORESPONSE']._serialized_start=2325
+  _globals['_CHECKPORTFOLIORESPONSE']._serialized_end=2464
+  _globals['_EVALUATIONSERVICE']._serialized_start=2562
+  _globals['_EVALUATIONSERVICE']._serialized_end=3124
 # @@protoc_insertion_point(module_scope)

@@ -21,14 +21,16 @@ COST_BASIS_PRICE: CostBasis
 COST_BASIS_WHOLE_LIFE_COST: CostBasis
 
 class EvaluateRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "submission")
+    __slots__ = ("ruleset_id", "ruleset_version", "submission", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     submission: _submission_pb2.Submission
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class EvaluateResponse(_message.Message):
     __slots__ = ("result",)
@@ -37,14 +39,16 @@ class EvaluateResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ...) -> None: ...
 
 class EvaluateStreamRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "submission")
+    __slots__ = ("ruleset_id", "ruleset_version", "submission", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     submission: _submission_pb2.Submission
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class EvaluateStreamResponse(_message.Message):
     __slots__ = ("submission_id", "result", "error")
@@ -67,26 +71,30 @@ class Bid(_message.Message):
     def __init__(self, submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ...) -> None: ...
 
 class EvaluateTenderRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "bids")
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "bids", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     tender_id: str
     bids: _containers.RepeatedCompositeFieldContainer[Bid]
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class TenderHeader(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "tender_id")
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     tender_id: str
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class EvaluateTenderStreamRequest(_message.Message):
     __slots__ = ("tender", "bid")

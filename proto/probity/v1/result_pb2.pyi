@@ -25,6 +25,12 @@ class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SEVERITY_MEDIUM: _ClassVar[Severity]
     SEVERITY_HIGH: _ClassVar[Severity]
     SEVERITY_CRITICAL: _ClassVar[Severity]
+
+class ResultView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RESULT_VIEW_UNSPECIFIED: _ClassVar[ResultView]
+    RESULT_VIEW_BASIC: _ClassVar[ResultView]
+    RESULT_VIEW_FULL: _ClassVar[ResultView]
 OUTCOME_UNSPECIFIED: Outcome
 OUTCOME_MET: Outcome
 OUTCOME_PARTLY_MET: Outcome
@@ -37,6 +43,9 @@ SEVERITY_LOW: Severity
 SEVERITY_MEDIUM: Severity
 SEVERITY_HIGH: Severity
 SEVERITY_CRITICAL: Severity
+RESULT_VIEW_UNSPECIFIED: ResultView
+RESULT_VIEW_BASIC: ResultView
+RESULT_VIEW_FULL: ResultView
 
 class RulesetRef(_message.Message):
     __slots__ = ("id", "version", "digest")
@@ -163,3 +172,84 @@ class Result(_message.Message):
     rejected: bool
     rejections: _containers.RepeatedCompositeFieldContainer[Rejection]
     def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...
+
+class ResultCatalog(_message.Message):
+    __slots__ = ("ruleset", "bands", "principles", "criteria")
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    BANDS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPLES_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_FIELD_NUMBER: _ClassVar[int]
+    ruleset: RulesetRef
+    bands: _containers.RepeatedCompositeFieldContainer[BandText]
+    principles: _containers.RepeatedCompositeFieldContainer[PrincipleText]
+    criteria: _containers.RepeatedCompositeFieldContainer[CriterionText]
+    def __init__(self, ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandText, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleText, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[CriterionText, _Mapping]]] = ...) -> None: ...
+
+class BandText(_message.Message):
+    __slots__ = ("band", "label")
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    band: str
+    label: str
+    def __init__(self, band: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
+
+class PrincipleText(_message.Message):
+    __slots__ = ("principle", "name", "weight")
+    PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    principle: str
+    name: str
+    weight: float
+    def __init__(self, principle: _Optional[str] = ..., name: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
+
+class CriterionText(_message.Message):
+    __slots__ = ("criterion", "principle", "title", "severity", "gate", "max_points", "remedy", "source", "evidence", "descriptors", "explanations")
+    class DescriptorsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: int
+        value: str
+        def __init__(self, key: _Optional[int] = ..., value: _Optional[str] = ...) -> None: ...
+    CRITERION_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    GATE_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    REMEDY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTORS_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATIONS_FIELD_NUMBER: _ClassVar[int]
+    criterion: str
+    principle: str
+    title: str
+    severity: Severity
+    gate: bool
+    max_points: int
+    remedy: str
+    source: SourceReference
+    evidence: _containers.RepeatedCompositeFieldContainer[EvidenceText]
+    descriptors: _containers.ScalarMap[int, str]
+    explanations: _containers.RepeatedCompositeFieldContainer[FixedExplanation]
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ...) -> None: ...
+
+class EvidenceText(_message.Message):
+    __slots__ = ("field", "label", "expected")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    label: str
+    expected: str
+    def __init__(self, field: _Optional[str] = ..., label: _Optional[str] = ..., expected: _Optional[str] = ...) -> None: ...
+
+class FixedExplanation(_message.Message):
+    __slots__ = ("outcome", "text")
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    outcome: Outcome
+    text: str
+    def __init__(self, outcome: _Optional[_Union[Outcome, str]] = ..., text: _Optional[str] = ...) -> None: ...

@@ -1,3 +1,4 @@
+from probity.v1 import result_pb2 as _result_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -63,14 +64,16 @@ class GetRulesetRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
 
 class GetRulesetResponse(_message.Message):
-    __slots__ = ("ruleset", "source_text", "inputs_schema")
+    __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog")
     RULESET_FIELD_NUMBER: _ClassVar[int]
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
     INPUTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetInfo
     source_text: str
     inputs_schema: str
-    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ...) -> None: ...
+    catalog: _result_pb2.ResultCatalog
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ...) -> None: ...
 
 class ValidateRulesetRequest(_message.Message):
     __slots__ = ("source_text", "file_name")

@@ -1,0 +1,121 @@
+"""BASIC results back to the FULL shape, from the rule set version's catalog (ResultView and
+ResultCatalog in result.proto say what BASIC leaves out and how it comes back).
+
+The client asks for BASIC (about a fifth of the bytes) and puts the rule set's wording back
+here, so its callers always read FULL results; a version's catalog is fetched once and kept
+by its digest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from probity.v1 import result_pb2
+
+_NO_REMEDY = (result_pb2.OUTCOME_MET, result_pb2.OUTCOME_NOT_APPLICABLE)
+
+
+class CatalogMismatch(Exception):
+    """The catalog fetched is not the version a result names (it changed meanwhile)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Criterion:
+    text: result_pb2.CriterionText
+    evidence: dict[str, result_pb2.EvidenceText]
+    explanations: dict[int, str]  # outcome → fixed explanation
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """One version's ResultCatalog, indexed for expanding its results."""
+
+    ruleset: result_pb2.RulesetRef
+    bands: dict[str, str]
+    principles: dict[str, result_pb2.PrincipleText]
+    criteria: dict[str, _Criterion]
+
+    @classmethod
+    def of(cls, message: result_pb2.ResultCatalog) -> Catalog:
+        return cls(
+            ruleset=message.ruleset,
+            bands={b.band: b.label for b in message.bands},
+            principles={p.principle: p for p in message.principles},
+            criteria={
+                c.criterion: _Criterion(
+                    c,
+                    {e.field: e for e in c.evidence},
+                    {x.outcome: x.text for x in c.explanations},
+                )
+                for c in message.criteria
+            },
+        )
+
+
+def expand(result: result_pb2.Result, catalog: Catalog) -> None:
+    """Fill a BASIC result, in place, with its version's wording: it then equals the FULL
+    result of the same evaluation."""
+    if result.ruleset.digest != catalog.ruleset.digest:
+        raise CatalogMismatch(f"{result.ruleset.digest} is not {catalog.ruleset.digest}")
+    result.band_label = catalog.bands.get(result.band, "")
+    result.excluded = result.rejected
+    for rejection in result.rejections:
+        if rejection.kind == "pass_fail":
+            title = catalog.criteria[rejection.subject].text.title
+            result.exclusion_reasons.append(f"{rejection.subject}: {title}")
+        else:
+            result.exclusion_reasons.append(
+                f"{rejection.subject or 'total'}: {rejection.explanation}"
+            )
+    for score in result.principles:
+        principle = catalog.principles[score.principle]
+        score.name, score.weight = principle.name, principle.weight
+    for finding in result.findings:
+        _expand_finding(finding, catalog.criteria[finding.criterion])
+
+
+def _expand_finding(finding: result_pb2.Finding, criterion: _Criterion) -> None:
+    text = criterion.text
+    applies = finding.outcome != result_pb2.OUTCOME_NOT_APPLICABLE
+    finding.principle, finding.title = text.principle, text.title
+    finding.severity, finding.gate = text.severity, text.gate
+    finding.max_points = text.max_points if applies else 0
+    if finding.max_points:
+        finding.descriptor = text.descriptors.get(finding.points, "")
+    if finding.outcome not in _NO_REMEDY:
+        finding.remedy = text.remedy
+    finding.source.CopyFrom(text.source)
+    if not finding.explanation:
+        finding.explanation = criterion.explanations.get(finding.outcome, "")
+    for evidence in finding.evidence:
+        entry = criterion.evidence[evidence.field]
+        evidence.label, evidence.expected = entry.label, entry.expected
+
+
+class Catalogs:
+    """Catalogs by digest, each fetched once (`fetch(ruleset_ref)` gets a ResultCatalog)."""
+
+    def __init__(self, fetch: Callable[[result_pb2.RulesetRef], result_pb2.ResultCatalog]):
+        self._fetch = fetch
+        self._held: dict[str, Catalog] = {}
+        self._lock = threading.Lock()
+
+    def expand(self, result: result_pb2.Result) -> result_pb2.Result:
+        """A BASIC `result` with its wording put back (see expand); the same message."""
+        expand(result, self.of(result.ruleset))
+        return result
+
+    def of(self, ref: result_pb2.RulesetRef) -> Catalog:
+        found = self._held.get(ref.digest)
+        if found is None:
+            found = Catalog.of(self._fetch(ref))
+            if found.ruleset.digest != ref.digest:
+                raise CatalogMismatch(
+                    f"the server now holds {ref.id} {ref.version} with other text"
+                    f" ({found.ruleset.digest[:12]}, not {ref.digest[:12]})"
+                )
+            with self._lock:
+                self._held[ref.digest] = found
+        return found

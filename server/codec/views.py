@@ -1,0 +1,155 @@
+"""Results in the BASIC view (ResultView, AIP-157), and the catalog of a rule set version's
+own wording that a BASIC result leaves out (ResultCatalog).
+
+A FULL result repeats the rule set's titles, remedies, sources and descriptors in every
+finding: about four fifths of its bytes for nolan-tender. BASIC sends only what varies per
+submission; `catalog` is what a client needs, once per version, to put the rest back
+(probity.clients.views.expand), and result.proto says field by field how. Both are made
+from the compiled rule set, never from a result, so what BASIC leaves out is exactly what
+the catalog holds.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.evaluation.result import Finding, PrincipleScore, Result
+from probity.engine.evaluation.scoring import fixed_explanations
+from probity.server.codec import wire
+from probity.server.codec.messages import (
+    OUTCOMES,
+    SEVERITIES,
+    python_to_value,
+    ruleset_ref_to_proto,
+    source_to_proto,
+)
+from probity.v1 import result_pb2
+
+# criterion id → outcome → its fixed explanation
+_Fixed = dict[str, dict[str, str]]
+
+
+def _fixed(ruleset: CompiledRuleSet) -> _Fixed:
+    return {c.id: fixed_explanations(c) for c in ruleset.criteria}
+
+
+def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
+    """What a BASIC result of this version leaves out (nothing for a monitoring rule set,
+    whose results have no BASIC view)."""
+    message = result_pb2.ResultCatalog(
+        ruleset=result_pb2.RulesetRef(id=ruleset.id, version=ruleset.version, digest=ruleset.digest)
+    )
+    if ruleset.kind != "tender":
+        return message
+    message.bands.extend(result_pb2.BandText(band=b.id, label=b.label) for b in ruleset.bands)
+    message.principles.extend(
+        result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
+        for p in ruleset.principles
+    )
+    fixed = _fixed(ruleset)
+    for c in ruleset.criteria:
+        message.criteria.append(
+            result_pb2.CriterionText(
+                criterion=c.id,
+                principle=c.principle,
+                title=c.title,
+                severity=SEVERITIES[c.severity],
+                gate=c.gate,
+                max_points=c.max_points,
+                remedy=c.remedy,
+                source=source_to_proto(c.source),
+                evidence=[
+                    result_pb2.EvidenceText(field=f, label=label, expected=expected)
+                    for f, label, expected in c.expected
+                ],
+                descriptors=dict(c.descriptors),
+                explanations=[
+                    result_pb2.FixedExplanation(outcome=OUTCOMES[outcome], text=text)
+                    for outcome, text in fixed[c.id].items()
+                ],
+            )
+        )
+    return message
+
+
+def exclusion_reasons(result: result_pb2.Result, ruleset: CompiledRuleSet) -> tuple[str, ...]:
+    """The deprecated `exclusion_reasons` of a result in either view, from its rejections:
+    "criterion id: title" of a failed pass/fail criterion, else "subject: explanation"."""
+    titles = {c.id: c.title for c in ruleset.criteria}
+    return tuple(
+        f"{r.subject}: {titles[r.subject]}"
+        if r.kind == "pass_fail"
+        else f"{r.subject or 'total'}: {r.explanation}"
+        for r in result.rejections
+    )
+
+
+def _basic_principle(score: PrincipleScore) -> result_pb2.PrincipleScore:
+    return result_pb2.PrincipleScore(
+        principle=score.principle,
+        points=score.points,
+        max_points=score.max_points,
+        score=score.score,
+    )
+
+
+def _basic_finding(finding: Finding, fixed: _Fixed) -> result_pb2.Finding:
+    message = result_pb2.Finding(
+        criterion=finding.criterion,
+        outcome=OUTCOMES[finding.outcome],
+        points=finding.points,
+        level=finding.level or "",
+    )
+    if fixed[finding.criterion].get(finding.outcome) != finding.explanation:
+        message.explanation = finding.explanation
+    for evidence in finding.evidence:
+        item = message.evidence.add(field=evidence.field, given=evidence.given)
+        if evidence.given:
+            python_to_value(evidence.value, item.value)
+    return message
+
+
+def _basic_head(result: Result) -> result_pb2.Result:
+    return result_pb2.Result(
+        submission_id=result.submission_id,
+        ruleset=ruleset_ref_to_proto(result.ruleset),
+        engine_version=result.engine_version,
+        band=result.band,
+        rejected=result.rejected,
+        rejections=[
+            result_pb2.Rejection(kind=r.kind, subject=r.subject, explanation=r.explanation)
+            for r in result.rejections
+        ],
+        total=result.total,
+        maximum=result.maximum,
+    )
+
+
+_principles = wire.Encodings(result_pb2.Result.PRINCIPLES_FIELD_NUMBER, _basic_principle)
+
+
+_VERSIONS_KEPT = 64
+_findings: dict[str, wire.Encodings[Finding]] = {}  # by rule set digest
+
+
+def _finding_encodings(ruleset: CompiledRuleSet) -> wire.Encodings[Finding]:
+    """The BASIC encodings of one version's findings, each distinct finding encoded once
+    (as codec.messages does FULL's)."""
+    found = _findings.get(ruleset.digest)
+    if found is None:
+        if len(_findings) >= _VERSIONS_KEPT:
+            _findings.clear()
+        fixed = _fixed(ruleset)
+        found = _findings[ruleset.digest] = wire.Encodings(
+            result_pb2.Result.FINDINGS_FIELD_NUMBER, partial(_basic_finding, fixed=fixed)
+        )
+    return found
+
+
+def encode_basic(result: Result, ruleset: CompiledRuleSet) -> bytes:
+    """The serialized BASIC probity.v1.Result of `result`, which `ruleset` produced."""
+    parts = [_basic_head(result).SerializeToString()]
+    parts.extend(map(_principles, result.principles))
+    parts.extend(map(_finding_encodings(ruleset), result.findings))
+    return b"".join(parts)
