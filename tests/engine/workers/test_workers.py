@@ -74,6 +74,19 @@ def test_a_large_request_is_shared_by_both_workers(mini) -> None:  # type: ignor
         assert len(set(writers)) == 2
 
 
+def test_each_request_is_written_in_its_own_view_though_queued_together(mini) -> None:  # type: ignore[no-untyped-def]
+    """Small requests for one rule set share batches, but never across views: a batch is
+    written in one view."""
+    with WorkerPool(1, codec=PID_CODEC) as pool:
+        futures = [
+            (view, pool.submit(mini, _submissions(5), view))
+            for view in ("full", "basic", "basic", "full", "basic")
+        ]
+        for view, future in futures:
+            written = [o for o in future.result(timeout=60) if not isinstance(o, SubmissionError)]
+            assert written and {bytes(o).split(b" ")[1].decode() for o in written} == {view}
+
+
 def test_an_idle_pool_answers_a_mid_sized_request_on_both_workers(mini) -> None:  # type: ignore[no-untyped-def]
     """250 bids fit in one batch; cut in two, they are evaluated on both cores at once."""
     good = [s for s in _submissions(260) if s.answers["staff"]["ethics_training_pct"] != "bad"]
