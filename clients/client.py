@@ -97,6 +97,28 @@ def return_message(record: Mapping[str, Any]) -> monitoring_pb2.MonitoringReturn
     return message
 
 
+class _Expanding:
+    """A streaming call whose results come BASIC and are expanded as they are read."""
+
+    def __init__(self, call: Any, catalogs: Catalogs, field: str) -> None:
+        self._call = call
+        self._catalogs = catalogs
+        self._field = field
+
+    def __iter__(self) -> _Expanding:
+        return self
+
+    def __next__(self) -> Any:
+        response = next(self._call)
+        item = getattr(response, self._field) if self._field else response
+        if item.HasField("result"):
+            self._catalogs.expand(item.result)
+        return response
+
+    def __getattr__(self, name: str) -> Any:  # cancel(), code(), details(), ...
+        return getattr(self._call, name)
+
+
 class ProbityClient:
     def __init__(
         self,
@@ -164,7 +186,7 @@ class ProbityClient:
         """A version's catalog: from the rule sets the server holds, else (a version it no
         longer serves, for auditors) from the decision log."""
         try:
-            held = self.get_ruleset(ref.id, ref.version).catalog
+            held = self.get_ruleset(ref.id, ref.version, catalog_only=True).catalog
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND:
                 raise
@@ -183,17 +205,13 @@ class ProbityClient:
         """Whether results come BASIC and are to be expanded here."""
         return view == "full" and self.lean
 
-    def _expand_items(self, responses: Iterator[Any], view: View, field: str) -> Iterator[Any]:
+    def _expand_items(self, responses: Any, view: View, field: str) -> Any:
         """Stream responses, each one's result (in its `field`, or itself) expanded when it
-        has one (a tender's ranking comes after the bids, and carries none)."""
+        has one (a tender's ranking comes after the bids, and carries none). Still the
+        call: cancel(), code() and the rest work as on gRPC's own."""
         if not self._shown(view):
-            yield from responses
-            return
-        for response in responses:
-            item = getattr(response, field) if field else response
-            if item.HasField("result"):
-                self.catalogs.expand(item.result)
-            yield response
+            return responses
+        return _Expanding(responses, self.catalogs, field)
 
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(
@@ -238,7 +256,10 @@ class ProbityClient:
         responses: Iterator[evaluation_pb2.EvaluateStreamResponse] = (
             self._evaluation.EvaluateStream(requests, timeout=timeout, metadata=self.metadata)
         )
-        return self._expand_items(responses, view, "")
+        expanded: Iterator[evaluation_pb2.EvaluateStreamResponse] = self._expand_items(
+            responses, view, ""
+        )
+        return expanded
 
     def evaluate_tender(
         self,
@@ -292,7 +313,10 @@ class ProbityClient:
                 requests(), timeout=timeout, metadata=self.metadata
             )
         )
-        return self._expand_items(responses, view, "bid")
+        expanded: Iterator[evaluation_pb2.EvaluateTenderStreamResponse] = self._expand_items(
+            responses, view, "bid"
+        )
+        return expanded
 
     # -- contract monitoring ---------------------------------------------------------------
     def check_contract(
@@ -345,10 +369,13 @@ class ProbityClient:
         )
         return list(response.rulesets)
 
-    def get_ruleset(self, ruleset_id: str, version: str = "") -> ruleset_pb2.GetRulesetResponse:
-        response: ruleset_pb2.GetRulesetResponse = self._call(
-            self._rulesets.GetRuleset, ruleset_pb2.GetRulesetRequest(id=ruleset_id, version=version)
+    def get_ruleset(
+        self, ruleset_id: str, version: str = "", *, catalog_only: bool = False
+    ) -> ruleset_pb2.GetRulesetResponse:
+        request = ruleset_pb2.GetRulesetRequest(
+            id=ruleset_id, version=version, catalog_only=catalog_only
         )
+        response: ruleset_pb2.GetRulesetResponse = self._call(self._rulesets.GetRuleset, request)
         return response
 
     def validate_ruleset(

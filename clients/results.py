@@ -10,10 +10,6 @@ from google.rpc import code_pb2, error_details_pb2
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2
 
 
-def _name(enum: Any, number: int, prefix: str) -> str:
-    return str(enum.Name(number)).removeprefix(prefix).lower()
-
-
 def _value(evidence: result_pb2.Evidence | monitoring_pb2.PeriodEvidence) -> Any:
     if not evidence.given:
         return None
@@ -28,9 +24,9 @@ def _source(source: result_pb2.SourceReference) -> dict[str, Any]:
     return {
         "document": source.document,
         "quote": source.quote,
-        "section": source.section or None,
-        "citation": source.citation or None,
-        "url": source.url or None,
+        "section": source.section,
+        "citation": source.citation,
+        "url": source.url,
     }
 
 
@@ -70,12 +66,12 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                 "criterion": f.criterion,
                 "principle": f.principle,
                 "title": f.title,
-                "outcome": _name(result_pb2.Outcome, f.outcome, "OUTCOME_"),
+                "outcome": f.outcome,
                 "points": f.points,
                 "max_points": f.max_points,
-                "level": f.level or None,
-                "descriptor": f.descriptor or None,
-                "severity": _name(result_pb2.Severity, f.severity, "SEVERITY_"),
+                "level": f.level,
+                "descriptor": f.descriptor,
+                "severity": f.severity,
                 "gate": f.gate,
                 "explanation": f.explanation,
                 "evidence": [
@@ -88,7 +84,7 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                     }
                     for e in f.evidence
                 ],
-                "remedy": f.remedy or None,
+                "remedy": f.remedy,
                 "source": _source(f.source),
             }
             for f in result.findings
@@ -108,13 +104,13 @@ def contract_result_to_dict(result: monitoring_pb2.ContractResult) -> dict[str, 
         },
         "engine_version": result.engine_version,
         "period": result.period,
-        "rating": _name(monitoring_pb2.Rating, result.rating, "RATING_"),
+        "rating": result.rating,
         "rating_label": result.rating_label,
         "rating_rule": result.rating_rule,
         "periods": [
             {
                 "period": p.period,
-                "rating": _name(monitoring_pb2.Rating, p.rating, "RATING_"),
+                "rating": p.rating,
                 "label": p.label,
                 "rule": p.rule,
                 "breaches": list(p.breaches),
@@ -139,8 +135,8 @@ def _check_finding(finding: monitoring_pb2.CheckFinding) -> dict[str, Any]:
         "title": finding.title,
         "pattern": finding.pattern,
         "breach": finding.breach,
-        "outcome": _name(result_pb2.Outcome, finding.outcome, "OUTCOME_"),
-        "severity": _name(result_pb2.Severity, finding.severity, "SEVERITY_"),
+        "outcome": finding.outcome,
+        "severity": finding.severity,
         "explanation": finding.explanation,
         "occurrences": [
             {
@@ -155,23 +151,21 @@ def _check_finding(finding: monitoring_pb2.CheckFinding) -> dict[str, Any]:
                     }
                     for e in o.evidence
                 ],
-                "target": o.target if o.HasField("target") else None,
+                **({"target": o.target} if o.HasField("target") else {}),
             }
             for o in finding.occurrences
         ],
-        "action": finding.action or None,
+        "action": finding.action,
         "source": _source(finding.source),
     }
 
 
 def tender_to_dict(response: evaluation_pb2.EvaluateTenderResponse) -> dict[str, Any]:
     """A tender's answer in the dialect of every other result: field names as written,
-    enums as lower-case words (cost_basis "price", outcome "met"), each bid's result in
-    the engine's JSON shape."""
+    each bid's result in the engine's JSON shape."""
     shown: dict[str, Any] = json_format.MessageToDict(
         response, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
-    shown["cost_basis"] = _name(evaluation_pb2.CostBasis, response.cost_basis, "COST_BASIS_")
     for bid, message in zip(shown.get("bids", []), response.bids, strict=True):
         bid["result"] = result_to_dict(message.result)
     return shown

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from probity.v1 import result_pb2
 
-_NO_REMEDY = (result_pb2.OUTCOME_MET, result_pb2.OUTCOME_NOT_APPLICABLE)
+_NO_REMEDY = ("met", "not_applicable")
 
 
 class CatalogMismatch(Exception):
@@ -25,7 +25,7 @@ class CatalogMismatch(Exception):
 class _Criterion:
     text: result_pb2.CriterionText
     evidence: dict[str, result_pb2.EvidenceText]
-    explanations: dict[int, str]  # outcome → fixed explanation
+    explanations: dict[str, str]  # outcome → fixed explanation
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def expand(result: result_pb2.Result, catalog: Catalog) -> None:
 
 def _expand_finding(finding: result_pb2.Finding, criterion: _Criterion) -> None:
     text = criterion.text
-    applies = finding.outcome != result_pb2.OUTCOME_NOT_APPLICABLE
+    applies = finding.outcome != "not_applicable"
     finding.principle, finding.title = text.principle, text.title
     finding.severity, finding.gate = text.severity, text.gate
     finding.max_points = text.max_points if applies else 0

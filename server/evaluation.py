@@ -41,10 +41,6 @@ from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 
 _log = structlog.get_logger("probity.evaluation")
 _NO_DEADLINE = 10**6  # seconds
-_COST_BASIS = {
-    "price": evaluation_pb2.COST_BASIS_PRICE,
-    "whole_life_cost": evaluation_pb2.COST_BASIS_WHOLE_LIFE_COST,
-}
 
 
 # The longest ids and versions a request may carry: what the decision log stores
@@ -716,7 +712,7 @@ def _ranking(
         tender_id=tender_id,
         ruleset=reference,
         weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
-        cost_basis=_COST_BASIS[ranking.basis],
+        cost_basis=ranking.basis,
         lowest_cost=ranking.lowest_cost,
     )
     scored = []

@@ -49,12 +49,13 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     ) -> ruleset_pb2.GetRulesetResponse:
         ruleset = self.registry.get(request.id, request.version)
         calls.current().digests.add(ruleset.digest)
-        return ruleset_pb2.GetRulesetResponse(
-            ruleset=self._info(ruleset),
-            source_text=ruleset.source_text,
-            inputs_schema=self._schema(ruleset),
-            catalog=views.catalog(ruleset),
+        response = ruleset_pb2.GetRulesetResponse(
+            ruleset=self._info(ruleset), catalog=views.catalog(ruleset)
         )
+        if not request.catalog_only:
+            response.source_text = ruleset.source_text
+            response.inputs_schema = self._schema(ruleset)
+        return response
 
     def _schema(self, ruleset: CompiledRuleSet) -> str:
         """The version's input schema as JSON text, made once per version."""

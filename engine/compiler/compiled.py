@@ -58,7 +58,9 @@ class Level:
 
 @dataclass(frozen=True, slots=True)
 class SourceReference:
-    """The sentence of policy a criterion encodes, as its findings cite it."""
+    """The sentence of policy a criterion encodes, as its findings cite it. A part not known
+    is None in the citations recorded with a rule set, and "" in what findings show
+    (compiler.sources.cite)."""
 
     document: str  # the document's id in the source library
     quote: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 from probity.engine.compiler.compiled import SourceReference
 from probity.engine.compiler.diagnostics import Diagnostics
@@ -46,11 +47,15 @@ def cite_sources(
 
 
 def cite(citations: Citations, ref: SourceRef) -> SourceReference:
-    """What a finding of the criterion with source `ref` cites."""
+    """What a finding of the criterion with source `ref` cites: a part not known is "", as
+    findings show it (engine.evaluation.result); the citations keep None, which their
+    recorded JSON, and so the digest, has always held."""
     found = citations.get((ref.document, ref.quote, ref.section))
-    if found is not None:
-        return found
-    return SourceReference(ref.document, ref.quote, ref.section, None, None)
+    if found is None:
+        found = SourceReference(ref.document, ref.quote, ref.section, None, None)
+    return replace(
+        found, section=found.section or "", citation=found.citation or "", url=found.url or ""
+    )
 
 
 def _reference(ref: SourceRef, verified: Verified) -> SourceReference:

@@ -1,4 +1,8 @@
-"""The result of evaluating one submission, and its canonical JSON (design.md, Results)."""
+"""The result of evaluating one submission, and its canonical JSON (design.md, Results).
+
+Text a result does not have (no level matched, no remedy, a source without a section) is
+"", never None: proto3 has no null text, and every JSON form of a result reads the same
+(the service's, the command line's, local or remote). An answer not given is None."""
 
 from __future__ import annotations
 
@@ -9,6 +13,19 @@ from typing import Any
 import orjson
 
 from probity.engine.compiler.compiled import SourceReference
+
+_EXACT_INTEGERS = 2**53
+
+
+def as_answered(value: Any) -> Any:
+    """An answer as a finding shows it: a whole number without a fraction (20, not 20.0),
+    as JSON writes it and as the service's answers (google.protobuf.Value, which holds only
+    doubles) read back; so every JSON form of a result writes it alike."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INTEGERS:
+        return int(value)
+    if isinstance(value, list | tuple):
+        return [as_answered(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +45,15 @@ class Finding:
     outcome: str  # met | partly_met | not_met | not_applicable | evidence_missing
     points: int
     max_points: int
-    level: str | None
-    # What the points awarded mean, on the scale bidders were given; None for a pass/fail
+    level: str  # the label of the level that matched; "" when none did
+    # What the points awarded mean, on the scale bidders were given; "" for a pass/fail
     # gate (it has no points), a criterion not applicable, or a rule set without a scale.
-    descriptor: str | None
+    descriptor: str
     severity: str
     gate: bool
     explanation: str
     evidence: tuple[Evidence, ...]
-    remedy: str | None  # only when the criterion is not fully met
+    remedy: str  # only when the criterion is not fully met; "" otherwise
     source: SourceReference
 
 

@@ -22,6 +22,7 @@ from probity.engine.evaluation.result import (
     Rejection,
     Result,
     RulesetRef,
+    as_answered,
     encode,
 )
 from probity.engine.evaluation.thresholds import below_minimums, pass_fail
@@ -121,10 +122,10 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
         level = _NOT_MET  # the answers given rule it out whatever the missing ones say
     if level >= 0:
         matched = c.levels[level]
-        points, label = matched.points, matched.label
+        points, label = matched.points, matched.label or ""
         outcome = "met" if points == c.max_points else ("partly_met" if points else "not_met")
     else:
-        points, label = 0, None
+        points, label = 0, ""
         outcome = {_NOT_APPLICABLE: "not_applicable", _NOT_MET: "not_met"}.get(
             level, "evidence_missing"
         )
@@ -164,14 +165,14 @@ def fixed_explanations(c: CompiledCriterion) -> dict[str, str]:
 
 
 def _build(
-    c: CompiledCriterion, outcome: str, points: int, label: str | None, values: dict[str, Any]
+    c: CompiledCriterion, outcome: str, points: int, label: str, values: dict[str, Any]
 ) -> Finding:
     template = _template(c, outcome)
     labels = {field: label for field, label, _ in c.expected}
     missing = ", ".join(labels[field] for field in c.fields if field not in values)
     context = dict(values, points=points, max_points=c.max_points, missing=missing)
     evidence = tuple(
-        Evidence(field, label, values.get(field), field in values, expected)
+        Evidence(field, label, as_answered(values.get(field)), field in values, expected)
         for field, label, expected in c.expected
     )
     explanation = template.render(context)
@@ -186,13 +187,13 @@ def _build(
         max_points=0 if outcome == "not_applicable" else c.max_points,
         level=label,
         # A pass/fail gate (no points) and a criterion that does not apply have no score.
-        descriptor=c.descriptors.get(points)
+        descriptor=c.descriptors.get(points, "")
         if c.max_points and outcome != "not_applicable"
-        else None,
+        else "",
         severity=c.severity,
         gate=c.gate,
         explanation=explanation,
         evidence=evidence,
-        remedy=None if outcome in ("met", "not_applicable") else c.remedy,
+        remedy="" if outcome in ("met", "not_applicable") else c.remedy,
         source=c.source,
     )

@@ -34,7 +34,7 @@ from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.facts import FactBuilder
 from probity.engine.evaluation.matcher import Matcher, durable_number
-from probity.engine.evaluation.result import RulesetRef
+from probity.engine.evaluation.result import RulesetRef, as_answered
 from probity.engine.evaluation.submission import SubmissionValidator
 from probity.engine.monitoring.gaps import Due, due_periods, hidden_by_gap
 from probity.engine.monitoring.result import (
@@ -220,7 +220,7 @@ class Monitor:
             severity=check.severity,
             explanation=_explain(check, outcome, values, len(due), target, bool(checked)),
             occurrences=occurrences,
-            action=check.action if occurrences else None,
+            action=check.action if occurrences else "",
             source=check.source,
         )
 
@@ -240,7 +240,9 @@ class Monitor:
             for name in check.fields:
                 value = values.get(name)
                 evidence.append(
-                    PeriodEvidence(label, name, value, value is not None, expected[name])
+                    PeriodEvidence(
+                        label, name, as_answered(value), value is not None, expected[name]
+                    )
                 )
         periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
         return Occurrence(periods, tuple(evidence), target)
@@ -367,7 +369,7 @@ def _missing_returns(missing: MissingReturns, due: Sequence[Due]) -> CheckFindin
         severity=missing.severity,
         explanation=explanation,
         occurrences=tuple(Occurrence((label,), (), None) for label in gaps),
-        action=missing.action if gaps else None,
+        action=missing.action if gaps else "",
         source=missing.source,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
@@ -42,7 +42,7 @@ class CheckFinding:
     severity: str
     explanation: str
     occurrences: tuple[Occurrence, ...]  # latest last
-    action: str | None  # the recommended action, when breached
+    action: str  # the recommended action, when breached; "" otherwise
     source: SourceReference
 
 
@@ -83,9 +83,18 @@ class ContractResult:
     notices: tuple[str, ...]  # duplicates ignored and other remarks on the input
 
 
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass's fields, in order, leaving out an occurrence's target when there is
+    none: an optional number not given is absent, as in the service's JSON (proto3)."""
+    shown = {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, Occurrence) and value.target is None:
+        del shown["target"]
+    return shown
+
+
 def contract_json(result: ContractResult) -> bytes:
     """Canonical JSON: fixed field order, no whitespace, so equal results are equal bytes."""
-    return orjson.dumps(result)
+    return orjson.dumps(result, default=_fields, option=orjson.OPT_PASSTHROUGH_DATACLASS)
 
 
 def contract_dict(result: ContractResult) -> dict[str, Any]:

@@ -21,20 +21,6 @@ from probity.engine.monitoring.result import (
 from probity.server.codec import wire
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 
-OUTCOMES = {
-    "met": result_pb2.OUTCOME_MET,
-    "partly_met": result_pb2.OUTCOME_PARTLY_MET,
-    "not_met": result_pb2.OUTCOME_NOT_MET,
-    "not_applicable": result_pb2.OUTCOME_NOT_APPLICABLE,
-    "evidence_missing": result_pb2.OUTCOME_EVIDENCE_MISSING,
-}
-SEVERITIES = {
-    "info": result_pb2.SEVERITY_INFO,
-    "low": result_pb2.SEVERITY_LOW,
-    "medium": result_pb2.SEVERITY_MEDIUM,
-    "high": result_pb2.SEVERITY_HIGH,
-    "critical": result_pb2.SEVERITY_CRITICAL,
-}
 # engine.evaluations.View ↔ probity.v1.ResultView (UNSPECIFIED reads as FULL).
 VIEWS = {FULL: result_pb2.RESULT_VIEW_FULL, BASIC: result_pb2.RESULT_VIEW_BASIC}
 READ_VIEWS: dict[int, View] = {
@@ -94,8 +80,7 @@ def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
     message = result_pb2.Evidence(
         field=evidence.field, label=evidence.label, given=evidence.given, expected=evidence.expected
     )
-    if evidence.given:
-        python_to_value(evidence.value, message.value)
+    python_to_value(evidence.value, message.value)  # null when not given, as JSON says it
     return message
 
 
@@ -118,16 +103,16 @@ def finding_to_proto(finding: Finding) -> result_pb2.Finding:
         criterion=finding.criterion,
         principle=finding.principle,
         title=finding.title,
-        outcome=OUTCOMES[finding.outcome],
+        outcome=finding.outcome,
         points=finding.points,
         max_points=finding.max_points,
-        level=finding.level or "",
-        descriptor=finding.descriptor or "",
-        severity=SEVERITIES[finding.severity],
+        level=finding.level,
+        descriptor=finding.descriptor,
+        severity=finding.severity,
         gate=finding.gate,
         explanation=finding.explanation,
         evidence=[evidence_to_proto(e) for e in finding.evidence],
-        remedy=finding.remedy or "",
+        remedy=finding.remedy,
         source=source_to_proto(finding.source),
     )
 
@@ -214,14 +199,6 @@ def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, 
     return {"contract": head, "returns": returns}
 
 
-RATINGS = {
-    "good": monitoring_pb2.RATING_GOOD,
-    "approaching_target": monitoring_pb2.RATING_APPROACHING_TARGET,
-    "requires_improvement": monitoring_pb2.RATING_REQUIRES_IMPROVEMENT,
-    "inadequate": monitoring_pb2.RATING_INADEQUATE,
-}
-
-
 def _period_evidence(evidence: PeriodEvidence) -> monitoring_pb2.PeriodEvidence:
     message = monitoring_pb2.PeriodEvidence(
         period=evidence.period,
@@ -229,8 +206,7 @@ def _period_evidence(evidence: PeriodEvidence) -> monitoring_pb2.PeriodEvidence:
         given=evidence.given,
         expected=evidence.expected,
     )
-    if evidence.given:
-        python_to_value(evidence.value, message.value)
+    python_to_value(evidence.value, message.value)  # null when not given
     return message
 
 
@@ -249,11 +225,11 @@ def _check_finding(finding: CheckFinding) -> monitoring_pb2.CheckFinding:
         title=finding.title,
         pattern=finding.pattern,
         breach=finding.breach,
-        outcome=OUTCOMES[finding.outcome],
-        severity=SEVERITIES[finding.severity],
+        outcome=finding.outcome,
+        severity=finding.severity,
         explanation=finding.explanation,
         occurrences=[_occurrence(o) for o in finding.occurrences],
-        action=finding.action or "",
+        action=finding.action,
         source=source_to_proto(finding.source),
     )
 
@@ -261,7 +237,7 @@ def _check_finding(finding: CheckFinding) -> monitoring_pb2.CheckFinding:
 def _period_rating(rating: PeriodRating) -> monitoring_pb2.PeriodRating:
     return monitoring_pb2.PeriodRating(
         period=rating.period,
-        rating=RATINGS[rating.rating],
+        rating=rating.rating,
         label=rating.label,
         rule=rating.rule,
         breaches=rating.breaches,
@@ -277,7 +253,7 @@ def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractR
         ruleset=ruleset_ref_to_proto(result.ruleset),
         engine_version=result.engine_version,
         period=result.period,
-        rating=RATINGS[result.rating],
+        rating=result.rating,
         rating_label=result.rating_label,
         rating_rule=result.rating_rule,
         periods=[_period_rating(p) for p in result.periods],

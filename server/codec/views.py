@@ -18,8 +18,6 @@ from probity.engine.evaluation.result import Finding, PrincipleScore, Result
 from probity.engine.evaluation.scoring import fixed_explanations
 from probity.server.codec import wire
 from probity.server.codec.messages import (
-    OUTCOMES,
-    SEVERITIES,
     python_to_value,
     ruleset_ref_to_proto,
     source_to_proto,
@@ -54,7 +52,7 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
                 criterion=c.id,
                 principle=c.principle,
                 title=c.title,
-                severity=SEVERITIES[c.severity],
+                severity=c.severity,
                 gate=c.gate,
                 max_points=c.max_points,
                 remedy=c.remedy,
@@ -65,7 +63,7 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
                 ],
                 descriptors=dict(c.descriptors),
                 explanations=[
-                    result_pb2.FixedExplanation(outcome=OUTCOMES[outcome], text=text)
+                    result_pb2.FixedExplanation(outcome=outcome, text=text)
                     for outcome, text in fixed[c.id].items()
                 ],
             )
@@ -97,16 +95,15 @@ def _basic_principle(score: PrincipleScore) -> result_pb2.PrincipleScore:
 def _basic_finding(finding: Finding, fixed: _Fixed) -> result_pb2.Finding:
     message = result_pb2.Finding(
         criterion=finding.criterion,
-        outcome=OUTCOMES[finding.outcome],
+        outcome=finding.outcome,
         points=finding.points,
-        level=finding.level or "",
+        level=finding.level,
     )
     if fixed[finding.criterion].get(finding.outcome) != finding.explanation:
         message.explanation = finding.explanation
     for evidence in finding.evidence:
         item = message.evidence.add(field=evidence.field, given=evidence.given)
-        if evidence.given:
-            python_to_value(evidence.value, item.value)
+        python_to_value(evidence.value, item.value)  # null when not given
     return message
 
 

@@ -56,7 +56,7 @@ def test_a_server_killed_mid_stream_loses_and_duplicates_nothing_it_answered(
     received: dict[str, bytes] = {}
     records = (dict(example("weak"), id=f"crash-{n}") for n in range(SUBMISSIONS))
     with ProbityClient(f"127.0.0.1:{port}", attempts=1) as client, pytest.raises(grpc.RpcError):
-        for response in client.evaluate_stream("nolan-tender", records, timeout=300):
+        for response in client.evaluate_stream("nolan-tender", records, timeout=300, view="basic"):
             received[response.submission_id] = response.result.SerializeToString()
             if len(received) == KILL_AFTER:
                 os.killpg(process.pid, signal.SIGKILL)  # the server and its workers

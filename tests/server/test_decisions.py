@@ -39,7 +39,8 @@ def _log(server: ProbityServer) -> DecisionLog:
 
 
 def _client(server: ProbityServer, role: str = "portal") -> ProbityClient:
-    return ProbityClient(f"127.0.0.1:{server.port}", token=TOKENS[role], timeout=120)
+    """Asking for FULL results: what it receives is then byte for byte what was sent."""
+    return ProbityClient(f"127.0.0.1:{server.port}", token=TOKENS[role], timeout=120, lean=False)
 
 
 def _all(log: DecisionLog, **filters: Any) -> list[dict[str, Any]]:
@@ -168,7 +169,7 @@ def test_a_response_too_large_to_send_is_refused_and_not_recorded(
     decision log held, "as sent", results nobody received."""
     settings = settings_for(tmp_path, limits=Limits(max_message_bytes=200_000, max_bids=100))
     bids = [dict(example("weak"), id=f"big-{n}", price=700.0 + n) for n in range(12)]
-    with running(settings) as server, ProbityClient(f"127.0.0.1:{server.port}") as client:
+    with running(settings) as server, _client(server) as client:  # FULL: twelve overflow
         with pytest.raises(grpc.RpcError) as caught:
             client.evaluate_tender("nolan-tender", "T-2026-014", bids)
         assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -219,7 +219,7 @@ def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) ->
     response = client.evaluate_tender("nolan-tender", "T-2026-014", _bids())
     assert (response.weighting.quality, response.weighting.price) == (60, 40)
     assert response.lowest_cost == 700_000.0  # the rejected bid's lower price does not count
-    assert response.cost_basis == 1  # COST_BASIS_PRICE
+    assert response.cost_basis == "price"
     first, second, third = response.bids
     assert (first.submission_id, first.rank) == ("T-2026-014/bid-01", 1)
     assert first.quality_score == 60.0
@@ -259,14 +259,14 @@ def test_whole_life_cost_is_compared_when_every_eligible_bid_gives_it(
     bids[0]["whole_life_cost"] = 1_000_000.0
     bids[1]["whole_life_cost"] = 1_250_000.0  # cheaper to buy, dearer to run
     response = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
-    assert response.cost_basis == 2  # COST_BASIS_WHOLE_LIFE_COST
+    assert response.cost_basis == "whole_life_cost"
     assert response.lowest_cost == 1_000_000.0
     by_id = {b.submission_id: b for b in response.bids}
     assert by_id["T-2026-014/bid-01"].price_score == 40.0
     assert by_id["T-2026-014/bid-02"].price_score == 32.0
     del bids[1]["whole_life_cost"]
     mixed = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
-    assert mixed.cost_basis == 1  # not every bid gave one: price for all
+    assert mixed.cost_basis == "price"  # not every bid gave one: price for all
 
 
 def test_bad_bids_are_invalid_argument_naming_each(client: ProbityClient) -> None:

@@ -27,7 +27,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProbityServer]:
 
 
 def grpcurl(server: ProbityServer, *args: str, data: Any = None, role: str = "policy") -> str:
-    command = [str(GRPCURL), "-plaintext", "-H", f"authorization: Bearer {TOKENS[role]}"]
+    return _run(
+        [str(GRPCURL), "-plaintext", "-H", f"authorization: Bearer {TOKENS[role]}"],
+        server,
+        args,
+        data,
+    )
+
+
+def grpcurl_open(server: ProbityServer, *args: str, data: Any = None) -> str:
+    """grpcurl against a server without tokens, printing every field (as gRPC JSON does)."""
+    return _run([str(GRPCURL), "-plaintext", "-emit-defaults"], server, args, data)
+
+
+def _run(command: list[str], server: ProbityServer, args: tuple[str, ...], data: Any) -> str:
     if data is not None:
         command += ["-d", "@"]
     command += [f"127.0.0.1:{server.port}", *args]
@@ -72,6 +85,12 @@ def test_every_method_of_every_service_is_described_with_its_comments(
     assert "// Evaluates one submission." in evaluate
     request = grpcurl(server, "describe", "probity.v1.EvaluateRequest")
     assert "// A version the server holds; empty for the active version." in request
+    # The error details the service sends are served too, for any client that decodes
+    # them by reflection.
+    for detail in ("BadRequest", "ResourceInfo", "QuotaFailure", "RetryInfo", "ErrorInfo"):
+        assert f"google.rpc.{detail} is a message" in grpcurl(
+            server, "describe", f"google.rpc.{detail}"
+        )
 
 
 def test_reflection_lists_and_describes_every_service(server: ProbityServer) -> None:
@@ -86,7 +105,7 @@ def test_reflection_lists_and_describes_every_service(server: ProbityServer) -> 
         assert f"rpc {rpc} (" in described
     assert "stream .probity.v1.EvaluateStreamRequest" in described
     message = grpcurl(server, "describe", "probity.v1.Finding")
-    assert ".probity.v1.Outcome outcome = 4;" in message
+    assert "string outcome = 15;" in message
 
 
 def test_health_is_serving(server: ProbityServer) -> None:
@@ -100,7 +119,7 @@ def test_evaluate_with_json(server: ProbityServer) -> None:
     assert result["submission_id"] == "T-2026-014/bid-02"
     assert result["band"] == "non_compliant"
     assert len(result["findings"]) == 46
-    assert result["findings"][0]["outcome"] == "OUTCOME_NOT_MET"
+    assert result["findings"][0]["outcome"] == "not_met"
 
 
 def test_stream_and_tender_with_json(server: ProbityServer) -> None:
@@ -200,7 +219,7 @@ def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:
     request = {"ruleset_id": "ethical-standards-monitoring", **weak}
     out = json.loads(grpcurl(server, "probity.v1.EvaluationService/CheckContract", data=request))
     result = out["result"]
-    assert (result["contract_id"], result["rating"]) == ("CT-2025-022", "RATING_INADEQUATE")
+    assert (result["contract_id"], result["rating"]) == ("CT-2025-022", "inadequate")
     assert result["rating_rule"] == "two_high_breaches"
     assert len(result["findings"]) == 22  # 21 checks and RETURN-MISSING
     strong = json.loads((examples / "strong.json").read_text())
@@ -212,4 +231,4 @@ def test_check_contract_and_portfolio_with_json(server: ProbityServer) -> None:
         item, end = decoder.raw_decode(text)
         rated[item["contract_id"]] = item["result"]["rating"]
         text = text[end:].strip()
-    assert rated == {"CT-2025-022": "RATING_INADEQUATE", "CT-2025-014": "RATING_GOOD"}
+    assert rated == {"CT-2025-022": "inadequate", "CT-2025-014": "good"}

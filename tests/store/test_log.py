@@ -269,7 +269,7 @@ def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str
         del version["citations"]  # the columns 0001 has
         connection.execute(ruleset_versions.insert().values(version))
         row = {**asdict(old), "recorded_at": now()}
-        del row["seq"]
+        del row["seq"], row["view"]
         connection.execute(evaluations.insert().values(**row))  # the columns 0001 has
     engine.dispose()
     log = DecisionLog(db_url)
@@ -277,6 +277,7 @@ def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str
     stored = log.evaluation(summary["seq"])
     assert stored is not None and stored.result == old.result
     assert stored.submission == old.submission
+    assert stored.view == "full"  # 0005: every result before views was FULL
     recorded = log.ruleset_version(RULESET.digest)
     assert recorded is not None and recorded.citations == ""  # 0003: none for older versions
     with log.engine.connect() as connection:

@@ -3,22 +3,12 @@ from probity.v1 import monitoring_pb2 as _monitoring_pb2
 from probity.v1 import result_pb2 as _result_pb2
 from probity.v1 import submission_pb2 as _submission_pb2
 from google.protobuf.internal import containers as _containers
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class CostBasis(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    COST_BASIS_UNSPECIFIED: _ClassVar[CostBasis]
-    COST_BASIS_PRICE: _ClassVar[CostBasis]
-    COST_BASIS_WHOLE_LIFE_COST: _ClassVar[CostBasis]
-COST_BASIS_UNSPECIFIED: CostBasis
-COST_BASIS_PRICE: CostBasis
-COST_BASIS_WHOLE_LIFE_COST: CostBasis
 
 class EvaluateRequest(_message.Message):
     __slots__ = ("ruleset_id", "ruleset_version", "submission", "view")
@@ -163,10 +153,10 @@ class EvaluateTenderResponse(_message.Message):
     tender_id: str
     ruleset: _result_pb2.RulesetRef
     weighting: AwardWeighting
-    cost_basis: CostBasis
+    cost_basis: str
     lowest_cost: float
     bids: _containers.RepeatedCompositeFieldContainer[BidResult]
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[_Union[CostBasis, str]] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...
 
 class CheckContractRequest(_message.Message):
     __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns")

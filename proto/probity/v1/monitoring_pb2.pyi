@@ -1,26 +1,12 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from probity.v1 import result_pb2 as _result_pb2
 from google.protobuf.internal import containers as _containers
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class Rating(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    RATING_UNSPECIFIED: _ClassVar[Rating]
-    RATING_GOOD: _ClassVar[Rating]
-    RATING_APPROACHING_TARGET: _ClassVar[Rating]
-    RATING_REQUIRES_IMPROVEMENT: _ClassVar[Rating]
-    RATING_INADEQUATE: _ClassVar[Rating]
-RATING_UNSPECIFIED: Rating
-RATING_GOOD: Rating
-RATING_APPROACHING_TARGET: Rating
-RATING_REQUIRES_IMPROVEMENT: Rating
-RATING_INADEQUATE: Rating
 
 class Contract(_message.Message):
     __slots__ = ("contract_id", "supplier", "start", "end", "value", "targets")
@@ -101,13 +87,13 @@ class CheckFinding(_message.Message):
     title: str
     pattern: str
     breach: str
-    outcome: _result_pb2.Outcome
-    severity: _result_pb2.Severity
+    outcome: str
+    severity: str
     explanation: str
     occurrences: _containers.RepeatedCompositeFieldContainer[Occurrence]
     action: str
     source: _result_pb2.SourceReference
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., pattern: _Optional[str] = ..., breach: _Optional[str] = ..., outcome: _Optional[_Union[_result_pb2.Outcome, str]] = ..., severity: _Optional[_Union[_result_pb2.Severity, str]] = ..., explanation: _Optional[str] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., action: _Optional[str] = ..., source: _Optional[_Union[_result_pb2.SourceReference, _Mapping]] = ...) -> None: ...
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., pattern: _Optional[str] = ..., breach: _Optional[str] = ..., outcome: _Optional[str] = ..., severity: _Optional[str] = ..., explanation: _Optional[str] = ..., occurrences: _Optional[_Iterable[_Union[Occurrence, _Mapping]]] = ..., action: _Optional[str] = ..., source: _Optional[_Union[_result_pb2.SourceReference, _Mapping]] = ...) -> None: ...
 
 class PeriodRating(_message.Message):
     __slots__ = ("period", "rating", "label", "rule", "breaches", "returned", "unassessed")
@@ -119,13 +105,13 @@ class PeriodRating(_message.Message):
     RETURNED_FIELD_NUMBER: _ClassVar[int]
     UNASSESSED_FIELD_NUMBER: _ClassVar[int]
     period: str
-    rating: Rating
+    rating: str
     label: str
     rule: str
     breaches: _containers.RepeatedScalarFieldContainer[str]
     returned: bool
     unassessed: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, period: _Optional[str] = ..., rating: _Optional[_Union[Rating, str]] = ..., label: _Optional[str] = ..., rule: _Optional[str] = ..., breaches: _Optional[_Iterable[str]] = ..., returned: _Optional[bool] = ..., unassessed: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, period: _Optional[str] = ..., rating: _Optional[str] = ..., label: _Optional[str] = ..., rule: _Optional[str] = ..., breaches: _Optional[_Iterable[str]] = ..., returned: _Optional[bool] = ..., unassessed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PrincipleBreaches(_message.Message):
     __slots__ = ("principle", "name", "checks", "breached")
@@ -158,11 +144,11 @@ class ContractResult(_message.Message):
     ruleset: _result_pb2.RulesetRef
     engine_version: str
     period: str
-    rating: Rating
+    rating: str
     rating_label: str
     rating_rule: str
     periods: _containers.RepeatedCompositeFieldContainer[PeriodRating]
     principles: _containers.RepeatedCompositeFieldContainer[PrincipleBreaches]
     findings: _containers.RepeatedCompositeFieldContainer[CheckFinding]
     notices: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, contract_id: _Optional[str] = ..., supplier: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., period: _Optional[str] = ..., rating: _Optional[_Union[Rating, str]] = ..., rating_label: _Optional[str] = ..., rating_rule: _Optional[str] = ..., periods: _Optional[_Iterable[_Union[PeriodRating, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleBreaches, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[CheckFinding, _Mapping]]] = ..., notices: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, contract_id: _Optional[str] = ..., supplier: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., period: _Optional[str] = ..., rating: _Optional[str] = ..., rating_label: _Optional[str] = ..., rating_rule: _Optional[str] = ..., periods: _Optional[_Iterable[_Union[PeriodRating, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleBreaches, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[CheckFinding, _Mapping]]] = ..., notices: _Optional[_Iterable[str]] = ...) -> None: ...

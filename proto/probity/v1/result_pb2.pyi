@@ -8,41 +8,11 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
-    OUTCOME_MET: _ClassVar[Outcome]
-    OUTCOME_PARTLY_MET: _ClassVar[Outcome]
-    OUTCOME_NOT_MET: _ClassVar[Outcome]
-    OUTCOME_NOT_APPLICABLE: _ClassVar[Outcome]
-    OUTCOME_EVIDENCE_MISSING: _ClassVar[Outcome]
-
-class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    SEVERITY_UNSPECIFIED: _ClassVar[Severity]
-    SEVERITY_INFO: _ClassVar[Severity]
-    SEVERITY_LOW: _ClassVar[Severity]
-    SEVERITY_MEDIUM: _ClassVar[Severity]
-    SEVERITY_HIGH: _ClassVar[Severity]
-    SEVERITY_CRITICAL: _ClassVar[Severity]
-
 class ResultView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     RESULT_VIEW_UNSPECIFIED: _ClassVar[ResultView]
     RESULT_VIEW_BASIC: _ClassVar[ResultView]
     RESULT_VIEW_FULL: _ClassVar[ResultView]
-OUTCOME_UNSPECIFIED: Outcome
-OUTCOME_MET: Outcome
-OUTCOME_PARTLY_MET: Outcome
-OUTCOME_NOT_MET: Outcome
-OUTCOME_NOT_APPLICABLE: Outcome
-OUTCOME_EVIDENCE_MISSING: Outcome
-SEVERITY_UNSPECIFIED: Severity
-SEVERITY_INFO: Severity
-SEVERITY_LOW: Severity
-SEVERITY_MEDIUM: Severity
-SEVERITY_HIGH: Severity
-SEVERITY_CRITICAL: Severity
 RESULT_VIEW_UNSPECIFIED: ResultView
 RESULT_VIEW_BASIC: ResultView
 RESULT_VIEW_FULL: ResultView
@@ -104,18 +74,18 @@ class Finding(_message.Message):
     criterion: str
     principle: str
     title: str
-    outcome: Outcome
+    outcome: str
     points: int
     max_points: int
     level: str
-    severity: Severity
+    severity: str
     gate: bool
     explanation: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     remedy: str
     source: SourceReference
     descriptor: str
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., descriptor: _Optional[str] = ...) -> None: ...
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., descriptor: _Optional[str] = ...) -> None: ...
 
 class PrincipleScore(_message.Message):
     __slots__ = ("principle", "name", "weight", "points", "max_points", "score")
@@ -226,7 +196,7 @@ class CriterionText(_message.Message):
     criterion: str
     principle: str
     title: str
-    severity: Severity
+    severity: str
     gate: bool
     max_points: int
     remedy: str
@@ -234,7 +204,7 @@ class CriterionText(_message.Message):
     evidence: _containers.RepeatedCompositeFieldContainer[EvidenceText]
     descriptors: _containers.ScalarMap[int, str]
     explanations: _containers.RepeatedCompositeFieldContainer[FixedExplanation]
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ...) -> None: ...
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ...) -> None: ...
 
 class EvidenceText(_message.Message):
     __slots__ = ("field", "label", "expected")
@@ -250,6 +220,6 @@ class FixedExplanation(_message.Message):
     __slots__ = ("outcome", "text")
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
-    outcome: Outcome
+    outcome: str
     text: str
-    def __init__(self, outcome: _Optional[_Union[Outcome, str]] = ..., text: _Optional[str] = ...) -> None: ...
+    def __init__(self, outcome: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...

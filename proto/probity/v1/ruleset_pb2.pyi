@@ -56,12 +56,14 @@ class ListRulesetsResponse(_message.Message):
     def __init__(self, rulesets: _Optional[_Iterable[_Union[RulesetInfo, _Mapping]]] = ...) -> None: ...
 
 class GetRulesetRequest(_message.Message):
-    __slots__ = ("id", "version")
+    __slots__ = ("id", "version", "catalog_only")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_ONLY_FIELD_NUMBER: _ClassVar[int]
     id: str
     version: str
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
+    catalog_only: bool
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., catalog_only: _Optional[bool] = ...) -> None: ...
 
 class GetRulesetResponse(_message.Message):
     __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog")

@@ -51,7 +51,7 @@ def test_a_missing_return_is_a_finding_and_rated_as_a_high_breach(monitor: Monit
 def test_every_period_returned_is_met(monitor: Monitor) -> None:
     result = monitor.check(series(ret(Q1, x=1, y=1), ret(Q2, x=1, y=1)))
     missing = finding(result, "RETURN-MISSING")
-    assert (missing.outcome, missing.occurrences, missing.action) == ("met", (), None)
+    assert (missing.outcome, missing.occurrences, missing.action) == ("met", (), "")
     assert all(p.returned for p in result.periods)
 
 

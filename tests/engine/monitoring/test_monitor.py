@@ -231,7 +231,7 @@ def test_findings_carry_periods_values_action_and_source(monitor: Monitor) -> No
         ("2026-Q1", "m.x", 6), ("2026-Q2", "m.x", 7), ("2026-Q3", "m.x", 8),
     ]  # fmt: skip
     assert high.source.quote.startswith("A focus on quantitative metrics")
-    assert finding(result, "JUMP").action is None  # no action where nothing was breached
+    assert finding(result, "JUMP").action == ""  # no action where nothing was breached
 
 
 def test_results_are_byte_identical_and_name_the_rule_set(
