@@ -84,11 +84,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if checked and pooled:
         lines.append(f"  monitoring 2 workers ÷ in-process{'':<16} {pooled / checked:>8.3f}×")
     local = f.get("in-process engine (this run), submissions/s")
-    for server in ("probity", "bare gRPC"):
-        stream = f.get(f"{server}: stream of 100k over loopback, submissions/s")
+    streams = {
+        "probity": "probity: stream of 100k over loopback",
+        "probity BASIC": "probity: stream of 100k over loopback, BASIC",
+        "bare gRPC": "bare gRPC: stream of 100k over loopback",
+    }
+    for label, key in streams.items():
+        stream = f.get(f"{key}, submissions/s")
         if stream and local:
-            label = f"{server} stream ÷ in-process engine"
-            lines.append(f"  {label:<48} {stream / local:>8.3f}×")
+            shown = f"{label} stream ÷ in-process engine"
+            lines.append(f"  {shown:<48} {stream / local:>8.3f}×")
     if "RSS after 100k evaluations, KiB" in f and "RSS after 1M evaluations, KiB" in f:
         growth = f["RSS after 1M evaluations, KiB"] / f["RSS after 100k evaluations, KiB"] - 1
         lines.append(f"  RSS growth 100k → 1M{'':<28} {100 * growth:>7.2f}%")

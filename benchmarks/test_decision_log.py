@@ -20,7 +20,7 @@ from benchmarks.conftest import FIGURES, ROOT
 from benchmarks.test_service import _port, _start
 from probity.clients.client import ProbityClient, submission_message
 from probity.engine.evaluation.evaluator import Submission
-from probity.v1 import evaluation_pb2
+from probity.v1 import evaluation_pb2, result_pb2
 from tests.postgres import postgres_server
 
 STREAM = 50_000
@@ -70,6 +70,7 @@ def test_stream_throughput_with_the_decision_log(
         evaluation_pb2.EvaluateStreamRequest(
             ruleset_id="nolan-tender",
             submission=submission_message(_bid(n, s.answers)),
+            view=result_pb2.RESULT_VIEW_BASIC,  # as the client asks
         )
         for n, s in enumerate(submissions[n % len(submissions)] for n in range(STREAM))
     ]
@@ -114,6 +115,7 @@ def test_unary_throughput_with_the_decision_log(
         evaluation_pb2.EvaluateRequest(
             ruleset_id="nolan-tender",
             submission=submission_message(_bid(n, submissions[n % len(submissions)].answers)),
+            view=result_pb2.RESULT_VIEW_BASIC,
         )
         for n in range(CALLS)
     ]

@@ -1,8 +1,9 @@
 """The gRPC service, run as operators run it (`probity serve`, a process of its own):
-a 100k-submission stream against the in-process engine, unary latency with 1 and 32
-concurrent clients, and the time from start to SERVING. Beside each, the same calls
-against a bare gRPC server that answers at once without evaluating (the floor on this
-machine: client, server and workers share its two cores)."""
+a 100k-submission stream against the in-process engine (results FULL and BASIC), unary
+latency with 1 and 32 concurrent clients, tenders of 250 and 10,000 bids, and the time from
+start to SERVING. Beside each, the same calls against a bare gRPC server that answers at
+once without evaluating (the floor on this machine: client, server and workers share its
+two cores)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from probity.clients.client import ProbityClient, submission_message
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_json
-from probity.v1 import evaluation_pb2
+from probity.v1 import evaluation_pb2, result_pb2
 
 STREAM = 100_000
+VIEWS = {"FULL": result_pb2.RESULT_VIEW_FULL, "BASIC": result_pb2.RESULT_VIEW_BASIC}
 
 
 def _port() -> int:
@@ -76,13 +78,17 @@ def servers() -> Iterator[dict[str, int]]:
         process.wait(timeout=60)
 
 
-def _requests(submissions: list[Submission]) -> list[evaluation_pb2.EvaluateStreamRequest]:
+def _requests(
+    submissions: list[Submission], view: int = result_pb2.RESULT_VIEW_FULL
+) -> list[evaluation_pb2.EvaluateStreamRequest]:
     out = []
     for n in range(STREAM):
         source = submissions[n % len(submissions)]
         message = submission_message({"id": f"s{n}", "answers": source.answers})
         out.append(
-            evaluation_pb2.EvaluateStreamRequest(ruleset_id="nolan-tender", submission=message)
+            evaluation_pb2.EvaluateStreamRequest(
+                ruleset_id="nolan-tender", submission=message, view=view
+            )
         )
     return out
 
@@ -117,16 +123,25 @@ def test_stream_against_in_process(
         FIGURES[f"{name}: stream of 100k over loopback, submissions/s"] = _stream_rate(
             port, requests
         )
+    lean = _requests(submissions, result_pb2.RESULT_VIEW_BASIC)
+    FIGURES["probity: stream of 100k over loopback, BASIC, submissions/s"] = _stream_rate(
+        servers["probity"], lean
+    )
 
 
-def _latencies(port: int, records: list[dict[str, Any]], clients: int, calls: int) -> list[float]:
+def _latencies(
+    port: int, requests: list[evaluation_pb2.EvaluateRequest], clients: int, calls: int
+) -> list[float]:
+    """Each client on a channel of its own, as separate portals are."""
+
     def one_client(n: int) -> list[float]:
         out = []
         with ProbityClient(f"127.0.0.1:{port}", timeout=60) as client:
+            evaluate = client._evaluation.Evaluate
             for k in range(calls):
-                record = records[(n * calls + k) % len(records)]
+                request = requests[(n * calls + k) % len(requests)]
                 started = time.perf_counter()
-                client.evaluate("nolan-tender", record)
+                evaluate(request, timeout=60)
                 out.append(time.perf_counter() - started)
         return out
 
@@ -138,14 +153,24 @@ def _latencies(port: int, records: list[dict[str, Any]], clients: int, calls: in
 def test_unary_latency(
     submissions: list[Submission], servers: dict[str, int], clients: int
 ) -> None:
-    records = [{"id": s.id, "answers": s.answers} for s in submissions[:4000]]
-    for name, port in servers.items():
-        _latencies(port, records, clients, 10)  # warm up
+    runs = [(name, port, "FULL") for name, port in servers.items()]
+    runs.append(("probity", servers["probity"], "BASIC"))
+    for name, port, view in runs:
+        requests = [
+            evaluation_pb2.EvaluateRequest(
+                ruleset_id="nolan-tender",
+                submission=submission_message({"id": s.id, "answers": s.answers}),
+                view=VIEWS[view],
+            )
+            for s in submissions[:4000]
+        ]
+        _latencies(port, requests, clients, 10)  # warm up
         calls = 2000 if clients == 1 else 100
-        times = sorted(_latencies(port, records, clients, calls))
+        times = sorted(_latencies(port, requests, clients, calls))
         cuts = statistics.quantiles(times, n=100)
-        FIGURES[f"{name}: unary p50 with {clients} client(s), ms"] = cuts[49] * 1000
-        FIGURES[f"{name}: unary p99 with {clients} client(s), ms"] = cuts[98] * 1000
+        label = f"{name}: unary{' BASIC' if view == 'BASIC' else ''}"
+        FIGURES[f"{label} p50 with {clients} client(s), ms"] = cuts[49] * 1000
+        FIGURES[f"{label} p99 with {clients} client(s), ms"] = cuts[98] * 1000
 
 
 def _tender_waits(port: int, bids: list[dict[str, Any]], calls: int) -> list[float]:
@@ -182,6 +207,25 @@ def test_tender_of_250_bids(submissions: list[Submission], servers: dict[str, in
         FIGURES[f"probity: EvaluateTender, 250 bids, {label}: p50, ms"] = 1000 * statistics.median(
             times
         )
+
+
+def test_tender_of_10000_bids(submissions: list[Submission], servers: dict[str, int]) -> None:
+    """EvaluateTenderStream with 10,000 bids (results BASIC, as the client asks), through the
+    client as the command line calls it: every bid's result, then the ranking."""
+    bids = [
+        {"id": s.id, "answers": s.answers, "price": 100_000 + 7 * n}
+        for n, s in enumerate(submissions[:10_000])
+    ]
+    waits = []
+    with ProbityClient(f"127.0.0.1:{servers['probity']}", timeout=900) as client:
+        for n in range(4):
+            started = time.perf_counter()
+            answers = list(
+                client.evaluate_tender_stream("nolan-tender", f"big-{n}", bids, view="basic")
+            )
+            waits.append(time.perf_counter() - started)
+            assert len(answers) == len(bids) + 1 and answers[-1].HasField("ranking")
+    FIGURES["probity: EvaluateTenderStream, 10,000 bids: p50, s"] = statistics.median(waits[1:])
 
 
 def test_time_to_serving() -> None:
