@@ -425,14 +425,15 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
     ) -> bytes:
         """The EvaluateTenderResponse in wire format: each bid's result goes as its worker
         serialized it (codec.wire), not parsed, copied twice and serialized again."""
-        if len(request.bids) > self.limits.tender_bids:
-            limit = self.limits.tender_bids
+        prepared = self._prepare(request.ruleset_id, request.ruleset_version, view=request.view)
+        limit = self.limits.tender_bids(prepared.view)
+        if len(request.bids) > limit:
             said = (
-                f"a tender call takes at most {limit:,} bids, so that its answer fits one "
-                "message; send more through EvaluateTenderStream (probity tender does)"
+                f"a tender call takes at most {limit:,} bids with {prepared.view.upper()} "
+                "results, so that its answer fits one message; send more through "
+                "EvaluateTenderStream (probity tender does)"
             )
             raise errors.ServiceError(errors.exhausted("bids", said))
-        prepared = self._prepare(request.ruleset_id, request.ruleset_version, view=request.view)
         ruleset = prepared.ruleset
         award = _award(ruleset)
         bids = request.bids

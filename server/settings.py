@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-# A result's size as a limit counts it: a weak bid's full result is about 32 kB.
-RESULT_BYTES = 64 * 1024
+# A result's size as a limit counts it, by view: a weak nolan-tender bid's FULL result is
+# about 32 kB, its BASIC result about 4 kB.
+RESULT_BYTES = {"full": 64 * 1024, "basic": 8 * 1024}
 
 
 class Limits(BaseModel):
@@ -20,17 +21,18 @@ class Limits(BaseModel):
     # Submissions in one call: a tender's bids, or one stream's submissions.
     max_submissions_per_call: int = Field(default=1_000_000, ge=1)
     # Bids in one EvaluateTender call; by default as many as fit its answer in one message
-    # at RESULT_BYTES a result (EvaluateTenderStream takes a tender of any size).
+    # at RESULT_BYTES a result of the view asked for (EvaluateTenderStream takes a tender of
+    # any size).
     max_bids: int | None = Field(default=None, ge=1)
     # Submissions per second on one stream; 0 for no limit.
     stream_rate: float = Field(default=0, ge=0)
     # Submissions a stream may have in evaluation before its reader waits.
     stream_window: int = Field(default=4096, ge=1)
 
-    @property
-    def tender_bids(self) -> int:
-        """The most bids one EvaluateTender call takes: --max-bids, or what fits."""
-        return self.max_bids or max(1, self.max_message_bytes // RESULT_BYTES)
+    def tender_bids(self, view: str = "full") -> int:
+        """The most bids one EvaluateTender call takes: --max-bids, or what fits one
+        message with results in `view` (engine.evaluations.View)."""
+        return self.max_bids or max(1, self.max_message_bytes // RESULT_BYTES[view])
 
 
 class Settings(BaseModel):

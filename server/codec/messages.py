@@ -128,16 +128,14 @@ def principle_to_proto(score: PrincipleScore) -> result_pb2.PrincipleScore:
     )
 
 
-def _head(result: Result) -> result_pb2.Result:
-    """Everything but the principle scores and findings."""
-    return result_pb2.Result(
+def head(result: Result, basic: bool = False) -> result_pb2.Result:
+    """Everything but the principle scores and findings; `basic`: without what the rule
+    set's catalog gives back (the band's label, the deprecated exclusion fields)."""
+    message = result_pb2.Result(
         submission_id=result.submission_id,
         ruleset=ruleset_ref_to_proto(result.ruleset),
         engine_version=result.engine_version,
         band=result.band,
-        band_label=result.band_label,
-        excluded=result.excluded,
-        exclusion_reasons=result.exclusion_reasons,
         rejected=result.rejected,
         rejections=[
             result_pb2.Rejection(kind=r.kind, subject=r.subject, explanation=r.explanation)
@@ -146,10 +144,15 @@ def _head(result: Result) -> result_pb2.Result:
         total=result.total,
         maximum=result.maximum,
     )
+    if not basic:
+        message.band_label = result.band_label
+        message.excluded = result.excluded
+        message.exclusion_reasons.extend(result.exclusion_reasons)
+    return message
 
 
 def result_to_proto(result: Result) -> result_pb2.Result:
-    message = _head(result)
+    message = head(result)
     message.principles.extend(principle_to_proto(p) for p in result.principles)
     message.findings.extend(finding_to_proto(f) for f in result.findings)
     return message
@@ -164,7 +167,7 @@ def encode(result: Result | ContractResult) -> bytes:
     serialized ContractResult), each distinct finding encoded once."""
     if isinstance(result, ContractResult):
         return contract_result_to_proto(result).SerializeToString()
-    parts = [_head(result).SerializeToString()]
+    parts = [head(result).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_findings, result.findings))
     return b"".join(parts)

@@ -18,8 +18,8 @@ from probity.engine.evaluation.result import Finding, PrincipleScore, Result
 from probity.engine.evaluation.scoring import fixed_explanations
 from probity.server.codec import wire
 from probity.server.codec.messages import (
+    head,
     python_to_value,
-    ruleset_ref_to_proto,
     source_to_proto,
 )
 from probity.v1 import result_pb2
@@ -107,22 +107,6 @@ def _basic_finding(finding: Finding, fixed: _Fixed) -> result_pb2.Finding:
     return message
 
 
-def _basic_head(result: Result) -> result_pb2.Result:
-    return result_pb2.Result(
-        submission_id=result.submission_id,
-        ruleset=ruleset_ref_to_proto(result.ruleset),
-        engine_version=result.engine_version,
-        band=result.band,
-        rejected=result.rejected,
-        rejections=[
-            result_pb2.Rejection(kind=r.kind, subject=r.subject, explanation=r.explanation)
-            for r in result.rejections
-        ],
-        total=result.total,
-        maximum=result.maximum,
-    )
-
-
 _principles = wire.Encodings(result_pb2.Result.PRINCIPLES_FIELD_NUMBER, _basic_principle)
 
 
@@ -146,7 +130,7 @@ def _finding_encodings(ruleset: CompiledRuleSet) -> wire.Encodings[Finding]:
 
 def encode_basic(result: Result, ruleset: CompiledRuleSet) -> bytes:
     """The serialized BASIC probity.v1.Result of `result`, which `ruleset` produced."""
-    parts = [_basic_head(result).SerializeToString()]
+    parts = [head(result, basic=True).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_finding_encodings(ruleset), result.findings))
     return b"".join(parts)

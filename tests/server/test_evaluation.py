@@ -13,6 +13,7 @@ from google.rpc import code_pb2, error_details_pb2
 from probity.clients.client import ProbityClient, submission_message
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
+from probity.server.codec import PROTOBUF
 from probity.server.codec.messages import result_to_proto
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2
@@ -362,13 +363,17 @@ def test_too_many_bids_is_resource_exhausted(client: ProbityClient) -> None:
 def test_the_default_bid_limit_is_what_fits_one_message() -> None:
     """Issue 20: --max-bids defaulted to 10,000 while the answer's message limit let about
     850 through; now the default is derived from the message limit."""
-    assert Limits().tender_bids == 256  # 16 MiB at 64 kB a result
-    assert Limits(max_message_bytes=64 * 1024 * 1024).tender_bids == 1024
-    assert Limits(max_bids=50).tender_bids == 50
-    weak = result_to_proto(Evaluator(shipped(RULES / "nolan-tender.yaml")).evaluate(
-        Submission("T-2026-014/bid-02", example("weak")["answers"])
-    ))  # fmt: skip
-    assert weak.ByteSize() * Limits().tender_bids < Limits().max_message_bytes
+    assert Limits().tender_bids() == 256  # 16 MiB at 64 kB a FULL result
+    assert Limits().tender_bids("basic") == 2048  # at 8 kB a BASIC one
+    assert Limits(max_message_bytes=64 * 1024 * 1024).tender_bids() == 1024
+    assert Limits(max_bids=50).tender_bids() == Limits(max_bids=50).tender_bids("basic") == 50
+    nolan = shipped(RULES / "nolan-tender.yaml")
+    (weak,) = Evaluator(nolan).evaluate_many(
+        [Submission("T-2026-014/bid-02", example("weak")["answers"])]
+    )
+    for view in ("full", "basic"):
+        size = len(PROTOBUF.encode(weak, view, nolan))  # type: ignore[arg-type]
+        assert size * Limits().tender_bids(view) < Limits().max_message_bytes
 
 
 # -- limits -------------------------------------------------------------------------------
