@@ -112,7 +112,10 @@ class _Expanding:
         response = next(self._call)
         item = getattr(response, self._field) if self._field else response
         if item.HasField("result"):
-            self._catalogs.expand(item.result)
+            if isinstance(item.result, monitoring_pb2.ContractResult):
+                self._catalogs.expand_contract(item.result)
+            else:
+                self._catalogs.expand(item.result)
         return response
 
     def __getattr__(self, name: str) -> Any:  # cancel(), code(), details(), ...
@@ -326,6 +329,7 @@ class ProbityClient:
         returns: Iterable[Mapping[str, Any]],
         *,
         version: str = "",
+        view: View = "full",
     ) -> monitoring_pb2.ContractResult:
         """One contract's findings and ratings, from its returns (in any order)."""
         request = evaluation_pb2.CheckContractRequest(
@@ -333,10 +337,13 @@ class ProbityClient:
             ruleset_version=version,
             contract=contract_message(contract),
             returns=[return_message(r) for r in returns],
+            view=self._asked(view),
         )
         response: evaluation_pb2.CheckContractResponse = self._call(
             self._evaluation.CheckContract, request
         )
+        if self._shown(view):
+            self.catalogs.expand_contract(response.result)
         return response.result
 
     def check_portfolio(
@@ -346,21 +353,27 @@ class ProbityClient:
         *,
         version: str = "",
         timeout: float | None = None,
+        view: View = "full",
     ) -> Iterator[evaluation_pb2.CheckPortfolioResponse]:
         """For each (contract, returns), its result or error, as the server finishes them."""
+        asked = self._asked(view)
         requests = (
             evaluation_pb2.CheckPortfolioRequest(
                 ruleset_id=ruleset_id,
                 ruleset_version=version,
                 contract=contract_message(contract),
                 returns=[return_message(r) for r in returns],
+                view=asked,
             )
             for contract, returns in series
         )
-        responses: Iterator[evaluation_pb2.CheckPortfolioResponse] = (
-            self._evaluation.CheckPortfolio(requests, timeout=timeout, metadata=self.metadata)
+        responses = self._evaluation.CheckPortfolio(
+            requests, timeout=timeout, metadata=self.metadata
         )
-        return responses
+        expanded: Iterator[evaluation_pb2.CheckPortfolioResponse] = self._expand_items(
+            responses, view, ""
+        )
+        return expanded
 
     # -- rule sets -------------------------------------------------------------------------
     def list_rulesets(self) -> list[ruleset_pb2.RulesetInfo]:
@@ -410,9 +423,11 @@ class ProbityClient:
             self._audit.GetEvaluation, audit_pb2.GetEvaluationRequest(seq=seq)
         )
         record = response.evaluation
-        basic = record.view == result_pb2.RESULT_VIEW_BASIC and record.HasField("result")
-        if basic and view == "full":
-            self.catalogs.expand(record.result)
+        if record.view == result_pb2.RESULT_VIEW_BASIC and view == "full":
+            if record.HasField("result"):
+                self.catalogs.expand(record.result)
+            elif record.HasField("contract_result"):
+                self.catalogs.expand_contract(record.contract_result)
         return record
 
     def list_evaluations(self, **filters: Any) -> Iterator[audit_pb2.EvaluationRecord]:

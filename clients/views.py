@@ -1,5 +1,6 @@
-"""BASIC results back to the FULL shape, from the rule set version's catalog (ResultView and
-ResultCatalog in result.proto say what BASIC leaves out and how it comes back).
+"""BASIC results (a submission's or a contract's) back to the FULL shape, from the rule set
+version's catalog (ResultView and ResultCatalog in result.proto say what BASIC leaves out and
+how it comes back).
 
 The client asks for BASIC (about a fifth of the bytes) and puts the rule set's wording back
 here, so its callers always read FULL results; a version's catalog is fetched once and kept
@@ -12,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from probity.v1 import result_pb2
+from probity.v1 import monitoring_pb2, result_pb2
 
 _NO_REMEDY = ("met", "not_applicable")
 
@@ -36,6 +37,7 @@ class Catalog:
     bands: dict[str, str]
     principles: dict[str, result_pb2.PrincipleText]
     criteria: dict[str, _Criterion]
+    checks: dict[str, tuple[result_pb2.CheckText, dict[str, str]]]  # and expected by field
 
     @classmethod
     def of(cls, message: result_pb2.ResultCatalog) -> Catalog:
@@ -50,6 +52,9 @@ class Catalog:
                     {x.outcome: x.text for x in c.explanations},
                 )
                 for c in message.criteria
+            },
+            checks={
+                c.criterion: (c, {e.field: e.expected for e in c.evidence}) for c in message.checks
             },
         )
 
@@ -94,6 +99,25 @@ def _expand_finding(finding: result_pb2.Finding, criterion: _Criterion) -> None:
         evidence.label, evidence.expected = entry.label, entry.expected
 
 
+def expand_contract(result: monitoring_pb2.ContractResult, catalog: Catalog) -> None:
+    """Fill a BASIC contract result, in place, with its version's wording (ResultCatalog
+    .checks): it then equals the FULL result of the same check."""
+    if result.ruleset.digest != catalog.ruleset.digest:
+        raise CatalogMismatch(f"{result.ruleset.digest} is not {catalog.ruleset.digest}")
+    for principle in result.principles:
+        principle.name = catalog.principles[principle.principle].name
+    for finding in result.findings:
+        check, expected = catalog.checks[finding.criterion]
+        finding.principle, finding.title = check.principle, check.title
+        finding.pattern, finding.breach = check.pattern, check.breach
+        finding.severity = check.severity
+        finding.action = check.action if finding.occurrences else ""
+        finding.source.CopyFrom(check.source)
+        for occurrence in finding.occurrences:
+            for evidence in occurrence.evidence:
+                evidence.expected = expected[evidence.field]
+
+
 class Catalogs:
     """Catalogs by digest, each fetched once (`fetch(ruleset_ref)` gets a ResultCatalog)."""
 
@@ -105,6 +129,13 @@ class Catalogs:
     def expand(self, result: result_pb2.Result) -> result_pb2.Result:
         """A BASIC `result` with its wording put back (see expand); the same message."""
         expand(result, self.of(result.ruleset))
+        return result
+
+    def expand_contract(
+        self, result: monitoring_pb2.ContractResult
+    ) -> monitoring_pb2.ContractResult:
+        """A BASIC contract result with its wording put back; the same message."""
+        expand_contract(result, self.of(result.ruleset))
         return result
 
     def of(self, ref: result_pb2.RulesetRef) -> Catalog:

@@ -132,7 +132,7 @@ _Kind.MONITORING = _Kind(
     _contract_item,
     lambda request: str(request.contract.contract_id),
     lambda request: _series(request),
-    lambda request: 0,  # a contract's result has one view
+    lambda request: int(request.view),
 )
 # Stream results recorded in one transaction, at most; and how long to wait for more
 # results before recording those in hand (a commit costs an fsync, whatever its size).

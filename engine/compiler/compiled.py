@@ -188,6 +188,8 @@ class MissingReturns:
     action: str
     source: SourceReference
     id: str = MISSING_RETURN
+    pattern: str = "missing_return"
+    breach: str = "no return received for a period that was due"  # in words, as checks say
 
 
 @dataclass(frozen=True, slots=True)

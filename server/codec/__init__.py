@@ -40,8 +40,9 @@ class ProtobufCodec:
         view: View = FULL,
         ruleset: CompiledRuleSet | None = None,
     ) -> bytes:
-        """FULL, or BASIC (codec.views: needs the version that made `result`). Contract
-        results have one view."""
+        """FULL, or BASIC (codec.views: a submission's needs the version that made it)."""
+        if view == BASIC and isinstance(result, ContractResult):
+            return views.encode_basic_contract(result)
         if view == BASIC and isinstance(result, Result) and ruleset is not None:
             return views.encode_basic(result, ruleset)
         return messages.encode(result)

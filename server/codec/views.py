@@ -16,8 +16,10 @@ from functools import partial
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.result import Finding, PrincipleScore, Result
 from probity.engine.evaluation.scoring import fixed_explanations
+from probity.engine.monitoring.result import ContractResult
 from probity.server.codec import wire
 from probity.server.codec.messages import (
+    contract_result_to_proto,
     head,
     python_to_value,
     source_to_proto,
@@ -33,13 +35,13 @@ def _fixed(ruleset: CompiledRuleSet) -> _Fixed:
 
 
 def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
-    """What a BASIC result of this version leaves out (nothing for a monitoring rule set,
-    whose results have no BASIC view)."""
+    """What a BASIC result of this version leaves out: its tender criteria's wording, or
+    its monitoring checks'."""
     message = result_pb2.ResultCatalog(
         ruleset=result_pb2.RulesetRef(id=ruleset.id, version=ruleset.version, digest=ruleset.digest)
     )
-    if ruleset.kind != "tender":
-        return message
+    if ruleset.monitoring is not None:
+        return _monitoring_catalog(ruleset, message)
     message.bands.extend(result_pb2.BandText(band=b.id, label=b.label) for b in ruleset.bands)
     message.principles.extend(
         result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
@@ -69,6 +71,64 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
             )
         )
     return message
+
+
+def _monitoring_catalog(
+    ruleset: CompiledRuleSet, message: result_pb2.ResultCatalog
+) -> result_pb2.ResultCatalog:
+    plan = ruleset.monitoring
+    assert plan is not None
+    message.principles.extend(
+        result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
+        for p in ruleset.principles
+    )
+    for check in plan.checks:
+        message.checks.append(
+            result_pb2.CheckText(
+                criterion=check.id,
+                principle=check.principle,
+                title=check.title,
+                pattern=check.pattern,
+                breach=check.description,
+                severity=check.severity,
+                action=check.action,
+                source=source_to_proto(check.source),
+                evidence=[
+                    result_pb2.EvidenceText(field=f, expected=expected)
+                    for f, expected in check.expected
+                ],
+            )
+        )
+    if plan.missing is not None:
+        missing = plan.missing
+        message.checks.append(
+            result_pb2.CheckText(
+                criterion=missing.id,
+                principle=missing.principle,
+                title=missing.title,
+                pattern=missing.pattern,
+                breach=missing.breach,
+                severity=missing.severity,
+                action=missing.action,
+                source=source_to_proto(missing.source),
+            )
+        )
+    return message
+
+
+def encode_basic_contract(result: ContractResult) -> bytes:
+    """The serialized BASIC probity.v1.ContractResult: the FULL one without what the
+    catalog gives back (a contract's result is made once, so it is simply left out)."""
+    message = contract_result_to_proto(result)
+    for principle in message.principles:
+        principle.name = ""
+    for finding in message.findings:
+        for name in ("principle", "title", "pattern", "breach", "severity", "action", "source"):
+            finding.ClearField(name)
+        for occurrence in finding.occurrences:
+            for evidence in occurrence.evidence:
+                evidence.expected = ""
+    return message.SerializeToString()
 
 
 def exclusion_reasons(result: result_pb2.Result, ruleset: CompiledRuleSet) -> tuple[str, ...]:

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probity.clients.views import Catalog, CatalogMismatch, expand
+from probity.clients.views import Catalog, CatalogMismatch, expand, expand_contract
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.engine.evaluations import BASIC, FULL
+from probity.engine.evaluations import BASIC, FULL, prepare
 from probity.server.codec import PROTOBUF, views
-from probity.v1 import result_pb2
+from probity.v1 import monitoring_pb2, result_pb2
 from tests.conftest import RULES, shipped
 from tests.engine.evaluation.test_end_to_end_properties import submissions
 
@@ -77,3 +77,24 @@ def test_a_catalog_of_another_version_is_refused() -> None:
     _, basic = _both_views(nolan, answers)
     with pytest.raises(CatalogMismatch):
         expand(basic, Catalog.of(views.catalog(other)))
+
+
+MONITORING = [
+    (shipped(RULES / f"{path.parent.name}.yaml"), path)
+    for path in sorted((RULES / "examples").glob("*/*.json"))
+    if "kind: monitoring" in (RULES / f"{path.parent.name}.yaml").read_text()
+]
+
+
+@pytest.mark.parametrize(("ruleset", "path"), MONITORING, ids=lambda v: str(v)[-30:])
+def test_a_basic_contract_result_expanded_is_the_full_one(
+    ruleset: CompiledRuleSet, path: Any
+) -> None:
+    series = json.loads(path.read_text())
+    (result,) = prepare(ruleset).evaluate_here([Submission("c", series)])
+    full = monitoring_pb2.ContractResult.FromString(PROTOBUF.encode(result, FULL, ruleset))
+    basic = monitoring_pb2.ContractResult.FromString(PROTOBUF.encode(result, BASIC, ruleset))
+    assert basic.ByteSize() * 2 < full.ByteSize()
+    assert not any(f.title or f.HasField("source") for f in basic.findings)
+    expand_contract(basic, Catalog.of(views.catalog(ruleset)))
+    assert basic == full

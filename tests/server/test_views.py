@@ -116,3 +116,28 @@ def test_an_unknown_view_is_invalid_argument_naming_it(client: ProbityClient) ->
     with pytest.raises(grpc.RpcError) as caught:
         client._evaluation.EvaluateTender(tender)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_contracts_read_the_same_sent_basic_or_full(
+    client: ProbityClient, fat: ProbityClient
+) -> None:
+    examples = sorted((RULES / "examples" / "ethical-standards-monitoring").glob("*.json"))
+    series = [json.loads(path.read_text()) for path in examples]
+    for one in series:
+        whole = fat.check_contract("ethical-standards-monitoring", one["contract"], one["returns"])
+        lean = client.check_contract(
+            "ethical-standards-monitoring", one["contract"], one["returns"], view="basic"
+        )
+        assert lean.ByteSize() * 2 < whole.ByteSize()
+        assert (
+            client.check_contract("ethical-standards-monitoring", one["contract"], one["returns"])
+            == whole
+        )
+    pairs = [(one["contract"], one["returns"]) for one in series]
+    portfolio = {
+        a.contract_id: a.result
+        for a in client.check_portfolio("ethical-standards-monitoring", pairs)
+    }
+    assert portfolio == {
+        a.contract_id: a.result for a in fat.check_portfolio("ethical-standards-monitoring", pairs)
+    }

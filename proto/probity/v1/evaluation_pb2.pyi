@@ -159,16 +159,18 @@ class EvaluateTenderResponse(_message.Message):
     def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...
 
 class CheckContractRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns")
+    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_FIELD_NUMBER: _ClassVar[int]
     RETURNS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     contract: _monitoring_pb2.Contract
     returns: _containers.RepeatedCompositeFieldContainer[_monitoring_pb2.MonitoringReturn]
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class CheckContractResponse(_message.Message):
     __slots__ = ("result",)
@@ -177,16 +179,18 @@ class CheckContractResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_monitoring_pb2.ContractResult, _Mapping]] = ...) -> None: ...
 
 class CheckPortfolioRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns")
+    __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns", "view")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_FIELD_NUMBER: _ClassVar[int]
     RETURNS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     contract: _monitoring_pb2.Contract
     returns: _containers.RepeatedCompositeFieldContainer[_monitoring_pb2.MonitoringReturn]
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ...) -> None: ...
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., returns: _Optional[_Iterable[_Union[_monitoring_pb2.MonitoringReturn, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
 
 class CheckPortfolioResponse(_message.Message):
     __slots__ = ("contract_id", "result", "error")

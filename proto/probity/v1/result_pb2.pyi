@@ -144,16 +144,18 @@ class Result(_message.Message):
     def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...
 
 class ResultCatalog(_message.Message):
-    __slots__ = ("ruleset", "bands", "principles", "criteria")
+    __slots__ = ("ruleset", "bands", "principles", "criteria", "checks")
     RULESET_FIELD_NUMBER: _ClassVar[int]
     BANDS_FIELD_NUMBER: _ClassVar[int]
     PRINCIPLES_FIELD_NUMBER: _ClassVar[int]
     CRITERIA_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetRef
     bands: _containers.RepeatedCompositeFieldContainer[BandText]
     principles: _containers.RepeatedCompositeFieldContainer[PrincipleText]
     criteria: _containers.RepeatedCompositeFieldContainer[CriterionText]
-    def __init__(self, ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandText, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleText, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[CriterionText, _Mapping]]] = ...) -> None: ...
+    checks: _containers.RepeatedCompositeFieldContainer[CheckText]
+    def __init__(self, ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandText, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleText, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[CriterionText, _Mapping]]] = ..., checks: _Optional[_Iterable[_Union[CheckText, _Mapping]]] = ...) -> None: ...
 
 class BandText(_message.Message):
     __slots__ = ("band", "label")
@@ -205,6 +207,28 @@ class CriterionText(_message.Message):
     descriptors: _containers.ScalarMap[int, str]
     explanations: _containers.RepeatedCompositeFieldContainer[FixedExplanation]
     def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ...) -> None: ...
+
+class CheckText(_message.Message):
+    __slots__ = ("criterion", "principle", "title", "pattern", "breach", "severity", "action", "source", "evidence")
+    CRITERION_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PATTERN_FIELD_NUMBER: _ClassVar[int]
+    BREACH_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    criterion: str
+    principle: str
+    title: str
+    pattern: str
+    breach: str
+    severity: str
+    action: str
+    source: SourceReference
+    evidence: _containers.RepeatedCompositeFieldContainer[EvidenceText]
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., pattern: _Optional[str] = ..., breach: _Optional[str] = ..., severity: _Optional[str] = ..., action: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ...) -> None: ...
 
 class EvidenceText(_message.Message):
     __slots__ = ("field", "label", "expected")
