@@ -3,11 +3,13 @@
 Serves Evaluate and EvaluateStream over the same messages as probity.v1, answering every
 call at once with one result prepared in advance (the strong example's, about 20 KB), on a
 sync gRPC server like ours. Whatever our server does beyond this is the engine's cost.
-Run: python -m benchmarks.bare_server PORT
+Run: python -m benchmarks.bare_server PORT [aio]. With `aio`, the same on grpc.aio (one
+event loop, no thread per call): what an asyncio server would change in latency.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Iterator
@@ -23,10 +25,47 @@ from probity.server.codec import messages, wire
 from probity.v1 import evaluation_pb2
 
 
-def main(port: int) -> None:
+def _result() -> bytes:
     record = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())
     evaluator = Evaluator(load_file(ROOT / "rules/nolan-tender.yaml"))
-    result = messages.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
+    return messages.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
+
+
+async def main_aio(port: int) -> None:
+    result = _result()
+
+    async def evaluate(request: Any, context: Any) -> bytes:
+        return wire.evaluate_response(result)
+
+    async def stream(requests: Any, context: Any) -> Any:
+        async for request in requests:
+            yield wire.stream_result(request.submission.id, result)
+
+    serialize = wire.passthrough(evaluation_pb2.EvaluateResponse.SerializeToString)
+    handlers = {
+        "Evaluate": grpc.unary_unary_rpc_method_handler(
+            evaluate,
+            request_deserializer=evaluation_pb2.EvaluateRequest.FromString,
+            response_serializer=serialize,
+        ),
+        "EvaluateStream": grpc.stream_stream_rpc_method_handler(
+            stream,
+            request_deserializer=evaluation_pb2.EvaluateStreamRequest.FromString,
+            response_serializer=serialize,
+        ),
+    }
+    server = grpc.aio.server()
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler("probity.v1.EvaluationService", handlers),)
+    )
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    print("serving", flush=True)
+    await server.wait_for_termination()
+
+
+def main(port: int) -> None:
+    result = _result()
 
     def evaluate(request: Any, context: Any) -> bytes:
         return wire.evaluate_response(result)
@@ -59,4 +98,7 @@ def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    if sys.argv[2:] == ["aio"]:
+        asyncio.run(main_aio(int(sys.argv[1])))
+    else:
+        main(int(sys.argv[1]))

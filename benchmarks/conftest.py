@@ -88,6 +88,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "probity": "probity: stream of 100k over loopback",
         "probity BASIC": "probity: stream of 100k over loopback, BASIC",
         "bare gRPC": "bare gRPC: stream of 100k over loopback",
+        "bare grpc.aio": "bare grpc.aio: stream of 100k over loopback",
     }
     for label, key in streams.items():
         stream = f.get(f"{key}, submissions/s")

@@ -65,14 +65,17 @@ def _start(command: list[str], port: int, health: bool = True) -> subprocess.Pop
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, int]]:
-    ours, bare = _port(), _port()
+    ours, bare, aio = _port(), _port(), _port()
     processes = [
         _start(
             [sys.executable, "-m", "probity", "serve", "--port", str(ours), "--db", _db()], ours
         ),
         _start([sys.executable, "-m", "benchmarks.bare_server", str(bare)], bare, health=False),
+        _start(
+            [sys.executable, "-m", "benchmarks.bare_server", str(aio), "aio"], aio, health=False
+        ),
     ]
-    yield {"probity": ours, "bare gRPC": bare}
+    yield {"probity": ours, "bare gRPC": bare, "bare grpc.aio": aio}
     for process in processes:
         process.terminate()
         process.wait(timeout=60)

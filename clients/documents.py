@@ -8,8 +8,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 Block = tuple[str, str]
 READABLE = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _PAGE = re.compile(r"^\s*page\s+(\w+)\s*$", re.IGNORECASE)
@@ -53,6 +51,8 @@ def _text(path: Path) -> Iterator[Block]:
 
 
 def _html(path: Path) -> Iterator[Block]:
+    from bs4 import BeautifulSoup  # imported here: only this command reads HTML
+
     soup = BeautifulSoup(path.read_bytes(), "html.parser")
     for hidden in soup(["script", "style", "nav", "header", "footer"]):
         hidden.decompose()

@@ -11,11 +11,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
 from probity.store.log import (
+    HEAD,
     MIGRATIONS,
     DecisionLog,
     Evaluation,
@@ -283,3 +285,20 @@ def test_a_log_written_before_compression_is_migrated_and_reads_back(db_url: str
     with log.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
+
+
+def test_a_new_log_is_made_from_the_schema_as_the_migrations_would_make_it(db_url: str) -> None:
+    """A new log is created from the schema and stamped at the newest revision, without
+    running Alembic: Alembic then finds it current and its schema the migrated one."""
+    log = DecisionLog(db_url)
+    try:
+        with log.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert context.get_current_revision() == HEAD
+            assert compare_metadata(context, metadata) == []
+    finally:
+        log.close()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+    DecisionLog(db_url).close()  # opened again at head: left as it is
