@@ -299,7 +299,7 @@ def _tender(
 
 
 def _print_ranking(response: Any) -> None:
-    basis = "whole-life cost" if response.cost_basis == 2 else "price"
+    basis = "whole-life cost" if response.cost_basis == "whole_life_cost" else "price"
     table = Table(
         title=f"Tender {response.tender_id} — {response.ruleset.id} {response.ruleset.version}, "
         f"quality:price {response.weighting.quality:g}:{response.weighting.price:g}, "

@@ -137,7 +137,17 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     assert "│    1 │ T-2026-014/bid-01" in rows[0] and "91.11" in rows[0]
     assert "│    2 │ T-2026-014/bid-02" in rows[1]
     assert "│    — │ T-2026-014/bid-03" in rows[2] and "rejected: ‘Interests and" in rows[2]
-    assert "quality:price 60:40" in run.stdout
+    assert "quality:price 60:40" in run.stdout and "price scored on price" in run.stdout
+    whole_life = tmp_path / "whole-life.jsonl"
+    whole_life.write_text(
+        "\n".join(
+            json.dumps(dict(example(n), price=p, whole_life_cost=p * 1.5))
+            for n, p in prices.items()
+        )
+        + "\n"
+    )
+    run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(whole_life))
+    assert run.returncode == 0 and "price scored on whole-life cost" in run.stdout
     as_json = probity(
         "tender", *_at(server), "--ruleset", "nolan-tender", "--format", "json", str(path)
     )
