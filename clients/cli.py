@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -379,12 +380,26 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# What a shell expects of a writer whose reader stopped reading (`probity … | head`): no
+# message, and the status SIGPIPE gives (128 + 13), as `yes | head` has.
+_PIPE_CLOSED = 141
+
+
+def _reader_went_away() -> int:
+    """Quietly stop: stdout goes nowhere from here, so that flushing it at exit cannot
+    raise again (Python's documented way, in the signal module's notes on SIGPIPE)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return _PIPE_CLOSED
+
+
 def main(argv: list[str] | None = None) -> int:
     # Logs go to stderr: stdout carries results (JSON lines) that other programs read.
     structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)
+    except BrokenPipeError:
+        return _reader_went_away()
     except (OSError, json.JSONDecodeError) as exc:
         print(f"probity: {exc}", file=sys.stderr)
         return 1

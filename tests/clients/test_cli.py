@@ -279,3 +279,24 @@ def test_test_refuses_a_changed_quote_at_its_line(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert f"mini.yaml:{line}:14: the quote is not in" in run.stdout
     assert "the document does not go on “hide any interests" in run.stdout
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """Issue 21, item 4: `probity evaluate … | head` ended with "[Errno 32] Broken pipe"."""
+    record = json.loads((ROOT / "rules/examples/nolan-tender/weak.json").read_text())
+    path = tmp_path / "bids.jsonl"
+    path.write_text("".join(json.dumps(dict(record, id=f"b{n}")) + "\n" for n in range(3000)))
+    command = [sys.executable, "-m", "probity", "evaluate", "--workers", "0"]
+    process = subprocess.Popen(
+        [*command, "--rules", "rules/nolan-tender.yaml", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    assert json.loads(first)["submission_id"] == "b0"
+    process.stdout.close()  # as `head -1` does once it has its line
+    said = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141  # what SIGPIPE gives a writer in a shell
+    assert said == ""

@@ -381,3 +381,18 @@ def test_the_clients_message_limit_is_an_option(server: ProbityServer, tmp_path:
     assert small.returncode == 1 and "RESOURCE_EXHAUSTED" in small.stdout + small.stderr
     assert "Traceback" not in small.stderr
     assert probity(*args, "--max-message-bytes", str(64 * 1024 * 1024)).returncode == 0
+
+
+def test_the_shipped_example_tenders_rank_as_the_readme_says(server: ProbityServer) -> None:
+    """Issue 21, item 4: the shipped examples carried no prices, so the README's tender
+    command failed with "no price"; each tender rule set with a quality:price split now
+    ships its bids with prices."""
+    for ruleset, winner in (
+        ("nolan-tender", "T-2026-014/bid-01"),
+        ("working-in-partnership", "T-2026-031/bid-01"),
+    ):
+        bids = f"rules/examples/{ruleset}/bids.jsonl"
+        run = probity("tender", *_at(server), "--ruleset", ruleset, "--format", "json", bids)
+        assert run.returncode == 0, run.stderr
+        ranked = json.loads(run.stdout)["bids"]
+        assert len(ranked) == 3 and ranked[0]["submission_id"] == winner

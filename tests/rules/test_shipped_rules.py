@@ -92,7 +92,7 @@ def test_every_example_is_a_test_of_its_rule_set(path: Path) -> None:
     ruleset = shipped(path)
     files = {t.file for t in ruleset.spec.tests if t.file}
     examples = {
-        f"examples/{path.stem}/{p.name}" for p in (RULES / "examples" / path.stem).glob("*")
+        f"examples/{path.stem}/{p.name}" for p in (RULES / "examples" / path.stem).glob("*.json")
     }
     assert len(examples) == 3 and examples <= files
     for test in ruleset.spec.tests:
