@@ -28,6 +28,13 @@ from probity.clients.remote import (
     describe_error,
 )
 from probity.clients.summary import summarise
+from probity.clients.tables import (
+    CONTRACT_COLUMNS,
+    RESULT_COLUMNS,
+    contract_row,
+    result_rows,
+    write_csv,
+)
 from probity.engine import ENGINE_VERSION
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleSetSpec
@@ -168,9 +175,6 @@ _MONITOR = _Command(
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    if args.format == "csv" and args.rules and not args.server:
-        print("probity evaluate: --format csv is for --server", file=sys.stderr)
-        return 2
     return _run_command(_EVALUATE, args)
 
 
@@ -227,12 +231,20 @@ def _run_locally(
 def _write_outcomes(
     entries: list[Submission | BadInput], results: Iterator[Any], form: str, id_key: str
 ) -> int:
+    """Each outcome in input order: a JSON line, a summary, or a CSV row (under one header,
+    written at the end)."""
     bad = 0
     out = sys.stdout.buffer
+    contracts = id_key == "contract_id"
+    to_row = contract_row if contracts else result_rows
+    rows: list[dict[str, Any]] = []
     for entry in entries:
         outcome = next(results) if isinstance(entry, Submission) else entry
         if isinstance(outcome, Encoded):  # a result
-            if form == "summary":
+            if form == "csv":
+                result = json.loads(bytes(outcome))
+                rows.append(to_row(result, result[id_key]))
+            elif form == "summary":
                 out.write(summarise(json.loads(bytes(outcome))).encode() + b"\n\n")
             else:
                 out.write(outcome)
@@ -240,8 +252,19 @@ def _write_outcomes(
             continue
         bad += 1
         record = _error_record(entry, outcome, id_key)
-        out.write(json.dumps(record, sort_keys=True).encode() + b"\n")
+        if form == "csv":
+            error = record["error"]
+            said = error.get("message") or "; ".join(
+                f"{v['field']}: {v['reason']}" for v in error.get("violations", [])
+            )
+            rows.append(to_row(None, record[id_key] or error.get("where", ""), said))
+        else:
+            out.write(json.dumps(record, sort_keys=True).encode() + b"\n")
+    if form == "csv":
+        out.flush()
+        write_csv(rows, CONTRACT_COLUMNS if contracts else RESULT_COLUMNS, sys.stdout)
     out.flush()
+    sys.stdout.flush()
     return 1 if bad else 0
 
 
@@ -305,7 +328,7 @@ def parser() -> argparse.ArgumentParser:
         choices=["json", "summary", "csv"],
         default="json",
         help="json: one result per line (default); summary: a short account for people; "
-        "csv: one row per submission (--server)",
+        "csv: one row per submission in input order, a column per criterion",
     )
     evaluate.add_argument("inputs", nargs="+", metavar="INPUT.json|.jsonl|.csv")
     evaluate.set_defaults(run=cmd_evaluate)
@@ -328,9 +351,10 @@ def parser() -> argparse.ArgumentParser:
     )
     monitor.add_argument(
         "--format",
-        choices=["json", "summary"],
+        choices=["json", "summary", "csv"],
         default="json",
-        help="json: one result per contract per line (default); summary: for people",
+        help="json: one result per contract per line (default); summary: for people; "
+        "csv: one row per contract in input order, a column per check",
     )
     monitor.add_argument("inputs", nargs="+", metavar="RETURNS.json|.jsonl")
     monitor.set_defaults(run=cmd_monitor)

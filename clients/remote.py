@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -14,6 +13,7 @@ from typing import Any, cast
 import grpc
 from google.rpc import code_pb2, error_details_pb2
 from grpc_status import rpc_status
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -27,7 +27,16 @@ from probity.clients.results import (
     tender_to_dict,
 )
 from probity.clients.summary import summarise
-from probity.clients.tables import RESULT_COLUMNS, read_csv, result_rows
+from probity.clients.tables import (
+    BID_COLUMNS,
+    CONTRACT_COLUMNS,
+    RESULT_COLUMNS,
+    bid_rows,
+    contract_row,
+    read_csv,
+    result_rows,
+    write_csv,
+)
 from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
@@ -163,7 +172,8 @@ def cmd_evaluate_remote(args: argparse.Namespace) -> int:
     with connect(args) as client:
         good, bad = _read_for(client, args, args.inputs)
         responses = client.evaluate_stream(args.ruleset, good, version=args.version)
-        writer = _Writer(args.format, "submission_id", result_to_dict)
+        order = [str(g.get("id", "")) for g in good]
+        writer = _Writer(args.format, "submission_id", result_to_dict, order)
         return _write_responses(responses, bad, len(good), writer, "evaluating")
 
 
@@ -175,7 +185,8 @@ def cmd_monitor_remote(args: argparse.Namespace) -> int:
     ]
     with connect(args) as client:
         responses = client.check_portfolio(args.ruleset, contracts, version=args.version)
-        writer = _Writer(args.format, "contract_id", contract_result_to_dict)
+        order = [str(contract.get("contract_id", "")) for contract, _ in contracts]
+        writer = _Writer(args.format, "contract_id", contract_result_to_dict, order)
         return _write_responses(responses, bad, len(contracts), writer, "checking")
 
 
@@ -212,18 +223,29 @@ def _write_responses(
 
 
 class _Writer:
-    """Answers to stdout as JSON lines, CSV rows or summaries, in the order they arrive."""
+    """Answers to stdout as JSON lines or summaries in the order they arrive, or CSV rows
+    in the items' input order (`order`: their ids), for spreadsheets."""
 
-    def __init__(self, form: str, id_key: str, to_dict: Callable[[Any], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        form: str,
+        id_key: str,
+        to_dict: Callable[[Any], dict[str, Any]],
+        order: list[str] | None = None,
+    ) -> None:
         self.form = form
         self.id_key = id_key  # what names an item: submission_id or contract_id
         self.to_dict = to_dict
         self.rows: list[dict[str, Any]] = []
+        self.order = {item: n for n, item in enumerate(order or [])}
+        contracts = id_key == "contract_id"
+        self.to_row = contract_row if contracts else result_rows
+        self.columns = CONTRACT_COLUMNS if contracts else RESULT_COLUMNS
 
     def result(self, message: Any) -> None:
         result = self.to_dict(message)
         if self.form == "csv":
-            self.rows.append(result_rows(result, result[self.id_key]))
+            self.rows.append(self.to_row(result, result[self.id_key]))
         elif self.form == "summary":
             print(summarise(result) + "\n", flush=False)
         else:
@@ -232,18 +254,14 @@ class _Writer:
     def error(self, item_id: str | None, record: dict[str, Any], text: str) -> None:
         """An item that failed: as the local command writes it (JSON), or in words (CSV)."""
         if self.form == "csv":
-            self.rows.append(result_rows(None, item_id or "", text))
+            self.rows.append(self.to_row(None, item_id or "", text))
         else:
             _print_json({"error": record, self.id_key: item_id or None})
 
     def close(self) -> None:
-        if self.form == "csv":
-            columns = list(RESULT_COLUMNS)
-            for row in self.rows:
-                columns.extend(k for k in row if k not in columns)
-            out = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-            out.writeheader()
-            out.writerows(self.rows)
+        if self.form == "csv":  # unreadable lines (no id) first, as they were written
+            self.rows.sort(key=lambda row: self.order.get(row[self.id_key], -1))
+            write_csv(self.rows, self.columns, sys.stdout)
         sys.stdout.flush()
 
 
@@ -273,8 +291,11 @@ def cmd_tender(args: argparse.Namespace) -> int:
         print(f"probity tender: {len(failed)} bid(s) not evaluated, left out", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(tender_to_dict(response), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        order = [str(b.get("id", "")) for b in bids]
+        write_csv(bid_rows(tender_to_dict(response), order), BID_COLUMNS, sys.stdout)
     else:
-        _print_ranking(response)
+        _print_ranking(response, args.format == "markdown")
     return 1 if failed else 0
 
 
@@ -298,12 +319,23 @@ def _tender(
     return ranking, failed
 
 
-def _print_ranking(response: Any) -> None:
+def _print_ranking(response: Any, markdown: bool = False) -> None:
+    """The ranking as a table: boxed on a terminal, plain columns when piped (no box
+    drawing for other programs to read), or a Markdown table."""
+    console = Console(width=160)
+    boxed = console.is_terminal and not markdown
+    if not boxed:  # one line per bid, however long its note: other programs read it
+        console = Console(width=100_000)
     basis = "whole-life cost" if response.cost_basis == "whole_life_cost" else "price"
-    table = Table(
-        title=f"Tender {response.tender_id} — {response.ruleset.id} {response.ruleset.version}, "
+    title = (
+        f"Tender {response.tender_id} — {response.ruleset.id} {response.ruleset.version}, "
         f"quality:price {response.weighting.quality:g}:{response.weighting.price:g}, "
-        f"price scored on {basis}",
+        f"price scored on {basis}"
+    )
+    table = Table(
+        title=title if boxed else None,
+        box=box.MARKDOWN if markdown else box.HEAVY_HEAD if boxed else None,
+        show_edge=boxed or markdown,
     )
     for column in ("rank", "bid", "supplier", "band", "quality", "price", "combined", "cost"):
         table.add_column(
@@ -327,7 +359,10 @@ def _print_ranking(response: Any) -> None:
             if bid.rejected
             else "",
         )
-    Console(width=160).print(table)
+    if not boxed:
+        print(f"**{title}**\n" if markdown else title)
+        sys.stdout.flush()
+    console.print(table)
 
 
 # -- rules ---------------------------------------------------------------------------------
@@ -393,7 +428,13 @@ def add_commands(sub: Any) -> None:
     tender.add_argument("--ruleset", required=True, metavar="ID")
     tender.add_argument("--version", default="", help="a held version (default: active)")
     tender.add_argument("--tender-id", default="", help="default: the bids' tender_id")
-    tender.add_argument("--format", choices=["table", "json"], default="table")
+    tender.add_argument(
+        "--format",
+        choices=["table", "markdown", "csv", "json"],
+        default="table",
+        help="table: ranked (boxed on a terminal, plain columns when piped); markdown: a "
+        "Markdown table; csv: a row per bid in input order, a column per criterion; json",
+    )
     tender.add_argument("bids", nargs="+", metavar="BIDS.jsonl|.csv")
     tender.set_defaults(run=cmd_tender)
 

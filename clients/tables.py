@@ -1,4 +1,4 @@
-"""Reading submissions from CSV and writing results as CSV.
+"""Reading submissions from CSV and writing results as CSV, for spreadsheets.
 
 A CSV file has one submission per row: columns `id`, `tender_id`, `supplier_id`,
 `supplier_name` (and, for bids, `price` and `whole_life_cost`), then one column per answer
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
 from probity.engine.compiler.model import InputSpec
 
@@ -116,7 +116,94 @@ def result_rows(
     }
     for principle in result["principles"]:
         row[f"principle.{principle['principle']}"] = principle["score"]
-    for finding in result["findings"]:  # each criterion's points, and what they mean
+    row.update(criterion_columns(result))
+    return row
+
+
+def criterion_columns(result: dict[str, Any]) -> dict[str, Any]:
+    """A column per criterion for its points, its outcome and what the points mean."""
+    row: dict[str, Any] = {}
+    for finding in result["findings"]:
         row[f"points.{finding['criterion']}"] = finding["points"]
+        row[f"outcome.{finding['criterion']}"] = finding["outcome"]
         row[f"descriptor.{finding['criterion']}"] = finding.get("descriptor") or ""
     return row
+
+
+BID_COLUMNS = (
+    "submission_id",
+    "supplier_id",
+    "supplier_name",
+    "rank",
+    "band",
+    "quality_score",
+    "price_score",
+    "combined_score",
+    "compared_cost",
+    "price",
+    "rejected",
+    "rejections",
+)
+
+
+def bid_rows(tender: dict[str, Any], order: list[str]) -> list[dict[str, Any]]:
+    """A tender's bids (tender_to_dict's shape), one row each in `order` (the bids' input
+    order; the rank is a column), with a column per criterion."""
+    by_id = {bid["submission_id"]: bid for bid in tender.get("bids", [])}
+    rows = []
+    for submission_id in order:
+        bid = by_id.get(submission_id)
+        if bid is None:  # not evaluated: its error went to stderr
+            continue
+        result = bid["result"]
+        row: dict[str, Any] = {
+            "submission_id": submission_id,
+            "supplier_id": bid.get("supplier_id", ""),
+            "supplier_name": bid.get("supplier_name", ""),
+            "rank": bid.get("rank") or "",
+            "band": result["band"],
+            "quality_score": bid.get("quality_score", 0),
+            "price_score": bid.get("price_score", 0),
+            "combined_score": bid.get("combined_score", 0),
+            "compared_cost": bid.get("compared_cost", 0),
+            "price": bid.get("price", 0),
+            "rejected": "yes" if bid.get("rejected") else "no",
+            "rejections": " ".join(r["explanation"] for r in result["rejections"]),
+        }
+        row.update(criterion_columns(result))
+        rows.append(row)
+    return rows
+
+
+CONTRACT_COLUMNS = ("contract_id", "status", "rating", "period", "ruleset", "error")
+
+
+def contract_row(
+    result: dict[str, Any] | None, contract_id: str, error: str = ""
+) -> dict[str, Any]:
+    """One CSV row for a contract: its rating, and per check its outcome and breaches."""
+    if result is None:
+        return {"contract_id": contract_id, "status": "error", "error": error}
+    row: dict[str, Any] = {
+        "contract_id": result["contract_id"],
+        "status": "ok",
+        "rating": result["rating"],
+        "period": result["period"],
+        "ruleset": f"{result['ruleset']['id']}@{result['ruleset']['version']}",
+        "error": "",
+    }
+    for finding in result["findings"]:
+        row[f"outcome.{finding['criterion']}"] = finding["outcome"]
+        row[f"breaches.{finding['criterion']}"] = len(finding["occurrences"])
+    return row
+
+
+def write_csv(rows: Iterable[dict[str, Any]], leading: Iterable[str], out: TextIO) -> None:
+    """Rows under one header: the leading columns, then every other in first-seen order."""
+    rows = list(rows)
+    columns = list(leading)
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)

@@ -14,7 +14,7 @@ import pytest
 from probity.server.app import ProbityServer
 from probity.server.auth import TokenStore
 from tests.clients.test_cli import probity
-from tests.conftest import FIXTURES, NOLAN_VERSION
+from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT
 from tests.server.conftest import EXAMPLES, example, running, settings_for
 
 
@@ -134,9 +134,12 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
     assert run.returncode == 0, run.stderr
     rows = [line for line in run.stdout.splitlines() if "T-2026-014/bid" in line]
-    assert "│    1 │ T-2026-014/bid-01" in rows[0] and "91.11" in rows[0]
-    assert "│    2 │ T-2026-014/bid-02" in rows[1]
-    assert "│    — │ T-2026-014/bid-03" in rows[2] and "rejected: ‘Interests and" in rows[2]
+    assert rows[0].split()[:2] == ["1", "T-2026-014/bid-01"] and "91.11" in rows[0]
+    assert rows[1].split()[:2] == ["2", "T-2026-014/bid-02"]
+    assert rows[2].split()[:2] == ["—", "T-2026-014/bid-03"]
+    assert "rejected: ‘Interests and" in rows[2]
+    # Issue 21, item 4: piped, the table is plain columns, no box drawing.
+    assert not set("│┃━─┏┡└") & set(run.stdout)
     assert "quality:price 60:40" in run.stdout and "price scored on price" in run.stdout
     whole_life = tmp_path / "whole-life.jsonl"
     whole_life.write_text(
@@ -367,9 +370,10 @@ def test_tender_of_ten_thousand_bids_from_the_cli(server: ProbityServer, tmp_pat
     )
     run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
     assert run.returncode == 0, run.stderr[-2000:]
-    rows = [line for line in run.stdout.splitlines() if " b" in line and "│" in line]
-    assert len(rows) == 10_000
-    assert "│    1 │ b" in rows[0]
+    rows = [line.split() for line in run.stdout.splitlines()]
+    ranked = [row for row in rows if len(row) > 1 and row[1][:1] == "b" and row[1][1:].isdigit()]
+    assert len(ranked) == 10_000
+    assert ranked[0][0] == "1"
 
 
 def test_the_clients_message_limit_is_an_option(server: ProbityServer, tmp_path: Path) -> None:
@@ -396,3 +400,58 @@ def test_the_shipped_example_tenders_rank_as_the_readme_says(server: ProbityServ
         assert run.returncode == 0, run.stderr
         ranked = json.loads(run.stdout)["bids"]
         assert len(ranked) == 3 and ranked[0]["submission_id"] == winner
+
+
+def test_tender_results_as_csv_and_markdown(server: ProbityServer, tmp_path: Path) -> None:
+    """Issue 21, item 4: `probity tender --format csv` was refused. A row per bid, in the
+    bids' input order, with its rank, scores and a column per criterion (points, outcome);
+    `--format markdown` is a Markdown table of the ranking."""
+    bids = "rules/examples/nolan-tender/bids.jsonl"
+    at = (*_at(server), "--ruleset", "nolan-tender")
+    run = probity("tender", *at, "--format", "csv", bids)
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    order = [json.loads(line)["id"] for line in (ROOT / bids).read_text().splitlines()]
+    assert [r["submission_id"] for r in rows] == order
+    assert [r["rank"] for r in rows] == ["1", "2", ""]  # the rejected bid is not ranked
+    assert rows[2]["rejected"] == "yes" and "pass/fail" in rows[2]["rejections"]
+    assert rows[0]["outcome.INT-01"] == "met" and rows[0]["points.SEL-01"] == "4"
+    assert rows[2]["outcome.INT-01"] == "not_met"
+    shown = probity("tender", *at, "--format", "markdown", bids)
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("**Tender T-2026-014") and "quality:price 60:40" in lines[0]
+    table = [line for line in lines if line.startswith("|")]
+    assert table[0].replace(" ", "").startswith("|rank|bid|supplier|band|")
+    assert set(table[1].replace("|", "").replace(":", "").strip()) == {"-"}
+    assert len(table) == 2 + 3 and "T-2026-014/bid-01" in table[2]
+
+
+def test_evaluate_and_monitor_write_csv_in_input_order(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    """Issue 21, item 4: CSV for the local commands too, and a server's answers (which
+    come as they are done) written in input order; a bad line is a row with its error."""
+    records = [dict(example(n), id=f"s{k}") for k, n in enumerate(["weak", "strong"] * 20)]
+    path = tmp_path / "bids.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + "{not json\n")
+    here = probity("evaluate", "--rules", "rules/nolan-tender.yaml", "--format", "csv", str(path))
+    there = probity(
+        "evaluate", *_at(server), "--ruleset", "nolan-tender", "--format", "csv", str(path)
+    )
+    assert here.returncode == there.returncode == 1  # the bad line
+    for run in (here, there):
+        rows = list(csv.DictReader(io.StringIO(run.stdout)))
+        good = [r for r in rows if r["status"] == "ok"]
+        assert [r["submission_id"] for r in good] == [f"s{k}" for k in range(40)]
+        assert {r["outcome.SEL-01"] for r in good} <= {"met", "partly_met", "not_met"}
+        assert [r["status"] for r in rows].count("error") == 1
+    assert here.stdout.splitlines()[0] == there.stdout.splitlines()[0]  # the same columns
+    contracts = ROOT / "rules/examples/ethical-standards-monitoring"
+    local = probity(
+        "monitor", "--rules", "rules/ethical-standards-monitoring.yaml", "--format", "csv",
+        *sorted(str(p) for p in contracts.glob("*.json")),
+    )  # fmt: skip
+    assert local.returncode == 0, local.stderr
+    rated = list(csv.DictReader(io.StringIO(local.stdout)))
+    assert [r["rating"] for r in rated] and all(r["status"] == "ok" for r in rated)
+    assert "outcome.RETURN-MISSING" in rated[0] and "breaches.RETURN-MISSING" in rated[0]
