@@ -17,6 +17,7 @@ import structlog
 
 from probity import DISTRIBUTION_VERSION
 from probity.clients import audit, remote, sources
+from probity.clients import summaries as assessment
 from probity.clients.inputs import BadInput
 from probity.clients.inputs import read as read_inputs
 from probity.clients.inputs import series as read_series
@@ -268,6 +269,14 @@ def _write_outcomes(
     return 1 if bad else 0
 
 
+def cmd_report_summaries(args: argparse.Namespace) -> int:
+    """`probity report summaries TENDER.json --out DIR`: a Markdown file per bidder."""
+    tender = json.loads(Path(args.tender).read_text(encoding="utf-8"))
+    for path in assessment.write(tender, Path(args.out)):
+        print(path)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here: only this command runs the server, through its one entry point.
     from probity.server.main import run
@@ -358,6 +367,16 @@ def parser() -> argparse.ArgumentParser:
     )
     monitor.add_argument("inputs", nargs="+", metavar="RETURNS.json|.jsonl")
     monitor.set_defaults(run=cmd_monitor)
+    report = sub.add_parser("report", help="documents for people, from a tender's result")
+    reports = report.add_subparsers(dest="report", required=True, metavar="KIND")
+    summaries = reports.add_parser(
+        "summaries", help="an assessment summary per bidder, in Markdown (Procurement Act s.50)"
+    )
+    summaries.add_argument(
+        "tender", metavar="TENDER.json", help="a tender's result: probity tender --format json"
+    )
+    summaries.add_argument("--out", default="summaries", metavar="DIR", help="one file per bidder")
+    summaries.set_defaults(run=cmd_report_summaries)
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")

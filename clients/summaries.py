@@ -1,0 +1,109 @@
+"""Assessment summaries: for each bidder in a tender, how its tender was assessed against the
+award criteria, its scores and the reasons, and, where it is not the most advantageous
+tender, how that one was assessed against the same criteria (Procurement Act 2023, s.50).
+
+They are written for the supplier, from a tender's result in the command line's JSON
+(`probity tender --format json`). The text is Markdown, readable as plain text. Every value
+a template prints passes through `_markdown`, so text a bidder supplied (a name, an id) can
+never become markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+# Characters that would start Markdown (or HTML, which Markdown passes through) in text; an
+# underscore only where it could open or close emphasis (CommonMark leaves one inside a word,
+# as in co_designed, alone, so plain-text readers are not shown a backslash there).
+_SPECIAL = re.compile(r"([\\`*\[\]{}<>|#!~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def _markdown(value: Any) -> str:
+    """A printed value as literal Markdown text."""
+    return _SPECIAL.sub(r"\\\1", str(value))
+
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("probity.clients", "templates"),
+    autoescape=False,  # Markdown, escaped by `finalize` instead
+    finalize=_markdown,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One bidder's assessment summary: the file name to write it to, and its text."""
+
+    name: str
+    text: str
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _number(value: float) -> str:
+    """A weight or a count of points as people write it: 60, 2.5."""
+    return f"{value:g}"
+
+
+def _criteria(bid: dict[str, Any], best: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Per criterion, this bid's finding and the most advantageous tender's beside it."""
+    theirs = {f["criterion"]: f for f in best["result"]["findings"]} if best else {}
+    return [
+        {"mine": finding, "theirs": theirs.get(finding["criterion"])}
+        for finding in bid["result"]["findings"]
+    ]
+
+
+def _principles(bid: dict[str, Any]) -> dict[str, str]:
+    return {p["principle"]: p["name"] for p in bid["result"]["principles"]}
+
+
+def summaries(tender: dict[str, Any]) -> list[Summary]:
+    """An assessment summary for every bid of a tender, in the tender's order."""
+    bids = tender.get("bids", [])
+    best = next((b for b in bids if b.get("rank") == 1), None)
+    template = _ENVIRONMENT.get_template("summary.md.j2")
+    out = []
+    for bid in bids:
+        other = None if best is None or best is bid else best
+        text = template.render(
+            tender=tender,
+            bid=bid,
+            best=other,
+            ranked=sum(1 for b in bids if b.get("rank")),
+            criteria=_criteria(bid, other),
+            principles=_principles(bid),
+            basis="whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price",
+            figure=_figure,
+            number=_number,
+        )
+        out.append(Summary(_file_name(bid), text))
+    return out
+
+
+def _file_name(bid: dict[str, Any]) -> str:
+    """A file name from the supplier's id (else the bid's), safe on any file system."""
+    stem = bid.get("supplier_id") or bid["submission_id"]
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") + ".md"
+
+
+def write(tender: dict[str, Any], folder: Path) -> list[Path]:
+    """Every bidder's summary written into `folder`; the paths, in the tender's order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for summary in summaries(tender):
+        path = folder / summary.name
+        path.write_text(summary.text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,101 @@
+"""Assessment summaries (issue 21, item 2, in Markdown): one per bidder of a tender evaluated
+over gRPC, pinned as golden text; bidder-supplied text can never become markup.
+
+Regenerate the pinned files after a rule-file change with PROBITY_REGENERATE_GOLDEN=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from probity.clients.summaries import _markdown, summaries
+from probity.server.app import ProbityServer
+from tests.clients.test_cli import probity
+from tests.server.conftest import running, settings_for
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "summaries"
+BIDS = "rules/examples/nolan-tender/bids.jsonl"
+
+
+@pytest.fixture(scope="module")
+def tender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped example tender, evaluated on a real server, as `probity tender` writes it."""
+    folder = tmp_path_factory.mktemp("summaries")
+    with running(settings_for(folder)) as server:
+        yield _evaluated(server, folder)
+
+
+def _evaluated(server: ProbityServer, folder: Path) -> Path:
+    at = ("--server", f"127.0.0.1:{server.port}", "--ruleset", "nolan-tender")
+    run = probity("tender", *at, "--format", "json", BIDS)
+    assert run.returncode == 0, run.stderr
+    path = folder / "tender.json"
+    path.write_text(run.stdout)
+    return path
+
+
+def test_each_bidder_gets_its_summary_as_pinned(tender: Path, tmp_path: Path) -> None:
+    run = probity("report", "summaries", str(tender), "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    written = sorted(tmp_path.glob("*.md"))
+    assert [p.name for p in written] == ["SUP-1001.md", "SUP-1002.md", "SUP-1003.md"]
+    if os.environ.get("PROBITY_REGENERATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        for path in written:
+            (GOLDEN / path.name).write_text(path.read_text())
+    for path in written:
+        assert path.read_text() == (GOLDEN / path.name).read_text(), path.name
+
+
+def test_a_summary_says_what_the_act_asks_and_no_field_paths(tender: Path) -> None:
+    """Scores and reasons per criterion; for an unsuccessful bidder, the most advantageous
+    tender's assessment beside its own; for a rejected one, why. Written for the supplier:
+    no dotted field paths, no expressions, no enum names."""
+    texts = {s.name: s.text for s in summaries(json.loads(tender.read_text()))}
+    winner, second, rejected = texts["SUP-1001.md"], texts["SUP-1002.md"], texts["SUP-1003.md"]
+    assert "it is the most advantageous tender" in winner
+    assert "Most advantageous tender" not in winner  # no column comparing it with itself
+    assert "Your tender ranked 2 of 2." in second and "| Most advantageous tender |" in second
+    assert second.count("The most advantageous tender:") == 46  # every criterion
+    assert "Your tender was rejected and not ranked:" in rejected
+    assert "A pass/fail requirement: not met." in rejected
+    for text in texts.values():
+        assert "Quality counts for 60% of the combined score and price\nfor 40%" in text
+        assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text.replace("e.g.", ""))  # no paths
+        assert not re.search(r"[<>]=|==|!=|\bOUTCOME_|\bnot_met\b|\bpartly_met\b", text)
+
+
+HOSTILE = "<script>alert(1)</script> | *bold* _x_ [link](javascript:alert(1)) `code` # h"
+
+
+def test_bidder_supplied_text_never_becomes_markup(tender: Path) -> None:
+    record: dict[str, Any] = json.loads(tender.read_text())
+    for bid in record["bids"]:
+        bid["supplier_name"] = bid["supplier_id"] = bid["submission_id"] = HOSTILE
+        bid["result"]["submission_id"] = HOSTILE
+    for summary in summaries(record):
+        text = summary.text
+        assert "<script>" not in text and "\\<script\\>" in text
+        for match in re.finditer(r"[<>`\[\]*]", text):  # the template writes none of these
+            assert text[match.start() - 1] == "\\", text[match.start() - 20 : match.end()]
+        rows = [line for line in text.splitlines() if line.startswith("| ")]
+        cells = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+        assert len(rows) == 5 and len(cells) == 1  # every row as many cells as the header
+        assert summary.name.endswith(".md") and "/" not in summary.name and "<" not in summary.name
+
+
+@given(st.text())
+def test_escaped_text_reads_back_as_it_was_and_starts_no_markup(text: str) -> None:
+    escaped = _markdown(text)
+    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == text
+    for match in re.finditer(r"[`*\[\]{}<>|#!~]", escaped):
+        assert escaped[match.start() - 1] == "\\"
