@@ -8,7 +8,8 @@ _MARK = {"partly_met": "◐", "not_met": "✗", "evidence_missing": "?"}
 
 
 def summarise(result: dict[str, Any]) -> str:
-    """One bid: its band and total, the score per principle, and what was not fully met.
+    """One bid: its band and total, the score per principle, and what was not fully met,
+    each with its remedy.
     One contract: its rating per period, and every breach found."""
     if "contract_id" in result:
         return _contract(result)
@@ -28,6 +29,8 @@ def summarise(result: dict[str, Any]) -> str:
         points = f"{finding['points']}/{finding['max_points']}"
         meaning = f" ({finding['descriptor']})" if finding.get("descriptor") else ""
         lines.append(f"  {mark} {finding['criterion']} {points}{meaning} {finding['explanation']}")
+        if finding.get("remedy"):  # what the supplier could do about it
+            lines.append(f"      → {finding['remedy']}")
     met = sum(f["outcome"] == "met" for f in result["findings"])
     lines.append(f"  {met} of {len(result['findings'])} criteria fully met")
     return "\n".join(lines)

@@ -128,6 +128,11 @@ def test_summary_format_reads_as_a_short_account() -> None:
     assert (
         "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
     )
+    # Issue 21: the summary left out remedies; each unmet criterion is followed by its own.
+    remedy = lines.index(next(line for line in lines if line.startswith("  ✗ INT-01"))) + 1
+    assert lines[remedy] == (
+        "      → Declare every interest and relationship relevant to the contract before award."
+    )
     assert "  45 of 46 criteria fully met" in lines
 
 
