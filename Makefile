@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres fuzz
+.PHONY: install run test bench lint proto postgres documents fuzz
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -18,7 +18,7 @@ BUF := .tools/node_modules/.bin/buf
 $(BUF):
 	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0
 
-install: $(BIN)/probity $(BUF)
+install: $(BIN)/probity $(BUF) documents
 
 
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
@@ -36,6 +36,15 @@ postgres:
 	  echo "installing PostgreSQL from Debian's packages"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+# PDF reports: WeasyPrint's text layout (Pango) and a font, from Debian's packages; the tests
+# render PDF pages to images with poppler's pdftoppm.
+documents:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && command -v pdftoppm >/dev/null && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
+	  echo "installing Pango, DejaVu fonts and poppler-utils from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; }
 
 test: install postgres
 	$(BIN)/ruff check engine clients server store proto tests benchmarks

@@ -277,6 +277,15 @@ def cmd_report_summaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_tender(args: argparse.Namespace) -> int:
+    """`probity report tender TENDER.json --out FILE`: the tender evaluation report."""
+    from probity.clients import reports  # imported here: matplotlib and WeasyPrint are large
+
+    tender = json.loads(Path(args.tender).read_text(encoding="utf-8"))
+    print(reports.write_tender(tender, Path(args.out)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here: only this command runs the server, through its one entry point.
     from probity.server.main import run
@@ -377,6 +386,14 @@ def parser() -> argparse.ArgumentParser:
     )
     summaries.add_argument("--out", default="summaries", metavar="DIR", help="one file per bidder")
     summaries.set_defaults(run=cmd_report_summaries)
+    tender_report = reports.add_parser(
+        "tender", help="the tender evaluation report: HTML, or PDF when --out ends in .pdf"
+    )
+    tender_report.add_argument(
+        "tender", metavar="TENDER.json", help="a tender's result: probity tender --format json"
+    )
+    tender_report.add_argument("--out", default="report.html", metavar="FILE.html|.pdf")
+    tender_report.set_defaults(run=cmd_report_tender)
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")

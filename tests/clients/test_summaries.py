@@ -9,42 +9,20 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from probity.clients.summaries import _markdown, summaries
-from probity.server.app import ProbityServer
 from tests.clients.test_cli import probity
-from tests.server.conftest import running, settings_for
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "summaries"
-BIDS = "rules/examples/nolan-tender/bids.jsonl"
 
 
-@pytest.fixture(scope="module")
-def tender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The shipped example tender, evaluated on a real server, as `probity tender` writes it."""
-    folder = tmp_path_factory.mktemp("summaries")
-    with running(settings_for(folder)) as server:
-        yield _evaluated(server, folder)
-
-
-def _evaluated(server: ProbityServer, folder: Path) -> Path:
-    at = ("--server", f"127.0.0.1:{server.port}", "--ruleset", "nolan-tender")
-    run = probity("tender", *at, "--format", "json", BIDS)
-    assert run.returncode == 0, run.stderr
-    path = folder / "tender.json"
-    path.write_text(run.stdout)
-    return path
-
-
-def test_each_bidder_gets_its_summary_as_pinned(tender: Path, tmp_path: Path) -> None:
-    run = probity("report", "summaries", str(tender), "--out", str(tmp_path))
+def test_each_bidder_gets_its_summary_as_pinned(example_tender: Path, tmp_path: Path) -> None:
+    run = probity("report", "summaries", str(example_tender), "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr
     written = sorted(tmp_path.glob("*.md"))
     assert [p.name for p in written] == ["SUP-1001.md", "SUP-1002.md", "SUP-1003.md"]
@@ -56,11 +34,11 @@ def test_each_bidder_gets_its_summary_as_pinned(tender: Path, tmp_path: Path) ->
         assert path.read_text() == (GOLDEN / path.name).read_text(), path.name
 
 
-def test_a_summary_says_what_the_act_asks_and_no_field_paths(tender: Path) -> None:
+def test_a_summary_says_what_the_act_asks_and_no_field_paths(example_tender: Path) -> None:
     """Scores and reasons per criterion; for an unsuccessful bidder, the most advantageous
     tender's assessment beside its own; for a rejected one, why. Written for the supplier:
     no dotted field paths, no expressions, no enum names."""
-    texts = {s.name: s.text for s in summaries(json.loads(tender.read_text()))}
+    texts = {s.name: s.text for s in summaries(json.loads(example_tender.read_text()))}
     winner, second, rejected = texts["SUP-1001.md"], texts["SUP-1002.md"], texts["SUP-1003.md"]
     assert "it is the most advantageous tender" in winner
     assert "Most advantageous tender" not in winner  # no column comparing it with itself
@@ -77,8 +55,8 @@ def test_a_summary_says_what_the_act_asks_and_no_field_paths(tender: Path) -> No
 HOSTILE = "<script>alert(1)</script> | *bold* _x_ [link](javascript:alert(1)) `code` # h"
 
 
-def test_bidder_supplied_text_never_becomes_markup(tender: Path) -> None:
-    record: dict[str, Any] = json.loads(tender.read_text())
+def test_bidder_supplied_text_never_becomes_markup(example_tender: Path) -> None:
+    record: dict[str, Any] = json.loads(example_tender.read_text())
     for bid in record["bids"]:
         bid["supplier_name"] = bid["supplier_id"] = bid["submission_id"] = HOSTILE
         bid["result"]["submission_id"] = HOSTILE

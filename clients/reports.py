@@ -1,0 +1,68 @@
+"""The tender evaluation report: one self-contained, printable HTML file (or PDF made from
+the same HTML by WeasyPrint) from a tender's result in the command line's JSON (`probity
+tender --format json`): the basis of the evaluation stated up front, the ranking, a chart of
+every bid's score per principle, and each bid's findings with points, descriptor, reason,
+evidence and source. Jinja2 escapes every value (autoescape), so text a bidder supplied is
+only ever text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from probity.clients import charts
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("probity.clients", "templates"),
+    autoescape=select_autoescape(["html.j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _answer(value: Any, given: bool) -> str:
+    """An answer as a person reads it."""
+    if not given:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def tender_html(tender: dict[str, Any]) -> str:
+    """The report as one HTML document (styles and chart inline)."""
+    bids = tender.get("bids", [])
+    gates = [f for f in bids[0]["result"]["findings"] if f["gate"]] if bids else []
+    title = f"Tender evaluation report: {tender.get('tender_id', '')}"
+    chart = charts.principle_scores(tender, f"Score per principle for every bid, {title}")
+    return _ENVIRONMENT.get_template("tender_report.html.j2").render(
+        title=title,
+        tender=tender,
+        bids=bids,
+        gates=gates,
+        chart=chart,
+        basis="whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price",
+        answer=_answer,
+        figure=lambda value: f"{value:,.2f}",
+        number=lambda value: f"{value:g}",
+    )
+
+
+def write_tender(tender: dict[str, Any], path: Path) -> Path:
+    """The report written as HTML, or as PDF when `path` ends in .pdf."""
+    html = tender_html(tender)
+    if path.suffix.lower() == ".pdf":
+        from weasyprint import HTML  # imported here: only PDF needs it (and its libraries)
+
+        HTML(string=html).write_pdf(path)
+    else:
+        path.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,92 @@
+"""The tender evaluation report (issue 21, item 1), as HTML and as PDF, from the shipped
+example tender evaluated over gRPC: the ranking, every bidder and the chart are there, PDF
+pages render to images that are not blank, and text a bidder supplied stays text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from PIL import Image
+from pypdf import PdfReader
+
+from probity.clients.reports import tender_html
+from tests.clients.test_cli import probity
+
+HOSTILE = '<script>alert(1)</script> "quoted" & <b>bold</b> $x$'
+
+
+def _tender(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
+
+
+def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
+    example_tender: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    run = probity("report", "tender", str(example_tender), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    page = BeautifulSoup(out.read_text(), "html.parser")
+    tender = _tender(example_tender)
+    assert page.title is not None and page.title.text == "Tender evaluation report: T-2026-014"
+    assert page.html is not None and page.html.get("lang") == "en"
+    basis = page.find(id="basis")
+    assert basis is not None and "60% of the combined score" in basis.parent.text  # type: ignore[union-attr]
+    ranking = page.find("caption", string=lambda s: bool(s and s.startswith("Bids in order")))
+    assert ranking is not None
+    rows = ranking.find_parent("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
+    assert [r.find_all("td")[1].text for r in rows] == [b["submission_id"] for b in tender["bids"]]
+    assert [r.find_all("td")[0].text for r in rows] == ["1", "2", "not ranked"]
+    svg = page.find("svg")
+    assert svg is not None and svg.get("role") == "img" and svg.get("aria-label")
+    legend = " ".join(t.text for t in svg.find_all("text"))
+    for bid in tender["bids"]:
+        assert bid["supplier_name"] in legend  # every bid in the chart
+        section = page.find("h2", string=lambda s, b=bid: bool(s and b["submission_id"] in s))
+        assert section is not None
+        findings = section.find_next("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
+        assert len(findings) == len(bid["result"]["findings"])
+    assert "Declare every interest and relationship" in page.text  # the remedy, where due
+    assert "page 109" in page.text  # where the source says it
+
+
+def test_the_pdf_report_renders_to_pages_that_are_not_blank(
+    example_tender: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.pdf"
+    run = probity("report", "tender", str(example_tender), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    reader = PdfReader(out)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Tender evaluation report: T-2026-014" in text
+    for bid in _tender(example_tender)["bids"]:
+        assert bid["supplier_name"] in text
+    assert len(reader.pages) >= 1 + 3  # the summary, then a page or more per bid
+    rendered = subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "4", str(out), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == 4
+    for image in images:
+        grey = Image.open(image).convert("L")
+        dark = sum(grey.histogram()[:200])  # pixels darker than the paper
+        assert dark > grey.width * grey.height // 100, image.name  # ink on 1% of the page
+
+
+def test_bidder_supplied_text_stays_text_in_the_report(example_tender: Path) -> None:
+    tender = _tender(example_tender)
+    for bid in tender["bids"]:
+        bid["supplier_name"] = bid["supplier_id"] = bid["submission_id"] = HOSTILE
+    page = BeautifulSoup(tender_html(tender), "html.parser")
+    assert page.find("script") is None and page.find("b") is None
+    assert HOSTILE in page.text  # shown as written
+    svg = page.find("svg")
+    assert svg is not None and HOSTILE in " ".join(t.text for t in svg.find_all("text"))
