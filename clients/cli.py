@@ -270,9 +270,9 @@ def _write_outcomes(
 
 
 def cmd_report_summaries(args: argparse.Namespace) -> int:
-    """`probity report summaries TENDER.json --out DIR`: a Markdown file per bidder."""
+    """`probity report summaries TENDER.json --out DIR`: a file per bidder."""
     tender = json.loads(Path(args.tender).read_text(encoding="utf-8"))
-    for path in assessment.write(tender, Path(args.out)):
+    for path in assessment.write(tender, Path(args.out), args.format):
         print(path)
     return 0
 
@@ -379,12 +379,18 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="documents for people, from a tender's result")
     reports = report.add_subparsers(dest="report", required=True, metavar="KIND")
     summaries = reports.add_parser(
-        "summaries", help="an assessment summary per bidder, in Markdown (Procurement Act s.50)"
+        "summaries", help="an assessment summary per bidder (Procurement Act 2023, s.50)"
     )
     summaries.add_argument(
         "tender", metavar="TENDER.json", help="a tender's result: probity tender --format json"
     )
     summaries.add_argument("--out", default="summaries", metavar="DIR", help="one file per bidder")
+    summaries.add_argument(
+        "--format",
+        choices=["markdown", "html", "pdf"],
+        default="markdown",
+        help="default: markdown",
+    )
     summaries.set_defaults(run=cmd_report_summaries)
     tender_report = reports.add_parser(
         "tender", help="the tender evaluation report: HTML, or PDF when --out ends in .pdf"

@@ -56,9 +56,26 @@ def tender_html(tender: dict[str, Any]) -> str:
     )
 
 
+def summary_html(context: dict[str, Any]) -> str:
+    """One bidder's assessment summary as an HTML document (summaries.contexts gives the
+    context), with a chart of its score per principle beside the most advantageous tender's."""
+    bid, best = context["bid"], context["best"]
+    name = bid.get("supplier_name") or bid.get("supplier_id") or bid["submission_id"]
+    title = f"Assessment summary: {name}"
+    shown = {**context["tender"], "bids": [bid, best] if best else [bid]}
+    chart = charts.principle_scores(shown, f"Score per principle, {title}")
+    return _ENVIRONMENT.get_template("summary.html.j2").render(
+        title=title, chart=chart, answer=_answer, **context
+    )
+
+
 def write_tender(tender: dict[str, Any], path: Path) -> Path:
     """The report written as HTML, or as PDF when `path` ends in .pdf."""
-    html = tender_html(tender)
+    return write_html(tender_html(tender), path)
+
+
+def write_html(html: str, path: Path) -> Path:
+    """An HTML document written as it is, or as PDF when `path` ends in .pdf."""
     if path.suffix.lower() == ".pdf":
         from weasyprint import HTML  # imported here: only PDF needs it (and its libraries)
 

@@ -65,45 +65,65 @@ def _criteria(bid: dict[str, Any], best: dict[str, Any] | None) -> list[dict[str
     ]
 
 
+def _basis(tender: dict[str, Any]) -> str:
+    return "whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price"
+
+
 def _principles(bid: dict[str, Any]) -> dict[str, str]:
     return {p["principle"]: p["name"] for p in bid["result"]["principles"]}
 
 
-def summaries(tender: dict[str, Any]) -> list[Summary]:
-    """An assessment summary for every bid of a tender, in the tender's order."""
+def contexts(tender: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """For every bid, in the tender's order: a file name stem, and what its summary says
+    (the Markdown and HTML templates read the same)."""
     bids = tender.get("bids", [])
     best = next((b for b in bids if b.get("rank") == 1), None)
-    template = _ENVIRONMENT.get_template("summary.md.j2")
     out = []
     for bid in bids:
         other = None if best is None or best is bid else best
-        text = template.render(
-            tender=tender,
-            bid=bid,
-            best=other,
-            ranked=sum(1 for b in bids if b.get("rank")),
-            criteria=_criteria(bid, other),
-            principles=_principles(bid),
-            basis="whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price",
-            figure=_figure,
-            number=_number,
-        )
-        out.append(Summary(_file_name(bid), text))
+        context = {
+            "tender": tender,
+            "bid": bid,
+            "best": other,
+            "ranked": sum(1 for b in bids if b.get("rank")),
+            "criteria": _criteria(bid, other),
+            "principles": _principles(bid),
+            "basis": "whole-life cost"
+            if tender.get("cost_basis") == "whole_life_cost"
+            else "price",
+            "figure": _figure,
+            "number": _number,
+        }
+        out.append((_file_stem(bid), context))
     return out
 
 
-def _file_name(bid: dict[str, Any]) -> str:
+def summaries(tender: dict[str, Any]) -> list[Summary]:
+    """An assessment summary for every bid of a tender, in Markdown, in the tender's order."""
+    template = _ENVIRONMENT.get_template("summary.md.j2")
+    return [Summary(f"{stem}.md", template.render(**context)) for stem, context in contexts(tender)]
+
+
+def _file_stem(bid: dict[str, Any]) -> str:
     """A file name from the supplier's id (else the bid's), safe on any file system."""
     stem = bid.get("supplier_id") or bid["submission_id"]
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") + ".md"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "bid"
 
 
-def write(tender: dict[str, Any], folder: Path) -> list[Path]:
-    """Every bidder's summary written into `folder`; the paths, in the tender's order."""
+def write(tender: dict[str, Any], folder: Path, form: str = "markdown") -> list[Path]:
+    """Every bidder's summary written into `folder` as Markdown, HTML or PDF; the paths, in
+    the tender's order."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for summary in summaries(tender):
-        path = folder / summary.name
-        path.write_text(summary.text, encoding="utf-8")
-        written.append(path)
+    if form == "markdown":
+        for summary in summaries(tender):
+            path = folder / summary.name
+            path.write_text(summary.text, encoding="utf-8")
+            written.append(path)
+        return written
+    from probity.clients import reports  # imported here: charts and PDF are large
+
+    for stem, context in contexts(tender):
+        path = folder / f"{stem}.{'pdf' if form == 'pdf' else 'html'}"
+        written.append(reports.write_html(reports.summary_html(context), path))
     return written

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
+from pypdf import PdfReader
 
 from probity.clients.summaries import _markdown, summaries
 from tests.clients.test_cli import probity
@@ -77,3 +81,51 @@ def test_escaped_text_reads_back_as_it_was_and_starts_no_markup(text: str) -> No
     assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == text
     for match in re.finditer(r"[`*\[\]{}<>|#!~]", escaped):
         assert escaped[match.start() - 1] == "\\"
+
+
+def test_summaries_as_html_and_pdf_for_the_supplier(example_tender: Path, tmp_path: Path) -> None:
+    """The same summaries as HTML (a row per criterion, the most advantageous tender's
+    assessment in its own column, a chart of both) and as PDF pages that are not blank."""
+    html = probity(
+        "report", "summaries", str(example_tender), "--out", str(tmp_path), "--format", "html"
+    )
+    assert html.returncode == 0, html.stderr
+    page = BeautifulSoup((tmp_path / "SUP-1002.html").read_text(), "html.parser")
+    assert (
+        page.title is not None
+        and page.title.text == "Assessment summary: Quickserve Outsourcing Ltd"
+    )
+    table = page.find("h2", id="criteria").find_next("table")  # type: ignore[union-attr]
+    header = [th.text for th in table.find("thead").find_all("th")]  # type: ignore[union-attr]
+    assert header == ["Criterion", "Your tender", "Most advantageous tender"]
+    assert len(table.find("tbody").find_all("tr")) == 46  # type: ignore[union-attr]
+    svg = page.find("svg")
+    assert svg is not None and svg.get("role") == "img"
+    winner = BeautifulSoup((tmp_path / "SUP-1001.html").read_text(), "html.parser")
+    assert "Most advantageous tender" not in winner.text.replace("most advantageous tender:", "")
+    pdf = probity(
+        "report", "summaries", str(example_tender), "--out", str(tmp_path), "--format", "pdf"
+    )
+    assert pdf.returncode == 0, pdf.stderr
+    for name in ("SUP-1001", "SUP-1002", "SUP-1003"):
+        text = " ".join(p.extract_text() for p in PdfReader(tmp_path / f"{name}.pdf").pages)
+        assert "Assessment summary:" in text and "criterion by criterion" in text
+    rendered = subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "30",
+            "-png",
+            "-l",
+            "1",
+            str(tmp_path / "SUP-1003.pdf"),
+            str(tmp_path / "p"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    [image] = tmp_path.glob("p-*.png")
+    grey = Image.open(image).convert("L")
+    assert sum(grey.histogram()[:200]) > grey.width * grey.height // 100
