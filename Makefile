@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres documents fuzz
+.PHONY: install run test bench lint proto postgres documents browser fuzz
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -46,7 +46,15 @@ documents:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; }
 
-test: install postgres
+# Reports are tested as a person sees them: in Debian's Chromium, driven by chromedriver.
+browser:
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { \
+	  echo "installing chromium and chromium-driver from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver >/dev/null; }
+
+test: install postgres browser
 	$(BIN)/ruff check engine clients server store proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/

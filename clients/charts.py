@@ -47,10 +47,13 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
             frameon=False,
         )
         axes.spines[["top", "right"]].set_visible(False)
-        figure.tight_layout()
         out = io.StringIO()
         figure.savefig(
-            out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+            out,
+            format="svg",
+            bbox_inches="tight",
+            pad_inches=0.3,  # room for a browser's own text metrics
+            metadata={"Date": None, "Creator": None},
         )
         pyplot.close(figure)
     svg = out.getvalue()

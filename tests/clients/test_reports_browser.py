@@ -1,0 +1,95 @@
+"""The report and the assessment summaries as a person sees them (issue 21, item 6): opened
+in a real headless Chromium (Debian's chromium, driven by chromedriver through selenium),
+with the ranking, every bidder and every chart there, nothing wider than the page, and no
+script of a bidder's run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from probity.clients.reports import tender_html, write_tender
+from probity.clients.summaries import write as write_summaries
+
+HOSTILE = '<script>window.hijacked = true</script><img src=x onerror="window.hijacked=true">'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    """Headless Chromium at the width of a laptop screen (`make test` installs it)."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver, "chromium and chromium-driver come with `make test`"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    started = webdriver.Chrome(service=Service(driver), options=options)
+    try:
+        yield started
+    finally:
+        started.quit()
+
+
+def _fits(browser: webdriver.Chrome) -> bool:
+    """Nothing on the page is wider than the window: no sideways scrolling."""
+    width: int = browser.execute_script("return document.documentElement.scrollWidth")
+    shown: int = browser.execute_script("return document.documentElement.clientWidth")
+    return width <= shown
+
+
+def test_the_report_in_a_browser(
+    browser: webdriver.Chrome, example_tender: Path, tmp_path: Path
+) -> None:
+    tender = json.loads(example_tender.read_text())
+    page = write_tender(tender, tmp_path / "report.html")
+    for width in (1280, 800):  # a laptop, and a narrow window
+        browser.set_window_size(width, 900)
+        browser.get(page.as_uri())
+        assert browser.title == "Tender evaluation report: T-2026-014"
+        ranking = browser.find_element(By.XPATH, "//caption[starts-with(., 'Bids in order')]/..")
+        rows = ranking.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows] == [
+            b["submission_id"] for b in tender["bids"]
+        ]
+        text = browser.find_element(By.TAG_NAME, "body").text
+        for bid in tender["bids"]:
+            assert bid["supplier_name"] in text
+        charts = browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")
+        assert len(charts) == 1 and charts[0].size["width"] > 200  # drawn, not collapsed
+        assert _fits(browser), f"wider than a {width}px window"
+
+
+def test_each_summary_in_a_browser(
+    browser: webdriver.Chrome, example_tender: Path, tmp_path: Path
+) -> None:
+    browser.set_window_size(1024, 900)
+    tender = json.loads(example_tender.read_text())
+    for page in write_summaries(tender, tmp_path, "html"):
+        browser.get(page.as_uri())
+        assert browser.title.startswith("Assessment summary: ")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")) == 1
+        criteria = browser.find_elements(
+            By.XPATH, "//h2[@id='criteria']/following::table[1]//tbody/tr"
+        )
+        assert len(criteria) == len(tender["bids"][0]["result"]["findings"])
+        assert _fits(browser), page.name
+
+
+def test_a_bidders_script_never_runs(
+    browser: webdriver.Chrome, example_tender: Path, tmp_path: Path
+) -> None:
+    tender = json.loads(example_tender.read_text())
+    for bid in tender["bids"]:
+        bid["supplier_name"] = bid["supplier_id"] = bid["submission_id"] = HOSTILE
+    page = tmp_path / "hostile.html"
+    page.write_text(tender_html(tender), encoding="utf-8")
+    browser.get(page.as_uri())
+    assert browser.execute_script("return window.hijacked === undefined")
+    assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text  # shown, as written
