@@ -24,10 +24,10 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
     names = [p["name"] for p in principles]
     with matplotlib.rc_context(
         {
-            "svg.fonttype": "none",
-            "svg.hashsalt": "probity",
+            "svg.fonttype": "none",  # text as text
+            "svg.hashsalt": "probity",  # the same ids every run
             "font.size": 9,
-            "text.parse_math": False,
+            "text.parse_math": False,  # a supplier's "$" is a dollar, not TeX
         }
     ):
         figure, axes = pyplot.subplots(figsize=(7.5, 3.2))
@@ -63,3 +63,55 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
 
 def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# The s.71 scale, best first: the chart draws better ratings higher.
+RATINGS = ("inadequate", "requires_improvement", "approaching_target", "good")
+RATING_WORDS = ("Inadequate", "Requires improvement", "Approaching target", "Good")
+
+
+def rating_timeline(contract: dict[str, Any], title: str) -> str:
+    """A contract's rating per period, as a step line over the s.71 scale (periods without
+    a return marked). An inline <svg> element with its title for assistive technology."""
+    import matplotlib  # imported here, as above
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    periods = contract.get("periods", [])
+    labels = [p["period"] for p in periods]
+    levels = [RATINGS.index(p["rating"]) for p in periods]
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "probity", "font.size": 9}  # as above
+    ):
+        figure, axes = pyplot.subplots(figsize=(7.5, 2.4))
+        axes.step(range(len(levels)), levels, where="mid", color="#1f4e79", linewidth=2)
+        axes.scatter(range(len(levels)), levels, color="#1f4e79", zorder=3)
+        missing = [n for n, p in enumerate(periods) if not p.get("returned", True)]
+        if missing:
+            axes.scatter(
+                missing,
+                [levels[n] for n in missing],
+                marker="x",
+                s=80,
+                color="#b00020",
+                zorder=4,
+                label="no return",
+            )
+            axes.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
+        axes.set_yticks(range(len(RATINGS)), RATING_WORDS)
+        axes.set_ylim(-0.5, len(RATINGS) - 0.5)
+        axes.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
+        axes.spines[["top", "right"]].set_visible(False)
+        out = io.StringIO()
+        figure.savefig(
+            out,
+            format="svg",
+            bbox_inches="tight",
+            pad_inches=0.3,
+            metadata={"Date": None, "Creator": None},
+        )
+        pyplot.close(figure)
+    svg = out.getvalue()
+    svg = svg[_SVG_START.search(svg).start() :]  # type: ignore[union-attr]
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)

@@ -286,6 +286,20 @@ def cmd_report_tender(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_contracts(args: argparse.Namespace) -> int:
+    """`probity report contracts RESULTS.jsonl --out FILE`: the monitoring report."""
+    from probity.clients import reports  # imported here, as above
+
+    lines = Path(args.results).read_text(encoding="utf-8").splitlines()
+    found = [json.loads(line) for line in lines if line.strip()]
+    contracts = [r for r in found if "rating" in r]  # lines that are errors are left out
+    if not contracts:
+        print("probity report: no contract results in the file", file=sys.stderr)
+        return 1
+    print(reports.write_html(reports.contracts_html(contracts), Path(args.out)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here: only this command runs the server, through its one entry point.
     from probity.server.main import run
@@ -400,6 +414,14 @@ def parser() -> argparse.ArgumentParser:
     )
     tender_report.add_argument("--out", default="report.html", metavar="FILE.html|.pdf")
     tender_report.set_defaults(run=cmd_report_tender)
+    contracts_report = reports.add_parser(
+        "contracts", help="the contract monitoring report: HTML, or PDF when --out ends in .pdf"
+    )
+    contracts_report.add_argument(
+        "results", metavar="RESULTS.jsonl", help="contracts' results: probity monitor's output"
+    )
+    contracts_report.add_argument("--out", default="contracts.html", metavar="FILE.html|.pdf")
+    contracts_report.set_defaults(run=cmd_report_contracts)
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")

@@ -69,6 +69,33 @@ def summary_html(context: dict[str, Any]) -> str:
     )
 
 
+def _values(occurrence: dict[str, Any]) -> str:
+    """What a breach's returns said, period by period ("2026-Q2: 70"), and the target."""
+    said = "; ".join(
+        f"{e['period']}: {_answer(e['value'], e['given'])}" for e in occurrence["evidence"]
+    )
+    if occurrence.get("target") is not None:
+        said += f" (target {occurrence['target']:g})"
+    return said
+
+
+def contracts_html(contracts: list[dict[str, Any]]) -> str:
+    """The monitoring report of one contract or a portfolio (results as `probity monitor`
+    writes them): the rating per period as a timeline, each breach with its periods, values
+    and action, missing returns, and targets against what was returned."""
+    charts_by_contract = [
+        charts.rating_timeline(c, f"Rating per period, contract {c['contract_id']}")
+        for c in contracts
+    ]
+    return _ENVIRONMENT.get_template("contracts_report.html.j2").render(
+        title="Contract monitoring report"
+        + (f": {contracts[0]['contract_id']}" if len(contracts) == 1 else ""),
+        contracts=contracts,
+        charts=charts_by_contract,
+        values=_values,
+    )
+
+
 def write_tender(tender: dict[str, Any], path: Path) -> Path:
     """The report written as HTML, or as PDF when `path` ends in .pdf."""
     return write_html(tender_html(tender), path)

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from probity.clients.reports import tender_html
 from tests.clients.test_cli import probity
+from tests.conftest import ROOT
 
 HOSTILE = '<script>alert(1)</script> "quoted" & <b>bold</b> $x$'
 
@@ -90,3 +91,42 @@ def test_bidder_supplied_text_stays_text_in_the_report(example_tender: Path) -> 
     assert HOSTILE in page.text  # shown as written
     svg = page.find("svg")
     assert svg is not None and HOSTILE in " ".join(t.text for t in svg.find_all("text"))
+
+
+def test_the_contract_monitoring_report(tmp_path: Path) -> None:
+    """Issue 21, item 3: per contract, the rating per period as a timeline chart, each
+    breach with its periods, values and action, and missing returns; and the portfolio."""
+    examples = sorted((ROOT / "rules/examples/ethical-standards-monitoring").glob("*.json"))
+    checked = probity(
+        "monitor", "--rules", "rules/ethical-standards-monitoring.yaml", *map(str, examples)
+    )
+    assert checked.returncode == 0, checked.stderr
+    results = tmp_path / "contracts.jsonl"
+    results.write_text(checked.stdout)
+    contracts = [json.loads(line) for line in checked.stdout.splitlines()]
+    out = tmp_path / "contracts.html"
+    run = probity("report", "contracts", str(results), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    page = BeautifulSoup(out.read_text(), "html.parser")
+    summary = page.find(id="portfolio").find_next("table").find("tbody")  # type: ignore[union-attr]
+    assert [r.find("td").text for r in summary.find_all("tr")] == [  # type: ignore[union-attr]
+        c["contract_id"] for c in contracts
+    ]
+    assert len(page.select("figure svg[role=img]")) == len(contracts)  # a timeline each
+    for contract in contracts:
+        heading = page.find("h2", string=lambda s, c=contract: bool(s and c["contract_id"] in s))
+        assert heading is not None
+        section = heading.parent
+        breached = [f for f in contract["findings"] if f["outcome"] == "not_met"]
+        caption = section.find("caption", string=lambda s: bool(s and s.startswith("Breaches")))  # type: ignore[union-attr]
+        if breached:
+            rows = caption.parent.find("tbody").find_all("tr")  # type: ignore[union-attr]
+            assert [r.find("td").text for r in rows] == [f["title"] for f in breached]
+            assert all(f["action"] in section.text for f in breached)  # type: ignore[union-attr]
+        else:
+            assert caption is None and "No breach was found." in section.text  # type: ignore[union-attr]
+    assert "(target 85)" in page.text  # a target beside what was returned
+    pdf = tmp_path / "contracts.pdf"
+    assert probity("report", "contracts", str(results), "--out", str(pdf)).returncode == 0
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert all(c["contract_id"] in text for c in contracts)

@@ -93,3 +93,22 @@ def test_a_bidders_script_never_runs(
     browser.get(page.as_uri())
     assert browser.execute_script("return window.hijacked === undefined")
     assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text  # shown, as written
+
+
+def test_the_contract_report_in_a_browser(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    from probity.clients.reports import contracts_html
+    from tests.clients.test_cli import probity
+    from tests.conftest import ROOT
+
+    examples = sorted((ROOT / "rules/examples/ethical-standards-monitoring").glob("*.json"))
+    checked = probity(
+        "monitor", "--rules", "rules/ethical-standards-monitoring.yaml", *map(str, examples)
+    )
+    contracts = [json.loads(line) for line in checked.stdout.splitlines()]
+    page = tmp_path / "contracts.html"
+    page.write_text(contracts_html(contracts), encoding="utf-8")
+    browser.set_window_size(1024, 900)
+    browser.get(page.as_uri())
+    timelines = browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")
+    assert len(timelines) == len(contracts) and all(t.size["height"] > 50 for t in timelines)
+    assert _fits(browser)
