@@ -86,9 +86,15 @@ def test_bidder_supplied_text_stays_text_in_the_report(example_tender: Path) -> 
     tender = _tender(example_tender)
     for bid in tender["bids"]:
         bid["supplier_name"] = bid["supplier_id"] = bid["submission_id"] = HOSTILE
+        for finding in bid["result"]["findings"]:  # and every answer the bidder wrote
+            for evidence in finding["evidence"]:
+                if isinstance(evidence["value"], str):
+                    evidence["value"] = HOSTILE
     page = BeautifulSoup(tender_html(tender), "html.parser")
     assert page.find("script") is None and page.find("b") is None
     assert HOSTILE in page.text  # shown as written
+    evidence = [td.text for td in page.select("section.bid tbody td:nth-of-type(4)")]
+    assert any(HOSTILE in cell for cell in evidence)  # a text answer, shown as written too
     svg = page.find("svg")
     assert svg is not None and HOSTILE in " ".join(t.text for t in svg.find_all("text"))
 
