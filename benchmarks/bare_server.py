@@ -31,18 +31,10 @@ def _result() -> bytes:
     return messages.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
 
 
-async def main_aio(port: int) -> None:
-    result = _result()
-
-    async def evaluate(request: Any, context: Any) -> bytes:
-        return wire.evaluate_response(result)
-
-    async def stream(requests: Any, context: Any) -> Any:
-        async for request in requests:
-            yield wire.stream_result(request.submission.id, result)
-
+def _handlers(evaluate: Any, stream: Any) -> dict[str, Any]:
+    """Evaluate and EvaluateStream over probity.v1's messages, answered by these functions."""
     serialize = wire.passthrough(evaluation_pb2.EvaluateResponse.SerializeToString)
-    handlers = {
+    return {
         "Evaluate": grpc.unary_unary_rpc_method_handler(
             evaluate,
             request_deserializer=evaluation_pb2.EvaluateRequest.FromString,
@@ -54,6 +46,19 @@ async def main_aio(port: int) -> None:
             response_serializer=serialize,
         ),
     }
+
+
+async def main_aio(port: int) -> None:
+    result = _result()
+
+    async def evaluate(request: Any, context: Any) -> bytes:
+        return wire.evaluate_response(result)
+
+    async def stream(requests: Any, context: Any) -> Any:
+        async for request in requests:
+            yield wire.stream_result(request.submission.id, result)
+
+    handlers = _handlers(evaluate, stream)
     server = grpc.aio.server()
     server.add_generic_rpc_handlers(
         (grpc.method_handlers_generic_handler("probity.v1.EvaluationService", handlers),)
@@ -74,19 +79,7 @@ def main(port: int) -> None:
         for request in requests:
             yield wire.stream_result(request.submission.id, result)
 
-    serialize = wire.passthrough(evaluation_pb2.EvaluateResponse.SerializeToString)
-    handlers = {
-        "Evaluate": grpc.unary_unary_rpc_method_handler(
-            evaluate,
-            request_deserializer=evaluation_pb2.EvaluateRequest.FromString,
-            response_serializer=serialize,
-        ),
-        "EvaluateStream": grpc.stream_stream_rpc_method_handler(
-            stream,
-            request_deserializer=evaluation_pb2.EvaluateStreamRequest.FromString,
-            response_serializer=serialize,
-        ),
-    }
+    handlers = _handlers(evaluate, stream)
     server = grpc.server(ThreadPoolExecutor(max_workers=64))
     server.add_generic_rpc_handlers(
         (grpc.method_handlers_generic_handler("probity.v1.EvaluationService", handlers),)

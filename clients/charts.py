@@ -47,15 +47,23 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
             frameon=False,
         )
         axes.spines[["top", "right"]].set_visible(False)
-        out = io.StringIO()
-        figure.savefig(
-            out,
-            format="svg",
-            bbox_inches="tight",
-            pad_inches=0.3,  # room for a browser's own text metrics
-            metadata={"Date": None, "Creator": None},
-        )
-        pyplot.close(figure)
+        return _inline_svg(figure, title)
+
+
+def _inline_svg(figure: Any, title: str) -> str:
+    """A figure as an <svg> element to put inside HTML (no XML prologue), titled for
+    assistive technology; the figure is closed."""
+    from matplotlib import pyplot
+
+    out = io.StringIO()
+    figure.savefig(
+        out,
+        format="svg",
+        bbox_inches="tight",
+        pad_inches=0.3,  # room for a browser's own text metrics
+        metadata={"Date": None, "Creator": None},  # the same bytes every run
+    )
+    pyplot.close(figure)
     svg = out.getvalue()
     svg = svg[_SVG_START.search(svg).start() :]  # type: ignore[union-attr]
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
@@ -103,15 +111,4 @@ def rating_timeline(contract: dict[str, Any], title: str) -> str:
         axes.set_ylim(-0.5, len(RATINGS) - 0.5)
         axes.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
         axes.spines[["top", "right"]].set_visible(False)
-        out = io.StringIO()
-        figure.savefig(
-            out,
-            format="svg",
-            bbox_inches="tight",
-            pad_inches=0.3,
-            metadata={"Date": None, "Creator": None},
-        )
-        pyplot.close(figure)
-    svg = out.getvalue()
-    svg = svg[_SVG_START.search(svg).start() :]  # type: ignore[union-attr]
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
+        return _inline_svg(figure, title)

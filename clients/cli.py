@@ -271,7 +271,7 @@ def _write_outcomes(
 
 def cmd_report_summaries(args: argparse.Namespace) -> int:
     """`probity report summaries TENDER.json --out DIR`: a file per bidder."""
-    tender = json.loads(Path(args.tender).read_text(encoding="utf-8"))
+    tender = json.loads(Path(args.source).read_text(encoding="utf-8"))
     for path in assessment.write(tender, Path(args.out), args.format):
         print(path)
     return 0
@@ -281,7 +281,7 @@ def cmd_report_tender(args: argparse.Namespace) -> int:
     """`probity report tender TENDER.json --out FILE`: the tender evaluation report."""
     from probity.clients import reports  # imported here: matplotlib and WeasyPrint are large
 
-    tender = json.loads(Path(args.tender).read_text(encoding="utf-8"))
+    tender = json.loads(Path(args.source).read_text(encoding="utf-8"))
     print(reports.write_tender(tender, Path(args.out)))
     return 0
 
@@ -290,7 +290,7 @@ def cmd_report_contracts(args: argparse.Namespace) -> int:
     """`probity report contracts RESULTS.jsonl --out FILE`: the monitoring report."""
     from probity.clients import reports  # imported here, as above
 
-    lines = Path(args.results).read_text(encoding="utf-8").splitlines()
+    lines = Path(args.source).read_text(encoding="utf-8").splitlines()
     found = [json.loads(line) for line in lines if line.strip()]
     contracts = [r for r in found if "rating" in r]  # lines that are errors are left out
     if not contracts:
@@ -390,38 +390,12 @@ def parser() -> argparse.ArgumentParser:
     )
     monitor.add_argument("inputs", nargs="+", metavar="RETURNS.json|.jsonl")
     monitor.set_defaults(run=cmd_monitor)
-    report = sub.add_parser("report", help="documents for people, from a tender's result")
+    report = sub.add_parser("report", help="documents for people, from results")
     reports = report.add_subparsers(dest="report", required=True, metavar="KIND")
-    summaries = reports.add_parser(
-        "summaries", help="an assessment summary per bidder (Procurement Act 2023, s.50)"
-    )
-    summaries.add_argument(
-        "tender", metavar="TENDER.json", help="a tender's result: probity tender --format json"
-    )
-    summaries.add_argument("--out", default="summaries", metavar="DIR", help="one file per bidder")
-    summaries.add_argument(
-        "--format",
-        choices=["markdown", "html", "pdf"],
-        default="markdown",
-        help="default: markdown",
-    )
-    summaries.set_defaults(run=cmd_report_summaries)
-    tender_report = reports.add_parser(
-        "tender", help="the tender evaluation report: HTML, or PDF when --out ends in .pdf"
-    )
-    tender_report.add_argument(
-        "tender", metavar="TENDER.json", help="a tender's result: probity tender --format json"
-    )
-    tender_report.add_argument("--out", default="report.html", metavar="FILE.html|.pdf")
-    tender_report.set_defaults(run=cmd_report_tender)
-    contracts_report = reports.add_parser(
-        "contracts", help="the contract monitoring report: HTML, or PDF when --out ends in .pdf"
-    )
-    contracts_report.add_argument(
-        "results", metavar="RESULTS.jsonl", help="contracts' results: probity monitor's output"
-    )
-    contracts_report.add_argument("--out", default="contracts.html", metavar="FILE.html|.pdf")
-    contracts_report.set_defaults(run=cmd_report_contracts)
+    _report(reports, "tender", cmd_report_tender, "report.html", "FILE.html|.pdf")
+    summaries = _report(reports, "summaries", cmd_report_summaries, "summaries", "DIR")
+    summaries.add_argument("--format", choices=["markdown", "html", "pdf"], default="markdown")
+    _report(reports, "contracts", cmd_report_contracts, "contracts.html", "FILE.html|.pdf")
     serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")
@@ -478,6 +452,28 @@ def _reader_went_away() -> int:
     raise again (Python's documented way, in the signal module's notes on SIGPIPE)."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return _PIPE_CLOSED
+
+
+_TENDER_JSON = ("TENDER.json", "a tender's result: probity tender --format json")
+_MONITOR_JSONL = ("RESULTS.jsonl", "contracts' results: probity monitor's output")
+# Each report: what it is, and what it is made from (metavar, help).
+_REPORTS = {
+    "tender": ("the tender evaluation report: HTML, or PDF when --out ends in .pdf", _TENDER_JSON),
+    "summaries": ("an assessment summary per bidder (Procurement Act 2023, s.50)", _TENDER_JSON),
+    "contracts": ("the contract monitoring report: HTML, or PDF for .pdf", _MONITOR_JSONL),
+}
+
+
+def _report(
+    reports: Any, name: str, run: Callable[..., int], out: str, shape: str
+) -> argparse.ArgumentParser:
+    """One `probity report KIND SOURCE --out …` command."""
+    said, (metavar, source) = _REPORTS[name]
+    command: argparse.ArgumentParser = reports.add_parser(name, help=said)
+    command.add_argument("source", metavar=metavar, help=source)
+    command.add_argument("--out", default=out, metavar=shape)
+    command.set_defaults(run=run)
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:

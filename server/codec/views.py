@@ -43,10 +43,7 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
     if ruleset.monitoring is not None:
         return _monitoring_catalog(ruleset, message)
     message.bands.extend(result_pb2.BandText(band=b.id, label=b.label) for b in ruleset.bands)
-    message.principles.extend(
-        result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
-        for p in ruleset.principles
-    )
+    message.principles.extend(_principle_texts(ruleset))
     fixed = _fixed(ruleset)
     for c in ruleset.criteria:
         message.criteria.append(
@@ -73,15 +70,19 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
     return message
 
 
+def _principle_texts(ruleset: CompiledRuleSet) -> list[result_pb2.PrincipleText]:
+    return [
+        result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
+        for p in ruleset.principles
+    ]
+
+
 def _monitoring_catalog(
     ruleset: CompiledRuleSet, message: result_pb2.ResultCatalog
 ) -> result_pb2.ResultCatalog:
     plan = ruleset.monitoring
     assert plan is not None
-    message.principles.extend(
-        result_pb2.PrincipleText(principle=p.id, name=p.name, weight=p.weight)
-        for p in ruleset.principles
-    )
+    message.principles.extend(_principle_texts(ruleset))
     for check in plan.checks:
         message.checks.append(
             result_pb2.CheckText(
