@@ -43,12 +43,22 @@ def tender_html(tender: dict[str, Any]) -> str:
     gates = [f for f in bids[0]["result"]["findings"] if f["gate"]] if bids else []
     title = f"Tender evaluation report: {tender.get('tender_id', '')}"
     chart = charts.principle_scores(tender, f"Score per principle for every bid, {title}")
+    best = next((b for b in bids if b.get("rank") == 1), None)
+    against = {  # each other bid beside the most advantageous one
+        bid["submission_id"]: charts.principle_scores(
+            {**tender, "bids": [bid, best]},
+            f"Score per principle, bid {bid['submission_id']} beside the most advantageous",
+        )
+        for bid in bids
+        if best is not None and bid is not best
+    }
     return _ENVIRONMENT.get_template("tender_report.html.j2").render(
         title=title,
         tender=tender,
         bids=bids,
         gates=gates,
         chart=chart,
+        against=against,
         basis="whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price",
         answer=_answer,
         figure=lambda value: f"{value:,.2f}",

@@ -51,6 +51,8 @@ def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
         assert section is not None
         findings = section.find_next("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
         assert len(findings) == len(bid["result"]["findings"])
+        beside = section.find_next(["figure", "table"])
+        assert (beside.name == "figure") == (bid["rank"] != 1), bid["submission_id"]  # type: ignore[union-attr]
     assert "Declare every interest and relationship" in page.text  # the remedy, where due
     assert "page 109" in page.text  # where the source says it
 

@@ -62,7 +62,9 @@ def test_the_report_in_a_browser(
         for bid in tender["bids"]:
             assert bid["supplier_name"] in text
         charts = browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")
-        assert len(charts) == 1 and charts[0].size["width"] > 200  # drawn, not collapsed
+        # every bid, then each other bid beside the most advantageous one
+        assert len(charts) == len(tender["bids"])
+        assert all(chart.size["width"] > 200 for chart in charts)  # drawn, not collapsed
         assert _fits(browser), f"wider than a {width}px window"
 
 
