@@ -4,6 +4,7 @@ reader can select it and a screen reader can read it, and the same bytes come ou
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
@@ -66,11 +67,7 @@ def _inline_svg(figure: Any, title: str) -> str:
     pyplot.close(figure)
     svg = out.getvalue()
     svg = svg[_SVG_START.search(svg).start() :]  # type: ignore[union-attr]
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
-
-
-def _attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)
 
 
 # The s.71 scale, best first: the chart draws better ratings higher.

@@ -14,6 +14,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from probity.clients import charts
+from probity.clients.wording import cost_basis, figure, number
+from probity.engine.compiler.compiled import format_value
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("probity.clients", "templates"),
@@ -25,16 +27,8 @@ _ENVIRONMENT = Environment(
 
 
 def _answer(value: Any, given: bool) -> str:
-    """An answer as a person reads it."""
-    if not given:
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    """An answer as a person reads it, as explanations write it ("yes", "not given")."""
+    return format_value(value if given else None)
 
 
 def tender_html(tender: dict[str, Any]) -> str:
@@ -59,10 +53,10 @@ def tender_html(tender: dict[str, Any]) -> str:
         gates=gates,
         chart=chart,
         against=against,
-        basis="whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price",
+        basis=cost_basis(tender),
         answer=_answer,
-        figure=lambda value: f"{value:,.2f}",
-        number=lambda value: f"{value:g}",
+        figure=figure,
+        number=number,
     )
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from probity.clients.wording import cost_basis, figure, number
+
 # Characters that would start Markdown (or HTML, which Markdown passes through) in text; an
 # underscore only where it could open or close emphasis (CommonMark leaves one inside a word,
 # as in co_designed, alone, so plain-text readers are not shown a backslash there).
@@ -47,15 +49,6 @@ class Summary:
     text: str
 
 
-def _figure(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _number(value: float) -> str:
-    """A weight or a count of points as people write it: 60, 2.5."""
-    return f"{value:g}"
-
-
 def _criteria(bid: dict[str, Any], best: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Per criterion, this bid's finding and the most advantageous tender's beside it."""
     theirs = {f["criterion"]: f for f in best["result"]["findings"]} if best else {}
@@ -63,10 +56,6 @@ def _criteria(bid: dict[str, Any], best: dict[str, Any] | None) -> list[dict[str
         {"mine": finding, "theirs": theirs.get(finding["criterion"])}
         for finding in bid["result"]["findings"]
     ]
-
-
-def _basis(tender: dict[str, Any]) -> str:
-    return "whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price"
 
 
 def _principles(bid: dict[str, Any]) -> dict[str, str]:
@@ -88,11 +77,9 @@ def contexts(tender: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             "ranked": sum(1 for b in bids if b.get("rank")),
             "criteria": _criteria(bid, other),
             "principles": _principles(bid),
-            "basis": "whole-life cost"
-            if tender.get("cost_basis") == "whole_life_cost"
-            else "price",
-            "figure": _figure,
-            "number": _number,
+            "basis": cost_basis(tender),
+            "figure": figure,
+            "number": number,
         }
         out.append((_file_stem(bid), context))
     return out

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from probity.engine.evaluation.result import exclusion_reason
 from probity.v1 import monitoring_pb2, result_pb2
 
 _NO_REMEDY = ("met", "not_applicable")
@@ -66,14 +67,9 @@ def expand(result: result_pb2.Result, catalog: Catalog) -> None:
         raise CatalogMismatch(f"{result.ruleset.digest} is not {catalog.ruleset.digest}")
     result.band_label = catalog.bands.get(result.band, "")
     result.excluded = result.rejected
-    for rejection in result.rejections:
-        if rejection.kind == "pass_fail":
-            title = catalog.criteria[rejection.subject].text.title
-            result.exclusion_reasons.append(f"{rejection.subject}: {title}")
-        else:
-            result.exclusion_reasons.append(
-                f"{rejection.subject or 'total'}: {rejection.explanation}"
-            )
+    for r in result.rejections:
+        title = catalog.criteria[r.subject].text.title if r.kind == "pass_fail" else ""
+        result.exclusion_reasons.append(exclusion_reason(r.kind, r.subject, r.explanation, title))
     for score in result.principles:
         principle = catalog.principles[score.principle]
         score.name, score.weight = principle.name, principle.weight

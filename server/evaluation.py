@@ -88,7 +88,6 @@ class _Kind:
     item: Callable[[Any], Recorded]  # what the decision log keeps of a request
     ident: Callable[[Any], str]  # a stream request's id: its answer names it
     serialized: Callable[[Any], Serialized]  # a request as the engine takes it
-    view: Callable[[Any], int]  # the ResultView a request asks for
 
     TENDER: ClassVar[_Kind]
     MONITORING: ClassVar[_Kind]
@@ -123,7 +122,6 @@ _Kind.TENDER = _Kind(
     lambda request: _submission_item(request.submission),
     lambda request: str(request.submission.id),
     lambda request: _submission(request.submission, "submission"),
-    lambda request: int(request.view),
 )
 _Kind.MONITORING = _Kind(
     "monitoring",
@@ -132,7 +130,6 @@ _Kind.MONITORING = _Kind(
     _contract_item,
     lambda request: str(request.contract.contract_id),
     lambda request: _series(request),
-    lambda request: int(request.view),
 )
 # Stream results recorded in one transaction, at most; and how long to wait for more
 # results before recording those in hand (a commit costs an fsync, whatever its size).
@@ -225,7 +222,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         record = calls.current()
         record.count = 1
         prepared = self._prepare(
-            request.ruleset_id, request.ruleset_version, kind.ruleset, view=kind.view(request)
+            request.ruleset_id, request.ruleset_version, kind.ruleset, view=request.view
         )
         (outcome,) = self._wait(prepared.submit([kind.serialized(request)]), context)
         status = _outcome_error(outcome, kind.prefix)
@@ -375,7 +372,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
                 request.ruleset_version,
                 kind.ruleset,
                 record,
-                kind.view(request),
+                request.view,
             )
             submission = kind.serialized(request)
         except errors.TRANSLATED as exc:  # one item of a stream fails alone

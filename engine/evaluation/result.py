@@ -78,6 +78,16 @@ class Rejection:
     explanation: str
 
 
+def exclusion_reason(kind: str, subject: str, explanation: str, title: str = "") -> str:
+    """A rejection as the deprecated `exclusion_reasons` says it: "id: title" of a failed
+    pass/fail criterion, else "subject: explanation" (subject "total" for the total). One
+    wording for the engine, the service (a BASIC result has none) and the client's
+    expansion."""
+    if kind == "pass_fail":
+        return f"{subject}: {title}"
+    return f"{subject or 'total'}: {explanation}"
+
+
 @dataclass(frozen=True, slots=True)
 class RulesetRef:
     id: str

@@ -24,6 +24,7 @@ from probity.engine.evaluation.result import (
     RulesetRef,
     as_answered,
     encode,
+    exclusion_reason,
 )
 from probity.engine.evaluation.thresholds import below_minimums, pass_fail
 from probity.engine.when.three_valued import truth
@@ -72,7 +73,7 @@ class Scorer:
         if self.ruleset.thresholds is not None:  # only then: the common path stays lean
             below = below_minimums(self.ruleset, findings, principles, total, maximum)
             rejections += below
-            reasons += tuple(f"{r.subject or 'total'}: {r.explanation}" for r in below)
+            reasons += tuple(exclusion_reason(r.kind, r.subject, r.explanation) for r in below)
         band = self.ruleset.bands[-1] if rejections else self._band(total)
         return Result(
             submission_id,
@@ -131,7 +132,7 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
         )
     finding = _build(c, outcome, points, label, values)
     failed = c.gate and outcome not in ("met", "not_applicable")
-    reason = f"{c.id}: {c.title}" if failed else None
+    reason = exclusion_reason("pass_fail", c.id, "", c.title) if failed else None
     return (finding, encode(finding), points, finding.max_points, reason)
 
 

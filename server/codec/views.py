@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import partial
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.result import Finding, PrincipleScore, Result
+from probity.engine.evaluation.result import Finding, PrincipleScore, Result, exclusion_reason
 from probity.engine.evaluation.scoring import fixed_explanations
 from probity.engine.monitoring.result import ContractResult
 from probity.server.codec import wire
@@ -137,9 +137,7 @@ def exclusion_reasons(result: result_pb2.Result, ruleset: CompiledRuleSet) -> tu
     "criterion id: title" of a failed pass/fail criterion, else "subject: explanation"."""
     titles = {c.id: c.title for c in ruleset.criteria}
     return tuple(
-        f"{r.subject}: {titles[r.subject]}"
-        if r.kind == "pass_fail"
-        else f"{r.subject or 'total'}: {r.explanation}"
+        exclusion_reason(r.kind, r.subject, r.explanation, titles.get(r.subject, ""))
         for r in result.rejections
     )
 
