@@ -3,6 +3,7 @@ validator accepts, and give the answers exactly as a plain walk of the paths wou
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from typing import Any
 
@@ -197,12 +198,14 @@ SCHEMA = Draft202012Validator(
 
 
 def _whole_floats(node: Any) -> bool:
-    """JSON cannot tell 5.0 from 5; the validator takes a float only where a number is."""
+    """JSON cannot tell 5.0 from 5; the validator takes a float only where a number is.
+    Nor has JSON NaN or infinity, so the schema cannot speak of them (the validator
+    refuses them)."""
     if isinstance(node, dict):
         return any(_whole_floats(v) for v in node.values())
     if isinstance(node, list):
         return any(_whole_floats(v) for v in node)
-    return isinstance(node, float) and node.is_integer()
+    return isinstance(node, float) and (node.is_integer() or not math.isfinite(node))
 
 
 @settings(max_examples=500, deadline=None)
