@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from probity.engine.errors import RecordingFailed
 from probity.store.compression import Compressor, Dictionary
@@ -157,7 +158,13 @@ class DecisionLog:
             raise LogUnavailable(f"cannot open the decision log: {reason}") from exc
         # SQLite takes one writer at a time: queue writers here rather than on its lock.
         self._write_lock = threading.Lock() if self.sqlite else None
-        self._writer = EvaluationWriter(self.engine, self._write_lock)
+        # The writer keeps a connection of its own, outside the readers' pool: a reader's
+        # connection opened while the files were failing (SQLite then opens them read-only)
+        # would otherwise be handed to the next write after the files recover.
+        # (An in-memory database is one connection's alone: there the writer shares it.)
+        in_memory = self.sqlite and ":memory:" in self.url
+        writing = self.engine if in_memory else _engine(self.url, pooled=False)
+        self._writer = EvaluationWriter(writing, self._write_lock)
         self._evaluations = GroupCommit(
             self._insert,
             closed=lambda: LogUnavailable("the decision log is closed: the server is stopping"),
@@ -192,7 +199,8 @@ class DecisionLog:
     def close(self) -> None:
         self._evaluations.close()
         self._writer.close()
-        self.engine.dispose()
+        for engine in {self._writer.engine, self.engine}:
+            engine.dispose()
 
     # -- writing -------------------------------------------------------------------------
     def record_rulesets(self, versions: Iterable[RulesetVersion]) -> None:
@@ -356,13 +364,16 @@ _read_row = attrgetter(*INSERTED[:-1])
 _DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, *, pooled: bool = True) -> Engine:
+    """An engine for the log; `pooled=False` opens a new connection each time it is asked
+    (for a caller that keeps its one connection itself)."""
+    pooling: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if not url.startswith("sqlite"):
         # pre_ping: a connection the database dropped is replaced, not failed on.
         # paramstyle "format" (%s): positional, as the evaluation insert passes its rows.
-        return create_engine(
-            url, pool_pre_ping=True, pool_size=4, max_overflow=8, paramstyle="format"
-        )
+        if pooled:
+            pooling.update(pool_pre_ping=True, pool_size=4, max_overflow=8)
+        return create_engine(url, paramstyle="format", **pooling)
     path = make_url(url).database
     if path and path != ":memory:" and not path.startswith("file:"):
         # SQLite's "unix-excl" VFS keeps the WAL index in this process's memory, not in a
@@ -373,9 +384,11 @@ def _engine(url: str) -> Engine:
             target = f"file:{quote(os.path.abspath(path))}?vfs=unix-excl"
             return sqlite3.connect(target, uri=True, timeout=30, check_same_thread=False)
 
-        engine = create_engine(url, creator=connect)
+        engine = create_engine(url, creator=connect, **pooling)
     else:
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pooling
+        )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
