@@ -55,7 +55,7 @@ browser:
 	    chromium chromium-driver >/dev/null; }
 
 test: install postgres browser
-	$(BIN)/ruff check engine clients server store proto tests benchmarks
+	$(BIN)/ruff check engine clients server store reports proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
 	PROBITY_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
@@ -69,5 +69,5 @@ bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
 lint: install
-	$(BIN)/ruff check engine clients server store proto tests benchmarks
+	$(BIN)/ruff check engine clients server store reports proto tests benchmarks
 	$(BIN)/mypy

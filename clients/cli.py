@@ -17,7 +17,6 @@ import structlog
 
 from probity import DISTRIBUTION_VERSION
 from probity.clients import audit, remote, sources
-from probity.clients import summaries as assessment
 from probity.clients.inputs import BadInput
 from probity.clients.inputs import read as read_inputs
 from probity.clients.inputs import series as read_series
@@ -48,6 +47,7 @@ from probity.engine.registry import library_of
 from probity.engine.testing import run_tests
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
+from probity.reports import summaries as assessment
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -279,7 +279,8 @@ def cmd_report_summaries(args: argparse.Namespace) -> int:
 
 def cmd_report_tender(args: argparse.Namespace) -> int:
     """`probity report tender TENDER.json --out FILE`: the tender evaluation report."""
-    from probity.clients import reports  # imported here: matplotlib and WeasyPrint are large
+    # imported here: matplotlib and WeasyPrint are large
+    from probity.reports import pages as reports
 
     tender = json.loads(Path(args.source).read_text(encoding="utf-8"))
     print(reports.write_tender(tender, Path(args.out)))
@@ -288,7 +289,7 @@ def cmd_report_tender(args: argparse.Namespace) -> int:
 
 def cmd_report_contracts(args: argparse.Namespace) -> int:
     """`probity report contracts RESULTS.jsonl --out FILE`: the monitoring report."""
-    from probity.clients import reports  # imported here, as above
+    from probity.reports import pages as reports  # imported here, as above
 
     lines = Path(args.source).read_text(encoding="utf-8").splitlines()
     found = [json.loads(line) for line in lines if line.strip()]

@@ -20,12 +20,6 @@ from rich.table import Table
 
 from probity.clients.client import DEFAULT_TARGET, ProbityClient
 from probity.clients.inputs import BadInput, records, series
-from probity.clients.results import (
-    contract_result_to_dict,
-    error_to_dict,
-    result_to_dict,
-    tender_to_dict,
-)
 from probity.clients.summary import summarise
 from probity.clients.tables import (
     BID_COLUMNS,
@@ -41,6 +35,12 @@ from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
 from probity.engine.evaluation.evaluator import Submission
+from probity.server.codec.as_json import (
+    contract_result_to_dict,
+    error_to_dict,
+    result_to_dict,
+    tender_to_dict,
+)
 from probity.v1 import evaluation_pb2, result_pb2
 
 _DETAILS = (

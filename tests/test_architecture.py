@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 # The product card's folders, installed as these packages of `probity` (pyproject.toml).
 FOLDERS = {"engine": ROOT / "engine", "server": ROOT / "server", "clients": ROOT / "clients",
-           "store": ROOT / "store"}  # fmt: skip
+           "store": ROOT / "store", "reports": ROOT / "reports"}  # fmt: skip
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -4,7 +4,7 @@ own wording that a BASIC result leaves out (ResultCatalog).
 A FULL result repeats the rule set's titles, remedies, sources and descriptors in every
 finding: about four fifths of its bytes for nolan-tender. BASIC sends only what varies per
 submission; `catalog` is what a client needs, once per version, to put the rest back
-(probity.clients.views.expand), and result.proto says field by field how. Both are made
+(server.codec.expansion), and result.proto says field by field how. Both are made
 from the compiled rule set, never from a result, so what BASIC leaves out is exactly what
 the catalog holds.
 """

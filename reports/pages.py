@@ -13,12 +13,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from probity.clients import charts
-from probity.clients.wording import cost_basis, figure, number
 from probity.engine.compiler.compiled import format_value
+from probity.reports import charts
+from probity.reports.wording import cost_basis, figure, number
 
 _ENVIRONMENT = Environment(
-    loader=PackageLoader("probity.clients", "templates"),
+    loader=PackageLoader("probity.reports", "templates"),
     autoescape=select_autoescape(["html.j2"]),
     undefined=StrictUndefined,
     trim_blocks=True,

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 
-from probity.clients.reports import tender_html
+from probity.reports.pages import tender_html
 from tests.clients.test_cli import probity
 from tests.conftest import ROOT
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from probity.clients.wording import cost_basis, figure, number
+from probity.reports.wording import cost_basis, figure, number
 
 # Characters that would start Markdown (or HTML, which Markdown passes through) in text; an
 # underscore only where it could open or close emphasis (CommonMark leaves one inside a word,
@@ -31,7 +31,7 @@ def _markdown(value: Any) -> str:
 
 
 _ENVIRONMENT = Environment(
-    loader=PackageLoader("probity.clients", "templates"),
+    loader=PackageLoader("probity.reports", "templates"),
     autoescape=False,  # Markdown, escaped by `finalize` instead
     finalize=_markdown,
     undefined=StrictUndefined,
@@ -108,7 +108,7 @@ def write(tender: dict[str, Any], folder: Path, form: str = "markdown") -> list[
             path.write_text(summary.text, encoding="utf-8")
             written.append(path)
         return written
-    from probity.clients import reports  # imported here: charts and PDF are large
+    from probity.reports import pages as reports  # imported here: charts and PDF are large
 
     for stem, context in contexts(tender):
         path = folder / f"{stem}.{'pdf' if form == 'pdf' else 'html'}"

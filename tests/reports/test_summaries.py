@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
-from probity.clients.summaries import _markdown, summaries
+from probity.reports.summaries import _markdown, summaries
 from tests.clients.test_cli import probity
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "summaries"

@@ -15,8 +15,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from probity.clients.reports import tender_html, write_tender
-from probity.clients.summaries import write as write_summaries
+from probity.reports.pages import tender_html, write_tender
+from probity.reports.summaries import write as write_summaries
 
 HOSTILE = '<script>window.hijacked = true</script><img src=x onerror="window.hijacked=true">'
 
@@ -98,7 +98,7 @@ def test_a_bidders_script_never_runs(
 
 
 def test_the_contract_report_in_a_browser(browser: webdriver.Chrome, tmp_path: Path) -> None:
-    from probity.clients.reports import contracts_html
+    from probity.reports.pages import contracts_html
     from tests.clients.test_cli import probity
     from tests.conftest import ROOT
 
