@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from probity.clients.remote import add_connection_options, connect
+from probity.server.codec.as_json import tender_to_dict
 
 _FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until")
 _HELP = {
@@ -20,6 +21,24 @@ _HELP = {
 
 def _filters(args: argparse.Namespace) -> dict[str, str]:
     return {name: getattr(args, name) for name in _FILTERS if getattr(args, name)}
+
+
+def recorded_tender(args: argparse.Namespace) -> dict[str, Any]:
+    """A tender from the decision log (`--tender`, and `--request-id` for one call), as
+    `probity tender --format json` writes it, with what the log says of it under
+    "recorded": the call, when and by whom, and each bid's evaluation number."""
+    with connect(args) as client:
+        found = client.get_tender(args.tender, args.request_id or "")
+    tender = tender_to_dict(found.tender)
+    tender["recorded"] = {
+        "request_id": found.request_id,
+        "recorded_at": found.recorded_at,
+        "caller_name": found.caller_name,
+        "caller_role": found.caller_role,
+        "request_ids": list(found.request_ids),
+        "bids": {b.submission_id: {"seq": b.seq, "item": b.item} for b in found.bids},
+    }
+    return tender
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

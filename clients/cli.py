@@ -269,9 +269,26 @@ def _write_outcomes(
     return 1 if bad else 0
 
 
+def _tender(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The tender a report is made from: a result file, or the decision log (--tender)."""
+    if args.tender:
+        return audit.recorded_tender(args)
+    if not args.source:
+        print(
+            "probity report: name a tender result file, or --tender ID to read one from the "
+            "decision log of --server",
+            file=sys.stderr,
+        )
+        return None
+    tender: dict[str, Any] = json.loads(Path(args.source).read_text(encoding="utf-8"))
+    return tender
+
+
 def cmd_report_summaries(args: argparse.Namespace) -> int:
     """`probity report summaries TENDER.json --out DIR`: a file per bidder."""
-    tender = json.loads(Path(args.source).read_text(encoding="utf-8"))
+    tender = _tender(args)
+    if tender is None:
+        return 2
     for path in assessment.write(tender, Path(args.out), args.format):
         print(path)
     return 0
@@ -282,7 +299,9 @@ def cmd_report_tender(args: argparse.Namespace) -> int:
     # imported here: matplotlib and WeasyPrint are large
     from probity.reports import pages as reports
 
-    tender = json.loads(Path(args.source).read_text(encoding="utf-8"))
+    tender = _tender(args)
+    if tender is None:
+        return 2
     print(reports.write_tender(tender, Path(args.out)))
     return 0
 
@@ -471,7 +490,17 @@ def _report(
     """One `probity report KIND SOURCE --out …` command."""
     said, (metavar, source) = _REPORTS[name]
     command: argparse.ArgumentParser = reports.add_parser(name, help=said)
-    command.add_argument("source", metavar=metavar, help=source)
+    if metavar != _TENDER_JSON[0]:
+        command.add_argument("source", metavar=metavar, help=source)
+    else:  # a tender: from its result file, or from the decision log
+        command.add_argument("source", metavar=metavar, nargs="?", help=source)
+        command.add_argument(
+            "--tender", metavar="ID", help="read the tender from the decision log of --server"
+        )
+        command.add_argument(
+            "--request-id", metavar="ID", help="the call that ranked it (default: the newest)"
+        )
+        add_connection_options(command)
     command.add_argument("--out", default=out, metavar=shape)
     command.set_defaults(run=run)
     return command

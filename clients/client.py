@@ -463,6 +463,33 @@ class ProbityClient:
         )
         return response.catalog
 
+    def get_tender(
+        self, tender_id: str, request_id: str = "", view: View = "full"
+    ) -> audit_pb2.GetTenderResponse:
+        """A recorded tender: the ranking its newest call (or call `request_id`) sent, each
+        bid's result as recorded (expanded from BASIC unless `view` is "basic") and the
+        evaluation behind each."""
+        request = audit_pb2.GetTenderRequest(tender_id=tender_id, request_id=request_id)
+        response: audit_pb2.GetTenderResponse = self._call(self._audit.GetTender, request)
+        if response.view == result_pb2.RESULT_VIEW_BASIC and view == "full":
+            for bid in response.tender.bids:
+                self.catalogs.expand(bid.result)
+            response.view = result_pb2.RESULT_VIEW_FULL
+        return response
+
+    def assessment_summaries(
+        self, tender_id: str, request_id: str = "", submission_ids: Iterable[str] = ()
+    ) -> audit_pb2.GetAssessmentSummariesResponse:
+        """Each bidder's assessment summary (or those of `submission_ids`) of a recorded
+        tender, as HTML and as text."""
+        request = audit_pb2.GetAssessmentSummariesRequest(
+            tender_id=tender_id, request_id=request_id, submission_ids=list(submission_ids)
+        )
+        response: audit_pb2.GetAssessmentSummariesResponse = self._call(
+            self._audit.GetAssessmentSummaries, request
+        )
+        return response
+
     def replay(self, seq: int) -> audit_pb2.ReplayResponse:
         response: audit_pb2.ReplayResponse = self._call(
             self._audit.Replay, audit_pb2.ReplayRequest(seq=seq)

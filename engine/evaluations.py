@@ -83,10 +83,23 @@ class Decision:
     view: View = FULL  # the view `result` is written in
 
 
+@dataclass(frozen=True, slots=True)
+class TenderDecision:
+    """A tender's ranking as sent (its price scores and ranks, without the bids' results,
+    which are decisions of their own under the same request id): what a report of the
+    tender is later made from."""
+
+    origin: Origin
+    tender_id: str
+    ruleset: CompiledRuleSet
+    ranking: bytes  # as the caller received it, in the service's own format
+    bids: int  # how many bids it ranks or rejects
+
+
 class DecisionSink(Protocol):
     """Where decisions are recorded. `ruleset` keeps a version (its first record stands);
-    `record` keeps decisions in one transaction. Either raises RecordingFailed if it cannot:
-    then the caller must not see the results."""
+    `record` keeps decisions, and a tender's ranking with them, in one transaction. Either
+    raises RecordingFailed if it cannot: then the caller must not see the results."""
 
     @property
     def enabled(self) -> bool: ...
@@ -95,7 +108,9 @@ class DecisionSink(Protocol):
         self, ruleset: CompiledRuleSet, how: str = "loaded", by: Origin | None = None
     ) -> None: ...
 
-    def record(self, decisions: Sequence[Decision]) -> None: ...
+    def record(
+        self, decisions: Sequence[Decision], tender: TenderDecision | None = None
+    ) -> None: ...
 
     def undelivered(self, decisions: Sequence[Decision]) -> None:
         """Note recorded decisions as never sent to their caller (its stream ended first)."""
@@ -112,7 +127,7 @@ class NoSink:
     ) -> None:
         return None
 
-    def record(self, decisions: Sequence[Decision]) -> None:
+    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
         return None
 
     def undelivered(self, decisions: Sequence[Decision]) -> None:
@@ -165,23 +180,34 @@ class Prepared:
     def recording(self) -> bool:
         return self._sink.enabled
 
-    def record(self, decisions: Sequence[Decision]) -> None:
-        """Record decisions before their results are released; RecordingFailed if not."""
-        if decisions:
-            self._sink.record(decisions)
+    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
+        """Record decisions (and a tender's ranking) before they are released;
+        RecordingFailed if not."""
+        if decisions or tender is not None:
+            self._sink.record(decisions, tender)
 
     def recorded(
-        self, origin: Origin, items: Sequence[Recorded], outcomes: Sequence[Outcome], first: int = 1
+        self,
+        origin: Origin,
+        items: Sequence[Recorded],
+        outcomes: Sequence[Outcome],
+        first: int = 1,
+        tender: TenderDecision | None = None,
     ) -> None:
-        """Record each result among `outcomes` (errors are not decisions) with its item."""
+        """Record each result among `outcomes` (errors are not decisions) with its item,
+        and the tender they were ranked in, if any, in the same transaction."""
         if self._sink.enabled:
             self.record(
                 [
                     self.decision(origin, n, item, outcome)
                     for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True), first)
                     if isinstance(outcome, Encoded)
-                ]
+                ],
+                tender,
             )
+
+    def tender(self, origin: Origin, tender_id: str, ranking: bytes, bids: int) -> TenderDecision:
+        return TenderDecision(origin, tender_id, self.ruleset, ranking, bids)
 
 
 def prepare(

@@ -4,14 +4,31 @@ reader can select it and a screen reader can read it, and the same bytes come ou
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 _SVG_START = re.compile(r"<svg\b")
+_Chart = TypeVar("_Chart", bound=Callable[..., str])
+# pyplot's figures and rc_context's settings are process-wide state: the service draws
+# charts on several threads (assessment summaries), so one chart is drawn at a time.
+_DRAWING = threading.Lock()
 
 
+def _one_at_a_time(draw: _Chart) -> _Chart:
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any) -> str:
+        with _DRAWING:
+            return draw(*args, **kwargs)
+
+    return drawn  # type: ignore[return-value]
+
+
+@_one_at_a_time
 def principle_scores(tender: dict[str, Any], title: str) -> str:
     """A grouped bar chart: each principle's score for every bid, ranked bids first. An
     inline <svg> element with its title for assistive technology."""
@@ -75,6 +92,7 @@ RATINGS = ("inadequate", "requires_improvement", "approaching_target", "good")
 RATING_WORDS = ("Inadequate", "Requires improvement", "Approaching target", "Good")
 
 
+@_one_at_a_time
 def rating_timeline(contract: dict[str, Any], title: str) -> str:
     """A contract's rating per period, as a step line over the s.71 scale (periods without
     a return marked). An inline <svg> element with its title for assistive technology."""

@@ -91,6 +91,28 @@ def summaries(tender: dict[str, Any]) -> list[Summary]:
     return [Summary(f"{stem}.md", template.render(**context)) for stem, context in contexts(tender)]
 
 
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """One bidder's assessment summary in both forms a portal sends: Markdown and HTML."""
+
+    bid: dict[str, Any]
+    text: str
+    html: str
+
+
+def documents(tender: dict[str, Any], wanted: set[str] | None = None) -> list[Documents]:
+    """The summaries of the bids in `wanted` (submission ids; every bid when None), as text
+    and as HTML, in the tender's order."""
+    from probity.reports import pages  # imported here: charts and PDF are large
+
+    template = _ENVIRONMENT.get_template("summary.md.j2")
+    return [
+        Documents(context["bid"], template.render(**context), pages.summary_html(context))
+        for _stem, context in contexts(tender)
+        if wanted is None or context["bid"]["submission_id"] in wanted
+    ]
+
+
 def _file_stem(bid: dict[str, Any]) -> str:
     """A file name from the supplier's id (else the bid's), safe on any file system."""
     stem = bid.get("supplier_id") or bid["submission_id"]

@@ -16,7 +16,7 @@ from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
-from probity.server import errors
+from probity.server import errors, tenders
 from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -114,6 +114,18 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             identical=identical,
             diff="" if identical else _diff(found, outcome),
         )
+
+    def GetTender(
+        self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.GetTenderResponse:
+        return tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+
+    def GetAssessmentSummaries(
+        self, request: audit_pb2.GetAssessmentSummariesRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.GetAssessmentSummariesResponse:
+        found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        wanted = list(request.submission_ids)
+        return tenders.summaries(found, self._recorded_ruleset, wanted)
 
     def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
         """The recorded version, compiled from its recorded text (whatever the server now

@@ -24,6 +24,7 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import AwardSpec
 from probity.engine.errors import EngineCrashed, FieldViolation, RecordingFailed, SubmissionError
 from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.evaluations import (
     Decision,
     Encoded,
@@ -466,7 +467,10 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         response = self._deliverable(b"".join(out), len(bids))
         if prepared.recording:  # only what can be sent is recorded as sent
             stored = [_submission_item(bid.submission) for bid in bids]
-            prepared.recorded(calls.current().origin, stored, outcomes)
+            origin = calls.current().origin
+            head.bids.extend(scored)  # the ranking as sent, without the results
+            ranked = prepared.tender(origin, request.tender_id, head.SerializeToString(), len(bids))
+            prepared.recorded(origin, stored, outcomes, tender=ranked)
         return response
 
     def _deliverable(self, response: bytes, items: int) -> bytes:
@@ -534,6 +538,11 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         bids, results = state.bids, state.results
         head, scored = _ranking(tender.tender_id, prepared.ruleset, award, bids, results)
         head.bids.extend(scored)
+        if prepared.recording:  # its bids are recorded already, each as it was sent
+            ranking = head.SerializeToString()
+            prepared.record(
+                [], prepared.tender(record.origin, tender.tender_id, ranking, len(bids))
+            )
         yield evaluation_pb2.EvaluateTenderStreamResponse(ranking=head)
 
     def _admit_bid(self, request: Any, state: _TenderState) -> Serialized | Any:
@@ -712,6 +721,12 @@ def _ranking(
         weighting=evaluation_pb2.AwardWeighting(quality=award.quality, price=award.price),
         cost_basis=ranking.basis,
         lowest_cost=ranking.lowest_cost,
+        minimums=[
+            evaluation_pb2.MinimumScore(
+                kind=m.kind, subject=m.subject, least=m.least, statement=m.statement
+            )
+            for m in stated_minimums(ruleset)
+        ],
     )
     scored = []
     for ranked in ranking.bids:

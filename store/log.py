@@ -52,9 +52,10 @@ from probity.store.schema import (
     evaluations,
     metadata,
     ruleset_versions,
+    tenders,
     undelivered,
 )
-from probity.store.writer import INSERTED, EvaluationWriter
+from probity.store.writer import INSERTED, TENDER_COLUMNS, EvaluationWriter, Row, TenderRow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision: each file is named for its revision ("0005_views.py").
@@ -113,6 +114,24 @@ class Evaluation:
     view: str = "full"  # the view it was sent in: "full" or "basic"
     recorded_at: str = ""
     seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """A tender call's ranking as sent; its bids' results are the evaluations recorded
+    under the same request id."""
+
+    request_id: str
+    tender_id: str
+    method: str
+    caller_name: str
+    caller_role: str
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_digest: str
+    bids: int
+    ranking: bytes
+    recorded_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,14 +251,19 @@ class DecisionLog:
         )
         return {(str(row["request_id"]), int(row["item"])) for row in found}
 
-    def record(self, items: Sequence[Evaluation]) -> None:
-        """Record evaluations, committed when this returns; any already recorded are left
-        as they are. Concurrent callers share transactions (store.group_commit)."""
-        if items:
+    def record(self, items: Sequence[Evaluation], tender: Tender | None = None) -> None:
+        """Record evaluations, and the tender they were ranked in, committed together when
+        this returns; any already recorded are left as they are. Concurrent callers share
+        transactions (store.group_commit)."""
+        if items or tender is not None:
             stamp = now()
-            self._evaluations.write([self._values(e, stamp) for e in items])
+            rows: list[Row] = [self._values(e, stamp) for e in items]
+            if tender is not None:
+                stamped = {**asdict(tender), "recorded_at": tender.recorded_at or stamp}
+                rows.append(TenderRow(tuple(stamped[name] for name in TENDER_COLUMNS)))
+            self._evaluations.write(rows)
 
-    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+    def _insert(self, rows: list[Row]) -> None:
         """Insert one group of rows (store.writer), translating the database's errors."""
         try:
             self._writer.insert(rows)
@@ -293,13 +317,40 @@ class DecisionLog:
     # -- reading -------------------------------------------------------------------------
     def evaluation(self, seq: int) -> Evaluation | None:
         rows = self._read(select(evaluations).where(evaluations.c.seq == seq))
-        if not rows:
-            return None
-        row = rows[0]
+        return self._evaluation_of(rows[0]) if rows else None
+
+    def _evaluation_of(self, row: dict[str, Any]) -> Evaluation:
         dictionary = row.pop("dictionary")
         for blob in ("submission", "result"):
             row[blob] = self._compressor.decompress(bytes(row[blob]), dictionary)
         return Evaluation(**row)
+
+    def tender(self, tender_id: str, request_id: str = "") -> Tender | None:
+        """A tender's ranking: the one its call `request_id` sent, or else the newest."""
+        statement = select(tenders).where(tenders.c.tender_id == tender_id)
+        if request_id:
+            statement = statement.where(tenders.c.request_id == request_id)
+        statement = statement.order_by(tenders.c.recorded_at.desc()).limit(1)
+        rows = self._read(statement)
+        return Tender(**{**rows[0], "ranking": bytes(rows[0]["ranking"])}) if rows else None
+
+    def tender_calls(self, tender_id: str) -> list[tuple[str, str]]:
+        """Every call that ranked a tender: (request id, recorded at), newest first."""
+        statement = (
+            select(tenders.c.request_id, tenders.c.recorded_at)
+            .where(tenders.c.tender_id == tender_id)
+            .order_by(tenders.c.recorded_at.desc())
+        )
+        return [(row["request_id"], row["recorded_at"]) for row in self._read(statement)]
+
+    def evaluations_of_call(self, request_id: str) -> list[Evaluation]:
+        """Every evaluation one call recorded, with its submission and result, by item."""
+        statement = (
+            select(evaluations)
+            .where(evaluations.c.request_id == request_id)
+            .order_by(evaluations.c.item)
+        )
+        return [self._evaluation_of(row) for row in self._read(statement)]
 
     def evaluations(self, query: Query) -> tuple[list[dict[str, Any]], int]:
         """A page of evaluation summaries (no submission or result), newest first, and the

@@ -111,3 +111,25 @@ undelivered = Table(
     Column("item", Integer, primary_key=True),
     Column("noted_at", String(32), nullable=False),  # ISO 8601 UTC
 )
+
+
+# A tender's ranking as the caller received it (an EvaluateTenderResponse without the bids'
+# results, which are evaluations under the same request id): the price scores and ranks a
+# report of the tender is made from. One per tender call; a tender evaluated again is
+# another row, and the newest is the tender's current ranking.
+tenders = Table(
+    "tenders",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("tender_id", String(200), nullable=False),
+    Column("recorded_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Column("method", String(100), nullable=False),
+    Column("caller_name", String(200), nullable=False),
+    Column("caller_role", String(20), nullable=False),
+    Column("ruleset_id", String(200), nullable=False),
+    Column("ruleset_version", String(100), nullable=False),
+    Column("ruleset_digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
+    Column("bids", Integer, nullable=False),
+    Column("ranking", LargeBinary, nullable=False),
+    Index("ix_tenders_tender", "tender_id", "recorded_at"),
+)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluations import Decision, Origin
-from probity.store.log import DecisionLog, Evaluation, RulesetVersion
+from probity.engine.evaluations import Decision, Origin, TenderDecision
+from probity.store.log import DecisionLog, Evaluation, RulesetVersion, Tender
 
 SERVER = "server"  # who loaded a version that no caller published
 
@@ -46,10 +46,12 @@ class LogSink:
         self.log.record_rulesets([version])
         self._known.add(ruleset.digest)
 
-    def record(self, decisions: Sequence[Decision]) -> None:
-        """Record decisions in one transaction, or raise LogUnavailable."""
-        if decisions:
-            self.log.record([_row(d) for d in decisions])
+    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
+        """Record decisions (and the tender they were ranked in) in one transaction, or
+        raise LogUnavailable."""
+        if decisions or tender is not None:
+            ranking = _tender_row(tender) if tender is not None else None
+            self.log.record([_row(d) for d in decisions], ranking)
 
     def undelivered(self, decisions: Sequence[Decision]) -> None:
         """Note recorded decisions as never sent, or raise LogUnavailable."""
@@ -75,4 +77,20 @@ def _row(decision: Decision) -> Evaluation:
         submission=item.stored,
         result=bytes(decision.result),  # the log's own copy: a lent result goes back
         view=decision.view,
+    )
+
+
+def _tender_row(tender: TenderDecision) -> Tender:
+    origin, ruleset = tender.origin, tender.ruleset
+    return Tender(
+        request_id=origin.request_id,
+        tender_id=tender.tender_id,
+        method=origin.method,
+        caller_name=origin.caller_name,
+        caller_role=origin.caller_role,
+        ruleset_id=ruleset.id,
+        ruleset_version=ruleset.version,
+        ruleset_digest=ruleset.digest,
+        bids=tender.bids,
+        ranking=tender.ranking,
     )

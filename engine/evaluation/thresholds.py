@@ -5,6 +5,7 @@ bidder, naming the requirement and the figure it fell short of."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.result import Finding, PrincipleScore, Rejection
@@ -65,6 +66,56 @@ def below_minimums(
                 "",
                 f"The quality score is {total:.2f} of {maximum:g}; every bid must score at "
                 f"least {minimums.total:g}.",
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class StatedMinimum:
+    """A minimum score the tender states up front, in a sentence for the bidder."""
+
+    kind: str  # "criterion_minimum", "principle_minimum" or "total_minimum", as Rejection
+    subject: str  # the criterion or principle id; "" for the total
+    least: float  # points, score or quality total
+    statement: str
+
+
+def stated_minimums(ruleset: CompiledRuleSet) -> tuple[StatedMinimum, ...]:
+    """Every minimum score of a rule set, as a bidder should read it before bidding."""
+    minimums = ruleset.thresholds
+    if minimums is None:
+        return ()
+    out = [
+        StatedMinimum(
+            "criterion_minimum",
+            criterion.id,
+            least,
+            f"‘{criterion.title}’: at least {least} of its {criterion.max_points} points.",
+        )
+        for criterion, least in zip(ruleset.criteria, minimums.criteria, strict=True)
+        if least is not None and not criterion.gate
+    ]
+    for principle, needed, percent in zip(
+        ruleset.principles, minimums.principles, minimums.principle_percents, strict=True
+    ):
+        if needed is not None and percent is not None:
+            out.append(
+                StatedMinimum(
+                    "principle_minimum",
+                    principle.id,
+                    needed,
+                    f"{principle.name}: at least {percent:g}% of its weight of "
+                    f"{principle.weight:g} ({needed:.2f}).",
+                )
+            )
+    if minimums.total is not None:
+        out.append(
+            StatedMinimum(
+                "total_minimum",
+                "",
+                minimums.total,
+                f"A quality score of at least {minimums.total:g} in all.",
             )
         )
     return tuple(out)

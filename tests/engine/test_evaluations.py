@@ -16,6 +16,7 @@ from probity.engine.evaluations import (
     Evaluations,
     Origin,
     Recorded,
+    TenderDecision,
     prepare,
 )
 from probity.engine.registry import Catalogue
@@ -36,8 +37,10 @@ class ListSink:
     ) -> None:
         self.events.append(("ruleset", ruleset.digest))
 
-    def record(self, decisions: Sequence[Decision]) -> None:
+    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
         self.events.extend(("decision", d.item.subject_id) for d in decisions)
+        if tender is not None:
+            self.events.append(("tender", tender.tender_id))
 
     def undelivered(self, decisions: Sequence[Decision]) -> None:
         self.events.extend(("undelivered", d.item.subject_id) for d in decisions)

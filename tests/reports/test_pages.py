@@ -13,9 +13,11 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 
+from probity.clients.client import ProbityClient
 from probity.reports.pages import tender_html
 from tests.clients.test_cli import probity
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLE_BIDS, ROOT
+from tests.server.conftest import running, settings_for
 
 HOSTILE = '<script>alert(1)</script> "quoted" & <b>bold</b> $x$'
 
@@ -37,6 +39,8 @@ def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
     assert page.html is not None and page.html.get("lang") == "en"
     basis = page.find(id="basis")
     assert basis is not None and "60% of the combined score" in basis.parent.text  # type: ignore[union-attr]
+    assert "stated no minimum scores" in basis.parent.text  # type: ignore[union-attr]
+    assert "From the decision log" not in page.text  # a file's report names no call
     ranking = page.find("caption", string=lambda s: bool(s and s.startswith("Bids in order")))
     assert ranking is not None
     rows = ranking.find_parent("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
@@ -138,3 +142,44 @@ def test_the_contract_monitoring_report(tmp_path: Path) -> None:
     assert probity("report", "contracts", str(results), "--out", str(pdf)).returncode == 0
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert all(c["contract_id"] in text for c in contracts)
+
+
+def test_reports_and_summaries_from_the_decision_log_name_the_calls_behind_them(
+    tmp_path: Path,
+) -> None:
+    """`--server … --tender T`: the report of a tender evaluated over gRPC, read back from
+    the log, names the call and each bid's evaluation; the summaries written from the log
+    are the ones the service sends (GetAssessmentSummaries)."""
+    with running(settings_for(tmp_path)) as server:
+        at = ("--server", f"127.0.0.1:{server.port}")
+        run = probity("tender", *at, "--ruleset", "nolan-tender", "--format", "json", EXAMPLE_BIDS)
+        assert run.returncode == 0, run.stderr
+        tender = json.loads(run.stdout)
+        out = tmp_path / "report.html"
+        run = probity("report", "tender", *at, "--tender", "T-2026-014", "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        with ProbityClient(f"127.0.0.1:{server.port}") as client:
+            recorded = client.get_tender("T-2026-014")
+            sent = client.assessment_summaries("T-2026-014")
+        folder = tmp_path / "summaries"
+        run = probity("report", "summaries", *at, "--tender", "T-2026-014", "--out", str(folder))
+        assert run.returncode == 0, run.stderr
+    page = BeautifulSoup(out.read_text(), "html.parser")
+    assert f"evaluated in call {recorded.request_id}" in page.text
+    for bid, logged in zip(tender["bids"], recorded.bids, strict=True):
+        section = page.find("h2", string=lambda s, b=bid: bool(s and b["submission_id"] in s))
+        said = section.find_next("p").text  # type: ignore[union-attr]
+        assert f"Evaluation {logged.seq} in the decision log" in said
+        assert f"item {logged.item}" in said
+    rows = page.find("tbody").find_all("tr")  # type: ignore[union-attr]
+    assert [r.find_all("td")[1].text for r in rows] == [b["submission_id"] for b in tender["bids"]]
+    written = sorted(folder.glob("*.md"))
+    assert sorted(p.read_text() for p in written) == sorted(s.text for s in sent.summaries)
+    assert len(written) == len(sent.summaries) == 3
+
+
+def test_a_report_needs_a_file_or_a_tender(tmp_path: Path) -> None:
+    run = probity("report", "tender", "--out", str(tmp_path / "x.html"))
+    assert run.returncode == 2
+    assert "name a tender result file, or --tender ID" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -24,6 +24,7 @@ from probity.store.log import (
     LogUnavailable,
     Query,
     RulesetVersion,
+    Tender,
     engine_url,
     list_statement,
     now,
@@ -302,3 +303,51 @@ def test_a_new_log_is_made_from_the_schema_as_the_migrations_would_make_it(db_ur
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD
     DecisionLog(db_url).close()  # opened again at head: left as it is
+
+
+def _tender(request_id: str, **changes: object) -> Tender:
+    values: dict[str, object] = {
+        "request_id": request_id,
+        "tender_id": "T-1",
+        "method": "/probity.v1.EvaluationService/EvaluateTender",
+        "caller_name": "portal-caller",
+        "caller_role": "portal",
+        "ruleset_id": "nolan-tender",
+        "ruleset_version": "1.2.0",
+        "ruleset_digest": RULESET.digest,
+        "bids": 2,
+        "ranking": b"\x0a\x03T-1 ranking " + request_id.encode(),
+    }
+    values.update(changes)
+    return Tender(**values)  # type: ignore[arg-type]
+
+
+def test_a_tender_is_recorded_with_its_bids_and_the_newest_call_is_current(
+    log: DecisionLog,
+) -> None:
+    log.record([evaluation("r1", 1), evaluation("r1", 2)], _tender("r1"))
+    log.record([evaluation("r2", 1)], _tender("r2", bids=1))
+    log.record([], _tender("r3", tender_id="T-other"))
+    newest = log.tender("T-1")
+    assert newest is not None and newest.request_id == "r2" and newest.bids == 1
+    assert newest.ranking == b"\x0a\x03T-1 ranking r2" and newest.recorded_at.endswith("Z")
+    first = log.tender("T-1", request_id="r1")
+    assert first is not None and first.ranking.endswith(b"r1")
+    assert log.tender("T-1", request_id="r3") is None and log.tender("T-none") is None
+    assert [call for call, _at in log.tender_calls("T-1")] == ["r2", "r1"]
+    bids = log.evaluations_of_call("r1")
+    assert [(e.item, e.result) for e in bids] == [(1, b"\x00\xffresult bytes")] * 1 + [
+        (2, b"\x00\xffresult bytes")
+    ]
+
+
+def test_a_tender_and_its_bids_are_recorded_together_or_not_at_all(log: DecisionLog) -> None:
+    """A ranking that cannot be written (it names a version the log does not hold) takes its
+    bids with it: the log never holds bids as sent whose ranking was not."""
+    with pytest.raises(LogUnavailable, match=r"(?i)foreign key"):
+        log.record(
+            [evaluation("r1", 1), evaluation("r1", 2)], _tender("r1", ruleset_digest="e" * 64)
+        )
+    assert log.count() == 0 and log.tender("T-1") is None
+    log.record([evaluation("r2", 1)], _tender("r2"))  # and the log writes on
+    assert log.count() == 1 and log.tender("T-1") is not None

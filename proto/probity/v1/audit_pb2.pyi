@@ -153,3 +153,81 @@ class ReplayResponse(_message.Message):
     identical: bool
     diff: str
     def __init__(self, seq: _Optional[int] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., identical: _Optional[bool] = ..., diff: _Optional[str] = ...) -> None: ...
+
+class GetTenderRequest(_message.Message):
+    __slots__ = ("tender_id", "request_id")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    request_id: str
+    def __init__(self, tender_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RecordedBid(_message.Message):
+    __slots__ = ("submission_id", "seq", "item")
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    submission_id: str
+    seq: int
+    item: int
+    def __init__(self, submission_id: _Optional[str] = ..., seq: _Optional[int] = ..., item: _Optional[int] = ...) -> None: ...
+
+class GetTenderResponse(_message.Message):
+    __slots__ = ("request_id", "recorded_at", "method", "caller_name", "caller_role", "tender", "view", "bids", "request_ids")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CALLER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CALLER_ROLE_FIELD_NUMBER: _ClassVar[int]
+    TENDER_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
+    BIDS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_IDS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    recorded_at: str
+    method: str
+    caller_name: str
+    caller_role: str
+    tender: _evaluation_pb2.EvaluateTenderResponse
+    view: _result_pb2.ResultView
+    bids: _containers.RepeatedCompositeFieldContainer[RecordedBid]
+    request_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., recorded_at: _Optional[str] = ..., method: _Optional[str] = ..., caller_name: _Optional[str] = ..., caller_role: _Optional[str] = ..., tender: _Optional[_Union[_evaluation_pb2.EvaluateTenderResponse, _Mapping]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ..., bids: _Optional[_Iterable[_Union[RecordedBid, _Mapping]]] = ..., request_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetAssessmentSummariesRequest(_message.Message):
+    __slots__ = ("tender_id", "request_id", "submission_ids")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_IDS_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    request_id: str
+    submission_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tender_id: _Optional[str] = ..., request_id: _Optional[str] = ..., submission_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AssessmentSummary(_message.Message):
+    __slots__ = ("submission_id", "supplier_id", "supplier_name", "most_advantageous", "html", "text")
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MOST_ADVANTAGEOUS_FIELD_NUMBER: _ClassVar[int]
+    HTML_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    submission_id: str
+    supplier_id: str
+    supplier_name: str
+    most_advantageous: bool
+    html: str
+    text: str
+    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., most_advantageous: _Optional[bool] = ..., html: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class GetAssessmentSummariesResponse(_message.Message):
+    __slots__ = ("tender_id", "request_id", "ruleset", "summaries")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_FIELD_NUMBER: _ClassVar[int]
+    SUMMARIES_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    request_id: str
+    ruleset: _result_pb2.RulesetRef
+    summaries: _containers.RepeatedCompositeFieldContainer[AssessmentSummary]
+    def __init__(self, tender_id: _Optional[str] = ..., request_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., summaries: _Optional[_Iterable[_Union[AssessmentSummary, _Mapping]]] = ...) -> None: ...

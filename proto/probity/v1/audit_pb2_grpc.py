@@ -56,6 +56,16 @@ class AuditServiceStub:
                 request_serializer=probity_dot_v1_dot_audit__pb2.ReplayRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_audit__pb2.ReplayResponse.FromString,
                 _registered_method=True)
+        self.GetTender = channel.unary_unary(
+                '/probity.v1.AuditService/GetTender',
+                request_serializer=probity_dot_v1_dot_audit__pb2.GetTenderRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_audit__pb2.GetTenderResponse.FromString,
+                _registered_method=True)
+        self.GetAssessmentSummaries = channel.unary_unary(
+                '/probity.v1.AuditService/GetAssessmentSummaries',
+                request_serializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -92,6 +102,22 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetTender(self, request, context):
+        """A tender as the log holds it: the ranking its call sent (price scores, ranks), each
+        bid's result as recorded, and the evaluation behind each, to replay any figure.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAssessmentSummaries(self, request, context):
+        """Each bidder's assessment summary of a recorded tender (Procurement Act 2023 s.50): its
+        scores and reasons per criterion, beside the most advantageous tender's; HTML and text.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -114,6 +140,16 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.Replay,
                     request_deserializer=probity_dot_v1_dot_audit__pb2.ReplayRequest.FromString,
                     response_serializer=probity_dot_v1_dot_audit__pb2.ReplayResponse.SerializeToString,
+            ),
+            'GetTender': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTender,
+                    request_deserializer=probity_dot_v1_dot_audit__pb2.GetTenderRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_audit__pb2.GetTenderResponse.SerializeToString,
+            ),
+            'GetAssessmentSummaries': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAssessmentSummaries,
+                    request_deserializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -226,6 +262,60 @@ class AuditService:
             '/probity.v1.AuditService/Replay',
             probity_dot_v1_dot_audit__pb2.ReplayRequest.SerializeToString,
             probity_dot_v1_dot_audit__pb2.ReplayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTender(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.AuditService/GetTender',
+            probity_dot_v1_dot_audit__pb2.GetTenderRequest.SerializeToString,
+            probity_dot_v1_dot_audit__pb2.GetTenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAssessmentSummaries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.AuditService/GetAssessmentSummaries',
+            probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.SerializeToString,
+            probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -143,20 +143,34 @@ class BidResult(_message.Message):
     def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ...) -> None: ...
 
 class EvaluateTenderResponse(_message.Message):
-    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids")
+    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     WEIGHTING_FIELD_NUMBER: _ClassVar[int]
     COST_BASIS_FIELD_NUMBER: _ClassVar[int]
     LOWEST_COST_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
+    MINIMUMS_FIELD_NUMBER: _ClassVar[int]
     tender_id: str
     ruleset: _result_pb2.RulesetRef
     weighting: AwardWeighting
     cost_basis: str
     lowest_cost: float
     bids: _containers.RepeatedCompositeFieldContainer[BidResult]
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ...) -> None: ...
+    minimums: _containers.RepeatedCompositeFieldContainer[MinimumScore]
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ...) -> None: ...
+
+class MinimumScore(_message.Message):
+    __slots__ = ("kind", "subject", "least", "statement")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    LEAST_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    subject: str
+    least: float
+    statement: str
+    def __init__(self, kind: _Optional[str] = ..., subject: _Optional[str] = ..., least: _Optional[float] = ..., statement: _Optional[str] = ...) -> None: ...
 
 class CheckContractRequest(_message.Message):
     __slots__ = ("ruleset_id", "ruleset_version", "contract", "returns", "view")

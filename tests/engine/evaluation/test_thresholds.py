@@ -14,6 +14,7 @@ from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import Code, RuleFileError
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import Result
+from probity.engine.evaluation.thresholds import stated_minimums
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yaml").read_text()
@@ -155,3 +156,20 @@ def test_monitoring_rule_sets_take_no_minimum_scores() -> None:
             text.replace("ratings:\n", "thresholds:\n  total: 50\nratings:\n", 1), "m.yaml"
         )
     assert [d.code for d in caught.value.diagnostics] == [Code.WRONG_KIND]
+
+
+def test_the_minimums_are_stated_up_front_in_sentences_for_the_bidder() -> None:
+    ruleset = _with("thresholds:\n  criterion: 2\n  principle: 25\n  total: 50\n")
+    stated = stated_minimums(ruleset)
+    assert [(m.kind, m.subject, m.least) for m in stated] == [
+        ("criterion_minimum", "INT-02", 2),
+        ("criterion_minimum", "LEAD-01", 2),
+        ("principle_minimum", "integrity", 15.0),
+        ("principle_minimum", "leadership", 10.0),
+        ("total_minimum", "", 50),
+    ]  # the pass/fail criterion INT-01 has no points, so no minimum
+    sentences = [m.statement for m in stated]
+    assert sentences[1].endswith("at least 2 of its 4 points.")
+    assert sentences[2] == "Integrity: at least 25% of its weight of 60 (15.00)."
+    assert sentences[4] == "A quality score of at least 50 in all."
+    assert stated_minimums(_with()) == ()  # none stated, none listed

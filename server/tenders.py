@@ -1,0 +1,93 @@
+"""A recorded tender read back from the decision log: the ranking its call sent joined to
+each bid's recorded result (GetTender), and each bidder's assessment summary written from it
+(GetAssessmentSummaries) by the same reports the command line writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.errors import FieldViolation
+from probity.engine.evaluations import BASIC, FULL
+from probity.server import errors
+from probity.server.codec import messages, views
+from probity.server.codec.as_json import tender_to_dict
+from probity.server.codec.expansion import Catalog, expand
+from probity.store.log import DecisionLog
+from probity.v1 import audit_pb2, evaluation_pb2, result_pb2
+
+
+def recorded_tender(
+    log: DecisionLog, tender_id: str, request_id: str = ""
+) -> audit_pb2.GetTenderResponse:
+    """The tender's newest ranking (or the one call `request_id` sent), with its bids'
+    results as recorded; NOT_FOUND when the log holds none."""
+    if not tender_id:
+        violation = FieldViolation("tender_id", "give the tender's id")
+        raise errors.ServiceError(errors.bad_request([violation], "which tender?"))
+    found = log.tender(tender_id, request_id)
+    if found is None:
+        name = f"{tender_id} (call {request_id})" if request_id else tender_id
+        raise errors.ServiceError(errors.not_found_record("tender", name))
+    ranking = evaluation_pb2.EvaluateTenderResponse.FromString(found.ranking)
+    recorded = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
+    response = audit_pb2.GetTenderResponse(
+        request_id=found.request_id,
+        recorded_at=found.recorded_at,
+        method=found.method,
+        caller_name=found.caller_name,
+        caller_role=found.caller_role,
+        request_ids=[call for call, _at in log.tender_calls(tender_id)],
+    )
+    views_seen = set()
+    for bid in ranking.bids:
+        evaluation = recorded.get(bid.submission_id)
+        if evaluation is None:  # recorded in one transaction with its ranking: never so
+            message = f"the log holds tender {tender_id}'s ranking but not {bid.submission_id}"
+            raise errors.ServiceError(errors.precondition(tender_id, message))
+        bid.result.MergeFromString(evaluation.result)
+        views_seen.add(evaluation.view)
+        response.bids.add(submission_id=bid.submission_id, seq=evaluation.seq, item=evaluation.item)
+    response.tender.CopyFrom(ranking)
+    response.view = messages.VIEWS[BASIC if BASIC in views_seen else FULL]
+    return response
+
+
+def summaries(
+    found: audit_pb2.GetTenderResponse,
+    ruleset: Callable[[str], CompiledRuleSet],
+    wanted: list[str],
+) -> audit_pb2.GetAssessmentSummariesResponse:
+    """Each wanted bidder's assessment summary (every bidder's when none is named), from a
+    recorded tender; `ruleset(digest)` is the recorded version, to expand BASIC results by."""
+    tender = found.tender
+    unknown = sorted(set(wanted) - {bid.submission_id for bid in tender.bids})
+    if unknown:
+        violations = [
+            FieldViolation("submission_ids", f"{s!r} is not a bid of this tender") for s in unknown
+        ]
+        raise errors.ServiceError(errors.bad_request(violations, "no such bid in the tender"))
+    if found.view == messages.VIEWS[BASIC]:
+        catalog = Catalog.of(views.catalog(ruleset(tender.ruleset.digest)))
+        for bid in tender.bids:
+            expand(bid.result, catalog)
+    from probity.reports import summaries as written  # imported here: templates and charts
+
+    response = audit_pb2.GetAssessmentSummariesResponse(
+        tender_id=tender.tender_id,
+        request_id=found.request_id,
+        ruleset=result_pb2.RulesetRef(
+            id=tender.ruleset.id, version=tender.ruleset.version, digest=tender.ruleset.digest
+        ),
+    )
+    for document in written.documents(tender_to_dict(tender), set(wanted) or None):
+        shown = document.bid
+        response.summaries.add(
+            submission_id=shown["submission_id"],
+            supplier_id=shown.get("supplier_id", ""),
+            supplier_name=shown.get("supplier_name", ""),
+            most_advantageous=shown.get("rank") == 1,
+            html=document.html,
+            text=document.text,
+        )
+    return response
