@@ -11,6 +11,7 @@ never become markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,17 +101,15 @@ class Documents:
     html: str
 
 
-def documents(tender: dict[str, Any], wanted: set[str] | None = None) -> list[Documents]:
+def documents(tender: dict[str, Any], wanted: set[str] | None = None) -> Iterator[Documents]:
     """The summaries of the bids in `wanted` (submission ids; every bid when None), as text
-    and as HTML, in the tender's order."""
+    and as HTML, in the tender's order, each written as it is asked for."""
     from probity.reports import pages  # imported here: charts and PDF are large
 
     template = _ENVIRONMENT.get_template("summary.md.j2")
-    return [
-        Documents(context["bid"], template.render(**context), pages.summary_html(context))
-        for _stem, context in contexts(tender)
-        if wanted is None or context["bid"]["submission_id"] in wanted
-    ]
+    for _stem, context in contexts(tender):
+        if wanted is None or context["bid"]["submission_id"] in wanted:
+            yield Documents(context["bid"], template.render(**context), pages.summary_html(context))
 
 
 def _file_stem(bid: dict[str, Any]) -> str:

@@ -75,7 +75,15 @@ class ProbityServer:
                 EvaluationService(self.evaluations, settings.limits),
             ),
             (RULESETS, RulesetService(self.registry, self.pool, self.sink)),
-            (AUDIT, AuditService(self.log, self.evaluations, self.acceptance.refusals)),
+            (
+                AUDIT,
+                AuditService(
+                    self.log,
+                    self.evaluations,
+                    self.acceptance.refusals,
+                    settings.limits.max_message_bytes,
+                ),
+            ),
         )
         for descriptor, servicer in services:
             _add_service(self.server, descriptor, servicer)

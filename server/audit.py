@@ -25,8 +25,15 @@ _REPLAY_TIMEOUT = 300  # seconds
 
 
 class AuditService(audit_pb2_grpc.AuditServiceServicer):
-    def __init__(self, log: DecisionLog | None, evaluations: Evaluations, accept: Accept) -> None:
+    def __init__(
+        self,
+        log: DecisionLog | None,
+        evaluations: Evaluations,
+        accept: Accept,
+        max_message_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
         self.log = log
+        self.max_message_bytes = max_message_bytes  # what one answer may be
         self.accept = accept  # a recorded version is checked as a new one would be
         self.evaluations = evaluations  # the same workers and codec as live evaluations
         self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
@@ -118,14 +125,17 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def GetTender(
         self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetTenderResponse:
-        return tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        advice = "list its bids with ListEvaluations (tender_id) and read each with GetEvaluation"
+        tenders.fitting(found, self.max_message_bytes, advice)
+        return found
 
     def GetAssessmentSummaries(
         self, request: audit_pb2.GetAssessmentSummariesRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetAssessmentSummariesResponse:
         found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
         wanted = list(request.submission_ids)
-        return tenders.summaries(found, self._recorded_ruleset, wanted)
+        return tenders.summaries(found, self._recorded_ruleset, wanted, self.max_message_bytes)
 
     def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
         """The recorded version, compiled from its recorded text (whatever the server now

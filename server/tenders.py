@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from google.protobuf.message import Message
+
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation
 from probity.engine.evaluations import BASIC, FULL
@@ -53,13 +55,27 @@ def recorded_tender(
     return response
 
 
+def fitting(response: Message, limit: int, advice: str) -> None:
+    """RESOURCE_EXHAUSTED, before anything is sent, if `response` would pass the message
+    limit (gRPC would fail the call only after its handler returned, logged as OK)."""
+    size = response.ByteSize()
+    if size > limit:
+        said = (
+            f"the answer would be {size / 1_000_000:,.1f} MB, over the "
+            f"{limit / 1_000_000:,.1f} MB a message may be: {advice}"
+        )
+        raise errors.ServiceError(errors.exhausted("response size", said))
+
+
 def summaries(
     found: audit_pb2.GetTenderResponse,
     ruleset: Callable[[str], CompiledRuleSet],
     wanted: list[str],
+    limit: int,
 ) -> audit_pb2.GetAssessmentSummariesResponse:
     """Each wanted bidder's assessment summary (every bidder's when none is named), from a
-    recorded tender; `ruleset(digest)` is the recorded version, to expand BASIC results by."""
+    recorded tender; `ruleset(digest)` is the recorded version, to expand BASIC results by.
+    Writing stops as soon as the answer would pass `limit` bytes."""
     tender = found.tender
     unknown = sorted(set(wanted) - {bid.submission_id for bid in tender.bids})
     if unknown:
@@ -89,5 +105,12 @@ def summaries(
             most_advantageous=shown.get("rank") == 1,
             html=document.html,
             text=document.text,
+        )
+        done = len(response.summaries)
+        fitting(
+            response,
+            limit,
+            f"ask for fewer bidders' summaries (submission_ids), at most "
+            f"about {max(1, done - 1)} at a time",
         )
     return response

@@ -16,6 +16,7 @@ from probity.clients.client import ProbityClient
 from probity.reports.summaries import documents
 from probity.server.app import ProbityServer
 from probity.server.codec.as_json import result_to_dict, tender_to_dict
+from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, result_pb2
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
@@ -181,3 +182,30 @@ def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: P
     assert "Minimum scores, stated in the tender" in basis and statement in basis
     (alder,) = documents(tender_to_dict(sent), {"bid-a"})
     assert f"- {statement}" in alder.text
+
+
+def test_an_answer_over_the_message_limit_is_refused_before_it_is_sent(tmp_path: Path) -> None:
+    """A tender whose summaries (or results) would not fit one message: RESOURCE_EXHAUSTED
+    saying what to ask for instead, not gRPC's own failure after a call logged as OK."""
+    limits = Limits(max_message_bytes=70_000)
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path), limits=limits)
+    with running(settings) as server:
+        with _client(server, "portal") as portal:
+            portal.evaluate_tender("nolan-tender", TENDER, _bids())
+        with _client(server, "auditor") as auditor:
+            with pytest.raises(grpc.RpcError) as caught:
+                auditor.assessment_summaries(TENDER)
+            assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            said = caught.value.details() or ""
+            assert "over the 0.1 MB a message may be" in said and "submission_ids" in said
+            (one,) = auditor.assessment_summaries(TENDER, submission_ids=["bid-a"]).summaries
+            assert one.supplier_name == "Alder & <Sons>"
+            assert len(auditor.get_tender(TENDER).tender.bids) == 3  # BASIC, it fits
+        full = [dict(bid, tender_id="T-full") for bid in _bids()]
+        with _client(server, "portal", lean=False) as portal:
+            list(portal.evaluate_tender_stream("nolan-tender", "T-full", full))  # FULL
+        with _client(server, "auditor") as auditor:
+            with pytest.raises(grpc.RpcError) as caught:
+                auditor.get_tender("T-full")
+            assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert "ListEvaluations" in (caught.value.details() or "")
