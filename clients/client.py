@@ -401,11 +401,14 @@ class ProbityClient:
         return response
 
     def publish_ruleset(
-        self, source_text: str, file_name: str = ""
+        self, source_text: str, file_name: str = "", note: str = ""
     ) -> ruleset_pb2.PublishRulesetResponse:
+        """Make a new version active on every replica; `note` says why (kept with it)."""
+        request = ruleset_pb2.PublishRulesetRequest(
+            source_text=source_text, file_name=file_name, note=note
+        )
         response: ruleset_pb2.PublishRulesetResponse = self._call(
-            self._rulesets.PublishRuleset,
-            ruleset_pb2.PublishRulesetRequest(source_text=source_text, file_name=file_name),
+            self._rulesets.PublishRuleset, request
         )
         return response
 

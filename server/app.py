@@ -15,6 +15,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from probity.engine import ENGINE_VERSION
+from probity.engine.errors import RuleFileError
 from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.acceptance import Acceptance
@@ -28,6 +29,7 @@ from probity.server.evaluation import EvaluationService
 from probity.server.rulesets import RulesetService
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog, LogUnavailable
+from probity.store.rulesets import Changes, StoredRulesets
 from probity.store.sink import LogSink
 from probity.v1 import audit_pb2, evaluation_pb2, ruleset_pb2
 
@@ -50,7 +52,6 @@ class ProbityServer:
         # durable_rules never runs in this process: a child checks new versions.
         self.acceptance = Acceptance()
         self.acceptance.start()  # its imports overlap with ours until start() checks rules
-        self.registry = Registry(settings.rules, self.acceptance.refusals)
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
         limit = settings.limits.max_message_bytes
         self.server = grpc.server(
@@ -65,6 +66,13 @@ class ProbityServer:
         self.port = self._bind(settings)  # before the workers start: a busy port fails fast
         self.log = _open_log(settings)
         self.sink: DecisionSink = LogSink(self.log) if self.log is not None else NO_SINK
+        # With a log, its database holds the rule sets, shared by every replica on it.
+        store = StoredRulesets(self.log) if self.log is not None else None
+        self.registry = Registry(settings.rules, self.acceptance.refusals, store)
+        self._changes = Changes(self.log) if self.log is not None else None
+        self._following = threading.Thread(
+            target=self._follow_store, name="probity-rulesets", daemon=True
+        )
         self.pool = WorkerPool(settings.workers, codec=PROTOBUF)
         self.evaluations = Evaluations(self.registry, self.pool, self.sink)
         self.health = health.HealthServicer()
@@ -91,6 +99,7 @@ class ProbityServer:
         reflection.enable((*SERVICE_NAMES, health.SERVICE_NAME), self.server)
         self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         self.open = tokens is None
+        self._stopping = threading.Event()
 
     def _bind(self, settings: Settings) -> int:
         try:
@@ -116,12 +125,29 @@ class ProbityServer:
             self.health.set(name, status)
 
     def start(self) -> None:
+        """Load the rule sets, warm the workers, then serve; ServerStartError (with
+        everything started so far stopped) when there is nothing to serve."""
+        try:
+            self._start()
+        except ServerStartError:
+            self.stop(0)
+            raise
+
+    def _start(self) -> None:
         # Rule sets load and compile before the port takes calls: a call that arrives early
         # is refused (UNAVAILABLE, which clients retry), never answered from an empty catalogue.
-        problems = self.registry.reload()
+        try:
+            problems = self.registry.load()
+        except (LogUnavailable, RuleFileError) as exc:
+            raise ServerStartError(f"cannot load the rule sets the store holds: {exc}") from None
         for problem in problems:
             _log.error("rule file not loaded", problem=str(problem))
         active = self.registry.catalogue.active
+        if not active:
+            raise ServerStartError(
+                f"no rule set to serve: {self.settings.rules} holds no rule file that loads"
+                + (" and the decision log holds none" if self.log is not None else "")
+            )
         self._log_versions()
         tls = "mutual" if self.settings.client_ca else "on" if self.settings.tls_cert else "off"
         if self.open:
@@ -130,13 +156,12 @@ class ProbityServer:
                 "on loopback only",
                 host=self.settings.host,
             )
-        if active:
-            # compiled in every worker before SERVING
-            self.pool.warm(list(active.values()), together=True)
-            self._set_health(health_pb2.HealthCheckResponse.SERVING)
-        else:
-            _log.error("no rule set loaded; not serving until a reload succeeds")
+        # compiled in every worker before SERVING
+        self.pool.warm(list(active.values()), together=True)
+        self._set_health(health_pb2.HealthCheckResponse.SERVING)
         self.server.start()
+        if self._changes is not None:
+            self._following.start()
         _log.info(
             "serving",
             host=self.settings.host,
@@ -158,8 +183,31 @@ class ProbityServer:
         except LogUnavailable as exc:
             _log.error("rule set versions not logged yet", reason=str(exc))
 
+    def _follow_store(self) -> None:
+        """Take each version another replica publishes: at once when the database says so
+        (PostgreSQL NOTIFY), else within `sync_seconds` (polling); a failure to read the
+        store, or to compile a version, leaves the versions in service serving."""
+        assert self._changes is not None
+        while not self._stopping.is_set():
+            self._changes.wait(self.settings.sync_seconds)
+            if self._stopping.is_set():
+                return
+            try:
+                taken = self.registry.sync()
+            except (LogUnavailable, RuleFileError) as exc:
+                _log.error("rule sets not synchronised with the store", reason=str(exc))
+                continue
+            if taken:
+                self.pool.warm(taken)
+                for ruleset in taken:
+                    _log.info("rule set activated from the store", ruleset=ruleset.id,
+                              version=ruleset.version, digest=ruleset.digest)  # fmt: skip
+
     def stop(self, grace: float | None = None) -> None:
         """Stop taking calls; let those in flight finish (up to the grace period)."""
+        self._stopping.set()
+        if self._changes is not None:
+            self._changes.close()
         self.health.enter_graceful_shutdown()
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()

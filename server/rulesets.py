@@ -33,8 +33,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         self._schemas: dict[str, str] = {}  # digest → the version's input schema (JSON)
 
     def _info(self, ruleset: CompiledRuleSet) -> ruleset_pb2.RulesetInfo:
-        versions = self.registry.catalogue.versions.get(ruleset.id, {})
-        return ruleset_info(ruleset, list(versions))
+        return ruleset_info(ruleset, self.registry.held(ruleset.id))
 
     def ListRulesets(
         self, request: ruleset_pb2.ListRulesetsRequest, context: grpc.ServicerContext
@@ -52,6 +51,11 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         response = ruleset_pb2.GetRulesetResponse(
             ruleset=self._info(ruleset), catalog=views.catalog(ruleset)
         )
+        for made in self.registry.history(ruleset.id):
+            response.activations.add(
+                version=made.version, digest=made.digest, how=made.how, by_name=made.by_name,
+                by_role=made.by_role, activated_at=made.activated_at, note=made.note,
+            )  # fmt: skip
         if not request.catalog_only:
             response.source_text = ruleset.source_text
             response.inputs_schema = self._schema(ruleset)
@@ -94,10 +98,13 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.PublishRulesetResponse:
         record = calls.current()
+        origin = record.origin
         ruleset, previous = self.registry.publish(
             request.source_text,
             request.file_name or DEFAULT_FILE_NAME,
-            partial(self.sink.ruleset, how="published", by=record.origin),
+            partial(self.sink.ruleset, how="published", by=origin),
+            by=(origin.caller_name, origin.caller_role),
+            note=request.note,
         )
         record.digests.add(ruleset.digest)
         self.pool.warm([ruleset])

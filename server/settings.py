@@ -52,6 +52,9 @@ class Settings(BaseModel):
     # The decision log: a SQLite file (path or sqlite:///…), postgresql://…, or "off" (the
     # service then records nothing; for measuring what the log costs).
     db: str = "probity.db"
+    # How often a replica reads the store for versions published elsewhere, in seconds
+    # (PostgreSQL also tells it at once, by NOTIFY).
+    sync_seconds: float = Field(default=2.0, gt=0, le=3600)
 
     @property
     def log_url(self) -> str | None:

@@ -223,12 +223,25 @@ class DecisionLog:
 
     # -- writing -------------------------------------------------------------------------
     def record_rulesets(self, versions: Iterable[RulesetVersion]) -> None:
+        kept = list(versions)
+        if kept:
+            self._write(lambda connection: self.keep_rulesets(connection, kept))
+
+    def keep_rulesets(self, connection: Connection, versions: Sequence[RulesetVersion]) -> None:
+        """Insert rule set versions in a transaction of the caller's (the first record of
+        a version stands)."""
         rows = [{**asdict(v), "first_seen": v.first_seen or now()} for v in versions]
-        if not rows:
-            return
         insert = sqlite_insert if self.sqlite else pg_insert
         statement = insert(ruleset_versions).on_conflict_do_nothing(index_elements=["digest"])
-        self._write(lambda connection: connection.execute(statement, rows))
+        connection.execute(statement, rows)
+
+    def write(self, run: Callable[[Connection], Any]) -> Any:
+        """Run `run` in one transaction of its own; LogUnavailable if the database fails."""
+        return self._write(run)
+
+    def read(self, statement: Any) -> list[dict[str, Any]]:
+        """The rows of a SELECT, as dictionaries; LogUnavailable if the database fails."""
+        return self._read(statement)
 
     def mark_undelivered(self, keys: Sequence[tuple[str, int]]) -> None:
         """Note recorded evaluations (request id, item) as never sent to their caller."""

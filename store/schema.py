@@ -133,3 +133,22 @@ tenders = Table(
     Column("ranking", LargeBinary, nullable=False),
     Index("ix_tenders_tender", "tender_id", "recorded_at"),
 )
+
+
+# Each time a version was made its rule set's active one: seeded from a rules folder into an
+# empty store, or published. The newest row per rule set is its active version on every
+# replica (engine.ruleset_store).
+activations = Table(
+    "activations",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("ruleset_id", String(200), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("digest", String(64), ForeignKey("ruleset_versions.digest"), nullable=False),
+    Column("how", String(20), nullable=False),  # seeded | published
+    Column("by_name", String(200), nullable=False),
+    Column("by_role", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("activated_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Index("ix_activations_ruleset", "ruleset_id", "seq"),
+)

@@ -129,21 +129,36 @@ def test_validate_and_publish_refuse_a_quote_not_in_its_document(
     assert {f.source.section for f in result.findings} == {"page 109"}
 
 
-def test_publish_makes_a_new_version_active_and_writes_it(
+def test_publish_makes_a_new_version_active_in_the_store_and_it_outlives_a_restart(
     probity: ProbityClient, server: ProbityServer
 ) -> None:
     old = probity.evaluate("nolan-tender", example("strong")).ruleset
     text = bumped(NOLAN, "9.2.0", **{"quality: 60\n  price: 40": "quality: 70\n  price: 30"})
-    published = probity.publish_ruleset(text, "nolan-tender.yaml")
+    published = probity.publish_ruleset(text, "nolan-tender.yaml", note="price weighs less")
     assert (published.ruleset.version, published.previous_version) == ("9.2.0", old.version)
     assert list(published.ruleset.other_versions) == [old.version]
     new = probity.evaluate("nolan-tender", example("strong")).ruleset
     assert (new.version, new.digest) == ("9.2.0", published.ruleset.digest)
     pinned = probity.evaluate("nolan-tender", example("strong"), version=old.version).ruleset
     assert pinned.digest == old.digest  # an older version stays evaluable by number
-    assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == text
-    reloaded = {r.id: r.version for r in probity.reload_rulesets().rulesets}
-    assert reloaded["nolan-tender"] == "9.2.0"  # the file is the source
+    assert server.settings.rules.joinpath("nolan-tender.yaml").read_text() == NOLAN  # untouched
+    reloaded = probity.reload_rulesets()
+    assert {r.id: r.version for r in reloaded.rulesets}["nolan-tender"] == "9.2.0"
+    (said,) = [d.message for d in reloaded.diagnostics]  # the folder's older text is not read
+    assert "the store holds rule set nolan-tender (active version 9.2.0)" in said
+    made = probity.get_ruleset("nolan-tender").activations
+    assert [(a.version, a.how, a.note) for a in made] == [
+        ("9.2.0", "published", "price weighs less"),
+        (old.version, "seeded", "from the rules folder (nolan-tender.yaml)"),
+    ]
+    server.stop(grace=1)
+    with (
+        running(server.settings.model_copy(update={"port": 0})) as again,
+        ProbityClient(f"127.0.0.1:{again.port}", timeout=120) as after,
+    ):
+        assert after.get_ruleset("nolan-tender").ruleset.version == "9.2.0"
+        pinned = after.evaluate("nolan-tender", example("strong"), version=old.version)
+        assert pinned.ruleset.digest == old.digest
 
 
 def test_publishing_a_broken_rule_set_changes_nothing(
@@ -180,7 +195,7 @@ def test_publish_adds_a_new_rule_set(probity: ProbityClient, server: ProbityServ
     published = probity.publish_ruleset(MINI, "mini.yaml")
     assert published.ruleset.id == "mini" and published.previous_version == ""
     assert [r.id for r in probity.list_rulesets()] == sorted([*SHIPPED, "mini"])
-    assert (server.settings.rules / "mini.yaml").read_text() == MINI
+    assert not (server.settings.rules / "mini.yaml").exists()  # it lives in the store
 
 
 def test_reload_keeps_the_working_version_of_a_broken_file(
@@ -199,7 +214,16 @@ def test_reload_keeps_the_working_version_of_a_broken_file(
     assert probity.evaluate("nolan-tender", example("strong")).ruleset.digest == before.digest
 
 
-def test_reload_refuses_an_edit_that_kept_its_version(
+def test_reload_refuses_an_edit_that_kept_its_version(tmp_path: Path) -> None:
+    """Without a store (--db off) the folder is read as it is, and still checked."""
+    with (
+        running(settings_for(tmp_path, db="off")) as server,
+        ProbityClient(f"127.0.0.1:{server.port}", timeout=120) as probity,
+    ):
+        _an_edit_that_kept_its_version_is_refused(probity, server)
+
+
+def _an_edit_that_kept_its_version_is_refused(
     probity: ProbityClient, server: ProbityServer
 ) -> None:
     before = probity.get_ruleset("nolan-tender").ruleset

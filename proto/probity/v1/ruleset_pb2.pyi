@@ -66,16 +66,36 @@ class GetRulesetRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., catalog_only: _Optional[bool] = ...) -> None: ...
 
 class GetRulesetResponse(_message.Message):
-    __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog")
+    __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog", "activations")
     RULESET_FIELD_NUMBER: _ClassVar[int]
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
     INPUTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     CATALOG_FIELD_NUMBER: _ClassVar[int]
+    ACTIVATIONS_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetInfo
     source_text: str
     inputs_schema: str
     catalog: _result_pb2.ResultCatalog
-    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ...) -> None: ...
+    activations: _containers.RepeatedCompositeFieldContainer[Activation]
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ..., activations: _Optional[_Iterable[_Union[Activation, _Mapping]]] = ...) -> None: ...
+
+class Activation(_message.Message):
+    __slots__ = ("version", "digest", "how", "by_name", "by_role", "activated_at", "note")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    HOW_FIELD_NUMBER: _ClassVar[int]
+    BY_NAME_FIELD_NUMBER: _ClassVar[int]
+    BY_ROLE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVATED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    version: str
+    digest: str
+    how: str
+    by_name: str
+    by_role: str
+    activated_at: str
+    note: str
+    def __init__(self, version: _Optional[str] = ..., digest: _Optional[str] = ..., how: _Optional[str] = ..., by_name: _Optional[str] = ..., by_role: _Optional[str] = ..., activated_at: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class ValidateRulesetRequest(_message.Message):
     __slots__ = ("source_text", "file_name")
@@ -96,12 +116,14 @@ class ValidateRulesetResponse(_message.Message):
     def __init__(self, valid: _Optional[bool] = ..., diagnostics: _Optional[_Iterable[_Union[Diagnostic, _Mapping]]] = ..., ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ...) -> None: ...
 
 class PublishRulesetRequest(_message.Message):
-    __slots__ = ("source_text", "file_name")
+    __slots__ = ("source_text", "file_name", "note")
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
     source_text: str
     file_name: str
-    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+    note: str
+    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class PublishRulesetResponse(_message.Message):
     __slots__ = ("ruleset", "previous_version")
