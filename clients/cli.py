@@ -416,33 +416,54 @@ def parser() -> argparse.ArgumentParser:
     summaries = _report(reports, "summaries", cmd_report_summaries, "summaries", "DIR")
     summaries.add_argument("--format", choices=["markdown", "html", "pdf"], default="markdown")
     _report(reports, "contracts", cmd_report_contracts, "contracts.html", "FILE.html|.pdf")
-    serve = sub.add_parser("serve", help="run the gRPC service probity.v1")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=50051, help="0 picks a free port")
-    serve.add_argument("--rules", default="rules", metavar="DIR", help="rule set folder")
-    serve.add_argument("--workers", type=int, default=default_workers(), help="engine processes")
+    serve = sub.add_parser(
+        "serve",
+        help="run the gRPC service probity.v1",
+        description="Each option not given comes from its PROBITY_* environment variable "
+        "(PROBITY_PORT, PROBITY_DB, PROBITY_LIMITS__MAX_BIDS, ...), else from --config, else "
+        "from its default.",
+        argument_default=argparse.SUPPRESS,  # so that an option left out does not override
+    )
+    serve.add_argument("--config", metavar="FILE.toml", help="settings file (deploy/probity.toml)")
+    serve.add_argument(
+        "--print-config", action="store_true", help="print the settings in effect, as TOML"
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="default 50051; 0 picks a free port")
+    serve.add_argument(
+        "--rules", metavar="DIR", help="rule set folder (default: the shipped rule sets)"
+    )
+    serve.add_argument(
+        "--workers", type=int, help=f"engine processes (default {default_workers()})"
+    )
     serve.add_argument("--tokens", metavar="FILE", help="token file (TOML); none: open")
     serve.add_argument(
         "--db",
-        default="probity.db",
         metavar="URL",
-        help="decision log: a SQLite file (default probity.db), postgresql://…, or off",
+        help="decision log and rule set store: a SQLite file (default probity.db), "
+        "postgresql://…, or off",
+    )
+    serve.add_argument(
+        "--sync-seconds",
+        type=float,
+        help="how often to read the store for versions published elsewhere (default 2)",
     )
     serve.add_argument("--tls-cert", metavar="PEM", help="server certificate chain")
     serve.add_argument("--tls-key", metavar="PEM", help="server private key")
     serve.add_argument("--client-ca", metavar="PEM", help="require client certificates (mTLS)")
-    serve.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024)
+    serve.add_argument("--max-message-bytes", type=int, help="default 16 MiB")
     serve.add_argument(
         "--max-bids",
         type=int,
-        default=None,
         help="bids per EvaluateTender call (default: what fits --max-message-bytes)",
     )
     serve.add_argument(
-        "--max-submissions", type=int, default=1_000_000, help="submissions per stream"
+        "--max-submissions", type=int, help="submissions per stream (default 1,000,000)"
     )
+    serve.add_argument("--stream-rate", type=float, help="submissions/s per stream (0: no limit)")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
-        "--stream-rate", type=float, default=0, help="submissions/s per stream (0: no limit)"
+        "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"
     )
     serve.set_defaults(run=cmd_serve)
     schema = sub.add_parser(

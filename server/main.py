@@ -6,6 +6,7 @@ stays on this side (an import contract keeps clients from reaching further into 
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,38 +17,58 @@ from pydantic import ValidationError
 
 from probity.server.app import ServerStartError, serve
 from probity.server.auth import TokenFileError, digest, new_token
-from probity.server.settings import Limits, Settings
+from probity.server.settings import as_toml_values, load
+
+# `probity serve` options that are limits (Settings.limits), by option name.
+_LIMITS = {
+    "max_message_bytes": "max_message_bytes",
+    "max_bids": "max_bids",
+    "max_submissions": "max_submissions_per_call",
+    "stream_rate": "stream_rate",
+}
+_NOT_SETTINGS = ("config", "print_config", "command", "run")
 
 
 def run(options: dict[str, Any]) -> int:
-    """Serve until SIGTERM/SIGINT with the `probity serve` options; 2 if it cannot start."""
-    _json_logs()
+    """Serve until SIGTERM/SIGINT with the `probity serve` options given (those left out
+    come from the environment, the --config file or the defaults); 2 if it cannot start.
+    With --print-config, print the settings as TOML and stop."""
+    given: dict[str, Any] = {}
+    for name, value in options.items():
+        if name in _NOT_SETTINGS or value is None:
+            continue
+        if name in _LIMITS:
+            given.setdefault("limits", {})[_LIMITS[name]] = value
+        else:
+            given[name] = value
     try:
-        settings = Settings(
-            host=options["host"],
-            port=options["port"],
-            rules=Path(options["rules"]),
-            workers=options["workers"],
-            tokens=_path(options["tokens"]),
-            tls_cert=_path(options["tls_cert"]),
-            tls_key=_path(options["tls_key"]),
-            client_ca=_path(options["client_ca"]),
-            db=options["db"],
-            limits=Limits(
-                max_message_bytes=options["max_message_bytes"],
-                max_bids=options["max_bids"],
-                max_submissions_per_call=options["max_submissions"],
-                stream_rate=options["stream_rate"],
-            ),
-        )
-        return serve(settings)
-    except ValidationError as exc:
-        for error in exc.errors():
-            print(f"probity serve: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        config = Path(options["config"]) if options.get("config") else None
+        settings = load(given, config)
+    except (ValidationError, ValueError) as exc:
+        for message in _messages(exc):
+            print(f"probity serve: {message}", file=sys.stderr)
         return 2
+    if options.get("print_config"):
+        print(tomli_w.dumps(as_toml_values(settings)), end="")
+        return 0
+    configure_logs(settings.log_level, settings.log_format)
+    try:
+        return serve(settings)
     except (TokenFileError, ServerStartError) as exc:
         print(f"probity serve: {exc}", file=sys.stderr)
         return 2
+
+
+def _messages(exc: Exception) -> list[str]:
+    """Settings errors in words: the setting's name, then what is wrong with it."""
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    said = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        said.append(f"{where}: {message}" if where else message)
+    return said
 
 
 def token_entry(name: str, role: str) -> tuple[str, str]:
@@ -62,14 +83,22 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _json_logs() -> None:
-    """One JSON object per log line on stderr, for log shippers."""
+def configure_logs(level: str = "info", form: str = "auto") -> None:
+    """Log lines on stderr from `level` up: one JSON object per line (for log shippers), or
+    lines for people (console; "auto" picks it on a terminal)."""
+    console = form == "console" or (form == "auto" and sys.stderr.isatty())
+    render: Any = (
+        structlog.dev.ConsoleRenderer(colors=False)
+        if console
+        else structlog.processors.JSONRenderer()
+    )
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.JSONRenderer(),
+            render,
         ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )

@@ -1,10 +1,26 @@
-"""The server's settings (pydantic): where it listens, what it loads, who may call, limits."""
+"""The server's settings (pydantic-settings): where it listens, what it loads, who may call,
+limits, logs. Each comes from the command line, else a `PROBITY_*` environment variable
+(`PROBITY_LIMITS__MAX_BIDS` for a limit), else the TOML file given with `--config`, else its
+default here."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+import probity.rules
+from probity.engine.workers.pool import default_workers
+
+# The rule sets installed with the package: what a server serves unless told otherwise.
+SHIPPED_RULES = Path(probity.rules.__file__).resolve().parent
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -35,13 +51,17 @@ class Limits(BaseModel):
         return self.max_bids or max(1, self.max_message_bytes // RESULT_BYTES[view])
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True, env_prefix="PROBITY_", env_nested_delimiter="__", extra="forbid"
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=50051, ge=0, le=65535)
-    rules: Path = Path("rules")
-    workers: int = Field(default=2, ge=1)
+    # The folder of rule files: what a new store is seeded with (with --db off, what is
+    # served). By default the rule sets installed with the package.
+    rules: Path = SHIPPED_RULES
+    workers: int = Field(default_factory=default_workers, ge=1)
     tokens: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -55,6 +75,23 @@ class Settings(BaseModel):
     # How often a replica reads the store for versions published elsewhere, in seconds
     # (PostgreSQL also tells it at once, by NOTIFY).
     sync_seconds: float = Field(default=2.0, gt=0, le=3600)
+    # Logs: their least level, and JSON (for log shippers) or console (for people; "auto":
+    # console on a terminal, else JSON).
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The command line (passed in), over the environment; the file comes last (see
+        `load`)."""
+        return init_settings, env_settings
 
     @property
     def log_url(self) -> str | None:
@@ -77,3 +114,40 @@ class Settings(BaseModel):
     def address(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
+
+
+def load(given: dict[str, Any], config: Path | None = None) -> Settings:
+    """Settings from the options given on the command line, over `PROBITY_*` variables,
+    over the TOML file `config` (if any), over the defaults."""
+    if config is None:
+        return Settings(**given)
+    if not config.is_file():
+        raise ValueError(f"no configuration file {config}")
+
+    class FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=config)
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    return FromFile(**given)
+
+
+def as_toml_values(settings: Settings) -> dict[str, Any]:
+    """The settings as a TOML file would give them (TOML has no null: unset ones are left
+    out)."""
+
+    def kept(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: kept(v) if isinstance(v, dict) else v for k, v in values.items() if v is not None
+        }
+
+    return kept(settings.model_dump(mode="json"))
