@@ -461,6 +461,9 @@ def parser() -> argparse.ArgumentParser:
         "--max-submissions", type=int, help="submissions per stream (default 1,000,000)"
     )
     serve.add_argument("--stream-rate", type=float, help="submissions/s per stream (0: no limit)")
+    serve.add_argument(
+        "--metrics-port", type=int, help="serve Prometheus metrics on this port (/metrics)"
+    )
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
         "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"

@@ -26,6 +26,7 @@ from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
 from probity.server.codec import PROTOBUF, reading, wire
 from probity.server.evaluation import EvaluationService
+from probity.server.metrics import Metrics
 from probity.server.rulesets import RulesetService
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog, LogUnavailable
@@ -52,11 +53,13 @@ class ProbityServer:
         # durable_rules never runs in this process: a child checks new versions.
         self.acceptance = Acceptance()
         self.acceptance.start()  # its imports overlap with ours until start() checks rules
+        self.metrics = Metrics()
+        self._metrics_http: Any = None
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
         limit = settings.limits.max_message_bytes
         self.server = grpc.server(
             ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="probity-rpc"),
-            interceptors=[CallInterceptor(tokens)],
+            interceptors=[CallInterceptor(tokens, self.metrics.call)],
             options=[
                 ("grpc.max_receive_message_length", limit),
                 ("grpc.max_send_message_length", limit),
@@ -75,6 +78,9 @@ class ProbityServer:
         )
         self.pool = WorkerPool(settings.workers, codec=PROTOBUF)
         self.evaluations = Evaluations(self.registry, self.pool, self.sink)
+        self.metrics.watch(self.pool, self.registry)
+        if self.log is not None:
+            self.log.on_commit = self.metrics.commit
         self.health = health.HealthServicer()
         # Handlers may answer in wire format (bytes): see _add_service.
         services = (
@@ -162,6 +168,9 @@ class ProbityServer:
         self.server.start()
         if self._changes is not None:
             self._following.start()
+        if self.settings.metrics_port is not None:
+            self._metrics_http = self.metrics.serve(self.settings.host, self.settings.metrics_port)
+            _log.info("metrics", port=self._metrics_http.server_port, path="/metrics")
         _log.info(
             "serving",
             host=self.settings.host,
@@ -209,6 +218,8 @@ class ProbityServer:
         if self._changes is not None:
             self._changes.close()
         self.health.enter_graceful_shutdown()
+        if self._metrics_http is not None:
+            self._metrics_http.shutdown()
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()
         self.acceptance.close()

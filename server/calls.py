@@ -66,9 +66,14 @@ def _status_name(context: grpc.ServicerContext, raised: BaseException | None) ->
     return "OK"
 
 
+# Told of every call once it ends: its record, status name and duration in seconds.
+Observer = Callable[[CallRecord, str, float], None]
+
+
 class CallInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
-    def __init__(self, tokens: TokenStore | None) -> None:
+    def __init__(self, tokens: TokenStore | None, observe: Observer | None = None) -> None:
         self.tokens = tokens
+        self.observe = observe  # the metrics
 
     def intercept_service(self, continuation: Callable[..., Any], details: Any) -> Any:
         handler = continuation(details)
@@ -79,7 +84,7 @@ class CallInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
             return handler
         refusal = self._refusal(method, details.invocation_metadata)
         if isinstance(refusal, Caller) or refusal is None:
-            return _wrap(handler, method, refusal)
+            return _wrap(handler, method, refusal, self.observe)
         return _refuse(handler, refusal)
 
     def _refusal(self, method: str, metadata: Any) -> Caller | Any | None:
@@ -107,13 +112,13 @@ def _refuse(handler: Any, status: Any) -> Any:
     return _same_kind(handler, deny, deny)
 
 
-def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
+def _wrap(handler: Any, method: str, caller: Caller | None, observe: Observer | None) -> Any:
     def unary(behaviour: Callable[..., Any]) -> Callable[..., Any]:
         def run(request: Any, context: grpc.ServicerContext) -> Any:
             record = CallRecord(method, caller)
             token = _current.set(record)
             try:
-                with _handled(record, context):
+                with _handled(record, context, observe):
                     return behaviour(request, context)
             finally:
                 _current.reset(token)
@@ -124,7 +129,7 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
         def run(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             record = CallRecord(method, caller)
             _current.set(record)  # this generator runs in the thread that sends its answers
-            with _handled(record, context):
+            with _handled(record, context, observe):
                 yield from behaviour(request, context)
 
         return run
@@ -133,7 +138,9 @@ def _wrap(handler: Any, method: str, caller: Caller | None) -> Any:
 
 
 @contextmanager
-def _handled(record: CallRecord, context: grpc.ServicerContext) -> Iterator[None]:
+def _handled(
+    record: CallRecord, context: grpc.ServicerContext, observe: Observer | None
+) -> Iterator[None]:
     """Around a handler: the request id sent first, an error translated, the log line after."""
     started = time.perf_counter()
     raised: BaseException | None = None
@@ -147,7 +154,10 @@ def _handled(record: CallRecord, context: grpc.ServicerContext) -> Iterator[None
         raised = exc
         raise
     finally:
-        _emit(record, context, started, raised)
+        seconds = time.perf_counter() - started
+        status = _emit(record, context, seconds, raised)
+        if observe is not None:
+            observe(record, status, seconds)
 
 
 def _translate(record: CallRecord, context: grpc.ServicerContext, error: Exception) -> NoReturn:
@@ -188,9 +198,11 @@ def _same_kind(
 def _emit(
     record: CallRecord,
     context: grpc.ServicerContext,
-    started: float,
+    seconds: float,
     raised: BaseException | None,
-) -> None:
+) -> str:
+    """The call's log line; its status name."""
+    status = _status_name(context, raised)
     _log.info(
         "call",
         method=record.method,
@@ -203,6 +215,7 @@ def _emit(
         failed=record.failed,
         undelivered=record.undelivered,
         request_id=record.request_id,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        status=_status_name(context, raised),
+        duration_ms=round(seconds * 1000, 3),
+        status=status,
     )
+    return status

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # How often a replica reads the store for versions published elsewhere, in seconds
     # (PostgreSQL also tells it at once, by NOTIFY).
     sync_seconds: float = Field(default=2.0, gt=0, le=3600)
+    # Prometheus metrics at http://host:metrics_port/metrics; none when not given.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
     # Logs: their least level, and JSON (for log shippers) or console (for people; "auto":
     # console on a terminal, else JSON).
     log_level: Literal["debug", "info", "warning", "error"] = "info"

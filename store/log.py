@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, fields
@@ -175,6 +176,8 @@ class DecisionLog:
             if self.sqlite and "locked" in reason:
                 reason += " (a SQLite file serves one server at a time: is another using it?)"
             raise LogUnavailable(f"cannot open the decision log: {reason}") from exc
+        # Told of every commit of evaluations, its seconds and success (the service's metrics).
+        self.on_commit: Callable[[float, bool], None] = lambda seconds, ok: None
         # SQLite takes one writer at a time: queue writers here rather than on its lock.
         self._write_lock = threading.Lock() if self.sqlite else None
         # The writer keeps a connection of its own, outside the readers' pool: a reader's
@@ -277,11 +280,15 @@ class DecisionLog:
             self._evaluations.write(rows)
 
     def _insert(self, rows: list[Row]) -> None:
-        """Insert one group of rows (store.writer), translating the database's errors."""
+        """Insert one group of rows (store.writer), translating the database's errors; the
+        commit's time and success go to `on_commit` (the metrics)."""
+        started = time.perf_counter()
         try:
             self._writer.insert(rows)
         except _DATABASE_ERRORS as exc:
+            self.on_commit(time.perf_counter() - started, False)
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
+        self.on_commit(time.perf_counter() - started, True)
 
     def _values(self, item: Evaluation, stamp: str) -> tuple[Any, ...]:
         """An evaluation's row, in INSERTED's order (store.writer): stamped now unless it has

@@ -282,6 +282,10 @@ class _JobQueue:
         self._items = 0  # submissions queued
         self._for_slot: dict[int, deque[_Job]] = {}  # jobs for one worker only (warm-ups)
 
+    @property
+    def queued(self) -> int:
+        return self._items
+
     def put_for(self, slot: int, job: _Job) -> None:
         with self._ready:
             self._for_slot.setdefault(slot, deque()).append(job)
@@ -358,7 +362,8 @@ class WorkerPool:
         self._jobs = _JobQueue()
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
-        self.restarts = 0
+        self.restarts = 0  # workers that died and were replaced
+        self.crashed = 0  # submissions given up on: their worker died on them alone
         self._start_error = ""
         self._closing = False  # once set, a worker that dies is not replaced
         self._threads = [
@@ -367,6 +372,10 @@ class WorkerPool:
         ]
         for thread in self._threads:
             thread.start()
+
+    def queued(self) -> int:
+        """Submissions waiting for a worker."""
+        return self._jobs.queued
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -629,6 +638,7 @@ class WorkerPool:
 
     def _give_up(self, job: _Job, reason: str) -> None:
         _log.error("submissions not evaluated", count=len(job.items), reason=reason)
+        self.crashed += len(job.items)
         for request, index, submission in job.items:
             request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
         if job.done is not None:

@@ -18,8 +18,8 @@ def _probity(
     *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "probity", *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd, env={"PATH": "/usr/bin:/bin", **(env or {})},
+        [sys.executable, "-m", "probity", *args], capture_output=True, text=True, timeout=120,
+        cwd=cwd, env={"PATH": "/usr/bin:/bin", **(env or {})},
     )  # fmt: skip
 
 
@@ -73,8 +73,9 @@ def test_a_bad_setting_is_named_wherever_it_came_from(tmp_path: Path) -> None:
 def test_serve_starts_from_the_example_settings_file(tmp_path: Path) -> None:
     """`probity serve --config deploy/probity.toml` starts (on a free port, a fresh log)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "probity", "serve", "--config", str(ROOT / "deploy" / "probity.toml"),
-         "--port", "0", "--db", str(tmp_path / "p.db"), "--workers", "1"],
+        [sys.executable, "-m", "probity", "serve", "--config",
+         str(ROOT / "deploy" / "probity.toml"), "--port", "0", "--db", str(tmp_path / "p.db"),
+         "--workers", "1"],
         cwd=tmp_path, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert process.stderr is not None
