@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres documents browser fuzz
+.PHONY: install run test bench lint proto postgres documents browser balancer fuzz
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -54,7 +54,15 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    chromium chromium-driver >/dev/null; }
 
-test: install postgres browser
+# The fleet test puts a gRPC load balancer in front of three replicas: nginx, from Debian's
+# packages (the test starts and stops its own, with deploy/nginx.conf).
+balancer:
+	@{ command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || { \
+	  echo "installing nginx from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
+
+test: install postgres browser balancer
 	$(BIN)/ruff check engine clients server store reports proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/

@@ -34,6 +34,11 @@ DEFAULT_TARGET = "127.0.0.1:50051"
 View = Literal["full", "basic"]
 
 
+# How a stream breaks when its server goes away mid-stream: directly UNAVAILABLE; through a
+# balancer, the reset stream can also arrive as INTERNAL or UNKNOWN.
+_BROKEN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
+
+
 def _service_config(attempts: int) -> str:
     policy = {
         "maxAttempts": attempts,
@@ -244,8 +249,14 @@ class ProbityClient:
         version: str = "",
         timeout: float | None = None,
         view: View = "full",
+        resume: int = 0,
     ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
-        """Results (or per-submission errors) as the server finishes them, in any order."""
+        """Results (or per-submission errors) as the server finishes them, in any order.
+        `resume`: when the stream breaks (its server went away, behind a balancer), send the
+        submissions not yet answered on a new stream, up to `resume` times; each submission
+        is then answered once (their ids must differ)."""
+        if resume:
+            return self._resumed(ruleset_id, list(submissions), version, timeout, view, resume)
         asked = self._asked(view)
         requests = (
             evaluation_pb2.EvaluateStreamRequest(
@@ -263,6 +274,32 @@ class ProbityClient:
             responses, view, ""
         )
         return expanded
+
+    def _resumed(
+        self,
+        ruleset_id: str,
+        submissions: list[Mapping[str, Any]],
+        version: str,
+        timeout: float | None,
+        view: View,
+        resume: int,
+    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
+        waiting = {str(s["id"]): s for s in submissions}
+        if len(waiting) != len(submissions):
+            raise ValueError("a resumed stream needs each submission's id to differ")
+        for attempt in range(resume + 1):
+            try:
+                stream = self.evaluate_stream(
+                    ruleset_id, list(waiting.values()), version=version, timeout=timeout,
+                    view=view,
+                )  # fmt: skip
+                for answer in stream:
+                    if waiting.pop(answer.submission_id, None) is not None:
+                        yield answer
+                return
+            except grpc.RpcError as exc:
+                if exc.code() not in _BROKEN or attempt == resume or not waiting:
+                    raise
 
     def evaluate_tender(
         self,
