@@ -385,6 +385,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
+        if args.action == "export":
+            return _export(client, Path(args.out))
+        if args.action == "history":
+            for made in client.get_ruleset(args.target).activations:
+                name = made.by_name or "a caller without a token"
+                by = f"{name} ({made.by_role})" if made.by_role else name
+                note = f"\t{made.note}" if made.note else ""
+                print(f"{made.activated_at}\t{made.version}\t{made.how} by {by}{note}")
+            return 0
         if args.action == "reload":
             reloaded = client.reload_rulesets()
             for diagnostic in reloaded.diagnostics:
@@ -406,10 +415,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
             if checked.valid:
                 print(f"{path}: ok ({checked.ruleset.id} {checked.ruleset.version})")
             return 0 if checked.valid else 1
-        published = client.publish_ruleset(text, path.name)
+        published = client.publish_ruleset(text, path.name, note=args.note)
         before = f" (was {published.previous_version})" if published.previous_version else " (new)"
         print(f"published {published.ruleset.id} {published.ruleset.version}{before}")
         return 0
+
+
+def _export(client: ProbityClient, folder: Path) -> int:
+    """Each rule set's active version written to `folder` as <id>.yaml, exactly as the store
+    holds it: a copy for review in version control (the server never reads it back)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for info in client.list_rulesets():
+        got = client.get_ruleset(info.id)
+        path = folder / f"{info.id}.yaml"
+        path.write_text(got.source_text, encoding="utf-8")
+        print(f"{path}\t{info.version}\tsha256:{info.digest}")
+    return 0
 
 
 # -- token ---------------------------------------------------------------------------------
@@ -445,8 +466,11 @@ def add_commands(sub: Any) -> None:
         ("get", "ID", "print a rule set's source text"),
         ("validate", "FILE", "check a rule file on the server"),
         ("publish", "FILE", "validate a rule file and make it the active version"),
-        ("reload", None, "re-read the server's rules folder"),
-    ):
+        ("reload", None, "take rule sets new to the store from the server's rules folder, "
+         "and the store's active versions"),
+        ("history", "ID", "who made which version of a rule set active, when, and why"),
+        ("export", None, "write each active version's text to --out, for version control"),
+    ):  # fmt: skip
         command = actions.add_parser(action, help=text)
         add_connection_options(command)
         if target:
@@ -455,6 +479,10 @@ def add_commands(sub: Any) -> None:
             command.set_defaults(target="")
         if action == "get":
             command.add_argument("--version", default="", help="a held version")
+        if action == "publish":
+            command.add_argument("--note", default="", help="why: kept with the version")
+        if action == "export":
+            command.add_argument("--out", required=True, metavar="DIR")
         command.set_defaults(run=cmd_rules)
 
     token = sub.add_parser("token", help="make a bearer token and its token-file entry")

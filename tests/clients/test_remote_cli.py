@@ -192,10 +192,18 @@ def test_rules_commands(server: ProbityServer, tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     good = tmp_path / "mini-good.yaml"
     good.write_text((FIXTURES / "mini.yaml").read_text())
-    published = probity("rules", "publish", *_at(server), str(good))
+    published = probity("rules", "publish", *_at(server), str(good), "--note", "a first mini")
     assert published.stdout.strip() == "published mini 1.0.0 (new)"
     reloaded = probity("rules", "reload", *_at(server))
     assert "active: mini 1.0.0" in reloaded.stdout
+    history = probity("rules", "history", "mini", *_at(server)).stdout.splitlines()
+    said = "\t1.0.0\tpublished by a caller without a token\ta first mini"
+    assert len(history) == 1 and history[0].endswith(said)
+    exported = probity("rules", "export", *_at(server), "--out", str(tmp_path / "export"))
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "export" / "mini.yaml").read_text() == good.read_text()
+    assert (tmp_path / "export" / "nolan-tender.yaml").read_text() == got.stdout
+    assert len(exported.stdout.splitlines()) == len(list((tmp_path / "export").glob("*.yaml")))
 
 
 def test_unreachable_server_is_a_plain_error() -> None:
