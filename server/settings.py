@@ -101,6 +101,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if not self.rules.is_dir():
+            raise ValueError(f"no rule set to serve: there is no rules folder {self.rules}")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both --tls-cert and --tls-key")
         if self.client_ca is not None and self.tls_cert is None:

@@ -10,6 +10,7 @@ translate.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import threading
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import psycopg
 from sqlalchemy import (
     Column,
     Connection,
@@ -158,6 +158,11 @@ def engine_url(url: str) -> str:
     """The SQLAlchemy URL for a --db value: a file path or sqlite:///… for SQLite,
     postgresql://… for PostgreSQL (through psycopg 3)."""
     if url.startswith(("postgresql://", "postgres://")):
+        if importlib.util.find_spec("psycopg") is None:
+            raise LogUnavailable(
+                "a PostgreSQL decision log needs the postgres extra: "
+                "pip install 'probity[postgres]'"
+            )
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     if "://" not in url:
         return f"sqlite:///{url}"
@@ -431,8 +436,20 @@ def list_statement(query: Query, limit: int) -> Any:
 assert INSERTED[-1] == "dictionary"
 _STAMP, _SUBMISSION, _RESULT = map(INSERTED.index, ("recorded_at", "submission", "result"))
 _read_row = attrgetter(*INSERTED[:-1])
+
+
 # Errors of the database or its driver (raised as they are where SQLAlchemy is bypassed).
-_DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
+def _database_errors() -> tuple[type[Exception], ...]:
+    """Errors of the database or its driver; psycopg's only when it is installed (it comes
+    with the `postgres` extra)."""
+    try:
+        import psycopg
+    except ImportError:
+        return SQLAlchemyError, sqlite3.Error
+    return SQLAlchemyError, sqlite3.Error, psycopg.Error
+
+
+_DATABASE_ERRORS = _database_errors()
 
 
 def _engine(url: str, *, pooled: bool = True) -> Engine:

@@ -5,15 +5,17 @@ NOTIFY, and on either database by polling (`Changes.wait`)."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Connection, func, select, text
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.ruleset_store import Activation, StoredVersion
 from probity.store.log import DecisionLog, RulesetVersion, now
 from probity.store.schema import activations, ruleset_versions
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHANNEL = "probity_rulesets"  # the PostgreSQL channel a publish is announced on
 
@@ -111,6 +113,8 @@ class Changes:
         if self._url is None or self._closed.is_set():
             self._closed.wait(timeout)
             return False
+        import psycopg  # PostgreSQL only (the postgres extra)
+
         try:
             if self._connection is None:
                 self._connection = psycopg.connect(self._url, autocommit=True)

@@ -14,7 +14,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, PoolProxiedConnection, Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -90,6 +89,8 @@ class EvaluationWriter:
         if self.sqlite:
             driver.executemany(self._insert, rows)
             return
+        import psycopg  # PostgreSQL only (the postgres extra)
+
         if len(rows) >= COPY_ROWS:
             try:
                 with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
