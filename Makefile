@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 $(BIN)/probity: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,tracing]'
 	touch $(BIN)/probity
 
 # buf (lint for proto/) ships in an npm package; the tests run it.

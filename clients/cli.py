@@ -464,6 +464,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--metrics-port", type=int, help="serve Prometheus metrics on this port (/metrics)"
     )
+    serve.add_argument(
+        "--otlp-endpoint", metavar="HOST:PORT", help="send OpenTelemetry traces of each call here"
+    )
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
         "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"

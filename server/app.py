@@ -56,10 +56,18 @@ class ProbityServer:
         self.metrics = Metrics()
         self._metrics_http: Any = None
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
+        interceptors: list[Any] = [CallInterceptor(tokens, self.metrics.call)]
+        self._tracing: Any = None
+        if settings.otlp_endpoint:
+            # Imported here: tracing is off unless an endpoint is given (the tracing extra).
+            from probity.server import tracing
+
+            traced, self._tracing = tracing.start(settings.otlp_endpoint)
+            interceptors.insert(0, traced)  # the span covers authentication and logging
         limit = settings.limits.max_message_bytes
         self.server = grpc.server(
             ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="probity-rpc"),
-            interceptors=[CallInterceptor(tokens, self.metrics.call)],
+            interceptors=interceptors,
             options=[
                 ("grpc.max_receive_message_length", limit),
                 ("grpc.max_send_message_length", limit),
@@ -223,6 +231,8 @@ class ProbityServer:
         self.server.stop(self.settings.grace_seconds if grace is None else grace).wait()
         self.pool.close()
         self.acceptance.close()
+        if self._tracing is not None:
+            self._tracing.shutdown()  # sends the spans still buffered
         if self.log is not None:
             self.log.close()
         _log.info("stopped")

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     sync_seconds: float = Field(default=2.0, gt=0, le=3600)
     # Prometheus metrics at http://host:metrics_port/metrics; none when not given.
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    # OpenTelemetry traces of every call, sent over OTLP/gRPC to this collector
+    # (host:port, or https://host:port for TLS); none: no tracing.
+    otlp_endpoint: str | None = None
     # Logs: their least level, and JSON (for log shippers) or console (for people; "auto":
     # console on a terminal, else JSON).
     log_level: Literal["debug", "info", "warning", "error"] = "info"

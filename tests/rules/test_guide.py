@@ -90,4 +90,11 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
             result = amira.evaluate("provider-representatives", weak)
             outcomes = {f.criterion: f for f in result.findings}
             assert outcomes["LEA-04"].source.quote.startswith("offer system partners")
-        assert (settings.rules / FILE).read_text() == path.read_text()
+            assert amira.get_ruleset("provider-representatives").source_text == path.read_text()
+            (made, *_) = amira.get_ruleset("provider-representatives").activations
+            assert (made.version, made.by_name, made.by_role) == (
+                "2.0.0",
+                "policy-caller",
+                "policy",
+            )
+        assert (settings.rules / FILE).read_text() == (RULES / FILE).read_text()  # not written
