@@ -397,12 +397,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
         if args.action == "reload":
             reloaded = client.reload_rulesets()
             for diagnostic in reloaded.diagnostics:
-                print(
-                    f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
-                )
+                kind = "warning: " if diagnostic.severity == "warning" else ""
+                where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+                print(f"{where}: {kind}{diagnostic.message}")
             for info in reloaded.rulesets:
                 print(f"active: {info.id} {info.version}")
-            return 1 if reloaded.diagnostics else 0
+            return 1 if any(d.severity != "warning" for d in reloaded.diagnostics) else 0
         path = Path(args.target)
         text = path.read_text(encoding="utf-8")
         if args.action == "validate":

@@ -235,7 +235,9 @@ class Registry:
                     said = (f"the store holds rule set {ruleset_id} (active version "
                             f"{self._active_version(ruleset_id)}), so this file is not read; "
                             "publish a change to make it active")  # fmt: skip
-                    problems.append(Diagnostic(str(path), 1, 1, said, Code.RULESET_CONFLICT))
+                    problems.append(
+                        Diagnostic(str(path), 1, 1, said, Code.RULESET_CONFLICT, "warning")
+                    )
                 continue
             how = Activation(ruleset.id, ruleset.version, ruleset.digest, "seeded", "server", "",
                              f"from the rules folder ({path.name})")  # fmt: skip

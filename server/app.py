@@ -155,7 +155,8 @@ class ProbityServer:
         except (LogUnavailable, RuleFileError) as exc:
             raise ServerStartError(f"cannot load the rule sets the store holds: {exc}") from None
         for problem in problems:
-            _log.error("rule file not loaded", problem=str(problem))
+            said = _log.warning if problem.severity == "warning" else _log.error
+            said("rule file not loaded", problem=str(problem))
         active = self.registry.catalogue.active
         if not active:
             raise ServerStartError(
