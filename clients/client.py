@@ -449,6 +449,13 @@ class ProbityClient:
         )
         return response
 
+    def caller(self) -> ruleset_pb2.GetCallerResponse:
+        """Who this client's token names, and its role (empty on a server without tokens)."""
+        response: ruleset_pb2.GetCallerResponse = self._call(
+            self._rulesets.GetCaller, ruleset_pb2.GetCallerRequest()
+        )
+        return response
+
     def reload_rulesets(self) -> ruleset_pb2.ReloadRulesetsResponse:
         response: ruleset_pb2.ReloadRulesetsResponse = self._call(
             self._rulesets.ReloadRulesets, ruleset_pb2.ReloadRulesetsRequest()

@@ -23,7 +23,7 @@ ROLES = ("portal", "policy", "auditor")
 _EVALUATION = "/probity.v1.EvaluationService/"
 _RULESETS = "/probity.v1.RulesetService/"
 _AUDIT = "/probity.v1.AuditService/"  # the decision log: auditor and policy roles only
-_READ_RULESETS = (f"{_RULESETS}ListRulesets", f"{_RULESETS}GetRuleset")
+_READ_RULESETS = (f"{_RULESETS}ListRulesets", f"{_RULESETS}GetRuleset", f"{_RULESETS}GetCaller")
 _WRITE_RULESETS = (
     f"{_RULESETS}ValidateRuleset",
     f"{_RULESETS}PublishRuleset",

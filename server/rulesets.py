@@ -120,6 +120,14 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
             ruleset=self._info(ruleset), previous_version=previous
         )
 
+    def GetCaller(
+        self, request: ruleset_pb2.GetCallerRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.GetCallerResponse:
+        caller = calls.current().caller
+        if caller is None:
+            return ruleset_pb2.GetCallerResponse()
+        return ruleset_pb2.GetCallerResponse(name=caller.name, role=caller.role)
+
     def ReloadRulesets(
         self, request: ruleset_pb2.ReloadRulesetsRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.ReloadRulesetsResponse:

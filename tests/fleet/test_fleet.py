@@ -51,6 +51,7 @@ class Fleet:
     replicas: list[Replica]
     balancer: str
     db: str
+    folder: Path
 
 
 def _free_port() -> int:
@@ -125,7 +126,7 @@ def fleet(postgres: PostgresServer | None, tmp_path: Path) -> Iterator[Fleet]:
         replicas.append(_replica(db, tmp_path))  # the first seeds the store
         replicas += [_replica(db, tmp_path) for _ in range(2)]
         balancer, port = _balancer(tmp_path, replicas)
-        yield Fleet(replicas, f"127.0.0.1:{port}", db)
+        yield Fleet(replicas, f"127.0.0.1:{port}", db, tmp_path)
     finally:
         if balancer is not None:
             balancer.terminate()
@@ -212,6 +213,13 @@ def test_a_publish_on_one_replica_reaches_every_replica_within_the_bound(fleet: 
         if replica is not fleet.replicas[1]:
             assert any("activated from the store" in line and NEW_VERSION in line
                        for line in replica.lines)  # fmt: skip
+    for replica in fleet.replicas:  # the version before stays evaluable by number
+        with ProbityClient(replica.target, timeout=60) as client:
+            old = client.evaluate("nolan-tender", example("strong"), version=NOLAN_VERSION)
+            assert old.ruleset.version == NOLAN_VERSION
+    late = _replica(fleet.db, fleet.folder)  # a replica started after the publish
+    fleet.replicas.append(late)
+    assert _active(late.target) == NEW_VERSION
 
 
 def test_a_replica_killed_mid_stream_loses_and_repeats_nothing(fleet: Fleet) -> None:

@@ -15,7 +15,7 @@ from probity.clients.client import ProbityClient
 from probity.engine.workers.acceptance import FAILPOINT, MEMORY_FAILPOINT
 from probity.server.app import ProbityServer
 from tests.conftest import FIXTURES, MINI_STRONG, RULES, SHIPPED
-from tests.server.conftest import example, running, settings_for
+from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import detail, status_of, violations
 
 NOLAN = (RULES / "nolan-tender.yaml").read_text()
@@ -293,3 +293,16 @@ def test_get_ruleset_returns_the_input_schema_every_shipped_example_meets(
                 assert checker.is_valid(one), (path.name, list(checker.iter_errors(one))[:1])
         wrong = {"no_such_answer": True}
         assert not checker.is_valid(wrong)
+
+
+def test_every_role_may_ask_who_it_is(tmp_path: Path) -> None:
+    with running(settings_for(tmp_path, tokens=token_file(tmp_path))) as server:
+        for role, token in TOKENS.items():
+            with ProbityClient(f"127.0.0.1:{server.port}", token=token) as client:
+                me = client.caller()
+                assert (me.name, me.role) == (f"{role}-caller", role)
+    with (
+        running(settings_for(tmp_path / "open")) as server,
+        ProbityClient(f"127.0.0.1:{server.port}") as client,
+    ):
+        assert (client.caller().name, client.caller().role) == ("", "")

@@ -60,6 +60,11 @@ class RulesetServiceStub:
                 request_serializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.FromString,
                 _registered_method=True)
+        self.GetCaller = channel.unary_unary(
+                '/probity.v1.RulesetService/GetCaller',
+                request_serializer=probity_dot_v1_dot_ruleset__pb2.GetCallerRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_ruleset__pb2.GetCallerResponse.FromString,
+                _registered_method=True)
 
 
 class RulesetServiceServicer:
@@ -101,6 +106,14 @@ class RulesetServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaller(self, request, context):
+        """Who the caller's token names, and its role: what a tool (the workbench) may offer it.
+        Any role may ask.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RulesetServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +141,11 @@ def add_RulesetServiceServicer_to_server(servicer, server):
                     servicer.ReloadRulesets,
                     request_deserializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.FromString,
                     response_serializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.SerializeToString,
+            ),
+            'GetCaller': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaller,
+                    request_deserializer=probity_dot_v1_dot_ruleset__pb2.GetCallerRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_ruleset__pb2.GetCallerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +284,33 @@ class RulesetService:
             '/probity.v1.RulesetService/ReloadRulesets',
             probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.SerializeToString,
             probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaller(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.RulesetService/GetCaller',
+            probity_dot_v1_dot_ruleset__pb2.GetCallerRequest.SerializeToString,
+            probity_dot_v1_dot_ruleset__pb2.GetCallerResponse.FromString,
             options,
             channel_credentials,
             insecure,
