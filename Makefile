@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench lint proto postgres documents browser balancer fuzz
+.PHONY: install run workbench test bench lint proto postgres documents browser balancer fuzz
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -24,6 +24,10 @@ install: $(BIN)/probity $(BUF) documents
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
 run: $(BIN)/probity
 	$(BIN)/probity serve --rules rules
+
+# The workbench in the browser (http://127.0.0.1:8080), over the server `make run` starts.
+workbench: $(BIN)/probity
+	$(BIN)/probity workbench --server 127.0.0.1:50051
 
 # Regenerate the probity.v1 Python code after editing proto/probity/v1/*.proto.
 proto: $(BIN)/probity

@@ -320,6 +320,22 @@ def cmd_report_contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workbench(args: argparse.Namespace) -> int:
+    """`probity workbench`: the rule-set workbench in the browser, over --server."""
+    from probity.clients.workbench.app import Config, serve  # imported here: Starlette
+
+    tls = {
+        "tls": args.tls,
+        "tls_ca": Path(args.tls_ca) if args.tls_ca else None,
+        "client_cert": Path(args.client_cert) if args.client_cert else None,
+        "client_key": Path(args.client_key) if args.client_key else None,
+    }
+    config = Config(args.server, Path(args.drafts), args.secure_cookies, tls)
+    print(f"the workbench: http://{args.host}:{args.port}/ (server {args.server})", file=sys.stderr)
+    serve(config, args.host, args.port)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here: only this command runs the server, through its one entry point.
     from probity.server.main import run
@@ -472,6 +488,19 @@ def parser() -> argparse.ArgumentParser:
         "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"
     )
     serve.set_defaults(run=cmd_serve)
+    workbench = sub.add_parser(
+        "workbench", help="edit, check and publish rule sets in the browser (127.0.0.1:8080)"
+    )
+    add_connection_options(workbench)
+    workbench.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    workbench.add_argument("--port", type=int, default=8080)
+    workbench.add_argument(
+        "--drafts", default="workbench.db", metavar="FILE", help="where drafts are kept"
+    )
+    workbench.add_argument(
+        "--secure-cookies", action="store_true", help="when the workbench is reached by HTTPS"
+    )
+    workbench.set_defaults(run=cmd_workbench)
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of rule files, or (--inputs) of a rule set's answers"
     )

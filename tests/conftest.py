@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,24 @@ def example_tender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         path = folder / "tender.json"
         path.write_text(run.stdout)
         yield path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium at the width of a laptop screen (`make test` installs it)."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver, "chromium and chromium-driver come with `make test`"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    started = webdriver.Chrome(service=Service(driver), options=options)
+    try:
+        yield started
+    finally:
+        started.quit()

@@ -6,35 +6,15 @@ script of a bidder's run."""
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from probity.reports.pages import tender_html, write_tender
 from probity.reports.summaries import write as write_summaries
 
 HOSTILE = '<script>window.hijacked = true</script><img src=x onerror="window.hijacked=true">'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    """Headless Chromium at the width of a laptop screen (`make test` installs it)."""
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver, "chromium and chromium-driver come with `make test`"
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(argument)
-    started = webdriver.Chrome(service=Service(driver), options=options)
-    try:
-        yield started
-    finally:
-        started.quit()
 
 
 def _fits(browser: webdriver.Chrome) -> bool:

@@ -1,0 +1,312 @@
+"""The workbench's pages and its one JSON call (diagnostics as you type). Every page reads the
+server through ProbityClient with the signed-in user's token; nothing here decides what a
+role may do beyond what to offer: the server refuses what the token may not do."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from probity.clients.client import ProbityClient
+from probity.clients.remote import describe_error
+from probity.clients.workbench.drafts import Drafts
+from probity.clients.workbench.sessions import COOKIE, Session, Sessions
+
+STATIC = Path(__file__).resolve().parent / "static"
+# What a page may load: only this workbench's own files; no inline script, no framing.
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("probity.clients.workbench", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    target: str  # the Probity server (or the fleet's balancer), host:port
+    drafts: Path  # the SQLite file drafts are kept in
+    secure_cookies: bool = False  # set when the workbench is reached over HTTPS
+    client_options: dict[str, Any] | None = None  # TLS for the server: tls, tls_ca, ...
+
+
+class Workbench:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.sessions = Sessions()
+        self.drafts = Drafts(config.drafts)
+
+    # -- plumbing -------------------------------------------------------------------------
+    def client(self, token: str) -> ProbityClient:
+        return ProbityClient(
+            self.config.target, token=token or None, timeout=60, attempts=2,
+            **(self.config.client_options or {}),
+        )  # fmt: skip
+
+    def page(self, name: str, request: Request, status: int = 200, **values: Any) -> Response:
+        session = request.state.session
+        html = _ENVIRONMENT.get_template(name).render(
+            session=session, csrf=session.csrf if session else "", **values
+        )
+        return HTMLResponse(html, status_code=status)
+
+    def call(self, session: Session, work: Callable[[ProbityClient], Any]) -> Any:
+        with self.client(session.token) as client:
+            return work(client)
+
+    # -- routes ---------------------------------------------------------------------------
+    async def signin_form(self, request: Request) -> Response:
+        return self.page("signin.html.j2", request, error="")
+
+    async def signin(self, request: Request) -> Response:
+        form = await request.form()
+        token = str(form.get("token", "")).strip()
+        try:
+            me = await run_in_threadpool(lambda: self.call(Session(token, "", ""), _caller))
+        except grpc.RpcError as exc:
+            said = _sentence(exc)
+            return self.page("signin.html.j2", request, status=401, error=said)
+        key = self.sessions.start(Session(token, me.name, me.role))
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE, key, httponly=True, samesite="strict", secure=self.config.secure_cookies,
+            path="/",
+        )  # fmt: skip
+        return response
+
+    async def signout(self, request: Request) -> Response:
+        await _form(request)
+        self.sessions.end(request.cookies.get(COOKIE))
+        response = RedirectResponse("/signin", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    async def rulesets(self, request: Request) -> Response:
+        session = request.state.session
+        listed = await run_in_threadpool(lambda: self.call(session, lambda c: c.list_rulesets()))
+        return self.page("rulesets.html.j2", request, rulesets=listed)
+
+    async def ruleset(self, request: Request) -> Response:
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        version = request.query_params.get("version", "")
+        got = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id, version))
+        )
+        draft = self.drafts.get(session.user, ruleset_id)
+        published = request.query_params.get("published", "")
+        return self.page("ruleset.html.j2", request, got=got, draft=draft, published=published)
+
+    async def editor(self, request: Request) -> Response:
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("edit"):
+            return _refused(self, request, "edit rule sets")
+        got = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
+        )
+        draft = self.drafts.get(session.user, ruleset_id)
+        text = draft[0] if draft else got.source_text
+        saved = request.query_params.get("saved", "")
+        return self.page("edit.html.j2", request, got=got, text=text, draft=draft, saved=saved,
+                         error="", note="")  # fmt: skip
+
+    async def save_draft(self, request: Request) -> Response:
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        form = await _form(request)
+        if str(form.get("action")) == "discard":
+            self.drafts.discard(session.user, ruleset_id)
+            return RedirectResponse(f"/rulesets/{ruleset_id}", status_code=303)
+        self.drafts.save(session.user, ruleset_id, _text(form.get("text")))
+        return RedirectResponse(f"/rulesets/{ruleset_id}/edit?saved=1", status_code=303)
+
+    async def publish(self, request: Request) -> Response:
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        form = await _form(request)
+        text, note = _text(form.get("text")), str(form.get("note", "")).strip()
+        self.drafts.save(session.user, ruleset_id, text)  # nothing typed is lost
+        got = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
+        )
+        if not note:
+            return self.page("edit.html.j2", request, status=400, got=got, text=text,
+                             draft=self.drafts.get(session.user, ruleset_id), saved="",
+                             error="Say why you are publishing: a change note is required.",
+                             note="")  # fmt: skip
+        file_name = f"{ruleset_id}.yaml"
+        try:
+            published = await run_in_threadpool(
+                lambda: self.call(session, lambda c: c.publish_ruleset(text, file_name, note))
+            )
+        except grpc.RpcError as exc:
+            return self.page("edit.html.j2", request, status=_status(exc), got=got, text=text,
+                             draft=self.drafts.get(session.user, ruleset_id), saved="",
+                             error=_sentence(exc), note=note)  # fmt: skip
+        self.drafts.discard(session.user, ruleset_id)
+        version = published.ruleset.version
+        return RedirectResponse(f"/rulesets/{ruleset_id}?published={version}", status_code=303)
+
+    async def validate(self, request: Request) -> Response:
+        """The server's diagnostics of a text, as JSON, for the editor's script."""
+        session = request.state.session
+        if not session.csrf_ok(request.headers.get("x-csrf-token")):
+            raise _Forged
+        body = await request.json()
+        text, file_name = str(body.get("text", "")), str(body.get("file_name", "draft.yaml"))
+        try:
+            checked = await run_in_threadpool(
+                lambda: self.call(session, lambda c: c.validate_ruleset(text, file_name))
+            )
+        except grpc.RpcError as exc:
+            return JSONResponse({"error": _sentence(exc)}, status_code=_status(exc))
+        return JSONResponse(
+            {
+                "valid": checked.valid,
+                "ruleset": {"id": checked.ruleset.id, "version": checked.ruleset.version},
+                "diagnostics": [
+                    {
+                        "line": d.line,
+                        "column": d.column,
+                        "message": d.message,
+                        "severity": d.severity or "error",
+                        "code": d.code,
+                    }
+                    for d in checked.diagnostics
+                ],
+            }
+        )
+
+
+class _Forged(Exception):
+    """A POST without the session's CSRF token."""
+
+
+async def _form(request: Request) -> Any:
+    """A POST's form, once its CSRF token is the session's (else _Forged)."""
+    form = await request.form()
+    if not request.state.session.csrf_ok(str(form.get("csrf", ""))):
+        raise _Forged
+    return form
+
+
+def _caller(client: ProbityClient) -> Any:
+    return client.caller()
+
+
+def _text(value: Any) -> str:
+    """A form's text as typed (browsers send CRLF line ends; rule files use LF)."""
+    return str(value or "").replace("\r\n", "\n")
+
+
+def _status(exc: grpc.RpcError) -> int:
+    code = exc.code()
+    return {
+        grpc.StatusCode.PERMISSION_DENIED: 403,
+        grpc.StatusCode.UNAUTHENTICATED: 401,
+        grpc.StatusCode.INVALID_ARGUMENT: 400,
+        grpc.StatusCode.FAILED_PRECONDITION: 409,
+        grpc.StatusCode.NOT_FOUND: 404,
+    }.get(code, 502)
+
+
+def _sentence(exc: grpc.RpcError) -> str:
+    """A server's refusal in words for the person at the screen."""
+    code = exc.code()
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return "That token is not one the server knows. Check it and try again."
+    if code == grpc.StatusCode.PERMISSION_DENIED:
+        return f"Your role may not do that: {exc.details()}."
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return "The Probity server cannot be reached just now; try again in a moment."
+    return describe_error(exc)
+
+
+def _refused(bench: Workbench, request: Request, what: str) -> Response:
+    role = request.state.session.role
+    return bench.page("message.html.j2", request, status=403, title="Not for your role",
+                      message=f"The {role} role may not {what}.")  # fmt: skip
+
+
+class _Guard(BaseHTTPMiddleware):
+    """Every page but sign-in needs a live session, and every answer the security headers.
+    (Each POST's CSRF token is checked where its body is read: `_form`, `validate`.)"""
+
+    def __init__(self, app: Any, bench: Workbench) -> None:
+        super().__init__(app)
+        self.bench = bench
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.session = self.bench.sessions.get(request.cookies.get(COOKIE))
+        path = request.url.path
+        open_paths = path in ("/signin",) or path.startswith("/static/")
+        if request.state.session is None and not open_paths:
+            if path.startswith("/api/"):
+                return _secured(JSONResponse({"error": "signed out"}, status_code=401))
+            return _secured(RedirectResponse("/signin", status_code=303))
+        try:
+            response = await call_next(request)
+        except _Forged:
+            response = HTMLResponse("The form expired: reload the page and try again.", 403)
+        except grpc.RpcError as exc:
+            said = _sentence(exc)
+            response = self.bench.page(
+                "message.html.j2", request, status=_status(exc), title="The server refused",
+                message=said,
+            )  # fmt: skip
+        return _secured(response)
+
+
+def _secured(response: Response) -> Response:
+    response.headers.update(_HEADERS)
+    return response
+
+
+def create_app(config: Config) -> Starlette:
+    bench = Workbench(config)
+    routes = [
+        Route("/signin", bench.signin_form, methods=["GET"]),
+        Route("/signin", bench.signin, methods=["POST"]),
+        Route("/signout", bench.signout, methods=["POST"]),
+        Route("/", bench.rulesets, methods=["GET"]),
+        Route("/rulesets/{ruleset_id}", bench.ruleset, methods=["GET"]),
+        Route("/rulesets/{ruleset_id}/edit", bench.editor, methods=["GET"]),
+        Route("/rulesets/{ruleset_id}/draft", bench.save_draft, methods=["POST"]),
+        Route("/rulesets/{ruleset_id}/publish", bench.publish, methods=["POST"]),
+        Route("/api/validate", bench.validate, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(_Guard, bench=bench)])
+    app.state.bench = bench
+    return app
+
+
+def serve(config: Config, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Run the workbench until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
+__all__ = ["Config", "create_app", "serve"]

@@ -1,0 +1,80 @@
+"""Sign-in sessions held on the workbench's side: the browser holds only a random session
+id (an HttpOnly, SameSite=Strict cookie); the token stays here. A session ends after
+IDLE_SECONDS without use or LIFE_SECONDS in all, and at sign-out. Each has a CSRF token that
+every form and script sends back."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+IDLE_SECONDS = 30 * 60
+LIFE_SECONDS = 8 * 60 * 60
+COOKIE = "probity_workbench"
+
+
+@dataclass
+class Session:
+    token: str
+    name: str
+    role: str  # portal | policy | auditor ("" on a server without tokens: may do anything)
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    started: float = field(default_factory=time.monotonic)
+    seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def user(self) -> str:
+        """Whose drafts these are."""
+        return self.name or "(no token)"
+
+    def may(self, action: str) -> bool:
+        """May this user edit, test and publish ("edit"), or read the log ("audit")?"""
+        if not self.role:
+            return True
+        return {"edit": self.role == "policy", "audit": self.role in ("policy", "auditor")}[action]
+
+    def csrf_ok(self, sent: str | None) -> bool:
+        return sent is not None and hmac.compare_digest(sent, self.csrf)
+
+
+class Sessions:
+    def __init__(self, idle: float = IDLE_SECONDS, life: float = LIFE_SECONDS) -> None:
+        self.idle, self.life = idle, life
+        self._held: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: Session) -> str:
+        """A new session's id (for the cookie)."""
+        key = secrets.token_urlsafe(32)
+        with self._lock:
+            self._drop_expired()
+            self._held[key] = session
+        return key
+
+    def get(self, key: str | None) -> Session | None:
+        """The live session of this cookie, if any (using it keeps it alive)."""
+        if not key:
+            return None
+        with self._lock:
+            session = self._held.get(key)
+            if session is None:
+                return None
+            now = time.monotonic()
+            if now - session.seen > self.idle or now - session.started > self.life:
+                del self._held[key]
+                return None
+            session.seen = now
+            return session
+
+    def end(self, key: str | None) -> None:
+        with self._lock:
+            self._held.pop(key or "", None)
+
+    def _drop_expired(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, s in self._held.items()
+                    if now - s.seen > self.idle or now - s.started > self.life]:  # fmt: skip
+            del self._held[key]

@@ -1,0 +1,213 @@
+"""The workbench (issue 23) end to end, as a policy officer uses it: Debian's Chromium, driven
+by chromedriver, against a real workbench over a real Probity server with tokens. Sign in,
+make a mistake and see it at its line, fix it, publish with a note, see the new version
+served; a portal token cannot publish; a script typed anywhere stays text."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from probity.clients.client import ProbityClient
+from probity.clients.workbench.app import Config, create_app
+from probity.server.app import ProbityServer
+from tests.conftest import NOLAN_VERSION, RULES
+from tests.server.conftest import TOKENS, example, running, settings_for, token_file
+
+NOLAN = (RULES / "nolan-tender.yaml").read_text()
+HOSTILE = '<script>window.hijacked = true</script><img src=x onerror="window.hijacked=true">'
+
+
+@dataclass
+class Bench:
+    server: ProbityServer
+    url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Iterator[Bench]:
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        config = Config(f"127.0.0.1:{server.port}", tmp_path / "drafts.db")
+        port = _free_port()
+        web = uvicorn.Server(
+            uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=web.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not web.started:
+            assert time.monotonic() < deadline, "the workbench did not start"
+            time.sleep(0.05)
+        try:
+            yield Bench(server, f"http://127.0.0.1:{port}")
+        finally:
+            web.should_exit = True
+            thread.join(timeout=30)
+
+
+def _sign_in(browser: webdriver.Chrome, bench: Bench, role: str) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{bench.url}/signin")
+    browser.find_element(By.ID, "token").send_keys(TOKENS[role])
+    browser.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.TAG_NAME, "table"))
+
+
+def _status(browser: webdriver.Chrome, starts: str) -> str:
+    """The check's status line, once it starts with `starts`."""
+    found = WebDriverWait(browser, 60).until(
+        lambda b: (t := b.find_element(By.ID, "check-status").text).startswith(starts) and t
+    )
+    return str(found)
+
+
+def _type(browser: webdriver.Chrome, text: str) -> None:
+    """Replace the editor's text as typing would (the input event the page listens for)."""
+    browser.execute_script(
+        "const s = document.getElementById('source'); s.value = arguments[0];"
+        "s.dispatchEvent(new Event('input'));",
+        text,
+    )
+
+
+def test_a_policy_officer_edits_checks_and_publishes(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    _sign_in(browser, bench, "policy")
+    assert "Signed in as policy-caller (policy)" in browser.find_element(By.TAG_NAME, "header").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    nolan = next(r for r in rows if "nolan-tender" in r.text)
+    assert NOLAN_VERSION in nolan.text
+    nolan.find_element(By.TAG_NAME, "a").click()
+    history = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=history] tbody")
+    assert "seeded" in history.text and "server" in history.text
+    browser.find_element(By.LINK_TEXT, "Edit a draft").click()
+    _status(browser, "No problems: nolan-tender")
+
+    broken = NOLAN.replace("weight: 20", "weight: 25", 1)  # the weights no longer add up
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["policy"]) as client:
+        expected = [(d.line, d.column) for d in client.validate_ruleset(broken, "x").diagnostics]
+    assert expected
+    _type(browser, broken)
+    said = _status(browser, f"{len(expected)} problem")
+    assert "before it can be published" in said
+    items = browser.find_elements(By.CSS_SELECTOR, "#diagnostics li.problem")
+    shown = [i.find_element(By.TAG_NAME, "button").text for i in items]
+    assert shown == [f"Line {line}, column {column}" for line, column in expected]
+    assert "add up to 105" in items[0].text
+    gutter = browser.find_element(By.ID, "gutter").text.splitlines()
+    assert gutter[expected[0][0] - 1] == f"\u25b6{expected[0][0]}"  # marked at its line
+    items[0].find_element(By.TAG_NAME, "button").click()
+    caret = browser.execute_script("return document.getElementById('source').selectionStart")
+    assert broken[:caret].count("\n") == expected[0][0] - 1  # the caret went to that line
+
+    fixed = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
+    _type(browser, fixed)
+    _status(browser, "No problems: nolan-tender 9.0.0 is ready to publish")
+    browser.find_element(By.ID, "publish").click()  # without a note
+    assert "a change note is required" in browser.find_element(By.CSS_SELECTOR, ".error").text
+    assert browser.find_element(By.ID, "source").get_attribute("value") == fixed  # kept
+    browser.find_element(By.ID, "note").send_keys(HOSTILE)
+    browser.find_element(By.ID, "publish").click()
+    WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.ID, "published"))
+    assert "Version 9.0.0 is published and active" in browser.find_element(By.ID, "published").text
+    first = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=history] tbody tr")
+    assert "9.0.0" in first.text and "policy-caller (policy)" in first.text
+    assert HOSTILE in first.text  # the note, shown as the text it is
+    assert browser.execute_script("return window.hijacked === undefined")
+    assert not browser.find_elements(By.CSS_SELECTOR, "td.note script, td.note img")
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        assert portal.evaluate("nolan-tender", example("strong")).ruleset.version == "9.0.0"
+
+
+def test_a_draft_is_kept_for_its_author_and_never_served(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    _sign_in(browser, bench, "policy")
+    browser.get(f"{bench.url}/rulesets/nolan-tender/edit")
+    draft = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.1.0", 1) + f"# {HOSTILE}\n"
+    _type(browser, draft)
+    _status(browser, "No problems: nolan-tender 9.1.0")
+    browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    WebDriverWait(browser, 30).until(lambda b: "Draft saved" in b.page_source)
+    assert browser.find_element(By.ID, "source").get_attribute("value") == draft
+    assert browser.execute_script("return window.hijacked === undefined")
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        assert portal.get_ruleset("nolan-tender").ruleset.version == NOLAN_VERSION
+    browser.get(f"{bench.url}/rulesets/nolan-tender")
+    assert browser.find_element(By.LINK_TEXT, "Go on with your draft")
+
+
+def test_a_portal_token_reads_but_cannot_edit_or_publish(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    _sign_in(browser, bench, "portal")
+    browser.get(f"{bench.url}/rulesets/nolan-tender")
+    assert not browser.find_elements(By.PARTIAL_LINK_TEXT, "draft")
+    browser.get(f"{bench.url}/rulesets/nolan-tender/edit")
+    assert "The portal role may not edit rule sets" in browser.page_source
+    answer = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        const form = new URLSearchParams({csrf: csrf, text: arguments[0], note: "by a portal"});
+        fetch("/rulesets/nolan-tender/publish", {method: "POST", body: form})
+          .then(r => r.text().then(t => done([r.status, t])));
+        """,
+        NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.2.0", 1),
+    )
+    assert answer[0] == 403 and "Your role may not do that" in answer[1]
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        assert portal.get_ruleset("nolan-tender").ruleset.version == NOLAN_VERSION
+
+
+def _post(
+    bench: Bench, path: str, form: dict[str, str], cookie: str = ""
+) -> http.client.HTTPResponse:
+    parsed = urllib.parse.urlsplit(bench.url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("POST", path, urllib.parse.urlencode(form), headers)
+    return connection.getresponse()
+
+
+def test_sessions_are_server_side_and_posts_need_their_csrf_token(bench: Bench) -> None:
+    refused = _post(bench, "/signin", {"token": "prb_not-a-token"})
+    assert refused.status == 401 and b"That token is not one the server knows" in refused.read()
+    signed = _post(bench, "/signin", {"token": TOKENS["policy"]})
+    assert signed.status == 303
+    set_cookie = signed.getheader("Set-Cookie") or ""
+    assert "HttpOnly" in set_cookie and "SameSite=strict" in set_cookie
+    assert TOKENS["policy"] not in set_cookie  # the browser holds an id, not the token
+    cookie = set_cookie.split(";", 1)[0]
+    assert "default-src 'self'" in (signed.getheader("Content-Security-Policy") or "")
+    forged = _post(bench, "/rulesets/nolan-tender/draft", {"text": "x"}, cookie)
+    assert forged.status == 403  # no CSRF token
+    out = _post(bench, "/signout", {"csrf": "wrong"}, cookie)
+    assert out.status == 403
+    anonymous = _post(bench, "/rulesets/nolan-tender/draft", {"text": "x"})
+    assert anonymous.status == 303 and anonymous.getheader("Location") == "/signin"
