@@ -6,6 +6,7 @@ served; a portal token cannot publish; a script typed anywhere stays text."""
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from probity.clients.client import ProbityClient
 from probity.clients.workbench.app import Config, create_app
 from probity.server.app import ProbityServer
-from tests.conftest import NOLAN_VERSION, RULES
+from tests.conftest import NOLAN_VERSION, ROOT, RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
 NOLAN = (RULES / "nolan-tender.yaml").read_text()
@@ -80,6 +81,12 @@ def _status(browser: webdriver.Chrome, starts: str) -> str:
     return str(found)
 
 
+def _screenshot(browser: webdriver.Chrome, name: str) -> None:
+    """With PROBITY_SCREENSHOTS set, the page as shown now, for docs/."""
+    if os.environ.get("PROBITY_SCREENSHOTS"):
+        browser.save_screenshot(str(ROOT / "docs" / name))
+
+
 def _type(browser: webdriver.Chrome, text: str) -> None:
     """Replace the editor's text as typing would (the input event the page listens for)."""
     browser.execute_script(
@@ -120,6 +127,12 @@ def test_a_policy_officer_edits_checks_and_publishes(
     items[0].find_element(By.TAG_NAME, "button").click()
     caret = browser.execute_script("return document.getElementById('source').selectionStart")
     assert broken[:caret].count("\n") == expected[0][0] - 1  # the caret went to that line
+    shown = browser.execute_script(
+        "const s = document.getElementById('source'); return [s.scrollTop, s.clientHeight]"
+    )
+    line_top = (expected[0][0] - 1) * 1.4 * 14.4  # 0.9rem lines at 1.4, as the styles say
+    assert shown[0] <= line_top <= shown[0] + shown[1]  # that line is in view
+    _screenshot(browser, "workbench-editor.png")
 
     fixed = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
     _type(browser, fixed)
