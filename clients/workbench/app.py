@@ -4,6 +4,7 @@ role may do beyond what to offer: the server refuses what the token may not do."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from probity.clients.client import ProbityClient
 from probity.clients.remote import describe_error
 from probity.clients.workbench.drafts import Drafts
 from probity.clients.workbench.sessions import COOKIE, Session, Sessions
+from probity.engine.comparison import Change, compare
+from probity.engine.compiler.pipeline import compile_text
+from probity.engine.errors import RuleFileError
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.
@@ -118,6 +122,41 @@ class Workbench:
         published = request.query_params.get("published", "")
         return self.page("ruleset.html.j2", request, got=got, draft=draft, published=published)
 
+    async def compare(self, request: Request) -> Response:
+        """Two versions (or a version and the user's draft) compared in words, beside the
+        text diff."""
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        got = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
+        )
+        held = [*got.ruleset.other_versions, got.ruleset.version]
+        draft = self.drafts.get(session.user, ruleset_id)
+        choices = held + (["draft"] if draft else [])
+        before = request.query_params.get("from") or (held[-2] if len(held) > 1 else held[-1])
+        after = request.query_params.get("to") or ("draft" if draft else held[-1])
+        if before not in choices or after not in choices:
+            said = f"{ruleset_id} has no version to compare by that name."
+            return self.page(
+                "message.html.j2", request, status=404, title="No such version", message=said
+            )
+
+        def text_of(client: ProbityClient, version: str) -> str:
+            if version == "draft":
+                assert draft is not None
+                return draft[0]
+            return client.get_ruleset(ruleset_id, version).source_text
+
+        texts = await run_in_threadpool(
+            lambda: self.call(session, lambda c: (text_of(c, before), text_of(c, after)))
+        )
+        changes, problem = _changes(*texts)
+        diff = list(difflib.unified_diff(
+            texts[0].splitlines(), texts[1].splitlines(), f"{ruleset_id} {before}",
+            f"{ruleset_id} {after}", lineterm="", n=2,
+        ))  # fmt: skip
+        return self.page("compare.html.j2", request, got=got, choices=choices, before=before,
+                         after=after, changes=changes, problem=problem, diff=diff)  # fmt: skip
+
     async def editor(self, request: Request) -> Response:
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
         if not session.may("edit"):
@@ -195,6 +234,17 @@ class Workbench:
                 ],
             }
         )
+
+
+def _changes(before: str, after: str) -> tuple[list[Change], str]:
+    """The differences between two rule-file texts in words, or why they cannot be said
+    (a text that does not compile: its first problem)."""
+    try:
+        old, new = compile_text(before, "before.yaml"), compile_text(after, "after.yaml")
+    except RuleFileError as exc:
+        first = exc.diagnostics[0]
+        return [], f"line {first.line}: {first.message}"
+    return compare(old, new), ""
 
 
 class _Forged(Exception):
@@ -292,6 +342,7 @@ def create_app(config: Config) -> Starlette:
         Route("/", bench.rulesets, methods=["GET"]),
         Route("/rulesets/{ruleset_id}", bench.ruleset, methods=["GET"]),
         Route("/rulesets/{ruleset_id}/edit", bench.editor, methods=["GET"]),
+        Route("/rulesets/{ruleset_id}/compare", bench.compare, methods=["GET"]),
         Route("/rulesets/{ruleset_id}/draft", bench.save_draft, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/publish", bench.publish, methods=["POST"]),
         Route("/api/validate", bench.validate, methods=["POST"]),

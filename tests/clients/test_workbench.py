@@ -134,7 +134,11 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert shown[0] <= line_top <= shown[0] + shown[1]  # that line is in view
     _screenshot(browser, "workbench-editor.png")
 
-    fixed = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
+    fixed = (
+        NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
+        .replace("weight: 20", "weight: 25", 1)
+        .replace("weight: 10", "weight: 5", 1)  # they add up again
+    )
     _type(browser, fixed)
     _status(browser, "No problems: nolan-tender 9.0.0 is ready to publish")
     browser.find_element(By.ID, "publish").click()  # without a note
@@ -151,6 +155,16 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert not browser.find_elements(By.CSS_SELECTOR, "td.note script, td.note img")
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
         assert portal.evaluate("nolan-tender", example("strong")).ruleset.version == "9.0.0"
+
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Compare versions").click()
+    changes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#changes li")]
+    assert "Principles: Integrity's weight: 20 → 25." in changes
+    assert "Principles: Selflessness's weight: 10 → 5." in changes
+    added = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#diff .added")]
+    removed = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#diff .removed")]
+    assert "+    weight: 25" in added and "-    weight: 20" in removed
+    assert "+version: 9.0.0" in added
+    _screenshot(browser, "workbench-compare.png")
 
 
 def test_a_draft_is_kept_for_its_author_and_never_served(
