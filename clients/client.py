@@ -537,6 +537,19 @@ class ProbityClient:
         )
         return response
 
+    def preview_impact(
+        self, ruleset_id: str, source_text: str, **scope: Any
+    ) -> audit_pb2.PreviewImpactResponse:
+        """What publishing `source_text` would change in the recorded evaluations of the
+        active version (scope: tender_id, since, until, limit). Nothing is recorded."""
+        request = audit_pb2.PreviewImpactRequest(
+            ruleset_id=ruleset_id, source_text=source_text, **scope
+        )
+        response: audit_pb2.PreviewImpactResponse = self._call(
+            self._audit.PreviewImpact, request, timeout=max(self.timeout or 0, 600)
+        )
+        return response
+
     def replay(self, seq: int) -> audit_pb2.ReplayResponse:
         response: audit_pb2.ReplayResponse = self._call(
             self._audit.Replay, audit_pb2.ReplayRequest(seq=seq)

@@ -249,6 +249,11 @@ class Evaluations:
         """A version the caller already holds (Replay's recorded one)."""
         return prepare(ruleset, self.runner, self.sink, view)
 
+    def trial(self, ruleset: CompiledRuleSet) -> Prepared:
+        """A version tried out, never recorded nor kept (a draft's impact): the sink never
+        sees it, so it is never a version anyone can be served."""
+        return prepare(ruleset, self.runner, NO_SINK, FULL)
+
     @property
     def recording(self) -> bool:
         return self.sink.enabled

@@ -16,7 +16,7 @@ from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
-from probity.server import errors, tenders
+from probity.server import errors, impact, tenders
 from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -136,6 +136,23 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
         wanted = list(request.submission_ids)
         return tenders.summaries(found, self._recorded_ruleset, wanted, self.max_message_bytes)
+
+    def PreviewImpact(
+        self, request: audit_pb2.PreviewImpactRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.PreviewImpactResponse:
+        store = self._store()
+        if not request.ruleset_id:
+            violation = FieldViolation("ruleset_id", "name the rule set the draft is of")
+            raise errors.ServiceError(errors.bad_request([violation], "which rule set?"))
+        active = self.evaluations.rulesets.get(request.ruleset_id)
+        library = getattr(self.evaluations.rulesets, "library", None)
+        name = f"{request.ruleset_id}.yaml"
+        draft = check_text(request.source_text, name, self.accept, library)
+        if draft.id != active.id:
+            said = f"the draft is of rule set {draft.id}, not {active.id}"
+            violation = FieldViolation("source_text", said)
+            raise errors.ServiceError(errors.bad_request([violation], said))
+        return impact.preview(store, self.evaluations, draft, active, request)
 
     def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
         """The recorded version, compiled from its recorded text (whatever the server now

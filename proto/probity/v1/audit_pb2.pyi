@@ -231,3 +231,65 @@ class GetAssessmentSummariesResponse(_message.Message):
     ruleset: _result_pb2.RulesetRef
     summaries: _containers.RepeatedCompositeFieldContainer[AssessmentSummary]
     def __init__(self, tender_id: _Optional[str] = ..., request_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., summaries: _Optional[_Iterable[_Union[AssessmentSummary, _Mapping]]] = ...) -> None: ...
+
+class PreviewImpactRequest(_message.Message):
+    __slots__ = ("ruleset_id", "source_text", "tender_id", "since", "until", "limit")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    source_text: str
+    tender_id: str
+    since: str
+    until: str
+    limit: int
+    def __init__(self, ruleset_id: _Optional[str] = ..., source_text: _Optional[str] = ..., tender_id: _Optional[str] = ..., since: _Optional[str] = ..., until: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ImpactOutcome(_message.Message):
+    __slots__ = ("band", "band_label", "total", "rejected", "rank")
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    BAND_LABEL_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    band: str
+    band_label: str
+    total: float
+    rejected: bool
+    rank: int
+    def __init__(self, band: _Optional[str] = ..., band_label: _Optional[str] = ..., total: _Optional[float] = ..., rejected: _Optional[bool] = ..., rank: _Optional[int] = ...) -> None: ...
+
+class ImpactChange(_message.Message):
+    __slots__ = ("seq", "submission_id", "tender_id", "supplier_id", "before", "after")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    submission_id: str
+    tender_id: str
+    supplier_id: str
+    before: ImpactOutcome
+    after: ImpactOutcome
+    def __init__(self, seq: _Optional[int] = ..., submission_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., before: _Optional[_Union[ImpactOutcome, _Mapping]] = ..., after: _Optional[_Union[ImpactOutcome, _Mapping]] = ...) -> None: ...
+
+class PreviewImpactResponse(_message.Message):
+    __slots__ = ("draft", "active_version", "evaluated", "changed", "changes", "refused")
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    EVALUATED_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
+    draft: _result_pb2.RulesetRef
+    active_version: str
+    evaluated: int
+    changed: int
+    changes: _containers.RepeatedCompositeFieldContainer[ImpactChange]
+    refused: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, draft: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., active_version: _Optional[str] = ..., evaluated: _Optional[int] = ..., changed: _Optional[int] = ..., changes: _Optional[_Iterable[_Union[ImpactChange, _Mapping]]] = ..., refused: _Optional[_Iterable[str]] = ...) -> None: ...

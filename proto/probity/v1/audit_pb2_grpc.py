@@ -66,6 +66,11 @@ class AuditServiceStub:
                 request_serializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.FromString,
                 _registered_method=True)
+        self.PreviewImpact = channel.unary_unary(
+                '/probity.v1.AuditService/PreviewImpact',
+                request_serializer=probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -118,6 +123,16 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PreviewImpact(self, request, context):
+        """What a draft would change: the recorded submissions of a rule set's active version
+        evaluated again on the draft, through the same workers, and every change of band,
+        total, pass/fail or rank within its tender. Nothing is recorded, and the draft is not
+        kept: it is never served.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -150,6 +165,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.GetAssessmentSummaries,
                     request_deserializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.FromString,
                     response_serializer=probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.SerializeToString,
+            ),
+            'PreviewImpact': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewImpact,
+                    request_deserializer=probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -316,6 +336,33 @@ class AuditService:
             '/probity.v1.AuditService/GetAssessmentSummaries',
             probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesRequest.SerializeToString,
             probity_dot_v1_dot_audit__pb2.GetAssessmentSummariesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewImpact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.AuditService/PreviewImpact',
+            probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.SerializeToString,
+            probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,160 @@
+"""A draft's impact before it is published (PreviewImpact): recorded submissions of the
+active version evaluated again on the draft, through the workers, and each change of band,
+total, pass/fail or rank within its tender. Nothing is recorded and the draft is not kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluations import Encoded, Evaluations
+from probity.engine.ranking import BidScore, rank
+from probity.store.log import DecisionLog, Evaluation, Query
+from probity.v1 import audit_pb2, evaluation_pb2, result_pb2, submission_pb2
+
+DEFAULT_LIMIT, MOST = 500, 5000
+_TIMEOUT = 600  # seconds for the whole re-evaluation
+
+
+@dataclass
+class _Bid:
+    """A bid of a recorded tender ranking: its price, and its rank as recorded."""
+
+    price: float
+    whole_life_cost: float | None
+    rank: int
+
+
+def preview(
+    log: DecisionLog,
+    evaluations: Evaluations,
+    draft: CompiledRuleSet,
+    active: CompiledRuleSet,
+    request: audit_pb2.PreviewImpactRequest,
+) -> audit_pb2.PreviewImpactResponse:
+    limit = min(request.limit or DEFAULT_LIMIT, MOST)
+    query = Query(
+        ruleset_id=active.id,
+        tender_id=request.tender_id,
+        since=request.since,
+        until=request.until,
+        limit=limit,
+    )
+    rows, _ = log.evaluations(query)
+    chosen = [row["seq"] for row in rows if row["ruleset_version"] == active.version]
+    records = {seq: found for seq in chosen if (found := log.evaluation(seq)) is not None}
+    rankings = _rankings(log, active, records)
+    order = list(records)
+    before = {seq: result_pb2.Result.FromString(records[seq].result) for seq in order}
+    outcomes = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
+    after: dict[int, result_pb2.Result] = {}
+    refused = []
+    for seq, outcome in zip(order, outcomes.result(timeout=_TIMEOUT), strict=True):
+        if isinstance(outcome, Encoded):
+            after[seq] = result_pb2.Result.FromString(bytes(outcome))
+        else:
+            refused.append(records[seq].subject_id)
+    ranks_before, ranks_after = _ranks(rankings, records, before, after, draft)
+    response = audit_pb2.PreviewImpactResponse(
+        draft=result_pb2.RulesetRef(id=draft.id, version=draft.version, digest=draft.digest),
+        active_version=active.version,
+        evaluated=len(after),
+        refused=refused,
+    )
+    labels = {band.id: band.label for band in active.bands}
+    for seq in chosen:
+        if seq not in after:
+            continue
+        was = _outcome(before[seq], ranks_before.get(seq, 0))
+        if not was.band_label:  # recorded in BASIC: the active version's wording
+            was.band_label = labels.get(was.band, was.band)
+        now = _outcome(after[seq], ranks_after.get(seq, 0))
+        if (was.band, was.total, was.rejected, was.rank) != (
+            now.band,
+            now.total,
+            now.rejected,
+            now.rank,
+        ):
+            found = records[seq]
+            response.changes.add(
+                seq=seq,
+                submission_id=found.subject_id,
+                tender_id=found.tender_id,
+                supplier_id=found.supplier_id,
+                before=was,
+                after=now,
+            )
+    response.changed = len(response.changes)
+    return response
+
+
+def _rankings(
+    log: DecisionLog, active: CompiledRuleSet, records: dict[int, Evaluation]
+) -> dict[str, dict[int, _Bid]]:
+    """For each tender among the records, its newest recorded ranking on the active version:
+    each bid's recorded evaluation (added to `records`) with its price and rank."""
+    out: dict[str, dict[int, _Bid]] = {}
+    for tender_id in sorted({r.tender_id for r in records.values() if r.tender_id}):
+        found = log.tender(tender_id)
+        if found is None or found.ruleset_digest != active.digest:
+            continue
+        ranking = evaluation_pb2.EvaluateTenderResponse.FromString(found.ranking)
+        by_id = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
+        bids: dict[int, _Bid] = {}
+        for bid in ranking.bids:
+            evaluation = by_id.get(bid.submission_id)
+            if evaluation is None:
+                continue
+            records.setdefault(evaluation.seq, evaluation)
+            cost = bid.whole_life_cost if bid.HasField("whole_life_cost") else None
+            bids[evaluation.seq] = _Bid(bid.price, cost, bid.rank)
+        out[tender_id] = bids
+    return out
+
+
+def _ranks(
+    rankings: dict[str, dict[int, _Bid]],
+    records: dict[int, Evaluation],
+    before: dict[int, result_pb2.Result],
+    after: dict[int, result_pb2.Result],
+    draft: CompiledRuleSet,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Each ranked bid's rank as recorded, and as the draft would rank its tender."""
+    was: dict[int, int] = {}
+    now: dict[int, int] = {}
+    award = draft.spec.award
+    for bids in rankings.values():
+        was.update({seq: bid.rank for seq, bid in bids.items()})
+        if award is None or any(seq not in after for seq in bids):
+            continue
+        scores = [
+            BidScore(
+                records[seq].subject_id,
+                after[seq].total,
+                after[seq].maximum,
+                after[seq].rejected,
+                (),
+                bid.price,
+                bid.whole_life_cost,
+            )
+            for seq, bid in bids.items()
+        ]
+        ranked = {r.bid.submission_id: r.rank for r in rank(scores, award).bids}
+        now.update({seq: ranked.get(records[seq].subject_id, 0) for seq in bids})
+    return was, now
+
+
+def _outcome(result: result_pb2.Result, rank_in_tender: int) -> audit_pb2.ImpactOutcome:
+    return audit_pb2.ImpactOutcome(
+        band=result.band,
+        band_label=result.band_label,
+        total=result.total,
+        rejected=result.rejected,
+        rank=rank_in_tender,
+    )
+
+
+def _submission(found: Evaluation) -> Serialized:
+    message = submission_pb2.Submission.FromString(found.submission)
+    return Serialized(message.id, message.answers.SerializeToString())

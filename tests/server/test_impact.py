@@ -1,0 +1,70 @@
+"""PreviewImpact: a draft's effect on recorded decisions, on a real server and log. Nothing
+is recorded, the draft is never served, and ranks move as the draft would move them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grpc
+import pytest
+
+from probity.clients.client import ProbityClient
+from tests.conftest import NOLAN_VERSION, RULES
+from tests.server.conftest import TOKENS, example, running, settings_for, token_file
+from tests.server.details import status_of, violations
+
+NOLAN = (RULES / "nolan-tender.yaml").read_text()
+
+
+def _draft(version: str = "9.0.0", **replace: str) -> str:
+    text = NOLAN.replace(f"version: {NOLAN_VERSION}", f"version: {version}", 1)
+    for before, after in replace.items():
+        text = text.replace(before, after)
+    return text
+
+
+def test_a_draft_shows_what_it_would_change_and_records_nothing(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        at = f"127.0.0.1:{server.port}"
+        with ProbityClient(at, token=TOKENS["portal"]) as portal:
+            for name in ("strong", "weak", "rejected"):
+                portal.evaluate("nolan-tender", example(name))
+            bids = [
+                dict(example("strong"), id="b-strong", price=12_000.0, tender_id="T-impact"),
+                dict(example("weak"), id="b-weak", price=6_000.0, tender_id="T-impact"),
+            ]
+            sent = portal.evaluate_tender("nolan-tender", "T-impact", bids)
+        ranks = {b.submission_id: b.rank for b in sent.bids}
+        assert ranks == {"b-strong": 1, "b-weak": 2}
+        with ProbityClient(at, token=TOKENS["policy"]) as officer:
+            listed = len(list(officer.list_evaluations()))
+            same = officer.preview_impact("nolan-tender", _draft())
+            assert (same.evaluated, same.changed, same.active_version) == (5, 0, NOLAN_VERSION)
+            # price counts for nearly everything: the cheaper, weaker bid wins
+            cheap = _draft(**{"quality: 60\n  price: 40": "quality: 5\n  price: 95"})
+            moved = officer.preview_impact("nolan-tender", cheap, tender_id="T-impact")
+            assert moved.evaluated == 2 and moved.changed == 2
+            after = {c.submission_id: (c.before.rank, c.after.rank) for c in moved.changes}
+            assert after == {"b-strong": (1, 2), "b-weak": (2, 1)}
+            # no pass/fail requirements: the rejected submission is rejected no more
+            lenient = _draft(**{"gate: true": "gate: false"})
+            passed = officer.preview_impact("nolan-tender", lenient)
+            (freed,) = passed.changes
+            assert (freed.before.rejected, freed.after.rejected) == (True, False)
+            assert (freed.before.band, freed.after.band) == ("rejected", "compliant")
+            assert freed.before.band_label.startswith("Rejected")
+            assert officer.get_evaluation(freed.seq).subject_id == freed.submission_id
+            assert len(list(officer.list_evaluations())) == listed  # nothing recorded
+            held = officer.get_ruleset("nolan-tender").ruleset
+            assert "9.0.0" not in [held.version, *held.other_versions]  # never kept
+            with pytest.raises(grpc.RpcError) as caught:
+                officer.preview_impact("nolan-tender", _draft(**{"weight: 20": "weight: 25"}))
+            assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+            assert "add up to 110" in violations(status_of(caught.value))["source_text"]
+        with (
+            ProbityClient(at, token=TOKENS["portal"]) as portal,
+            pytest.raises(grpc.RpcError) as refused,
+        ):
+            portal.preview_impact("nolan-tender", _draft())
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
