@@ -205,6 +205,35 @@ class Workbench:
         version = published.ruleset.version
         return RedirectResponse(f"/rulesets/{ruleset_id}?published={version}", status_code=303)
 
+    async def impact(self, request: Request) -> Response:
+        """What the draft would change in recorded decisions (PreviewImpact); nothing is
+        recorded, and the draft stays a draft."""
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        form = await _form(request)
+        text = _text(form.get("text"))
+        self.drafts.save(session.user, ruleset_id, text)  # what was previewed is kept
+        scope = {"tender_id": str(form.get("tender_id", "")).strip()}
+        since = str(form.get("since", "")).strip()
+        if since:
+            scope["since"] = since
+        try:
+            shown = await run_in_threadpool(
+                lambda: self.call(session, lambda c: c.preview_impact(ruleset_id, text, **scope))
+            )
+        except grpc.RpcError as exc:
+            return self.page("message.html.j2", request, status=_status(exc),
+                             title="No preview", message=_sentence(exc))  # fmt: skip
+        return self.page("impact.html.j2", request, ruleset_id=ruleset_id, shown=shown, scope=scope)
+
+    async def evaluation(self, request: Request) -> Response:
+        """One recorded decision: who asked, when, on which version, and its findings."""
+        session = request.state.session
+        seq = int(request.path_params["seq"])
+        record = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_evaluation(seq))
+        )
+        return self.page("evaluation.html.j2", request, record=record)
+
     async def validate(self, request: Request) -> Response:
         """The server's diagnostics of a text, as JSON, for the editor's script."""
         session = request.state.session
@@ -345,6 +374,8 @@ def create_app(config: Config) -> Starlette:
         Route("/rulesets/{ruleset_id}/compare", bench.compare, methods=["GET"]),
         Route("/rulesets/{ruleset_id}/draft", bench.save_draft, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/publish", bench.publish, methods=["POST"]),
+        Route("/rulesets/{ruleset_id}/impact", bench.impact, methods=["POST"]),
+        Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

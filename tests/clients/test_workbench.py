@@ -238,3 +238,36 @@ def test_sessions_are_server_side_and_posts_need_their_csrf_token(bench: Bench) 
     assert out.status == 403
     anonymous = _post(bench, "/rulesets/nolan-tender/draft", {"text": "x"})
     assert anonymous.status == 303 and anonymous.getheader("Location") == "/signin"
+
+
+def test_an_impact_preview_shows_what_a_draft_would_change_in_recorded_decisions(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    at = f"127.0.0.1:{bench.server.port}"
+    with ProbityClient(at, token=TOKENS["portal"]) as portal:
+        for name in ("strong", "weak", "rejected"):
+            portal.evaluate("nolan-tender", example(name))
+    with ProbityClient(at, token=TOKENS["auditor"]) as auditor:
+        recorded = len(list(auditor.list_evaluations()))
+    _sign_in(browser, bench, "policy")
+    browser.get(f"{bench.url}/rulesets/nolan-tender/edit")
+    lenient = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
+    _type(browser, lenient.replace("gate: true", "gate: false"))  # no pass/fail requirements
+    _status(browser, "No problems: nolan-tender 9.0.0")
+    browser.find_element(By.ID, "preview").click()
+    WebDriverWait(browser, 120).until(lambda b: b.find_elements(By.ID, "impact-summary"))
+    summary = browser.find_element(By.ID, "impact-summary").text
+    assert "3 recorded decisions on version" in summary and "1 would change" in summary
+    (row,) = browser.find_elements(By.CSS_SELECTOR, "#impact tbody tr")
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    assert cells[2].startswith("Rejected") and cells[2].endswith("→ Compliant")
+    assert cells[4] == "rejected → passed"
+    _screenshot(browser, "workbench-impact.png")
+    row.find_element(By.TAG_NAME, "a").click()  # the decision behind it, one click away
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading.startswith("Decision ") and example("rejected")["id"] in heading
+    with ProbityClient(at, token=TOKENS["auditor"]) as auditor:
+        assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
+        held = auditor.get_ruleset("nolan-tender").ruleset
+        assert "9.0.0" not in [held.version, *held.other_versions]
