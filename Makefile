@@ -13,12 +13,14 @@ $(BIN)/probity: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,postgres,tracing]'
 	touch $(BIN)/probity
 
-# buf (lint for proto/) ships in an npm package; the tests run it.
+# buf (lint for proto/) and axe-core (accessibility checks of the workbench in the browser)
+# ship in npm packages; the tests run them. One install, so that neither prunes the other.
 BUF := .tools/node_modules/.bin/buf
-$(BUF):
-	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0
+AXE := .tools/node_modules/axe-core/axe.min.js
+$(BUF) $(AXE):
+	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0 axe-core@4.14.1
 
-install: $(BIN)/probity $(BUF) documents
+install: $(BIN)/probity $(BUF) $(AXE) documents
 
 
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).

@@ -65,9 +65,11 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
             thread.join(timeout=30)
 
 
-def _sign_in(browser: webdriver.Chrome, bench: Bench, role: str) -> None:
+def _sign_in(browser: webdriver.Chrome, bench: Bench, role: str, check: bool = False) -> None:
     browser.delete_all_cookies()
     browser.get(f"{bench.url}/signin")
+    if check:
+        _accessible(browser)
     browser.find_element(By.ID, "token").send_keys(TOKENS[role])
     browser.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
     WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.TAG_NAME, "table"))
@@ -87,6 +89,25 @@ def _screenshot(browser: webdriver.Chrome, name: str) -> None:
         browser.save_screenshot(str(ROOT / "docs" / name))
 
 
+AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"  # `make install` fetches it
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _accessible(browser: webdriver.Chrome) -> None:
+    """axe-core finds nothing against WCAG 2.2 A and AA on the page as shown now."""
+    assert AXE.is_file(), "axe-core comes with `make install` (npm)"
+    browser.execute_script(AXE.read_text())
+    found = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: arguments[0]}})
+          .then(r => done(r.violations.map(v => [v.id, v.help, v.nodes.map(n => n.target)])));
+        """,
+        WCAG,
+    )
+    assert found == [], found
+
+
 def _type(browser: webdriver.Chrome, text: str) -> None:
     """Replace the editor's text as typing would (the input event the page listens for)."""
     browser.execute_script(
@@ -100,14 +121,16 @@ def test_a_policy_officer_edits_checks_and_publishes(
     browser: webdriver.Chrome,
     bench: Bench,
 ) -> None:
-    _sign_in(browser, bench, "policy")
+    _sign_in(browser, bench, "policy", check=True)
     assert "Signed in as policy-caller (policy)" in browser.find_element(By.TAG_NAME, "header").text
+    _accessible(browser)
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     nolan = next(r for r in rows if "nolan-tender" in r.text)
     assert NOLAN_VERSION in nolan.text
     nolan.find_element(By.TAG_NAME, "a").click()
     history = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=history] tbody")
     assert "seeded" in history.text and "server" in history.text
+    _accessible(browser)
     browser.find_element(By.LINK_TEXT, "Edit a draft").click()
     _status(browser, "No problems: nolan-tender")
 
@@ -133,6 +156,7 @@ def test_a_policy_officer_edits_checks_and_publishes(
     line_top = (expected[0][0] - 1) * 1.4 * 14.4  # 0.9rem lines at 1.4, as the styles say
     assert shown[0] <= line_top <= shown[0] + shown[1]  # that line is in view
     _screenshot(browser, "workbench-editor.png")
+    _accessible(browser)
 
     fixed = (
         NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1)
@@ -165,6 +189,7 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert "+    weight: 25" in added and "-    weight: 20" in removed
     assert "+version: 9.0.0" in added
     _screenshot(browser, "workbench-compare.png")
+    _accessible(browser)
 
 
 def test_a_draft_is_kept_for_its_author_and_never_served(
@@ -264,6 +289,7 @@ def test_an_impact_preview_shows_what_a_draft_would_change_in_recorded_decisions
     assert cells[2].startswith("Rejected") and cells[2].endswith("→ Compliant")
     assert cells[4] == "rejected → passed"
     _screenshot(browser, "workbench-impact.png")
+    _accessible(browser)
     row.find_element(By.TAG_NAME, "a").click()  # the decision behind it, one click away
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert heading.startswith("Decision ") and example("rejected")["id"] in heading
