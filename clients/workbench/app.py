@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import probity.rules
 from probity.clients.client import ProbityClient
 from probity.clients.remote import describe_error
 from probity.clients.workbench.drafts import Drafts
@@ -28,6 +29,8 @@ from probity.clients.workbench.sessions import COOKIE, Session, Sessions
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
+from probity.engine.registry import library_of
+from probity.engine.testing import TestReport, run_tests
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.
@@ -225,6 +228,24 @@ class Workbench:
                              title="No preview", message=_sentence(exc))  # fmt: skip
         return self.page("impact.html.j2", request, ruleset_id=ruleset_id, shown=shown, scope=scope)
 
+    async def run_tests(self, request: Request) -> Response:
+        """The draft's own tests (its `tests:`), each passed or failed with its differences,
+        and which criteria they show both met and not met. The server checks the draft
+        first (durable_rules is asked in its child process); only a draft it takes is run."""
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        form = await _form(request)
+        text = _text(form.get("text"))
+        self.drafts.save(session.user, ruleset_id, text)
+        checked = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.validate_ruleset(text, f"{ruleset_id}.yaml"))
+        )
+        if not checked.valid:
+            said = "The server found problems in the draft: fix them (see the editor) first."
+            return self.page("message.html.j2", request, status=400, title="Not tested",
+                             message=said)  # fmt: skip
+        report = await run_in_threadpool(lambda: _tested(text, ruleset_id))
+        return self.page("tests.html.j2", request, ruleset_id=ruleset_id, report=report)
+
     async def evaluation(self, request: Request) -> Response:
         """One recorded decision: who asked, when, on which version, and its findings."""
         session = request.state.session
@@ -274,6 +295,13 @@ def _changes(before: str, after: str) -> tuple[list[Change], str]:
         first = exc.diagnostics[0]
         return [], f"line {first.line}: {first.message}"
     return compare(old, new), ""
+
+
+def _tested(text: str, ruleset_id: str) -> TestReport:
+    """A draft's tests run here, its example files looked for beside the shipped rule sets."""
+    folder = Path(probity.rules.__file__).resolve().parent
+    ruleset = compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
+    return run_tests(ruleset)
 
 
 class _Forged(Exception):
@@ -375,6 +403,7 @@ def create_app(config: Config) -> Starlette:
         Route("/rulesets/{ruleset_id}/draft", bench.save_draft, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/publish", bench.publish, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/impact", bench.impact, methods=["POST"]),
+        Route("/rulesets/{ruleset_id}/tests", bench.run_tests, methods=["POST"]),
         Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from probity.clients.client import ProbityClient
 from probity.clients.workbench.app import Config, create_app
 from probity.server.app import ProbityServer
-from tests.conftest import NOLAN_VERSION, ROOT, RULES
+from tests.conftest import NOLAN_VERSION, ROOT, RULES, shipped
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
 NOLAN = (RULES / "nolan-tender.yaml").read_text()
@@ -297,3 +297,31 @@ def test_an_impact_preview_shows_what_a_draft_would_change_in_recorded_decisions
         assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
         held = auditor.get_ruleset("nolan-tender").ruleset
         assert "9.0.0" not in [held.version, *held.other_versions]
+
+
+def test_a_drafts_own_tests_run_and_say_what_differed(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    _sign_in(browser, bench, "policy")
+    browser.get(f"{bench.url}/rulesets/nolan-tender/edit")
+    # the strong bid's test now expects a band it does not get
+    draft = NOLAN.replace(f"version: {NOLAN_VERSION}", "version: 9.0.0", 1).replace(
+        "    expect:\n      band: compliant\n      total: 100\n",
+        "    expect:\n      band: conditional\n      total: 100\n",
+        1,
+    )
+    assert draft.count("band: conditional\n      total: 100") == 1
+    _type(browser, draft)
+    _status(browser, "No problems: nolan-tender 9.0.0")
+    browser.find_element(By.ID, "run-tests").click()
+    WebDriverWait(browser, 120).until(lambda b: b.find_elements(By.ID, "tests-summary"))
+    summary = browser.find_element(By.ID, "tests-summary").text
+    assert "1 failed" in summary and "criteria are tested both met and not met" in summary
+    (failed,) = browser.find_elements(By.CSS_SELECTOR, "#cases tr.failed")
+    assert "strong bid" in failed.text and "band is compliant, expected conditional" in failed.text
+    coverage = browser.find_elements(By.CSS_SELECTOR, "#coverage tbody tr")
+    criteria = shipped(RULES / "nolan-tender.yaml").criteria
+    assert len(coverage) == len(criteria)  # every criterion, shown met and not met or not
+    assert all(row.text.endswith(("yes yes", "yes no", "no yes", "no no")) for row in coverage)
+    _accessible(browser)
