@@ -29,6 +29,12 @@ def recorded_tender(args: argparse.Namespace) -> dict[str, Any]:
     "recorded": the call, when and by whom, and each bid's evaluation number."""
     with connect(args) as client:
         found = client.get_tender(args.tender, args.request_id or "")
+    return as_recorded(found)
+
+
+def as_recorded(found: Any) -> dict[str, Any]:
+    """A GetTender answer as the reports read it (what `probity tender --format json`
+    writes), with what the log says of it under "recorded"."""
     tender = tender_to_dict(found.tender)
     tender["recorded"] = {
         "request_id": found.request_id,

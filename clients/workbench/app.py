@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import probity.rules
+from probity.clients.audit import as_recorded
 from probity.clients.client import ProbityClient
 from probity.clients.remote import describe_error
 from probity.clients.workbench.drafts import Drafts
@@ -253,7 +254,74 @@ class Workbench:
         record = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_evaluation(seq))
         )
-        return self.page("evaluation.html.j2", request, record=record)
+        return self.page("evaluation.html.j2", request, record=record, replayed=None)
+
+    # -- for evaluation leads and auditors: the decision log ------------------------------
+    async def decisions(self, request: Request) -> Response:
+        """The newest recorded decisions (or one tender's), with their tenders."""
+        session = request.state.session
+        if not session.may("audit"):
+            return _refused(self, request, "read the decision log")
+        tender_id = request.query_params.get("tender_id", "").strip()
+        filters = {"tender_id": tender_id} if tender_id else {}
+
+        def newest(client: ProbityClient) -> list[Any]:
+            found = []
+            for record in client.list_evaluations(**filters):
+                found.append(record)
+                if len(found) == 100:
+                    break
+            return found
+
+        records = await run_in_threadpool(lambda: self.call(session, newest))
+        return self.page("decisions.html.j2", request, records=records, tender_id=tender_id)
+
+    async def tender(self, request: Request) -> Response:
+        """A recorded tender: its ranking as sent, its reports and each bidder's summary."""
+        session, tender_id = request.state.session, request.path_params["tender_id"]
+        if not session.may("audit"):
+            return _refused(self, request, "read the decision log")
+        found = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_tender(tender_id))
+        )
+        return self.page("tender.html.j2", request, found=found)
+
+    async def tender_report(self, request: Request) -> Response:
+        """The tender evaluation report, made from the log (reports.pages)."""
+        session, tender_id = request.state.session, request.path_params["tender_id"]
+        if not session.may("audit"):
+            return _refused(self, request, "read the decision log")
+        found = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_tender(tender_id))
+        )
+        from probity.reports import pages  # imported here: charts are large
+
+        html = await run_in_threadpool(lambda: pages.tender_html(as_recorded(found)))
+        return _document(html)
+
+    async def summary(self, request: Request) -> Response:
+        """One bidder's assessment summary, as the service writes it for a portal to send."""
+        session = request.state.session
+        tender_id, submission_id = request.path_params["tender_id"], request.query_params["bid"]
+        if not session.may("audit"):
+            return _refused(self, request, "read the decision log")
+        sent = await run_in_threadpool(
+            lambda: self.call(
+                session, lambda c: c.assessment_summaries(tender_id, submission_ids=[submission_id])
+            )
+        )
+        return _document(sent.summaries[0].html)
+
+    async def replay(self, request: Request) -> Response:
+        """A recorded decision evaluated again on its recorded version."""
+        session = request.state.session
+        await _form(request)
+        seq = int(request.path_params["seq"])
+        replayed = await run_in_threadpool(lambda: self.call(session, lambda c: c.replay(seq)))
+        record = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_evaluation(seq))
+        )
+        return self.page("evaluation.html.j2", request, record=record, replayed=replayed)
 
     async def validate(self, request: Request) -> Response:
         """The server's diagnostics of a text, as JSON, for the editor's script."""
@@ -302,6 +370,19 @@ def _tested(text: str, ruleset_id: str) -> TestReport:
     folder = Path(probity.rules.__file__).resolve().parent
     ruleset = compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
     return run_tests(ruleset)
+
+
+# A report is a document of its own: its styles inline, no script at all.
+_DOCUMENT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+)
+
+
+def _document(html: str) -> Response:
+    response = HTMLResponse(html)
+    response.headers["X-Document"] = "1"  # keeps its own policy (see _Guard)
+    response.headers["Content-Security-Policy"] = _DOCUMENT_POLICY
+    return response
 
 
 class _Forged(Exception):
@@ -386,7 +467,11 @@ class _Guard(BaseHTTPMiddleware):
 
 
 def _secured(response: Response) -> Response:
+    policy = response.headers.get("Content-Security-Policy")
     response.headers.update(_HEADERS)
+    if "X-Document" in response.headers and policy:
+        response.headers["Content-Security-Policy"] = policy
+        del response.headers["X-Document"]
     return response
 
 
@@ -405,6 +490,11 @@ def create_app(config: Config) -> Starlette:
         Route("/rulesets/{ruleset_id}/impact", bench.impact, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/tests", bench.run_tests, methods=["POST"]),
         Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
+        Route("/evaluations/{seq:int}/replay", bench.replay, methods=["POST"]),
+        Route("/decisions", bench.decisions, methods=["GET"]),
+        Route("/tenders/{tender_id}", bench.tender, methods=["GET"]),
+        Route("/tenders/{tender_id}/report", bench.tender_report, methods=["GET"]),
+        Route("/tenders/{tender_id}/summary", bench.summary, methods=["GET"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

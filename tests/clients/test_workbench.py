@@ -325,3 +325,41 @@ def test_a_drafts_own_tests_run_and_say_what_differed(
     assert len(coverage) == len(criteria)  # every criterion, shown met and not met or not
     assert all(row.text.endswith(("yes yes", "yes no", "no yes", "no no")) for row in coverage)
     _accessible(browser)
+
+
+def test_an_auditor_reads_a_tender_its_report_and_summaries_and_replays_a_decision(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    bids = [
+        dict(example("strong"), id="T-9/a", price=12_000.0, tender_id="T-9",
+             supplier={"id": "S-A", "name": HOSTILE}),
+        dict(example("weak"), id="T-9/b", price=9_000.0, tender_id="T-9",
+             supplier={"id": "S-B", "name": "Birch Ltd"}),
+    ]  # fmt: skip
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        portal.evaluate_tender("nolan-tender", "T-9", bids)
+    _sign_in(browser, bench, "portal")
+    browser.get(f"{bench.url}/decisions")
+    assert "The portal role may not read the decision log" in browser.page_source
+    _sign_in(browser, bench, "auditor")
+    browser.find_element(By.LINK_TEXT, "Decisions").click()
+    _accessible(browser)
+    browser.find_element(By.LINK_TEXT, "T-9").click()
+    ranking = browser.find_elements(By.CSS_SELECTOR, "#ranking tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in ranking] == ["T-9/a", "T-9/b"]
+    assert HOSTILE in ranking[0].text  # a bidder's name, as text
+    _accessible(browser)
+    browser.find_element(By.ID, "report").click()
+    assert browser.title == "Tender evaluation report: T-9"
+    assert "From the decision log: evaluated in call" in browser.page_source
+    assert browser.execute_script("return window.hijacked === undefined")
+    browser.back()
+    browser.find_elements(By.LINK_TEXT, "Assessment summary")[1].click()
+    assert browser.title == "Assessment summary: Birch Ltd"
+    browser.back()
+    browser.find_element(By.CSS_SELECTOR, "#ranking tbody tr td:nth-child(6) a").click()
+    browser.find_element(By.ID, "replay").click()
+    replayed = browser.find_element(By.ID, "replayed").text
+    assert "the result is the same, byte for byte" in replayed
+    _accessible(browser)
