@@ -30,6 +30,7 @@ from probity.clients.workbench.sessions import COOKIE, Session, Sessions
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
+from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.registry import library_of
 from probity.engine.testing import TestReport, run_tests
 
@@ -336,6 +337,7 @@ class Workbench:
             )
         except grpc.RpcError as exc:
             return JSONResponse({"error": _sentence(exc)}, status_code=_status(exc))
+        shape = await run_in_threadpool(lambda: _structure(text)) if checked.valid else None
         return JSONResponse(
             {
                 "valid": checked.valid,
@@ -350,6 +352,7 @@ class Workbench:
                     }
                     for d in checked.diagnostics
                 ],
+                "structure": shape,
             }
         )
 
@@ -370,6 +373,41 @@ def _tested(text: str, ruleset_id: str) -> TestReport:
     folder = Path(probity.rules.__file__).resolve().parent
     ruleset = compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
     return run_tests(ruleset)
+
+
+def _structure(text: str) -> dict[str, Any] | None:
+    """What a tender rule set asks and how it scores, for the editor's structured view and
+    as a bidder would be told it up front: principles and weights, each criterion (pass/fail,
+    or its levels of points), the scale, the minimums and the bands. None for monitoring."""
+    ruleset = compile_text(text, "draft.yaml")
+    if ruleset.kind != "tender":
+        return None
+    names = {p.id: p.name for p in ruleset.principles}
+    scale = ruleset.spec.scale
+    award = ruleset.spec.award
+    return {
+        "principles": [{"name": p.name, "weight": p.weight} for p in ruleset.principles],
+        "criteria": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "principle": names.get(c.principle, c.principle),
+                "scoring": "pass/fail" if c.gate else f"up to {c.max_points} points",
+                "levels": [] if c.gate else [f"{v.label or 'level'}: {v.points}" for v in c.levels],
+            }
+            for c in ruleset.criteria
+        ],
+        "scale": [f"{k}: {v}" for k, v in sorted(scale.descriptors.items())] if scale else [],
+        "minimums": [m.statement for m in stated_minimums(ruleset)],
+        "bands": [{"label": b.label, "from": _band_from(b)} for b in ruleset.bands],
+        "award": f"quality {award.quality:g}%, price {award.price:g}%" if award else "",
+    }
+
+
+def _band_from(band: Any) -> str:
+    if band.gate_failure:
+        return "a pass/fail requirement not met"
+    return f"a total of {band.min_total:g}" if band.min_total is not None else "any total"
 
 
 # A report is a document of its own: its styles inline, no script at all.

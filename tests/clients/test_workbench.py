@@ -165,6 +165,14 @@ def test_a_policy_officer_edits_checks_and_publishes(
     )
     _type(browser, fixed)
     _status(browser, "No problems: nolan-tender 9.0.0 is ready to publish")
+    weights = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#principles li")]
+    assert "Integrity: 25" in weights and "Selflessness: 5" in weights  # in step with the text
+    gates = browser.find_element(By.ID, "gates").text
+    assert gates.count("\n") + 1 == sum(
+        c.gate for c in shipped(RULES / "nolan-tender.yaml").criteria
+    )
+    assert "Compliant: from a total of 75" in browser.find_element(By.ID, "bands").text
+    assert "quality 60%, price 40%" in browser.find_element(By.ID, "award").text
     browser.find_element(By.ID, "publish").click()  # without a note
     assert "a change note is required" in browser.find_element(By.CSS_SELECTOR, ".error").text
     assert browser.find_element(By.ID, "source").get_attribute("value") == fixed  # kept

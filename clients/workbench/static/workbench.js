@@ -69,6 +69,55 @@
     drawGutter();
   }
 
+  function items(id, texts, none) {
+    const list = document.getElementById(id);
+    list.replaceChildren();
+    for (const text of (texts.length ? texts : [none])) {
+      const item = document.createElement("li");
+      item.textContent = text;
+      list.append(item);
+    }
+  }
+
+  // The rule set's shape, as bidders will be told it, kept in step with the text.
+  function drawStructure(shape) {
+    const panel = document.getElementById("structure");
+    if (!panel) return;
+    if (!shape) { panel.hidden = true; return; }
+    panel.hidden = false;
+    const weights = document.getElementById("principles");
+    weights.replaceChildren();
+    for (const p of shape.principles) {
+      const item = document.createElement("li");
+      const name = document.createElement("span");
+      name.textContent = p.name + ": " + p.weight;
+      const bar = document.createElement("span");
+      bar.className = "bar";
+      bar.style.width = p.weight + "%";
+      item.append(name, bar);
+      weights.append(item);
+    }
+    document.getElementById("award").textContent =
+      shape.award ? "Quality and price: " + shape.award + "." : "";
+    const gates = shape.criteria.filter(function (c) { return c.scoring === "pass/fail"; });
+    items("gates", gates.map(function (c) { return c.id + " " + c.title; }), "None.");
+    items("minimums", shape.minimums, "None stated.");
+    items("scale", shape.scale, "No scale stated.");
+    items("bands", shape.bands.map(function (b) { return b.label + ": from " + b.from; }), "None.");
+    const rows = document.querySelector("#criteria tbody");
+    rows.replaceChildren();
+    for (const c of shape.criteria) {
+      const row = document.createElement("tr");
+      for (const text of [c.id + " " + c.title, c.principle,
+                          c.scoring + (c.levels.length ? " (" + c.levels.join(", ") + ")" : "")]) {
+        const cell = document.createElement("td");
+        cell.textContent = text;
+        row.append(cell);
+      }
+      rows.append(row);
+    }
+  }
+
   async function check() {
     const mine = ++asked;
     status.textContent = "Checking…";
@@ -80,7 +129,7 @@
         credentials: "same-origin",
       });
       const body = await answer.json();
-      if (mine === asked) show(body);
+      if (mine === asked) { show(body); drawStructure(body.structure); }
     } catch (error) {
       if (mine === asked) status.textContent = "The check could not reach the workbench.";
     }
