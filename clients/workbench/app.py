@@ -28,11 +28,15 @@ from probity.clients.remote import describe_error
 from probity.clients.workbench.drafts import Drafts
 from probity.clients.workbench.sessions import COOKIE, Session, Sessions
 from probity.engine.comparison import Change, compare
+from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError
+from probity.engine.errors import RuleFileError, SubmissionError
+from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.result import to_dict as result_dict
 from probity.engine.evaluation.thresholds import stated_minimums
+from probity.engine.evaluations import prepare
 from probity.engine.registry import library_of
-from probity.engine.testing import TestReport, run_tests
+from probity.engine.testing import TestReport, resolve_answers, run_tests, set_path
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.
@@ -248,6 +252,42 @@ class Workbench:
         report = await run_in_threadpool(lambda: _tested(text, ruleset_id))
         return self.page("tests.html.j2", request, ruleset_id=ruleset_id, report=report)
 
+    async def try_it(self, request: Request) -> Response:
+        """A form for the rule set's inputs (each with its question), filled by hand or from
+        one of its tests' examples; the answers evaluated here, on the active version or the
+        user's draft, and shown as the bidder would read the result. Nothing is recorded."""
+        session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        got = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
+        )
+        draft = self.drafts.get(session.user, ruleset_id)
+        on_draft = request.query_params.get("on") == "draft" and draft is not None
+        text = draft[0] if on_draft and draft else got.source_text
+        try:
+            ruleset = await run_in_threadpool(lambda: _compiled_here(text, ruleset_id))
+        except RuleFileError as exc:
+            said = f"The draft does not load: {exc.diagnostics[0].message}"
+            return self.page(
+                "message.html.j2", request, status=400, title="Cannot try it", message=said
+            )
+        if ruleset.kind != "tender":
+            said = "Trying answers is for tender rule sets; a monitoring rule set reads returns."
+            return self.page("message.html.j2", request, status=400, title="Cannot try it",
+                             message=said)  # fmt: skip
+        form = await request.form() if request.method == "POST" else None
+        if form is not None and not session.csrf_ok(str(form.get("csrf", ""))):
+            raise _Forged
+        example = request.query_params.get("example", "")
+        answers = _answers_of(ruleset, form) if form is not None else _example(ruleset, example)
+        shown = None
+        if form is not None:
+            shown = await run_in_threadpool(lambda: _evaluated(ruleset, answers))
+        fields = [_field(spec, _at(answers, spec.path)) for spec in ruleset.spec.inputs]
+        examples = [t.name for t in ruleset.spec.tests]
+        return self.page("try.html.j2", request, got=got, ruleset=ruleset, fields=fields,
+                         examples=examples, example=example, on_draft=on_draft,
+                         has_draft=draft is not None, shown=shown)  # fmt: skip
+
     async def evaluation(self, request: Request) -> Response:
         """One recorded decision: who asked, when, on which version, and its findings."""
         session = request.state.session
@@ -373,6 +413,92 @@ def _tested(text: str, ruleset_id: str) -> TestReport:
     folder = Path(probity.rules.__file__).resolve().parent
     ruleset = compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
     return run_tests(ruleset)
+
+
+def _compiled_here(text: str, ruleset_id: str) -> CompiledRuleSet:
+    """A text compiled here, its tests' example files beside the shipped rule sets."""
+    folder = Path(probity.rules.__file__).resolve().parent
+    return compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
+
+
+def _example(ruleset: CompiledRuleSet, name: str) -> dict[str, Any]:
+    """The answers of one of the rule file's tests (none: an empty form)."""
+    if name not in {t.name for t in ruleset.spec.tests}:
+        return {}
+    try:
+        return resolve_answers(ruleset, name)
+    except (ValueError, OSError, KeyError):
+        return {}
+
+
+def _at(answers: dict[str, Any], path: str) -> Any:
+    value: Any = answers
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _field(spec: Any, value: Any) -> dict[str, Any]:
+    """One input as the form shows it: its label, question, kind of control and value."""
+    kind = {"boolean": "choice", "list": "many", "date": "date"}.get(spec.type, "text")
+    if spec.type in ("integer", "number"):
+        kind = "number"
+    if spec.type == "string" and spec.allowed:
+        kind = "one"
+    return {
+        "path": spec.path,
+        "name": "in." + spec.path,
+        "label": spec.label or spec.description,
+        "question": spec.question or spec.description,
+        "kind": kind,
+        "allowed": spec.allowed or [],
+        "minimum": spec.minimum,
+        "maximum": spec.maximum,
+        "step": "1" if spec.type == "integer" else "any",
+        "value": value,
+    }
+
+
+def _answers_of(ruleset: CompiledRuleSet, form: Any) -> dict[str, Any]:
+    """The form's answers in the shape a portal sends; an input left empty is not given."""
+    answers: dict[str, Any] = {}
+    for spec in ruleset.spec.inputs:
+        name = "in." + spec.path
+        if spec.type == "list":
+            raw: Any = [str(v) for v in form.getlist(name)]
+        else:
+            raw = str(form.get(name, "")).strip()
+            if raw == "":
+                continue
+        value: Any = raw
+        if spec.type == "boolean":
+            value = raw == "yes"
+        elif spec.type in ("integer", "number"):
+            try:
+                value = int(raw) if spec.type == "integer" else float(raw)
+            except ValueError:
+                value = raw  # the engine says what is wrong with it
+        set_path(answers, spec.path, value)
+    return answers
+
+
+def _evaluated(ruleset: CompiledRuleSet, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers evaluated here (durable_rules in this process, on a version the server
+    has accepted), as the result's JSON; or the problems a portal would be told."""
+    local = prepare(ruleset).local
+    assert isinstance(local, Evaluator)  # try_it offers tender rule sets only
+    try:
+        result = local.evaluate(Submission("try-it", answers))
+    except SubmissionError as exc:
+        labels = {spec.path: spec.label or spec.description for spec in ruleset.spec.inputs}
+        said = []
+        for violation in exc.violations:
+            path = violation.field.removeprefix("answers.")
+            said.append(f"{labels.get(path, 'An answer')}: {violation.reason}")
+        return {"problems": said}
+    return result_dict(result)
 
 
 def _structure(text: str) -> dict[str, Any] | None:
@@ -527,6 +653,7 @@ def create_app(config: Config) -> Starlette:
         Route("/rulesets/{ruleset_id}/publish", bench.publish, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/impact", bench.impact, methods=["POST"]),
         Route("/rulesets/{ruleset_id}/tests", bench.run_tests, methods=["POST"]),
+        Route("/rulesets/{ruleset_id}/try", bench.try_it, methods=["GET", "POST"]),
         Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
         Route("/evaluations/{seq:int}/replay", bench.replay, methods=["POST"]),
         Route("/decisions", bench.decisions, methods=["GET"]),

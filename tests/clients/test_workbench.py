@@ -371,3 +371,32 @@ def test_an_auditor_reads_a_tender_its_report_and_summaries_and_replays_a_decisi
     replayed = browser.find_element(By.ID, "replayed").text
     assert "the result is the same, byte for byte" in replayed
     _accessible(browser)
+
+
+def test_try_it_with_a_form_made_from_the_inputs(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["auditor"]) as auditor:
+        recorded = len(list(auditor.list_evaluations()))
+    _sign_in(browser, bench, "portal")
+    browser.get(f"{bench.url}/rulesets/nolan-tender")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Try it").click()
+    inputs = shipped(RULES / "nolan-tender.yaml").spec.inputs
+    questions = browser.find_element(By.ID, "try-form").text
+    assert all((spec.question or spec.description) in questions for spec in inputs)
+    _accessible(browser)
+    select = browser.find_element(By.ID, "example")
+    select.find_element(By.XPATH, "option[text()='strong bid']").click()
+    browser.find_element(By.CSS_SELECTOR, "form.choose button").click()
+    browser.find_element(By.ID, "try").click()
+    said = browser.find_element(By.ID, "try-band").text
+    assert said.startswith("Compliant: 100.00 of 100")
+    _accessible(browser)
+    first = browser.find_element(By.CSS_SELECTOR, "#try-form select")  # a yes/no question
+    first.find_element(By.XPATH, "option[@value='']").click()  # left unanswered now
+    browser.find_element(By.ID, "try").click()
+    assert browser.find_elements(By.ID, "try-result")
+    assert "answers." not in browser.find_element(By.ID, "try-result").text  # no paths shown
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["auditor"]) as auditor:
+        assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
