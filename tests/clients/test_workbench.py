@@ -12,8 +12,10 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -45,8 +47,13 @@ def _free_port() -> int:
 
 @pytest.fixture
 def bench(tmp_path: Path) -> Iterator[Bench]:
-    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
-    with running(settings) as server:
+    with _bench(tmp_path, tokens=token_file(tmp_path)) as started:
+        yield started
+
+
+@contextmanager
+def _bench(tmp_path: Path, **settings: Any) -> Iterator[Bench]:
+    with running(settings_for(tmp_path, **settings)) as server:
         config = Config(f"127.0.0.1:{server.port}", tmp_path / "drafts.db")
         port = _free_port()
         web = uvicorn.Server(
@@ -400,3 +407,17 @@ def test_try_it_with_a_form_made_from_the_inputs(
     assert "answers." not in browser.find_element(By.ID, "try-result").text  # no paths shown
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["auditor"]) as auditor:
         assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
+
+
+def test_against_an_open_server_anyone_on_the_machine_may_do_everything(tmp_path: Path) -> None:
+    """`make run` serves without tokens (on loopback): the workbench then takes any text as
+    the token, and offers everything."""
+    with _bench(tmp_path) as open_bench:
+        signed = _post(open_bench, "/signin", {"token": "anything"})
+        assert signed.status == 303 and signed.getheader("Location") == "/"
+        cookie = (signed.getheader("Set-Cookie") or "").split(";", 1)[0]
+        parsed = urllib.parse.urlsplit(open_bench.url)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        connection.request("GET", "/rulesets/nolan-tender", headers={"Cookie": cookie})
+        page = connection.getresponse().read().decode()
+        assert "Edit a draft" in page and "a user of an open server" in page
