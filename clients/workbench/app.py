@@ -37,6 +37,7 @@ from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.evaluations import prepare
 from probity.engine.registry import library_of
 from probity.engine.testing import TestReport, resolve_answers, run_tests, set_path
+from probity.server.codec.as_json import contract_result_to_dict
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.
@@ -353,6 +354,26 @@ class Workbench:
         )
         return _document(sent.summaries[0].html)
 
+    async def contract_report(self, request: Request) -> Response:
+        """A recorded contract check as the contract monitoring report (reports.pages)."""
+        session = request.state.session
+        if not session.may("audit"):
+            return _refused(self, request, "read the decision log")
+        seq = int(request.path_params["seq"])
+        record = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.get_evaluation(seq))
+        )
+        if record.kind != "monitoring":
+            said = "That decision is a tender submission's, not a contract's."
+            return self.page(
+                "message.html.j2", request, status=404, title="Not a contract", message=said
+            )
+        from probity.reports import pages  # imported here: charts are large
+
+        checked = contract_result_to_dict(record.contract_result)
+        html = await run_in_threadpool(lambda: pages.contracts_html([checked]))
+        return _document(html)
+
     async def replay(self, request: Request) -> Response:
         """A recorded decision evaluated again on its recorded version."""
         session = request.state.session
@@ -656,6 +677,7 @@ def create_app(config: Config) -> Starlette:
         Route("/rulesets/{ruleset_id}/try", bench.try_it, methods=["GET", "POST"]),
         Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
         Route("/evaluations/{seq:int}/replay", bench.replay, methods=["POST"]),
+        Route("/evaluations/{seq:int}/report", bench.contract_report, methods=["GET"]),
         Route("/decisions", bench.decisions, methods=["GET"]),
         Route("/tenders/{tender_id}", bench.tender, methods=["GET"]),
         Route("/tenders/{tender_id}/report", bench.tender_report, methods=["GET"]),

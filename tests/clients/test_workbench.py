@@ -6,6 +6,7 @@ served; a portal token cannot publish; a script typed anywhere stays text."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import threading
@@ -21,6 +22,7 @@ import pytest
 import uvicorn
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from probity.clients.client import ProbityClient
@@ -154,7 +156,13 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert "add up to 105" in items[0].text
     gutter = browser.find_element(By.ID, "gutter").text.splitlines()
     assert gutter[expected[0][0] - 1] == f"\u25b6{expected[0][0]}"  # marked at its line
-    items[0].find_element(By.TAG_NAME, "button").click()
+    # by keyboard alone: from the editor, Tab reaches the problem, Enter goes to its line
+    browser.find_element(By.ID, "source").click()
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.text == f"Line {expected[0][0]}, column {expected[0][1]}"
+    focused.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "source"
     caret = browser.execute_script("return document.getElementById('source').selectionStart")
     assert broken[:caret].count("\n") == expected[0][0] - 1  # the caret went to that line
     shown = browser.execute_script(
@@ -421,3 +429,29 @@ def test_against_an_open_server_anyone_on_the_machine_may_do_everything(tmp_path
         connection.request("GET", "/rulesets/nolan-tender", headers={"Cookie": cookie})
         page = connection.getresponse().read().decode()
         assert "Edit a draft" in page and "a user of an open server" in page
+
+
+def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    checked = json.loads(
+        (RULES / "examples/ethical-standards-monitoring/breached.json").read_text()
+    )
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        result = portal.check_contract(
+            "ethical-standards-monitoring", checked["contract"], checked["returns"]
+        )
+    _sign_in(browser, bench, "auditor")
+    browser.get(f"{bench.url}/decisions")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#decisions tbody tr")
+               if checked["contract"]["contract_id"] in r.text)  # fmt: skip
+    row.find_element(By.TAG_NAME, "a").click()
+    rating = browser.find_element(By.ID, "rating").text
+    assert rating.startswith(result.rating_label)
+    _accessible(browser)
+    browser.find_element(By.ID, "contract-report").click()
+    assert checked["contract"]["contract_id"] in browser.title or browser.find_elements(
+        By.TAG_NAME, "svg"
+    )
+    assert browser.find_elements(By.TAG_NAME, "svg")  # the rating timeline
