@@ -33,7 +33,7 @@ from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.compiler.sources import Citations, citations_from_json
 from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.evaluation.acceptance import refusals
-from probity.engine.ruleset_store import Activation, RulesetStore, StoredVersion
+from probity.engine.ruleset_store import Activation, ReplicaState, RulesetStore, StoredVersion
 from probity.engine.sources.library import SourceLibrary, load_library
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
@@ -211,6 +211,16 @@ class Registry:
         if failed:
             raise RuleFileError(failed)
         return taken
+
+    def heartbeat(self, replica: str, host: str) -> None:
+        """Say in the store which versions this replica serves (nothing without a store)."""
+        if self.store is not None:
+            serving = {k: (v.version, v.digest) for k, v in self._catalogue.active.items()}
+            self.store.heartbeat(replica, host, serving)
+
+    def replicas(self, within_seconds: float) -> list[ReplicaState]:
+        """The replicas on the store that said what they serve lately (none without one)."""
+        return self.store.replicas(within_seconds) if self.store is not None else []
 
     def history(self, ruleset_id: str) -> list[Activation]:
         """Who made which version active, and when, newest first (none without a store)."""

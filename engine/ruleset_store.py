@@ -38,6 +38,16 @@ class Activation:
     activated_at: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReplicaState:
+    """A replica on the store, and what it serves, as it last said."""
+
+    replica: str
+    host: str
+    seen_at: str  # ISO 8601 UTC
+    serving: dict[str, tuple[str, str]]  # rule set id → (version, digest)
+
+
 class RulesetStore(Protocol):
     def active(self) -> dict[str, str]:
         """Each rule set's active version: its id → the digest of its newest activation."""
@@ -60,4 +70,12 @@ class RulesetStore(Protocol):
 
     def history(self, ruleset_id: str) -> list[Activation]:
         """A rule set's activations, newest first."""
+        ...
+
+    def heartbeat(self, replica: str, host: str, serving: dict[str, tuple[str, str]]) -> None:
+        """Say what this replica serves now."""
+        ...
+
+    def replicas(self, within_seconds: float) -> list[ReplicaState]:
+        """The replicas that said what they serve within the last `within_seconds`."""
         ...

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import signal
+import socket
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 from typing import Any
@@ -96,7 +98,12 @@ class ProbityServer:
                 EVALUATION,
                 EvaluationService(self.evaluations, settings.limits),
             ),
-            (RULESETS, RulesetService(self.registry, self.pool, self.sink)),
+            (
+                RULESETS,
+                RulesetService(
+                    self.registry, self.pool, self.sink, max(10.0, 3 * settings.sync_seconds)
+                ),
+            ),
             (
                 AUDIT,
                 AuditService(
@@ -114,6 +121,7 @@ class ProbityServer:
         self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         self.open = tokens is None
         self._stopping = threading.Event()
+        self.replica = uuid.uuid4().hex[:12]  # this replica, as the store knows it
 
     def _bind(self, settings: Settings) -> int:
         try:
@@ -173,6 +181,7 @@ class ProbityServer:
             )
         # compiled in every worker before SERVING
         self.pool.warm(list(active.values()), together=True)
+        self._heartbeat()
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
         self.server.start()
         if self._changes is not None:
@@ -220,6 +229,14 @@ class ProbityServer:
                 for ruleset in taken:
                     _log.info("rule set activated from the store", ruleset=ruleset.id,
                               version=ruleset.version, digest=ruleset.digest)  # fmt: skip
+            self._heartbeat()
+
+    def _heartbeat(self) -> None:
+        """Say in the store what this replica serves (a publish's reach is read from it)."""
+        try:
+            self.registry.heartbeat(self.replica, f"{socket.gethostname()}:{self.port}")
+        except LogUnavailable as exc:
+            _log.error("could not say what this replica serves", reason=str(exc))
 
     def stop(self, grace: float | None = None) -> None:
         """Stop taking calls; let those in flight finish (up to the grace period)."""

@@ -26,8 +26,11 @@ DEFAULT_FILE_NAME = "submitted.yaml"
 
 
 class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
-    def __init__(self, registry: Registry, pool: WorkerPool, sink: DecisionSink) -> None:
+    def __init__(
+        self, registry: Registry, pool: WorkerPool, sink: DecisionSink, live_seconds: float = 10
+    ) -> None:
         self.registry = registry
+        self.live_seconds = live_seconds  # a replica not heard from for longer is gone
         self.pool = pool  # warmed with each new version, so its first calls are not slow
         self.sink = sink  # every version is recorded, with who published it
         self._schemas: dict[str, str] = {}  # digest → the version's input schema (JSON)
@@ -51,6 +54,10 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         response = ruleset_pb2.GetRulesetResponse(
             ruleset=self._info(ruleset), catalog=views.catalog(ruleset)
         )
+        for replica in self.registry.replicas(self.live_seconds):
+            version, digest = replica.serving.get(ruleset.id, ("", ""))
+            response.replicas.add(replica=replica.replica, host=replica.host, version=version,
+                                  digest=digest, seen_at=replica.seen_at)  # fmt: skip
         for made in self.registry.history(ruleset.id):
             response.activations.add(
                 version=made.version, digest=made.digest, how=made.how, by_name=made.by_name,

@@ -4,15 +4,17 @@ NOTIFY, and on either database by polling (`Changes.wait`)."""
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.ruleset_store import Activation, StoredVersion
+from probity.engine.ruleset_store import Activation, ReplicaState, StoredVersion
 from probity.store.log import DecisionLog, RulesetVersion, now
-from probity.store.schema import activations, ruleset_versions
+from probity.store.schema import activations, replicas, ruleset_versions
 
 if TYPE_CHECKING:
     import psycopg
@@ -44,9 +46,13 @@ class StoredRulesets:
         if found is None or found.kind not in ("tender", "monitoring"):
             return None
         return StoredVersion(
-            found.digest, found.ruleset_id, found.version, found.source_text,
-            found.citations, found.file,
-        )  # fmt: skip
+            found.digest,
+            found.ruleset_id,
+            found.version,
+            found.source_text,
+            found.citations,
+            found.file,
+        )
 
     def versions(self) -> dict[str, list[str]]:
         statement = select(ruleset_versions.c.ruleset_id, ruleset_versions.c.version)
@@ -83,10 +89,51 @@ class StoredRulesets:
             self.log.keep_rulesets(connection, [version])
             connection.execute(activations.insert().values(**row))
             if not self.log.sqlite:  # told on commit, to every replica listening
-                connection.execute(text("SELECT pg_notify(:channel, :digest)"),
-                                   {"channel": CHANNEL, "digest": ruleset.digest})  # fmt: skip
+                connection.execute(
+                    text("SELECT pg_notify(:channel, :digest)"),
+                    {"channel": CHANNEL, "digest": ruleset.digest},
+                )
 
         self.log.write(run)
+
+    def heartbeat(self, replica: str, host: str, serving: dict[str, tuple[str, str]]) -> None:
+        stamp = now()
+        said = json.dumps({k: list(v) for k, v in sorted(serving.items())})
+
+        def run(connection: Connection) -> None:
+            found = connection.execute(
+                select(replicas.c.started_at).where(replicas.c.replica == replica)
+            ).first()
+            connection.execute(delete(replicas).where(replicas.c.replica == replica))
+            started = found.started_at if found else stamp
+            connection.execute(
+                replicas.insert().values(
+                    replica=replica,
+                    host=host,
+                    started_at=started,
+                    seen_at=stamp,
+                    serving=said,
+                )
+            )
+
+        self.log.write(run)
+
+    def replicas(self, within_seconds: float) -> list[ReplicaState]:
+        since = (datetime.now(UTC) - timedelta(seconds=within_seconds)).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        )
+        rows = self.log.read(
+            select(replicas).where(replicas.c.seen_at >= since).order_by(replicas.c.host)
+        )
+        return [
+            ReplicaState(
+                row["replica"],
+                row["host"],
+                row["seen_at"],
+                {k: (v[0], v[1]) for k, v in json.loads(row["serving"]).items()},
+            )
+            for row in rows
+        ]
 
     def history(self, ruleset_id: str) -> list[Activation]:
         statement = (

@@ -152,3 +152,16 @@ activations = Table(
     Column("activated_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
     Index("ix_activations_ruleset", "ruleset_id", "seq"),
 )
+
+
+# Each replica on this store, and the version of each rule set it serves, as it last said
+# (every --sync-seconds): what shows that a publish has reached the whole fleet.
+replicas = Table(
+    "replicas",
+    metadata,
+    Column("replica", String(64), primary_key=True),
+    Column("host", String(200), nullable=False),
+    Column("started_at", String(32), nullable=False),  # ISO 8601 UTC
+    Column("seen_at", String(32), nullable=False),  # ISO 8601 UTC
+    Column("serving", Text, nullable=False),  # JSON: rule set id → [version, digest]
+)

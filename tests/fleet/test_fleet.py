@@ -217,6 +217,15 @@ def test_a_publish_on_one_replica_reaches_every_replica_within_the_bound(fleet: 
         with ProbityClient(replica.target, timeout=60) as client:
             old = client.evaluate("nolan-tender", example("strong"), version=NOLAN_VERSION)
             assert old.ruleset.version == NOLAN_VERSION
+    deadline = time.monotonic() + SWITCH_BOUND
+    while True:  # and the store says so: each replica reports the version it serves
+        with ProbityClient(fleet.replicas[0].target, timeout=30) as client:
+            said = {r.host: r.version for r in client.get_ruleset("nolan-tender").replicas}
+        if len(said) == 3 and set(said.values()) == {NEW_VERSION}:
+            break
+        assert time.monotonic() < deadline, said
+        time.sleep(0.2)
+    assert {host.rsplit(":", 1)[1] for host in said} == {str(r.port) for r in fleet.replicas}
     late = _replica(fleet.db, fleet.folder)  # a replica started after the publish
     fleet.replicas.append(late)
     assert _active(late.target) == NEW_VERSION

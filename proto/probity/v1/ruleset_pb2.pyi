@@ -66,18 +66,34 @@ class GetRulesetRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., catalog_only: _Optional[bool] = ...) -> None: ...
 
 class GetRulesetResponse(_message.Message):
-    __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog", "activations")
+    __slots__ = ("ruleset", "source_text", "inputs_schema", "catalog", "activations", "replicas")
     RULESET_FIELD_NUMBER: _ClassVar[int]
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
     INPUTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     CATALOG_FIELD_NUMBER: _ClassVar[int]
     ACTIVATIONS_FIELD_NUMBER: _ClassVar[int]
+    REPLICAS_FIELD_NUMBER: _ClassVar[int]
     ruleset: RulesetInfo
     source_text: str
     inputs_schema: str
     catalog: _result_pb2.ResultCatalog
     activations: _containers.RepeatedCompositeFieldContainer[Activation]
-    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ..., activations: _Optional[_Iterable[_Union[Activation, _Mapping]]] = ...) -> None: ...
+    replicas: _containers.RepeatedCompositeFieldContainer[ReplicaServing]
+    def __init__(self, ruleset: _Optional[_Union[RulesetInfo, _Mapping]] = ..., source_text: _Optional[str] = ..., inputs_schema: _Optional[str] = ..., catalog: _Optional[_Union[_result_pb2.ResultCatalog, _Mapping]] = ..., activations: _Optional[_Iterable[_Union[Activation, _Mapping]]] = ..., replicas: _Optional[_Iterable[_Union[ReplicaServing, _Mapping]]] = ...) -> None: ...
+
+class ReplicaServing(_message.Message):
+    __slots__ = ("replica", "host", "version", "digest", "seen_at")
+    REPLICA_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    SEEN_AT_FIELD_NUMBER: _ClassVar[int]
+    replica: str
+    host: str
+    version: str
+    digest: str
+    seen_at: str
+    def __init__(self, replica: _Optional[str] = ..., host: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ..., seen_at: _Optional[str] = ...) -> None: ...
 
 class Activation(_message.Message):
     __slots__ = ("version", "digest", "how", "by_name", "by_role", "activated_at", "note")
