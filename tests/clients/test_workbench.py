@@ -142,6 +142,14 @@ def test_a_policy_officer_edits_checks_and_publishes(
     _accessible(browser)
     browser.find_element(By.LINK_TEXT, "Edit a draft").click()
     _status(browser, "No problems: nolan-tender")
+    shown = browser.execute_script("return document.getElementById('highlight').textContent")
+    assert shown == NOLAN  # the highlighted copy is the text, exactly
+    keys = browser.execute_script(
+        "return [...document.querySelectorAll('#highlight .k')].map(k => k.textContent.trim())"
+    )
+    assert "id" in keys and "principles" in keys  # keys, comments and strings coloured
+    comment = browser.find_elements(By.CSS_SELECTOR, "#highlight .c")[0]
+    assert comment.get_attribute("textContent").startswith("# ")
 
     broken = NOLAN.replace("weight: 20", "weight: 25", 1)  # the weights no longer add up
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["policy"]) as client:

@@ -14,6 +14,33 @@
   let asked = 0;
   let problemLines = new Set();
 
+  // YAML highlighting: the text drawn again, coloured, under the (transparent) textarea.
+  // Comments, keys and quoted strings, which is what a reader of a rule file looks for.
+  const highlight = document.getElementById("highlight");
+  const TOKEN = /(#.*$)|("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|(^\s*(?:-\s+)?[\w.-]+(?=:(?:\s|$)))/g;
+
+  function drawHighlight() {
+    if (!highlight) return;
+    const lines = source.value.split("\n");
+    const out = document.createDocumentFragment();
+    lines.forEach(function (line, n) {
+      let last = 0;
+      line.replace(TOKEN, function (match, comment, quoted, key, offset) {
+        if (offset > last) out.append(line.slice(last, offset));
+        const span = document.createElement("span");
+        span.className = comment ? "c" : quoted ? "s" : "k";
+        span.textContent = match;
+        out.append(span);
+        last = offset + match.length;
+        return match;
+      });
+      out.append(line.slice(last) + (n < lines.length - 1 ? "\n" : ""));
+    });
+    highlight.replaceChildren(out);
+    highlight.scrollTop = source.scrollTop;
+    highlight.scrollLeft = source.scrollLeft;
+  }
+
   function drawGutter() {
     const lines = source.value.split("\n").length;
     const numbers = [];
@@ -137,10 +164,15 @@
 
   source.addEventListener("input", function () {
     drawGutter();
+    drawHighlight();
     clearTimeout(timer);
     timer = setTimeout(check, 400);
   });
-  source.addEventListener("scroll", function () { gutter.scrollTop = source.scrollTop; });
+  source.addEventListener("scroll", function () {
+    gutter.scrollTop = source.scrollTop;
+    if (highlight) { highlight.scrollTop = source.scrollTop; highlight.scrollLeft = source.scrollLeft; }
+  });
   drawGutter();
+  drawHighlight();
   check();
 })();
