@@ -9,6 +9,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 IDLE_SECONDS = 30 * 60
@@ -37,18 +38,26 @@ class Session:
         return {"edit": self.role == "policy", "audit": self.role in ("policy", "auditor")}[action]
 
     def csrf_ok(self, sent: str | None) -> bool:
-        return sent is not None and hmac.compare_digest(sent, self.csrf)
+        # As bytes: compare_digest refuses str with non-ASCII characters (a forged form's).
+        return sent is not None and hmac.compare_digest(sent.encode(), self.csrf.encode())
 
 
 class Sessions:
-    def __init__(self, idle: float = IDLE_SECONDS, life: float = LIFE_SECONDS) -> None:
+    def __init__(
+        self,
+        idle: float = IDLE_SECONDS,
+        life: float = LIFE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.idle, self.life = idle, life
+        self.clock = clock
         self._held: dict[str, Session] = {}
         self._lock = threading.Lock()
 
     def start(self, session: Session) -> str:
         """A new session's id (for the cookie)."""
         key = secrets.token_urlsafe(32)
+        session.started = session.seen = self.clock()
         with self._lock:
             self._drop_expired()
             self._held[key] = session
@@ -62,7 +71,7 @@ class Sessions:
             session = self._held.get(key)
             if session is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             if now - session.seen > self.idle or now - session.started > self.life:
                 del self._held[key]
                 return None
@@ -74,7 +83,7 @@ class Sessions:
             self._held.pop(key or "", None)
 
     def _drop_expired(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         for key in [k for k, s in self._held.items()
                     if now - s.seen > self.idle or now - s.started > self.life]:  # fmt: skip
             del self._held[key]
