@@ -75,9 +75,12 @@ class Workbench:
     # -- plumbing -------------------------------------------------------------------------
     def client(self, token: str) -> ProbityClient:
         return ProbityClient(
-            self.config.target, token=token or None, timeout=60, attempts=2,
+            self.config.target,
+            token=token or None,
+            timeout=60,
+            attempts=2,
             **(self.config.client_options or {}),
-        )  # fmt: skip
+        )
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> Response:
         session = request.state.session
@@ -105,9 +108,13 @@ class Workbench:
         key = self.sessions.start(Session(token, me.name, me.role))
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
-            COOKIE, key, httponly=True, samesite="strict", secure=self.config.secure_cookies,
+            COOKIE,
+            key,
+            httponly=True,
+            samesite="strict",
+            secure=self.config.secure_cookies,
             path="/",
-        )  # fmt: skip
+        )
         return response
 
     async def signout(self, request: Request) -> Response:
@@ -160,12 +167,27 @@ class Workbench:
             lambda: self.call(session, lambda c: (text_of(c, before), text_of(c, after)))
         )
         changes, problem = _changes(*texts)
-        diff = list(difflib.unified_diff(
-            texts[0].splitlines(), texts[1].splitlines(), f"{ruleset_id} {before}",
-            f"{ruleset_id} {after}", lineterm="", n=2,
-        ))  # fmt: skip
-        return self.page("compare.html.j2", request, got=got, choices=choices, before=before,
-                         after=after, changes=changes, problem=problem, diff=diff)  # fmt: skip
+        diff = list(
+            difflib.unified_diff(
+                texts[0].splitlines(),
+                texts[1].splitlines(),
+                f"{ruleset_id} {before}",
+                f"{ruleset_id} {after}",
+                lineterm="",
+                n=2,
+            )
+        )
+        return self.page(
+            "compare.html.j2",
+            request,
+            got=got,
+            choices=choices,
+            before=before,
+            after=after,
+            changes=changes,
+            problem=problem,
+            diff=diff,
+        )
 
     async def editor(self, request: Request) -> Response:
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
@@ -177,8 +199,9 @@ class Workbench:
         draft = self.drafts.get(session.user, ruleset_id)
         text = draft[0] if draft else got.source_text
         saved = request.query_params.get("saved", "")
-        return self.page("edit.html.j2", request, got=got, text=text, draft=draft, saved=saved,
-                         error="", note="")  # fmt: skip
+        return self.page(
+            "edit.html.j2", request, got=got, text=text, draft=draft, saved=saved, error="", note=""
+        )
 
     async def save_draft(self, request: Request) -> Response:
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
@@ -198,19 +221,34 @@ class Workbench:
             lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
         )
         if not note:
-            return self.page("edit.html.j2", request, status=400, got=got, text=text,
-                             draft=self.drafts.get(session.user, ruleset_id), saved="",
-                             error="Say why you are publishing: a change note is required.",
-                             note="")  # fmt: skip
+            return self.page(
+                "edit.html.j2",
+                request,
+                status=400,
+                got=got,
+                text=text,
+                draft=self.drafts.get(session.user, ruleset_id),
+                saved="",
+                error="Say why you are publishing: a change note is required.",
+                note="",
+            )
         file_name = f"{ruleset_id}.yaml"
         try:
             published = await run_in_threadpool(
                 lambda: self.call(session, lambda c: c.publish_ruleset(text, file_name, note))
             )
         except grpc.RpcError as exc:
-            return self.page("edit.html.j2", request, status=_status(exc), got=got, text=text,
-                             draft=self.drafts.get(session.user, ruleset_id), saved="",
-                             error=_sentence(exc), note=note)  # fmt: skip
+            return self.page(
+                "edit.html.j2",
+                request,
+                status=_status(exc),
+                got=got,
+                text=text,
+                draft=self.drafts.get(session.user, ruleset_id),
+                saved="",
+                error=_sentence(exc),
+                note=note,
+            )
         self.drafts.discard(session.user, ruleset_id)
         version = published.ruleset.version
         return RedirectResponse(f"/rulesets/{ruleset_id}?published={version}", status_code=303)
@@ -231,8 +269,13 @@ class Workbench:
                 lambda: self.call(session, lambda c: c.preview_impact(ruleset_id, text, **scope))
             )
         except grpc.RpcError as exc:
-            return self.page("message.html.j2", request, status=_status(exc),
-                             title="No preview", message=_sentence(exc))  # fmt: skip
+            return self.page(
+                "message.html.j2",
+                request,
+                status=_status(exc),
+                title="No preview",
+                message=_sentence(exc),
+            )
         return self.page("impact.html.j2", request, ruleset_id=ruleset_id, shown=shown, scope=scope)
 
     async def run_tests(self, request: Request) -> Response:
@@ -248,8 +291,9 @@ class Workbench:
         )
         if not checked.valid:
             said = "The server found problems in the draft: fix them (see the editor) first."
-            return self.page("message.html.j2", request, status=400, title="Not tested",
-                             message=said)  # fmt: skip
+            return self.page(
+                "message.html.j2", request, status=400, title="Not tested", message=said
+            )
         report = await run_in_threadpool(lambda: _tested(text, ruleset_id))
         return self.page("tests.html.j2", request, ruleset_id=ruleset_id, report=report)
 
@@ -273,8 +317,9 @@ class Workbench:
             )
         if ruleset.kind != "tender":
             said = "Trying answers is for tender rule sets; a monitoring rule set reads returns."
-            return self.page("message.html.j2", request, status=400, title="Cannot try it",
-                             message=said)  # fmt: skip
+            return self.page(
+                "message.html.j2", request, status=400, title="Cannot try it", message=said
+            )
         form = await request.form() if request.method == "POST" else None
         if form is not None and not session.csrf_ok(str(form.get("csrf", ""))):
             raise _Forged
@@ -285,14 +330,23 @@ class Workbench:
             shown = await run_in_threadpool(lambda: _evaluated(ruleset, answers))
         fields = [_field(spec, _at(answers, spec.path)) for spec in ruleset.spec.inputs]
         examples = [t.name for t in ruleset.spec.tests]
-        return self.page("try.html.j2", request, got=got, ruleset=ruleset, fields=fields,
-                         examples=examples, example=example, on_draft=on_draft,
-                         has_draft=draft is not None, shown=shown)  # fmt: skip
+        return self.page(
+            "try.html.j2",
+            request,
+            got=got,
+            ruleset=ruleset,
+            fields=fields,
+            examples=examples,
+            example=example,
+            on_draft=on_draft,
+            has_draft=draft is not None,
+            shown=shown,
+        )
 
     async def evaluation(self, request: Request) -> Response:
         """One recorded decision: who asked, when, on which version, and its findings."""
         session = request.state.session
-        seq = int(request.path_params["seq"])
+        seq = _seq(request)
         record = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_evaluation(seq))
         )
@@ -359,7 +413,7 @@ class Workbench:
         session = request.state.session
         if not session.may("audit"):
             return _refused(self, request, "read the decision log")
-        seq = int(request.path_params["seq"])
+        seq = _seq(request)
         record = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_evaluation(seq))
         )
@@ -378,7 +432,7 @@ class Workbench:
         """A recorded decision evaluated again on its recorded version."""
         session = request.state.session
         await _form(request)
-        seq = int(request.path_params["seq"])
+        seq = _seq(request)
         replayed = await run_in_threadpool(lambda: self.call(session, lambda c: c.replay(seq)))
         record = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_evaluation(seq))
@@ -570,6 +624,17 @@ def _document(html: str) -> Response:
     return response
 
 
+class _NoSuchDecision(Exception):
+    """A decision number no log could hold."""
+
+
+def _seq(request: Request) -> int:
+    seq = int(request.path_params["seq"])
+    if not 0 < seq < 2**63:
+        raise _NoSuchDecision
+    return seq
+
+
 class _Forged(Exception):
     """A POST without the session's CSRF token."""
 
@@ -616,8 +681,13 @@ def _sentence(exc: grpc.RpcError) -> str:
 
 def _refused(bench: Workbench, request: Request, what: str) -> Response:
     role = request.state.session.role
-    return bench.page("message.html.j2", request, status=403, title="Not for your role",
-                      message=f"The {role} role may not {what}.")  # fmt: skip
+    return bench.page(
+        "message.html.j2",
+        request,
+        status=403,
+        title="Not for your role",
+        message=f"The {role} role may not {what}.",
+    )
 
 
 class _Guard(BaseHTTPMiddleware):
@@ -642,12 +712,23 @@ class _Guard(BaseHTTPMiddleware):
             response = await call_next(request)
         except _Forged:
             response = HTMLResponse("The form expired: reload the page and try again.", 403)
+        except _NoSuchDecision:
+            response = self.bench.page(
+                "message.html.j2",
+                request,
+                status=404,
+                title="No such decision",
+                message="The decision log holds no decision by that number.",
+            )
         except grpc.RpcError as exc:
             said = _sentence(exc)
             response = self.bench.page(
-                "message.html.j2", request, status=_status(exc), title="The server refused",
+                "message.html.j2",
+                request,
+                status=_status(exc),
+                title="The server refused",
                 message=said,
-            )  # fmt: skip
+            )
         return _secured(response)
 
 

@@ -294,6 +294,16 @@ def test_sessions_are_server_side_and_posts_need_their_csrf_token(bench: Bench) 
     assert TOKENS["policy"] not in set_cookie  # the browser holds an id, not the token
     cookie = set_cookie.split(";", 1)[0]
     assert "default-src 'self'" in (signed.getheader("Content-Security-Policy") or "")
+    parsed = urllib.parse.urlsplit(bench.url)
+    for path in ("/evaluations/99999999999999999999999", "/evaluations/0"):
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        connection.request("GET", path, headers={"Cookie": cookie})
+        answer = connection.getresponse()
+        assert answer.status == 404 and b"no decision by that number" in answer.read()
+    odd = _post(
+        bench, "/rulesets/nolan-tender/draft", {"text": "x", "csrf": "\u00e9\u2603"}, cookie
+    )
+    assert odd.status == 403  # a forged token of any characters is refused, not a crash
     forged = _post(bench, "/rulesets/nolan-tender/draft", {"text": "x"}, cookie)
     assert forged.status == 403  # no CSRF token
     out = _post(bench, "/signout", {"csrf": "wrong"}, cookie)
