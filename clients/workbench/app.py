@@ -261,9 +261,10 @@ class Workbench:
         text = _text(form.get("text"))
         self.drafts.save(session.user, ruleset_id, text)  # what was previewed is kept
         scope = {"tender_id": str(form.get("tender_id", "")).strip()}
-        since = str(form.get("since", "")).strip()
-        if since:
-            scope["since"] = since
+        for bound in ("since", "until"):
+            given = str(form.get(bound, "")).strip()
+            if given:
+                scope[bound] = given
         try:
             shown = await run_in_threadpool(
                 lambda: self.call(session, lambda c: c.preview_impact(ruleset_id, text, **scope))

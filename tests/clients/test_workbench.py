@@ -332,6 +332,7 @@ def test_an_impact_preview_shows_what_a_draft_would_change_in_recorded_decisions
     summary = browser.find_element(By.ID, "impact-summary").text
     assert "3 recorded decisions on version" in summary and "1 would change" in summary
     (row,) = browser.find_elements(By.CSS_SELECTOR, "#impact tbody tr")
+    assert "since" not in summary  # all of them: no time range was given
     cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
     assert cells[2].startswith("Rejected") and cells[2].endswith("→ Compliant")
     assert cells[4] == "rejected → passed"
@@ -340,6 +341,12 @@ def test_an_impact_preview_shows_what_a_draft_would_change_in_recorded_decisions
     row.find_element(By.TAG_NAME, "a").click()  # the decision behind it, one click away
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert heading.startswith("Decision ") and example("rejected")["id"] in heading
+    browser.back()
+    browser.back()
+    browser.find_element(By.ID, "until").send_keys("2000-01-01")  # before anything recorded
+    browser.find_element(By.ID, "preview").click()
+    WebDriverWait(browser, 120).until(lambda b: b.find_elements(By.ID, "impact-summary"))
+    assert browser.find_element(By.ID, "impact-summary").text.startswith("0 recorded decisions")
     with ProbityClient(at, token=TOKENS["auditor"]) as auditor:
         assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
         held = auditor.get_ruleset("nolan-tender").ruleset
