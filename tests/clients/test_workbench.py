@@ -486,3 +486,18 @@ def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(
         By.TAG_NAME, "svg"
     )
     assert browser.find_elements(By.TAG_NAME, "svg")  # the rating timeline
+
+
+def test_a_quote_not_in_its_document_is_shown_at_its_line(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    _sign_in(browser, bench, "policy")
+    browser.get(f"{bench.url}/rulesets/nolan-tender/edit")
+    changed = NOLAN.replace("want personalisation and", "want uniformity and", 1)
+    line = next(n for n, t in enumerate(changed.splitlines(), 1) if "want uniformity" in t)
+    _type(browser, changed)
+    _status(browser, "1 problem")
+    (item,) = browser.find_elements(By.CSS_SELECTOR, "#diagnostics li.problem")
+    assert item.find_element(By.TAG_NAME, "button").text.startswith(f"Line {line},")
+    assert "the quote is not in ‘Ethical standards for providers of public services" in item.text
