@@ -92,6 +92,17 @@ def _status(browser: webdriver.Chrome, starts: str) -> str:
     return str(found)
 
 
+def _then(browser: webdriver.Chrome, by: str, value: str) -> list[Any]:
+    """The elements a page that a click led to shows, once it has loaded (a click starts the
+    navigation; chromedriver does not always wait for a form's answer)."""
+    found: list[Any] = WebDriverWait(browser, 60).until(lambda b: b.find_elements(by, value))
+    return found
+
+
+def _titled(browser: webdriver.Chrome, title: str) -> None:
+    WebDriverWait(browser, 60).until(lambda b: b.title == title)
+
+
 def _screenshot(browser: webdriver.Chrome, name: str) -> None:
     """With PROBITY_SCREENSHOTS set, the page as shown now, for docs/."""
     if os.environ.get("PROBITY_SCREENSHOTS"):
@@ -137,10 +148,11 @@ def test_a_policy_officer_edits_checks_and_publishes(
     nolan = next(r for r in rows if "nolan-tender" in r.text)
     assert NOLAN_VERSION in nolan.text
     nolan.find_element(By.TAG_NAME, "a").click()
-    history = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=history] tbody")
+    (history,) = _then(browser, By.CSS_SELECTOR, "section[aria-labelledby=history] tbody")
     assert "seeded" in history.text and "server" in history.text
     _accessible(browser)
     browser.find_element(By.LINK_TEXT, "Edit a draft").click()
+    _then(browser, By.ID, "source")
     _status(browser, "No problems: nolan-tender")
     shown = browser.execute_script("return document.getElementById('highlight').textContent")
     assert shown == NOLAN  # the highlighted copy is the text, exactly
@@ -197,7 +209,7 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert "Compliant: from a total of 75" in browser.find_element(By.ID, "bands").text
     assert "quality 60%, price 40%" in browser.find_element(By.ID, "award").text
     browser.find_element(By.ID, "publish").click()  # without a note
-    assert "a change note is required" in browser.find_element(By.CSS_SELECTOR, ".error").text
+    assert "a change note is required" in _then(browser, By.CSS_SELECTOR, ".error")[0].text
     assert browser.find_element(By.ID, "source").get_attribute("value") == fixed  # kept
     browser.find_element(By.ID, "note").send_keys(HOSTILE)
     browser.find_element(By.ID, "publish").click()
@@ -218,6 +230,7 @@ def test_a_policy_officer_edits_checks_and_publishes(
         assert portal.evaluate("nolan-tender", example("strong")).ruleset.version == "9.0.0"
 
     browser.find_element(By.PARTIAL_LINK_TEXT, "Compare versions").click()
+    _then(browser, By.ID, "diff")
     changes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#changes li")]
     assert "Principles: Integrity's weight: 20 → 25." in changes
     assert "Principles: Selflessness's weight: 10 → 5." in changes
@@ -398,23 +411,26 @@ def test_an_auditor_reads_a_tender_its_report_and_summaries_and_replays_a_decisi
     assert "The portal role may not read the decision log" in browser.page_source
     _sign_in(browser, bench, "auditor")
     browser.find_element(By.LINK_TEXT, "Decisions").click()
+    _then(browser, By.ID, "decisions")
     _accessible(browser)
     browser.find_element(By.LINK_TEXT, "T-9").click()
+    _then(browser, By.ID, "ranking")
     ranking = browser.find_elements(By.CSS_SELECTOR, "#ranking tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in ranking] == ["T-9/a", "T-9/b"]
     assert HOSTILE in ranking[0].text  # a bidder's name, as text
     _accessible(browser)
     browser.find_element(By.ID, "report").click()
-    assert browser.title == "Tender evaluation report: T-9"
+    _titled(browser, "Tender evaluation report: T-9")
     assert "From the decision log: evaluated in call" in browser.page_source
     assert browser.execute_script("return window.hijacked === undefined")
     browser.back()
-    browser.find_elements(By.LINK_TEXT, "Assessment summary")[1].click()
-    assert browser.title == "Assessment summary: Birch Ltd"
+    _then(browser, By.LINK_TEXT, "Assessment summary")[1].click()
+    _titled(browser, "Assessment summary: Birch Ltd")
     browser.back()
+    _then(browser, By.ID, "ranking")
     browser.find_element(By.CSS_SELECTOR, "#ranking tbody tr td:nth-child(6) a").click()
-    browser.find_element(By.ID, "replay").click()
-    replayed = browser.find_element(By.ID, "replayed").text
+    _then(browser, By.ID, "replay")[0].click()
+    replayed = _then(browser, By.ID, "replayed")[0].text
     assert "the result is the same, byte for byte" in replayed
     _accessible(browser)
 
@@ -428,6 +444,7 @@ def test_try_it_with_a_form_made_from_the_inputs(
     _sign_in(browser, bench, "portal")
     browser.get(f"{bench.url}/rulesets/nolan-tender")
     browser.find_element(By.PARTIAL_LINK_TEXT, "Try it").click()
+    _then(browser, By.ID, "try-form")
     inputs = shipped(RULES / "nolan-tender.yaml").spec.inputs
     questions = browser.find_element(By.ID, "try-form").text
     assert all((spec.question or spec.description) in questions for spec in inputs)
@@ -435,14 +452,16 @@ def test_try_it_with_a_form_made_from_the_inputs(
     select = browser.find_element(By.ID, "example")
     select.find_element(By.XPATH, "option[text()='strong bid']").click()
     browser.find_element(By.CSS_SELECTOR, "form.choose button").click()
+    WebDriverWait(browser, 60).until(lambda b: "example=strong" in b.current_url)
     browser.find_element(By.ID, "try").click()
-    said = browser.find_element(By.ID, "try-band").text
+    said = WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.ID, "try-band"))[0].text
     assert said.startswith("Compliant: 100.00 of 100")
     _accessible(browser)
     first = browser.find_element(By.CSS_SELECTOR, "#try-form select")  # a yes/no question
     first.find_element(By.XPATH, "option[@value='']").click()  # left unanswered now
+    browser.execute_script("document.getElementById('try-result').id = 'before'")
     browser.find_element(By.ID, "try").click()
-    assert browser.find_elements(By.ID, "try-result")
+    WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.ID, "try-result"))
     assert "answers." not in browser.find_element(By.ID, "try-result").text  # no paths shown
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["auditor"]) as auditor:
         assert len(list(auditor.list_evaluations())) == recorded  # nothing recorded
@@ -478,13 +497,11 @@ def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#decisions tbody tr")
                if checked["contract"]["contract_id"] in r.text)  # fmt: skip
     row.find_element(By.TAG_NAME, "a").click()
-    rating = browser.find_element(By.ID, "rating").text
+    rating = _then(browser, By.ID, "rating")[0].text
     assert rating.startswith(result.rating_label)
     _accessible(browser)
     browser.find_element(By.ID, "contract-report").click()
-    assert checked["contract"]["contract_id"] in browser.title or browser.find_elements(
-        By.TAG_NAME, "svg"
-    )
+    _titled(browser, f"Contract monitoring report: {checked['contract']['contract_id']}")
     assert browser.find_elements(By.TAG_NAME, "svg")  # the rating timeline
 
 
