@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from probity.clients.remote import add_connection_options, connect
+from probity.clients.tables import write_table
 from probity.server.codec.as_json import tender_to_dict
 
 _FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until")
@@ -50,14 +51,19 @@ def as_recorded(found: Any) -> dict[str, Any]:
 def cmd_audit(args: argparse.Namespace) -> int:
     with connect(args) as client:
         if args.action == "list":
-            for record in client.list_evaluations(**_filters(args)):
-                ruleset = f"{record.ruleset.id}@{record.ruleset.version}"
-                caller = record.caller_name or "-"
-                method = record.method.rsplit("/", 1)[-1]
-                print(
-                    f"{record.seq}\t{record.recorded_at}\t{method}\t{record.subject_id}\t"
-                    f"{ruleset}\t{caller}"
-                )
+            rows = (
+                [
+                    str(r.seq),
+                    r.recorded_at,
+                    r.method.rsplit("/", 1)[-1],
+                    r.subject_id,
+                    f"{r.ruleset.id}@{r.ruleset.version}",
+                    r.caller_name or "-",
+                ]
+                for r in client.list_evaluations(**_filters(args))
+            )
+            header = ["seq", "recorded at", "call", "subject", "rule set", "caller"]
+            write_table(rows, header, args.format, sys.stdout)
             return 0
         if args.action == "show":
             record = client.get_evaluation(args.seq)
@@ -100,9 +106,20 @@ def add_commands(sub: Any) -> None:
         else:
             if action == "replay":
                 command.add_argument(
-                    "seq", type=int, nargs="?", default=0, metavar="SEQ",
+                    "seq",
+                    type=int,
+                    nargs="?",
+                    default=0,
+                    metavar="SEQ",
                     help="one evaluation; without it, every one the filters match",
-                )  # fmt: skip
+                )
+            if action == "list":
+                command.add_argument(
+                    "--format",
+                    choices=["tsv", "csv", "markdown"],
+                    default="tsv",
+                    help="tsv: tab-separated lines; csv: with a header; markdown: a table",
+                )
             for name in _FILTERS:
                 flag = "--" + name.removesuffix("_id").replace("_", "-")
                 command.add_argument(flag, dest=name, default="", help=_HELP.get(name))

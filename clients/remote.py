@@ -30,6 +30,7 @@ from probity.clients.tables import (
     read_csv,
     result_rows,
     write_csv,
+    write_table,
 )
 from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.pipeline import compile_text
@@ -369,13 +370,23 @@ def _print_ranking(response: Any, markdown: bool = False) -> None:
 def cmd_rules(args: argparse.Namespace) -> int:
     with connect(args) as client:
         if args.action == "list":
-            for info in client.list_rulesets():
-                others = (
-                    f" (also held: {', '.join(info.other_versions)})" if info.other_versions else ""
-                )
-                print(
-                    f"{info.id}\t{info.version}\t{info.kind}\t{info.digest[:12]}\t{info.title}{others}"
-                )
+            rows = (
+                [
+                    info.id,
+                    info.version,
+                    info.kind,
+                    info.digest[:12],
+                    info.title
+                    + (
+                        f" (also held: {', '.join(info.other_versions)})"
+                        if info.other_versions
+                        else ""
+                    ),
+                ]
+                for info in client.list_rulesets()
+            )
+            header = ["rule set", "version", "kind", "digest", "title"]
+            write_table(rows, header, args.format, sys.stdout)
             return 0
         if args.action == "get":
             got = client.get_ruleset(args.target, args.version)
@@ -466,11 +477,15 @@ def add_commands(sub: Any) -> None:
         ("get", "ID", "print a rule set's source text"),
         ("validate", "FILE", "check a rule file on the server"),
         ("publish", "FILE", "validate a rule file and make it the active version"),
-        ("reload", None, "take rule sets new to the store from the server's rules folder, "
-         "and the store's active versions"),
+        (
+            "reload",
+            None,
+            "take rule sets new to the store from the server's rules folder, "
+            "and the store's active versions",
+        ),
         ("history", "ID", "who made which version of a rule set active, when, and why"),
         ("export", None, "write each active version's text to --out, for version control"),
-    ):  # fmt: skip
+    ):
         command = actions.add_parser(action, help=text)
         add_connection_options(command)
         if target:
@@ -483,6 +498,13 @@ def add_commands(sub: Any) -> None:
             command.add_argument("--note", default="", help="why: kept with the version")
         if action == "export":
             command.add_argument("--out", required=True, metavar="DIR")
+        if action == "list":
+            command.add_argument(
+                "--format",
+                choices=["tsv", "csv", "markdown"],
+                default="tsv",
+                help="tsv: tab-separated lines; csv: with a header; markdown: a table",
+            )
         command.set_defaults(run=cmd_rules)
 
     token = sub.add_parser("token", help="make a bearer token and its token-file entry")

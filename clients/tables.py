@@ -207,3 +207,28 @@ def write_csv(rows: Iterable[dict[str, Any]], leading: Iterable[str], out: TextI
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def write_table(rows: Iterable[list[str]], header: list[str], form: str, out: TextIO) -> None:
+    """Rows of text cells: "tsv" (tab-separated, no header: for `cut` and `awk`), "csv" (a
+    header, then quoted as spreadsheets read it) or "markdown" (a table for a document)."""
+    if form == "csv":
+        # RFC 4180's line ends: a cell holding either character is then quoted.
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    if form == "markdown":
+        out.write("| " + " | ".join(header) + " |\n")
+        out.write("|" + "---|" * len(header) + "\n")
+        for row in rows:
+            cells = [_one_line(cell).replace("\\", "\\\\").replace("|", "\\|") for cell in row]
+            out.write("| " + " | ".join(cells) + " |\n")
+        return
+    for row in rows:
+        out.write("\t".join(_one_line(cell).replace("\t", " ") for cell in row) + "\n")
+
+
+def _one_line(cell: str) -> str:
+    """A cell's text on one line: a line break in it would start another row."""
+    return cell.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

@@ -178,6 +178,16 @@ def test_rules_commands(server: ProbityServer, tmp_path: Path) -> None:
         line.startswith(f"nolan-tender\t{NOLAN_VERSION}\ttender\t")
         for line in listed.stdout.splitlines()
     )
+    table = probity("rules", "list", *_at(server), "--format", "markdown").stdout.splitlines()
+    assert (
+        table[0] == "| rule set | version | kind | digest | title |"
+        and table[1] == "|---|---|---|---|---|"
+    )
+    assert any(line.startswith(f"| nolan-tender | {NOLAN_VERSION} | tender |") for line in table)
+    rows = list(
+        csv.reader(io.StringIO(probity("rules", "list", *_at(server), "--format", "csv").stdout))
+    )
+    assert rows[0][0] == "rule set" and len(rows) == len(listed.stdout.splitlines()) + 1
     got = probity("rules", "get", "nolan-tender", *_at(server))
     assert got.stdout == (EXAMPLES.parent.parent / "nolan-tender.yaml").read_text()
     broken = tmp_path / "mini.yaml"
@@ -338,6 +348,10 @@ def test_audit_lists_shows_and_replays_what_was_decided(tmp_path: Path) -> None:
         assert sorted(line[3] for line in lines) == ["T-2026-014/bid-01", "T-2026-014/bid-02"]
         assert {line[2] for line in lines} == {"EvaluateStream"}
         seq = next(line[0] for line in lines if line[3] == "T-2026-014/bid-01")
+        table = probity("audit", "list", *_at(server), "--tender", "T-2026-014",
+                        "--format", "markdown").stdout.splitlines()  # fmt: skip
+        assert table[0] == "| seq | recorded at | call | subject | rule set | caller |"
+        assert len(table) == 2 + len(lines) and f"| {seq} |" in "".join(table)
         shown = json.loads(probity("audit", "show", *_at(server), seq).stdout)
         assert shown["result"]["band"] == "compliant"
         assert shown["submission"]["answers"]["integrity"]["interests_declared"] is True
