@@ -117,6 +117,17 @@ def precondition(subject: str, message: str) -> status_pb2.Status:
     return _status(code_pb2.FAILED_PRECONDITION, message, failure)
 
 
+def oversized(size: int, limit: int, advice: str) -> status_pb2.Status:
+    """RESOURCE_EXHAUSTED for an answer of `size` bytes over the message `limit`: a handler
+    refuses it before anything is sent or recorded (gRPC would fail the call only after the
+    handler returned, with the call logged OK)."""
+    said = (
+        f"the response would be {size / 1_000_000:,.1f} MB, over the "
+        f"{limit / 1_000_000:,.1f} MB a message may be: {advice}"
+    )
+    return exhausted("response size", said)
+
+
 def exhausted(subject: str, message: str, retry_after: float | None = None) -> status_pb2.Status:
     quota = error_details_pb2.QuotaFailure(
         violations=[error_details_pb2.QuotaFailure.Violation(subject=subject, description=message)]

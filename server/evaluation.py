@@ -480,17 +480,13 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         limit = self.limits.max_message_bytes
         if len(response) <= limit:
             return response
-        size, most = len(response) / 1_000_000, limit / 1_000_000
         per_item = len(response) // max(1, items)
         fits = max(1, limit // max(1, per_item))
-        raise errors.ServiceError(
-            errors.exhausted(
-                "response size",
-                f"the response would be {size:,.1f} MB, over the {most:,.1f} MB a message may "
-                f"be: send at most about {fits:,} at a time, or raise the server's message "
-                "limit (--max-message-bytes)",
-            )
+        advice = (
+            f"send at most about {fits:,} at a time, or raise the server's message limit "
+            "(--max-message-bytes)"
         )
+        raise errors.ServiceError(errors.oversized(len(response), limit, advice))
 
     # -- a whole tender, streamed --------------------------------------------------------
     def EvaluateTenderStream(

@@ -49,6 +49,7 @@ class Metrics:
             registry=self.registry,
         )
         self._rulesets: Registry | None = None
+        self._labels: dict[str, tuple[str, str, str]] = {}  # digest → rule set, version, kind
 
     def watch(self, pool: WorkerPool, rulesets: Registry) -> None:
         """Report the pool's and the rule sets' state, read when scraped."""
@@ -84,12 +85,16 @@ class Metrics:
         return server
 
     def _ruleset(self, digest: str) -> tuple[str, str, str] | None:
-        assert self._rulesets is not None
-        for versions in self._rulesets.catalogue.versions.values():
-            for ruleset in versions.values():
-                if ruleset.digest == digest:
-                    return ruleset.id, ruleset.version, ruleset.kind
-        return None
+        """The labels of the version with this digest (a digest names one text for good, so
+        each is looked up once, not on every call)."""
+        found = self._labels.get(digest)
+        if found is None:
+            assert self._rulesets is not None
+            for versions in self._rulesets.catalogue.versions.values():
+                for ruleset in versions.values():
+                    self._labels[ruleset.digest] = (ruleset.id, ruleset.version, ruleset.kind)
+            found = self._labels.get(digest)
+        return found
 
 
 class _State(Collector):

@@ -94,9 +94,11 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The command line (passed in), over the environment; the file comes last (see
-        `load`)."""
-        return init_settings, env_settings
+        """The command line (passed in), over the environment, over the TOML file when one
+        is named (see `load`)."""
+        if cls.model_config.get("toml_file") is None:
+            return init_settings, env_settings
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
 
     @property
     def log_url(self) -> str | None:
@@ -133,17 +135,6 @@ def load(given: dict[str, Any], config: Path | None = None) -> Settings:
 
     class FromFile(Settings):
         model_config = SettingsConfigDict(toml_file=config)
-
-        @classmethod
-        def settings_customise_sources(
-            cls,
-            settings_cls: type[BaseSettings],
-            init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource,
-            dotenv_settings: PydanticBaseSettingsSource,
-            file_secret_settings: PydanticBaseSettingsSource,
-        ) -> tuple[PydanticBaseSettingsSource, ...]:
-            return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
 
     return FromFile(**given)
 

@@ -60,11 +60,7 @@ def fitting(response: Message, limit: int, advice: str) -> None:
     limit (gRPC would fail the call only after its handler returned, logged as OK)."""
     size = response.ByteSize()
     if size > limit:
-        said = (
-            f"the answer would be {size / 1_000_000:,.1f} MB, over the "
-            f"{limit / 1_000_000:,.1f} MB a message may be: {advice}"
-        )
-        raise errors.ServiceError(errors.exhausted("response size", said))
+        raise errors.ServiceError(errors.oversized(size, limit, advice))
 
 
 def summaries(

@@ -233,7 +233,7 @@ class DecisionLog:
     def record_rulesets(self, versions: Iterable[RulesetVersion]) -> None:
         kept = list(versions)
         if kept:
-            self._write(lambda connection: self.keep_rulesets(connection, kept))
+            self.write(lambda connection: self.keep_rulesets(connection, kept))
 
     def keep_rulesets(self, connection: Connection, versions: Sequence[RulesetVersion]) -> None:
         """Insert rule set versions in a transaction of the caller's (the first record of
@@ -243,14 +243,6 @@ class DecisionLog:
         statement = insert(ruleset_versions).on_conflict_do_nothing(index_elements=["digest"])
         connection.execute(statement, rows)
 
-    def write(self, run: Callable[[Connection], Any]) -> Any:
-        """Run `run` in one transaction of its own; LogUnavailable if the database fails."""
-        return self._write(run)
-
-    def read(self, statement: Any) -> list[dict[str, Any]]:
-        """The rows of a SELECT, as dictionaries; LogUnavailable if the database fails."""
-        return self._read(statement)
-
     def mark_undelivered(self, keys: Sequence[tuple[str, int]]) -> None:
         """Note recorded evaluations (request id, item) as never sent to their caller."""
         rows = [{"request_id": r, "item": i, "noted_at": now()} for r, i in keys]
@@ -258,14 +250,14 @@ class DecisionLog:
             return
         insert = sqlite_insert if self.sqlite else pg_insert
         statement = insert(undelivered).on_conflict_do_nothing()
-        self._write(lambda connection: connection.execute(statement, rows))
+        self.write(lambda connection: connection.execute(statement, rows))
 
     def undelivered(self, request_ids: Iterable[str]) -> set[tuple[str, int]]:
         """The (request id, item) of these calls' evaluations noted as never sent."""
         wanted = sorted(set(request_ids))
         if not wanted:
             return set()
-        found = self._read(
+        found = self.read(
             select(undelivered.c.request_id, undelivered.c.item).where(
                 undelivered.c.request_id.in_(wanted)
             )
@@ -308,8 +300,9 @@ class DecisionLog:
         values.append(dictionary)
         return tuple(values)
 
-    def _write(self, run: Callable[[Connection], Any]) -> Any:
-        """Run `run` in one transaction (one SQLite writer at a time); what it returns."""
+    def write(self, run: Callable[[Connection], Any]) -> Any:
+        """Run `run` in one transaction (one SQLite writer at a time); what it returns, or
+        LogUnavailable if the database fails."""
         try:
             with self._write_lock or nullcontext(), self.engine.begin() as connection:
                 return run(connection)
@@ -325,23 +318,23 @@ class DecisionLog:
             .order_by(dictionaries.c.id.desc())
             .limit(1)
         )
-        rows = self._read(statement)
+        rows = self.read(statement)
         return Dictionary(rows[0]["id"], rows[0]["data"]) if rows else None
 
     def _store_dictionary(self, digest: str, data: bytes) -> int:
         statement = dictionaries.insert().values(ruleset_digest=digest, data=data, created_at=now())
-        result = self._write(lambda connection: connection.execute(statement))
+        result = self.write(lambda connection: connection.execute(statement))
         return int(result.inserted_primary_key[0])
 
     def _load_dictionary(self, dictionary_id: int) -> bytes:
-        rows = self._read(select(dictionaries.c.data).where(dictionaries.c.id == dictionary_id))
+        rows = self.read(select(dictionaries.c.data).where(dictionaries.c.id == dictionary_id))
         if not rows:
             raise LogUnavailable(f"the decision log has no dictionary {dictionary_id}")
         return bytes(rows[0]["data"])
 
     # -- reading -------------------------------------------------------------------------
     def evaluation(self, seq: int) -> Evaluation | None:
-        rows = self._read(select(evaluations).where(evaluations.c.seq == seq))
+        rows = self.read(select(evaluations).where(evaluations.c.seq == seq))
         return self._evaluation_of(rows[0]) if rows else None
 
     def _evaluation_of(self, row: dict[str, Any]) -> Evaluation:
@@ -356,7 +349,7 @@ class DecisionLog:
         if request_id:
             statement = statement.where(tenders.c.request_id == request_id)
         statement = statement.order_by(tenders.c.recorded_at.desc()).limit(1)
-        rows = self._read(statement)
+        rows = self.read(statement)
         return Tender(**{**rows[0], "ranking": bytes(rows[0]["ranking"])}) if rows else None
 
     def tender_calls(self, tender_id: str) -> list[tuple[str, str]]:
@@ -366,7 +359,7 @@ class DecisionLog:
             .where(tenders.c.tender_id == tender_id)
             .order_by(tenders.c.recorded_at.desc())
         )
-        return [(row["request_id"], row["recorded_at"]) for row in self._read(statement)]
+        return [(row["request_id"], row["recorded_at"]) for row in self.read(statement)]
 
     def evaluations_of_call(self, request_id: str) -> list[Evaluation]:
         """Every evaluation one call recorded, with its submission and result, by item."""
@@ -375,13 +368,13 @@ class DecisionLog:
             .where(evaluations.c.request_id == request_id)
             .order_by(evaluations.c.item)
         )
-        return [self._evaluation_of(row) for row in self._read(statement)]
+        return [self._evaluation_of(row) for row in self.read(statement)]
 
     def evaluations(self, query: Query) -> tuple[list[dict[str, Any]], int]:
         """A page of evaluation summaries (no submission or result), newest first, and the
         token of the next page (0 when this is the last)."""
         limit = max(1, min(query.limit, MAX_PAGE))
-        rows = self._read(list_statement(query, limit + 1))
+        rows = self.read(list_statement(query, limit + 1))
         more = len(rows) > limit
         page = rows[:limit]
         return page, (page[-1]["seq"] if more else 0)
@@ -398,14 +391,15 @@ class DecisionLog:
                 ruleset_versions.c.ruleset_id == ruleset_id,
                 ruleset_versions.c.version == version,
             )
-        rows = self._read(statement.order_by(ruleset_versions.c.first_seen).limit(1))
+        rows = self.read(statement.order_by(ruleset_versions.c.first_seen).limit(1))
         return RulesetVersion(**rows[0]) if rows else None
 
     def count(self) -> int:
-        rows = self._read(select(func.count().label("n")).select_from(evaluations))
+        rows = self.read(select(func.count().label("n")).select_from(evaluations))
         return int(rows[0]["n"])
 
-    def _read(self, statement: Any) -> list[dict[str, Any]]:
+    def read(self, statement: Any) -> list[dict[str, Any]]:
+        """The rows of a SELECT, as dictionaries; LogUnavailable if the database fails."""
         try:
             with self.engine.connect() as connection:
                 return [dict(row._mapping) for row in connection.execute(statement)]

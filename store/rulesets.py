@@ -9,7 +9,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.ruleset_store import Activation, ReplicaState, StoredVersion
@@ -99,24 +101,15 @@ class StoredRulesets:
     def heartbeat(self, replica: str, host: str, serving: dict[str, tuple[str, str]]) -> None:
         stamp = now()
         said = json.dumps({k: list(v) for k, v in sorted(serving.items())})
-
-        def run(connection: Connection) -> None:
-            found = connection.execute(
-                select(replicas.c.started_at).where(replicas.c.replica == replica)
-            ).first()
-            connection.execute(delete(replicas).where(replicas.c.replica == replica))
-            started = found.started_at if found else stamp
-            connection.execute(
-                replicas.insert().values(
-                    replica=replica,
-                    host=host,
-                    started_at=started,
-                    seen_at=stamp,
-                    serving=said,
-                )
+        insert = sqlite_insert if self.log.sqlite else pg_insert
+        statement = (
+            insert(replicas)
+            .values(replica=replica, host=host, started_at=stamp, seen_at=stamp, serving=said)
+            .on_conflict_do_update(  # the row a replica first wrote keeps its start
+                index_elements=["replica"], set_={"host": host, "seen_at": stamp, "serving": said}
             )
-
-        self.log.write(run)
+        )
+        self.log.write(lambda connection: connection.execute(statement))
 
     def replicas(self, within_seconds: float) -> list[ReplicaState]:
         since = (datetime.now(UTC) - timedelta(seconds=within_seconds)).strftime(

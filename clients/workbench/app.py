@@ -486,9 +486,7 @@ def _changes(before: str, after: str) -> tuple[list[Change], str]:
 
 def _tested(text: str, ruleset_id: str) -> TestReport:
     """A draft's tests run here, its example files looked for beside the shipped rule sets."""
-    folder = Path(probity.rules.__file__).resolve().parent
-    ruleset = compile_text(text, str(folder / f"{ruleset_id}.yaml"), library_of(folder))
-    return run_tests(ruleset)
+    return run_tests(_compiled_here(text, ruleset_id))
 
 
 def _compiled_here(text: str, ruleset_id: str) -> CompiledRuleSet:
