@@ -14,21 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from probity.engine.compiler.compiled import CompiledCheck
 from probity.engine.compiler.model import (
     ChangePattern,
     ConsecutivePattern,
+    OverduePattern,
     RepeatedPattern,
+    TargetPattern,
     TrendPattern,
+)
+from probity.engine.monitoring.certainty import (
+    Domain,
+    Slot,
+    Verdict,
+    beyond_target,
+    condition_pattern,
+    decide_numeric,
+    decide_states,
 )
 from probity.engine.monitoring.series import MAX_RETURNS, Series
 from probity.engine.periods import Period, period_of
 from probity.engine.when.three_valued import truth
-
-MISSING = "missing"  # the state of a due period with no return
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,89 +60,111 @@ def due_periods(series: Series, kind: str) -> list[Due]:
     ]
 
 
-def hidden_by_gap(
-    check: CompiledCheck, due: Sequence[Due], answers: Sequence[dict[str, Any]]
-) -> list[str]:
-    """The missing periods that could complete a breach of `check` had their returns come
-    (empty when none could, or when no period is missing)."""
-    if all(d.index is not None for d in due):
-        return []
-    pattern = check.parameters
-    if isinstance(pattern, ConsecutivePattern):
-        periods = pattern.periods  # a run needs that many due periods: no shorter window
-        return _windows(
-            due, periods, lambda w: len(w) == periods and _holds_throughout(w), check, answers
-        )
-    if isinstance(pattern, RepeatedPattern):
-        return _windows(
-            due,
-            pattern.within,
-            lambda states: sum(s is True or s == MISSING for s in states) >= pattern.times,
-            check,
-            answers,
-        )
-    if isinstance(pattern, TrendPattern):
-        rising = pattern.pattern == "rising"
-        return _trend_gaps(due, pattern.periods, pattern.measure, rising, answers)
-    if isinstance(pattern, ChangePattern):
-        return _change_gaps(due, pattern.measure, answers)
-    return []
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A check's verdict over every filling of the series' holes (engine.certainty)."""
+
+    verdict: Verdict  # breach | clear | open
+    span: tuple[int, int] | None  # breach: the due periods (first, last) that prove it
+    open_gaps: tuple[str, ...]  # open: the missing periods that could decide it
 
 
-def _state(check: CompiledCheck, due: Due, answers: Sequence[dict[str, Any]]) -> object:
-    if due.index is None:
-        return MISSING
-    values = answers[due.index]
-    if check.applies is not None and truth(check.applies, values) is False:
-        return False
-    assert check.condition is not None
-    return truth(check.condition, values)
-
-
-def _holds_throughout(states: list[object]) -> bool:
-    return all(s is True or s is None or s == MISSING for s in states)
-
-
-def _windows(
-    due: Sequence[Due],
-    size: int,
-    could_breach: Any,
+def decide(
     check: CompiledCheck,
+    due: Sequence[Due],
     answers: Sequence[dict[str, Any]],
-) -> list[str]:
-    states = [_state(check, d, answers) for d in due]
-    found: dict[str, None] = {}
-    # Where the series is shorter than the window, the one window is the whole series.
-    for start in range(0, max(0, len(due) - size) + 1):
-        window = states[start : start + size]
-        if MISSING in window and could_breach(window):
-            for d, s in zip(due[start : start + size], window, strict=True):
-                if s == MISSING:
-                    found[d.period.label] = None
-    return list(found)
+    matched: frozenset[int],
+    domain: Domain,
+    target: float | None,
+) -> Decision:
+    """Whether the check is breached whatever its holes (missing returns, unanswered
+    questions) held, clear whatever they held, or open. `matched`: the indexes of returns
+    in a breach the engine found (for checks on one return at a time)."""
+    slots = [_slot(check, d, answers, matched, domain, target) for d in due]
+    verdict = _verdict(check, slots, domain)
+    if verdict == "breach":
+        return Decision(verdict, _proof(check, slots, domain), ())
+    if verdict == "clear":
+        return Decision(verdict, None, ())
+    width = _width(check)
+    gaps = tuple(
+        d.period.label
+        for n, d in enumerate(due)
+        if d.index is None
+        and _verdict(check, slots[max(0, n - width + 1) : n + width], domain) != "clear"
+    )
+    return Decision(verdict, None, gaps)
 
 
-def _trend_gaps(
-    due: Sequence[Due], size: int, measure: str, rising: bool, answers: Sequence[dict[str, Any]]
-) -> list[str]:
-    found: dict[str, None] = {}
-    for start in range(0, max(0, len(due) - size) + 1):
-        window = due[start : start + size]
-        if all(d.index is not None for d in window):
-            continue
-        seen = [answers[d.index].get(measure) for d in window if d.index is not None]
-        values = [v for v in seen if v is not None]
-        if all((b > a) if rising else (b < a) for a, b in pairwise(values)):
-            found.update((d.period.label, None) for d in window if d.index is None)
-    return list(found)
+def _verdict(check: CompiledCheck, slots: Sequence[Slot], domain: Domain) -> Verdict:
+    pattern = check.parameters
+    if isinstance(pattern, TrendPattern | ChangePattern):
+        return decide_numeric(slots, pattern, domain)
+    return decide_states(slots, condition_pattern(pattern))
 
 
-def _change_gaps(due: Sequence[Due], measure: str, answers: Sequence[dict[str, Any]]) -> list[str]:
-    """A return whose period before is missing: its change cannot be measured."""
-    found = []
-    for n, (before, after) in enumerate(pairwise(due)):
-        compared = after.index is not None and answers[after.index].get(measure) is not None
-        earlier = any(d.index is not None for d in due[:n])  # a value to compare with
-        if before.index is None and compared and earlier:
-            found.append(before.period.label)
-    return found
+def _proof(check: CompiledCheck, slots: Sequence[Slot], domain: Domain) -> tuple[int, int]:
+    """The shortest run of periods that is breached whatever its holes held."""
+    for length in range(1, len(slots) + 1):
+        for start in range(0, len(slots) - length + 1):
+            if _verdict(check, slots[start : start + length], domain) == "breach":
+                return start, start + length - 1
+    return 0, len(slots) - 1
+
+
+def _width(check: CompiledCheck) -> int:
+    """How many periods one breach of the check spans at most."""
+    pattern = check.parameters
+    if isinstance(pattern, ConsecutivePattern | TrendPattern):
+        return pattern.periods
+    if isinstance(pattern, RepeatedPattern):
+        return pattern.within
+    return 2 if isinstance(pattern, ChangePattern) else 1
+
+
+def _slot(
+    check: CompiledCheck,
+    due: Due,
+    answers: Sequence[dict[str, Any]],
+    matched: frozenset[int],
+    domain: Domain,
+    target: float | None,
+) -> Slot:
+    pattern = check.parameters
+    if due.index is None:  # no return: it could have held anything
+        slot = Slot((), True, check.applies is not None)
+    else:
+        slot = _answered(check, answers[due.index], due.index in matched)
+    if isinstance(pattern, TargetPattern) and slot is not _NOT_CHECKED:
+        assert target is not None
+        return beyond_target(slot, target, pattern.pattern == "below_target", domain)
+    return slot
+
+
+_NOT_CHECKED = Slot((False,))  # a return the check does not apply to: no breach there
+
+
+def _answered(check: CompiledCheck, values: dict[str, Any], matched: bool) -> Slot:
+    """A received return's slot: its value or breach state, and whether it may not apply."""
+    pattern = check.parameters
+    applies = True if check.applies is None else truth(check.applies, values)
+    if applies is False:
+        return _NOT_CHECKED if _states(check) else Slot((), False, True)
+    blockable = applies is None
+    if isinstance(pattern, TrendPattern | ChangePattern | TargetPattern):
+        measured = values.get(pattern.measure)
+        if measured is None:
+            return Slot((), True, blockable)
+        return Slot((measured,), False, blockable)
+    if isinstance(pattern, OverduePattern):  # a missing date is a breach, not a hole
+        return Slot((matched,), False, blockable)
+    assert check.condition is not None
+    holds = truth(check.condition, values)
+    if holds is None:
+        return Slot((), True, blockable)
+    breach = holds if pattern is not None else not holds  # each_return: `when` must hold
+    return Slot((breach,), False, blockable)
+
+
+def _states(check: CompiledCheck) -> bool:
+    return not isinstance(check.parameters, TrendPattern | ChangePattern)

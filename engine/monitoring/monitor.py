@@ -8,6 +8,7 @@ periods and values behind each breach, and a rating for every period on the Proc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,8 +36,9 @@ from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.facts import FactBuilder
 from probity.engine.evaluation.matcher import Matcher, durable_number
 from probity.engine.evaluation.result import RulesetRef, as_answered
-from probity.engine.evaluation.submission import SubmissionValidator
-from probity.engine.monitoring.gaps import Due, due_periods, hidden_by_gap
+from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
+from probity.engine.monitoring.certainty import Domain
+from probity.engine.monitoring.gaps import Decision, Due, decide, due_periods
 from probity.engine.monitoring.result import (
     CheckFinding,
     ContractResult,
@@ -82,6 +84,11 @@ class Monitor:
         self.scaled_keys = [(m, f, keys[scaled_field(m, f)]) for m, f in plan.scales]
         self.legs = {rule: check.legs for check in plan.checks for rule in check.rules}
         self.always_key = keys[ALWAYS]
+        self.domains = {
+            spec.path: _domain(spec.type, spec.minimum, spec.maximum)
+            for spec in ruleset.spec.inputs
+            if spec.type in ("integer", "number")
+        }
 
     def check(self, raw: Any) -> ContractResult:
         """One contract's result, or SubmissionError naming every bad field."""
@@ -118,8 +125,11 @@ class Monitor:
                 and _lacks(check, values, applied)
                 for values, applied in zip(answers, applies, strict=True)
             ]
-            findings.append(self._finding(check, matches, series, answers, applies, short, due))
+            finding = self._finding(check, matches, series, answers, applies, short, due)
+            findings.append(finding)
             ends[check.id] = {series.returns[max(m) - 1].period.label for m in matches}
+            if finding.outcome == "not_met" and not matches:  # decided across a gap
+                ends[check.id].add(finding.occurrences[0].evidence[-1].period)
             lacking[check.id] = {
                 r.period.label for r, s in zip(series.returns, short, strict=True) if s
             }
@@ -184,21 +194,28 @@ class Monitor:
         occurrences = tuple(self._occurrence(check, m, returns, answers, target) for m in matches)
         checked = [n for n, a in enumerate(applies) if a is not False]
         missing: list[str] = []
+        decision: Decision | None = None
         if occurrences:
             outcome = "not_met"
         elif (
             (check.target is not None and target is None)
             or len(due) < check.min_returns  # due periods: a gap does not make it apply less
-            or not checked
+            or (not checked and all(d.index is not None for d in due))
         ):
             outcome = "not_applicable"
-        elif not check.missing_is_breach and (
-            missing := _missing(check, returns, answers, applies, short)
-            + [f"{p} (no return)" for p in hidden_by_gap(check, due, answers)]
-        ):
-            outcome = "evidence_missing"
+        elif not any(short) and all(d.index is not None for d in due):
+            outcome = "met"  # nothing missing: what the engine found is all there is
         else:
-            outcome = "met"
+            matched = frozenset(n - 1 for m in matches for n in m if n)
+            decision = decide(check, due, answers, matched, self._domain(check), target)
+            outcome = _OUTCOMES[decision.verdict]
+            if decision.verdict == "breach":
+                assert decision.span is not None
+                occurrences = (self._proven(check, decision.span, due, answers, target),)
+            elif decision.verdict == "open":
+                missing = _missing(check, returns, answers, applies, short) + [
+                    f"{p} (no return)" for p in decision.open_gaps
+                ]
         values = dict(answers[max(matches[-1]) - 1] if matches else answers[-1])
         values.update(
             periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
@@ -218,7 +235,8 @@ class Monitor:
             breach=check.description,
             outcome=outcome,
             severity=check.severity,
-            explanation=_explain(check, outcome, values, len(due), target, bool(checked)),
+            explanation=_explain(check, outcome, values, len(due), target, bool(checked))
+            + _certain_anyway(check, decision, due, returns, answers, short),
             occurrences=occurrences,
             action=check.action if occurrences else "",
             source=check.source,
@@ -246,6 +264,38 @@ class Monitor:
                 )
         periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
         return Occurrence(periods, tuple(evidence), target)
+
+    def _proven(
+        self,
+        check: CompiledCheck,
+        span: tuple[int, int],
+        due: Sequence[Due],
+        answers: list[dict[str, Any]],
+        target: float | None,
+    ) -> Occurrence:
+        """A breach decided across holes: every period of the span that proves it, with the
+        values of those that have a return."""
+        window = due[span[0] : span[1] + 1]
+        expected = dict(check.expected)
+        evidence = tuple(
+            PeriodEvidence(
+                d.period.label,
+                name,
+                as_answered(answers[d.index].get(name)),
+                answers[d.index].get(name) is not None,
+                expected[name],
+            )
+            for d in window
+            if d.index is not None
+            for name in check.fields
+        )
+        return Occurrence(tuple(d.period.label for d in window), evidence, target)
+
+    def _domain(self, check: CompiledCheck) -> Domain:
+        """The values the measure a check follows may take (any number without one)."""
+        measure = check.measure
+        unbounded = Domain(False, -NUMBER_LIMIT, NUMBER_LIMIT)
+        return self.domains.get(measure, unbounded) if measure else unbounded
 
     def _rating(
         self, due: Due, ends: dict[str, set[str]], lacking: dict[str, set[str]]
@@ -286,6 +336,53 @@ class Monitor:
             breached = sum(1 for f in mine if f.outcome == "not_met")
             out.append(PrincipleBreaches(principle.id, principle.name, len(mine), breached))
         return tuple(out)
+
+
+_OUTCOMES = {"breach": "not_met", "clear": "met", "open": "evidence_missing"}
+
+
+def _domain(kind: str, minimum: float | None, maximum: float | None) -> Domain:
+    low = max(-NUMBER_LIMIT, minimum) if minimum is not None else -NUMBER_LIMIT
+    high = min(NUMBER_LIMIT, maximum) if maximum is not None else NUMBER_LIMIT
+    if kind == "integer":
+        return Domain(True, float(math.ceil(low)), float(math.floor(high)))
+    return Domain(False, low, high)
+
+
+def _certain_anyway(
+    check: CompiledCheck,
+    decision: Decision | None,
+    due: Sequence[Due],
+    returns: Sequence[Return],
+    answers: list[dict[str, Any]],
+    short: list[bool],
+) -> str:
+    """A sentence saying that what is missing could not have changed a decided verdict."""
+    if decision is None or decision.verdict == "open":
+        return ""
+    window = due if decision.span is None else due[decision.span[0] : decision.span[1] + 1]
+    labels = {d.period.label for d in window}
+    gaps = [d.period.label for d in window if d.index is None]
+    unanswered = [
+        f"{_label(check, name)} for {item.period.label}"
+        for item, values, lacks in zip(returns, answers, short, strict=True)
+        if lacks and item.period.label in labels
+        for name in check.fields
+        if values.get(name) is None
+    ]
+    holes = []
+    if gaps:
+        holes.append(f"the missing {_plural(len(gaps), 'return')} for {_joined(gaps)}")
+    if unanswered:
+        holes.append(f"the unanswered {_joined(list(dict.fromkeys(unanswered)))}")
+    if not holes:
+        return ""
+    verdict = "a breach" if decision.verdict == "breach" else "no breach"
+    return f" Whatever {' and '.join(holes)} held, this would be {verdict}."
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 def _with_built_ins(item: Return) -> dict[str, Any]:
@@ -383,7 +480,8 @@ def _change_text(check: CompiledCheck, occurrence: Occurrence) -> str:
     "up 60% (from 10 to 16)"."""
     if check.pattern != "change" or check.measure is None:
         return ""
-    before, after = (e.value for e in occurrence.evidence if e.field == check.measure)
+    measured = [e.value for e in occurrence.evidence if e.field == check.measure]
+    before, after = measured[0], measured[-1]
     if before is None or after is None:
         return ""
     way = "up" if after > before else "down"

@@ -99,14 +99,14 @@ def outcome(check: CompiledCheck, series: Series, ends: set[str]) -> str:
     if len(due(series, kind)) < check.min_returns:
         return "not_applicable"
     if not check.missing_is_breach:
-        if any(_lacks(check, values_of(item)) for item in series.returns):
+        if any(lacks(check, values_of(item)) for item in series.returns):
             return "evidence_missing"
         if _gap_could_hide_a_breach(check, series):
             return "evidence_missing"
     return "met"
 
 
-def _lacks(check: CompiledCheck, values: dict[str, Any]) -> bool:
+def lacks(check: CompiledCheck, values: dict[str, Any]) -> bool:
     if check.condition is not None and truth(check.condition, values) is not None:
         return False
     return any(values.get(f) is None for f in check.fields)
@@ -189,7 +189,7 @@ def ratings(plan: MonitoringPlan, series: Series, ends: dict[str, set[str]]) -> 
         lacking = [
             c
             for c in plan.checks
-            if item is None or (not c.missing_is_breach and _lacks(c, values_of(item)))
+            if item is None or (not c.missing_is_breach and lacks(c, values_of(item)))
         ]
         capped = len(lacking) * 2 > len(plan.checks)
         out.append("evidence-lacking" if capped and rank.index(rating) < 2 else chosen)
