@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 import structlog
 
+import probity.rules
 from probity import DISTRIBUTION_VERSION
 from probity.clients import audit, remote, sources
 from probity.clients.inputs import BadInput
@@ -43,7 +44,8 @@ from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import Encoded, prepare
-from probity.engine.registry import library_of
+from probity.engine.registry import SOURCES_FOLDER
+from probity.engine.sources.library import SourceLibrary, load_library
 from probity.engine.testing import run_tests
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
@@ -62,18 +64,47 @@ def rule_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
+# The documents the shipped rule sets cite: a rule file with no sources/ folder of its own (one
+# copied out of rules/ to work on) has its quotes checked against these.
+SHIPPED_SOURCES = Path(probity.rules.__file__).resolve().parent / SOURCES_FOLDER
+
+
+class NoLibrary(Exception):
+    """--sources names a folder that is not there."""
+
+
+def library_for(file: Path, sources: str | None = None) -> SourceLibrary:
+    """The source library a rule file's quotes are checked against: the folder --sources
+    names, else the `sources/` folder beside the file, else the shipped library."""
+    if sources:
+        folder = Path(sources)
+        if not folder.is_dir():
+            raise NoLibrary(
+                f"--sources {sources}: no such folder; name the folder that holds the source "
+                "library's documents (one .json file each, as rules/sources does)"
+            )
+        return load_library(folder)
+    beside = file.parent / SOURCES_FOLDER
+    return load_library(beside if beside.is_dir() else SHIPPED_SOURCES)
+
+
+def _load_all(paths: list[str], sources: str | None = None) -> tuple[list[CompiledRuleSet], int]:
     loaded, problems = [], 0
     files = rule_files(paths)
     if not files:
         print("no rule files found", file=sys.stderr)
+        return [], 1
+    try:
+        libraries = {file: library_for(file, sources) for file in files}
+    except NoLibrary as exc:
+        print(f"probity: {exc}", file=sys.stderr)
         return [], 1
     # Ask durable_rules to accept each, as the service will: in a child process, so that a
     # rule set it crashes on is a diagnostic, not the end of this command.
     with Acceptance() as acceptance:
         for file in files:
             try:
-                ruleset = load_file(file, library_of(file.parent))
+                ruleset = load_file(file, libraries[file])
             except RuleFileError as exc:
                 for diagnostic in exc.diagnostics:
                     print(diagnostic)
@@ -89,7 +120,7 @@ def _load_all(paths: list[str]) -> tuple[list[CompiledRuleSet], int]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded, problems = _load_all(args.paths)
+    loaded, problems = _load_all(args.paths, args.sources)
     for ruleset in loaded:
         for warning in ruleset.warnings:
             print(warning)
@@ -109,7 +140,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    loaded, problems = _load_all(args.paths)
+    loaded, problems = _load_all(args.paths, args.sources)
     failed = problems
     covered = total = 0
     for ruleset in loaded:
@@ -204,7 +235,7 @@ def _local_rules(args: argparse.Namespace, command: str, kind: str) -> CompiledR
         print(f"probity {command}: give --rules FILE, or --server and --ruleset", file=sys.stderr)
         return 2
     try:
-        ruleset = load_file(args.rules, library_of(Path(args.rules).parent))
+        ruleset = load_file(args.rules, library_for(Path(args.rules)))
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -352,7 +383,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.server:
         return remote.cmd_inputs_schema(args)
     try:
-        ruleset = load_file(args.inputs, library_of(Path(args.inputs).parent))
+        ruleset = load_file(args.inputs, library_for(Path(args.inputs)))
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -370,15 +401,23 @@ def version_text() -> str:
     return f"probity {DISTRIBUTION_VERSION} (engine {ENGINE_VERSION}, durable_rules {durable})"
 
 
+SOURCES_HELP = (
+    "the source library quotes are checked against (default: the sources/ folder beside "
+    "each rule file, else the shipped one)"
+)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="probity", description=__doc__)
     top.add_argument("--version", action="version", version=version_text())
     sub = top.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check rule files and report every problem")
     check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--sources", metavar="DIR", help=SOURCES_HELP)
     check.set_defaults(run=cmd_check)
     test = sub.add_parser("test", help="run the tests written in rule files")
     test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("--sources", metavar="DIR", help=SOURCES_HELP)
     test.add_argument("-v", "--verbose", action="store_true", help="name untested criteria")
     test.set_defaults(run=cmd_test)
     evaluate = sub.add_parser(

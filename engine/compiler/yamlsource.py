@@ -78,14 +78,59 @@ def load(text: str, file: str) -> tuple[Any, SourceMap]:
         message = f"the character U+{code:04X} (a control character) is not allowed here"
         raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "the YAML is not valid").strip()
-        message = f"YAML syntax: {problem}"
-        if "nesting depth" in problem:  # libyaml's own limit, met before ours on [[[[...
-            message = f"nested more than {MAX_DEPTH} deep"
-        raise YamlSyntaxError(Diagnostic(file, line, col, message, Code.YAML_SYNTAX)) from None
+        raise YamlSyntaxError(_syntax_error(file, exc)) from None
     return builder.document, builder.smap
+
+
+# What the parser was reading when it gave up, for people: an unclosed bracket or quote is
+# reported where it opened, which is where the fix is (the parser gives up lines later).
+_UNCLOSED = {
+    "flow sequence": "the list opened here with '[' is not closed with ']'",
+    "flow mapping": "the group opened here with '{' is not closed with '}'",
+    "quoted scalar": "the quoted text opened here is not closed with a matching quote",
+}
+_WITHIN = {
+    "block mapping": "the block of keys that starts at line {line}",
+    "block collection": "the list that starts at line {line}",
+}
+
+
+# The parser's words for the commonest slips, in a policy officer's.
+_PLAINLY = {
+    "mapping values are not allowed in this context": (
+        "a second ': ' on this line; put a text that contains ': ' in quotes"
+    ),
+    "found unexpected end of stream": "the file ended first",
+    "found character that cannot start any token": (
+        "a character that cannot start a value here (a tab? indent with spaces)"
+    ),
+}
+
+
+def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    problem = (exc.problem or exc.context or "the YAML is not valid").strip()
+    problem = _PLAINLY.get(problem, problem)
+    gave_up, opened = exc.problem_mark, exc.context_mark
+    if "nesting depth" in problem:  # libyaml's own limit, met before ours on [[[[...
+        line, col = _mark(gave_up or opened)
+        return Diagnostic(file, line, col, f"nested more than {MAX_DEPTH} deep", Code.YAML_SYNTAX)
+    context = (exc.context or "").removeprefix("while parsing a ").removeprefix("while scanning a ")
+    if opened is not None and gave_up is not None and context in _UNCLOSED:
+        line, col = _mark(gave_up)
+        message = (
+            f"YAML syntax: {_UNCLOSED[context]} (line {line}, column {col} is where the "
+            f"reading stopped: {problem})"
+        )
+        return Diagnostic(file, *_mark(opened), message, Code.YAML_SYNTAX)
+    message = f"YAML syntax: {problem}"
+    if opened is not None and gave_up is not None and context in _WITHIN:
+        where = _WITHIN[context].format(line=opened.line + 1)
+        message += f", in {where}; check this line's indentation against it"
+    return Diagnostic(file, *_mark(gave_up or opened), message, Code.YAML_SYNTAX)
+
+
+def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 @dataclass

@@ -305,3 +305,24 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) ->
     said = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141  # what SIGPIPE gives a writer in a shell
     assert said == ""
+
+
+def test_a_rule_file_copied_out_of_rules_finds_the_shipped_sources(tmp_path: Path) -> None:
+    """Its quotes are checked against the shipped library, so the one real typo is the first
+    thing a policy officer reads (not one 'not in the source library' per quote)."""
+    text = (ROOT / "rules" / "nolan-tender.yaml").read_text()
+    copied = tmp_path / "nolan-tender.yaml"
+    copied.write_text(text.replace("severity: critical", "severity: critcal", 1))
+    run = probity("check", str(copied))
+    assert run.returncode == 1
+    first = run.stdout.splitlines()[0]
+    assert "'critcal' is not allowed here" in first, run.stdout
+    assert "source library" not in run.stdout
+    missing = probity("check", "--sources", str(tmp_path / "nowhere"), str(copied))
+    assert missing.returncode == 1 and missing.stdout.strip() == "1 problem found"
+    assert missing.stderr.strip() == (
+        f"probity: --sources {tmp_path / 'nowhere'}: no such folder; name the folder that "
+        "holds the source library's documents (one .json file each, as rules/sources does)"
+    )
+    named = probity("check", "--sources", str(ROOT / "rules" / "sources"), str(copied))
+    assert named.stdout.splitlines()[0] == first

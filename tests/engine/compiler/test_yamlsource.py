@@ -176,3 +176,45 @@ def test_what_ruamel_refused_is_still_refused_at_its_line(text: str, says: str) 
     with pytest.raises(YamlSyntaxError) as caught:
         load(text, "r.yaml")
     assert says in caught.value.diagnostic.message and caught.value.diagnostic.line >= 1
+
+
+# -- a syntax error is reported where the fix is ------------------------------------------------
+SHIPPED_TEXT = (RULES / "nolan-tender.yaml").read_text()
+_FLOW_LISTS = [
+    (n, line.index("["), line.index("]"))
+    for n, line in enumerate(SHIPPED_TEXT.splitlines())
+    if line.count("[") == 1
+    and line.count("]") == 1
+    and line.index("[") < line.index("]")
+    and "#" not in line
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_FLOW_LISTS))
+def test_an_unclosed_bracket_is_reported_where_it_opened(case: tuple[int, int, int]) -> None:
+    """Whichever list of a real rule file loses its ']', the problem is at its '[' (the
+    parser gives up later, often lines below), and says where the reading stopped."""
+    n, opened, closed = case
+    lines = SHIPPED_TEXT.splitlines()
+    lines[n] = lines[n][:closed] + lines[n][closed + 1 :]
+    line, col, message = _refused("\n".join(lines) + "\n")
+    assert (line, col) == (n + 1, opened + 1)
+    assert message.startswith("YAML syntax: the list opened here with '[' is not closed")
+    assert "is where the reading stopped" in message
+
+
+def test_an_unclosed_quote_and_a_misindented_line_say_where_to_look() -> None:
+    quoted = 'id: x\ntitle: "A title\nversion: 1.0.0\n'
+    line, col, message = _refused(quoted)
+    assert (line, col) == (2, 8)
+    assert message == (
+        "YAML syntax: the quoted text opened here is not closed with a matching quote "
+        "(line 4, column 1 is where the reading stopped: the file ended first)"
+    )
+    indented = "id: x\nframework:\n  name: a\n document: b\n"
+    line, col, message = _refused(indented)
+    assert line == 4
+    assert "in the block of keys that starts at line 1" in message
+    line, _, message = _refused("id: x\ntitle: Fairness: open and equal\n")
+    assert line == 2 and "put a text that contains ': ' in quotes" in message
