@@ -14,6 +14,7 @@ from typing import Any
 
 import grpc
 import structlog
+from pydantic import ValidationError
 
 import probity.rules
 from probity import DISTRIBUTION_VERSION
@@ -40,6 +41,8 @@ from probity.engine import ENGINE_VERSION
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.pipeline import load_file
+from probity.engine.compiler.yamlsource import YamlSyntaxError
+from probity.engine.compiler.yamlsource import load as load_yaml
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.submission import input_schema
@@ -47,6 +50,7 @@ from probity.engine.evaluations import Encoded, prepare
 from probity.engine.registry import SOURCES_FOLDER
 from probity.engine.sources.library import SourceLibrary, load_library
 from probity.engine.testing import run_tests
+from probity.engine.versioning import classify, understated
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
 from probity.reports import summaries as assessment
@@ -121,9 +125,26 @@ def _load_all(paths: list[str], sources: str | None = None) -> tuple[list[Compil
 
 def cmd_check(args: argparse.Namespace) -> int:
     loaded, problems = _load_all(args.paths, args.sources)
+    previous: dict[str, tuple[RuleSetSpec, str]] = {}
+    if args.against:
+        try:
+            previous = _previous(args.against)
+        except (OSError, UnicodeDecodeError, YamlSyntaxError, ValidationError) as exc:
+            print(
+                f"probity check: --against {args.against} is not a rule file: {exc}",
+                file=sys.stderr,
+            )
+            return 1
     for ruleset in loaded:
         for warning in ruleset.warnings:
             print(warning)
+        old = previous.get(ruleset.id)
+        if old is not None:
+            said, wrong = _against(old, ruleset)
+            print(said)
+            problems += wrong
+            if wrong:
+                continue
         print(
             f"{ruleset.file}: ok ({ruleset.id} {ruleset.version}, "
             f"{len(ruleset.criterion_ids)} criteria"
@@ -133,6 +154,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{problems} problem{'s' if problems != 1 else ''} found")
     return 1 if problems else 0
+
+
+def _previous(path: str) -> dict[str, tuple[RuleSetSpec, str]]:
+    """The rule sets of an earlier version, by id: each one's model and text (read, not
+    compiled: its tests' files and the source library need not be at hand)."""
+    out = {}
+    for file in rule_files([path]):
+        text = file.read_text(encoding="utf-8")
+        spec = RuleSetSpec.model_validate(load_yaml(text, str(file))[0])
+        out[spec.id] = (spec, text)
+    return out
+
+
+def _against(old: tuple[RuleSetSpec, str], new: CompiledRuleSet) -> tuple[str, int]:
+    """What kind of change `new` is from `old`, at its version line; 1 if its number
+    understates it."""
+    spec, text = old
+    change = classify(spec, new.spec, text, new.source_text)
+    wrong = understated(spec.version, new.version, change)
+    line = next(
+        (n for n, row in enumerate(new.source_text.splitlines(), 1) if row.startswith("version:")),
+        1,
+    )
+    if wrong:
+        return f"{new.file}:{line}:10: {wrong}", 1
+    if change.kind == "none":
+        return f"{new.file}: the same as {spec.version}", 0
+    return f"{new.file}: a {change.kind} change from {spec.version}: {'; '.join(change.reasons)}", 0
 
 
 def _count(n: int, noun: str) -> str:
@@ -414,6 +463,12 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check rule files and report every problem")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--sources", metavar="DIR", help=SOURCES_HELP)
+    check.add_argument(
+        "--against",
+        metavar="OLD",
+        help="the previous version (a rule file, or a folder of them): say what kind of "
+        "change each rule set is and refuse a version number that understates it",
+    )
     check.set_defaults(run=cmd_check)
     test = sub.add_parser("test", help="run the tests written in rule files")
     test.add_argument("paths", nargs="+", metavar="PATH")

@@ -35,6 +35,7 @@ from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConfli
 from probity.engine.evaluation.acceptance import refusals
 from probity.engine.ruleset_store import Activation, ReplicaState, RulesetStore, StoredVersion
 from probity.engine.sources.library import SourceLibrary, load_library
+from probity.engine.versioning import classify, understated
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 SOURCES_FOLDER = "sources"  # the source library, inside a rules folder
@@ -89,6 +90,9 @@ def conflict(
             f"version {ruleset.version} is below the active version {active.version} of "
             f"{ruleset.id}; versions only go forward"
         )
+    if active is not None and same_number is None:
+        change = classify(active.spec, ruleset.spec, active.source_text, ruleset.source_text)
+        return understated(active.version, ruleset.version, change)
     return None
 
 

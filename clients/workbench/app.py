@@ -37,6 +37,7 @@ from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.evaluations import prepare
 from probity.engine.registry import library_of
 from probity.engine.testing import TestReport, resolve_answers, run_tests, set_path
+from probity.engine.versioning import classify, understated
 from probity.server.codec.as_json import contract_result_to_dict
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -166,7 +167,7 @@ class Workbench:
         texts = await run_in_threadpool(
             lambda: self.call(session, lambda c: (text_of(c, before), text_of(c, after)))
         )
-        changes, problem = _changes(*texts)
+        changes, problem, kind = _changes(*texts)
         diff = list(
             difflib.unified_diff(
                 texts[0].splitlines(),
@@ -186,6 +187,7 @@ class Workbench:
             after=after,
             changes=changes,
             problem=problem,
+            kind=kind,
             diff=diff,
         )
 
@@ -473,15 +475,28 @@ class Workbench:
         )
 
 
-def _changes(before: str, after: str) -> tuple[list[Change], str]:
-    """The differences between two rule-file texts in words, or why they cannot be said
-    (a text that does not compile: its first problem)."""
+def _changes(before: str, after: str) -> tuple[list[Change], str, str]:
+    """The differences between two rule-file texts in words, what kind of change they make
+    (and whether the version number says so), or why they cannot be said (a text that does
+    not compile: its first problem)."""
     try:
         old, new = compile_text(before, "before.yaml"), compile_text(after, "after.yaml")
     except RuleFileError as exc:
         first = exc.diagnostics[0]
-        return [], f"line {first.line}: {first.message}"
-    return compare(old, new), ""
+        return [], f"line {first.line}: {first.message}", ""
+    return compare(old, new), "", kind_of_change(old, new)
+
+
+def kind_of_change(old: CompiledRuleSet, new: CompiledRuleSet) -> str:
+    """One sentence: the kind of change from `old` to `new`, and whether its number fits."""
+    change = classify(old.spec, new.spec, old.source_text, new.source_text)
+    if change.kind == "none":
+        return ""
+    wrong = understated(old.version, new.version, change)
+    if wrong:
+        return f"Version {new.version} would be refused: {wrong}."
+    why = "; ".join(change.reasons)
+    return f"A {change.kind} change ({why}): version {new.version} says so."
 
 
 def _tested(text: str, ruleset_id: str) -> TestReport:

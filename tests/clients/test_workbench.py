@@ -234,6 +234,9 @@ def test_a_policy_officer_edits_checks_and_publishes(
     changes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#changes li")]
     assert "Principles: Integrity's weight: 20 → 25." in changes
     assert "Principles: Selflessness's weight: 10 → 5." in changes
+    assert browser.find_element(By.ID, "change-kind").text == (
+        "A minor change (principles or their weights changed): version 9.0.0 says so."
+    )
     added = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#diff .added")]
     removed = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#diff .removed")]
     assert "+    weight: 25" in added and "-    weight: 20" in removed
@@ -518,3 +521,20 @@ def test_a_quote_not_in_its_document_is_shown_at_its_line(
     (item,) = browser.find_elements(By.CSS_SELECTOR, "#diagnostics li.problem")
     assert item.find_element(By.TAG_NAME, "button").text.startswith(f"Line {line},")
     assert "the quote is not in ‘Ethical standards for providers of public services" in item.text
+
+
+def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
+    from probity.clients.workbench.app import kind_of_change
+
+    text = (RULES / "nolan-tender.yaml").read_text()
+    old = shipped(RULES / "nolan-tender.yaml")
+    heavier = text.replace("version: 2.0.0", "version: 2.0.1", 1).replace(
+        "min_total: 75", "min_total: 80", 1
+    )
+    from probity.engine.compiler.pipeline import compile_text
+
+    new = compile_text(heavier, "nolan-tender.yaml")
+    assert kind_of_change(old, new) == (
+        "Version 2.0.1 would be refused: this is a minor change from 2.0.0 (the bands "
+        "changed), so its version must be at least 2.1.0, not 2.0.1."
+    )

@@ -54,6 +54,28 @@ def test_publish_refuses_broken_text_and_version_clashes(tmp_path: Path) -> None
     assert (registry.folder / "mini.yaml").read_text() == MINI  # type: ignore[operator]
 
 
+def test_publish_and_reload_refuse_a_version_that_understates_the_change(tmp_path: Path) -> None:
+    """A new required answer is a major change: 1.1.0 says minor, and is refused
+    with the least number that would do; 2.0.0 is taken. A reload from the folder refuses
+    it the same way, and the active version keeps serving."""
+    folder = _folder(tmp_path)
+    registry = Registry(folder)
+    registry.reload()
+    gated = MINI.replace(
+        "inputs:\n", "inputs:\n  - {path: extra.answer, type: boolean, description: a new answer}\n"
+    )
+    with pytest.raises(RulesetConflict) as refused:
+        registry.publish(gated.replace("version: 1.0.0", "version: 1.1.0"), "mini.yaml")
+    assert str(refused.value).startswith("this is a major change from 1.0.0 (")
+    assert str(refused.value).endswith("so its version must be at least 2.0.0, not 1.1.0")
+    (folder / "mini.yaml").write_text(gated.replace("version: 1.0.0", "version: 1.1.0"))
+    (problem,) = registry.reload()
+    assert problem.code == Code.RULESET_CONFLICT and "at least 2.0.0" in problem.message
+    assert registry.get("mini").version == "1.0.0"
+    registry.publish(gated.replace("version: 1.0.0", "version: 2.0.0"), "mini.yaml")
+    assert registry.get("mini").version == "2.0.0"
+
+
 def test_reload_drops_a_removed_file_and_reports_a_duplicate_id(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     registry = Registry(folder)
