@@ -20,13 +20,24 @@ def summarise(result: dict[str, Any]) -> str:
     ]
     for rejection in result["rejections"]:
         lines.append(f"  rejected: {rejection['explanation']}")
-    scores = "  ".join(f"{p['name']} {p['score']:g}/{p['weight']:g}" for p in result["principles"])
+    failed = {
+        f["principle"]
+        for f in result["findings"]
+        if f["gate"] and f["outcome"] in ("not_met", "evidence_missing")
+    }
+    scores = "  ".join(
+        # A failed pass/fail requirement is not full marks, whatever the scored ones gave.
+        f"{p['name']} pass/fail not met"
+        if p["principle"] in failed
+        else f"{p['name']} {p['score']:g}/{p['weight']:g}"
+        for p in result["principles"]
+    )
     lines.append(f"  {scores}")
     for finding in result["findings"]:
         if finding["outcome"] in ("met", "not_applicable"):
             continue
         mark = _MARK[finding["outcome"]]
-        points = f"{finding['points']}/{finding['max_points']}"
+        points = "pass/fail" if finding["gate"] else f"{finding['points']}/{finding['max_points']}"
         meaning = f" ({finding['descriptor']})" if finding.get("descriptor") else ""
         lines.append(f"  {mark} {finding['criterion']} {points}{meaning} {finding['explanation']}")
         if finding.get("remedy"):  # what the supplier could do about it

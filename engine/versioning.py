@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import semver
+
 from probity.engine.compiler.model import InputSpec, RuleSetSpec
 
 Kind = Literal["none", "patch", "minor", "major"]
@@ -25,7 +27,7 @@ _ORDER: dict[Kind, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 _WORDS = frozenset(
     {
         "title", "description", "explain", "remedy", "action", "source", "question", "label",
-        "name", "framework", "tests", "version", "descriptors", "reading", "reason",
+        "name", "framework", "tests", "version", "descriptors", "reading", "reason", "labels",
     }
 )  # fmt: skip
 
@@ -81,9 +83,9 @@ def more(a: Kind, b: Kind) -> Kind:
 
 
 def _core(version: str) -> tuple[int, int, int]:
-    core = version.split("-", 1)[0].split("+", 1)[0]
-    major, minor, patch = (int(part) for part in core.split("."))
-    return major, minor, patch
+    """Major, minor, patch (a pre-release of a version is that version's step here)."""
+    parsed = semver.Version.parse(version)
+    return parsed.major, parsed.minor, parsed.patch
 
 
 # -- major ---------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ _ENVIRONMENT = Environment(
 )
 
 
-def _answer(value: Any, given: bool) -> str:
-    """An answer as a person reads it, as explanations write it ("yes", "not given")."""
-    return format_value(value if given else None)
+def _answer(value: Any, given: bool, shown: str = "") -> str:
+    """An answer as a person reads it, as explanations write it ("yes", "not given"): as
+    the result shows it (allowed values by their labels), else from the value."""
+    return shown if given and shown else format_value(value if given else None)
 
 
 def tender_html(tender: dict[str, Any]) -> str:

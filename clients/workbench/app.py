@@ -543,6 +543,8 @@ def _field(spec: Any, value: Any) -> dict[str, Any]:
         "question": spec.question or spec.description,
         "kind": kind,
         "allowed": spec.allowed or [],
+        # Each allowed value as bidders read it: its label, else the value in words.
+        "shown": {v: (spec.labels or {}).get(v, v.replace("_", " ")) for v in spec.allowed or []},
         "minimum": spec.minimum,
         "maximum": spec.maximum,
         "step": "1" if spec.type == "integer" else "any",

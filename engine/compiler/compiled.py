@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from probity.engine import phrasing
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.model import Breach, RuleSetSpec
 from probity.engine.errors import Diagnostic
@@ -15,37 +16,38 @@ from probity.engine.when.expression import Node
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
-def format_value(value: Any) -> str:
-    """How an answer reads inside an explanation sentence."""
-    if value is None:
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) if value else "none"
-    return str(value)
+def format_value(value: Any, labels: Mapping[str, str] | None = None) -> str:
+    """How an answer reads inside an explanation sentence (engine.phrasing)."""
+    return phrasing.answer(value, labels)
 
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """An explanation sentence split into literal text and {field} placeholders."""
+    """An explanation sentence split into literal text and {field} placeholders; `shown`
+    holds the labels of each placeholder's allowed values."""
 
     parts: tuple[str, ...]  # even indexes are literal text, odd indexes are names
+    shown: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, text: str) -> Template:
-        return cls(tuple(_PLACEHOLDER.split(text)))
+    def parse(cls, text: str, shown: Mapping[str, Mapping[str, str]] | None = None) -> Template:
+        parts = tuple(_PLACEHOLDER.split(text))
+        names = parts[1::2]
+        return cls(parts, {n: shown[n] for n in names if shown and n in shown})
 
     @property
     def names(self) -> tuple[str, ...]:
         return self.parts[1::2]
 
     def render(self, values: dict[str, Any]) -> str:
+        """The sentence, each answer as people read it and a count's words agreeing."""
         parts = list(self.parts)
         for n in range(1, len(parts), 2):
-            parts[n] = format_value(values.get(parts[n]))
+            value = values.get(parts[n])
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                parts[n], parts[n + 1] = phrasing.count_text(value, parts[n + 1])
+            else:
+                parts[n] = phrasing.answer(value, self.shown.get(parts[n]))
         return "".join(parts)
 
 
@@ -94,6 +96,8 @@ class CompiledCriterion:
     # The scale's descriptor of each score (points → "Satisfactory: partly meets ..."),
     # shared by every criterion of the rule set; empty when the rule set has no scale.
     descriptors: Mapping[int, str] = field(default_factory=dict)
+    # The labels of the allowed values of the inputs it reads (field → value → label).
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

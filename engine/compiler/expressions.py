@@ -3,6 +3,7 @@ into durable_rules conditions within its limits, and explanation templates check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from probity.engine.compiler.compiled import Template
@@ -27,7 +28,7 @@ Templates = tuple[Template, Template, Template, Template]  # met, partly, not me
 
 def terms_of(spec: RuleSetSpec) -> dict[str, Term]:
     """How each input is named in findings (engine.when.words)."""
-    return {i.path: term_for(i.path, i.label, i.type) for i in spec.inputs}
+    return {i.path: term_for(i.path, i.label, i.type, i.labels) for i in spec.inputs}
 
 
 def expression(
@@ -76,6 +77,7 @@ def templates(
     spec: CriterionSpec,
     fields: set[str],
     built_in: tuple[str, ...] = BUILT_IN_PLACEHOLDERS,
+    terms: Mapping[str, Term] | None = None,
 ) -> Templates | None:
     """The criterion's explanations, if every placeholder in them names something shown."""
     texts = {
@@ -87,7 +89,8 @@ def templates(
     parsed = {}
     ok = True
     for name, text in texts.items():
-        template = Template.parse(text)
+        shown = {path: t.values for path, t in (terms or {}).items() if t.values}
+        template = Template.parse(text, shown)
         for placeholder in template.names:
             if placeholder not in fields and placeholder not in built_in:
                 hint = did_you_mean(placeholder, sorted(fields) + list(built_in))

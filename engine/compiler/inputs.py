@@ -28,6 +28,7 @@ def check_inputs(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Field
             diagnostics.fail(
                 Code.INPUT, where, "a list input needs 'allowed': the values its items may take"
             )
+        _check_labels(diagnostics, where, item.allowed, item.labels)
         if (item.minimum is not None or item.maximum is not None) and item.type not in (
             "integer",
             "number",
@@ -44,3 +45,33 @@ def check_inputs(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Field
             )
         types[item.path] = FieldType(item.type, tuple(item.allowed or ()))
     return types
+
+
+def _check_labels(
+    diagnostics: Diagnostics,
+    where: tuple[str | int, ...],
+    allowed: list[str] | None,
+    labels: dict[str, str] | None,
+) -> None:
+    """Labels name allowed values, and every allowed value that is not already words (a
+    code such as co_designed) has one: bidders never read a code."""
+    if labels is not None and allowed is None:
+        diagnostics.fail(Code.INPUT, (*where, "labels"), "'labels' name the 'allowed' values")
+        return
+    unknown = sorted(set(labels or {}) - set(allowed or ()))
+    for value in unknown:
+        diagnostics.fail(
+            Code.INPUT, (*where, "labels", value), f"'{value}' is not one of the allowed values"
+        )
+    coded = [v for v in allowed or () if not _reads_as_words(v) and v not in (labels or {})]
+    if coded:
+        diagnostics.warn(
+            Code.INPUT,
+            (*where, "allowed"),
+            f"give 'labels' for {', '.join(coded)}: how each reads for bidders (a code is "
+            "never shown to them)",
+        )
+
+
+def _reads_as_words(value: str) -> bool:
+    return all(part.isalpha() for part in value.split()) and value == value.strip()

@@ -61,6 +61,11 @@ class InputSpec(_Strict):
     allowed: list[Text] | None = Field(
         default=None, description="Allowed values (texts, or the items of a list)"
     )
+    labels: dict[Text, Text] | None = Field(
+        default=None,
+        description="How each allowed value reads for people (e.g. co_designed: co-designed "
+        "with service users): explanations, evidence, reports and forms show these",
+    )
     minimum: float | None = None
     maximum: float | None = None
     description: Text = Field(description="What the portal must send, in plain words")

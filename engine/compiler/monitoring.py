@@ -233,7 +233,9 @@ class _MonitoringStage:
             )
             return None
         compiled = self.join_rule(where, spec, types, compiler)
-        templates = expressions.templates(self.diagnostics, where, spec, set(types), PLACEHOLDERS)
+        templates = expressions.templates(
+            self.diagnostics, where, spec, set(types), PLACEHOLDERS, compiler.terms
+        )
         if compiled is None or templates is None:
             return None
         join, fields, node = compiled

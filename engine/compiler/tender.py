@@ -23,6 +23,7 @@ from probity.engine.compiler.sources import Citations, cite
 from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
 from probity.engine.compiler.thresholds import compile_thresholds, has_minimums
 from probity.engine.errors import Code
+from probity.engine.phrasing import joined
 from probity.engine.when import levels as level_analysis
 from probity.engine.when.expression import (
     BoolOp,
@@ -300,7 +301,7 @@ class _Criterion:
                 self.definition[name] = compiled
                 diagnostics.positions[name] = diagnostics.expression_position(path, node.pos)
         fields = tuple(dict.fromkeys(f.path for node in nodes for f in fields_of(node)))
-        templates = expressions.templates(diagnostics, where, spec, set(types))
+        templates = expressions.templates(diagnostics, where, spec, set(types), terms=self.terms)
         if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
             return None
         met, partly, not_met, missing = templates
@@ -339,6 +340,11 @@ class _Criterion:
             explain_missing=missing,
             remedy=spec.remedy or "",
             source=cite(self.citations, spec.source),
+            value_labels={
+                f: terms[f].values
+                for f in dict.fromkeys([*fields, *applies_fields])
+                if f in terms and terms[f].values
+            },
             descriptors=self.descriptors,
         )
 
@@ -372,17 +378,38 @@ def _expectations(
     for field in fields:
         parts = []
         for node, points in levels:
-            asked = " and ".join(
-                dict.fromkeys(
-                    words(atom, terms, subject=field)
-                    for atom in _atoms(node)
-                    if any(f.path == field for f in fields_of(atom))
-                )
-            )
+            asked = _asked(node, field, terms)
             if asked:
                 parts.append(f"{asked} for {points} points" if scored else asked)
         out.append((field, terms[field].label, "; ".join(parts)))
     return tuple(out)
+
+
+def _asked(node: Node, field: str, terms: Terms) -> str:
+    """What `node` asks of `field`, in words, with what an `or` accepts instead ("yes (or
+    else complaints collected: yes)"): a level that one of two answers meets must not read
+    as if it asked for both."""
+    if isinstance(node, BoolOp):
+        parts = [(_asked(item, field, terms), item) for item in node.items]
+        mine = list(dict.fromkeys(text for text, _ in parts if text))
+        if not mine:
+            return ""
+        if node.op == "and":
+            return " and ".join(mine)
+        others = list(dict.fromkeys(words(item, terms) for text, item in parts if not text))
+        said = " or ".join(mine)
+        return f"{said} (or else {joined(others, 'or')})" if others else said
+    if isinstance(node, Not) and isinstance(node.operand, BoolOp):
+        return " and ".join(
+            dict.fromkeys(
+                words(atom, terms, subject=field)
+                for atom in _atoms(node)
+                if any(f.path == field for f in fields_of(atom))
+            )
+        )
+    if any(f.path == field for f in fields_of(node)):
+        return words(node, terms, subject=field)
+    return ""
 
 
 def _atoms(node: Node) -> list[Node]:

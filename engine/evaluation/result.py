@@ -33,6 +33,7 @@ class Evidence:
     field: str  # the answer's path in the submission, for software
     label: str  # its name, for people
     value: Any  # None when the answer was not given
+    shown: str  # the answer as people read it ("" when not given): labels, lists in words
     given: bool
     expected: str
 

@@ -13,7 +13,13 @@ from typing import Any
 import orjson
 
 from probity.engine import ENGINE_VERSION, figures
-from probity.engine.compiler.compiled import Band, CompiledCriterion, CompiledRuleSet, Template
+from probity.engine.compiler.compiled import (
+    Band,
+    CompiledCriterion,
+    CompiledRuleSet,
+    Template,
+    format_value,
+)
 from probity.engine.evaluation import scoring_plan
 from probity.engine.evaluation.result import (
     Evidence,
@@ -173,7 +179,14 @@ def _build(
     missing = ", ".join(labels[field] for field in c.fields if field not in values)
     context = dict(values, points=points, max_points=c.max_points, missing=missing)
     evidence = tuple(
-        Evidence(field, label, as_answered(values.get(field)), field in values, expected)
+        Evidence(
+            field,
+            label,
+            as_answered(values.get(field)),
+            format_value(values[field], c.value_labels.get(field)) if field in values else "",
+            field in values,
+            expected,
+        )
         for field, label, expected in c.expected
     )
     explanation = template.render(context)

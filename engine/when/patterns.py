@@ -29,6 +29,10 @@ import re
 MAX_LENGTH = 200
 MAX_COUNTED = 4
 MAX_COUNT = 50
+# Counted repetitions of variable length multiply the states of durable_rules' regex machine:
+# `.{2,45}[a-z]{2,45}` (44 × 44 lengths) is refused with "error code: 503" where
+# `.{2,40}[a-z]{2,40}` (39 × 39) is taken. Their ranges multiplied stay under this.
+MAX_LENGTHS = 1024
 # Characters a pattern may name in all its classes and literals together: half of the
 # 4,096 at which durable_rules' state machine overflows, since alternatives and repeats can
 # put several classes' characters on one state (seen: [Ā-ჾ]|x crashes, [Ā-ჿ] alone does not).
@@ -107,6 +111,7 @@ def _shape(pattern: str) -> str | None:
     last_group_quantified = False  # the group just closed held a quantifier
     after_quantifier = False  # the previous token was a quantifier
     counted = 0
+    lengths = 1  # the ranges of the counted repetitions so far, multiplied
     n = 0
     while n < len(pattern):
         char = pattern[n]
@@ -156,6 +161,8 @@ def _shape(pattern: str) -> str | None:
                     )
                 if found.group(2) and not found.group(3):
                     return "give counted repetitions an upper bound, like {2,10}"
+                least = int(found.group(1) or 0)
+                lengths *= (int(found.group(3)) if found.group(2) else least) - least + 1
                 n = found.end()
                 continue
         if not quantifier and char not in "()|.":
@@ -164,6 +171,11 @@ def _shape(pattern: str) -> str | None:
         n += 1
     if symbols > MAX_SYMBOLS:
         return f"the pattern names more than {MAX_SYMBOLS:,} characters: use narrower ranges"
+    if lengths > MAX_LENGTHS:
+        return (
+            "these counted repetitions allow too many lengths together for the rules engine "
+            f"(their ranges multiplied are over {MAX_LENGTHS:,}): narrow them"
+        )
     return None
 
 

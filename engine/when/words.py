@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import assert_never
 
 from probity.engine.when.expression import (
@@ -50,9 +50,12 @@ class Term:
     label: str
     percent: bool = False  # a share in percent: numbers are shown with %
     boolean: bool = False  # a yes/no answer
+    values: Mapping[str, str] = field(default_factory=dict)  # allowed values' labels
 
 
-def term_for(path: str, label: str | None, kind: str) -> Term:
+def term_for(
+    path: str, label: str | None, kind: str, values: Mapping[str, str] | None = None
+) -> Term:
     """An input's term: its label, or a name made from its path: the last part, and the
     one before it when the path is deeper than principle.answer ("complaints collected"
     from accountability.complaints.collected)."""
@@ -64,7 +67,7 @@ def term_for(path: str, label: str | None, kind: str) -> Term:
         )
         label = _PERCENT.sub("", " ".join(named)).replace("_", " ").strip()
     label = label.removesuffix(" (%)") if percent else label
-    return Term(label, percent, kind == "boolean")
+    return Term(label, percent, kind == "boolean", dict(values or {}))
 
 
 Terms = Mapping[str, Term]
@@ -86,13 +89,17 @@ def words(node: Node, terms: Terms, subject: str | None = None) -> str:
             joined = f" {node.op} ".join(_grouped(item, terms, subject) for item in node.items)
             return joined
         case In():
-            values = _list([_value(i.value, None) for i in node.items], "or")
+            unit = term_of(node.operand.path, terms) if isinstance(node.operand, Field) else None
+            values = _list(list(dict.fromkeys(_value(i.value, unit) for i in node.items)), "or")
             verb = "none of" if node.negated else "one of"
             head = _subject(node.operand, terms, subject)
             return f"{head}is {verb} {values}" if head else f"{verb} {values}"
         case Contains():
             head = _subject(node.collection, terms, subject)
-            return f"{head}includes {_operand(node.item, terms)}".strip()
+            item = node.item
+            if isinstance(item, Literal) and isinstance(node.collection, Field):
+                return f"{head}includes {_value(item.value, term_of(node.collection.path, terms))}"
+            return f"{head}includes {_operand(item, terms)}".strip()
         case Matches():
             return f"{_subject(node.operand, terms, subject)}in the required form".strip()
         case Exists():
@@ -156,6 +163,8 @@ def _value(value: object, unit: Term | None) -> str:
     if isinstance(value, int | float):
         shown = f"{value:g}"
         return f"{shown}%" if unit is not None and unit.percent else shown
+    if unit is not None and str(value) in unit.values:
+        return unit.values[str(value)]
     return str(value).replace("_", " ")
 
 

@@ -79,6 +79,7 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
                         "field": e.field,
                         "label": e.label,
                         "value": _value(e),
+                        "shown": e.shown,
                         "given": e.given,
                         "expected": e.expected,
                     }

@@ -78,7 +78,11 @@ def python_to_value(value: Any, target: struct_pb2.Value) -> None:
 # -- results: engine → probity.v1.Result ------------------------------------------------------
 def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
     message = result_pb2.Evidence(
-        field=evidence.field, label=evidence.label, given=evidence.given, expected=evidence.expected
+        field=evidence.field,
+        label=evidence.label,
+        shown=evidence.shown,
+        given=evidence.given,
+        expected=evidence.expected,
     )
     python_to_value(evidence.value, message.value)  # null when not given, as JSON says it
     return message

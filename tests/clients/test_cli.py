@@ -127,8 +127,11 @@ def test_summary_format_reads_as_a_short_account() -> None:
         "principles require."
     )
     assert (
-        "  ✗ INT-01 0/0 The supplier has not declared its interests and relationships" in run.stdout
+        "  ✗ INT-01 pass/fail The supplier has not declared its interests and relationships"
+        in run.stdout
     )
+    # A principle whose pass/fail requirement failed does not read as full marks.
+    assert "Integrity pass/fail not met" in lines[2] and "Integrity 25" not in lines[2]
     # Issue 21: the summary left out remedies; each unmet criterion is followed by its own.
     remedy = lines.index(next(line for line in lines if line.startswith("  ✗ INT-01"))) + 1
     assert lines[remedy] == (

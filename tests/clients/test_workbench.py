@@ -451,6 +451,9 @@ def test_try_it_with_a_form_made_from_the_inputs(
     inputs = shipped(RULES / "nolan-tender.yaml").spec.inputs
     questions = browser.find_element(By.ID, "try-form").text
     assert all((spec.question or spec.description) in questions for spec in inputs)
+    # Allowed values by their labels, never as codes.
+    assert "co-designed with service users" in questions and "co_designed" not in questions
+    assert "a decision log" in questions and "decision_log" not in questions
     _accessible(browser)
     select = browser.find_element(By.ID, "example")
     select.find_element(By.XPATH, "option[text()='strong bid']").click()

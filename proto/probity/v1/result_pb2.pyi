@@ -28,18 +28,20 @@ class RulesetRef(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class Evidence(_message.Message):
-    __slots__ = ("field", "value", "given", "expected", "label")
+    __slots__ = ("field", "value", "given", "expected", "label", "shown")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     GIVEN_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
+    SHOWN_FIELD_NUMBER: _ClassVar[int]
     field: str
     value: _struct_pb2.Value
     given: bool
     expected: str
     label: str
-    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
+    shown: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ..., shown: _Optional[str] = ...) -> None: ...
 
 class SourceReference(_message.Message):
     __slots__ = ("document", "quote", "section", "citation", "url")
