@@ -161,7 +161,9 @@ def _basic_finding(finding: Finding, fixed: _Fixed) -> result_pb2.Finding:
     if fixed[finding.criterion].get(finding.outcome) != finding.explanation:
         message.explanation = finding.explanation
     for evidence in finding.evidence:
-        item = message.evidence.add(field=evidence.field, shown=evidence.shown, given=evidence.given)
+        item = message.evidence.add(
+            field=evidence.field, shown=evidence.shown, given=evidence.given
+        )
         python_to_value(evidence.value, item.value)  # null when not given
     return message
 

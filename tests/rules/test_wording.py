@@ -62,9 +62,9 @@ def _numbers(node: Node) -> set[float]:
     stack: list[Any] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Literal) and isinstance(current.value, int | float):
-            if not isinstance(current.value, bool):
-                out.add(current.value)
+        value = current.value if isinstance(current, Literal) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out.add(value)
         for name in getattr(current, "__dataclass_fields__", {}):
             value = getattr(current, name)
             items = value if isinstance(value, list | tuple) else [value]
