@@ -27,6 +27,7 @@ class Code(StrEnum):
     UNREACHABLE_LEVEL = "unreachable_level"  # a level earlier levels always take
     SCALE = "scale"  # points off the scale, or a score without its descriptor
     GATE = "gate"  # a pass/fail gate on a sentence that does not make the duty mandatory
+    MODALITY = "modality"  # (warning) a "must" duty rated below a "should" one
     THRESHOLDS = "thresholds"  # a minimum score that cannot be reached, or without its band
     SOCIAL_VALUE = "social_value"  # social value below its minimum share
     PATTERN = "pattern"  # a monitoring pattern that cannot work

@@ -69,6 +69,9 @@ class SourceReference:
     section: str | None  # the rule file's section, else the page or section the quote is on
     citation: str | None  # the publication in words (None: compiled without a library)
     url: str | None
+    # What the criterion asks beyond the sentence (a threshold the source does not give),
+    # as the authority's own choice and why; "" when the sentence gives it all.
+    choice: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,12 @@ class SourceRef(_Strict):
     document: Text
     quote: Text = Field(description="The sentence of the source document, quoted exactly")
     section: Text | None = None
+    choice: Text | None = Field(
+        default=None,
+        description="What the criterion asks that the sentence does not give (a threshold, a "
+        "cycle, a count) and why the authority chose it: bidders and reports are told it is "
+        "the authority's choice, not the source's",
+    )
 
 
 class ConsecutivePattern(_Strict):
@@ -383,6 +389,13 @@ class RuleSetSpec(_Strict):
     title: Text
     kind: Literal["tender", "monitoring"]
     description: Text | None = None
+    reading: Text | None = Field(
+        default=None,
+        description="The reading review: when the criteria were last read against their "
+        "sources (each 'must' a gate over every obligation an answer can show, examples kept "
+        "as examples, quotes that support their criterion, thresholds the source does not "
+        "give marked 'choice'), and what it changed",
+    )
     framework: Framework
     scale: ScaleSpec | None = Field(
         default=None, description="Tender: the scoring scale and its descriptors"

@@ -4,6 +4,7 @@ the citation each finding will carry (the publication, and the page or section).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -24,6 +25,7 @@ def cite_sources(
 ) -> Citations:
     """Checks the framework's document and every quote; `library` None checks nothing (a
     rule file compiled on its own, as in unit tests: findings then cite the bare document)."""
+    check_modality(diagnostics, spec)
     if library is None:
         return {}
     if spec.framework.document not in library.sources:
@@ -54,7 +56,11 @@ def cite(citations: Citations, ref: SourceRef) -> SourceReference:
     if found is None:
         found = SourceReference(ref.document, ref.quote, ref.section, None, None)
     return replace(
-        found, section=found.section or "", citation=found.citation or "", url=found.url or ""
+        found,
+        section=found.section or "",
+        citation=found.citation or "",
+        url=found.url or "",
+        choice=ref.choice or "",
     )
 
 
@@ -83,3 +89,31 @@ def citations_from_json(text: str) -> Citations:
         (document, quote, given): SourceReference(document, quote, section, citation, url)
         for document, quote, given, section, citation, url in entries
     }
+
+
+# Mandatory: "must", or "should not ... unless" (a prohibition with its only exceptions).
+_MUST = re.compile(r"\bmust\b|\bshould not\b.*\bunless\b", re.IGNORECASE | re.DOTALL)
+_SHOULD = re.compile(r"\bshould\b", re.IGNORECASE)
+_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def check_modality(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    """Severity follows the source's modality: a criterion quoting a "must" is rated at
+    least as high as every criterion quoting only a "should" (a warning otherwise)."""
+    weak = [
+        (c.id, c.severity)
+        for c in spec.criteria
+        if _SHOULD.search(c.source.quote) and not _MUST.search(c.source.quote)
+    ]
+    if not weak:
+        return
+    top_id, top = max(weak, key=lambda item: _RANK[item[1]])
+    for index, criterion in enumerate(spec.criteria):
+        if _MUST.search(criterion.source.quote) and _RANK[criterion.severity] < _RANK[top]:
+            diagnostics.warn(
+                Code.MODALITY,
+                ("criteria", index, "severity"),
+                f"this criterion quotes a 'must' but is rated {criterion.severity}, below "
+                f"{top_id}, which quotes only a 'should' and is rated {top}: rate a duty the "
+                "source makes mandatory at least as high",
+            )

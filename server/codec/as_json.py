@@ -27,6 +27,7 @@ def _source(source: result_pb2.SourceReference) -> dict[str, Any]:
         "section": source.section,
         "citation": source.citation,
         "url": source.url,
+        "choice": source.choice,
     }
 
 

@@ -99,6 +99,7 @@ def source_to_proto(source: SourceReference) -> result_pb2.SourceReference:
         section=source.section or "",
         citation=source.citation or "",
         url=source.url or "",
+        choice=source.choice,
     )
 
 

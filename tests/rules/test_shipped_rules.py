@@ -109,3 +109,22 @@ def test_tender_rule_sets_state_their_scale_and_gates_only_where_the_source_says
         for criterion in ruleset.spec.criteria:
             if criterion.gate:
                 assert " must " in f" {criterion.source.quote} ", (path.stem, criterion.id)
+
+
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_each_rule_set_records_its_reading_review(path: Path) -> None:
+    reading = shipped(path).spec.reading
+    assert reading is not None and reading.startswith("Reading review, ")
+
+
+def test_a_threshold_the_source_does_not_give_is_cited_as_the_authoritys_choice() -> None:
+    nolan = shipped(RULES / "nolan-tender.yaml")
+    weak = json.loads((RULES / "examples" / "nolan-tender" / "weak.json").read_text())
+    result = Evaluator(nolan).evaluate(Submission("w", weak["answers"]))
+    cited = {f.criterion: f.source for f in result.findings}
+    assert cited["SEL-04"].quote == (
+        "The public want personalisation and a user-led definition of quality."
+    )
+    assert cited["SEL-04"].choice.startswith("The shares of 60% and 90% are the authority's")
+    assert cited["INT-03"].choice and cited["LEA-08"].choice
+    assert cited["INT-01"].choice == ""  # the sentence gives the duty whole

@@ -44,18 +44,20 @@ class Evidence(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ..., shown: _Optional[str] = ...) -> None: ...
 
 class SourceReference(_message.Message):
-    __slots__ = ("document", "quote", "section", "citation", "url")
+    __slots__ = ("document", "choice", "quote", "section", "citation", "url")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_FIELD_NUMBER: _ClassVar[int]
     QUOTE_FIELD_NUMBER: _ClassVar[int]
     SECTION_FIELD_NUMBER: _ClassVar[int]
     CITATION_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     document: str
+    choice: str
     quote: str
     section: str
     citation: str
     url: str
-    def __init__(self, document: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ..., citation: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+    def __init__(self, document: _Optional[str] = ..., choice: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ..., citation: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
     __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source", "descriptor")
