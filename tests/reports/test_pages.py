@@ -95,7 +95,7 @@ def test_bidder_supplied_text_stays_text_in_the_report(example_tender: Path) -> 
         for finding in bid["result"]["findings"]:  # and every answer the bidder wrote
             for evidence in finding["evidence"]:
                 if isinstance(evidence["value"], str):
-                    evidence["value"] = HOSTILE
+                    evidence["value"] = evidence["shown"] = HOSTILE  # as the result shows it
     page = BeautifulSoup(tender_html(tender), "html.parser")
     assert page.find("script") is None and page.find("b") is None
     assert HOSTILE in page.text  # shown as written
@@ -183,3 +183,11 @@ def test_a_report_needs_a_file_or_a_tender(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "name a tender result file, or --tender ID" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_report_shows_answers_by_their_labels_and_the_authoritys_choices(
+    example_tender: Path,
+) -> None:
+    page = BeautifulSoup(tender_html(_tender(example_tender)), "html.parser").text
+    assert "co-designed with service users" in page and "co_designed" not in page
+    assert "The authority's own choice, not the source's: The shares of 60% and 90%" in page
