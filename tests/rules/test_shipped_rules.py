@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,20 @@ def test_a_threshold_the_source_does_not_give_is_cited_as_the_authoritys_choice(
     assert cited["SEL-04"].choice.startswith("The shares of 60% and 90% are the authority's")
     assert cited["INT-03"].choice and cited["LEA-08"].choice
     assert cited["INT-01"].choice == ""  # the sentence gives the duty whole
+
+
+_THRESHOLD = re.compile(r"[<>]=?\s*(\d+(?:\.\d+)?)")
+_COUNTS = ("periods", "times", "within", "more_than_percent", "within_months")
+
+
+@pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_threshold_is_marked_as_the_authoritys_choice(path: Path) -> None:
+    """A number a criterion compares with (beyond none or one), or a pattern's count, is not
+    in any source sentence here: each is marked `choice:` with its reason."""
+    for criterion in shipped(path).spec.criteria:
+        conditions = [criterion.when or ""] + [level.when for level in criterion.levels or []]
+        numbers = [n for n in _THRESHOLD.findall(" ".join(conditions)) if n not in ("0", "1")]
+        breach = criterion.breach.model_dump() if criterion.breach else {}
+        numbers += [str(breach[k]) for k in _COUNTS if k in breach and breach[k] not in (0, 1)]
+        if numbers:
+            assert criterion.source.choice, (criterion.id, numbers)
