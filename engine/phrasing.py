@@ -12,9 +12,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-import inflect
-
-_INFLECT = inflect.engine()
+import inflection
 Labels = Mapping[str, str]
 
 
@@ -93,7 +91,7 @@ def _agreeing_verb(text: str, start: int) -> str:
     return text
 
 
-# Words ending in s that are not plural nouns: inflect's singular_noun would cut their s
+# Words ending in s that are not plural nouns: inflection's singularize would cut their s
 # ("was" → "wa"), as it reads any word as a noun.
 _NOT_PLURAL = frozenset(
     [
@@ -141,5 +139,5 @@ def _singular(word: str) -> str | None:
         or lowered in _NOT_PLURAL
     ):
         return None
-    found = _INFLECT.singular_noun(word)
-    return found if isinstance(found, str) and found != word else None
+    found = inflection.singularize(word)
+    return found if found != word else None
