@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import inflection
+
 Labels = Mapping[str, str]
 
 
