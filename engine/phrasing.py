@@ -47,7 +47,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*(?:\(s\))?")
 # noun of the count's ("of" stops nothing, but "4" does).
 _RIGHT_AFTER = re.compile(r"^(?:\s+[A-Za-z][A-Za-z'-]*(?:\(s\))?){1,3}")
 _VERBS = {"were": "was", "are": "is", "have": "has"}
-_LOOK_AHEAD = 3
 
 
 def counted(count: Any, after: str) -> str:
@@ -60,7 +59,7 @@ def counted(count: Any, after: str) -> str:
     right_after = _RIGHT_AFTER.match(after)
     words = list(_WORD.finditer(right_after.group() if right_after else ""))
     noun = None
-    for match in words[:_LOOK_AHEAD]:
+    for match in words:  # at most three: _RIGHT_AFTER
         word = match.group()
         if word.endswith("(s)") or (one and _singular(word)):
             noun = match

@@ -22,12 +22,11 @@ import semver
 from probity.engine.compiler.model import InputSpec, RuleSetSpec
 
 Kind = Literal["none", "patch", "minor", "major"]
-_ORDER: dict[Kind, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 # What people read and nothing evaluates: a change to these alone is a patch.
 _WORDS = frozenset(
     {
         "title", "description", "explain", "remedy", "action", "source", "question", "label",
-        "name", "framework", "tests", "version", "descriptors", "reading", "reason", "labels",
+        "name", "framework", "tests", "version", "descriptors", "reading", "labels",
     }
 )  # fmt: skip
 
@@ -76,10 +75,6 @@ def understated(old_version: str, new_version: str, change: Classified) -> str |
         f"this is a {change.kind} change from {old_version} ({'; '.join(change.reasons)}), "
         f"so its version must be at least {least}, not {new_version}"
     )
-
-
-def more(a: Kind, b: Kind) -> Kind:
-    return a if _ORDER[a] >= _ORDER[b] else b
 
 
 def _core(version: str) -> tuple[int, int, int]:

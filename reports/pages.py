@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from probity.engine.compiler.compiled import format_value
+from probity.engine.phrasing import answer
 from probity.reports import charts
 from probity.reports.wording import cost_basis, figure, number
 
@@ -29,7 +29,7 @@ _ENVIRONMENT = Environment(
 def _answer(value: Any, given: bool, shown: str = "") -> str:
     """An answer as a person reads it, as explanations write it ("yes", "not given"): as
     the result shows it (allowed values by their labels), else from the value."""
-    return shown if given and shown else format_value(value if given else None)
+    return shown if given and shown else answer(value if given else None)
 
 
 def tender_html(tender: dict[str, Any]) -> str:

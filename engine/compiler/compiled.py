@@ -16,11 +16,6 @@ from probity.engine.when.expression import Node
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
-def format_value(value: Any, labels: Mapping[str, str] | None = None) -> str:
-    """How an answer reads inside an explanation sentence (engine.phrasing)."""
-    return phrasing.answer(value, labels)
-
-
 @dataclass(frozen=True, slots=True)
 class Template:
     """An explanation sentence split into literal text and {field} placeholders; `shown`

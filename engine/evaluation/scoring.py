@@ -18,7 +18,6 @@ from probity.engine.compiler.compiled import (
     CompiledCriterion,
     CompiledRuleSet,
     Template,
-    format_value,
 )
 from probity.engine.evaluation import scoring_plan
 from probity.engine.evaluation.result import (
@@ -33,6 +32,7 @@ from probity.engine.evaluation.result import (
     exclusion_reason,
 )
 from probity.engine.evaluation.thresholds import below_minimums, pass_fail
+from probity.engine.phrasing import answer
 from probity.engine.when.three_valued import truth
 
 _CACHE_LIMIT = 4096
@@ -183,7 +183,7 @@ def _build(
             field,
             label,
             as_answered(values.get(field)),
-            format_value(values[field], c.value_labels.get(field)) if field in values else "",
+            answer(values[field], c.value_labels.get(field)) if field in values else "",
             field in values,
             expected,
         )

@@ -73,10 +73,6 @@ class Slot:
     free: bool = False
     blockable: bool = False
 
-    @property
-    def open(self) -> bool:
-        return self.free or len(self.values) + self.blockable > 1
-
 
 # -- conditions on one return ----------------------------------------------------------------
 def decide_states(slots: Sequence[Slot], breaches: Callable[[list[bool]], bool]) -> Verdict:
@@ -87,10 +83,6 @@ def decide_states(slots: Sequence[Slot], breaches: Callable[[list[bool]], bool])
     if breaches(least):
         return "breach"
     return "open" if breaches(most) else "clear"
-
-
-def any_period(states: list[bool]) -> bool:
-    return any(states)
 
 
 def consecutive(periods: int) -> Callable[[list[bool]], bool]:
@@ -121,7 +113,7 @@ def condition_pattern(pattern: object) -> Callable[[list[bool]], bool]:
         return consecutive(pattern.periods)
     if isinstance(pattern, RepeatedPattern):
         return repeated(pattern.times, pattern.within)
-    return any_period
+    return any  # a check on each return: one breaching period is a breach
 
 
 def beyond_target(value_slot: Slot, target: float, below: bool, domain: Domain) -> Slot:

@@ -29,7 +29,6 @@ from probity.engine.compiler.compiled import (
     CompiledCheck,
     CompiledRuleSet,
     MissingReturns,
-    format_value,
 )
 from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.evaluator import Submission
@@ -49,6 +48,7 @@ from probity.engine.monitoring.result import (
 )
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
+from probity.engine.phrasing import answer, joined
 from probity.engine.when.expression import fields_of
 from probity.engine.when.three_valued import truth
 
@@ -85,7 +85,7 @@ class Monitor:
         self.legs = {rule: check.legs for check in plan.checks for rule in check.rules}
         self.always_key = keys[ALWAYS]
         self.domains = {
-            spec.path: _domain(spec.type, spec.minimum, spec.maximum)
+            spec.path: _domain_of(spec.type, spec.minimum, spec.maximum)
             for spec in ruleset.spec.inputs
             if spec.type in ("integer", "number")
         }
@@ -211,7 +211,7 @@ class Monitor:
             outcome = _OUTCOMES[decision.verdict]
             if decision.verdict == "breach":
                 assert decision.span is not None
-                occurrences = (self._proven(check, decision.span, due, answers, target),)
+                occurrences = (self._proven(check, decision.span, due, returns, answers, target),)
             elif decision.verdict == "open":
                 missing = _missing(check, returns, answers, applies, short) + [
                     f"{p} (no return)" for p in decision.open_gaps
@@ -251,45 +251,24 @@ class Monitor:
         target: float | None,
     ) -> Occurrence:
         chosen = [n - 1 for leg, n in zip(check.legs, match, strict=True) if leg != CONTRACT_LEG]
-        expected = dict(check.expected)
-        evidence = []
-        for n in chosen:
-            label, values = returns[n].period.label, answers[n]
-            for name in check.fields:
-                value = values.get(name)
-                evidence.append(
-                    PeriodEvidence(
-                        label, name, as_answered(value), value is not None, expected[name]
-                    )
-                )
         periods = tuple(dict.fromkeys(returns[n].period.label for n in chosen))
-        return Occurrence(periods, tuple(evidence), target)
+        return Occurrence(periods, _evidence(check, chosen, returns, answers), target)
 
     def _proven(
         self,
         check: CompiledCheck,
         span: tuple[int, int],
         due: Sequence[Due],
+        returns: Sequence[Return],
         answers: list[dict[str, Any]],
         target: float | None,
     ) -> Occurrence:
         """A breach decided across holes: every period of the span that proves it, with the
         values of those that have a return."""
         window = due[span[0] : span[1] + 1]
-        expected = dict(check.expected)
-        evidence = tuple(
-            PeriodEvidence(
-                d.period.label,
-                name,
-                as_answered(answers[d.index].get(name)),
-                answers[d.index].get(name) is not None,
-                expected[name],
-            )
-            for d in window
-            if d.index is not None
-            for name in check.fields
-        )
-        return Occurrence(tuple(d.period.label for d in window), evidence, target)
+        received = [d.index for d in window if d.index is not None]
+        periods = tuple(d.period.label for d in window)
+        return Occurrence(periods, _evidence(check, received, returns, answers), target)
 
     def _domain(self, check: CompiledCheck) -> Domain:
         """The values the measure a check follows may take (any number without one)."""
@@ -338,10 +317,28 @@ class Monitor:
         return tuple(out)
 
 
+def _evidence(
+    check: CompiledCheck, chosen: Sequence[int], returns: Sequence[Return], answers: list[Any]
+) -> tuple[PeriodEvidence, ...]:
+    """The answers a check reads in each of the chosen returns, with what it expects."""
+    expected = dict(check.expected)
+    return tuple(
+        PeriodEvidence(
+            returns[n].period.label,
+            name,
+            as_answered(answers[n].get(name)),
+            answers[n].get(name) is not None,
+            expected[name],
+        )
+        for n in chosen
+        for name in check.fields
+    )
+
+
 _OUTCOMES = {"breach": "not_met", "clear": "met", "open": "evidence_missing"}
 
 
-def _domain(kind: str, minimum: float | None, maximum: float | None) -> Domain:
+def _domain_of(kind: str, minimum: float | None, maximum: float | None) -> Domain:
     low = max(-NUMBER_LIMIT, minimum) if minimum is not None else -NUMBER_LIMIT
     high = min(NUMBER_LIMIT, maximum) if maximum is not None else NUMBER_LIMIT
     if kind == "integer":
@@ -372,9 +369,9 @@ def _certain_anyway(
     ]
     holes = []
     if gaps:
-        holes.append(f"the missing {_plural(len(gaps), 'return')} for {_joined(gaps)}")
+        holes.append(f"the missing {_plural(len(gaps), 'return')} for {joined(gaps)}")
     if unanswered:
-        holes.append(f"the unanswered {_joined(list(dict.fromkeys(unanswered)))}")
+        holes.append(f"the unanswered {joined(list(dict.fromkeys(unanswered)))}")
     if not holes:
         return ""
     verdict = "a breach" if decision.verdict == "breach" else "no breach"
@@ -451,7 +448,7 @@ def _missing_returns(missing: MissingReturns, due: Sequence[Due]) -> CheckFindin
     span = f"from {due[0].period.label} to {due[-1].period.label}"
     if gaps:
         explanation = (
-            f"No return was received for {_joined(gaps)}, though one was due for every period "
+            f"No return was received for {joined(gaps)}, though one was due for every period "
             f"{span}."
         )
     else:
@@ -471,10 +468,6 @@ def _missing_returns(missing: MissingReturns, due: Sequence[Due]) -> CheckFindin
     )
 
 
-def _joined(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _change_text(check: CompiledCheck, occurrence: Occurrence) -> str:
     """How far a measure moved between the two periods of a change breach, in words:
     "up 60% (from 10 to 16)"."""
@@ -486,7 +479,7 @@ def _change_text(check: CompiledCheck, occurrence: Occurrence) -> str:
         return ""
     way = "up" if after > before else "down"
     moved = f" {abs(after - before) / abs(before) * 100:.0f}%" if before else ""
-    return f"{way}{moved} (from {format_value(before)} to {format_value(after)})"
+    return f"{way}{moved} (from {answer(before)} to {answer(after)})"
 
 
 def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
@@ -499,9 +492,9 @@ def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
     for e in occurrence.evidence:
         if e.field in names:
             shown = (
-                format_value(e.value)
+                answer(e.value)
                 if len(names) == 1
-                else f"{_label(check, e.field)} {format_value(e.value)}"
+                else f"{_label(check, e.field)} {answer(e.value)}"
             )
             per_period.setdefault(e.period, []).append(shown)
     separator = ", " if len(names) == 1 else "; "

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
 
+from probity.engine.phrasing import joined
 from probity.engine.when.expression import (
     Arith,
     BoolOp,
@@ -86,11 +87,10 @@ def words(node: Node, terms: Terms, subject: str | None = None) -> str:
         case Not():
             return f"not so: {words(node.operand, terms, subject)}"
         case BoolOp():
-            joined = f" {node.op} ".join(_grouped(item, terms, subject) for item in node.items)
-            return joined
+            return f" {node.op} ".join(_grouped(item, terms, subject) for item in node.items)
         case In():
             unit = term_of(node.operand.path, terms) if isinstance(node.operand, Field) else None
-            values = _list(list(dict.fromkeys(_value(i.value, unit) for i in node.items)), "or")
+            values = joined(list(dict.fromkeys(_value(i.value, unit) for i in node.items)), "or")
             verb = "none of" if node.negated else "one of"
             head = _subject(node.operand, terms, subject)
             return f"{head}is {verb} {values}" if head else f"{verb} {values}"
@@ -166,10 +166,6 @@ def _value(value: object, unit: Term | None) -> str:
     if unit is not None and str(value) in unit.values:
         return unit.values[str(value)]
     return str(value).replace("_", " ")
-
-
-def _list(items: list[str], last: str) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def term_of(path: str, terms: Terms) -> Term:

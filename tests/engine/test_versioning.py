@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.yamlsource import load
-from probity.engine.versioning import classify, least_version, understated
+from probity.engine.versioning import Classified, classify, least_version, understated
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yaml").read_text()
@@ -72,8 +72,6 @@ def test_the_least_version_for_each_kind() -> None:
 def test_a_version_passes_exactly_when_it_is_at_least_the_least(
     old: tuple[int, int, int], new: tuple[int, int, int], kind: str
 ) -> None:
-    from probity.engine.versioning import Classified
-
     before, after = ".".join(map(str, old)), ".".join(map(str, new))
     least = tuple(int(p) for p in least_version(before, kind).split("."))  # type: ignore[arg-type]
     refused = understated(before, after, Classified(kind, ("x",)))  # type: ignore[arg-type]
