@@ -335,7 +335,8 @@ def test_a_rule_file_copied_out_of_rules_finds_the_shipped_sources(tmp_path: Pat
 def test_check_against_an_earlier_version_names_the_change_and_refuses_an_understatement(
     tmp_path: Path,
 ) -> None:
-    released = ROOT / "tests" / "rules" / "released" / "nolan-tender.yaml"
+    # nolan-tender as released in 1.3.0, before the required answers 2.0.0 added.
+    released = ROOT / "tests" / "fixtures" / "nolan-tender-1.3.0.yaml"
     run = probity("check", "--against", str(released), "rules/nolan-tender.yaml")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[0].startswith(
@@ -345,13 +346,13 @@ def test_check_against_an_earlier_version_names_the_change_and_refuses_an_unders
     folder = with_sources(tmp_path)
     shutil.copytree(ROOT / "rules" / "examples", folder / "examples")
     understated = folder / "nolan-tender.yaml"
-    understated.write_text(text.replace("version: 2.0.0", "version: 1.4.0", 1))
+    understated.write_text(text.replace("version: 2.0.1", "version: 1.4.0", 1))
     refused = probity("check", "--against", str(released), str(understated))
     assert refused.returncode == 1
-    line = text.splitlines().index("version: 2.0.0") + 1
+    line = text.splitlines().index("version: 2.0.1") + 1
     first = refused.stdout.splitlines()[0]
     assert first.startswith(f"{understated}:{line}:10: this is a major change from 1.3.0 (")
     assert first.endswith("so its version must be at least 2.0.0, not 1.4.0")
     assert ": ok (" not in refused.stdout
     same = probity("check", "--against", "rules/nolan-tender.yaml", "rules/nolan-tender.yaml")
-    assert same.stdout.splitlines()[0] == "rules/nolan-tender.yaml: the same as 2.0.0"
+    assert same.stdout.splitlines()[0] == "rules/nolan-tender.yaml: the same as 2.0.1"
