@@ -4,6 +4,7 @@ their recorded rule set version through the same workers and codec as live ones.
 from __future__ import annotations
 
 import difflib
+import threading
 from dataclasses import asdict
 from typing import Any
 
@@ -22,6 +23,10 @@ from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 
 _REPLAY_TIMEOUT = 300  # seconds
+_NO_DEADLINE = 10**6  # seconds: gRPC's time remaining when the caller set no deadline
+# Previews at once: each may hold up to impact.MOST recorded evaluations and keep every
+# worker busy, so more would only queue behind each other and multiply the memory.
+_PREVIEWS_AT_ONCE = 1
 
 
 class AuditService(audit_pb2_grpc.AuditServiceServicer):
@@ -37,6 +42,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self.accept = accept  # a recorded version is checked as a new one would be
         self.evaluations = evaluations  # the same workers and codec as live evaluations
         self._compiled: dict[str, CompiledRuleSet] = {}  # recorded versions, by digest
+        self._previews = threading.BoundedSemaphore(_PREVIEWS_AT_ONCE)
 
     def _store(self) -> DecisionLog:
         if self.log is None:
@@ -152,7 +158,18 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             said = f"the draft is of rule set {draft.id}, not {active.id}"
             violation = FieldViolation("source_text", said)
             raise errors.ServiceError(errors.bad_request([violation], said))
-        return impact.preview(store, self.evaluations, draft, active, request)
+        if not self._previews.acquire(blocking=False):
+            said = "another impact preview is running on this server; try again when it ends"
+            raise errors.ServiceError(errors.exhausted("impact previews", said, retry_after=5))
+        try:
+            remaining = context.time_remaining()
+            timeout = min(impact.TIMEOUT, remaining if remaining < _NO_DEADLINE else impact.TIMEOUT)
+            return impact.preview(store, self.evaluations, draft, active, request, timeout)
+        except TimeoutError:
+            said = "the deadline passed before the recorded evaluations were evaluated again"
+            raise errors.ServiceError(errors.deadline(said)) from None
+        finally:
+            self._previews.release()
 
     def _recorded_ruleset(self, digest: str) -> CompiledRuleSet:
         """The recorded version, compiled from its recorded text (whatever the server now

@@ -14,7 +14,7 @@ from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2, submission_pb2
 
 DEFAULT_LIMIT, MOST = 500, 5000
-_TIMEOUT = 600  # seconds for the whole re-evaluation
+TIMEOUT = 600.0  # seconds for the whole re-evaluation, when the caller's deadline is later
 
 
 @dataclass
@@ -32,7 +32,11 @@ def preview(
     draft: CompiledRuleSet,
     active: CompiledRuleSet,
     request: audit_pb2.PreviewImpactRequest,
+    timeout: float = TIMEOUT,
 ) -> audit_pb2.PreviewImpactResponse:
+    """`limit` bounds every evaluation the call makes, the bids of tenders ranked again
+    included, so no recorded tender, however large, makes one call load or evaluate more;
+    the evaluations run within `timeout` seconds (TimeoutError otherwise)."""
     limit = min(request.limit or DEFAULT_LIMIT, MOST)
     query = Query(
         ruleset_id=active.id,
@@ -44,13 +48,13 @@ def preview(
     rows, _ = log.evaluations(query)
     chosen = [row["seq"] for row in rows if row["ruleset_version"] == active.version]
     records = {seq: found for seq in chosen if (found := log.evaluation(seq)) is not None}
-    rankings = _rankings(log, active, records)
+    rankings, unranked = _rankings(log, active, records, limit)
     order = list(records)
     before = {seq: result_pb2.Result.FromString(records[seq].result) for seq in order}
     outcomes = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
     after: dict[int, result_pb2.Result] = {}
     refused = []
-    for seq, outcome in zip(order, outcomes.result(timeout=_TIMEOUT), strict=True):
+    for seq, outcome in zip(order, outcomes.result(timeout=timeout), strict=True):
         if isinstance(outcome, Encoded):
             after[seq] = result_pb2.Result.FromString(bytes(outcome))
         else:
@@ -61,6 +65,7 @@ def preview(
         active_version=active.version,
         evaluated=len(after),
         refused=refused,
+        unranked_tenders=unranked,
     )
     labels = {band.id: band.label for band in active.bands}
     for seq in chosen:
@@ -90,16 +95,23 @@ def preview(
 
 
 def _rankings(
-    log: DecisionLog, active: CompiledRuleSet, records: dict[int, Evaluation]
-) -> dict[str, dict[int, _Bid]]:
+    log: DecisionLog, active: CompiledRuleSet, records: dict[int, Evaluation], limit: int
+) -> tuple[dict[str, dict[int, _Bid]], list[str]]:
     """For each tender among the records, its newest recorded ranking on the active version:
-    each bid's recorded evaluation (added to `records`) with its price and rank."""
+    each bid's recorded evaluation (added to `records`) with its price and rank; and the
+    tenders left unranked because their other bids would take `records` past `limit` (counted
+    before any of them is read)."""
     out: dict[str, dict[int, _Bid]] = {}
+    unranked: list[str] = []
     for tender_id in sorted({r.tender_id for r in records.values() if r.tender_id}):
         found = log.tender(tender_id)
         if found is None or found.ruleset_digest != active.digest:
             continue
         ranking = evaluation_pb2.EvaluateTenderResponse.FromString(found.ranking)
+        held = sum(1 for r in records.values() if r.tender_id == tender_id)
+        if len(records) + len(ranking.bids) - held > limit:
+            unranked.append(tender_id)
+            continue
         by_id = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
         bids: dict[int, _Bid] = {}
         for bid in ranking.bids:
@@ -110,7 +122,7 @@ def _rankings(
             cost = bid.whole_life_cost if bid.HasField("whole_life_cost") else None
             bids[evaluation.seq] = _Bid(bid.price, cost, bid.rank)
         out[tender_id] = bids
-    return out
+    return out, unranked
 
 
 def _ranks(

@@ -68,3 +68,33 @@ def test_a_draft_shows_what_it_would_change_and_records_nothing(tmp_path: Path) 
         ):
             portal.preview_impact("nolan-tender", _draft())
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_the_limit_bounds_every_evaluation_a_large_tender_included(tmp_path: Path) -> None:
+    """limit=1 on a recorded 60-bid tender evaluated all 60 again (20,000 took the server from
+    163 MB to 2.5 GB): the limit now counts the bids a re-ranking needs, and a tender they do
+    not fit is named as not ranked again instead."""
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        at = f"127.0.0.1:{server.port}"
+        bids = [
+            dict(
+                example("strong" if n % 2 else "weak"),
+                id=f"b-{n}",
+                tender_id="T-large",
+                supplier={"id": f"S-{n}", "name": f"Supplier {n}"},
+                price=1_000.0 + n,
+            )
+            for n in range(60)
+        ]
+        with ProbityClient(at, token=TOKENS["portal"]) as portal:
+            portal.evaluate_tender("nolan-tender", "T-large", bids)
+        with ProbityClient(at, token=TOKENS["policy"]) as officer:
+            one = officer.preview_impact("nolan-tender", _draft(), tender_id="T-large", limit=1)
+            assert (one.evaluated, list(one.unranked_tenders)) == (1, ["T-large"])
+            some = officer.preview_impact("nolan-tender", _draft(), limit=59)
+            assert (some.evaluated, list(some.unranked_tenders)) == (59, ["T-large"])
+            cheap = _draft(**{"quality: 60\n  price: 40": "quality: 5\n  price: 95"})
+            whole = officer.preview_impact("nolan-tender", cheap, limit=60)
+            assert (whole.evaluated, list(whole.unranked_tenders)) == (60, [])
+            assert any(c.before.rank != c.after.rank for c in whole.changes)

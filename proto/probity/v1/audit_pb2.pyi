@@ -279,17 +279,19 @@ class ImpactChange(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., submission_id: _Optional[str] = ..., tender_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., before: _Optional[_Union[ImpactOutcome, _Mapping]] = ..., after: _Optional[_Union[ImpactOutcome, _Mapping]] = ...) -> None: ...
 
 class PreviewImpactResponse(_message.Message):
-    __slots__ = ("draft", "active_version", "evaluated", "changed", "changes", "refused")
+    __slots__ = ("draft", "active_version", "evaluated", "changed", "changes", "refused", "unranked_tenders")
     DRAFT_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_VERSION_FIELD_NUMBER: _ClassVar[int]
     EVALUATED_FIELD_NUMBER: _ClassVar[int]
     CHANGED_FIELD_NUMBER: _ClassVar[int]
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     REFUSED_FIELD_NUMBER: _ClassVar[int]
+    UNRANKED_TENDERS_FIELD_NUMBER: _ClassVar[int]
     draft: _result_pb2.RulesetRef
     active_version: str
     evaluated: int
     changed: int
     changes: _containers.RepeatedCompositeFieldContainer[ImpactChange]
     refused: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, draft: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., active_version: _Optional[str] = ..., evaluated: _Optional[int] = ..., changed: _Optional[int] = ..., changes: _Optional[_Iterable[_Union[ImpactChange, _Mapping]]] = ..., refused: _Optional[_Iterable[str]] = ...) -> None: ...
+    unranked_tenders: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, draft: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., active_version: _Optional[str] = ..., evaluated: _Optional[int] = ..., changed: _Optional[int] = ..., changes: _Optional[_Iterable[_Union[ImpactChange, _Mapping]]] = ..., refused: _Optional[_Iterable[str]] = ..., unranked_tenders: _Optional[_Iterable[str]] = ...) -> None: ...
