@@ -89,22 +89,32 @@ class Acceptance:
         self._executor: ProcessPoolExecutor | None = None
 
     def refusals(self, ruleset: CompiledRuleSet) -> list[Diagnostic]:
-        """Nothing if durable_rules accepts the rule set; else why not, at file:line:col."""
+        """Nothing if durable_rules accepts the rule set; else why not, at file:line:col.
+
+        A child found dead is replaced and the rule set asked again once: it may have died
+        while idle (killed, or taken by the kernel's out-of-memory killer), which is no fault
+        of this rule set. Only a rule set that kills a fresh child as well is refused."""
         with self._lock:  # rare (validate, publish, reload): one at a time is plenty
-            executor = self._executor or self._start()
-            crash = os.environ.get(FAILPOINT) == ruleset.id
-            hog = os.environ.get(MEMORY_FAILPOINT) == ruleset.id
-            future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash, hog)
-            try:
-                return future.result(timeout=TIMEOUT_SECONDS)
-            except MemoryError:
-                return [Diagnostic(ruleset.file, 1, 1, TOO_BIG, Code.TOO_COMPLEX)]
-            except BrokenProcessPool:
-                self._stop(kill=False)
-                return [Diagnostic(ruleset.file, 1, 1, CRASHED, Code.ENGINE_REFUSED)]
-            except FutureTimeout:
-                self._stop(kill=True)
-                return [Diagnostic(ruleset.file, 1, 1, HUNG, Code.TOO_COMPLEX)]
+            for _ in range(2):
+                try:
+                    return self._ask(ruleset)
+                except BrokenProcessPool:
+                    self._stop(kill=False)
+            return [Diagnostic(ruleset.file, 1, 1, CRASHED, Code.ENGINE_REFUSED)]
+
+    def _ask(self, ruleset: CompiledRuleSet) -> list[Diagnostic]:
+        executor = self._executor or self._start()
+        crash = os.environ.get(FAILPOINT) == ruleset.id
+        hog = os.environ.get(MEMORY_FAILPOINT) == ruleset.id
+        # submit raises BrokenProcessPool itself when the child died since the last check
+        future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash, hog)
+        try:
+            return future.result(timeout=TIMEOUT_SECONDS)
+        except MemoryError:
+            return [Diagnostic(ruleset.file, 1, 1, TOO_BIG, Code.TOO_COMPLEX)]
+        except FutureTimeout:
+            self._stop(kill=True)
+            return [Diagnostic(ruleset.file, 1, 1, HUNG, Code.TOO_COMPLEX)]
 
     def start(self) -> None:
         """Start the child now, in the background (it takes about half a second to import
