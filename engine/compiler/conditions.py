@@ -8,10 +8,10 @@ empty lists). Negation is pushed down to the comparisons, since durable_rules ha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from probity.engine.when import patterns, three_valued
+from probity.engine.when import three_valued
 from probity.engine.when.expression import (
     Arith,
     BoolOp,
@@ -44,6 +44,9 @@ class FactLayout:
 
     keys: Mapping[str, str]
     types: Mapping[str, FieldType]
+    # Each text input's `matches` patterns, in the order the conditions named them: filled
+    # as conditions compile, read by the fact builder, which writes one flag per pattern.
+    patterns: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def for_inputs(cls, types: Mapping[str, FieldType]) -> FactLayout:
@@ -52,13 +55,18 @@ class FactLayout:
     def flag(self, path: str, value: str) -> str:
         return f"{self.keys[path]}_{self.types[path].allowed.index(value)}"
 
-    def matched_key(self, path: str) -> str:
-        """Where a text input is kept as `matches` patterns read it (patterns.as_matched)."""
-        return matched_key(self.keys[path])
+    def pattern_flag(self, path: str, pattern: str) -> str:
+        """The key of the yes/no flag saying whether the text input matches `pattern`."""
+        known = self.patterns.setdefault(path, [])
+        if pattern not in known:
+            known.append(pattern)
+        return pattern_key(self.keys[path], known.index(pattern))
 
 
-def matched_key(key: str) -> str:
-    return f"{key}0"  # keys are letters only: no other key ends in a digit
+def pattern_key(key: str, n: int) -> str:
+    """The flag of a text input's n-th pattern: keys are letters only, so none other holds
+    a digit before its "_"."""
+    return f"{key}0_{n}"
 
 
 # Fact keys are as short as they can be: durable_rules parses every key of every fact and
@@ -115,9 +123,10 @@ class _Compiler:
                 flag = self.layout.flag(node.collection.path, str(node.item.value))
                 return {"$eq": {flag: int(not negated)}}
             case Matches():
+                # Matched by RE2 as the fact is built (engine.when.patterns): a flag here.
                 assert isinstance(node.operand, Field) and not negated
-                key = self.layout.matched_key(node.operand.path)
-                return {"$mt": {key: patterns.translate(node.pattern)}}
+                flag = self.layout.pattern_flag(node.operand.path, node.pattern)
+                return {"$eq": {flag: 1}}
             case Exists():
                 assert isinstance(node.operand, Field)
                 if node.negated != negated:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from probity.engine.compiler.conditions import FactLayout, matched_key
+from probity.engine.compiler.conditions import FactLayout, pattern_key
 from probity.engine.evaluation import codegen
 from probity.engine.evaluation.matcher import durable_number
 from probity.engine.periods import day_number
-from probity.engine.when.patterns import as_matched
+from probity.engine.when.patterns import fullmatcher
 
 # Else the answer itself. A date (ISO text) becomes its day number, to compare with others.
 _VALUE = {"number": "number(v)", "boolean": "(1 if v else 0)", "date": "day(v)"}
@@ -27,7 +27,7 @@ def _day(text: str) -> int:
     return day_number(date.fromisoformat(text))
 
 
-_NAMES = {"number": durable_number, "day": _day, "matched": as_matched}
+_NAMES = {"number": durable_number, "day": _day}
 
 
 class FactBuilder:
@@ -41,12 +41,22 @@ class FactBuilder:
         # (path, key, kind) of every input, in layout order; a list input's flags count as
         # its own keys.
         fields = [(path, key, layout.types[path].kind) for path, key in layout.keys.items()]
+        # Per text input with `matches` patterns: (flag key, matcher name) for each pattern;
+        # the matchers (RE2, engine.when.patterns) are in the generated code's namespace.
+        self._patterns: dict[str, list[tuple[str, str]]] = {}
+        names: dict[str, object] = dict(_NAMES)
+        for path, found in layout.patterns.items():
+            key = layout.keys[path]
+            for n, pattern in enumerate(found):
+                name = f"match_{key}_{n}"
+                names[name] = fullmatcher(pattern)
+                self._patterns.setdefault(path, []).append((pattern_key(key, n), name))
 
         def reads(key: str, wanted: set[str]) -> bool:
             return (
                 key in wanted
-                or matched_key(key) in wanted
                 or any(k.startswith(key + "_") for k in wanted)
+                or any(k.startswith(key + "0_") for k in wanted)
             )
 
         # Each partition's fact has only the keys its rules read: of a list input, maybe
@@ -55,9 +65,9 @@ class FactBuilder:
         parts = [
             ([f for f in fields if reads(f[1], set(keys))], set(keys)) for keys in partition_keys
         ]
-        self._for_partitions = codegen.build(self._source(parts), "facts", _NAMES, "fact builder")
+        self._for_partitions = codegen.build(self._source(parts), "facts", names, "fact builder")
         whole = self._source([(fields, None)])
-        self._whole = codegen.build(whole, "facts", _NAMES, "whole-fact builder")
+        self._whole = codegen.build(whole, "facts", names, "whole-fact builder")
 
     def _source(
         self, parts: Sequence[tuple[Sequence[tuple[str, str, str]], set[str] | None]]
@@ -73,10 +83,10 @@ class FactBuilder:
                 if kind != "list":
                     if wanted is None or key in wanted:
                         lines.append(f"        p{n}[{key!r}] = {_VALUE.get(kind, 'v')}")
-                    # A text as `matches` patterns read it: in whole facts, every text.
-                    matched = matched_key(key)
-                    if kind == "string" and (wanted is None or matched in wanted):
-                        lines.append(f"        p{n}[{matched!r}] = matched(v)")
+                    # A flag per `matches` pattern read: in whole facts, every one.
+                    for flag, matcher in self._patterns.get(path, ()):
+                        if wanted is None or flag in wanted:
+                            lines.append(f"        p{n}[{flag!r}] = 1 if {matcher}(v) else 0")
                     continue
                 if wanted is None or key in wanted:
                     lines.append(f"        p{n}[{key!r}] = len(v)")

@@ -52,8 +52,8 @@ def _bounds(spec: InputSpec) -> tuple[float, float]:
 
 
 def _text(text: str) -> str:
-    """Free text holds no noncharacters: `matches` patterns use them to stand for the
-    characters JSON escapes (engine.when.patterns), and no text needs them."""
+    """Free text holds no noncharacters: Unicode reserves them for a program's internal use,
+    so no text a person writes needs them."""
     found = NONCHARACTERS.search(text)
     if found is not None:
         code = f"U+{ord(found.group()):04X}"

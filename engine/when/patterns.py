@@ -1,4 +1,4 @@
-r"""`matches` patterns: one dialect, checked, and translated for durable_rules.
+r"""`matches` patterns: one dialect, checked, and matched by RE2 beside durable_rules.
 
 The dialect is a subset of Python's regular expressions, always matching the whole text:
 characters, `.` (any one character, a line break too), classes `[a-z]`, groups, `|`,
@@ -6,25 +6,24 @@ characters, `.` (any one character, a line break too), classes `[a-z]`, groups, 
 character makes it plain, and `\n`, `\r`, `\t` are a line break, a return and a tab.
 Its reference implementation is `re.fullmatch(pattern, text, re.DOTALL)`.
 
-durable_rules' regex engine reads another dialect (`%` escapes, and `\` is a plain
-character) and matches against the text as JSON writes it (a quote as `\"`, a tab as
-`\t`), so `.` would see one character as two. `translate` writes a pattern in its dialect,
-and `as_matched` the text it is matched against: every character JSON would escape is
-replaced by one of Unicode's noncharacters, which JSON writes as they are and which no
-text may hold (submissions with them are refused), so one character stays one.
+Patterns are matched by RE2 (`fullmatcher`), as the facts are built: each condition
+`field matches "p"` becomes a yes/no flag in the fact, and durable_rules only compares the
+flag. durable_rules' own regex engine gave wrong answers (".*ab." did not match "aba"),
+and hung or crashed on patterns it could not hold; RE2 is an automaton, linear in the text,
+and agrees with the reference on the whole dialect (a property test holds it to that).
 
-durable_rules compiles a pattern to a state machine of fixed size. Seen here: nested
-quantifiers ("(a*b*)*" three times) hang or kill the process, and many counted repetitions
-("[a-z]{1,9}" forty times) corrupt its heap, and more than about 4,096 characters that a
-state can go on with ("[Ā-ᄀ]", "[一-龥]", or two classes of 2,048 joined by |) kill the
-process. So the characters a pattern's classes and literals name are bounded, with a margin.
-Patterns are therefore limited to a safe subset, checked before durable_rules ever sees them.
-Returns the reason a pattern is refused.
+The dialect stays the small, safe subset it was when durable_rules matched: no nested
+repetition, at most four counted repetitions of at most 50, a bounded alphabet. Nothing a
+rule file may write can make a pattern expensive, whichever engine runs it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+
+import re2  # type: ignore[import-untyped]
 
 MAX_LENGTH = 200
 MAX_COUNTED = 4
@@ -184,54 +183,40 @@ def class_width(body: str) -> int:
     return sum(max(0, high - low + 1) for low, high in _ranges(body))
 
 
-# -- the text and the pattern as durable_rules matches them ---------------------------------
-# What JSON escapes (a quote, a backslash, control characters), each replaced by a
-# noncharacter, which JSON writes as it is: controls by U+FDD0..U+FDEF in order (a range
-# stays a range), the quote and the backslash by U+1FFFE and U+1FFFF (U+FFFE and U+FFFF
-# themselves break durable_rules' classes).
-_AS_MATCHED = {code: 0xFDD0 + code for code in range(0x20)} | {
-    ord('"'): 0x1FFFE,
-    ord("\\"): 0x1FFFF,
-}
+# -- matching: RE2, outside durable_rules ----------------------------------------------------
 _PLAIN_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
-_SPECIAL = frozenset(".|?*+()[]{}%")  # escaped with % in durable_rules' dialect
-_SPECIAL_IN_CLASS = frozenset("%]")
 
 
-def as_matched(text: str) -> str:
-    """The text as durable_rules is to match it: one character per character."""
-    return text.translate(_AS_MATCHED)
+@functools.lru_cache(maxsize=512)
+def fullmatcher(pattern: str) -> Callable[[str], bool]:
+    """Does a text match an accepted pattern (problem() is None) whole? The same answer as
+    the reference, re.fullmatch(pattern, text, re.DOTALL), in time linear in the text: RE2
+    runs an automaton, so no pattern backtracks (Python's re takes exponential time on
+    (a|a)*b against a long run of a's)."""
+    compiled = re2.compile("(?s)" + _re2_dialect(pattern))
+    fullmatch = compiled.fullmatch
+    return lambda text: fullmatch(text) is not None
 
 
-def translate(pattern: str) -> str:
-    """An accepted pattern (problem() is None) in durable_rules' dialect, to be matched
-    against as_matched(text). Every piece becomes one piece, so repetitions keep theirs."""
-    out: list[str] = []
-    n = 0
+def _re2_dialect(pattern: str) -> str:
+    """The pattern as RE2 reads it: {,m} ("0 to m" in Python) written {0,m}, which RE2
+    would otherwise read as the characters themselves. Classes and escapes are copied."""
+    out, n = [], 0
     while n < len(pattern):
-        char = pattern[n]
-        if char == "\\":
-            out.append(_literal(_PLAIN_ESCAPES.get(pattern[n + 1], pattern[n + 1])))
+        if pattern[n] == "\\":
+            out.append(pattern[n : n + 2])
             n += 2
-        elif char == "[":
+        elif pattern[n] == "[":
             end = _class_end(pattern, n)
-            out.append(_class(pattern[n + 1 : end]))
+            out.append(pattern[n : end + 1])
             n = end + 1
-        elif char == "{":
-            found = _BRACES.match(pattern, n)
-            assert found is not None  # problem() refused any other {
-            low, high = found.group(1) or "0", found.group(3) if found.group(2) else None
-            out.append(f"{{{low},{high}}}" if high is not None else f"{{{low}}}")
-            n = found.end()
+        elif pattern.startswith("{,", n):
+            out.append("{0,")
+            n += 2
         else:
-            out.append(char if char in "()|*+?." else _literal(char))
+            out.append(pattern[n])
             n += 1
     return "".join(out)
-
-
-def _literal(char: str) -> str:
-    matched = as_matched(char)
-    return f"%{matched}" if matched in _SPECIAL else matched
 
 
 def _class_end(pattern: str, start: int) -> int:
@@ -240,28 +225,6 @@ def _class_end(pattern: str, start: int) -> int:
     while pattern[n] != "]":
         n += 2 if pattern[n] == "\\" else 1
     return n
-
-
-def _class(body: str) -> str:
-    """A class body ("a-z_") in durable_rules' dialect: its characters as ranges, with the
-    characters special there escaped or placed where they are plain (- last)."""
-    codes = sorted(
-        {ord(as_matched(chr(code))) for low, high in _ranges(body) for code in range(low, high + 1)}
-    )
-    plain = [code for code in codes if chr(code) not in _SPECIAL_IN_CLASS and chr(code) != "-"]
-    pieces = []
-    for low, high in _runs(plain):
-        pieces.append(
-            chr(low)
-            if low == high
-            else f"{chr(low)}{chr(high)}"
-            if high == low + 1
-            else f"{chr(low)}-{chr(high)}"
-        )
-    pieces += [f"%{chr(code)}" for code in codes if chr(code) in _SPECIAL_IN_CLASS]
-    if ord("-") in codes:
-        pieces.append("-")  # plain only last
-    return f"[{''.join(pieces)}]"
 
 
 def _ranges(body: str) -> list[tuple[int, int]]:
@@ -287,14 +250,3 @@ def _ranges(body: str) -> list[tuple[int, int]]:
             ranges.append((ord(chars[n]), ord(chars[n])))
             n += 1
     return ranges
-
-
-def _runs(codes: list[int]) -> list[tuple[int, int]]:
-    """Sorted code points as runs of consecutive ones."""
-    runs: list[tuple[int, int]] = []
-    for code in codes:
-        if runs and runs[-1][1] == code - 1:
-            runs[-1] = (runs[-1][0], code)
-        else:
-            runs.append((code, code))
-    return runs

@@ -9,9 +9,9 @@ Kleene's three-valued logic: None is unknown.
 
 from __future__ import annotations
 
-import re
 from typing import Any, assert_never
 
+from probity.engine.when import patterns
 from probity.engine.when.expression import (
     Arith,
     BoolOp,
@@ -91,7 +91,7 @@ def truth(node: Node, values: dict[str, Any]) -> bool | None:
             return None if items is None else value(node.item, values) in items
         case Matches():
             text = value(node.operand, values)
-            return None if text is None else re.fullmatch(node.pattern, text) is not None
+            return None if text is None else patterns.fullmatcher(node.pattern)(text)
         case Literal() | Arith() | Neg():
             raise TypeError(node)  # a value, not a condition: the type checks rule it out
         case _:

@@ -108,7 +108,8 @@ def test_or_that_fires_twice_counts_once(tmp_path) -> None:  # type: ignore[no-u
 
 def test_a_pattern_in_a_rule_file_matches_as_its_documentation_says() -> None:
     """Issue 19, item 3: `matches "Acme \\\\(UK\\\\) Ltd"` was not met for "Acme (UK) Ltd", and
-    `.` did not match a quote, a backslash or a tab."""
+    `.` did not match a quote, a backslash or a tab. Issue 30: ".*ab." was not met for
+    "aba", nor ".*[ab]{2}.." for "aaxb"."""
     from probity.engine.compiler.pipeline import compile_text
     from tests.conftest import FIXTURES
 
@@ -122,7 +123,7 @@ def test_a_pattern_in_a_rule_file_matches_as_its_documentation_says() -> None:
         )
         .replace(
             'when: policies contains "whistleblowing"',
-            'when: org.name matches "Acme \\\\(UK\\\\) (Ltd|Limited)|a.b"',
+            'when: org.name matches "Acme \\\\(UK\\\\) (Ltd|Limited)|a.b|.*ab.|.*[xy]{2}.."',
         )
     )
     evaluator = Evaluator(compile_text(text, "patterns.yaml"))
@@ -134,6 +135,10 @@ def test_a_pattern_in_a_rule_file_matches_as_its_documentation_says() -> None:
         ("a\\b", True),
         ("a\tb", True),
         ('a""b', False),
+        # Issue 30: durable_rules' own regex engine said not met to both
+        ("aba", True),
+        ("xxzy", True),
+        ("xzy", False),
     ]:
         answers = dict(with_(), org={"name": name})
         finding = {f.criterion: f for f in evaluator.evaluate(Submission("s", answers)).findings}
