@@ -76,7 +76,13 @@ class ProbityServer:
                 ("grpc.so_reuseport", 0),
             ],
         )
-        self.port = self._bind(settings)  # before the workers start: a busy port fails fast
+        try:
+            # Both ports before the workers start: a busy one fails fast, naming the address.
+            self.port = self._bind(settings)
+            self._serve_metrics(settings)
+        except ServerStartError:
+            self.acceptance.close()
+            raise
         self.log = _open_log(settings)
         self.sink: DecisionSink = LogSink(self.log) if self.log is not None else NO_SINK
         # With a log, its database holds the rule sets, shared by every replica on it.
@@ -131,6 +137,18 @@ class ProbityServer:
                 f"cannot listen on {settings.address}: is the port in use by another server?"
             ) from None
 
+    def _serve_metrics(self, settings: Settings) -> None:
+        if settings.metrics_port is None:
+            return
+        try:
+            self._metrics_http = self.metrics.serve(settings.host, settings.metrics_port)
+        except OSError as exc:
+            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            raise ServerStartError(
+                f"cannot serve metrics on {host}:{settings.metrics_port}: {exc.strerror or exc}"
+            ) from None
+        _log.info("metrics", port=self._metrics_http.server_port, path="/metrics")
+
     def _add_port(self, settings: Settings) -> int:
         if settings.tls_cert is None or settings.tls_key is None:
             return self.server.add_insecure_port(settings.address)
@@ -151,7 +169,7 @@ class ProbityServer:
         everything started so far stopped) when there is nothing to serve."""
         try:
             self._start()
-        except ServerStartError:
+        except BaseException:  # whatever stops the start, nothing it started is left running
             self.stop(0)
             raise
 
@@ -186,9 +204,6 @@ class ProbityServer:
         self.server.start()
         if self._changes is not None:
             self._following.start()
-        if self.settings.metrics_port is not None:
-            self._metrics_http = self.metrics.serve(self.settings.host, self.settings.metrics_port)
-            _log.info("metrics", port=self._metrics_http.server_port, path="/metrics")
         _log.info(
             "serving",
             host=self.settings.host,

@@ -23,6 +23,7 @@ from probity.engine.workers.pool import default_workers
 SHIPPED_RULES = Path(probity.rules.__file__).resolve().parent
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+MOST_WORKERS = 256
 
 
 # A result's size as a limit counts it, by view: a weak nolan-tender bid's FULL result is
@@ -33,7 +34,8 @@ RESULT_BYTES = {"full": 64 * 1024, "basic": 8 * 1024}
 class Limits(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # gRPC holds the limit in a 32-bit signed integer: more overflows it.
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=2**31 - 1)
     # Submissions in one call: a tender's bids, or one stream's submissions.
     max_submissions_per_call: int = Field(default=1_000_000, ge=1)
     # Bids in one EvaluateTender call; by default as many as fit its answer in one message
@@ -61,13 +63,15 @@ class Settings(BaseSettings):
     # The folder of rule files: what a new store is seeded with (with --db off, what is
     # served). By default the rule sets installed with the package.
     rules: Path = SHIPPED_RULES
-    workers: int = Field(default_factory=default_workers, ge=1)
+    # Each worker is a process of its own (about 100 MB); more than this is a mistyped number,
+    # and would spend minutes spawning before the server could answer anything.
+    workers: int = Field(default_factory=default_workers, ge=1, le=MOST_WORKERS)
     tokens: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
     client_ca: Path | None = None
     grace_seconds: float = Field(default=30, ge=0)
-    threads: int = Field(default=64, ge=4)
+    threads: int = Field(default=64, ge=4, le=1024)
     limits: Limits = Limits()
     # The decision log: a SQLite file (path or sqlite:///…), postgresql://…, or "off" (the
     # service then records nothing; for measuring what the log costs).
@@ -112,6 +116,10 @@ class Settings(BaseSettings):
             raise ValueError("TLS needs both --tls-cert and --tls-key")
         if self.client_ca is not None and self.tls_cert is None:
             raise ValueError("--client-ca (mutual TLS) needs --tls-cert and --tls-key")
+        if self.metrics_port and self.metrics_port == self.port:
+            raise ValueError(
+                f"--metrics-port {self.metrics_port} is the server's own --port: give another"
+            )
         if self.tokens is None and self.host not in LOOPBACK:
             raise ValueError(
                 f"without a token file the server runs open and binds to loopback only; "

@@ -123,6 +123,42 @@ def test_a_busy_port_and_a_bad_token_file_are_reported_plainly(
     assert run.returncode == 2 and "role must be one of" in run.stderr
 
 
+def _serve(*options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "probity", "serve", *options],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_a_busy_metrics_port_exits_naming_the_address(served: ServeProcess) -> None:
+    """It logged "Address already in use" without the port, neither exited nor served, and
+    ignored SIGTERM: now both ports are bound before anything else starts."""
+    run = _serve("--port", "0", "--metrics-port", str(served.port))
+    assert run.returncode == 2, run.stderr
+    assert f"cannot serve metrics on 127.0.0.1:{served.port}" in run.stderr
+    assert "Traceback" not in run.stderr
+    same = _serve("--port", "50999", "--metrics-port", "50999")
+    assert same.returncode == 2
+    assert "--metrics-port 50999 is the server's own --port" in same.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--workers", "10000", "less than or equal to 256"),
+        ("--max-message-bytes", "99999999999999999", "less than or equal to 2147483647"),
+    ],
+)
+def test_options_out_of_range_are_refused_before_anything_starts(
+    option: str, value: str, said: str
+) -> None:
+    """--workers 10000 never reached SERVING, ignored SIGTERM and left about 350 processes
+    behind; --max-message-bytes 99999999999999999 ended in an OverflowError traceback."""
+    run = _serve("--port", "0", option, value)
+    assert run.returncode == 2
+    assert said in run.stderr and "Traceback" not in run.stderr
+
+
 def test_ctrl_c_to_the_process_group_shuts_down_cleanly(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "probity", "serve", "--port", "0",
