@@ -17,7 +17,7 @@ from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
-from probity.server import errors, impact, tenders
+from probity.server import errors, fields, impact, tenders
 from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
@@ -71,6 +71,11 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self, request: audit_pb2.ListEvaluationsRequest, context: grpc.ServicerContext
     ) -> audit_pb2.ListEvaluationsResponse:
         before = _page_token(request.page_token)
+        fields.checked(
+            *((name, getattr(request, name), fields.MAX_ID) for name in _FILTERS),
+            ("since", request.since, 40),
+            ("until", request.until, 40),
+        )
         rows, next_page = self._store().evaluations(
             Query(
                 tender_id=request.tender_id,
@@ -131,6 +136,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def GetTender(
         self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetTenderResponse:
+        _tender_fields(request)
         found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
         advice = "list its bids with ListEvaluations (tender_id) and read each with GetEvaluation"
         tenders.fitting(found, self.max_message_bytes, advice)
@@ -139,6 +145,9 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     def GetAssessmentSummaries(
         self, request: audit_pb2.GetAssessmentSummariesRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetAssessmentSummariesResponse:
+        _tender_fields(request)
+        fields.checked(*((f"submission_ids[{n}]", s, fields.MAX_ID)
+                         for n, s in enumerate(request.submission_ids)))  # fmt: skip
         found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
         wanted = list(request.submission_ids)
         return tenders.summaries(found, self._recorded_ruleset, wanted, self.max_message_bytes)
@@ -147,6 +156,12 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self, request: audit_pb2.PreviewImpactRequest, context: grpc.ServicerContext
     ) -> audit_pb2.PreviewImpactResponse:
         store = self._store()
+        fields.checked(
+            ("ruleset_id", request.ruleset_id, fields.MAX_ID),
+            ("tender_id", request.tender_id, fields.MAX_ID),
+            ("since", request.since, 40),
+            ("until", request.until, 40),
+        )
         if not request.ruleset_id:
             violation = FieldViolation("ruleset_id", "name the rule set the draft is of")
             raise errors.ServiceError(errors.bad_request([violation], "which rule set?"))
@@ -192,6 +207,15 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             )
         self._compiled[digest] = compiled  # a race compiles it twice, harmlessly
         return compiled
+
+
+_FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id")
+
+
+def _tender_fields(request: Any) -> None:
+    fields.checked(
+        ("tender_id", request.tender_id, fields.MAX_ID), ("request_id", request.request_id, 64)
+    )
 
 
 def _page_token(token: str) -> int:

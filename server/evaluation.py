@@ -34,7 +34,7 @@ from probity.engine.evaluations import (
     Recorded,
 )
 from probity.engine.ranking import BidScore, check_bids, rank
-from probity.server import calls, errors
+from probity.server import calls, errors, fields
 from probity.server.codec import messages, views, wire
 from probity.server.codec.reading import Unreadable
 from probity.server.settings import Limits
@@ -46,8 +46,6 @@ _NO_DEADLINE = 10**6  # seconds
 
 # The longest ids and versions a request may carry: what the decision log stores
 # (store.schema), stated in the API (probity.v1). Longer ones are INVALID_ARGUMENT.
-MAX_ID = 200
-MAX_VERSION = 100
 
 
 def _outcome_error(outcome: Outcome, prefix: str) -> Any:
@@ -187,8 +185,9 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             raise errors.ServiceError(
                 errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
-        _within_limits(
-            ("ruleset_id", ruleset_id, MAX_ID), ("ruleset_version", version, MAX_VERSION)
+        fields.checked(
+            ("ruleset_id", ruleset_id, fields.MAX_ID),
+            ("ruleset_version", version, fields.MAX_VERSION),
         )
         if view not in messages.READ_VIEWS:
             violation = FieldViolation("view", "is not a view of results: BASIC or FULL")
@@ -435,7 +434,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         ruleset = prepared.ruleset
         award = _award(ruleset)
         bids = request.bids
-        _within_limits(("tender_id", request.tender_id, MAX_ID))
+        fields.checked(("tender_id", request.tender_id, fields.MAX_ID))
         problems = check_bids(
             [
                 (
@@ -506,7 +505,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
             violation = FieldViolation("tender", said)
             raise errors.ServiceError(errors.bad_request([violation], said))
         tender = header.tender
-        _within_limits(("tender.tender_id", tender.tender_id, MAX_ID))
+        fields.checked(("tender.tender_id", tender.tender_id, fields.MAX_ID))
         prepared = self._prepare(
             tender.ruleset_id, tender.ruleset_version, "tender", record, tender.view
         )
@@ -754,30 +753,16 @@ def _series(request: Any) -> Serialized:
     return Serialized(request.contract.contract_id, request.SerializeToString())
 
 
-def _within_limits(*fields: tuple[str, str, int]) -> None:
-    """(field path, value, most characters): INVALID_ARGUMENT naming each that is longer,
-    in the message too (for callers that read only that); the value is never echoed back,
-    as a status must fit in the trailers, and the decision log holds no longer ids."""
-    too_long = [
-        FieldViolation(name, f"is longer than {most} characters")
-        for name, value, most in fields
-        if len(value) > most
-    ]
-    if too_long:
-        said = "; ".join(f"{v.field} {v.reason}" for v in too_long)
-        raise errors.ServiceError(errors.bad_request(too_long, said))
-
-
 def _submission(message: Any, where: str) -> Serialized:
     """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
     if not message.id:
         raise errors.ServiceError(
             errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
-    _within_limits(
-        (f"{where}.id", message.id, MAX_ID),
-        (f"{where}.tender_id", message.tender_id, MAX_ID),
-        (f"{where}.supplier.id", message.supplier.id, MAX_ID),
-        (f"{where}.supplier.name", message.supplier.name, MAX_ID),
+    fields.checked(
+        (f"{where}.id", message.id, fields.MAX_ID),
+        (f"{where}.tender_id", message.tender_id, fields.MAX_ID),
+        (f"{where}.supplier.id", message.supplier.id, fields.MAX_ID),
+        (f"{where}.supplier.name", message.supplier.name, fields.MAX_ID),
     )
     return Serialized(message.id, message.answers.SerializeToString())

@@ -16,7 +16,7 @@ from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.pool import WorkerPool
-from probity.server import calls
+from probity.server import calls, fields
 from probity.server.codec import views
 from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
 from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
@@ -79,6 +79,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def ValidateRuleset(
         self, request: ruleset_pb2.ValidateRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.ValidateRulesetResponse:
+        fields.checked(("file_name", request.file_name, fields.MAX_FILE_NAME))
         try:
             file_name = request.file_name or DEFAULT_FILE_NAME
             # The caller's file name, without its folders: a test's `file:` is looked for
@@ -104,6 +105,8 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def PublishRuleset(
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.PublishRulesetResponse:
+        fields.checked(("file_name", request.file_name, fields.MAX_FILE_NAME))
+        fields.checked_note("note", request.note)
         record = calls.current()
         origin = record.origin
         ruleset, previous = self.registry.publish(

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
-from probity.engine import periods
+from probity.engine import characters, periods
 from probity.engine.errors import FieldViolation, SubmissionError
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
 from probity.engine.periods import Period
@@ -26,6 +26,17 @@ LARGE_CONTRACT = 5_000_000
 MIN_KPIS = 3
 
 Day = Annotated[date, PlainValidator(periods.parse_date)]
+
+
+def _plain(text: str) -> str:
+    reason = characters.problem(text)
+    if reason:
+        raise ValueError(reason)
+    return text
+
+
+# An identifier or a name: one line, no control characters or direction marks.
+Name = Annotated[str, Field(max_length=200), AfterValidator(_plain)]
 Number = Annotated[float, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT, allow_inf_nan=False)]
 
 
@@ -34,8 +45,8 @@ class _Edge(BaseModel):
 
 
 class ContractIn(_Edge):
-    contract_id: Annotated[str, Field(max_length=200)] = ""  # required: checked with the rest
-    supplier: Annotated[str, Field(max_length=200)] = ""
+    contract_id: Name = ""  # required: checked with the rest
+    supplier: Name = ""
     start: Day | None = None
     end: Day | None = None
     value: Annotated[float, Field(ge=0, le=NUMBER_LIMIT, allow_inf_nan=False)] | None = None
@@ -45,7 +56,7 @@ class ContractIn(_Edge):
 
 
 class ReturnIn(_Edge):
-    contract_id: Annotated[str, Field(max_length=200)] = ""
+    contract_id: Name = ""
     period: str
     due: Day
     received: Day
