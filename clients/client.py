@@ -437,6 +437,29 @@ class ProbityClient:
         )
         return response
 
+    def try_ruleset(
+        self, source_text: str, answers: Mapping[str, Any], file_name: str = ""
+    ) -> ruleset_pb2.TryRulesetResponse:
+        """The answers evaluated on rule-file text in the server's sandbox; nothing is
+        recorded and the text is not kept."""
+        request = ruleset_pb2.TryRulesetRequest(source_text=source_text, file_name=file_name)
+        request.answers.update(dict(answers))
+        response: ruleset_pb2.TryRulesetResponse = self._call(
+            self._rulesets.TryRuleset, request, timeout=max(self.timeout or 0, 300)
+        )
+        return response
+
+    def test_ruleset(
+        self, source_text: str, file_name: str = ""
+    ) -> ruleset_pb2.TestRulesetResponse:
+        """Rule-file text's own tests, run in the server's sandbox."""
+        response: ruleset_pb2.TestRulesetResponse = self._call(
+            self._rulesets.TestRuleset,
+            ruleset_pb2.TestRulesetRequest(source_text=source_text, file_name=file_name),
+            timeout=max(self.timeout or 0, 300),
+        )
+        return response
+
     def publish_ruleset(
         self, source_text: str, file_name: str = "", note: str = ""
     ) -> ruleset_pb2.PublishRulesetResponse:

@@ -100,6 +100,19 @@ def describe_error(error: grpc.RpcError) -> str:
     return f"{code}: {error.details() if hasattr(error, 'details') else error}"
 
 
+def field_violations(error: grpc.RpcError) -> list[tuple[str, str]]:
+    """A failed call's (field, reason) pairs, from its BadRequest detail (none without)."""
+    call = cast(grpc.Call, error)
+    status = rpc_status.from_call(call) if hasattr(error, "trailing_metadata") else None
+    found: list[tuple[str, str]] = []
+    for packed in status.details if status is not None else []:
+        if packed.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            detail = error_details_pb2.BadRequest()
+            packed.Unpack(detail)
+            found.extend((v.field, v.description) for v in detail.field_violations)
+    return found
+
+
 def status_text(status: Any) -> str:
     """A google.rpc.Status (a failed call's, or a stream item's error) in words."""
     lines = [f"{code_pb2.Code.Name(status.code)}: {status.message}"]

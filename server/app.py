@@ -107,7 +107,11 @@ class ProbityServer:
             (
                 RULESETS,
                 RulesetService(
-                    self.registry, self.pool, self.sink, max(10.0, 3 * settings.sync_seconds)
+                    self.registry,
+                    self.pool,
+                    self.sink,
+                    max(10.0, 3 * settings.sync_seconds),
+                    sandbox=self.acceptance,
                 ),
             ),
             (

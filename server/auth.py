@@ -24,8 +24,12 @@ _EVALUATION = "/probity.v1.EvaluationService/"
 _RULESETS = "/probity.v1.RulesetService/"
 _AUDIT = "/probity.v1.AuditService/"  # the decision log: auditor and policy roles only
 _READ_RULESETS = (f"{_RULESETS}ListRulesets", f"{_RULESETS}GetRuleset", f"{_RULESETS}GetCaller")
+# Trying answers on a version's text records nothing: the auditor may, as well as policy.
+_TRY_RULESETS = (f"{_RULESETS}TryRuleset",)
 _WRITE_RULESETS = (
     f"{_RULESETS}ValidateRuleset",
+    f"{_RULESETS}TestRuleset",
+    *_TRY_RULESETS,
     f"{_RULESETS}PublishRuleset",
     f"{_RULESETS}ReloadRulesets",
 )
@@ -43,7 +47,7 @@ def allowed(role: str, method: str) -> bool:
             *_WRITE_RULESETS,
         )
     if role == "auditor":
-        return method.startswith(_AUDIT) or method in _READ_RULESETS
+        return method.startswith(_AUDIT) or method in (*_READ_RULESETS, *_TRY_RULESETS)
     return False
 
 

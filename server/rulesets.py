@@ -6,20 +6,26 @@ import json
 import os
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import grpc
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import RuleFileError
+from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
+from probity.engine.workers.acceptance import CRASHED, HUNG, TOO_BIG, Acceptance, Refused
 from probity.engine.workers.pool import WorkerPool
-from probity.server import calls, fields
-from probity.server.codec import views
-from probity.server.codec.messages import diagnostic_to_proto, ruleset_info
-from probity.v1 import ruleset_pb2, ruleset_pb2_grpc
+from probity.server import calls, errors, fields
+from probity.server.codec import PROTOBUF, views
+from probity.server.codec.messages import (
+    diagnostic_to_proto,
+    ruleset_info,
+    struct_to_python,
+)
+from probity.v1 import result_pb2, ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")
 DEFAULT_FILE_NAME = "submitted.yaml"
@@ -27,9 +33,17 @@ DEFAULT_FILE_NAME = "submitted.yaml"
 
 class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def __init__(
-        self, registry: Registry, pool: WorkerPool, sink: DecisionSink, live_seconds: float = 10
+        self,
+        registry: Registry,
+        pool: WorkerPool,
+        sink: DecisionSink,
+        live_seconds: float = 10,
+        sandbox: Acceptance | None = None,
     ) -> None:
         self.registry = registry
+        # Where a draft is tried or tested: the child that checks rule sets, replaced every
+        # few dozen, never the workers, which keep every rule set they are given.
+        self.sandbox = sandbox
         self.live_seconds = live_seconds  # a replica not heard from for longer is gone
         self.pool = pool  # warmed with each new version, so its first calls are not slow
         self.sink = sink  # every version is recorded, with who published it
@@ -102,6 +116,46 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
             diagnostics=[diagnostic_to_proto(w) for w in ruleset.warnings],
         )
 
+    def TryRuleset(
+        self, request: ruleset_pb2.TryRulesetRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.TryRulesetResponse:
+        sandbox, ruleset = self._draft(request.source_text, request.file_name)
+        done = sandbox.tried(ruleset, struct_to_python(request.answers), PROTOBUF)
+        if isinstance(done, list):  # the answers' violations
+            raise errors.ServiceError(errors.invalid_submission(SubmissionError(done), "answers"))
+        encoded: bytes = _done(done, ruleset)
+        return ruleset_pb2.TryRulesetResponse(result=result_pb2.Result.FromString(encoded))
+
+    def TestRuleset(
+        self, request: ruleset_pb2.TestRulesetRequest, context: grpc.ServicerContext
+    ) -> ruleset_pb2.TestRulesetResponse:
+        sandbox, ruleset = self._draft(request.source_text, request.file_name)
+        cases, met, not_met, criteria = _done(
+            sandbox.tested(ruleset, self.registry.folder or Path(os.devnull)), ruleset
+        )
+        return ruleset_pb2.TestRulesetResponse(
+            cases=[ruleset_pb2.TestCaseOutcome(name=n, failures=f) for n, f in cases],
+            met=met,
+            not_met=not_met,
+            criteria=criteria,
+        )
+
+    def _draft(self, text: str, file_name: str) -> tuple[Acceptance, CompiledRuleSet]:
+        """The sandbox and the text compiled and accepted (RuleFileError if not)."""
+        if self.sandbox is None:
+            said = "this server has no sandbox to try rule files in"
+            raise errors.ServiceError(errors.unavailable(said))
+        fields.checked(("file_name", file_name, fields.MAX_FILE_NAME))
+        ruleset = check_text(
+            text,
+            Path(file_name or DEFAULT_FILE_NAME).name or DEFAULT_FILE_NAME,
+            self.registry.accept,
+            self.registry.library,
+            folder=self.registry.folder or Path(os.devnull),
+        )
+        calls.current().digests.add(ruleset.digest)
+        return self.sandbox, ruleset
+
     def PublishRuleset(
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.PublishRulesetResponse:
@@ -150,3 +204,12 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
             rulesets=[self._info(active[key]) for key in sorted(active)],
             diagnostics=[diagnostic_to_proto(d) for d in problems],
         )
+
+
+def _done(done: Any, ruleset: CompiledRuleSet) -> Any:
+    """What the sandbox did, or the status for what it would not do."""
+    if not isinstance(done, Refused):
+        return done
+    if done.reason in (CRASHED, HUNG, TOO_BIG):
+        raise errors.ServiceError(errors.exhausted("rules engine", done.reason))
+    raise errors.ServiceError(errors.precondition(ruleset.id, done.reason))

@@ -24,21 +24,18 @@ from starlette.staticfiles import StaticFiles
 import probity.rules
 from probity.clients.audit import as_recorded
 from probity.clients.client import ProbityClient
-from probity.clients.remote import describe_error
-from probity.clients.workbench.drafts import Drafts
+from probity.clients.remote import describe_error, field_violations
+from probity.clients.workbench.drafts import DraftRefused, Drafts
 from probity.clients.workbench.sessions import COOKIE, Session, Sessions
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.engine.evaluation.result import to_dict as result_dict
+from probity.engine.errors import RuleFileError
 from probity.engine.evaluation.thresholds import stated_minimums
-from probity.engine.evaluations import prepare
 from probity.engine.registry import library_of
-from probity.engine.testing import TestReport, resolve_answers, run_tests, set_path
+from probity.engine.testing import CaseOutcome, resolve_answers, set_path
 from probity.engine.versioning import classify, understated
-from probity.server.codec.as_json import contract_result_to_dict
+from probity.server.codec.as_json import contract_result_to_dict, result_to_dict
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.
@@ -207,18 +204,39 @@ class Workbench:
 
     async def save_draft(self, request: Request) -> Response:
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("edit"):
+            return _refused(self, request, "keep drafts of rule sets")
         form = await _form(request)
         if str(form.get("action")) == "discard":
             self.drafts.discard(session.user, ruleset_id)
             return RedirectResponse(f"/rulesets/{ruleset_id}", status_code=303)
-        self.drafts.save(session.user, ruleset_id, _text(form.get("text")))
+        # a draft is of a rule set the server holds (NOT_FOUND otherwise, as a page)
+        await run_in_threadpool(lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id)))
+        refused = self._keep(request, ruleset_id, _text(form.get("text")))
+        if refused is not None:
+            return refused
         return RedirectResponse(f"/rulesets/{ruleset_id}/edit?saved=1", status_code=303)
+
+    def _keep(self, request: Request, ruleset_id: str, text: str) -> Response | None:
+        """Save the user's draft, within the limits on its size and on drafts per user; a
+        page saying which limit it passed otherwise."""
+        try:
+            self.drafts.save(request.state.session.user, ruleset_id, text)
+        except DraftRefused as exc:
+            return self.page(
+                "message.html.j2", request, status=413, title="Draft not saved", message=str(exc)
+            )
+        return None
 
     async def publish(self, request: Request) -> Response:
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("edit"):
+            return _refused(self, request, "edit rule sets")
         form = await _form(request)
         text, note = _text(form.get("text")), str(form.get("note", "")).strip()
-        self.drafts.save(session.user, ruleset_id, text)  # nothing typed is lost
+        refused = self._keep(request, ruleset_id, text)  # nothing typed is lost
+        if refused is not None:
+            return refused
         got = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
         )
@@ -259,9 +277,13 @@ class Workbench:
         """What the draft would change in recorded decisions (PreviewImpact); nothing is
         recorded, and the draft stays a draft."""
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("edit"):
+            return _refused(self, request, "edit rule sets")
         form = await _form(request)
         text = _text(form.get("text"))
-        self.drafts.save(session.user, ruleset_id, text)  # what was previewed is kept
+        refused = self._keep(request, ruleset_id, text)  # what was previewed is kept
+        if refused is not None:
+            return refused
         scope = {"tender_id": str(form.get("tender_id", "")).strip()}
         for bound in ("since", "until"):
             given = str(form.get(bound, "")).strip()
@@ -286,9 +308,13 @@ class Workbench:
         and which criteria they show both met and not met. The server checks the draft
         first (durable_rules is asked in its child process); only a draft it takes is run."""
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("edit"):
+            return _refused(self, request, "edit rule sets")
         form = await _form(request)
         text = _text(form.get("text"))
-        self.drafts.save(session.user, ruleset_id, text)
+        refused = self._keep(request, ruleset_id, text)
+        if refused is not None:
+            return refused
         checked = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.validate_ruleset(text, f"{ruleset_id}.yaml"))
         )
@@ -297,14 +323,20 @@ class Workbench:
             return self.page(
                 "message.html.j2", request, status=400, title="Not tested", message=said
             )
-        report = await run_in_threadpool(lambda: _tested(text, ruleset_id))
+        tested = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.test_ruleset(text, f"{ruleset_id}.yaml"))
+        )
+        report = _Report.of(tested, _compiled_here(text, ruleset_id))
         return self.page("tests.html.j2", request, ruleset_id=ruleset_id, report=report)
 
     async def try_it(self, request: Request) -> Response:
         """A form for the rule set's inputs (each with its question), filled by hand or from
-        one of its tests' examples; the answers evaluated here, on the active version or the
-        user's draft, and shown as the bidder would read the result. Nothing is recorded."""
+        one of its tests' examples; the answers evaluated by the server, in its sandbox, on
+        the active version or the user's draft, and shown as the bidder would read the
+        result. Nothing is recorded."""
         session, ruleset_id = request.state.session, request.path_params["ruleset_id"]
+        if not session.may("audit"):  # the server's TryRuleset: policy and auditor
+            return _refused(self, request, "try answers on a rule set")
         got = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.get_ruleset(ruleset_id))
         )
@@ -330,7 +362,9 @@ class Workbench:
         answers = _answers_of(ruleset, form) if form is not None else _example(ruleset, example)
         shown = None
         if form is not None:
-            shown = await run_in_threadpool(lambda: _evaluated(ruleset, answers))
+            shown = await run_in_threadpool(
+                lambda: self.call(session, lambda c: _evaluated(c, ruleset, text, answers))
+            )
         fields = [_field(spec, _at(answers, spec.path)) for spec in ruleset.spec.inputs]
         examples = [t.name for t in ruleset.spec.tests]
         return self.page(
@@ -499,9 +533,23 @@ def kind_of_change(old: CompiledRuleSet, new: CompiledRuleSet) -> str:
     return f"A {change.kind} change ({why}): version {new.version} says so."
 
 
-def _tested(text: str, ruleset_id: str) -> TestReport:
-    """A draft's tests run here, its example files looked for beside the shipped rule sets."""
-    return run_tests(_compiled_here(text, ruleset_id))
+@dataclass(frozen=True)
+class _Report:
+    """A draft's tests as the server ran them, in the shape the page reads."""
+
+    ruleset: CompiledRuleSet
+    cases: list[CaseOutcome]
+    met: set[str]
+    not_met: set[str]
+
+    @classmethod
+    def of(cls, tested: Any, ruleset: CompiledRuleSet) -> _Report:
+        cases = [CaseOutcome(case.name, list(case.failures)) for case in tested.cases]
+        return cls(ruleset, cases, set(tested.met), set(tested.not_met))
+
+    @property
+    def covered(self) -> list[str]:
+        return [c for c in self.ruleset.criterion_ids if c in self.met and c in self.not_met]
 
 
 def _compiled_here(text: str, ruleset_id: str) -> CompiledRuleSet:
@@ -575,21 +623,25 @@ def _answers_of(ruleset: CompiledRuleSet, form: Any) -> dict[str, Any]:
     return answers
 
 
-def _evaluated(ruleset: CompiledRuleSet, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers evaluated here (durable_rules in this process, on a version the server
-    has accepted), as the result's JSON; or the problems a portal would be told."""
-    local = prepare(ruleset).local
-    assert isinstance(local, Evaluator)  # try_it offers tender rule sets only
+def _evaluated(
+    client: ProbityClient, ruleset: CompiledRuleSet, text: str, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """The answers evaluated by the server, in its sandbox (never in this process, which
+    would keep every draft tried), as the result's JSON; or the problems a portal would be
+    told. Nothing is recorded."""
     try:
-        result = local.evaluate(Submission("try-it", answers))
-    except SubmissionError as exc:
+        tried = client.try_ruleset(text, answers, f"{ruleset.id}.yaml")
+    except grpc.RpcError as exc:
+        violations = field_violations(exc)
+        if exc.code() != grpc.StatusCode.INVALID_ARGUMENT or not violations:
+            raise
         labels = {spec.path: spec.label or spec.description for spec in ruleset.spec.inputs}
         said = []
-        for violation in exc.violations:
-            path = violation.field.removeprefix("answers.")
-            said.append(f"{labels.get(path, 'An answer')}: {violation.reason}")
+        for field, reason in violations:
+            path = field.removeprefix("answers.")
+            said.append(f"{labels.get(path, 'An answer')}: {reason}")
         return {"problems": said}
-    return result_dict(result)
+    return result_to_dict(tried.result)
 
 
 def _structure(text: str) -> dict[str, Any] | None:

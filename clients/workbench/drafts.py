@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 _metadata = MetaData()
@@ -18,6 +18,17 @@ _drafts = Table(
     Column("text", Text, nullable=False),
     Column("saved_at", String(32), nullable=False),
 )
+
+
+# A draft is a rule file (the largest shipped one is 60 kB). A form field past 1 MiB is
+# refused before this by the web framework; a larger rule file is edited outside.
+MOST_CHARACTERS = 1_000_000
+# Drafts one user keeps at once, over every rule set (one each).
+MOST_PER_USER = 50
+
+
+class DraftRefused(Exception):
+    """A draft over a limit, in a sentence for the person saving it."""
 
 
 class Drafts:
@@ -35,6 +46,16 @@ class Drafts:
         return (row.text, row.saved_at) if row else None
 
     def save(self, user: str, ruleset_id: str, text: str) -> str:
+        """Keep the user's draft (DraftRefused past the limits)."""
+        if len(text) > MOST_CHARACTERS:
+            raise DraftRefused(
+                f"The draft is over {MOST_CHARACTERS:,} characters, more than a rule file may be "
+                "in the workbench: split it into smaller rule sets."
+            )
+        if self.get(user, ruleset_id) is None and self.count(user) >= MOST_PER_USER:
+            raise DraftRefused(
+                f"You already keep {MOST_PER_USER} drafts: publish or discard one first."
+            )
         saved_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         row = {"user": user, "ruleset_id": ruleset_id, "text": text, "saved_at": saved_at}
         statement = insert(_drafts).values(**row)
@@ -44,6 +65,11 @@ class Drafts:
         with self.engine.begin() as connection:
             connection.execute(statement)
         return saved_at
+
+    def count(self, user: str) -> int:
+        statement = select(func.count()).select_from(_drafts).where(_drafts.c.user == user)
+        with self.engine.connect() as connection:
+            return int(connection.execute(statement).scalar_one())
 
     def discard(self, user: str, ruleset_id: str) -> None:
         statement = delete(_drafts).where(

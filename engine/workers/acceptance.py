@@ -18,9 +18,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import Code, Diagnostic
+from probity.engine.errors import Code, Diagnostic, SubmissionError
 
 TASKS_PER_CHILD = 32  # rule sets one child checks before it is replaced
 # For tests of what a crash costs: the child kills itself on the rule set with this id, as
@@ -71,6 +74,46 @@ def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> l
     return refusals(compile_text(text, file))
 
 
+def _tried(text: str, file: str, cited: str, answers: dict[str, Any], codec: Any) -> Any:
+    """In the child: the answers evaluated on the text, the result encoded by `codec`
+    (bytes, FULL view), or their violations."""
+    from probity.engine.compiler.pipeline import compile_text
+    from probity.engine.compiler.sources import citations_from_json
+    from probity.engine.evaluation.evaluator import Evaluator, Submission
+    from probity.engine.evaluations import FULL, prepare
+
+    ruleset = compile_text(text, file, citations=citations_from_json(cited) if cited else None)
+    local = prepare(ruleset).local
+    if not isinstance(local, Evaluator):
+        return Refused("only a tender rule set evaluates answers; a monitoring one reads returns")
+    try:
+        return codec.encode(local.evaluate(Submission("try", answers)), FULL, ruleset)
+    except SubmissionError as exc:
+        return list(exc.violations)
+
+
+def _tested(text: str, file: str, cited: str, folder: str) -> Any:
+    """In the child: the text's own tests, as (cases, met, not met, criteria)."""
+    from probity.engine.compiler.pipeline import compile_text
+    from probity.engine.compiler.sources import citations_from_json
+    from probity.engine.testing import run_tests
+
+    citations = citations_from_json(cited) if cited else None
+    # Named as a file in `folder`: tests read their example files beside the rule file.
+    named = str(Path(folder) / Path(file).name)
+    ruleset = compile_text(text, named, citations=citations, folder=Path(folder))
+    report = run_tests(ruleset)
+    cases = [(case.name, list(case.failures)) for case in report.cases]
+    return cases, sorted(report.met), sorted(report.not_met), list(ruleset.criterion_ids)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What the sandbox would not do, in a sentence."""
+
+    reason: str
+
+
 def _ready() -> None:
     """In the child: import what a check needs, before the first check."""
     from probity.engine.compiler import pipeline  # noqa: F401
@@ -94,27 +137,49 @@ class Acceptance:
         A child found dead is replaced and the rule set asked again once: it may have died
         while idle (killed, or taken by the kernel's out-of-memory killer), which is no fault
         of this rule set. Only a rule set that kills a fresh child as well is refused."""
-        with self._lock:  # rare (validate, publish, reload): one at a time is plenty
-            for _ in range(2):
-                try:
-                    return self._ask(ruleset)
-                except BrokenProcessPool:
-                    self._stop(kill=False)
-            return [Diagnostic(ruleset.file, 1, 1, CRASHED, Code.ENGINE_REFUSED)]
-
-    def _ask(self, ruleset: CompiledRuleSet) -> list[Diagnostic]:
-        executor = self._executor or self._start()
         crash = os.environ.get(FAILPOINT) == ruleset.id
         hog = os.environ.get(MEMORY_FAILPOINT) == ruleset.id
-        # submit raises BrokenProcessPool itself when the child died since the last check
-        future = executor.submit(_refusals, ruleset.source_text, ruleset.file, crash, hog)
+        done = self._run(_refusals, ruleset.source_text, ruleset.file, crash, hog)
+        if isinstance(done, Refused):
+            code = Code.ENGINE_REFUSED if done.reason == CRASHED else Code.TOO_COMPLEX
+            return [Diagnostic(ruleset.file, 1, 1, done.reason, code)]
+        refused: list[Diagnostic] = done
+        return refused
+
+    def tried(self, ruleset: CompiledRuleSet, answers: dict[str, Any], codec: Any) -> Any:
+        """Answers evaluated on an accepted rule set in the child, not in a worker (which
+        keeps every rule set it is given): the result as `codec` encodes it (engine.workers.
+        pool.Codec; pickled by reference, as the pool's is), the answers' violations
+        (FieldViolation), or Refused."""
+        text, file, cited = ruleset.source_text, ruleset.file, ruleset.citations
+        return self._run(_tried, text, file, cited, answers, codec)
+
+    def tested(self, ruleset: CompiledRuleSet, folder: Path) -> Any:
+        """An accepted rule set's own tests, run in the child, their example files looked
+        for in `folder`: (cases, met, not met, criteria), or Refused."""
+        text, file, cited = ruleset.source_text, ruleset.file, ruleset.citations
+        return self._run(_tested, text, file, cited, str(folder))
+
+    def _run(self, task: Any, *args: Any) -> Any:
+        with self._lock:  # rare (validate, publish, reload, try): one at a time is plenty
+            for _ in range(2):
+                try:
+                    return self._ask(task, *args)
+                except BrokenProcessPool:
+                    self._stop(kill=False)
+            return Refused(CRASHED)
+
+    def _ask(self, task: Any, *args: Any) -> Any:
+        executor = self._executor or self._start()
+        # submit raises BrokenProcessPool itself when the child died since the last task
+        future = executor.submit(task, *args)
         try:
             return future.result(timeout=TIMEOUT_SECONDS)
         except MemoryError:
-            return [Diagnostic(ruleset.file, 1, 1, TOO_BIG, Code.TOO_COMPLEX)]
+            return Refused(TOO_BIG)
         except FutureTimeout:
             self._stop(kill=True)
-            return [Diagnostic(ruleset.file, 1, 1, HUNG, Code.TOO_COMPLEX)]
+            return Refused(HUNG)
 
     def start(self) -> None:
         """Start the child now, in the background (it takes about half a second to import

@@ -22,48 +22,59 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from probity.v1 import result_pb2 as probity_dot_v1_dot_result__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18probity/v1/ruleset.proto\x12\nprobity.v1\x1a\x17probity/v1/result.proto\"\xa8\x01\n\x0bRulesetInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x11\n\tframework\x18\x06 \x01(\t\x12\x16\n\x0e\x63riteria_count\x18\x07 \x01(\r\x12\x0c\n\x04\x66ile\x18\x08 \x01(\t\x12\x16\n\x0eother_versions\x18\t \x03(\t\"i\n\nDiagnostic\x12\x0c\n\x04\x66ile\x18\x01 \x01(\t\x12\x0c\n\x04line\x18\x02 \x01(\r\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\r\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0c\n\x04\x63ode\x18\x05 \x01(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\"\x15\n\x13ListRulesetsRequest\"A\n\x14ListRulesetsResponse\x12)\n\x08rulesets\x18\x01 \x03(\x0b\x32\x17.probity.v1.RulesetInfo\"F\n\x11GetRulesetRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x14\n\x0c\x63\x61talog_only\x18\x03 \x01(\x08\"\xf1\x01\n\x12GetRulesetResponse\x12(\n\x07ruleset\x18\x01 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x15\n\rinputs_schema\x18\x03 \x01(\t\x12*\n\x07\x63\x61talog\x18\x04 \x01(\x0b\x32\x19.probity.v1.ResultCatalog\x12+\n\x0b\x61\x63tivations\x18\x05 \x03(\x0b\x32\x16.probity.v1.Activation\x12,\n\x08replicas\x18\x06 \x03(\x0b\x32\x1a.probity.v1.ReplicaServing\"a\n\x0eReplicaServing\x12\x0f\n\x07replica\x18\x01 \x01(\t\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x0f\n\x07seen_at\x18\x05 \x01(\t\"\x80\x01\n\nActivation\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\x12\x0b\n\x03how\x18\x03 \x01(\t\x12\x0f\n\x07\x62y_name\x18\x04 \x01(\t\x12\x0f\n\x07\x62y_role\x18\x05 \x01(\t\x12\x14\n\x0c\x61\x63tivated_at\x18\x06 \x01(\t\x12\x0c\n\x04note\x18\x07 \x01(\t\"@\n\x16ValidateRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\"\x7f\n\x17ValidateRulesetResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.probity.v1.Diagnostic\x12(\n\x07ruleset\x18\x03 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\"M\n\x15PublishRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"\\\n\x16PublishRulesetResponse\x12(\n\x07ruleset\x18\x01 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\x12\x18\n\x10previous_version\x18\x02 \x01(\t\"\x17\n\x15ReloadRulesetsRequest\"p\n\x16ReloadRulesetsResponse\x12)\n\x08rulesets\x18\x01 \x03(\x0b\x32\x17.probity.v1.RulesetInfo\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.probity.v1.Diagnostic\"\x12\n\x10GetCallerRequest\"/\n\x11GetCallerResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t2\x88\x04\n\x0eRulesetService\x12Q\n\x0cListRulesets\x12\x1f.probity.v1.ListRulesetsRequest\x1a .probity.v1.ListRulesetsResponse\x12K\n\nGetRuleset\x12\x1d.probity.v1.GetRulesetRequest\x1a\x1e.probity.v1.GetRulesetResponse\x12Z\n\x0fValidateRuleset\x12\".probity.v1.ValidateRulesetRequest\x1a#.probity.v1.ValidateRulesetResponse\x12W\n\x0ePublishRuleset\x12!.probity.v1.PublishRulesetRequest\x1a\".probity.v1.PublishRulesetResponse\x12W\n\x0eReloadRulesets\x12!.probity.v1.ReloadRulesetsRequest\x1a\".probity.v1.ReloadRulesetsResponse\x12H\n\tGetCaller\x12\x1c.probity.v1.GetCallerRequest\x1a\x1d.probity.v1.GetCallerResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18probity/v1/ruleset.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17probity/v1/result.proto\"\xa8\x01\n\x0bRulesetInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x11\n\tframework\x18\x06 \x01(\t\x12\x16\n\x0e\x63riteria_count\x18\x07 \x01(\r\x12\x0c\n\x04\x66ile\x18\x08 \x01(\t\x12\x16\n\x0eother_versions\x18\t \x03(\t\"i\n\nDiagnostic\x12\x0c\n\x04\x66ile\x18\x01 \x01(\t\x12\x0c\n\x04line\x18\x02 \x01(\r\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\r\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0c\n\x04\x63ode\x18\x05 \x01(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\"\x15\n\x13ListRulesetsRequest\"A\n\x14ListRulesetsResponse\x12)\n\x08rulesets\x18\x01 \x03(\x0b\x32\x17.probity.v1.RulesetInfo\"F\n\x11GetRulesetRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x14\n\x0c\x63\x61talog_only\x18\x03 \x01(\x08\"\xf1\x01\n\x12GetRulesetResponse\x12(\n\x07ruleset\x18\x01 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x15\n\rinputs_schema\x18\x03 \x01(\t\x12*\n\x07\x63\x61talog\x18\x04 \x01(\x0b\x32\x19.probity.v1.ResultCatalog\x12+\n\x0b\x61\x63tivations\x18\x05 \x03(\x0b\x32\x16.probity.v1.Activation\x12,\n\x08replicas\x18\x06 \x03(\x0b\x32\x1a.probity.v1.ReplicaServing\"a\n\x0eReplicaServing\x12\x0f\n\x07replica\x18\x01 \x01(\t\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x0f\n\x07seen_at\x18\x05 \x01(\t\"\x80\x01\n\nActivation\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\x12\x0b\n\x03how\x18\x03 \x01(\t\x12\x0f\n\x07\x62y_name\x18\x04 \x01(\t\x12\x0f\n\x07\x62y_role\x18\x05 \x01(\t\x12\x14\n\x0c\x61\x63tivated_at\x18\x06 \x01(\t\x12\x0c\n\x04note\x18\x07 \x01(\t\"@\n\x16ValidateRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\"e\n\x11TryRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12(\n\x07\x61nswers\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"8\n\x12TryRulesetResponse\x12\"\n\x06result\x18\x01 \x01(\x0b\x32\x12.probity.v1.Result\"<\n\x12TestRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\"q\n\x13TestRulesetResponse\x12*\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1b.probity.v1.TestCaseOutcome\x12\x0b\n\x03met\x18\x02 \x03(\t\x12\x0f\n\x07not_met\x18\x03 \x03(\t\x12\x10\n\x08\x63riteria\x18\x04 \x03(\t\"1\n\x0fTestCaseOutcome\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x66\x61ilures\x18\x02 \x03(\t\"\x7f\n\x17ValidateRulesetResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.probity.v1.Diagnostic\x12(\n\x07ruleset\x18\x03 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\"M\n\x15PublishRulesetRequest\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"\\\n\x16PublishRulesetResponse\x12(\n\x07ruleset\x18\x01 \x01(\x0b\x32\x17.probity.v1.RulesetInfo\x12\x18\n\x10previous_version\x18\x02 \x01(\t\"\x17\n\x15ReloadRulesetsRequest\"p\n\x16ReloadRulesetsResponse\x12)\n\x08rulesets\x18\x01 \x03(\x0b\x32\x17.probity.v1.RulesetInfo\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.probity.v1.Diagnostic\"\x12\n\x10GetCallerRequest\"/\n\x11GetCallerResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t2\xa5\x05\n\x0eRulesetService\x12Q\n\x0cListRulesets\x12\x1f.probity.v1.ListRulesetsRequest\x1a .probity.v1.ListRulesetsResponse\x12K\n\nGetRuleset\x12\x1d.probity.v1.GetRulesetRequest\x1a\x1e.probity.v1.GetRulesetResponse\x12Z\n\x0fValidateRuleset\x12\".probity.v1.ValidateRulesetRequest\x1a#.probity.v1.ValidateRulesetResponse\x12W\n\x0ePublishRuleset\x12!.probity.v1.PublishRulesetRequest\x1a\".probity.v1.PublishRulesetResponse\x12W\n\x0eReloadRulesets\x12!.probity.v1.ReloadRulesetsRequest\x1a\".probity.v1.ReloadRulesetsResponse\x12K\n\nTryRuleset\x12\x1d.probity.v1.TryRulesetRequest\x1a\x1e.probity.v1.TryRulesetResponse\x12N\n\x0bTestRuleset\x12\x1e.probity.v1.TestRulesetRequest\x1a\x1f.probity.v1.TestRulesetResponse\x12H\n\tGetCaller\x12\x1c.probity.v1.GetCallerRequest\x1a\x1d.probity.v1.GetCallerResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'probity.v1.ruleset_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RULESETINFO']._serialized_start=66
-  _globals['_RULESETINFO']._serialized_end=234
-  _globals['_DIAGNOSTIC']._serialized_start=236
-  _globals['_DIAGNOSTIC']._serialized_end=341
-  _globals['_LISTRULESETSREQUEST']._serialized_start=343
-  _globals['_LISTRULESETSREQUEST']._serialized_end=364
-  _globals['_LISTRULESETSRESPONSE']._serialized_start=366
-  _globals['_LISTRULESETSRESPONSE']._serialized_end=431
-  _globals['_GETRULESETREQUEST']._serialized_start=433
-  _globals['_GETRULESETREQUEST']._serialized_end=503
-  _globals['_GETRULESETRESPONSE']._serialized_start=506
-  _globals['_GETRULESETRESPONSE']._serialized_end=747
-  _globals['_REPLICASERVING']._serialized_start=749
-  _globals['_REPLICASERVING']._serialized_end=846
-  _globals['_ACTIVATION']._serialized_start=849
-  _globals['_ACTIVATION']._serialized_end=977
-  _globals['_VALIDATERULESETREQUEST']._serialized_start=979
-  _globals['_VALIDATERULESETREQUEST']._serialized_end=1043
-  _globals['_VALIDATERULESETRESPONSE']._serialized_start=1045
-  _globals['_VALIDATERULESETRESPONSE']._serialized_end=1172
-  _globals['_PUBLISHRULESETREQUEST']._serialized_start=1174
-  _globals['_PUBLISHRULESETREQUEST']._serialized_end=1251
-  _globals['_PUBLISHRULESETRESPONSE']._serialized_start=1253
-  _globals['_PUBLISHRULESETRESPONSE']._serialized_end=1345
-  _globals['_RELOADRULESETSREQUEST']._serialized_start=1347
-  _globals['_RELOADRULESETSREQUEST']._serialized_end=1370
-  _globals['_RELOADRULESETSRESPONSE']._serialized_start=1372
-  _globals['_RELOADRULESETSRESPONSE']._serialized_end=1484
-  _globals['_GETCALLERREQUEST']._serialized_start=1486
-  _globals['_GETCALLERREQUEST']._serialized_end=1504
-  _globals['_GETCALLERRESPONSE']._serialized_start=1506
-  _globals['_GETCALLERRESPONSE']._serialized_end=1553
-  _globals['_RULESETSERVICE']._serialized_start=1556
-  _globals['_RULESETSERVICE']._serialized_end=2076
+  _globals['_RULESETINFO']._serialized_start=96
+  _globals['_RULESETINFO']._serialized_end=264
+  _globals['_DIAGNOSTIC']._serialized_start=266
+  _globals['_DIAGNOSTIC']._serialized_end=371
+  _globals['_LISTRULESETSREQUEST']._serialized_start=373
+  _globals['_LISTRULESETSREQUEST']._serialized_end=394
+  _globals['_LISTRULESETSRESPONSE']._serialized_start=396
+  _globals['_LISTRULESETSRESPONSE']._serialized_end=461
+  _globals['_GETRULESETREQUEST']._serialized_start=463
+  _globals['_GETRULESETREQUEST']._serialized_end=533
+  _globals['_GETRULESETRESPONSE']._serialized_start=536
+  _globals['_GETRULESETRESPONSE']._serialized_end=777
+  _globals['_REPLICASERVING']._serialized_start=779
+  _globals['_REPLICASERVING']._serialized_end=876
+  _globals['_ACTIVATION']._serialized_start=879
+  _globals['_ACTIVATION']._serialized_end=1007
+  _globals['_VALIDATERULESETREQUEST']._serialized_start=1009
+  _globals['_VALIDATERULESETREQUEST']._serialized_end=1073
+  _globals['_TRYRULESETREQUEST']._serialized_start=1075
+  _globals['_TRYRULESETREQUEST']._serialized_end=1176
+  _globals['_TRYRULESETRESPONSE']._serialized_start=1178
+  _globals['_TRYRULESETRESPONSE']._serialized_end=1234
+  _globals['_TESTRULESETREQUEST']._serialized_start=1236
+  _globals['_TESTRULESETREQUEST']._serialized_end=1296
+  _globals['_TESTRULESETRESPONSE']._serialized_start=1298
+  _globals['_TESTRULESETRESPONSE']._serialized_end=1411
+  _globals['_TESTCASEOUTCOME']._serialized_start=1413
+  _globals['_TESTCASEOUTCOME']._serialized_end=1462
+  _globals['_VALIDATERULESETRESPONSE']._serialized_start=1464
+  _globals['_VALIDATERULESETRESPONSE']._serialized_end=1591
+  _globals['_PUBLISHRULESETREQUEST']._serialized_start=1593
+  _globals['_PUBLISHRULESETREQUEST']._serialized_end=1670
+  _globals['_PUBLISHRULESETRESPONSE']._serialized_start=1672
+  _globals['_PUBLISHRULESETRESPONSE']._serialized_end=1764
+  _globals['_RELOADRULESETSREQUEST']._serialized_start=1766
+  _globals['_RELOADRULESETSREQUEST']._serialized_end=1789
+  _globals['_RELOADRULESETSRESPONSE']._serialized_start=1791
+  _globals['_RELOADRULESETSRESPONSE']._serialized_end=1903
+  _globals['_GETCALLERREQUEST']._serialized_start=1905
+  _globals['_GETCALLERREQUEST']._serialized_end=1923
+  _globals['_GETCALLERRESPONSE']._serialized_start=1925
+  _globals['_GETCALLERRESPONSE']._serialized_end=1972
+  _globals['_RULESETSERVICE']._serialized_start=1975
+  _globals['_RULESETSERVICE']._serialized_end=2652
 # @@protoc_insertion_point(module_scope)

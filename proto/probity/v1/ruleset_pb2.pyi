@@ -1,3 +1,4 @@
+from google.protobuf import struct_pb2 as _struct_pb2
 from probity.v1 import result_pb2 as _result_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -120,6 +121,50 @@ class ValidateRulesetRequest(_message.Message):
     source_text: str
     file_name: str
     def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class TryRulesetRequest(_message.Message):
+    __slots__ = ("source_text", "file_name", "answers")
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    source_text: str
+    file_name: str
+    answers: _struct_pb2.Struct
+    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ..., answers: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class TryRulesetResponse(_message.Message):
+    __slots__ = ("result",)
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    result: _result_pb2.Result
+    def __init__(self, result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ...) -> None: ...
+
+class TestRulesetRequest(_message.Message):
+    __slots__ = ("source_text", "file_name")
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    source_text: str
+    file_name: str
+    def __init__(self, source_text: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class TestRulesetResponse(_message.Message):
+    __slots__ = ("cases", "met", "not_met", "criteria")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    NOT_MET_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[TestCaseOutcome]
+    met: _containers.RepeatedScalarFieldContainer[str]
+    not_met: _containers.RepeatedScalarFieldContainer[str]
+    criteria: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, cases: _Optional[_Iterable[_Union[TestCaseOutcome, _Mapping]]] = ..., met: _Optional[_Iterable[str]] = ..., not_met: _Optional[_Iterable[str]] = ..., criteria: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class TestCaseOutcome(_message.Message):
+    __slots__ = ("name", "failures")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    failures: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., failures: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ValidateRulesetResponse(_message.Message):
     __slots__ = ("valid", "diagnostics", "ruleset")

@@ -60,6 +60,16 @@ class RulesetServiceStub:
                 request_serializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.FromString,
                 _registered_method=True)
+        self.TryRuleset = channel.unary_unary(
+                '/probity.v1.RulesetService/TryRuleset',
+                request_serializer=probity_dot_v1_dot_ruleset__pb2.TryRulesetRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_ruleset__pb2.TryRulesetResponse.FromString,
+                _registered_method=True)
+        self.TestRuleset = channel.unary_unary(
+                '/probity.v1.RulesetService/TestRuleset',
+                request_serializer=probity_dot_v1_dot_ruleset__pb2.TestRulesetRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_ruleset__pb2.TestRulesetResponse.FromString,
+                _registered_method=True)
         self.GetCaller = channel.unary_unary(
                 '/probity.v1.RulesetService/GetCaller',
                 request_serializer=probity_dot_v1_dot_ruleset__pb2.GetCallerRequest.SerializeToString,
@@ -106,6 +116,21 @@ class RulesetServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def TryRuleset(self, request, context):
+        """Evaluates one set of answers on rule-file text (a draft, or a version's text) without
+        recording anything or keeping the text: the workbench's "try it". Policy and auditor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestRuleset(self, request, context):
+        """Runs rule-file text's own tests (its `tests:`) without keeping it. Policy only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetCaller(self, request, context):
         """Who the caller's token names, and its role: what a tool (the workbench) may offer it.
         Any role may ask.
@@ -141,6 +166,16 @@ def add_RulesetServiceServicer_to_server(servicer, server):
                     servicer.ReloadRulesets,
                     request_deserializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.FromString,
                     response_serializer=probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.SerializeToString,
+            ),
+            'TryRuleset': grpc.unary_unary_rpc_method_handler(
+                    servicer.TryRuleset,
+                    request_deserializer=probity_dot_v1_dot_ruleset__pb2.TryRulesetRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_ruleset__pb2.TryRulesetResponse.SerializeToString,
+            ),
+            'TestRuleset': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestRuleset,
+                    request_deserializer=probity_dot_v1_dot_ruleset__pb2.TestRulesetRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_ruleset__pb2.TestRulesetResponse.SerializeToString,
             ),
             'GetCaller': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCaller,
@@ -284,6 +319,60 @@ class RulesetService:
             '/probity.v1.RulesetService/ReloadRulesets',
             probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsRequest.SerializeToString,
             probity_dot_v1_dot_ruleset__pb2.ReloadRulesetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TryRuleset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.RulesetService/TryRuleset',
+            probity_dot_v1_dot_ruleset__pb2.TryRulesetRequest.SerializeToString,
+            probity_dot_v1_dot_ruleset__pb2.TryRulesetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestRuleset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.RulesetService/TestRuleset',
+            probity_dot_v1_dot_ruleset__pb2.TestRulesetRequest.SerializeToString,
+            probity_dot_v1_dot_ruleset__pb2.TestRulesetResponse.FromString,
             options,
             channel_credentials,
             insecure,
