@@ -19,6 +19,7 @@ from pydantic import ValidationError
 import probity.rules
 from probity import DISTRIBUTION_VERSION
 from probity.clients import audit, remote, sources
+from probity.clients.client import ProbityClient
 from probity.clients.inputs import BadInput
 from probity.clients.inputs import read as read_inputs
 from probity.clients.inputs import series as read_series
@@ -411,9 +412,28 @@ def cmd_workbench(args: argparse.Namespace) -> int:
         "client_key": Path(args.client_key) if args.client_key else None,
     }
     config = Config(args.server, Path(args.drafts), args.secure_cookies, tls)
+    if args.host not in ("127.0.0.1", "::1", "localhost") and _server_is_open(args):
+        print(
+            f"probity workbench: the server at {args.server} has no token file, so anyone who "
+            f"reaches the workbench on {args.host} could publish rule sets: listen on "
+            "127.0.0.1, or start the server with --tokens",
+            file=sys.stderr,
+        )
+        return 2
     print(f"the workbench: http://{args.host}:{args.port}/ (server {args.server})", file=sys.stderr)
     serve(config, args.host, args.port)
     return 0
+
+
+def _server_is_open(args: argparse.Namespace) -> bool:
+    """Does the server answer a caller with no token (it runs without a token file)? Not
+    known when it cannot be reached: then the workbench starts, and each user signs in."""
+    tls_ca = Path(args.tls_ca) if args.tls_ca else None
+    try:
+        with ProbityClient(args.server, tls=args.tls, tls_ca=tls_ca, timeout=10) as client:
+            return not client.caller().role
+    except grpc.RpcError:
+        return False
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

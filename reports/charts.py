@@ -50,14 +50,17 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
     ):
         figure, axes = pyplot.subplots(figsize=(7.5, 3.2))
         width = 0.8 / max(1, len(bids))
+        bars, labels = [], []
         for n, bid in enumerate(bids):
             scores = [p["score"] for p in bid["result"]["principles"]]
             offsets = [k + (n - (len(bids) - 1) / 2) * width for k in range(len(names))]
-            label = bid.get("supplier_name") or bid["submission_id"]
-            axes.bar(offsets, scores, width, label=label)
+            bars.append(axes.bar(offsets, scores, width))
+            labels.append(bid.get("supplier_name") or bid["submission_id"])
         axes.set_xticks(range(len(names)), names, rotation=20, ha="right")
         axes.set_ylabel("score")
         axes.legend(
+            bars,
+            labels,  # given, not collected: matplotlib leaves out a label starting with "_"
             fontsize=7,
             ncols=min(3, max(1, len(bids))),
             loc="upper center",

@@ -92,10 +92,14 @@ def configure_logs(level: str = "info", form: str = "auto") -> None:
         if console
         else structlog.processors.JSONRenderer()
     )
+    # JSON lines carry an error's traceback as text under "exception" (the console renderer
+    # formats it itself); without this they said only "exc_info": true.
+    tracebacks = [] if console else [structlog.processors.format_exc_info]
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            *tracebacks,
             render,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

@@ -5,6 +5,7 @@ role may do beyond what to offer: the server refuses what the token may not do."
 from __future__ import annotations
 
 import difflib
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,8 @@ class Workbench:
         return self.page("signin.html.j2", request, error="")
 
     async def signin(self, request: Request) -> Response:
+        if not _same_origin(request):  # login CSRF: another site signing a browser in
+            return HTMLResponse("Sign in from the workbench's own page.", status_code=403)
         form = await request.form()
         token = str(form.get("token", "")).strip()
         try:
@@ -435,9 +438,15 @@ class Workbench:
     async def summary(self, request: Request) -> Response:
         """One bidder's assessment summary, as the service writes it for a portal to send."""
         session = request.state.session
-        tender_id, submission_id = request.path_params["tender_id"], request.query_params["bid"]
+        tender_id = request.path_params["tender_id"]
+        submission_id = request.query_params.get("bid", "")
         if not session.may("audit"):
             return _refused(self, request, "read the decision log")
+        if not submission_id:
+            said = "Say whose summary: choose a bid from the tender's page."
+            return self.page(
+                "message.html.j2", request, status=400, title="Which bid?", message=said
+            )
         sent = await run_in_threadpool(
             lambda: self.call(
                 session, lambda c: c.assessment_summaries(tender_id, submission_ids=[submission_id])
@@ -481,7 +490,13 @@ class Workbench:
         session = request.state.session
         if not session.csrf_ok(request.headers.get("x-csrf-token")):
             raise _Forged
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:  # not JSON (json.JSONDecodeError, UnicodeDecodeError)
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("text", ""), str):
+            said = 'send a JSON object: {"text": "the rule file", "file_name": "its name"}'
+            return JSONResponse({"error": said}, status_code=400)
         text, file_name = str(body.get("text", "")), str(body.get("file_name", "draft.yaml"))
         try:
             checked = await run_in_threadpool(
@@ -705,6 +720,18 @@ def _seq(request: Request) -> int:
 
 class _Forged(Exception):
     """A POST without the session's CSRF token."""
+
+
+def _same_origin(request: Request) -> bool:
+    """Did the page that sent this request come from the workbench itself? Browsers say so
+    (Sec-Fetch-Site, else Origin); a request without either is not a browser's form."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urllib.parse.urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 async def _form(request: Request) -> Any:

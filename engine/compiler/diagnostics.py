@@ -67,7 +67,10 @@ class Diagnostics:
     def test_file(self, where: Path, name: str) -> None:
         """A test's `file:` must be a file inside the rule set's folder."""
         inside = PurePath(name)
-        if len(name) > 500 or inside.is_absolute() or ".." in inside.parts:
+        # A name no file system takes (a part over 255 characters) is no file either: the
+        # check below would fail with "File name too long" instead of saying so.
+        too_long = len(name) > 500 or any(len(part) > 255 for part in inside.parts)
+        if too_long or inside.is_absolute() or ".." in inside.parts:
             self.fail(
                 Code.TESTS,
                 where,

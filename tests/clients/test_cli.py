@@ -356,3 +356,18 @@ def test_check_against_an_earlier_version_names_the_change_and_refuses_an_unders
     assert ": ok (" not in refused.stdout
     same = probity("check", "--against", "rules/nolan-tender.yaml", "rules/nolan-tender.yaml")
     assert same.stdout.splitlines()[0] == "rules/nolan-tender.yaml: the same as 2.0.1"
+
+
+def test_a_test_file_name_no_file_system_takes_is_a_problem_at_its_line(tmp_path: Path) -> None:
+    """A `file:` over 255 characters aborted the whole run with "[Errno 36] File name too
+    long" and an absolute path (and INTERNAL from Validate and Publish)."""
+    text = (ROOT / "rules" / "nolan-tender.yaml").read_text()
+    long_name = "examples/" + "x" * 300 + ".json"
+    copied = with_sources(tmp_path) / "nolan-tender.yaml"
+    copied.write_text(text.replace("file: examples/nolan-tender/strong.json", f"file: {long_name}"))
+    run = probity("check", str(copied))
+    assert run.returncode == 1
+    line = text.splitlines().index("    file: examples/nolan-tender/strong.json") + 1
+    assert f"{copied}:{line}:" in run.stdout
+    assert "a test's file must be a path inside the rule set's folder" in run.stdout
+    assert "Errno" not in run.stdout + run.stderr and "Traceback" not in run.stderr

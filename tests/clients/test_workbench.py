@@ -10,6 +10,8 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -500,6 +502,54 @@ def test_against_an_open_server_anyone_on_the_machine_may_do_everything(tmp_path
         connection.request("GET", "/rulesets/nolan-tender", headers={"Cookie": cookie})
         page = connection.getresponse().read().decode()
         assert "Edit a draft" in page and "a user of an open server" in page
+
+
+def test_the_workbench_will_not_listen_beyond_loopback_for_an_open_server(
+    tmp_path: Path,
+) -> None:
+    with running(settings_for(tmp_path)) as server:
+        run = subprocess.run(
+            [sys.executable, "-m", "probity", "workbench", "--server",
+             f"127.0.0.1:{server.port}", "--host", "0.0.0.0", "--port", str(_free_port()),
+             "--drafts", str(tmp_path / "drafts.db")],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert run.returncode == 2
+    assert "has no token file" in run.stderr and "Traceback" not in run.stderr
+
+
+def _request(
+    bench: Bench, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+) -> tuple[int, str]:
+    parsed = urllib.parse.urlsplit(bench.url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    connection.request(method, path, body, headers or {})
+    answer = connection.getresponse()
+    return answer.status, answer.read().decode()
+
+
+def test_hostile_requests_get_a_page_or_an_error_in_words_never_a_bare_500(bench: Bench) -> None:
+    """A JSON list or bad JSON to /api/validate, a summary without ?bid and a cross-site
+    sign-in each answered a bare "Internal Server Error" (or signed the browser in)."""
+    signed = _post(bench, "/signin", {"token": TOKENS["policy"]})
+    cookie = (signed.getheader("Set-Cookie") or "").split(";", 1)[0]
+    csrf = _csrf(bench, cookie)
+    api = {"Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json"}
+    for body in ("[1, 2]", "{not json", '{"text": 5}', "\xff"):
+        status, said = _request(bench, "POST", "/api/validate", body, api)
+        assert status == 400 and "send a JSON object" in said, body
+    status, said = _request(bench, "GET", "/tenders/T-1/summary", headers={"Cookie": cookie})
+    assert status == 400 and "Say whose summary" in said
+    forged = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.test"}
+    body = urllib.parse.urlencode({"token": TOKENS["policy"]})
+    status, said = _request(bench, "POST", "/signin", body, forged)
+    assert status == 403 and "Set-Cookie" not in said
+    forged = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"}
+    assert _request(bench, "POST", "/signin", body, forged)[0] == 403
+    parsed = urllib.parse.urlsplit(bench.url)
+    same = {"Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://{parsed.netloc}"}  # fmt: skip
+    assert _request(bench, "POST", "/signin", body, same)[0] == 303
 
 
 def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(

@@ -188,3 +188,24 @@ def test_a_server_killed_outright_leaves_no_process_behind(tmp_path: Path) -> No
     serve.process.wait()
     _, alive = psutil.wait_procs(children, timeout=30)
     assert [p.pid for p in alive] == [], [p.cmdline() for p in alive]
+
+
+def test_json_logs_carry_an_errors_traceback_with_its_request_id() -> None:
+    """They wrote "exc_info": true and no traceback, so "internal error; see the server
+    log" led nowhere."""
+    script = (
+        "import structlog\n"
+        "from probity.server.main import configure_logs\n"
+        "configure_logs('info', 'json')\n"
+        "try:\n"
+        "    {}['missing']\n"
+        "except KeyError:\n"
+        "    structlog.get_logger('probity.calls').exception("
+        "'unexpected error', request_id='r-1')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    (line,) = [json.loads(text) for text in run.stderr.splitlines()]
+    assert line["request_id"] == "r-1" and line["level"] == "error"
+    assert "Traceback" in line["exception"] and "KeyError: 'missing'" in line["exception"]
