@@ -137,7 +137,10 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext
     ) -> audit_pb2.GetTenderResponse:
         _tender_fields(request)
-        found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        most = max(1, self.max_message_bytes // tenders.BID_BYTES)
+        found = tenders.recorded_tender(
+            self._store(), request.tender_id, request.request_id, most_bids=most
+        )
         advice = "list its bids with ListEvaluations (tender_id) and read each with GetEvaluation"
         tenders.fitting(found, self.max_message_bytes, advice)
         return found
@@ -148,7 +151,12 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         _tender_fields(request)
         fields.checked(*((f"submission_ids[{n}]", s, fields.MAX_ID)
                          for n, s in enumerate(request.submission_ids)))  # fmt: skip
-        found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        found = tenders.recorded_tender(
+            self._store(),
+            request.tender_id,
+            request.request_id,
+            most_bids=tenders.MOST_SUMMARISED_BIDS,
+        )
         wanted = list(request.submission_ids)
         return tenders.summaries(found, self._recorded_ruleset, wanted, self.max_message_bytes)
 

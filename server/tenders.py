@@ -18,12 +18,20 @@ from probity.server.codec.expansion import Catalog, expand
 from probity.store.log import DecisionLog
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2
 
+# The fewest bytes a recorded bid takes in an answer (a BASIC result is about 4 kB): a tender
+# with more bids than the message limit holds at this size is refused before it is read.
+BID_BYTES = 2048
+# Bids an assessment summary's tender may have: every summary reads the whole tender (its
+# ranking, every bid's result), so a larger one would hold gigabytes for one call.
+MOST_SUMMARISED_BIDS = 10_000
+
 
 def recorded_tender(
-    log: DecisionLog, tender_id: str, request_id: str = ""
+    log: DecisionLog, tender_id: str, request_id: str = "", most_bids: int | None = None
 ) -> audit_pb2.GetTenderResponse:
     """The tender's newest ranking (or the one call `request_id` sent), with its bids'
-    results as recorded; NOT_FOUND when the log holds none."""
+    results as recorded; NOT_FOUND when the log holds none; RESOURCE_EXHAUSTED, before any
+    bid's result is read, when it has more than `most_bids`."""
     if not tender_id:
         violation = FieldViolation("tender_id", "give the tender's id")
         raise errors.ServiceError(errors.bad_request([violation], "which tender?"))
@@ -32,6 +40,13 @@ def recorded_tender(
         name = f"{tender_id} (call {request_id})" if request_id else tender_id
         raise errors.ServiceError(errors.not_found_record("tender", name))
     ranking = evaluation_pb2.EvaluateTenderResponse.FromString(found.ranking)
+    if most_bids is not None and len(ranking.bids) > most_bids:
+        said = (
+            f"tender {tender_id} has {len(ranking.bids):,} bids, more than one answer can "
+            f"carry ({most_bids:,}): list its bids with ListEvaluations (tender_id) and read "
+            "each with GetEvaluation"
+        )
+        raise errors.ServiceError(errors.exhausted("bids in one answer", said))
     recorded = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
     response = audit_pb2.GetTenderResponse(
         request_id=found.request_id,

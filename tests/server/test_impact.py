@@ -9,6 +9,7 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
+from probity.store.log import DecisionLog
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
@@ -98,3 +99,45 @@ def test_the_limit_bounds_every_evaluation_a_large_tender_included(tmp_path: Pat
             whole = officer.preview_impact("nolan-tender", cheap, limit=60)
             assert (whole.evaluated, list(whole.unranked_tenders)) == (60, [])
             assert any(c.before.rank != c.after.rank for c in whole.changes)
+
+
+def test_a_tender_too_large_for_one_answer_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GetTender and GetAssessmentSummaries read every bid's result of a tender before
+    seeing that the answer would not fit: a 20,000-bid tender held gigabytes for one call.
+    Bounds made small here (as a 16 MB message holds 8,192 bids of 2 kB, and summaries
+    read at most 10,000)."""
+    from probity.server import tenders
+
+    read: list[str] = []
+    original = DecisionLog.evaluations_of_call
+    monkeypatch.setattr(
+        DecisionLog,
+        "evaluations_of_call",
+        lambda self, call: read.append(call) or original(self, call),
+    )
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        at = f"127.0.0.1:{server.port}"
+        bids = [
+            dict(example("weak"), id=f"b-{n}", tender_id="T-six", price=1_000.0 + n,
+                 supplier={"id": f"S-{n}", "name": f"Supplier {n}"})
+            for n in range(6)
+        ]  # fmt: skip
+        with ProbityClient(at, token=TOKENS["portal"]) as portal:
+            portal.evaluate_tender("nolan-tender", "T-six", bids)
+        monkeypatch.setattr(tenders, "MOST_SUMMARISED_BIDS", 5)
+        monkeypatch.setattr(tenders, "BID_BYTES", settings.limits.max_message_bytes // 5)
+        with ProbityClient(at, token=TOKENS["auditor"]) as auditor:
+            for call in (
+                lambda: auditor.get_tender("T-six"),
+                lambda: auditor.assessment_summaries("T-six", submission_ids=["b-1"]),
+            ):
+                with pytest.raises(grpc.RpcError) as caught:
+                    call()
+                assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+                assert "tender T-six has 6 bids" in caught.value.details()
+            assert read == []  # refused before any bid's result was read
+            monkeypatch.setattr(tenders, "MOST_SUMMARISED_BIDS", 6)
+            assert len(auditor.assessment_summaries("T-six", submission_ids=["b-1"]).summaries) == 1
