@@ -13,6 +13,7 @@ from probity.engine.when.patterns import NONCHARACTERS
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
 _DIRECTION = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ONE_LINE = re.compile(f"[{_CONTROLS}{_DIRECTION}]")
+_DIRECTION_MARK = re.compile(f"[{_DIRECTION}]")
 # Where lines are allowed (a note): a line break and a tab, nothing else of them.
 _LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_DIRECTION}]")
 
@@ -24,7 +25,7 @@ def problem(text: str, lines: bool = False) -> str | None:
         return None
     char = found.group()
     code = f"U+{ord(char):04X}"
-    if re.fullmatch(f"[{_DIRECTION}]", char):
+    if _DIRECTION_MARK.fullmatch(char):
         return f"holds an invisible mark ({code}) that changes the direction of the text; remove it"
     if NONCHARACTERS.fullmatch(char):
         return f"holds a character Unicode reserves for internal use ({code}); remove it"

@@ -147,9 +147,9 @@ class ProbityServer:
         try:
             self._metrics_http = self.metrics.serve(settings.host, settings.metrics_port)
         except OSError as exc:
-            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            where = settings.at(settings.metrics_port)
             raise ServerStartError(
-                f"cannot serve metrics on {host}:{settings.metrics_port}: {exc.strerror or exc}"
+                f"cannot serve metrics on {where}: {exc.strerror or exc}"
             ) from None
         _log.info("metrics", port=self._metrics_http.server_port, path="/metrics")
 

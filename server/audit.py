@@ -17,13 +17,12 @@ from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
-from probity.server import errors, fields, impact, tenders
+from probity.server import calls, errors, fields, impact, tenders
 from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 
 _REPLAY_TIMEOUT = 300  # seconds
-_NO_DEADLINE = 10**6  # seconds: gRPC's time remaining when the caller set no deadline
 # Previews at once: each may hold up to impact.MOST recorded evaluations and keep every
 # worker busy, so more would only queue behind each other and multiply the memory.
 _PREVIEWS_AT_ONCE = 1
@@ -185,8 +184,8 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             said = "another impact preview is running on this server; try again when it ends"
             raise errors.ServiceError(errors.exhausted("impact previews", said, retry_after=5))
         try:
-            remaining = context.time_remaining()
-            timeout = min(impact.TIMEOUT, remaining if remaining < _NO_DEADLINE else impact.TIMEOUT)
+            left = calls.time_left(context)
+            timeout = impact.TIMEOUT if left is None else min(impact.TIMEOUT, left)
             return impact.preview(store, self.evaluations, draft, active, request, timeout)
         except TimeoutError:
             said = "the deadline passed before the recorded evaluations were evaluated again"

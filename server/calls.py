@@ -52,6 +52,15 @@ _current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
 )
 
 
+_NO_DEADLINE = 10**6  # seconds: what gRPC says remains when the caller set no deadline
+
+
+def time_left(context: grpc.ServicerContext) -> float | None:
+    """Seconds until the caller's deadline; None when it set none."""
+    remaining: float = context.time_remaining()
+    return remaining if remaining < _NO_DEADLINE else None
+
+
 def current() -> CallRecord:
     """The record of the call being handled (a throwaway one outside a call)."""
     return _current.get() or CallRecord("(no call)")

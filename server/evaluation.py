@@ -41,7 +41,6 @@ from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 
 _log = structlog.get_logger("probity.evaluation")
-_NO_DEADLINE = 10**6  # seconds
 
 
 # The longest ids and versions a request may carry: what the decision log stores
@@ -197,9 +196,8 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer):
         return prepared
 
     def _wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
-        remaining = context.time_remaining()  # enormous when the caller set no deadline
         try:
-            return future.result(timeout=remaining if remaining < _NO_DEADLINE else None)
+            return future.result(timeout=calls.time_left(context))
         except FutureTimeout:
             raise errors.ServiceError(
                 errors.deadline("the deadline passed before evaluation finished")

@@ -93,23 +93,12 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def ValidateRuleset(
         self, request: ruleset_pb2.ValidateRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.ValidateRulesetResponse:
-        fields.checked(("file_name", request.file_name, fields.MAX_FILE_NAME))
         try:
-            file_name = request.file_name or DEFAULT_FILE_NAME
-            # The caller's file name, without its folders: a test's `file:` is looked for
-            # in the rules folder, never against the server's working directory.
-            ruleset = check_text(
-                request.source_text,
-                Path(file_name).name or DEFAULT_FILE_NAME,
-                self.registry.accept,
-                self.registry.library,
-                folder=self.registry.folder or Path(os.devnull),  # no folder: no test files
-            )
+            ruleset = self._checked(request.source_text, request.file_name)
         except RuleFileError as exc:
             return ruleset_pb2.ValidateRulesetResponse(
                 valid=False, diagnostics=[diagnostic_to_proto(d) for d in exc.diagnostics]
             )
-        calls.current().digests.add(ruleset.digest)
         return ruleset_pb2.ValidateRulesetResponse(
             valid=True,
             ruleset=ruleset_info(ruleset),
@@ -119,7 +108,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def TryRuleset(
         self, request: ruleset_pb2.TryRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.TryRulesetResponse:
-        sandbox, ruleset = self._draft(request.source_text, request.file_name)
+        sandbox, ruleset = self._sandbox(), self._checked(request.source_text, request.file_name)
         done = sandbox.tried(ruleset, struct_to_python(request.answers), PROTOBUF)
         if isinstance(done, list):  # the answers' violations
             raise errors.ServiceError(errors.invalid_submission(SubmissionError(done), "answers"))
@@ -129,10 +118,8 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def TestRuleset(
         self, request: ruleset_pb2.TestRulesetRequest, context: grpc.ServicerContext
     ) -> ruleset_pb2.TestRulesetResponse:
-        sandbox, ruleset = self._draft(request.source_text, request.file_name)
-        cases, met, not_met, criteria = _done(
-            sandbox.tested(ruleset, self.registry.folder or Path(os.devnull)), ruleset
-        )
+        sandbox, ruleset = self._sandbox(), self._checked(request.source_text, request.file_name)
+        cases, met, not_met, criteria = _done(sandbox.tested(ruleset, self._folder), ruleset)
         return ruleset_pb2.TestRulesetResponse(
             cases=[ruleset_pb2.TestCaseOutcome(name=n, failures=f) for n, f in cases],
             met=met,
@@ -140,21 +127,27 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
             criteria=criteria,
         )
 
-    def _draft(self, text: str, file_name: str) -> tuple[Acceptance, CompiledRuleSet]:
-        """The sandbox and the text compiled and accepted (RuleFileError if not)."""
+    @property
+    def _folder(self) -> Path:
+        """Where a caller's test files are looked for: the rules folder (none: no files)."""
+        return self.registry.folder or Path(os.devnull)
+
+    def _checked(self, text: str, file_name: str) -> CompiledRuleSet:
+        """A caller's rule-file text compiled and accepted (RuleFileError if not), named by
+        its file name without folders: a test's `file:` is looked for in the rules folder,
+        never against the server's working directory."""
+        fields.checked(("file_name", file_name, fields.MAX_FILE_NAME))
+        name = Path(file_name or DEFAULT_FILE_NAME).name or DEFAULT_FILE_NAME
+        library = self.registry.library
+        ruleset = check_text(text, name, self.registry.accept, library, folder=self._folder)
+        calls.current().digests.add(ruleset.digest)
+        return ruleset
+
+    def _sandbox(self) -> Acceptance:
         if self.sandbox is None:
             said = "this server has no sandbox to try rule files in"
             raise errors.ServiceError(errors.unavailable(said))
-        fields.checked(("file_name", file_name, fields.MAX_FILE_NAME))
-        ruleset = check_text(
-            text,
-            Path(file_name or DEFAULT_FILE_NAME).name or DEFAULT_FILE_NAME,
-            self.registry.accept,
-            self.registry.library,
-            folder=self.registry.folder or Path(os.devnull),
-        )
-        calls.current().digests.add(ruleset.digest)
-        return self.sandbox, ruleset
+        return self.sandbox
 
     def PublishRuleset(
         self, request: ruleset_pb2.PublishRulesetRequest, context: grpc.ServicerContext

@@ -129,8 +129,12 @@ class Settings(BaseSettings):
 
     @property
     def address(self) -> str:
+        return self.at(self.port)
+
+    def at(self, port: int) -> str:
+        """host:port on this server's host (an IPv6 host in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+        return f"{host}:{port}"
 
 
 def load(given: dict[str, Any], config: Path | None = None) -> Settings:

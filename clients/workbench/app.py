@@ -34,7 +34,7 @@ from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
 from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.registry import library_of
-from probity.engine.testing import CaseOutcome, resolve_answers, set_path
+from probity.engine.testing import CaseOutcome, TestReport, resolve_answers, set_path
 from probity.engine.versioning import classify, understated
 from probity.server.codec.as_json import contract_result_to_dict, result_to_dict
 
@@ -329,7 +329,7 @@ class Workbench:
         tested = await run_in_threadpool(
             lambda: self.call(session, lambda c: c.test_ruleset(text, f"{ruleset_id}.yaml"))
         )
-        report = _Report.of(tested, _compiled_here(text, ruleset_id))
+        report = _report(tested, _compiled_here(text, ruleset_id))
         return self.page("tests.html.j2", request, ruleset_id=ruleset_id, report=report)
 
     async def try_it(self, request: Request) -> Response:
@@ -548,23 +548,10 @@ def kind_of_change(old: CompiledRuleSet, new: CompiledRuleSet) -> str:
     return f"A {change.kind} change ({why}): version {new.version} says so."
 
 
-@dataclass(frozen=True)
-class _Report:
-    """A draft's tests as the server ran them, in the shape the page reads."""
-
-    ruleset: CompiledRuleSet
-    cases: list[CaseOutcome]
-    met: set[str]
-    not_met: set[str]
-
-    @classmethod
-    def of(cls, tested: Any, ruleset: CompiledRuleSet) -> _Report:
-        cases = [CaseOutcome(case.name, list(case.failures)) for case in tested.cases]
-        return cls(ruleset, cases, set(tested.met), set(tested.not_met))
-
-    @property
-    def covered(self) -> list[str]:
-        return [c for c in self.ruleset.criterion_ids if c in self.met and c in self.not_met]
+def _report(tested: Any, ruleset: CompiledRuleSet) -> TestReport:
+    """The server's TestRulesetResponse as the engine's report, which the page reads."""
+    cases = [CaseOutcome(case.name, list(case.failures)) for case in tested.cases]
+    return TestReport(ruleset, cases, set(tested.met), set(tested.not_met))
 
 
 def _compiled_here(text: str, ruleset_id: str) -> CompiledRuleSet:

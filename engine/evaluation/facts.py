@@ -53,11 +53,8 @@ class FactBuilder:
                 self._patterns.setdefault(path, []).append((pattern_key(key, n), name))
 
         def reads(key: str, wanted: set[str]) -> bool:
-            return (
-                key in wanted
-                or any(k.startswith(key + "_") for k in wanted)
-                or any(k.startswith(key + "0_") for k in wanted)
-            )
+            # the key itself, a list's flag (key_n) or a pattern's flag (key0_n)
+            return key in wanted or any(k.startswith((key + "_", key + "0_")) for k in wanted)
 
         # Each partition's fact has only the keys its rules read: of a list input, maybe
         # only its length or one of its flags. Every key is one more for durable_rules to

@@ -74,15 +74,23 @@ def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> l
     return refusals(compile_text(text, file))
 
 
+def _compiled(text: str, file: str, cited: str, folder: Path | None = None) -> CompiledRuleSet:
+    """In the child: an accepted rule set compiled again from its text and the citations the
+    parent checked (the library stays with the parent), as the workers compile it."""
+    from probity.engine.compiler.pipeline import compile_text
+    from probity.engine.compiler.sources import citations_from_json
+
+    citations = citations_from_json(cited) if cited else None
+    return compile_text(text, file, citations=citations, folder=folder)
+
+
 def _tried(text: str, file: str, cited: str, answers: dict[str, Any], codec: Any) -> Any:
     """In the child: the answers evaluated on the text, the result encoded by `codec`
     (bytes, FULL view), or their violations."""
-    from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.compiler.sources import citations_from_json
     from probity.engine.evaluation.evaluator import Evaluator, Submission
     from probity.engine.evaluations import FULL, prepare
 
-    ruleset = compile_text(text, file, citations=citations_from_json(cited) if cited else None)
+    ruleset = _compiled(text, file, cited)
     local = prepare(ruleset).local
     if not isinstance(local, Evaluator):
         return Refused("only a tender rule set evaluates answers; a monitoring one reads returns")
@@ -94,14 +102,10 @@ def _tried(text: str, file: str, cited: str, answers: dict[str, Any], codec: Any
 
 def _tested(text: str, file: str, cited: str, folder: str) -> Any:
     """In the child: the text's own tests, as (cases, met, not met, criteria)."""
-    from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.compiler.sources import citations_from_json
     from probity.engine.testing import run_tests
 
-    citations = citations_from_json(cited) if cited else None
     # Named as a file in `folder`: tests read their example files beside the rule file.
-    named = str(Path(folder) / Path(file).name)
-    ruleset = compile_text(text, named, citations=citations, folder=Path(folder))
+    ruleset = _compiled(text, str(Path(folder) / Path(file).name), cited, Path(folder))
     report = run_tests(ruleset)
     cases = [(case.name, list(case.failures)) for case in report.cases]
     return cases, sorted(report.met), sorted(report.not_met), list(ruleset.criterion_ids)
@@ -121,7 +125,8 @@ def _ready() -> None:
 
 
 class Acceptance:
-    """Checks rule sets one at a time in a child process (started on first use)."""
+    """Checks rule sets one at a time in a child process (started on first use), and is the
+    sandbox where accepted drafts are tried (`tried`) and tested (`tested`)."""
 
     def __init__(
         self, tasks_per_child: int = TASKS_PER_CHILD, memory_bytes: int = MEMORY_BYTES

@@ -9,10 +9,8 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -22,16 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from probity.clients.client import ProbityClient
-from probity.clients.workbench.app import Config, create_app
+from probity.clients.workbench.app import Config
 from probity.engine.evaluation.matcher import Matcher
 from probity.server.app import ProbityServer
+from tests.clients.workbench_web import free_port, serving
 from tests.conftest import NOLAN_VERSION, ROOT, RULES, shipped
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 
@@ -45,12 +43,6 @@ class Bench:
     url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def bench(tmp_path: Path) -> Iterator[Bench]:
     with _bench(tmp_path, tokens=token_file(tmp_path)) as started:
@@ -61,21 +53,8 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
 def _bench(tmp_path: Path, **settings: Any) -> Iterator[Bench]:
     with running(settings_for(tmp_path, **settings)) as server:
         config = Config(f"127.0.0.1:{server.port}", tmp_path / "drafts.db")
-        port = _free_port()
-        web = uvicorn.Server(
-            uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=web.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not web.started:
-            assert time.monotonic() < deadline, "the workbench did not start"
-            time.sleep(0.05)
-        try:
-            yield Bench(server, f"http://127.0.0.1:{port}")
-        finally:
-            web.should_exit = True
-            thread.join(timeout=30)
+        with serving(config) as at:
+            yield Bench(server, f"http://{at}")
 
 
 def _sign_in(browser: webdriver.Chrome, bench: Bench, role: str, check: bool = False) -> None:
@@ -510,7 +489,7 @@ def test_the_workbench_will_not_listen_beyond_loopback_for_an_open_server(
     with running(settings_for(tmp_path)) as server:
         run = subprocess.run(
             [sys.executable, "-m", "probity", "workbench", "--server",
-             f"127.0.0.1:{server.port}", "--host", "0.0.0.0", "--port", str(_free_port()),
+             f"127.0.0.1:{server.port}", "--host", "0.0.0.0", "--port", str(free_port()),
              "--drafts", str(tmp_path / "drafts.db")],
             cwd=ROOT, capture_output=True, text=True, timeout=60,
         )  # fmt: skip

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import string
-import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,16 +17,16 @@ from typing import Any
 
 import grpc
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from probity.clients.client import ProbityClient
-from probity.clients.workbench.app import Config, create_app
+from probity.clients.workbench.app import Config
 from probity.server.app import ProbityServer
 from probity.server.settings import load
 from probity.v1 import audit_pb2, audit_pb2_grpc
+from tests.clients.workbench_web import serving
 from tests.conftest import RULES
 from tests.fuzz.outcomes import FULL, Tally
 from tests.fuzz.test_fuzz_submissions import _call_status, classify
@@ -179,21 +176,8 @@ def workbench(
     fuzz_server: ProbityServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     config = Config(f"127.0.0.1:{fuzz_server.port}", tmp_path_factory.mktemp("wb") / "d.db")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    web = uvicorn.Server(
-        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="critical")
-    )
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not web.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=30)
+    with serving(config, log_level="critical") as at:
+        yield at
 
 
 def _send(at: str, method: str, path: str, body: bytes, headers: dict[str, str]) -> None:
