@@ -168,6 +168,18 @@ class ProbityServer:
         for name in ("", *SERVICE_NAMES):
             self.health.set(name, status)
 
+    def _rulesets_health(self, up: bool) -> None:
+        """The rule-set path (validate, publish, reload) needs the acceptance child: while
+        a dead one is being replaced, that service alone says NOT_SERVING."""
+        if self._stopping.is_set():
+            return
+        if up:
+            _log.info("rule-set checks available again")
+            self.health.set(RULESETS.full_name, health_pb2.HealthCheckResponse.SERVING)
+        else:
+            _log.warning("rule-set checks unavailable: their process died and is replaced")
+            self.health.set(RULESETS.full_name, health_pb2.HealthCheckResponse.NOT_SERVING)
+
     def start(self) -> None:
         """Load the rule sets, warm the workers, then serve; ServerStartError (with
         everything started so far stopped) when there is nothing to serve."""
@@ -205,6 +217,7 @@ class ProbityServer:
         self.pool.warm(list(active.values()), together=True)
         self._heartbeat()
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        self.acceptance.watch(self._rulesets_health)
         self.server.start()
         if self._changes is not None:
             self._following.start()

@@ -51,10 +51,15 @@ def preview(
     rankings, unranked = _rankings(log, active, records, limit)
     order = list(records)
     before = {seq: result_pb2.Result.FromString(records[seq].result) for seq in order}
-    outcomes = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
+    pending = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
+    try:
+        outcomes = pending.result(timeout=timeout)
+    except TimeoutError:
+        pending.cancel()  # the batches not yet started are dropped, not evaluated for no one
+        raise
     after: dict[int, result_pb2.Result] = {}
     refused = []
-    for seq, outcome in zip(order, outcomes.result(timeout=timeout), strict=True):
+    for seq, outcome in zip(order, outcomes, strict=True):
         if isinstance(outcome, Encoded):
             after[seq] = result_pb2.Result.FromString(bytes(outcome))
         else:

@@ -15,6 +15,7 @@ import resource
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +37,7 @@ TIMEOUT_SECONDS = 120.0
 # The largest shipped rule set takes the child under 200 MB.
 MEMORY_BYTES = 2 * 1024**3
 PARENT_CHECK_SECONDS = 1.0
+WATCH_SECONDS = 0.5  # how soon a child that died while idle is noticed and replaced
 CRASHED = (
     "the rules engine crashed while checking this rule set; simplify the conditions it "
     "changes (long patterns, many alternatives) or split it into smaller rule sets"
@@ -135,6 +137,8 @@ class Acceptance:
         self._memory = memory_bytes
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._closed = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def refusals(self, ruleset: CompiledRuleSet) -> list[Diagnostic]:
         """Nothing if durable_rules accepts the rule set; else why not, at file:line:col.
@@ -193,6 +197,46 @@ class Acceptance:
             executor = self._executor or self._start()
             executor.submit(_ready)
 
+    def watch(self, on_change: Callable[[bool], None]) -> None:
+        """Replace a child that dies while idle as soon as it is noticed, not at the next
+        check, and say so: `on_change(False)` when it is found dead, `on_change(True)` once
+        its replacement is ready (the service's health follows it)."""
+        self._watcher = threading.Thread(
+            target=self._watch, args=(on_change,), name="probity-acceptance", daemon=True
+        )
+        self._watcher.start()
+
+    def _watch(self, on_change: Callable[[bool], None]) -> None:
+        up = True
+        while not self._closed.wait(WATCH_SECONDS):
+            # A check in progress handles its own child's death (see _run): skip the round.
+            if not self._lock.acquire(blocking=False):
+                continue
+            try:
+                if up and not self._broken():
+                    continue
+                if up:
+                    up = False
+                    on_change(False)
+                up = self._replaced()
+                if up:
+                    on_change(True)
+            finally:
+                self._lock.release()
+
+    def _broken(self) -> bool:
+        # Set by the executor's manager thread when its child exits unasked.
+        return self._executor is not None and bool(getattr(self._executor, "_broken", False))
+
+    def _replaced(self) -> bool:
+        """A fresh child, ready: False if it died or hung too (tried again next round)."""
+        self._stop(kill=True)
+        try:
+            self._start().submit(_ready).result(timeout=TIMEOUT_SECONDS)
+        except (BrokenProcessPool, FutureTimeout):
+            return False
+        return True
+
     def _start(self) -> ProcessPoolExecutor:
         self._executor = ProcessPoolExecutor(
             max_workers=1,
@@ -215,6 +259,9 @@ class Acceptance:
         executor.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
+        self._closed.set()
+        if self._watcher is not None:
+            self._watcher.join()
         with self._lock:
             self._stop(kill=False)
 

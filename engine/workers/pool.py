@@ -254,7 +254,8 @@ class _Request:
                     self.outcomes[index] = outcome
                     self.remaining -= 1
             done = before > 0 and self.remaining == 0
-        if done:
+        # A caller that gave up (its deadline passed) cancelled the future: nothing to say.
+        if done and not self.future.cancelled():
             self.future.set_result([o for o in self.outcomes if o is not None])
 
 
@@ -269,6 +270,10 @@ class _Job:
     alone: bool = False  # split out of a batch that kept crashing, or a warm-up
     done: Future[None] | None = None  # set once a reply (or the give-up) came
     view: View = FULL  # how its results are written
+
+    def abandoned(self) -> bool:
+        """Every caller waiting on these items has cancelled its future."""
+        return bool(self.items) and all(request.future.cancelled() for request, _, _ in self.items)
 
 
 class _JobQueue:
@@ -363,6 +368,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
         self.restarts = 0  # workers that died and were replaced
+        self.dropped = 0  # batches not evaluated because their callers cancelled them
         self.crashed = 0  # submissions given up on: their worker died on them alone
         self._start_error = ""
         self._closing = False  # once set, a worker that dies is not replaced
@@ -487,6 +493,9 @@ class WorkerPool:
                     break
                 if job is None:
                     stopping = True
+                elif job.abandoned():
+                    with self._lock:  # its caller gave up: the worker's time goes to others
+                        self.dropped += 1
                 elif worker is None:
                     self._give_up(job, f"no engine worker could be started: {self._start_error}")
                 elif self._send(job, worker, loaded):

@@ -3,6 +3,7 @@ is recorded, the draft is never served, and ranks move as the draft would move t
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import grpc
@@ -141,3 +142,32 @@ def test_a_tender_too_large_for_one_answer_is_refused_before_it_is_read(
             assert read == []  # refused before any bid's result was read
             monkeypatch.setattr(tenders, "MOST_SUMMARISED_BIDS", 6)
             assert len(auditor.assessment_summaries("T-six", submission_ids=["b-1"]).summaries) == 1
+
+
+def test_a_preview_past_its_time_stops_its_evaluations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timed-out PreviewImpact answered DEADLINE_EXCEEDED but left its batches running in
+    the workers for no one: they are now dropped, and the server answers the next call."""
+    from probity.server import impact
+
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    with running(settings) as server:
+        at = f"127.0.0.1:{server.port}"
+        strong = example("strong")
+        with ProbityClient(at, token=TOKENS["portal"]) as portal:
+            sent = [dict(strong, id=f"s-{n}") for n in range(2_000)]
+            assert len(list(portal.evaluate_stream("nolan-tender", sent))) == 2_000
+        monkeypatch.setattr(impact, "TIMEOUT", 0.001)
+        with ProbityClient(at, token=TOKENS["policy"]) as officer:
+            with pytest.raises(grpc.RpcError) as caught:
+                officer.preview_impact("nolan-tender", _draft(), limit=2_000)
+            assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            assert "deadline passed" in caught.value.details()
+            # taken from the queue as the workers finish the batches they already held
+            deadline = time.monotonic() + 60
+            while server.pool.queued() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.pool.dropped > 0 and server.pool.restarts == 0
+            monkeypatch.setattr(impact, "TIMEOUT", 600.0)
+            assert officer.preview_impact("nolan-tender", _draft(), limit=10).evaluated == 10

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import pytest
 from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from jsonschema import Draft202012Validator
 
 from probity.clients.client import ProbityClient
@@ -257,6 +260,29 @@ def test_a_rule_set_durable_rules_crashes_on_is_refused_and_the_server_keeps_ser
     assert probity.health() == "SERVING"
     assert probity.evaluate("nolan-tender", example("strong")).band
     assert probity.validate_ruleset(MINI, "mini.yaml").valid  # a new child took over
+
+
+def test_health_says_the_rule_set_path_is_down_while_its_process_is_replaced(
+    probity: ProbityClient, server: ProbityServer
+) -> None:
+    """Issue 30: with the acceptance child killed while idle, health said SERVING while every
+    ValidateRuleset failed. Now a Health.Watch on RulesetService sees NOT_SERVING, then
+    SERVING once a fresh child is ready; evaluation is never marked down."""
+    channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+    stub = health_pb2_grpc.HealthStub(channel)
+    request = health_pb2.HealthCheckRequest(service="probity.v1.RulesetService")
+    watched = stub.Watch(request, timeout=60)
+    assert next(watched).status == health_pb2.HealthCheckResponse.SERVING
+    executor = server.acceptance._executor
+    assert executor is not None
+    for child in list(executor._processes.values()):  # type: ignore[attr-defined]
+        os.kill(child.pid, signal.SIGKILL)
+    assert next(watched).status == health_pb2.HealthCheckResponse.NOT_SERVING
+    assert probity.health("probity.v1.EvaluationService") == "SERVING"
+    assert next(watched).status == health_pb2.HealthCheckResponse.SERVING
+    watched.cancel()
+    channel.close()
+    assert probity.validate_ruleset(MINI, "mini.yaml").valid
 
 
 def test_a_rule_set_past_the_memory_budget_is_refused_in_words(

@@ -51,3 +51,27 @@ def test_a_rule_set_that_kills_a_fresh_child_too_is_refused(
         assert refused.code == Code.ENGINE_REFUSED and "crashed" in refused.message
         monkeypatch.delenv(FAILPOINT)
         assert acceptance.refusals(mini) == []
+
+
+def test_a_child_that_dies_idle_is_replaced_at_once_and_said_so(mini: CompiledRuleSet) -> None:
+    """Issue 30: the watcher notices the dead child without waiting for a check, says the
+    rule-set path is down, replaces the child and says it is back."""
+    said: list[bool] = []
+    with Acceptance() as acceptance:
+        acceptance.start()
+        acceptance.watch(said.append)
+        assert acceptance.refusals(mini) == []
+        executor = acceptance._executor
+        assert executor is not None
+        (child,) = list(executor._processes.values())  # type: ignore[attr-defined]
+        os.kill(child.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while said != [False, True] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said == [False, True]
+        fresh = acceptance._executor
+        assert fresh is not None and fresh is not executor
+        (replacement,) = list(fresh._processes.values())  # type: ignore[attr-defined]
+        assert replacement.is_alive() and replacement.pid != child.pid
+        assert acceptance.refusals(mini) == []
+        assert said == [False, True]  # a healthy child is not replaced again

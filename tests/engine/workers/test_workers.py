@@ -391,3 +391,18 @@ def test_closing_kills_a_stuck_worker_and_fails_what_it_held(mini) -> None:  # t
     assert time.monotonic() - started < 30
     assert all(isinstance(o, EngineCrashed) for o in future.result(timeout=1))
     assert pool.pids() == []  # killed, and not replaced
+
+
+def test_a_cancelled_request_is_not_evaluated_and_fails_no_other(mini) -> None:  # type: ignore[no-untyped-def]
+    """Issue 30: a PreviewImpact past its deadline left its batches running in the workers
+    for no one. Its caller cancels the future: the batches not yet sent are dropped, those in
+    flight are answered to no one (no error, no restart), and the next request is answered."""
+    with WorkerPool(1, codec=PID_CODEC) as pool:
+        pool.warm([mini])
+        abandoned = pool.submit(mini, _submissions(20_000))
+        assert abandoned.cancel()
+        after = pool.submit(mini, _submissions(300)).result(timeout=120)
+        assert len(after) == 300
+        assert sum(isinstance(o, SubmissionError) for o in after) == 4  # n % 97 == 0
+        assert pool.dropped > 0 and pool.restarts == 0
+        assert abandoned.cancelled()
