@@ -39,9 +39,10 @@ def _stream(
 
 
 def _resident(process: psutil.Process) -> int:
-    """The server's resident memory with its children's (the workers and the sandbox)."""
+    """The server's resident memory with its children's (the workers and the sandbox),
+    each page shared between them (the workers' result slots) counted once (PSS)."""
     tree = [process, *process.children(recursive=True)]
-    return sum(p.memory_info().rss for p in tree if p.is_running())
+    return sum(p.memory_full_info().pss for p in tree if p.is_running())
 
 
 def test_memory_stays_within_its_bound_over_a_million_streamed_evaluations(

@@ -1,5 +1,6 @@
 """Every call passes here: authenticated, authorised, timed and logged in one JSON line
-(method, caller, rule set digest, count, duration, status; never submission content)."""
+(method, caller, rule set digest, count, duration, status; never submission content); a
+large call's freed memory is handed back as it ends (server.heap)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import grpc
 import structlog
 
 from probity.engine.evaluations import Origin
-from probity.server import errors
+from probity.server import errors, heap
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
 REQUEST_ID_KEY = "probity-request-id"
+# A call of this many items (a stream, a tender) gives the memory it took back as it ends.
+LARGE_CALL = 1000
 
 
 @dataclass
@@ -167,6 +170,14 @@ def _handled(
         status = _emit(record, context, seconds, raised)
         if observe is not None:
             observe(record, status, seconds)
+        if record.count >= LARGE_CALL:
+            _give_back(record)
+
+
+def _give_back(record: CallRecord) -> None:
+    given = heap.give_back()
+    if given is not None:
+        _log.info("memory given back", mb=round(given, 1), request_id=record.request_id)
 
 
 def _translate(record: CallRecord, context: grpc.ServicerContext, error: Exception) -> NoReturn:
