@@ -69,7 +69,7 @@ balancer:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
 
 test: install postgres browser balancer
-	$(BIN)/ruff check engine clients server store reports proto tests benchmarks
+	$(BIN)/ruff check engine codec clients server store reports proto tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/probity check rules/
 	PROBITY_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
@@ -83,5 +83,5 @@ bench: install
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
 lint: install
-	$(BIN)/ruff check engine clients server store reports proto tests benchmarks
+	$(BIN)/ruff check engine codec clients server store reports proto tests benchmarks
 	$(BIN)/mypy

@@ -19,9 +19,9 @@ from typing import Any
 import grpc
 
 from benchmarks.conftest import ROOT
+from probity.codec import messages, wire
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.server.codec import messages, wire
 from probity.v1 import evaluation_pb2
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import psutil
 
 from benchmarks.conftest import FIGURES
+from probity.codec import PROTOBUF
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator, Serialized, Submission
 from probity.engine.evaluation.result import to_json
@@ -31,7 +32,6 @@ from probity.engine.when.expression import (
     parse,
 )
 from probity.engine.workers.pool import Codec, WorkerPool
-from probity.server.codec import PROTOBUF
 
 BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts
@@ -285,7 +285,7 @@ def test_worker_processes_with_the_service_codec(
     nolan: CompiledRuleSet, submissions: list[Submission]
 ) -> None:
     """As the service uses the pool: answers arrive as a request's Struct bytes and are read
-    in the workers, which write protobuf Results (probity.server.codec.PROTOBUF is their
+    in the workers, which write protobuf Results (probity.codec.PROTOBUF is their
     codec), so the parent only passes bytes along."""
     from google.protobuf import struct_pb2
 

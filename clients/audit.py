@@ -11,7 +11,7 @@ from google.protobuf import json_format
 
 from probity.clients.remote import add_connection_options, connect
 from probity.clients.tables import write_table
-from probity.server.codec.as_json import tender_to_dict
+from probity.codec.as_json import tender_to_dict
 
 _FILTERS = ("tender_id", "contract_id", "supplier_id", "ruleset_id", "since", "until")
 _HELP = {

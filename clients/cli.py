@@ -443,6 +443,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run(vars(args))
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    # Imported here: the token file's hashing is the server's, through its one entry point.
+    from probity.server.main import token
+
+    return token(args.name, args.role)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """The JSON Schema of rule files; with --inputs, of a rule set's answers (a rule file
     here, or a rule set id on --server)."""
@@ -602,6 +609,11 @@ def parser() -> argparse.ArgumentParser:
         "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"
     )
     serve.set_defaults(run=cmd_serve)
+    token = sub.add_parser("token", help="make a bearer token and its token-file entry")
+    token.add_argument("action", choices=["new"])
+    token.add_argument("--name", required=True)
+    token.add_argument("--role", required=True, choices=("portal", "policy", "auditor"))
+    token.set_defaults(run=cmd_token)
     workbench = sub.add_parser(
         "workbench", help="edit, check and publish rule sets in the browser (127.0.0.1:8080)"
     )

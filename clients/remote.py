@@ -32,16 +32,16 @@ from probity.clients.tables import (
     write_csv,
     write_table,
 )
-from probity.engine.compiler.model import InputSpec
-from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError
-from probity.engine.evaluation.evaluator import Submission
-from probity.server.codec.as_json import (
+from probity.codec.as_json import (
     contract_result_to_dict,
     error_to_dict,
     result_to_dict,
     tender_to_dict,
 )
+from probity.engine.compiler.model import InputSpec
+from probity.engine.compiler.pipeline import compile_text
+from probity.engine.errors import RuleFileError
+from probity.engine.evaluation.evaluator import Submission
 from probity.v1 import evaluation_pb2, result_pb2
 
 _DETAILS = (
@@ -457,16 +457,6 @@ def _export(client: ProbityClient, folder: Path) -> int:
     return 0
 
 
-# -- token ---------------------------------------------------------------------------------
-def cmd_token(args: argparse.Namespace) -> int:
-    from probity.server.main import token_entry  # the server's own hashing, for its file
-
-    token, entry = token_entry(args.name, args.role)
-    print(f"token (give it to the caller; it is not stored): {token}", file=sys.stderr)
-    print(entry)
-    return 0
-
-
 def add_commands(sub: Any) -> None:
     tender = sub.add_parser("tender", help="evaluate and rank all bids of a tender on a server")
     add_connection_options(tender)
@@ -519,9 +509,3 @@ def add_commands(sub: Any) -> None:
                 help="tsv: tab-separated lines; csv: with a header; markdown: a table",
             )
         command.set_defaults(run=cmd_rules)
-
-    token = sub.add_parser("token", help="make a bearer token and its token-file entry")
-    token.add_argument("action", choices=["new"])
-    token.add_argument("--name", required=True)
-    token.add_argument("--role", required=True, choices=("portal", "policy", "auditor"))
-    token.set_defaults(run=cmd_token)

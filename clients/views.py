@@ -1,4 +1,4 @@
-"""BASIC results put back in the FULL shape on the client (server.codec.expansion does the
+"""BASIC results put back in the FULL shape on the client (codec.expansion does the
 putting back): the client asks for BASIC (about a fifth of the bytes), so its callers always
 read FULL results; a version's catalog is fetched once and kept by its digest.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from probity.server.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
+from probity.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
 from probity.v1 import monitoring_pb2, result_pb2
 
 __all__ = ["Catalog", "CatalogMismatch", "Catalogs", "expand", "expand_contract"]

@@ -16,17 +16,17 @@ from google.protobuf import message_factory
 from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from probity.codec import PROTOBUF, wire
 from probity.engine import ENGINE_VERSION
 from probity.engine.errors import RuleFileError
 from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import WorkerPool
-from probity.server import errors, reflection
+from probity.server import errors, reading, reflection
 from probity.server.audit import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
-from probity.server.codec import PROTOBUF, reading, wire
 from probity.server.evaluation import EvaluationService
 from probity.server.metrics import Metrics
 from probity.server.rulesets import RulesetService
@@ -346,7 +346,7 @@ def _add_service(server: grpc.Server, service: ServiceDescriptor, servicer: Any)
     """Register `servicer`'s methods, as the generated add_*_to_server does, except that a
     method may answer with bytes already in wire format: they are sent as they are. So
     interceptors (auth, call logging) never see the difference. And requests are read
-    leniently (codec.reading): an unreadable unary request is refused with INVALID_ARGUMENT
+    leniently (server.reading): an unreadable unary request is refused with INVALID_ARGUMENT
     naming its field; a stream's handler gets the Unreadable item and fails it alone."""
     handlers = {}
     for method in service.methods:

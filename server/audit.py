@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 from google.protobuf import json_format
 
+from probity.codec import messages, views
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import FieldViolation, RuleFileError
@@ -18,7 +19,6 @@ from probity.engine.evaluation.evaluator import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
 from probity.server import calls, errors, fields, impact, tenders
-from probity.server.codec import messages, views
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 

@@ -20,7 +20,7 @@ from probity.engine.errors import (
     UnknownRuleset,
     WrongKind,
 )
-from probity.server.codec.reading import Unreadable
+from probity.server.reading import Unreadable
 from probity.store.log import LogUnavailable
 
 DOMAIN = "probity.v1"

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, cast
 import grpc
 import structlog
 
+from probity.codec import messages, views, wire
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import AwardSpec
 from probity.engine.errors import EngineCrashed, FieldViolation, RecordingFailed, SubmissionError
@@ -35,8 +36,7 @@ from probity.engine.evaluations import (
 )
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.server import calls, errors, fields
-from probity.server.codec import messages, views, wire
-from probity.server.codec.reading import Unreadable
+from probity.server.reading import Unreadable
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, evaluation_pb2_grpc, result_pb2
 

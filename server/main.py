@@ -71,6 +71,14 @@ def _messages(exc: Exception) -> list[str]:
     return said
 
 
+def token(name: str, role: str) -> int:
+    """`probity token new`: the token on stderr (it is not stored), its entry on stdout."""
+    made, entry = token_entry(name, role)
+    print(f"token (give it to the caller; it is not stored): {made}", file=sys.stderr)
+    print(entry)
+    return 0
+
+
 def token_entry(name: str, role: str) -> tuple[str, str]:
     """A new bearer token, and its entry for the token file (which keeps only its hash)."""
     token = new_token()

@@ -11,6 +11,12 @@ from typing import Any
 import grpc
 import structlog
 
+from probity.codec import PROTOBUF, views
+from probity.codec.messages import (
+    diagnostic_to_proto,
+    ruleset_info,
+    struct_to_python,
+)
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.submission import input_schema
@@ -19,12 +25,6 @@ from probity.engine.registry import Registry, check_text
 from probity.engine.workers.acceptance import CRASHED, HUNG, TOO_BIG, Acceptance, Refused
 from probity.engine.workers.pool import WorkerPool
 from probity.server import calls, errors, fields
-from probity.server.codec import PROTOBUF, views
-from probity.server.codec.messages import (
-    diagnostic_to_proto,
-    ruleset_info,
-    struct_to_python,
-)
 from probity.v1 import result_pb2, ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")

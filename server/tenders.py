@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from google.protobuf.message import Message
 
+from probity.codec import messages, views
+from probity.codec.as_json import tender_to_dict
+from probity.codec.expansion import Catalog, expand
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation
 from probity.engine.evaluations import BASIC, FULL
 from probity.server import errors
-from probity.server.codec import messages, views
-from probity.server.codec.as_json import tender_to_dict
-from probity.server.codec.expansion import Catalog, expand
 from probity.store.log import DecisionLog
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2
 

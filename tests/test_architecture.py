@@ -3,6 +3,7 @@ import namespace, and `probity --version` / `python -m probity`."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from tests.conftest import ROOT
 
 # The product card's folders, installed as these packages of `probity` (pyproject.toml).
 FOLDERS = {"engine": ROOT / "engine", "server": ROOT / "server", "clients": ROOT / "clients",
+           "codec": ROOT / "codec",
            "store": ROOT / "store", "reports": ROOT / "reports"}  # fmt: skip
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -85,3 +87,25 @@ def test_version(command: list[str]) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"probity {ENGINE_VERSION} (engine {ENGINE_VERSION}")
     assert "durable_rules 2." in run.stdout
+
+
+def test_the_workers_codec_brings_no_server_code_with_it() -> None:
+    """Issue 31: the pool was handed server.codec.PROTOBUF, so unpickling it in each worker
+    imported probity.server there. The codec is its own package now: a fresh process that
+    unpickles it (as a spawned worker does) holds no module of the server, store or clients."""
+    script = (
+        "import pickle, sys\n"
+        "from probity.codec import PROTOBUF\n"
+        "data = pickle.dumps(PROTOBUF)\n"
+        "for name in [m for m in sys.modules if m.startswith('probity')]:\n"
+        "    del sys.modules[name]\n"
+        "pickle.loads(data)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('probity.')))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = ast.literal_eval(run.stdout)
+    assert "probity.codec" in loaded
+    strangers = ("probity.server", "probity.store", "probity.clients", "probity.engine.workers")
+    assert [name for name in loaded if name.startswith(strangers)] == []

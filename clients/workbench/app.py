@@ -28,6 +28,7 @@ from probity.clients.client import ProbityClient
 from probity.clients.remote import describe_error, field_violations
 from probity.clients.workbench.drafts import DraftRefused, Drafts
 from probity.clients.workbench.sessions import COOKIE, Session, Sessions
+from probity.codec.as_json import contract_result_to_dict, result_to_dict
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text
@@ -36,7 +37,6 @@ from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.registry import library_of
 from probity.engine.testing import CaseOutcome, TestReport, resolve_answers, set_path
 from probity.engine.versioning import classify, understated
-from probity.server.codec.as_json import contract_result_to_dict, result_to_dict
 
 STATIC = Path(__file__).resolve().parent / "static"
 # What a page may load: only this workbench's own files; no inline script, no framing.

@@ -11,10 +11,10 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient, submission_message
+from probity.codec.as_json import result_to_dict
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluation.result import to_dict
 from probity.server.app import ProbityServer
-from probity.server.codec.as_json import result_to_dict
 from tests.conftest import SHIPPED
 from tests.server.conftest import example, running, settings_for
 

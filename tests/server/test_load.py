@@ -12,9 +12,9 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
+from probity.codec.messages import result_to_proto
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.server.app import ProbityServer
-from probity.server.codec.messages import result_to_proto
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import example, running, settings_for
 

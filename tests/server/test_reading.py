@@ -1,4 +1,4 @@
-"""Requests read leniently (probity.server.codec.reading): what protobuf refuses is named
+"""Requests read leniently (probity.server.reading): what protobuf refuses is named
 by its field, and nothing else changes."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probity.clients.client import submission_message
-from probity.server.codec.reading import MAX_VALUE_NESTING, Unreadable, lenient
+from probity.server.reading import MAX_VALUE_NESTING, Unreadable, lenient
 from probity.v1 import evaluation_pb2
 from tests.fuzz.wire import field
 from tests.server.conftest import example

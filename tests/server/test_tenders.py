@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from probity.clients.client import ProbityClient
+from probity.codec.as_json import result_to_dict, tender_to_dict
 from probity.reports.summaries import documents
 from probity.server.app import ProbityServer
-from probity.server.codec.as_json import result_to_dict, tender_to_dict
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, result_pb2
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file

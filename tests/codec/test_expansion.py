@@ -1,4 +1,4 @@
-"""BASIC results expanded from the catalog equal FULL ones (server.codec.expansion), for
+"""BASIC results expanded from the catalog equal FULL ones (codec.expansion), for
 generated answers to every shipped tender rule set: the codec writes both views from one
 engine result, and expansion puts back exactly what BASIC left out."""
 
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from probity.codec import PROTOBUF, views
+from probity.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator, Submission
 from probity.engine.evaluations import BASIC, FULL, prepare
-from probity.server.codec import PROTOBUF, views
-from probity.server.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
 from probity.v1 import monitoring_pb2, result_pb2
 from tests.conftest import RULES, shipped
 from tests.engine.evaluation.test_end_to_end_properties import submissions

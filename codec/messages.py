@@ -7,6 +7,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from probity.codec import wire
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.errors import Diagnostic
 from probity.engine.evaluation.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
@@ -18,7 +19,6 @@ from probity.engine.monitoring.result import (
     PeriodEvidence,
     PeriodRating,
 )
-from probity.server.codec import wire
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 
 # engine.evaluations.View ↔ probity.v1.ResultView (UNSPECIFIED reads as FULL).

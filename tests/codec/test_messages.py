@@ -1,4 +1,4 @@
-"""Protobuf ↔ engine translation (probity.server.codec): properties over random input."""
+"""Protobuf ↔ engine translation (probity.codec): properties over random input."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from google.protobuf import struct_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from probity.codec import PROTOBUF
+from probity.codec import messages as convert
 from probity.engine.evaluation.evaluator import Evaluator, Submission
-from probity.server.codec import PROTOBUF
-from probity.server.codec import messages as convert
 from probity.v1 import result_pb2
 from tests.engine.evaluation.test_end_to_end_properties import NOLAN, submissions
 

@@ -4,7 +4,7 @@ own wording that a BASIC result leaves out (ResultCatalog).
 A FULL result repeats the rule set's titles, remedies, sources and descriptors in every
 finding: about four fifths of its bytes for nolan-tender. BASIC sends only what varies per
 submission; `catalog` is what a client needs, once per version, to put the rest back
-(server.codec.expansion), and result.proto says field by field how. Both are made
+(codec.expansion), and result.proto says field by field how. Both are made
 from the compiled rule set, never from a result, so what BASIC leaves out is exactly what
 the catalog holds.
 """
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.result import Finding, PrincipleScore, Result, exclusion_reason
-from probity.engine.evaluation.scoring import fixed_explanations
-from probity.engine.monitoring.result import ContractResult
-from probity.server.codec import wire
-from probity.server.codec.messages import (
+from probity.codec import wire
+from probity.codec.messages import (
     contract_result_to_proto,
     head,
     python_to_value,
     source_to_proto,
 )
+from probity.engine.compiler.compiled import CompiledRuleSet
+from probity.engine.evaluation.result import Finding, PrincipleScore, Result, exclusion_reason
+from probity.engine.evaluation.scoring import fixed_explanations
+from probity.engine.monitoring.result import ContractResult
 from probity.v1 import result_pb2
 
 # criterion id → outcome → its fixed explanation
