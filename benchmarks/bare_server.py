@@ -21,7 +21,8 @@ import grpc
 from benchmarks.conftest import ROOT
 from probity.codec import messages, wire
 from probity.engine.compiler.pipeline import load_file
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.v1 import evaluation_pb2
 
 

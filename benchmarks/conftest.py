@@ -10,7 +10,7 @@ import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import load_file
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES: dict[str, float] = {}

@@ -14,7 +14,8 @@ import psutil
 from benchmarks.conftest import FIGURES
 from probity.codec import PROTOBUF
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Serialized, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Serialized, Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.when.expression import (
     Arith,

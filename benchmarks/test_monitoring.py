@@ -12,7 +12,7 @@ from benchmarks import monitoring_baseline
 from benchmarks.conftest import FIGURES, ROOT
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import load_file
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_json
 from probity.engine.workers.pool import WorkerPool

@@ -11,7 +11,8 @@ import time
 
 from benchmarks.conftest import FIGURES
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from tests.conftest import large_rule_file
 

@@ -24,7 +24,8 @@ import pytest
 from benchmarks.conftest import FIGURES, ROOT
 from probity.clients.client import ProbityClient, submission_message
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from probity.v1 import evaluation_pb2, result_pb2
 

@@ -17,7 +17,7 @@ import psutil
 from benchmarks.conftest import FIGURES
 from benchmarks.test_service import _db, _port, _start
 from probity.clients.client import ProbityClient, submission_message
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.v1 import evaluation_pb2, result_pb2
 
 TOTAL = int(os.environ.get("PROBITY_SOAK", "1000000"))

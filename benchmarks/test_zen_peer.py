@@ -13,7 +13,8 @@ import time
 from benchmarks.conftest import FIGURES
 from benchmarks.zen_peer import ZenPeer
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 
 ROUNDS = 5

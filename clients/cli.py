@@ -45,12 +45,11 @@ from probity.engine.compiler.pipeline import load_file
 from probity.engine.compiler.yamlsource import YamlSyntaxError
 from probity.engine.compiler.yamlsource import load as load_yaml
 from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.submission import input_schema
 from probity.engine.evaluations import Encoded, prepare
 from probity.engine.registry import SOURCES_FOLDER
 from probity.engine.sources.library import SourceLibrary, load_library
-from probity.engine.testing import run_tests
 from probity.engine.versioning import classify, understated
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
@@ -190,6 +189,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    # Imported here: it loads durable_rules, which `probity serve` (started from this module)
+    # must not hold in the service's process.
+    from probity.engine.testing import run_tests
+
     loaded, problems = _load_all(args.paths, args.sources)
     failed = problems
     covered = total = 0

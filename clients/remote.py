@@ -41,7 +41,7 @@ from probity.codec.as_json import (
 from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import RuleFileError
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.v1 import evaluation_pb2, result_pb2
 
 _DETAILS = (

@@ -130,3 +130,7 @@ class RecordingFailed(Exception):
 
 def _shortened(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
+
+
+class EngineError(Exception):
+    """durable_rules refused or failed; the batch was not evaluated."""

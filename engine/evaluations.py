@@ -19,14 +19,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, SubmissionError, WrongKind
-from probity.engine.evaluation.evaluator import Evaluator, Serialized, Submission
+from probity.engine.evaluation.items import Serialized, Submission
 from probity.engine.evaluation.result import Result
-from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import ContractResult
+
+if TYPE_CHECKING:  # loaded where something is evaluated here (see Prepared.local)
+    from probity.engine.evaluation.evaluator import Evaluator
+    from probity.engine.monitoring.monitor import Monitor
 
 # A result as its codec wrote it: bytes, or a read-only memoryview lent from a worker's
 # shared memory (see workers.result_space) valid for as long as it is held.
@@ -158,6 +161,11 @@ class Prepared:
     def local(self) -> Evaluator | Monitor:
         """Evaluation in this process (built on first use): results as the engine's values."""
         if self._local is None:
+            # Imported on first use: they load durable_rules, which the service's process
+            # (it evaluates in its workers only) never does.
+            from probity.engine.evaluation.evaluator import Evaluator
+            from probity.engine.monitoring.monitor import Monitor
+
             ruleset = self.ruleset
             self._local = Monitor(ruleset) if ruleset.monitoring is not None else Evaluator(ruleset)
         return self._local

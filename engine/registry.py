@@ -32,7 +32,6 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.compiler.sources import Citations, citations_from_json
 from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
-from probity.engine.evaluation.acceptance import refusals
 from probity.engine.ruleset_store import Activation, ReplicaState, RulesetStore, StoredVersion
 from probity.engine.sources.library import SourceLibrary, load_library
 from probity.engine.versioning import classify, understated
@@ -100,6 +99,14 @@ def conflict(
 # not. The service passes workers.acceptance.Acceptance().refusals, which asks in a child
 # process; in-process asking is for tools and tests.
 Accept = Callable[[CompiledRuleSet], list[Diagnostic]]
+
+
+def refusals(ruleset: CompiledRuleSet) -> list[Diagnostic]:
+    """Asked in this process (tools and tests): durable_rules is loaded on first use only,
+    so a process given another `Accept` (the service) never loads it."""
+    from probity.engine.evaluation.acceptance import refusals as asked
+
+    return asked(ruleset)
 
 
 def check_text(

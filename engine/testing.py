@@ -16,7 +16,7 @@ from typing import Any
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleTestSpec
 from probity.engine.errors import SubmissionError
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import prepare
 from probity.engine.monitoring.monitor import Monitor

@@ -15,7 +15,7 @@ from probity.codec import messages, views
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import FieldViolation, RuleFileError
-from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
 from probity.server import calls, errors, fields, impact, tenders

@@ -24,7 +24,7 @@ from probity.codec import messages, views, wire
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import AwardSpec
 from probity.engine.errors import EngineCrashed, FieldViolation, RecordingFailed, SubmissionError
-from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.evaluations import (
     Decision,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Serialized
+from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluations import Encoded, Evaluations
 from probity.engine.ranking import BidScore, rank
 from probity.store.log import DecisionLog, Evaluation, Query

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.partitions import CATCH_ALL, CATCH_ALL_RULE
-from probity.engine.errors import Code, Diagnostic
-from probity.engine.evaluation.matcher import EngineError, Matcher
+from probity.engine.errors import Code, Diagnostic, EngineError
+from probity.engine.evaluation.matcher import Matcher
 
 REFUSED = (
     "the rules engine cannot handle this condition: it is too complex (for a pattern: too "

@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.facts import FactBuilder
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.matcher import Matcher
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluation.scoring import Scorer
 from probity.engine.evaluation.submission import SubmissionValidator
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """A submission's id and its answers as plain data (or a contract and its returns)."""
-
-    id: str
-    answers: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Serialized:
-    """A submission (or a contract with its returns) still in its codec's bytes, for the
-    worker processes to decode (engine.workers); plain answers come as a Submission."""
-
-    id: str
-    data: bytes
 
 
 class Evaluator:

@@ -15,7 +15,7 @@ from typing import Any
 
 from probity.engine.compiler.conditions import FactLayout, pattern_key
 from probity.engine.evaluation import codegen
-from probity.engine.evaluation.matcher import durable_number
+from probity.engine.evaluation.numbers import durable_number
 from probity.engine.periods import day_number
 from probity.engine.when.patterns import fullmatcher
 

@@ -20,6 +20,8 @@ import durable_rules_engine as _dre
 import orjson
 
 from probity.engine.compiler.partitions import BATCH_CAP, CATCH_ALL
+from probity.engine.errors import EngineError
+from probity.engine.evaluation.numbers import durable_number
 
 # `{"m":{"i":N` opens every matched fact (we always encode `i` first, compactly). User text
 # cannot forge it: inside a JSON string every quote is escaped.
@@ -28,28 +30,9 @@ _FACT_INDEX = re.compile(r'\{"m":\{"i":(\d+)')
 _NOT_HANDLED = 1
 
 
-class EngineError(Exception):
-    """durable_rules refused or failed; the batch was not evaluated."""
-
-
 _registry: dict[str, int] = {}
 _registry_lock = threading.Lock()
 _sessions = itertools.count()
-
-
-def durable_number(value: float) -> float | orjson.Fragment:
-    """A float as durable_rules can read it.
-
-    Its JSON reader misreads an exponent without a decimal point ("1e-94", "1e+16": the batch
-    is lost and the process may crash), which is how orjson writes such floats; "1.0e-94"
-    reads correctly. Ordinary magnitudes are written without an exponent and pass as they are.
-    """
-    if value == 0 or 1e-5 <= abs(value) < 1e15:
-        return value
-    mantissa, _, exponent = orjson.dumps(value).partition(b"e")
-    if not exponent or b"." in mantissa:
-        return value
-    return orjson.Fragment(mantissa + b".0e" + exponent)
 
 
 def _safe_numbers(node: Any) -> Any:

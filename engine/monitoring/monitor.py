@@ -31,9 +31,10 @@ from probity.engine.compiler.compiled import (
     MissingReturns,
 )
 from probity.engine.errors import SubmissionError
-from probity.engine.evaluation.evaluator import Submission
 from probity.engine.evaluation.facts import FactBuilder
-from probity.engine.evaluation.matcher import Matcher, durable_number
+from probity.engine.evaluation.items import Submission
+from probity.engine.evaluation.matcher import Matcher
+from probity.engine.evaluation.numbers import durable_number
 from probity.engine.evaluation.result import RulesetRef, as_answered
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
 from probity.engine.monitoring.certainty import Domain

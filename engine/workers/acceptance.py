@@ -89,7 +89,8 @@ def _compiled(text: str, file: str, cited: str, folder: Path | None = None) -> C
 def _tried(text: str, file: str, cited: str, answers: dict[str, Any], codec: Any) -> Any:
     """In the child: the answers evaluated on the text, the result encoded by `codec`
     (bytes, FULL view), or their violations."""
-    from probity.engine.evaluation.evaluator import Evaluator, Submission
+    from probity.engine.evaluation.evaluator import Evaluator
+    from probity.engine.evaluation.items import Submission
     from probity.engine.evaluations import FULL, prepare
 
     ruleset = _compiled(text, file, cited)

@@ -45,9 +45,14 @@ import orjson
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import EngineCrashed, FieldViolation, RuleFileError, SubmissionError
-from probity.engine.evaluation.evaluator import Serialized, Submission
-from probity.engine.evaluation.matcher import EngineError
+from probity.engine.errors import (
+    EngineCrashed,
+    EngineError,
+    FieldViolation,
+    RuleFileError,
+    SubmissionError,
+)
+from probity.engine.evaluation.items import Serialized, Submission
 from probity.engine.evaluation.result import Result, to_json
 from probity.engine.evaluations import FULL, Encoded, Outcome, Prepared, View, prepare
 from probity.engine.monitoring.result import ContractResult, contract_json

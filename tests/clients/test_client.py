@@ -12,7 +12,8 @@ import pytest
 
 from probity.clients.client import ProbityClient, submission_message
 from probity.codec.as_json import result_to_dict
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_dict
 from probity.server.app import ProbityServer
 from tests.conftest import SHIPPED

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from probity.codec import PROTOBUF, views
 from probity.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluations import BASIC, FULL, prepare
 from probity.v1 import monitoring_pb2, result_pb2
 from tests.conftest import RULES, shipped

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from probity.codec import PROTOBUF
 from probity.codec import messages as convert
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.v1 import result_pb2
 from tests.engine.evaluation.test_end_to_end_properties import NOLAN, submissions
 

@@ -9,7 +9,7 @@ import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import UnknownRuleset, WrongKind
-from probity.engine.evaluation.evaluator import Submission
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import (
     Decision,

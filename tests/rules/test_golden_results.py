@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.monitoring.result import contract_json

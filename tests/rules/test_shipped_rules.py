@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.monitoring.monitor import Monitor
 from probity.engine.registry import library_of
 from probity.engine.testing import run_tests

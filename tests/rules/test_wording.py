@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import InputSpec
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Finding, Result
 from probity.engine.testing import set_path
 from probity.engine.when.expression import Literal, Node

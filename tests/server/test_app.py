@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import psutil
 import pytest
 
 from probity.clients.client import ProbityClient
-from tests.conftest import NOLAN_VERSION, ROOT, SHIPPED
+from tests.conftest import NOLAN_VERSION, ROOT, RULES, SHIPPED
 from tests.server.conftest import example, rules_copy
 
 
@@ -240,3 +241,29 @@ def test_a_large_stream_gives_its_memory_back_when_it_ends(served: ServeProcess)
     calls = {line["request_id"]: line for line in served.lines if line.get("event") == "call"}
     assert all(calls[line["request_id"]]["count"] == 8_000 for line in given)
     assert _anonymous_mb(served.process.pid) - before < 60  # was 185 after the first stream
+
+
+def test_the_service_process_never_loads_durable_rules(served: ServeProcess) -> None:
+    """Issue 31: the gRPC process imported durable_rules (through the registry's default
+    acceptance check and the evaluation façade) though it evaluates only in its workers and
+    checks rule sets only in a child. After calls of every kind, its memory maps hold no
+    durable_rules library; the workers' do."""
+    monitoring = json.loads(
+        (RULES / "examples" / "ethical-standards-monitoring" / "strong.json").read_text()
+    )
+    with ProbityClient(f"127.0.0.1:{served.port}", timeout=120) as client:
+        client.evaluate("nolan-tender", example("strong"))
+        bids = [dict(example("weak"), id="b1", tender_id="T1", price=10.0)]
+        client.evaluate_tender("nolan-tender", "T1", bids)
+        client.check_contract(
+            "ethical-standards-monitoring", monitoring["contract"], monitoring["returns"]
+        )
+        source = (RULES / "nolan-tender.yaml").read_text()
+        assert client.validate_ruleset(source, "nolan-tender.yaml").valid
+        client.replay(1)
+    maps = Path(f"/proc/{served.process.pid}/maps").read_text()
+    assert "durable_rules_engine" not in maps
+    worker = psutil.Process(served.process.pid).children()
+    assert any(
+        "durable_rules_engine" in Path(f"/proc/{child.pid}/maps").read_text() for child in worker
+    )

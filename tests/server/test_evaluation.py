@@ -13,7 +13,8 @@ from google.rpc import code_pb2, error_details_pb2
 from probity.clients.client import ProbityClient, submission_message
 from probity.codec import PROTOBUF
 from probity.codec.messages import result_to_proto
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.server.app import ProbityServer
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2

@@ -13,7 +13,8 @@ import pytest
 
 from probity.clients.client import ProbityClient
 from probity.codec.messages import result_to_proto
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.server.app import ProbityServer
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import example, running, settings_for

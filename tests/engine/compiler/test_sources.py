@@ -8,7 +8,8 @@ import pytest
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import Code, RuleFileError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.registry import library_of
 from tests.conftest import FIXTURES, MINI_STRONG

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import InputSpec
 from probity.engine.compiler.partitions import fact_keys, partition
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from tests.conftest import RULES, shipped
 from tests.engine.reference import holds

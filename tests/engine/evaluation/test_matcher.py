@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.matcher import Matcher
 from tests.conftest import FIXTURES, MINI_STRONG
 

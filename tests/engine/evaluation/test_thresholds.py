@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text
 from probity.engine.errors import Code, RuleFileError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluation.thresholds import stated_minimums
 from tests.conftest import FIXTURES

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from probity.engine.errors import SubmissionError
-from probity.engine.evaluation.evaluator import Evaluator, Submission
+from probity.engine.evaluation.evaluator import Evaluator
+from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.workers.pool import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
 from tests.conftest import MINI_STRONG, shipped
