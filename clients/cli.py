@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,7 +42,7 @@ from probity.clients.tables import (
 from probity.engine import ENGINE_VERSION
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import RuleSetSpec
-from probity.engine.compiler.pipeline import load_file
+from probity.engine.compiler.pipeline import STAGES, StageTime, Timings, load_file
 from probity.engine.compiler.yamlsource import YamlSyntaxError
 from probity.engine.compiler.yamlsource import load as load_yaml
 from probity.engine.errors import RuleFileError, SubmissionError
@@ -92,7 +93,9 @@ def library_for(file: Path, sources: str | None = None) -> SourceLibrary:
     return load_library(beside if beside.is_dir() else SHIPPED_SOURCES)
 
 
-def _load_all(paths: list[str], sources: str | None = None) -> tuple[list[CompiledRuleSet], int]:
+def _load_all(
+    paths: list[str], sources: str | None = None, timings: bool = False
+) -> tuple[list[CompiledRuleSet], int]:
     loaded, problems = [], 0
     files = rule_files(paths)
     if not files:
@@ -106,15 +109,21 @@ def _load_all(paths: list[str], sources: str | None = None) -> tuple[list[Compil
     # Ask durable_rules to accept each, as the service will: in a child process, so that a
     # rule set it crashes on is a diagnostic, not the end of this command.
     with Acceptance() as acceptance:
+        acceptance.start()  # its process starts while the first file compiles
         for file in files:
+            spent: Timings = []
             try:
-                ruleset = load_file(file, libraries[file])
+                ruleset = load_file(file, libraries[file], spent)
             except RuleFileError as exc:
                 for diagnostic in exc.diagnostics:
                     print(diagnostic)
                 problems += len(exc.diagnostics)
+                _print_timings(file, spent, timings)
                 continue
+            started = time.perf_counter()
             refused = acceptance.refusals(ruleset)
+            spent.append(StageTime("accept", time.perf_counter() - started))
+            _print_timings(file, spent, timings)
             for diagnostic in refused:
                 print(diagnostic)
             problems += len(refused)
@@ -123,8 +132,18 @@ def _load_all(paths: list[str], sources: str | None = None) -> tuple[list[Compil
     return loaded, problems
 
 
+def _print_timings(file: Path, spent: Timings, wanted: bool) -> None:
+    """`probity check --timings`: each compile stage's time, then durable_rules' check."""
+    if not wanted:
+        return
+    titles = {**dict(STAGES), "accept": "accepted by the rules engine"}
+    said = ", ".join(f"{titles[t.stage]} {t.seconds * 1000:.1f} ms" for t in spent)
+    total = sum(t.seconds for t in spent) * 1000
+    print(f"{file}: took {total:.1f} ms: {said}")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded, problems = _load_all(args.paths, args.sources)
+    loaded, problems = _load_all(args.paths, args.sources, args.timings)
     previous: dict[str, tuple[RuleSetSpec, str]] = {}
     if args.against:
         try:
@@ -493,6 +512,9 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check rule files and report every problem")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--sources", metavar="DIR", help=SOURCES_HELP)
+    check.add_argument(
+        "--timings", action="store_true", help="show how long each compile stage took"
+    )
     check.add_argument(
         "--against",
         metavar="OLD",

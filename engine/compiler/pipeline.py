@@ -1,4 +1,4 @@
-"""Compile a rule file: the stages in order, all reporting into one Diagnostics.
+"""Compile a rule file: the stages in order (STAGES), all reporting into one Diagnostics.
 
     read YAML (with a source map) → structure (the rule-file model) → inputs →
     sources (quotes checked against the source library) →
@@ -11,7 +11,10 @@ was found.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +35,51 @@ from probity.engine.when.typecheck import FieldType
 KindStage = Callable[[Diagnostics, RuleSetSpec, dict[str, FieldType], Citations], Body | None]
 # The stage for each kind of rule set.
 KIND_STAGES: Mapping[str, KindStage] = {"tender": compile_tender, "monitoring": compile_monitoring}
+# The stages by name, in order, as `probity check --timings` shows them.
+STAGES = (
+    ("read", "read the YAML"),
+    ("structure", "check the structure"),
+    ("inputs", "check the inputs"),
+    ("sources", "check the quotes"),
+    ("kind", "compile the criteria"),
+    ("assemble", "assemble"),
+)
 
 
-def load_file(path: str | Path, library: SourceLibrary | None = None) -> CompiledRuleSet:
+@dataclass(frozen=True, slots=True)
+class StageTime:
+    """How long one compile stage took (STAGES names it)."""
+
+    stage: str
+    seconds: float
+
+
+Timings = list[StageTime]
+
+
+@contextmanager
+def _timed(timings: Timings | None, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings.append(StageTime(stage, time.perf_counter() - started))
+
+
+def load_file(
+    path: str | Path, library: SourceLibrary | None = None, timings: Timings | None = None
+) -> CompiledRuleSet:
     """Load and compile one rule file, or raise RuleFileError with every problem in it.
-    With a `library`, every quote is checked against it (see compile_text)."""
+    With a `library`, every quote is checked against it (see compile_text); each stage's
+    time is added to `timings`, when given."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         message = f"cannot read the file: {exc}"
         raise RuleFileError([Diagnostic(str(path), 1, 1, message, Code.FILE_UNREADABLE)]) from None
-    return compile_text(text, str(path), library, folder=file.parent)
+    return compile_text(text, str(path), library, folder=file.parent, timings=timings)
 
 
 def compile_text(
@@ -52,6 +88,7 @@ def compile_text(
     library: SourceLibrary | None = None,
     citations: Citations | None = None,
     folder: Path | None = None,
+    timings: Timings | None = None,
 ) -> CompiledRuleSet:
     """Compile rule-file text (`file` names it in diagnostics), or raise RuleFileError.
 
@@ -62,11 +99,12 @@ def compile_text(
     Tests' `file:` paths are looked for in `folder` when it is given (load_file gives the
     file's own directory), never in the working directory."""
     try:
-        data, smap = load(text, file)
+        with _timed(timings, "read"):
+            data, smap = load(text, file)
     except YamlSyntaxError as exc:
         raise RuleFileError([exc.diagnostic]) from None
     diagnostics = Diagnostics(text, file, smap, folder)
-    compiled = _stages(diagnostics, data, library, citations)
+    compiled = _stages(diagnostics, data, library, citations, timings)
     if diagnostics.problems or compiled is None:
         invalid = Diagnostic(file, 1, 1, "invalid", Code.SCHEMA)  # never seen: a safety net
         raise RuleFileError(diagnostics.problems or [invalid])
@@ -78,16 +116,22 @@ def _stages(
     data: Any,
     library: SourceLibrary | None,
     given: Citations | None,
+    timings: Timings | None = None,
 ) -> CompiledRuleSet | None:
-    spec = validate(diagnostics, data)
-    if spec is None and isinstance(data, dict):
-        spec = sound_parts(data)
-        diagnostics.partial = True
+    with _timed(timings, "structure"):
+        spec = validate(diagnostics, data)
+        if spec is None and isinstance(data, dict):
+            spec = sound_parts(data)
+            diagnostics.partial = True
     if spec is None:
         return None
-    types = check_inputs(diagnostics, spec)
-    citations = given if given is not None else cite_sources(diagnostics, spec, library)
-    body = KIND_STAGES[spec.kind](diagnostics, spec, types, citations)
+    with _timed(timings, "inputs"):
+        types = check_inputs(diagnostics, spec)
+    with _timed(timings, "sources"):
+        citations = given if given is not None else cite_sources(diagnostics, spec, library)
+    with _timed(timings, "kind"):
+        body = KIND_STAGES[spec.kind](diagnostics, spec, types, citations)
     if body is None or diagnostics.problems:
         return None
-    return assemble(diagnostics, spec, body, citations)
+    with _timed(timings, "assemble"):
+        return assemble(diagnostics, spec, body, citations)

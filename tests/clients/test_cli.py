@@ -37,6 +37,33 @@ def test_check_reports_a_broken_file_at_its_line_without_a_traceback(tmp_path: P
     assert run.stdout.strip().endswith("1 problem found")
 
 
+def test_check_timings_name_each_stage_in_order(tmp_path: Path) -> None:
+    """Issue 31: the compile stages are a named list, each one timed (`--timings`), then
+    durable_rules' check. A file with a problem goes through every stage (so that every
+    problem is reported) but is neither assembled nor put to the rules engine."""
+    run = probity("check", "--timings", "rules/nolan-tender.yaml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    (line,) = [t for t in run.stdout.splitlines() if " took " in t]
+    stages = ["read the YAML", "check the structure", "check the inputs", "check the quotes",
+              "compile the criteria", "assemble", "accepted by the rules engine"]  # fmt: skip
+    assert line.startswith("rules/nolan-tender.yaml: took ")
+    places = [line.index(f"{stage} ") for stage in stages]
+    assert places == sorted(places)
+    spent = [float(part.rsplit(" ", 2)[-2]) for part in line.split(": ", 2)[2].split(", ")]
+    assert len(spent) == len(stages) and all(ms >= 0 for ms in spent)
+    total = float(line.split(" took ")[1].split(" ms")[0])
+    assert abs(total - sum(spent)) < 0.1 * len(spent)
+    text = (FIXTURES / "mini.yaml").read_text().replace("severity: critical", "severity: critcal")
+    broken = with_sources(tmp_path) / "broken.yaml"
+    broken.write_text(text)
+    refused = probity("check", "--timings", str(broken))
+    assert refused.returncode == 1
+    (line,) = [t for t in refused.stdout.splitlines() if " took " in t]
+    assert "compile the criteria" in line
+    assert "assemble" not in line and "accepted by" not in line
+    assert "took" not in probity("check", "rules/nolan-tender.yaml").stdout
+
+
 def test_test_command_reports_each_test_and_full_coverage() -> None:
     run = probity("test", "rules/")
     assert run.returncode == 0, run.stdout
