@@ -1,0 +1,195 @@
+"""What the evaluation handlers share: the kinds of call, a request as the engine and the
+decision log take it, the rule set version a request names, waiting for the workers, and
+sending what was recorded.
+
+Answers travel to the worker processes as serialized Structs and results come back as
+serialized probity.v1.Result messages (the codec is the workers' codec), so this process
+only routes bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import grpc
+import structlog
+
+from probity.codec import messages
+from probity.engine.errors import FieldViolation, RecordingFailed
+from probity.engine.evaluation.items import Serialized
+from probity.engine.evaluations import Decision, Encoded, Evaluations, Outcome, Prepared, Recorded
+from probity.server import calls, errors, fields
+from probity.server.settings import Limits
+from probity.v1 import evaluation_pb2
+
+_log = structlog.get_logger("probity.evaluation")
+
+
+def outcome_error(outcome: Outcome, prefix: str) -> Any:
+    """The status for an outcome that is not a result, or None for a result."""
+    if isinstance(outcome, Encoded):
+        return None
+    return errors.to_status(outcome, prefix)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between evaluating submissions and checking contracts."""
+
+    ruleset: str  # the kind of rule set it needs
+    prefix: str  # where a bad answer is, in the request ("" when it names the path itself)
+    error: Callable[[str, Any], Any]  # (id, status) → a stream's error response
+    item: Callable[[Any], Recorded]  # what the decision log keeps of a request
+    ident: Callable[[Any], str]  # a stream request's id: its answer names it
+    serialized: Callable[[Any], Serialized]  # a request as the engine takes it
+
+    TENDER: ClassVar[Kind]
+    MONITORING: ClassVar[Kind]
+
+
+def submission_item(submission: Any) -> Recorded:
+    """A submission as the log keeps it (deterministic bytes: its answers' keys sorted)."""
+    return Recorded(
+        submission.SerializeToString(deterministic=True),
+        submission.id,
+        tender_id=submission.tender_id,
+        supplier_id=submission.supplier.id,
+    )
+
+
+def contract_item(request: Any) -> Recorded:
+    """A contract check as the log keeps it: the whole request (a CheckPortfolioRequest
+    reads as a CheckContractRequest)."""
+    contract = request.contract
+    return Recorded(
+        request.SerializeToString(deterministic=True),
+        contract.contract_id,
+        contract_id=contract.contract_id,
+        supplier_id=contract.supplier,
+    )
+
+
+Kind.TENDER = Kind(
+    "tender",
+    "submission.answers",
+    lambda ident, status: evaluation_pb2.EvaluateStreamResponse(submission_id=ident, error=status),
+    lambda request: submission_item(request.submission),
+    lambda request: str(request.submission.id),
+    lambda request: as_submission(request.submission, "submission"),
+)
+Kind.MONITORING = Kind(
+    "monitoring",
+    "",
+    lambda ident, status: evaluation_pb2.CheckPortfolioResponse(contract_id=ident, error=status),
+    contract_item,
+    lambda request: str(request.contract.contract_id),
+    lambda request: as_series(request),
+)
+
+
+def still_waited_for(context: grpc.ServicerContext) -> None:
+    """Before a unary answer is recorded: a caller that cancelled while it was evaluated
+    gets nothing, so nothing is recorded as sent (the call is logged CANCELLED)."""
+    if not context.is_active():
+        raise errors.ServiceError(errors.cancelled("the caller cancelled the call"))
+
+
+def as_series(request: Any) -> Serialized:
+    """A contract and its returns for the engine, still as request bytes for the codec (a
+    CheckPortfolioRequest has a CheckContractRequest's fields). A missing contract id is
+    the engine's to report, with every other problem of the contract in the same answer."""
+    return Serialized(request.contract.contract_id, request.SerializeToString())
+
+
+def as_submission(message: Any, where: str) -> Serialized:
+    """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
+    if not message.id:
+        raise errors.ServiceError(
+            errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
+        )
+    fields.checked(
+        (f"{where}.id", message.id, fields.MAX_ID),
+        (f"{where}.tender_id", message.tender_id, fields.MAX_ID),
+        (f"{where}.supplier.id", message.supplier.id, fields.MAX_ID),
+        (f"{where}.supplier.name", message.supplier.name, fields.MAX_ID),
+    )
+    return Serialized(message.id, message.answers.SerializeToString())
+
+
+class EvaluationCalls:
+    """The evaluations and limits every handler works with, and what they do alike."""
+
+    def __init__(self, evaluations: Evaluations, limits: Limits) -> None:
+        self.evaluations = evaluations
+        self.limits = limits
+
+    def prepare(
+        self,
+        ruleset_id: str,
+        version: str,
+        kind: str = "tender",
+        record: calls.CallRecord | None = None,
+        view: int = 0,
+    ) -> Prepared:
+        """The rule set version a request names, noted on the call's record (a stream's
+        reader thread passes the record: the call's context is not its own), to write
+        results in `view` (a ResultView)."""
+        if not ruleset_id:
+            raise errors.ServiceError(
+                errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
+            )
+        fields.checked(
+            ("ruleset_id", ruleset_id, fields.MAX_ID),
+            ("ruleset_version", version, fields.MAX_VERSION),
+        )
+        if view not in messages.READ_VIEWS:
+            violation = FieldViolation("view", "is not a view of results: BASIC or FULL")
+            raise errors.ServiceError(errors.bad_request([violation], "unknown view"))
+        prepared = self.evaluations.prepare(ruleset_id, version, kind, messages.READ_VIEWS[view])
+        (record or calls.current()).digests.add(prepared.ruleset.digest)
+        return prepared
+
+    def wait(self, future: Future[list[Outcome]], context: grpc.ServicerContext) -> list[Outcome]:
+        try:
+            return future.result(timeout=calls.time_left(context))
+        except FutureTimeout:
+            raise errors.ServiceError(
+                errors.deadline("the deadline passed before evaluation finished")
+            ) from None
+
+    def deliverable(self, response: bytes, items: int) -> bytes:
+        """The response, if gRPC can send it; else RESOURCE_EXHAUSTED, before anything is
+        recorded (gRPC would fail the call only after the handler returned, with the call
+        logged OK and its results in the decision log as sent)."""
+        limit = self.limits.max_message_bytes
+        if len(response) <= limit:
+            return response
+        per_item = len(response) // max(1, items)
+        fits = max(1, limit // max(1, per_item))
+        advice = (
+            f"send at most about {fits:,} at a time, or raise the server's message limit "
+            "(--max-message-bytes)"
+        )
+        raise errors.ServiceError(errors.oversized(len(response), limit, advice))
+
+    def sending(
+        self, responses: list[Any], decisions: list[Decision | None], record: calls.CallRecord
+    ) -> Iterator[Any]:
+        """Each response in turn; if the call ends first (the caller cancelled or went
+        away), the recorded decisions of those never handed to gRPC are noted undelivered
+        in the decision log, and counted on the call's log line."""
+        for position, response in enumerate(responses):
+            try:
+                yield response
+            except GeneratorExit:
+                unsent = [d for d in decisions[position + 1 :] if d is not None]
+                record.undelivered += len(unsent)
+                try:
+                    self.evaluations.undelivered(unsent)
+                except RecordingFailed as exc:
+                    _log.error("undelivered not noted", reason=str(exc), count=len(unsent))
+                raise
