@@ -571,7 +571,7 @@ def test_a_quote_not_in_its_document_is_shown_at_its_line(
 
 
 def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
-    from probity.clients.workbench.app import kind_of_change
+    from probity.clients.workbench.editing import kind_of_change
 
     text = (RULES / "nolan-tender.yaml").read_text()
     old = shipped(RULES / "nolan-tender.yaml")
