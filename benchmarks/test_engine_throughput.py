@@ -32,7 +32,8 @@ from probity.engine.when.expression import (
     Not,
     parse,
 )
-from probity.engine.workers.pool import Codec, WorkerPool
+from probity.engine.workers.pool import WorkerPool
+from probity.engine.workers.worker import Codec
 
 BATCH = 256
 # Rounds per measurement, the best kept: these machines are shared, and their speed drifts

@@ -34,7 +34,8 @@ from probity.engine.compiler.pipeline import load_file
 from probity.engine.errors import RuleFileError, SubmissionError
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluations import Encoded, prepare
-from probity.engine.workers.pool import JsonCodec, WorkerPool, default_workers
+from probity.engine.workers.pool import WorkerPool, default_workers
+from probity.engine.workers.worker import JsonCodec
 
 
 def _error_record(

@@ -21,50 +21,35 @@ and writes canonical JSON.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import itertools
-import marshal
 import multiprocessing
 import os
-import pickle
-import queue
-import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from operator import itemgetter
-from typing import Any, Literal, Protocol, cast
+from typing import Any, cast
 
-import orjson
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import (
     EngineCrashed,
-    EngineError,
     FieldViolation,
-    RuleFileError,
     SubmissionError,
 )
 from probity.engine.evaluation.items import Serialized, Submission
-from probity.engine.evaluation.result import Result, to_json
-from probity.engine.evaluations import FULL, Encoded, Outcome, Prepared, View, prepare
-from probity.engine.monitoring.result import ContractResult, contract_json
+from probity.engine.evaluations import FULL, Encoded, Outcome, View
+from probity.engine.workers.jobs import Job, JobQueue, Request, batch_sizes
 from probity.engine.workers.result_space import Manifest, ResultSpace
+from probity.engine.workers.worker import Codec, JsonCodec, pack, unpack, worker_main
 
 _log = structlog.get_logger("probity.workers")
-BATCH = 256
-# A request is cut into batches of equal size, a whole number of them per worker, so that
-# an idle pool answers even a mid-sized request (a tender's bids) on every core at once:
-# 300 submissions go as 150 to each worker, not 256 to one and 44 to the other. Batches
-# under MIN_SHARE are not worth their fixed cost.
-MIN_SHARE = 16
 # Batches sent to a worker ahead of its replies. The second goes only when a full batch is
 # waiting: otherwise submissions arriving one by one (a stream, many small calls) would go
 # one per batch, and a batch has a fixed cost; held back, they gather into the next batch
@@ -78,277 +63,14 @@ RESULT_SLOT_BYTES = 16 << 20
 LENDABLE = 6
 
 
-# Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
-# as durable_rules does when it crashes. Read once, when the worker starts.
-FAILPOINT = "PROBITY_FAILPOINT_CRASH_ON"
-
-
-class Codec(Protocol):
-    """Reads Serialized data and writes results, in the workers. Pickled by reference to
-    its class when a worker starts, so it must be importable there."""
-
-    def decode(self, raw: bytes) -> Any: ...  # a submission's answers
-    def decode_series(self, raw: bytes) -> Any: ...  # a contract and its returns
-    # `view`: engine.evaluations.View; `ruleset` is the version `result` came from.
-    def encode(
-        self, result: Result | ContractResult, view: View, ruleset: CompiledRuleSet
-    ) -> bytes: ...
-
-
-class JsonCodec:
-    """JSON in; results as canonical JSON."""
-
-    def decode(self, raw: bytes) -> Any:
-        return orjson.loads(raw)
-
-    def decode_series(self, raw: bytes) -> Any:
-        return orjson.loads(raw)
-
-    def encode(
-        self, result: Result | ContractResult, view: View = FULL, ruleset: object = None
-    ) -> bytes:
-        """Always the whole result: the engine's JSON has no lean form."""
-        if isinstance(result, ContractResult):
-            return contract_json(result)
-        return to_json(result)
-
-
-def _decoder(codec: Codec, prepared: Prepared) -> Callable[[bytes], Any]:
-    """Submissions' answers, or (monitoring) a contract with its returns."""
-    if prepared.ruleset.kind == "monitoring":
-        return codec.decode_series
-    return codec.decode
-
-
-def _decode_all(
-    decode: Callable[[bytes], Any], items: list[tuple[str, Any]]
-) -> list[Submission | SubmissionError]:
-    """Each item as the engine reads it: bytes were Serialized, and are decoded; anything
-    else is plain answers, as given."""
-    out: list[Submission | SubmissionError] = []
-    for sid, raw in items:
-        try:
-            out.append(Submission(sid, decode(raw) if isinstance(raw, bytes) else raw))
-        except (ValueError, TypeError) as exc:
-            out.append(SubmissionError([FieldViolation("answers", f"cannot be read: {exc}")]))
-    return out
-
-
-def _worker_main(conn: Connection, codec: Codec, slot_size: int) -> None:
-    from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.compiler.sources import citations_from_json
-
-    # The parent's shared memory for our results comes first on the pipe (see _start).
-    handle = reduction.recv_handle(conn)
-    space = ResultSpace(handle, IN_FLIGHT + LENDABLE, slot_size)
-    os.close(handle)
-
-    # Ctrl-C, or a service manager signalling the whole process group, is for the parent:
-    # it finishes the calls in flight, then closes our pipe, and we stop at its end.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    # Each batch arrives as thousands of new containers (the answers) that live until it is
-    # done. At the default threshold (700) the collector walks them again and again while
-    # they are being unpickled and evaluated: 15% of this process's time for nolan-tender.
-    # Our objects seldom form cycles; collecting every 20,000 allocations is plenty.
-    gc.set_threshold(20_000)
-    _keep_freed_memory()
-    crash_on = os.environ.get(FAILPOINT)
-    prepared: dict[str, Prepared] = {}
-    # Batches are read by a thread of their own, so that the input pipe is always drained:
-    # otherwise the parent, sending the next batch, and this process, sending a large reply,
-    # could each wait for the other forever once both pipes are full.
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    threading.Thread(target=_read_batches, args=(conn, inbox), daemon=True).start()
-    while True:
-        message = inbox.get()
-        if message is None:
-            return
-        name, source, slot, items, view = message
-        if crash_on is not None and any(i == crash_on for i, _ in items):
-            os.kill(os.getpid(), signal.SIGSEGV)
-        try:
-            if name not in prepared:
-                file, text, cited = source
-                citations = citations_from_json(cited) if cited else None
-                prepared[name] = prepare(compile_text(text, file, citations=citations))
-            ruleset = prepared[name]
-            decoded = _decode_all(_decoder(codec, ruleset), items)
-            readable = [d for d in decoded if isinstance(d, Submission)]
-            evaluated = iter(ruleset.evaluate_here(readable))
-        except (RuleFileError, EngineError) as exc:  # refused, not crashed: say why
-            conn.send_bytes(_pack(("refused", f"the rules engine could not evaluate this: {exc}")))
-            continue
-        outcomes = [next(evaluated) if isinstance(d, Submission) else d for d in decoded]
-        encode, compiled = codec.encode, ruleset.ruleset
-        reply = (
-            o.violations if isinstance(o, SubmissionError) else encode(o, view, compiled)
-            for o in outcomes
-        )
-        written = list(reply) if slot is None else space.put(slot, reply)  # encoded as written
-        message = written.to_wire() if isinstance(written, Manifest) else ("results", written)
-        conn.send_bytes(_pack(message))
-
-
 def _payload(item: Submission | Serialized) -> Any:
     """What goes to the worker for an item: its bytes, to decode, or its plain answers."""
     return item.data if isinstance(item, Serialized) else item.answers
 
 
-_M_TRIM_THRESHOLD = -1  # glibc's mallopt(): how much free memory the heap top keeps
-
-
-def _keep_freed_memory() -> None:
-    """Keep up to 256 MiB of freed memory in this process's heap instead of handing it back.
-
-    A batch's results (a few megabytes) are freed together once sent. glibc gives memory at
-    the top of the heap back to the system past 128 kB, so every batch faulted its results'
-    memory in again, zeroed: half the cost of encoding them. Nothing to do where the C
-    library has no mallopt() (not glibc)."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_TRIM_THRESHOLD, 256 << 20)
-
-
-def _read_batches(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
-    try:
-        while True:
-            inbox.put(_unpack(conn.recv_bytes()))
-    except (EOFError, OSError):
-        inbox.put(None)
-
-
-# A batch on the pipe is marshalled when it can be: answers are plain data (JSON's types, or
-# bytes from the service), and marshal writes and reads them in about two thirds of
-# pickle's time, in the parent (whose time on two cores is taken from the workers) and in
-# the worker. Anything marshal cannot write is pickled. The first byte says which.
-def _pack(message: Any) -> bytes:
-    try:
-        return b"M" + marshal.dumps(message)
-    except ValueError:  # not plain data (a subclass, an object): pickle knows it
-        return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unpack(raw: bytes) -> Any:
-    body = memoryview(raw)[1:]
-    return marshal.loads(body) if raw[:1] == b"M" else pickle.loads(body)
-
-
 def _outcome(sent: Any) -> Outcome:
     """An outcome as a reply holds it: a result, or a submission error's violations."""
     return sent if isinstance(sent, Encoded) else SubmissionError(list(sent))
-
-
-@dataclass
-class _Request:
-    outcomes: list[Outcome | None]
-    future: Future[list[Outcome]]
-    remaining: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def settle(self, index: int, outcome: Outcome) -> None:
-        self.settle_many([index], [outcome])
-
-    def settle_many(self, indices: list[int], outcomes: list[Outcome]) -> None:
-        with self.lock:
-            before = self.remaining
-            for index, outcome in zip(indices, outcomes, strict=True):
-                if self.outcomes[index] is None:  # never twice
-                    self.outcomes[index] = outcome
-                    self.remaining -= 1
-            done = before > 0 and self.remaining == 0
-        # A caller that gave up (its deadline passed) cancelled the future: nothing to say.
-        if done and not self.future.cancelled():
-            self.future.set_result([o for o in self.outcomes if o is not None])
-
-
-_Item = tuple[_Request, int, "Submission | Serialized"]  # an item and where its outcome goes
-
-
-@dataclass
-class _Job:
-    ruleset: CompiledRuleSet
-    items: list[_Item]
-    crashes: int = 0
-    alone: bool = False  # split out of a batch that kept crashing, or a warm-up
-    done: Future[None] | None = None  # set once a reply (or the give-up) came
-    view: View = FULL  # how its results are written
-
-    def abandoned(self) -> bool:
-        """Every caller waiting on these items has cancelled its future."""
-        return bool(self.items) and all(request.future.cancelled() for request, _, _ in self.items)
-
-
-class _JobQueue:
-    """FIFO of jobs; taking one also takes the jobs right behind it for the same rule set,
-    up to BATCH submissions, so that concurrent small requests share a batch. The batches
-    one request was cut into are not joined again: they were cut to go to every worker."""
-
-    def __init__(self) -> None:
-        self._jobs: deque[_Job | None] = deque()
-        self._ready = threading.Condition()
-        self._items = 0  # submissions queued
-        self._for_slot: dict[int, deque[_Job]] = {}  # jobs for one worker only (warm-ups)
-
-    @property
-    def queued(self) -> int:
-        return self._items
-
-    def put_for(self, slot: int, job: _Job) -> None:
-        with self._ready:
-            self._for_slot.setdefault(slot, deque()).append(job)
-            self._ready.notify_all()
-
-    def put(self, job: _Job | None, front: bool = False) -> None:
-        with self._ready:
-            if front:
-                self._jobs.appendleft(job)
-            else:
-                self._jobs.append(job)
-            self._items += len(job.items) if job else 0
-            self._ready.notify()
-
-    def take(self, block: bool, slot: int) -> _Job | Literal[False] | None:
-        """A job; None to stop. Not blocking: False unless a full batch is waiting."""
-        with self._ready:
-            while not self._jobs and not self._for_slot.get(slot):
-                if not block:
-                    return False
-                self._ready.wait()
-            if self._for_slot.get(slot):
-                return self._for_slot[slot].popleft()
-            front = self._jobs[0]
-            if not block and front is not None and self._items < BATCH and not front.alone:
-                return False
-            job = self._jobs.popleft()
-            if job is None:
-                return job
-            self._items -= len(job.items)
-            if job.alone:
-                return job
-            name = job.ruleset.engine_name
-            while self._jobs and len(job.items) < BATCH:
-                other = self._jobs[0]
-                if other is None or other.alone or other.ruleset.engine_name != name:
-                    break
-                if other.view != job.view:  # a batch's results are written in one view
-                    break
-                if _continues(job, other):  # the same request, cut on purpose
-                    break
-                if len(job.items) + len(other.items) > BATCH:
-                    break
-                job.items.extend(other.items)
-                self._jobs.popleft()
-                self._items -= len(other.items)
-            return job
-
-
-def _continues(job: _Job, other: _Job) -> bool:
-    """Whether `other` starts with the request `job` ends with. A job may be empty: one
-    whose answers could none be sent, handed back when its worker died."""
-    return bool(job.items and other.items) and other.items[0][0] is job.items[-1][0]
 
 
 @dataclass
@@ -369,7 +91,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._codec: Codec = codec or JsonCodec()
         self._slot_size = result_slot_bytes
-        self._jobs = _JobQueue()
+        self._jobs = JobQueue()
         self._lock = threading.Lock()
         self._processes: list[Any] = [None] * workers
         self.restarts = 0  # workers that died and were replaced
@@ -402,11 +124,11 @@ class WorkerPool:
         if not submissions:
             future.set_result([])
             return future
-        request = _Request([None] * len(submissions), future, len(submissions))
+        request = Request([None] * len(submissions), future, len(submissions))
         items = [(request, n, s) for n, s in enumerate(submissions)]
         start = 0
         for size in batch_sizes(len(items), len(self._threads)):
-            self._jobs.put(_Job(ruleset, items[start : start + size], view=view))
+            self._jobs.put(Job(ruleset, items[start : start + size], view=view))
             start += size
         return future
 
@@ -422,7 +144,7 @@ class WorkerPool:
             futures = []
             for slot in slots:
                 for ruleset in rulesets:
-                    job = _Job(ruleset, [], alone=True, done=Future())
+                    job = Job(ruleset, [], alone=True, done=Future())
                     futures.append(job.done)
                     self._jobs.put_for(slot, job)
             for future in futures:
@@ -463,8 +185,8 @@ class WorkerPool:
     def _start(self, slot: int) -> _Worker:
         parent, child = self._context.Pipe()  # a socket pair: it can carry a descriptor
         process = self._context.Process(
-            target=_worker_main,
-            args=(child, self._codec, self._slot_size),
+            target=worker_main,
+            args=(child, self._codec, self._slot_size, IN_FLIGHT + LENDABLE),
             daemon=True,
             name=f"probity-worker-{slot}",
         )
@@ -488,7 +210,7 @@ class WorkerPool:
     def _serve(self, slot: int) -> None:
         """Feed one worker, two batches in flight so it never waits for the parent."""
         worker = self._start_or_none(slot)
-        inflight: deque[_Job] = deque()
+        inflight: deque[Job] = deque()
         loaded: set[str] = set()
         stopping = False
         while not (stopping and not inflight):
@@ -548,7 +270,7 @@ class WorkerPool:
         if worker is not None:
             self._stop(worker)
 
-    def _hand_back(self, inflight: deque[_Job], stopping: bool, reason: str) -> None:
+    def _hand_back(self, inflight: deque[Job], stopping: bool, reason: str) -> None:
         """Batches a lost worker held go back to the front of the queue, in order. Once this
         thread has taken its stop, one put back could be left there with no thread to take
         it: then they fail, for `reason`."""
@@ -581,7 +303,7 @@ class WorkerPool:
         exitcode: int | None = process.exitcode
         return exitcode
 
-    def _send(self, job: _Job, worker: _Worker, loaded: set[str]) -> bool:
+    def _send(self, job: Job, worker: _Worker, loaded: set[str]) -> bool:
         name = job.ruleset.engine_name
         ruleset = job.ruleset
         source = None if name in loaded else (ruleset.file, ruleset.source_text, ruleset.citations)
@@ -595,7 +317,7 @@ class WorkerPool:
 
     @staticmethod
     def _pack_batch(
-        name: str, source: tuple[str, str, str] | None, slot: int | None, job: _Job
+        name: str, source: tuple[str, str, str] | None, slot: int | None, job: Job
     ) -> bytes:
         """The batch for the pipe. Answers that cannot be sent (an object pickle refuses,
         nesting deeper than it recurses) get their error here and are left out; the rest
@@ -603,7 +325,7 @@ class WorkerPool:
 
         def message() -> bytes:
             items = [(s.id, _payload(s)) for _, _, s in job.items]
-            return _pack((name, source, slot, items, job.view))
+            return pack((name, source, slot, items, job.view))
 
         try:
             return message()
@@ -612,7 +334,7 @@ class WorkerPool:
         kept = []
         for request, index, submission in job.items:
             try:
-                _pack(_payload(submission))
+                pack(_payload(submission))
             except Exception as exc:  # as above
                 reason = f"cannot be sent to the engine: {exc}"
                 request.settle(index, SubmissionError([FieldViolation("answers", reason)]))
@@ -629,7 +351,7 @@ class WorkerPool:
         closed its copy once the worker started, and spawned processes inherit no others),
         so reading sees the end: nothing else need be watched."""
         try:
-            message = _unpack(worker.conn.recv_bytes())
+            message = unpack(worker.conn.recv_bytes())
         except (EOFError, OSError):
             return None
         # ("refused", why), ("results", outcomes) or a Manifest: take() pairs each with the
@@ -637,7 +359,7 @@ class WorkerPool:
         reply = Manifest.from_wire(message) if message[0] == Manifest.TAG else message[1]
         return cast(list[Any] | str, worker.space.take(reply, LENDABLE))
 
-    def _settle(self, job: _Job, reply: list[Any]) -> None:
+    def _settle(self, job: Job, reply: list[Any]) -> None:
         if len(reply) != len(job.items):
             raise RuntimeError(f"{len(reply)} outcomes came for {len(job.items)} submissions")
         # A batch is mostly runs of one request's submissions: settled a run at a time.
@@ -650,7 +372,7 @@ class WorkerPool:
         if job.done is not None:
             job.done.set_result(None)
 
-    def _give_up(self, job: _Job, reason: str) -> None:
+    def _give_up(self, job: Job, reason: str) -> None:
         _log.error("submissions not evaluated", count=len(job.items), reason=reason)
         self.crashed += len(job.items)
         for request, index, submission in job.items:
@@ -658,27 +380,15 @@ class WorkerPool:
         if job.done is not None:
             job.done.set_result(None)
 
-    def _after_crash(self, job: _Job, exitcode: int | None) -> None:
+    def _after_crash(self, job: Job, exitcode: int | None) -> None:
         job.crashes += 1
         if job.alone or (job.crashes >= 2 and len(job.items) == 1):
             self._give_up(job, f"the engine worker stopped (exit code {exitcode}) evaluating it")
         elif job.crashes >= 2:
             for item in job.items:
-                self._jobs.put(_Job(job.ruleset, [item], job.crashes, alone=True, view=job.view))
+                self._jobs.put(Job(job.ruleset, [item], job.crashes, alone=True, view=job.view))
         else:
             self._jobs.put(job, front=True)
-
-
-def batch_sizes(count: int, workers: int) -> list[int]:
-    """The sizes of the batches a request of `count` submissions is cut into (see BATCH
-    and MIN_SHARE): at most BATCH each, differing by one at most, in rounds of `workers`."""
-    if count <= 0:
-        return []
-    workers = max(1, workers)
-    rounds = -(-count // (BATCH * workers))
-    parts = max(1, min(rounds * workers, count // MIN_SHARE))
-    size, extra = divmod(count, parts)
-    return [size + 1] * extra + [size] * (parts - extra)
 
 
 def default_workers() -> int:

@@ -125,7 +125,7 @@ def test_a_submission_that_crashes_the_engine_fails_alone_in_a_stream(
 ) -> None:
     from google.rpc import code_pb2, error_details_pb2
 
-    from probity.engine.workers.pool import FAILPOINT
+    from probity.engine.workers.worker import FAILPOINT
     from tests.server.details import detail
 
     monkeypatch.setenv(FAILPOINT, "p-137")  # the workers die (SIGSEGV) on this submission

@@ -15,7 +15,9 @@ from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
-from probity.engine.workers.pool import BATCH, MIN_SHARE, WorkerPool, _pack, _unpack, batch_sizes
+from probity.engine.workers.jobs import BATCH, MIN_SHARE, batch_sizes
+from probity.engine.workers.pool import WorkerPool
+from probity.engine.workers.worker import pack, unpack
 from tests.conftest import MINI_STRONG, shipped
 from tests.engine.pid_codec import PID_CODEC
 
@@ -103,19 +105,19 @@ def test_small_requests_queued_for_a_rule_set_go_as_one_batch_but_one_cut_reques
 ) -> None:
     from concurrent.futures import Future
 
-    from probity.engine.workers.pool import _Job, _JobQueue, _Request
+    from probity.engine.workers.jobs import Job, JobQueue, Request
 
-    def request(count: int) -> tuple[_Request, list[Any]]:
-        made = _Request([None] * count, Future(), count)
+    def request(count: int) -> tuple[Request, list[Any]]:
+        made = Request([None] * count, Future(), count)
         return made, [(made, n, s) for n, s in enumerate(_submissions(count))]
 
-    queue = _JobQueue()
+    queue = JobQueue()
     small = [request(3) for _ in range(3)]
     for _, items in small:
-        queue.put(_Job(mini, list(items)))  # take() extends the first job's list
+        queue.put(Job(mini, list(items)))  # take() extends the first job's list
     _, items = request(40)  # as submit() cuts it for two workers
-    queue.put(_Job(mini, items[:20]))
-    queue.put(_Job(mini, items[20:]))
+    queue.put(Job(mini, items[:20]))
+    queue.put(Job(mini, items[20:]))
     joined = queue.take(block=True, slot=0)
     assert joined and joined.items == [i for _, three in small for i in three] + items[:20]
     job = queue.take(block=True, slot=0)
@@ -128,13 +130,13 @@ def test_a_job_left_empty_is_taken_like_any_other(mini) -> None:  # type: ignore
     is queued again and must not stop the queue."""
     from concurrent.futures import Future
 
-    from probity.engine.workers.pool import _Job, _JobQueue, _Request
+    from probity.engine.workers.jobs import Job, JobQueue, Request
 
-    queue = _JobQueue()
-    request = _Request([None] * 2, Future(), 2)
+    queue = JobQueue()
+    request = Request([None] * 2, Future(), 2)
     items = [(request, n, s) for n, s in enumerate(_submissions(2))]
-    queue.put(_Job(mini, []))
-    queue.put(_Job(mini, list(items)))
+    queue.put(Job(mini, []))
+    queue.put(Job(mini, list(items)))
     job = queue.take(block=True, slot=0)
     assert job and job.items == items
 
@@ -159,7 +161,7 @@ def test_a_submission_that_crashes_its_worker_gets_an_error_and_no_other_is_lost
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from probity.engine.errors import EngineCrashed
-    from probity.engine.workers.pool import FAILPOINT
+    from probity.engine.workers.worker import FAILPOINT
 
     monkeypatch.setenv(FAILPOINT, "s300")  # spawned workers inherit it: they die on s300
     submissions = _submissions(700)
@@ -240,7 +242,7 @@ def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeyp
     from probity.engine.errors import EngineCrashed
     from probity.engine.monitoring.monitor import Monitor
     from probity.engine.monitoring.result import contract_json
-    from probity.engine.workers.pool import FAILPOINT
+    from probity.engine.workers.worker import FAILPOINT
     from tests.conftest import RULES
 
     monitoring = shipped(RULES / "ethical-standards-monitoring.yaml")
@@ -328,16 +330,16 @@ _plain = st.recursive(
 
 @given(_plain)
 def test_a_batch_arrives_as_it_was_sent(message: object) -> None:
-    got = _unpack(_pack(message))
+    got = unpack(pack(message))
     assert got == message
     assert repr(got) == repr(message)  # the same types too: tuples stay tuples, bytes bytes
 
 
 def test_a_batch_marshal_cannot_write_is_pickled() -> None:
     message = OrderedDict(a=Decimal("1.5"))
-    assert _pack(message)[:1] == b"P"
-    assert _unpack(_pack(message)) == message
-    assert _pack({"a": [1, 2.5, "x", b"y", None]})[:1] == b"M"
+    assert pack(message)[:1] == b"P"
+    assert unpack(pack(message)) == message
+    assert pack({"a": [1, 2.5, "x", b"y", None]})[:1] == b"M"
 
 
 def test_results_held_while_later_batches_run_stay_as_they_were(mini) -> None:  # type: ignore[no-untyped-def]
