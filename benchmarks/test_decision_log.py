@@ -18,7 +18,8 @@ import pytest
 
 from benchmarks.conftest import FIGURES, ROOT
 from benchmarks.test_service import _port, _start
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.engine.evaluation.items import Submission
 from probity.v1 import evaluation_pb2, result_pb2
 from tests.postgres import postgres_server

@@ -22,7 +22,8 @@ import grpc
 import pytest
 
 from benchmarks.conftest import FIGURES, ROOT
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission

@@ -16,7 +16,8 @@ import psutil
 
 from benchmarks.conftest import FIGURES
 from benchmarks.test_service import _db, _port, _start
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.engine.evaluation.items import Submission
 from probity.v1 import evaluation_pb2, result_pb2
 

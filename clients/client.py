@@ -6,7 +6,6 @@ exponential back-off; deadlines are per call (`timeout`, seconds).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +13,14 @@ from typing import Any, Literal
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from probity.clients.views import Catalogs
+from probity.clients.channel import open_channel
+from probity.clients.request_messages import (
+    bid_message,
+    contract_message,
+    return_message,
+    submission_message,
+)
+from probity.clients.views import Catalogs, Expanding
 from probity.v1 import (
     audit_pb2,
     audit_pb2_grpc,
@@ -24,7 +30,6 @@ from probity.v1 import (
     result_pb2,
     ruleset_pb2,
     ruleset_pb2_grpc,
-    submission_pb2,
 )
 
 DEFAULT_TARGET = "127.0.0.1:50051"
@@ -37,94 +42,6 @@ View = Literal["full", "basic"]
 # How a stream breaks when its server goes away mid-stream: directly UNAVAILABLE; through a
 # balancer, the reset stream can also arrive as INTERNAL or UNKNOWN.
 _BROKEN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
-
-
-def _service_config(attempts: int) -> str:
-    policy = {
-        "maxAttempts": attempts,
-        "initialBackoff": "0.1s",
-        "maxBackoff": "2s",
-        "backoffMultiplier": 2,
-        "retryableStatusCodes": ["UNAVAILABLE"],
-    }
-    return json.dumps({"methodConfig": [{"name": [{}], "retryPolicy": policy}]})
-
-
-def submission_message(record: Mapping[str, Any]) -> submission_pb2.Submission:
-    """A Submission from its JSON form: {"id", "tender_id", "supplier", "answers"}."""
-    supplier = record.get("supplier") or {}
-    if isinstance(supplier, str):
-        supplier = {"name": supplier}
-    message = submission_pb2.Submission(
-        id=str(record.get("id", "")),
-        tender_id=str(record.get("tender_id", "")),
-        supplier=submission_pb2.Supplier(
-            id=str(supplier.get("id", "")), name=str(supplier.get("name", ""))
-        ),
-    )
-    message.answers.update(record.get("answers") or {})
-    return message
-
-
-def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:
-    """A Bid from a submission's JSON form plus "price" and, optionally, "whole_life_cost"."""
-    bid = evaluation_pb2.Bid(submission=submission_message(record), price=float(record["price"]))
-    if record.get("whole_life_cost") is not None:
-        bid.whole_life_cost = float(record["whole_life_cost"])
-    return bid
-
-
-def contract_message(record: Mapping[str, Any]) -> monitoring_pb2.Contract:
-    """A Contract from its JSON form: {"contract_id", "supplier", "start", "end", "value",
-    "targets"}."""
-    message = monitoring_pb2.Contract(
-        contract_id=str(record.get("contract_id", "")),
-        supplier=str(record.get("supplier") or ""),
-        start=str(record.get("start") or ""),
-        end=str(record.get("end") or ""),
-        targets={str(k): float(v) for k, v in (record.get("targets") or {}).items()},
-    )
-    if record.get("value") is not None:
-        message.value = float(record["value"])
-    return message
-
-
-def return_message(record: Mapping[str, Any]) -> monitoring_pb2.MonitoringReturn:
-    """A MonitoringReturn from its JSON form: {"contract_id", "period", "due", "received",
-    "measures"}."""
-    message = monitoring_pb2.MonitoringReturn(
-        contract_id=str(record.get("contract_id") or ""),
-        period=str(record.get("period") or ""),
-        due=str(record.get("due") or ""),
-        received=str(record.get("received") or ""),
-    )
-    message.measures.update(record.get("measures") or {})
-    return message
-
-
-class _Expanding:
-    """A streaming call whose results come BASIC and are expanded as they are read."""
-
-    def __init__(self, call: Any, catalogs: Catalogs, field: str) -> None:
-        self._call = call
-        self._catalogs = catalogs
-        self._field = field
-
-    def __iter__(self) -> _Expanding:
-        return self
-
-    def __next__(self) -> Any:
-        response = next(self._call)
-        item = getattr(response, self._field) if self._field else response
-        if item.HasField("result"):
-            if isinstance(item.result, monitoring_pb2.ContractResult):
-                self._catalogs.expand_contract(item.result)
-            else:
-                self._catalogs.expand(item.result)
-        return response
-
-    def __getattr__(self, name: str) -> Any:  # cancel(), code(), details(), ...
-        return getattr(self._call, name)
 
 
 class ProbityClient:
@@ -146,28 +63,9 @@ class ProbityClient:
         """TLS when `tls` or any certificate is given (`tls_ca` to trust a private CA;
         `client_cert` and `client_key` for mutual TLS). `lean`: full results are sent as
         BASIC and expanded here, from each rule set version's catalog, fetched once."""
-        options: list[tuple[str, Any]] = [
-            ("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", max_message_bytes),
-        ]
-        if attempts > 1:  # gRPC's retry policy needs at least two attempts
-            options += [
-                ("grpc.enable_retries", 1),
-                ("grpc.service_config", _service_config(attempts)),
-            ]
-        else:
-            options.append(("grpc.enable_retries", 0))
-        if server_name:
-            options.append(("grpc.ssl_target_name_override", server_name))
-        if tls or tls_ca or client_cert:
-            credentials = grpc.ssl_channel_credentials(
-                root_certificates=tls_ca.read_bytes() if tls_ca else None,
-                private_key=client_key.read_bytes() if client_key else None,
-                certificate_chain=client_cert.read_bytes() if client_cert else None,
-            )
-            self.channel = grpc.secure_channel(target, credentials, options=options)
-        else:
-            self.channel = grpc.insecure_channel(target, options=options)
+        self.channel = open_channel(
+            target, tls, tls_ca, client_cert, client_key, server_name, attempts, max_message_bytes
+        )
         self.metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self.timeout = timeout
         # The generated stubs are untyped; every method below gives its call a type.
@@ -219,7 +117,7 @@ class ProbityClient:
         call: cancel(), code() and the rest work as on gRPC's own."""
         if not self._shown(view):
             return responses
-        return _Expanding(responses, self.catalogs, field)
+        return Expanding(responses, self.catalogs, field)
 
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from probity.codec.expansion import Catalog, CatalogMismatch, expand, expand_contract
 from probity.v1 import monitoring_pb2, result_pb2
@@ -46,3 +47,28 @@ class Catalogs:
             with self._lock:
                 self._held[ref.digest] = found
         return found
+
+
+class Expanding:
+    """A streaming call whose results come BASIC and are expanded as they are read."""
+
+    def __init__(self, call: Any, catalogs: Catalogs, field: str) -> None:
+        self._call = call
+        self._catalogs = catalogs
+        self._field = field
+
+    def __iter__(self) -> Expanding:
+        return self
+
+    def __next__(self) -> Any:
+        response = next(self._call)
+        item = getattr(response, self._field) if self._field else response
+        if item.HasField("result"):
+            if isinstance(item.result, monitoring_pb2.ContractResult):
+                self._catalogs.expand_contract(item.result)
+            else:
+                self._catalogs.expand(item.result)
+        return response
+
+    def __getattr__(self, name: str) -> Any:  # cancel(), code(), details(), ...
+        return getattr(self._call, name)

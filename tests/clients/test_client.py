@@ -10,7 +10,8 @@ from pathlib import Path
 import grpc
 import pytest
 
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.codec.as_json import result_to_dict
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission

@@ -13,7 +13,8 @@ from typing import Any
 import grpc
 import pytest
 
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.server.app import ProbityServer
 from probity.server.calls import REQUEST_ID_KEY
 from probity.server.settings import Limits
@@ -228,7 +229,7 @@ def test_a_unary_call_cancelled_while_evaluated_records_nothing(
     """Issue 20, item 3: a unary answer was recorded as sent though its caller had
     cancelled while it was evaluated; now nothing is recorded, and the call is logged
     CANCELLED."""
-    from probity.clients.client import bid_message
+    from probity.clients.request_messages import bid_message
 
     bids = [dict(example("weak"), id=f"c-{n}", price=700.0 + n) for n in range(3_000)]
     request = evaluation_pb2.EvaluateTenderRequest(

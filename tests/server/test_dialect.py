@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from google.protobuf import json_format
 
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.server.app import ProbityServer
 from probity.v1 import evaluation_pb2, result_pb2
 from tests.clients.test_cli import probity

@@ -10,7 +10,8 @@ import grpc
 import pytest
 from google.rpc import code_pb2, error_details_pb2
 
-from probity.clients.client import ProbityClient, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import submission_message
 from probity.codec import PROTOBUF
 from probity.codec.messages import result_to_proto
 from probity.engine.evaluation.evaluator import Evaluator
@@ -116,7 +117,7 @@ def test_a_passed_deadline_is_deadline_exceeded(client: ProbityClient) -> None:
 
 
 def _tender_request(bids: list[dict[str, Any]]) -> Any:
-    from probity.clients.client import bid_message
+    from probity.clients.request_messages import bid_message
     from probity.v1 import evaluation_pb2
 
     return evaluation_pb2.EvaluateTenderRequest(
@@ -152,7 +153,7 @@ def test_a_stream_answers_every_submission_once_and_bad_ones_fail_alone(
 
 
 def test_a_stream_item_for_an_unknown_ruleset_fails_alone(client: ProbityClient) -> None:
-    from probity.clients.client import submission_message
+    from probity.clients.request_messages import submission_message
     from probity.v1 import evaluation_pb2
 
     requests = [
@@ -340,7 +341,7 @@ def test_a_streamed_tender_ranks_as_the_unary_call_does(client: ProbityClient) -
 
 
 def test_a_tender_stream_must_start_with_its_tender(client: ProbityClient) -> None:
-    from probity.clients.client import bid_message
+    from probity.clients.request_messages import bid_message
 
     first = evaluation_pb2.EvaluateTenderStreamRequest(bid=bid_message(_bids()[0]))
     with pytest.raises(grpc.RpcError) as caught:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from probity.clients.client import submission_message
+from probity.clients.request_messages import submission_message
 from probity.server.reading import MAX_VALUE_NESTING, Unreadable, lenient
 from probity.v1 import evaluation_pb2
 from tests.fuzz.wire import field

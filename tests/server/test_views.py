@@ -11,7 +11,8 @@ from typing import Any
 import grpc
 import pytest
 
-from probity.clients.client import ProbityClient, bid_message, submission_message
+from probity.clients.client import ProbityClient
+from probity.clients.request_messages import bid_message, submission_message
 from probity.server.app import ProbityServer
 from probity.v1 import evaluation_pb2, result_pb2
 from tests.conftest import RULES

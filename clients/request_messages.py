@@ -1,0 +1,61 @@
+"""probity.v1 request messages from the JSON forms people and portals write (a submission,
+a bid, a contract, a monitoring return)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from probity.v1 import evaluation_pb2, monitoring_pb2, submission_pb2
+
+
+def submission_message(record: Mapping[str, Any]) -> submission_pb2.Submission:
+    """A Submission from its JSON form: {"id", "tender_id", "supplier", "answers"}."""
+    supplier = record.get("supplier") or {}
+    if isinstance(supplier, str):
+        supplier = {"name": supplier}
+    message = submission_pb2.Submission(
+        id=str(record.get("id", "")),
+        tender_id=str(record.get("tender_id", "")),
+        supplier=submission_pb2.Supplier(
+            id=str(supplier.get("id", "")), name=str(supplier.get("name", ""))
+        ),
+    )
+    message.answers.update(record.get("answers") or {})
+    return message
+
+
+def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:
+    """A Bid from a submission's JSON form plus "price" and, optionally, "whole_life_cost"."""
+    bid = evaluation_pb2.Bid(submission=submission_message(record), price=float(record["price"]))
+    if record.get("whole_life_cost") is not None:
+        bid.whole_life_cost = float(record["whole_life_cost"])
+    return bid
+
+
+def contract_message(record: Mapping[str, Any]) -> monitoring_pb2.Contract:
+    """A Contract from its JSON form: {"contract_id", "supplier", "start", "end", "value",
+    "targets"}."""
+    message = monitoring_pb2.Contract(
+        contract_id=str(record.get("contract_id", "")),
+        supplier=str(record.get("supplier") or ""),
+        start=str(record.get("start") or ""),
+        end=str(record.get("end") or ""),
+        targets={str(k): float(v) for k, v in (record.get("targets") or {}).items()},
+    )
+    if record.get("value") is not None:
+        message.value = float(record["value"])
+    return message
+
+
+def return_message(record: Mapping[str, Any]) -> monitoring_pb2.MonitoringReturn:
+    """A MonitoringReturn from its JSON form: {"contract_id", "period", "due", "received",
+    "measures"}."""
+    message = monitoring_pb2.MonitoringReturn(
+        contract_id=str(record.get("contract_id") or ""),
+        period=str(record.get("period") or ""),
+        due=str(record.get("due") or ""),
+        received=str(record.get("received") or ""),
+    )
+    message.measures.update(record.get("measures") or {})
+    return message
