@@ -16,7 +16,7 @@ import grpc
 import structlog
 
 from probity import DISTRIBUTION_VERSION
-from probity.clients import audit, checking, evaluating, remote, reporting, sources
+from probity.clients import audit, checking, evaluating, remote, reporting, rulesets, sources
 from probity.clients.checking import library_for
 from probity.clients.client import ProbityClient
 from probity.clients.remote import (
@@ -122,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     reporting.add_commands(sub)
     _service_commands(sub)
     remote.add_commands(sub)
+    rulesets.add_commands(sub)
     audit.add_commands(sub)
     sources.add_commands(sub)
     return top
