@@ -28,7 +28,6 @@ from probity.engine.compiler.compiled import (
     SEVERITY_RANK,
     CompiledCheck,
     CompiledRuleSet,
-    MissingReturns,
 )
 from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.facts import FactBuilder
@@ -38,6 +37,14 @@ from probity.engine.evaluation.numbers import durable_number
 from probity.engine.evaluation.result import RulesetRef, as_answered
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
 from probity.engine.monitoring.certainty import Domain
+from probity.engine.monitoring.explaining import (
+    change_text,
+    explain,
+    label,
+    missing_returns,
+    plural,
+    values_text,
+)
 from probity.engine.monitoring.gaps import Decision, Due, decide, due_periods
 from probity.engine.monitoring.result import (
     CheckFinding,
@@ -49,7 +56,7 @@ from probity.engine.monitoring.result import (
 )
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
-from probity.engine.phrasing import answer, joined
+from probity.engine.phrasing import joined
 from probity.engine.when.expression import fields_of
 from probity.engine.when.three_valued import truth
 
@@ -135,7 +142,7 @@ class Monitor:
                 r.period.label for r, s in zip(series.returns, short, strict=True) if s
             }
         if self.plan.missing is not None:
-            findings.append(_missing_returns(self.plan.missing, due))
+            findings.append(missing_returns(self.plan.missing, due))
         periods = tuple(self._rating(d, ends, lacking) for d in due)
         latest = periods[-1]
         return ContractResult(
@@ -222,11 +229,11 @@ class Monitor:
             periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
             if occurrences
             else ", ".join(r.period.label for r in returns),
-            values=_values_text(check, occurrences[-1] if occurrences else None),
+            values=values_text(check, occurrences[-1] if occurrences else None),
             target=target,
             count=len(occurrences),
             missing=", ".join(missing),
-            change=_change_text(check, occurrences[-1]) if occurrences else "",
+            change=change_text(check, occurrences[-1]) if occurrences else "",
         )
         return CheckFinding(
             criterion=check.id,
@@ -236,7 +243,7 @@ class Monitor:
             breach=check.description,
             outcome=outcome,
             severity=check.severity,
-            explanation=_explain(check, outcome, values, len(due), target, bool(checked))
+            explanation=explain(check, outcome, values, len(due), target, bool(checked))
             + _certain_anyway(check, decision, due, returns, answers, short),
             occurrences=occurrences,
             action=check.action if occurrences else "",
@@ -362,7 +369,7 @@ def _certain_anyway(
     labels = {d.period.label for d in window}
     gaps = [d.period.label for d in window if d.index is None]
     unanswered = [
-        f"{_label(check, name)} for {item.period.label}"
+        f"{label(check, name)} for {item.period.label}"
         for item, values, lacks in zip(returns, answers, short, strict=True)
         if lacks and item.period.label in labels
         for name in check.fields
@@ -370,17 +377,13 @@ def _certain_anyway(
     ]
     holes = []
     if gaps:
-        holes.append(f"the missing {_plural(len(gaps), 'return')} for {joined(gaps)}")
+        holes.append(f"the missing {plural(len(gaps), 'return')} for {joined(gaps)}")
     if unanswered:
         holes.append(f"the unanswered {joined(list(dict.fromkeys(unanswered)))}")
     if not holes:
         return ""
     verdict = "a breach" if decision.verdict == "breach" else "no breach"
     return f" Whatever {' and '.join(holes)} held, this would be {verdict}."
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f"{word}s"
 
 
 def _with_built_ins(item: Return) -> dict[str, Any]:
@@ -422,7 +425,7 @@ def _missing(
         if applied is None and check.applies is not None:
             names = [f.path for f in fields_of(check.applies)]
         out.extend(
-            f"{_label(check, name)} ({item.period.label})"
+            f"{label(check, name)} ({item.period.label})"
             for name in dict.fromkeys(names)
             if values.get(name) is None
         )
@@ -441,91 +444,3 @@ def _lacks(check: CompiledCheck, values: dict[str, Any], applied: bool | None) -
     if check.condition is not None:
         return truth(check.condition, values) is None
     return any(values.get(name) is None for name in check.fields)
-
-
-def _missing_returns(missing: MissingReturns, due: Sequence[Due]) -> CheckFinding:
-    """The built-in check: a finding for every due period without a return."""
-    gaps = [d.period.label for d in due if d.index is None]
-    span = f"from {due[0].period.label} to {due[-1].period.label}"
-    if gaps:
-        explanation = (
-            f"No return was received for {joined(gaps)}, though one was due for every period "
-            f"{span}."
-        )
-    else:
-        explanation = f"A return was received for every period {span}."
-    return CheckFinding(
-        criterion=missing.id,
-        principle=missing.principle,
-        title=missing.title,
-        pattern=missing.pattern,
-        breach=missing.breach,
-        outcome="not_met" if gaps else "met",
-        severity=missing.severity,
-        explanation=explanation,
-        occurrences=tuple(Occurrence((label,), (), None) for label in gaps),
-        action=missing.action if gaps else "",
-        source=missing.source,
-    )
-
-
-def _change_text(check: CompiledCheck, occurrence: Occurrence) -> str:
-    """How far a measure moved between the two periods of a change breach, in words:
-    "up 60% (from 10 to 16)"."""
-    if check.pattern != "change" or check.measure is None:
-        return ""
-    measured = [e.value for e in occurrence.evidence if e.field == check.measure]
-    before, after = measured[0], measured[-1]
-    if before is None or after is None:
-        return ""
-    way = "up" if after > before else "down"
-    moved = f" {abs(after - before) / abs(before) * 100:.0f}%" if before else ""
-    return f"{way}{moved} (from {answer(before)} to {answer(after)})"
-
-
-def _values_text(check: CompiledCheck, occurrence: Occurrence | None) -> str:
-    """The values behind a breach: "2026-Q2: 22, 2026-Q3: 25" for one field; with several,
-    each named: "2026-Q2: a 1, b 35; 2026-Q3: …"."""
-    if occurrence is None:
-        return ""
-    names = (check.measure,) if check.measure else check.fields
-    per_period: dict[str, list[str]] = {}
-    for e in occurrence.evidence:
-        if e.field in names:
-            shown = (
-                answer(e.value)
-                if len(names) == 1
-                else f"{_label(check, e.field)} {answer(e.value)}"
-            )
-            per_period.setdefault(e.period, []).append(shown)
-    separator = ", " if len(names) == 1 else "; "
-    return separator.join(f"{period}: {', '.join(parts)}" for period, parts in per_period.items())
-
-
-def _explain(
-    check: CompiledCheck,
-    outcome: str,
-    values: dict[str, Any],
-    count: int,
-    target: Any,
-    checked: bool,
-) -> str:
-    if outcome == "not_met":
-        return check.explain_not_met.render(values)
-    if outcome == "evidence_missing":
-        return check.explain_missing.render(values)
-    if outcome == "met":
-        return check.explain_met.render(values)
-    if not checked:
-        return f"Not applicable: this applies only when {check.applies_text}."
-    if check.target is not None and target is None:
-        return f"Not applicable: the contract sets no target for {_label(check, check.target)}."
-    return (
-        f"Not applicable: {count} period(s) so far; this pattern needs at least "
-        f"{check.min_returns}."
-    )
-
-
-def _label(check: CompiledCheck, field: str) -> str:
-    """An answer's name for people (engine.when.words)."""
-    return check.labels.get(field, field)
