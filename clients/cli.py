@@ -130,6 +130,40 @@ def parser() -> argparse.ArgumentParser:
 
 def _service_commands(sub: Any) -> None:
     """serve, token, workbench, schema."""
+    _serve_command(sub)
+    token = sub.add_parser("token", help="make a bearer token and its token-file entry")
+    token.add_argument("action", choices=["new"])
+    token.add_argument("--name", required=True)
+    token.add_argument("--role", required=True, choices=("portal", "policy", "auditor"))
+    token.set_defaults(run=cmd_token)
+    workbench = sub.add_parser(
+        "workbench", help="edit, check and publish rule sets in the browser (127.0.0.1:8080)"
+    )
+    add_connection_options(workbench)
+    workbench.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    workbench.add_argument("--port", type=int, default=8080)
+    workbench.add_argument(
+        "--drafts", default="workbench.db", metavar="FILE", help="where drafts are kept"
+    )
+    workbench.add_argument(
+        "--secure-cookies", action="store_true", help="when the workbench is reached by HTTPS"
+    )
+    workbench.set_defaults(run=cmd_workbench)
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of rule files, or (--inputs) of a rule set's answers"
+    )
+    schema.add_argument(
+        "--inputs",
+        metavar="RULES",
+        help="a rule file (or, with --server, a rule set id): the answers it reads",
+    )
+    schema.add_argument("--version", default="", help="with --server: a held version")
+    add_connection_options(schema, server=None)
+    schema.set_defaults(run=cmd_schema)
+
+
+def _serve_command(sub: Any) -> None:
+    """`probity serve`: every option of the service's settings."""
     serve = sub.add_parser(
         "serve",
         help="run the gRPC service probity.v1",
@@ -186,35 +220,6 @@ def _service_commands(sub: Any) -> None:
         "--log-format", choices=["auto", "json", "console"], help="auto: console on a terminal"
     )
     serve.set_defaults(run=cmd_serve)
-    token = sub.add_parser("token", help="make a bearer token and its token-file entry")
-    token.add_argument("action", choices=["new"])
-    token.add_argument("--name", required=True)
-    token.add_argument("--role", required=True, choices=("portal", "policy", "auditor"))
-    token.set_defaults(run=cmd_token)
-    workbench = sub.add_parser(
-        "workbench", help="edit, check and publish rule sets in the browser (127.0.0.1:8080)"
-    )
-    add_connection_options(workbench)
-    workbench.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    workbench.add_argument("--port", type=int, default=8080)
-    workbench.add_argument(
-        "--drafts", default="workbench.db", metavar="FILE", help="where drafts are kept"
-    )
-    workbench.add_argument(
-        "--secure-cookies", action="store_true", help="when the workbench is reached by HTTPS"
-    )
-    workbench.set_defaults(run=cmd_workbench)
-    schema = sub.add_parser(
-        "schema", help="print the JSON Schema of rule files, or (--inputs) of a rule set's answers"
-    )
-    schema.add_argument(
-        "--inputs",
-        metavar="RULES",
-        help="a rule file (or, with --server, a rule set id): the answers it reads",
-    )
-    schema.add_argument("--version", default="", help="with --server: a held version")
-    add_connection_options(schema, server=None)
-    schema.set_defaults(run=cmd_schema)
 
 
 # What a shell expects of a writer whose reader stopped reading (`probity … | head`): no

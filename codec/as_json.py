@@ -62,35 +62,36 @@ def result_to_dict(result: result_pb2.Result) -> dict[str, Any]:
             }
             for p in result.principles
         ],
-        "findings": [
+        "findings": [_finding_to_dict(f) for f in result.findings],
+    }
+
+
+def _finding_to_dict(f: result_pb2.Finding) -> dict[str, Any]:
+    return {
+        "criterion": f.criterion,
+        "principle": f.principle,
+        "title": f.title,
+        "outcome": f.outcome,
+        "points": f.points,
+        "max_points": f.max_points,
+        "level": f.level,
+        "descriptor": f.descriptor,
+        "severity": f.severity,
+        "gate": f.gate,
+        "explanation": f.explanation,
+        "evidence": [
             {
-                "criterion": f.criterion,
-                "principle": f.principle,
-                "title": f.title,
-                "outcome": f.outcome,
-                "points": f.points,
-                "max_points": f.max_points,
-                "level": f.level,
-                "descriptor": f.descriptor,
-                "severity": f.severity,
-                "gate": f.gate,
-                "explanation": f.explanation,
-                "evidence": [
-                    {
-                        "field": e.field,
-                        "label": e.label,
-                        "value": _value(e),
-                        "shown": e.shown,
-                        "given": e.given,
-                        "expected": e.expected,
-                    }
-                    for e in f.evidence
-                ],
-                "remedy": f.remedy,
-                "source": _source(f.source),
+                "field": e.field,
+                "label": e.label,
+                "value": _value(e),
+                "shown": e.shown,
+                "given": e.given,
+                "expected": e.expected,
             }
-            for f in result.findings
+            for e in f.evidence
         ],
+        "remedy": f.remedy,
+        "source": _source(f.source),
     }
 
 

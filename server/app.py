@@ -58,24 +58,8 @@ class ProbityServer:
         self.metrics = Metrics()
         self._metrics_http: Any = None
         tokens = TokenStore.load(settings.tokens) if settings.tokens else None
-        interceptors: list[Any] = [CallInterceptor(tokens, self.metrics.call)]
         self._tracing: Any = None
-        if settings.otlp_endpoint:
-            # Imported here: tracing is off unless an endpoint is given (the tracing extra).
-            from probity.server import tracing
-
-            traced, self._tracing = tracing.start(settings.otlp_endpoint)
-            interceptors.insert(0, traced)  # the span covers authentication and logging
-        limit = settings.limits.max_message_bytes
-        self.server = grpc.server(
-            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="probity-rpc"),
-            interceptors=interceptors,
-            options=[
-                ("grpc.max_receive_message_length", limit),
-                ("grpc.max_send_message_length", limit),
-                ("grpc.so_reuseport", 0),
-            ],
-        )
+        self.server = self._grpc_server(settings, CallInterceptor(tokens, self.metrics.call))
         try:
             # Both ports before the workers start: a busy one fails fast, naming the address.
             self.port = self._bind(settings)
@@ -99,7 +83,39 @@ class ProbityServer:
             self.log.on_commit = self.metrics.commit
         self.health = health.HealthServicer()
         # Handlers may answer in wire format (bytes): see _add_service.
-        services = (
+        for descriptor, servicer in self._services(settings):
+            _add_service(self.server, descriptor, servicer)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable((*SERVICE_NAMES, health.SERVICE_NAME), self.server)
+        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.open = tokens is None
+        self._stopping = threading.Event()
+        self.replica = uuid.uuid4().hex[:12]  # this replica, as the store knows it
+
+    def _grpc_server(self, settings: Settings, calls: CallInterceptor) -> grpc.Server:
+        """The gRPC server with its threads, message limits and interceptors (tracing first,
+        when an endpoint is set, so that its span covers authentication and logging)."""
+        interceptors: list[Any] = [calls]
+        if settings.otlp_endpoint:
+            # Imported here: tracing is off unless an endpoint is given (the tracing extra).
+            from probity.server import tracing
+
+            traced, self._tracing = tracing.start(settings.otlp_endpoint)
+            interceptors.insert(0, traced)
+        limit = settings.limits.max_message_bytes
+        return grpc.server(
+            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="probity-rpc"),
+            interceptors=interceptors,
+            options=[
+                ("grpc.max_receive_message_length", limit),
+                ("grpc.max_send_message_length", limit),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+
+    def _services(self, settings: Settings) -> tuple[tuple[Any, Any], ...]:
+        """Each service's descriptor and its servicer."""
+        return (
             (
                 EVALUATION,
                 EvaluationService(self.evaluations, settings.limits),
@@ -124,14 +140,6 @@ class ProbityServer:
                 ),
             ),
         )
-        for descriptor, servicer in services:
-            _add_service(self.server, descriptor, servicer)
-        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable((*SERVICE_NAMES, health.SERVICE_NAME), self.server)
-        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
-        self.open = tokens is None
-        self._stopping = threading.Event()
-        self.replica = uuid.uuid4().hex[:12]  # this replica, as the store knows it
 
     def _bind(self, settings: Settings) -> int:
         try:

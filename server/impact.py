@@ -5,6 +5,7 @@ total, pass/fail or rank within its tender. Nothing is recorded and the draft is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.items import Serialized
@@ -49,21 +50,8 @@ def preview(
     chosen = [row["seq"] for row in rows if row["ruleset_version"] == active.version]
     records = {seq: found for seq in chosen if (found := log.evaluation(seq)) is not None}
     rankings, unranked = _rankings(log, active, records, limit)
-    order = list(records)
-    before = {seq: result_pb2.Result.FromString(records[seq].result) for seq in order}
-    pending = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
-    try:
-        outcomes = pending.result(timeout=timeout)
-    except TimeoutError:
-        pending.cancel()  # the batches not yet started are dropped, not evaluated for no one
-        raise
-    after: dict[int, result_pb2.Result] = {}
-    refused = []
-    for seq, outcome in zip(order, outcomes, strict=True):
-        if isinstance(outcome, Encoded):
-            after[seq] = result_pb2.Result.FromString(bytes(outcome))
-        else:
-            refused.append(records[seq].subject_id)
+    before = {seq: result_pb2.Result.FromString(found.result) for seq, found in records.items()}
+    after, refused = _evaluated(evaluations, draft, records, timeout)
     ranks_before, ranks_after = _ranks(rankings, records, before, after, draft)
     response = audit_pb2.PreviewImpactResponse(
         draft=result_pb2.RulesetRef(id=draft.id, version=draft.version, digest=draft.digest),
@@ -80,12 +68,7 @@ def preview(
         if not was.band_label:  # recorded in BASIC: the active version's wording
             was.band_label = labels.get(was.band, was.band)
         now = _outcome(after[seq], ranks_after.get(seq, 0))
-        if (was.band, was.total, was.rejected, was.rank) != (
-            now.band,
-            now.total,
-            now.rejected,
-            now.rank,
-        ):
+        if _differ(was, now):
             found = records[seq]
             response.changes.add(
                 seq=seq,
@@ -97,6 +80,42 @@ def preview(
             )
     response.changed = len(response.changes)
     return response
+
+
+def _evaluated(
+    evaluations: Evaluations,
+    draft: CompiledRuleSet,
+    records: dict[int, Evaluation],
+    timeout: float,
+) -> tuple[dict[int, result_pb2.Result], list[str]]:
+    """Each record's submission evaluated again on the draft, through the workers: the
+    results by record, and the submissions the draft refuses. Past `timeout`, the batches
+    not yet started are dropped (not evaluated for no one) and TimeoutError raised."""
+    order = list(records)
+    pending = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
+    try:
+        outcomes = pending.result(timeout=timeout)
+    except TimeoutError:
+        pending.cancel()
+        raise
+    after: dict[int, result_pb2.Result] = {}
+    refused = []
+    for seq, outcome in zip(order, outcomes, strict=True):
+        if isinstance(outcome, Encoded):
+            after[seq] = result_pb2.Result.FromString(bytes(outcome))
+        else:
+            refused.append(records[seq].subject_id)
+    return after, refused
+
+
+def _differ(was: Any, now: Any) -> bool:
+    """Whether a submission's band, total, pass/fail or rank changed."""
+    return (was.band, was.total, was.rejected, was.rank) != (
+        now.band,
+        now.total,
+        now.rejected,
+        now.rank,
+    )
 
 
 def _rankings(

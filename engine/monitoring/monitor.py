@@ -224,17 +224,7 @@ class Monitor:
                 missing = _missing(check, returns, answers, applies, short) + [
                     f"{p} (no return)" for p in decision.open_gaps
                 ]
-        values = dict(answers[max(matches[-1]) - 1] if matches else answers[-1])
-        values.update(
-            periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
-            if occurrences
-            else ", ".join(r.period.label for r in returns),
-            values=values_text(check, occurrences[-1] if occurrences else None),
-            target=target,
-            count=len(occurrences),
-            missing=", ".join(missing),
-            change=change_text(check, occurrences[-1]) if occurrences else "",
-        )
+        values = _wording_values(check, matches, answers, occurrences, returns, target, missing)
         return CheckFinding(
             criterion=check.id,
             principle=check.principle,
@@ -323,6 +313,31 @@ class Monitor:
             breached = sum(1 for f in mine if f.outcome == "not_met")
             out.append(PrincipleBreaches(principle.id, principle.name, len(mine), breached))
         return tuple(out)
+
+
+def _wording_values(
+    check: CompiledCheck,
+    matches: list[_Match],
+    answers: list[dict[str, Any]],
+    occurrences: tuple[Occurrence, ...],
+    returns: Sequence[Return],
+    target: Any,
+    missing: list[str],
+) -> dict[str, Any]:
+    """What a finding's explanation template may name: the answers of the last period it
+    read, the periods, values and change behind a breach, the target, what is missing."""
+    values = dict(answers[max(matches[-1]) - 1] if matches else answers[-1])
+    values.update(
+        periods=", ".join(sorted({p for o in occurrences for p in o.periods}))
+        if occurrences
+        else ", ".join(r.period.label for r in returns),
+        values=values_text(check, occurrences[-1] if occurrences else None),
+        target=target,
+        count=len(occurrences),
+        missing=", ".join(missing),
+        change=change_text(check, occurrences[-1]) if occurrences else "",
+    )
+    return values
 
 
 def _evidence(

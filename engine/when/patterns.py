@@ -72,6 +72,8 @@ def problem(pattern: str) -> str | None:
         return f"the pattern is not valid: {exc.msg}"
     if not all(_counted(pattern, n) for n, char in _unescaped(pattern) if char == "{"):
         return "write { and } as \\{ and \\} unless they count a repetition, like {2,10}"
+    if _EMPTY.search(pattern.replace("\\|", "").replace("\\(", "").replace("\\)", "")):
+        return "the pattern has an empty alternative or group (like a|, || or ())"
     return _shape(pattern)
 
 
@@ -103,8 +105,7 @@ _EMPTY = re.compile(r"^\||\|$|\|\||\(\||\|\)|\(\)")
 
 
 def _shape(pattern: str) -> str | None:
-    if _EMPTY.search(pattern.replace("\\|", "").replace("\\(", "").replace("\\)", "")):
-        return "the pattern has an empty alternative or group (like a|, || or ())"
+    """What the rules engine cannot hold in a valid pattern (stacked repetitions, sizes)."""
     symbols = 0  # characters named by classes and literals so far
     groups: list[bool] = []  # for each open group: does it hold a quantifier yet?
     last_group_quantified = False  # the group just closed held a quantifier
@@ -124,8 +125,7 @@ def _shape(pattern: str) -> str | None:
             last_group_quantified = False
             continue
         if char == "[":  # a class: skip to its end
-            end = pattern.find("]", n + 2 if pattern[n + 1 : n + 2] == "]" else n + 1)
-            end = end if end > 0 else len(pattern)
+            end = _unchecked_class_end(pattern, n)
             symbols += class_width(pattern[n + 1 : end])
             if symbols > MAX_SYMBOLS:
                 return (
@@ -152,14 +152,9 @@ def _shape(pattern: str) -> str | None:
                 found = _BRACES.match(pattern, n)
                 assert found is not None
                 counted += 1
-                most = found.group(3) or found.group(1)
-                if counted > MAX_COUNTED or (most and int(most) > MAX_COUNT):
-                    return (
-                        f"use at most {MAX_COUNTED} counted repetitions {{n,m}}, "
-                        f"each at most {MAX_COUNT}"
-                    )
-                if found.group(2) and not found.group(3):
-                    return "give counted repetitions an upper bound, like {2,10}"
+                problem = _count_problem(found, counted)
+                if problem is not None:
+                    return problem
                 least = int(found.group(1) or 0)
                 lengths *= (int(found.group(3)) if found.group(2) else least) - least + 1
                 n = found.end()
@@ -168,6 +163,27 @@ def _shape(pattern: str) -> str | None:
             symbols += 1
         last_group_quantified = False
         n += 1
+    return _size_problem(symbols, lengths)
+
+
+def _unchecked_class_end(pattern: str, start: int) -> int:
+    """Where the class opened at `start` ends, in a pattern not yet known to be well formed
+    (its "]", else the pattern's end; a "]" first in the class is a member)."""
+    end = pattern.find("]", start + 2 if pattern[start + 1 : start + 2] == "]" else start + 1)
+    return end if end > 0 else len(pattern)
+
+
+def _count_problem(found: re.Match[str], counted: int) -> str | None:
+    """What is wrong with the `counted`th counted repetition {n,m}, if anything."""
+    most = found.group(3) or found.group(1)
+    if counted > MAX_COUNTED or (most and int(most) > MAX_COUNT):
+        return f"use at most {MAX_COUNTED} counted repetitions {{n,m}}, each at most {MAX_COUNT}"
+    if found.group(2) and not found.group(3):
+        return "give counted repetitions an upper bound, like {2,10}"
+    return None
+
+
+def _size_problem(symbols: int, lengths: int) -> str | None:
     if symbols > MAX_SYMBOLS:
         return f"the pattern names more than {MAX_SYMBOLS:,} characters: use narrower ranges"
     if lengths > MAX_LENGTHS:

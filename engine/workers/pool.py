@@ -250,25 +250,31 @@ class WorkerPool:
             if reply is not None:
                 inflight.popleft()
                 continue
-            # The worker died: restart it; retry, split or fail what it held.
-            exitcode = self._stop(worker)
-            with self._lock:
-                self.restarts += 1
-            _log.warning(
-                "engine worker died; restarting it",
-                slot=slot,
-                exit_code=exitcode,
-                batch_size=len(inflight[0].items),
-                ruleset=inflight[0].ruleset.engine_name,
-            )
-            # A worker takes batches in order: the oldest was running, the rest were waiting.
-            if not stopping:
-                self._after_crash(inflight.popleft(), exitcode)
-            reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
-            self._hand_back(inflight, stopping, reason)
+            self._after_death(worker, slot, inflight, stopping)
             worker, loaded = self._start_or_none(slot), set()  # none once closing
         if worker is not None:
             self._stop(worker)
+
+    def _after_death(
+        self, worker: _Worker, slot: int, inflight: deque[Job], stopping: bool
+    ) -> None:
+        """A worker died: the batch it was running is retried, split or failed; the batches
+        waiting behind it go back to the queue."""
+        exitcode = self._stop(worker)
+        with self._lock:
+            self.restarts += 1
+        _log.warning(
+            "engine worker died; restarting it",
+            slot=slot,
+            exit_code=exitcode,
+            batch_size=len(inflight[0].items),
+            ruleset=inflight[0].ruleset.engine_name,
+        )
+        # A worker takes batches in order: the oldest was running, the rest were waiting.
+        if not stopping:
+            self._after_crash(inflight.popleft(), exitcode)
+        reason = f"the engine worker stopped (exit code {exitcode}) as it shut down"
+        self._hand_back(inflight, stopping, reason)
 
     def _hand_back(self, inflight: deque[Job], stopping: bool, reason: str) -> None:
         """Batches a lost worker held go back to the front of the queue, in order. Once this
