@@ -238,9 +238,33 @@ class _Criterion:
     def compile(
         self, index: int, spec: CriterionSpec, principles: dict[str, Principle]
     ) -> CompiledCriterion | None:
-        diagnostics = self.diagnostics
         where: Where = ("criteria", index)
+        if not self._well_formed(where, spec, principles):
+            return None
+        rule = f"c{index}"
         types = dict(self.layout.types)
+        conditions, nodes, levels = self._levels(where, spec, rule, types)
+        applies_rule = None
+        applies: Node | None = None
+        if spec.applies_when is not None:
+            path = (*where, "applies_when")
+            applies = expressions.expression(self.diagnostics, path, spec.applies_when, types)
+            if applies is not None:
+                applies_rule = f"{rule}_a"
+                conditions.append((path, applies))
+        self._define(conditions, spec, rule, applies_rule)
+        templates = expressions.templates(
+            self.diagnostics, where, spec, set(types), terms=self.terms
+        )
+        if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
+            return None
+        return self._criterion(spec, nodes, levels, applies, applies_rule, templates, types)
+
+    def _well_formed(
+        self, where: Where, spec: CriterionSpec, principles: dict[str, Principle]
+    ) -> bool:
+        """Its principle exists, and it is met-or-not or scored, not both (else False)."""
+        diagnostics = self.diagnostics
         if spec.principle not in principles:
             hint = did_you_mean(spec.principle, list(principles))
             diagnostics.fail(
@@ -255,7 +279,7 @@ class _Criterion:
                 "give either 'when' (met or not) or 'levels' (scored), not both",
                 key=True,
             )
-            return None
+            return False
         if spec.levels is not None and spec.points is not None:
             diagnostics.fail(
                 Code.CRITERION,
@@ -263,7 +287,14 @@ class _Criterion:
                 "with 'levels', the points are given per level",
                 key=True,
             )
-        rule = f"c{index}"
+        return True
+
+    def _levels(
+        self, where: Where, spec: CriterionSpec, rule: str, types: dict[str, FieldType]
+    ) -> tuple[list[tuple[Where, Node]], list[Node], list[Level]]:
+        """Its conditions (with where each is written), their expressions, and its levels:
+        one for a met-or-not criterion, one per scored level."""
+        diagnostics = self.diagnostics
         nodes: list[Node] = []
         levels: list[Level] = []
         conditions: list[tuple[Where, Node]] = []
@@ -282,14 +313,17 @@ class _Criterion:
             levels.append(Level(f"{rule}_{n}", level.points, level.label))
         if spec.levels:
             self._check_levels(conditions)
-        applies_rule = None
-        applies: Node | None = None
-        if spec.applies_when is not None:
-            path = (*where, "applies_when")
-            applies = expressions.expression(diagnostics, path, spec.applies_when, types)
-            if applies is not None:
-                applies_rule = f"{rule}_a"
-                conditions.append((path, applies))
+        return conditions, nodes, levels
+
+    def _define(
+        self,
+        conditions: list[tuple[Where, Node]],
+        spec: CriterionSpec,
+        rule: str,
+        applies_rule: str | None,
+    ) -> None:
+        """Each condition compiled for durable_rules under its rule's name."""
+        diagnostics = self.diagnostics
         for path, node in conditions:
             name = (
                 applies_rule
@@ -300,10 +334,18 @@ class _Criterion:
             if compiled is not None and name is not None:
                 self.definition[name] = compiled
                 diagnostics.positions[name] = diagnostics.expression_position(path, node.pos)
+
+    def _criterion(
+        self,
+        spec: CriterionSpec,
+        nodes: list[Node],
+        levels: list[Level],
+        applies: Node | None,
+        applies_rule: str | None,
+        templates: expressions.Templates,
+        types: dict[str, FieldType],
+    ) -> CompiledCriterion:
         fields = tuple(dict.fromkeys(f.path for node in nodes for f in fields_of(node)))
-        templates = expressions.templates(diagnostics, where, spec, set(types), terms=self.terms)
-        if templates is None or len(conditions) != len(levels) + (applies_rule is not None):
-            return None
         met, partly, not_met, missing = templates
         terms = self.terms
         applies_text = words(applies, terms) if applies is not None else None
