@@ -21,13 +21,10 @@ from probity.engine.compiler.breaches import (
     PatternCompiler,
 )
 from probity.engine.compiler.compiled import (
-    MISSING_RETURN,
-    SEVERITY_RANK,
     CompiledCheck,
     MissingReturns,
     MonitoringPlan,
     Principle,
-    RatingRule,
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
@@ -41,6 +38,7 @@ from probity.engine.compiler.model import (
     TargetPattern,
     TrendPattern,
 )
+from probity.engine.compiler.monitoring_ratings import check_monitoring_tests, compile_ratings
 from probity.engine.compiler.partitions import NODE_BUDGET, rule_nodes
 from probity.engine.compiler.sources import Citations, cite
 from probity.engine.errors import Code
@@ -117,10 +115,10 @@ class _MonitoringStage:
             if check is not None:
                 checks.append(check)
         self.diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
-        ratings = self.ratings(spec)
+        ratings = compile_ratings(self.diagnostics, spec)
         missing = self.missing_returns(spec, principles)
         if not self.diagnostics.partial:
-            self.check_tests(spec)
+            check_monitoring_tests(self.diagnostics, spec)
         if self.diagnostics.problems:
             return None
         plan = MonitoringPlan(
@@ -206,31 +204,7 @@ class _MonitoringStage:
         definition: dict[str, Any],
     ) -> CompiledCheck | None:
         where: tuple[str | int, ...] = ("criteria", index)
-        if spec.principle not in principles:
-            hint = did_you_mean(spec.principle, list(principles))
-            self.fail(
-                Code.UNKNOWN_REFERENCE,
-                (*where, "principle"),
-                f"no principle '{spec.principle}'{hint}",
-            )
-        for key, message in _NOT_FOR_MONITORING.items():
-            if getattr(spec, key) not in (None, False):
-                self.fail(Code.WRONG_KIND, (*where, key), message, key=True)
-        if spec.action is None:
-            self.fail(
-                Code.CRITERION,
-                where,
-                "this check needs an 'action': what to do when it is breached",
-                key=True,
-            )
-        if (spec.when is None) == (spec.breach is None):
-            self.fail(
-                Code.CRITERION,
-                where,
-                "give either 'when' (every return must satisfy it) or 'breach' (a pattern "
-                "across returns), not both",
-                key=True,
-            )
+        if not self._well_formed(where, spec, principles):
             return None
         compiled = self.join_rule(where, spec, types, compiler)
         templates = expressions.templates(
@@ -238,7 +212,7 @@ class _MonitoringStage:
         )
         if compiled is None or templates is None:
             return None
-        join, fields, node = compiled
+        join, _, node = compiled
         applies = None
         if spec.applies_when is not None:
             applies = expressions.expression(
@@ -246,24 +220,21 @@ class _MonitoringStage:
             )
             if applies is None:
                 return None
-        name = f"c{index}"
-        nodes = max(rule_nodes(rule) for rule in join.rules)
-        if nodes + 1 > NODE_BUDGET:
-            self.fail(
-                Code.TOO_COMPLEX,
-                where,
-                f"this check is too complex for the rules engine ({nodes} tests across its "
-                f"returns; at most {NODE_BUDGET - 1}): use fewer periods or a simpler condition",
-            )
+        names = self._define(where, spec, index, join, node, definition)
+        if names is None:
             return None
-        names = tuple(name if n == 0 else f"{name}_{n}" for n in range(len(join.rules)))
-        definition.update(zip(names, join.rules, strict=True))
-        if node is not None:
-            path = (*where, "when") if spec.when is not None else (*where, "breach", "when")
-            position = self.diagnostics.expression_position(path, node.pos)
-        else:
-            position = self.diagnostics.smap.at((*where, "breach"))
-        self.diagnostics.positions.update(dict.fromkeys(names, position))
+        return self._compiled_check(spec, names, compiled, applies, templates, compiler)
+
+    def _compiled_check(
+        self,
+        spec: CriterionSpec,
+        names: tuple[str, ...],
+        compiled: tuple[JoinRule, tuple[str, ...], Node | None],
+        applies: Node | None,
+        templates: expressions.Templates,
+        compiler: PatternCompiler,
+    ) -> CompiledCheck:
+        join, fields, node = compiled
         met, _, not_met, missing = templates
         breach = spec.breach
         measure = getattr(breach, "measure", None)
@@ -299,6 +270,73 @@ class _MonitoringStage:
             applies=applies,
             applies_text=words(applies, compiler.terms) if applies is not None else None,
         )
+
+    def _well_formed(
+        self,
+        where: tuple[str | int, ...],
+        spec: CriterionSpec,
+        principles: dict[str, Principle],
+    ) -> bool:
+        """Its principle exists, it asks only what monitoring has, it says what to do, and
+        it is one return at a time or a pattern, not both (else False)."""
+        if spec.principle not in principles:
+            hint = did_you_mean(spec.principle, list(principles))
+            self.fail(
+                Code.UNKNOWN_REFERENCE,
+                (*where, "principle"),
+                f"no principle '{spec.principle}'{hint}",
+            )
+        for key, message in _NOT_FOR_MONITORING.items():
+            if getattr(spec, key) not in (None, False):
+                self.fail(Code.WRONG_KIND, (*where, key), message, key=True)
+        if spec.action is None:
+            self.fail(
+                Code.CRITERION,
+                where,
+                "this check needs an 'action': what to do when it is breached",
+                key=True,
+            )
+        if (spec.when is None) == (spec.breach is None):
+            self.fail(
+                Code.CRITERION,
+                where,
+                "give either 'when' (every return must satisfy it) or 'breach' (a pattern "
+                "across returns), not both",
+                key=True,
+            )
+            return False
+        return True
+
+    def _define(
+        self,
+        where: tuple[str | int, ...],
+        spec: CriterionSpec,
+        index: int,
+        join: JoinRule,
+        node: Node | None,
+        definition: dict[str, Any],
+    ) -> tuple[str, ...] | None:
+        """The check's rules added to the definition under their names, positioned for
+        diagnostics; None when they are too complex for the rules engine."""
+        name = f"c{index}"
+        nodes = max(rule_nodes(rule) for rule in join.rules)
+        if nodes + 1 > NODE_BUDGET:
+            self.fail(
+                Code.TOO_COMPLEX,
+                where,
+                f"this check is too complex for the rules engine ({nodes} tests across its "
+                f"returns; at most {NODE_BUDGET - 1}): use fewer periods or a simpler condition",
+            )
+            return None
+        names = tuple(name if n == 0 else f"{name}_{n}" for n in range(len(join.rules)))
+        definition.update(zip(names, join.rules, strict=True))
+        if node is not None:
+            path = (*where, "when") if spec.when is not None else (*where, "breach", "when")
+            position = self.diagnostics.expression_position(path, node.pos)
+        else:
+            position = self.diagnostics.smap.at((*where, "breach"))
+        self.diagnostics.positions.update(dict.fromkeys(names, position))
+        return names
 
     def join_rule(
         self,
@@ -387,91 +425,6 @@ class _MonitoringStage:
             action=given.action,
             source=cite(self.citations, given.source),
         )
-
-    # -- ratings and tests -------------------------------------------------------------
-    def ratings(self, spec: RuleSetSpec) -> tuple[RatingRule, ...]:
-        self.diagnostics.duplicates("ratings", (r.id for r in spec.ratings), "rating rule id")
-        criteria = [c.id for c in spec.criteria] + [MISSING_RETURN]
-        out = []
-        for index, rule in enumerate(spec.ratings):
-            where = ("ratings", index)
-            last = index == len(spec.ratings) - 1
-            if rule.breaches is None and not last:
-                self.fail(
-                    Code.RATINGS,
-                    where,
-                    "only the last rating rule may leave out 'breaches': the rules after "
-                    "this one could never apply",
-                )
-            if rule.breaches is None:
-                out.append(RatingRule(rule.id, rule.rating, 0, None, 0))
-                continue
-            if last:
-                self.fail(
-                    Code.RATINGS,
-                    (*where, "breaches"),
-                    "the last rating rule applies otherwise: leave out 'breaches'",
-                    key=True,
-                )
-            for n, cid in enumerate(rule.breaches.criteria or []):
-                if cid not in criteria:
-                    hint = did_you_mean(cid, criteria)
-                    self.fail(
-                        Code.UNKNOWN_REFERENCE,
-                        (*where, "breaches", "criteria", n),
-                        f"no criterion '{cid}'{hint}",
-                    )
-            chosen = rule.breaches.criteria
-            out.append(
-                RatingRule(
-                    rule.id,
-                    rule.rating,
-                    SEVERITY_RANK[rule.breaches.severity],
-                    frozenset(chosen) if chosen is not None else None,
-                    rule.breaches.at_least,
-                )
-            )
-        return tuple(out)
-
-    def check_tests(self, spec: RuleSetSpec) -> None:
-        self.diagnostics.duplicates("tests", (t.name for t in spec.tests), "test name")
-        criteria = [c.id for c in spec.criteria] + [MISSING_RETURN]
-        for index, test in enumerate(spec.tests):
-            where = ("tests", index)
-            if not test.returns and test.file is None:
-                self.fail(
-                    Code.TESTS,
-                    where,
-                    "a monitoring test needs 'returns' (the series to check) or a 'file' with "
-                    "a contract and its returns",
-                    key=True,
-                )
-            if test.file is not None:
-                self.diagnostics.test_file((*where, "file"), test.file)
-            for key in ("base", "answers"):
-                if getattr(test, key):
-                    self.fail(
-                        Code.WRONG_KIND,
-                        (*where, key),
-                        f"'{key}' is for tender tests; give 'returns' (and 'every_return')",
-                        key=True,
-                    )
-            if test.expect.band is not None:
-                self.fail(
-                    Code.WRONG_KIND,
-                    (*where, "expect", "band"),
-                    "monitoring tests expect a 'rating'",
-                    key=True,
-                )
-            for cid in test.expect.criteria:
-                if cid not in criteria:
-                    hint = did_you_mean(cid, criteria)
-                    self.fail(
-                        Code.UNKNOWN_REFERENCE,
-                        (*where, "expect", "criteria", cid),
-                        f"no criterion '{cid}'{hint}",
-                        key=True,
-                    )
 
 
 def _targeted(spec: CriterionSpec) -> bool:
