@@ -13,8 +13,8 @@ from benchmarks.conftest import FIGURES, ROOT
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.items import Submission
+from probity.engine.monitoring.contract_result import contract_json
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import contract_json
 from probity.engine.workers.pool import WorkerPool
 
 CONTRACTS, PERIODS = 10_000, 12

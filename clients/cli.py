@@ -16,7 +16,15 @@ import grpc
 import structlog
 
 from probity import DISTRIBUTION_VERSION
-from probity.clients import audit, checking, evaluating, remote, reporting, rulesets, sources
+from probity.clients import (
+    audit_commands,
+    checking,
+    evaluating,
+    remote,
+    reporting,
+    ruleset_commands,
+    sources,
+)
 from probity.clients.checking import library_for
 from probity.clients.client import ProbityClient
 from probity.clients.remote import (
@@ -33,7 +41,7 @@ from probity.engine.workers.pool import default_workers
 
 def cmd_workbench(args: argparse.Namespace) -> int:
     """`probity workbench`: the rule-set workbench in the browser, over --server."""
-    from probity.clients.workbench.app import Config, serve  # imported here: Starlette
+    from probity.clients.workbench.site import Config, serve  # imported here: Starlette
 
     tls = {
         "tls": args.tls,
@@ -122,8 +130,8 @@ def parser() -> argparse.ArgumentParser:
     reporting.add_commands(sub)
     _service_commands(sub)
     remote.add_commands(sub)
-    rulesets.add_commands(sub)
-    audit.add_commands(sub)
+    ruleset_commands.add_commands(sub)
+    audit_commands.add_commands(sub)
     sources.add_commands(sub)
     return top
 

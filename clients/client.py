@@ -13,6 +13,7 @@ from typing import Any, Literal
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from probity.clients.catalogs import Catalogs, Expanding
 from probity.clients.channel import open_channel
 from probity.clients.request_messages import (
     bid_message,
@@ -20,7 +21,6 @@ from probity.clients.request_messages import (
     return_message,
     submission_message,
 )
-from probity.clients.views import Catalogs, Expanding
 from probity.v1 import (
     audit_pb2,
     audit_pb2_grpc,

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from probity.clients.checking import library_for
-from probity.clients.inputs import BadInput
-from probity.clients.inputs import read as read_inputs
-from probity.clients.inputs import series as read_series
+from probity.clients.input_files import BadInput
+from probity.clients.input_files import read as read_inputs
+from probity.clients.input_files import series as read_series
 from probity.clients.remote import (
     add_connection_options,
     cmd_evaluate_remote,

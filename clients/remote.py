@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from probity.clients.client import DEFAULT_TARGET, ProbityClient
-from probity.clients.inputs import BadInput, records, series
+from probity.clients.input_files import BadInput, records, series
 from probity.clients.summary import summarise
 from probity.clients.tables import (
     BID_COLUMNS,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from probity.clients import audit
+from probity.clients import audit_commands
 from probity.clients.remote import (
     add_connection_options,
 )
@@ -20,7 +20,7 @@ from probity.reports import summaries as assessment
 def _tender(args: argparse.Namespace) -> dict[str, Any] | None:
     """The tender a report is made from: a result file, or the decision log (--tender)."""
     if args.tender:
-        return audit.recorded_tender(args)
+        return audit_commands.recorded_tender(args)
     if not args.source:
         print(
             "probity report: name a tender result file, or --tender ID to read one from the "

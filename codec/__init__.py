@@ -17,7 +17,7 @@ from probity.codec import messages, views
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import BASIC, FULL, View
-from probity.engine.monitoring.result import ContractResult
+from probity.engine.monitoring.contract_result import ContractResult
 from probity.v1 import evaluation_pb2
 
 

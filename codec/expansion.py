@@ -2,7 +2,7 @@
 version's catalog (ResultView and ResultCatalog in result.proto say what BASIC leaves out and
 how it comes back): the inverse of codec.views.
 
-The client library expands what it asked for in BASIC (probity.clients.views keeps each
+The client library expands what it asked for in BASIC (probity.clients.catalogs keeps each
 version's catalog), and the audit service what the decision log recorded in BASIC.
 """
 

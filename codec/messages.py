@@ -12,7 +12,7 @@ from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.errors import Diagnostic
 from probity.engine.evaluation.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
 from probity.engine.evaluations import BASIC, FULL, View
-from probity.engine.monitoring.result import (
+from probity.engine.monitoring.contract_result import (
     CheckFinding,
     ContractResult,
     Occurrence,

@@ -23,7 +23,7 @@ from probity.codec.messages import (
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.result import Finding, PrincipleScore, Result, exclusion_reason
 from probity.engine.evaluation.scoring import fixed_explanations
-from probity.engine.monitoring.result import ContractResult
+from probity.engine.monitoring.contract_result import ContractResult
 from probity.v1 import result_pb2
 
 # criterion id → outcome → its fixed explanation

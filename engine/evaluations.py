@@ -25,7 +25,7 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, SubmissionError, WrongKind
 from probity.engine.evaluation.items import Serialized, Submission
 from probity.engine.evaluation.result import Result
-from probity.engine.monitoring.result import ContractResult
+from probity.engine.monitoring.contract_result import ContractResult
 
 if TYPE_CHECKING:  # loaded where something is evaluated here (see Prepared.local)
     from probity.engine.evaluation.evaluator import Evaluator

@@ -28,9 +28,9 @@ from types import MappingProxyType
 
 import semver
 
+from probity.engine.compiler.citations import Citations, citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text, load_file
-from probity.engine.compiler.sources import Citations, citations_from_json
 from probity.engine.errors import Code, Diagnostic, RuleFileError, RulesetConflict, UnknownRuleset
 from probity.engine.ruleset_store import Activation, ReplicaState, RulesetStore, StoredVersion
 from probity.engine.sources.library import SourceLibrary, load_library
@@ -104,7 +104,7 @@ Accept = Callable[[CompiledRuleSet], list[Diagnostic]]
 def refusals(ruleset: CompiledRuleSet) -> list[Diagnostic]:
     """Asked in this process (tools and tests): durable_rules is loaded on first use only,
     so a process given another `Accept` (the service) never loads it."""
-    from probity.engine.evaluation.acceptance import refusals as asked
+    from probity.engine.evaluation.refusals import refusals as asked
 
     return asked(ruleset)
 

@@ -19,8 +19,8 @@ from probity.engine.errors import SubmissionError
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import prepare
+from probity.engine.monitoring.contract_result import ContractResult
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import ContractResult
 from probity.engine.periods import parse_period
 
 _MET = ("met", "partly_met")

@@ -23,13 +23,13 @@ from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
 from probity.engine.registry import Registry
 from probity.engine.workers.acceptance import Acceptance
 from probity.engine.workers.pool import WorkerPool
-from probity.server import errors, reading, reflection
-from probity.server.audit import AuditService
+from probity.server import reading, reflection, statuses
+from probity.server.audit_service import AuditService
 from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
-from probity.server.evaluation import EvaluationService
+from probity.server.evaluation_service import EvaluationService
 from probity.server.metrics import Metrics
-from probity.server.rulesets import RulesetService
+from probity.server.ruleset_service import RulesetService
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog, LogUnavailable
 from probity.store.rulesets import Changes, StoredRulesets
@@ -344,7 +344,7 @@ def _refusing(behaviour: Any) -> Any:
 
     def handle(request: Any, context: grpc.ServicerContext) -> Any:
         if isinstance(request, reading.Unreadable):
-            raise errors.ServiceError(errors.unreadable(request))
+            raise statuses.ServiceError(statuses.unreadable(request))
         return behaviour(request, context)
 
     return handle

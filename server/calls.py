@@ -16,7 +16,7 @@ import grpc
 import structlog
 
 from probity.engine.evaluations import Origin
-from probity.server import errors, heap
+from probity.server import heap, statuses
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 
 _log = structlog.get_logger("probity.calls")
@@ -105,13 +105,13 @@ class CallInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
             return None
         token = bearer(metadata)
         if token is None:
-            return errors.unauthenticated("send 'authorization: Bearer <token>'")
+            return statuses.unauthenticated("send 'authorization: Bearer <token>'")
         caller = self.tokens.caller(token)
         if caller is None:
-            return errors.unauthenticated("the token is not recognised")
+            return statuses.unauthenticated("the token is not recognised")
         if not allowed(caller.role, method):
             name = method.rsplit("/", 1)[-1]
-            return errors.permission_denied(
+            return statuses.permission_denied(
                 f"the {caller.role} role may not call {name}", caller.role
             )
         return caller
@@ -119,7 +119,7 @@ class CallInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
 
 def _refuse(handler: Any, status: Any) -> Any:
     def deny(request: Any, context: grpc.ServicerContext) -> Any:
-        errors.abort(context, status)
+        statuses.abort(context, status)
 
     return _same_kind(handler, deny, deny)
 
@@ -182,16 +182,16 @@ def _give_back(record: CallRecord) -> None:
 
 def _translate(record: CallRecord, context: grpc.ServicerContext, error: Exception) -> NoReturn:
     """The one place a handler's error becomes the call's status: the engine's, the log's
-    and the service's own errors by errors.to_status; anything else is a defect of ours,
+    and the service's own errors by statuses.to_status; anything else is a defect of ours,
     logged here with its traceback and answered INTERNAL without its text."""
     code = context.code()  # type: ignore[attr-defined]
     if code is not None and code != grpc.StatusCode.OK:
         raise error  # the handler has answered already (context.abort)
     if record.failed == 0:
         record.failed = max(record.count, 1)  # nothing of the call was answered
-    if not isinstance(error, errors.TRANSLATED):
+    if not isinstance(error, statuses.TRANSLATED):
         _log.exception("unexpected error", method=record.method, request_id=record.request_id)
-    errors.abort(context, errors.to_status(error))
+    statuses.abort(context, statuses.to_status(error))
 
 
 def _same_kind(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from probity.engine import characters
 from probity.engine.errors import FieldViolation
-from probity.server import errors
+from probity.server import statuses
 
 MAX_ID = 200
 MAX_VERSION = 100
@@ -40,4 +40,4 @@ def _problem(value: str, most: int, lines: bool) -> str | None:
 def _refuse(problems: list[FieldViolation]) -> None:
     if problems:
         said = "; ".join(f"{v.field} {v.reason}" for v in problems)
-        raise errors.ServiceError(errors.bad_request(problems, said))
+        raise statuses.ServiceError(statuses.bad_request(problems, said))

@@ -22,7 +22,7 @@ from probity.codec import messages
 from probity.engine.errors import FieldViolation, RecordingFailed
 from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluations import Decision, Encoded, Evaluations, Outcome, Prepared, Recorded
-from probity.server import calls, errors, fields
+from probity.server import calls, fields, statuses
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2
 
@@ -33,7 +33,7 @@ def outcome_error(outcome: Outcome, prefix: str) -> Any:
     """The status for an outcome that is not a result, or None for a result."""
     if isinstance(outcome, Encoded):
         return None
-    return errors.to_status(outcome, prefix)
+    return statuses.to_status(outcome, prefix)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def still_waited_for(context: grpc.ServicerContext) -> None:
     """Before a unary answer is recorded: a caller that cancelled while it was evaluated
     gets nothing, so nothing is recorded as sent (the call is logged CANCELLED)."""
     if not context.is_active():
-        raise errors.ServiceError(errors.cancelled("the caller cancelled the call"))
+        raise statuses.ServiceError(statuses.cancelled("the caller cancelled the call"))
 
 
 def as_series(request: Any) -> Serialized:
@@ -108,8 +108,8 @@ def as_series(request: Any) -> Serialized:
 def as_submission(message: Any, where: str) -> Serialized:
     """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
     if not message.id:
-        raise errors.ServiceError(
-            errors.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
+        raise statuses.ServiceError(
+            statuses.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
     fields.checked(
         (f"{where}.id", message.id, fields.MAX_ID),
@@ -139,8 +139,8 @@ class EvaluationCalls:
         reader thread passes the record: the call's context is not its own), to write
         results in `view` (a ResultView)."""
         if not ruleset_id:
-            raise errors.ServiceError(
-                errors.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
+            raise statuses.ServiceError(
+                statuses.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
             )
         fields.checked(
             ("ruleset_id", ruleset_id, fields.MAX_ID),
@@ -148,7 +148,7 @@ class EvaluationCalls:
         )
         if view not in messages.READ_VIEWS:
             violation = FieldViolation("view", "is not a view of results: BASIC or FULL")
-            raise errors.ServiceError(errors.bad_request([violation], "unknown view"))
+            raise statuses.ServiceError(statuses.bad_request([violation], "unknown view"))
         prepared = self.evaluations.prepare(ruleset_id, version, kind, messages.READ_VIEWS[view])
         (record or calls.current()).digests.add(prepared.ruleset.digest)
         return prepared
@@ -157,8 +157,8 @@ class EvaluationCalls:
         try:
             return future.result(timeout=calls.time_left(context))
         except FutureTimeout:
-            raise errors.ServiceError(
-                errors.deadline("the deadline passed before evaluation finished")
+            raise statuses.ServiceError(
+                statuses.deadline("the deadline passed before evaluation finished")
             ) from None
 
     def deliverable(self, response: bytes, items: int) -> bytes:
@@ -174,7 +174,7 @@ class EvaluationCalls:
             f"send at most about {fits:,} at a time, or raise the server's message limit "
             "(--max-message-bytes)"
         )
-        raise errors.ServiceError(errors.oversized(len(response), limit, advice))
+        raise statuses.ServiceError(statuses.oversized(len(response), limit, advice))
 
     def sending(
         self, responses: list[Any], decisions: list[Decision | None], record: calls.CallRecord

@@ -19,7 +19,7 @@ import grpc
 from probity.codec import wire
 from probity.engine.errors import EngineCrashed, RecordingFailed
 from probity.engine.evaluations import Decision, Encoded, Outcome
-from probity.server import calls, errors
+from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error
 from probity.server.reading import Unreadable
 from probity.server.settings import Limits
@@ -128,7 +128,7 @@ class Streams(EvaluationCalls):
             self.evaluations.record(decisions)
         except RecordingFailed as exc:
             record.failed += len(decisions)
-            status = errors.to_status(exc)
+            status = statuses.to_status(exc)
             responses = [a.response if a.decision is None else a.refuse(status) for a in answers]
             return responses, False
         return [a.response for a in answers], True
@@ -160,11 +160,11 @@ class Streams(EvaluationCalls):
         """The status refusing a stream's `count`th item over the limits, or None."""
         if count > self.limits.max_submissions_per_call:
             limit = self.limits.max_submissions_per_call
-            return errors.exhausted("submissions", f"a stream takes at most {limit} submissions")
+            return statuses.exhausted("submissions", f"a stream takes at most {limit} submissions")
         wait = window.over_rate()
         if wait is not None:
             rate = self.limits.stream_rate
-            return errors.exhausted("stream_rate", f"over {rate:g} submissions/s", wait)
+            return statuses.exhausted("stream_rate", f"over {rate:g} submissions/s", wait)
         return None
 
     def _stream_item(
@@ -186,7 +186,7 @@ class Streams(EvaluationCalls):
             record.failed += 1
             done.put(_Answer(refuse(status), None, refuse))
 
-        refused = errors.unreadable(request) if unreadable else self._admit(count, window)
+        refused = statuses.unreadable(request) if unreadable else self._admit(count, window)
         if refused is not None:  # an unreadable item fails alone, at its field
             fail(refused)
             return
@@ -199,8 +199,8 @@ class Streams(EvaluationCalls):
                 request.view,
             )
             submission = kind.serialized(request)
-        except errors.TRANSLATED as exc:  # one item of a stream fails alone
-            fail(errors.to_status(exc))
+        except statuses.TRANSLATED as exc:  # one item of a stream fails alone
+            fail(statuses.to_status(exc))
             return
 
         def finished(future: Future[list[Outcome]]) -> None:

@@ -20,7 +20,7 @@ from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluation.thresholds import stated_minimums
 from probity.engine.evaluations import Decision, Encoded, Outcome, Prepared
 from probity.engine.ranking import BidScore, check_bids, rank
-from probity.server import calls, errors, fields
+from probity.server import calls, fields, statuses
 from probity.server.handling import (
     EvaluationCalls,
     as_submission,
@@ -46,7 +46,7 @@ class TenderCalls(EvaluationCalls):
                 "results, so that its answer fits one message; send more through "
                 "EvaluateTenderStream (probity tender does)"
             )
-            raise errors.ServiceError(errors.exhausted("bids", said))
+            raise statuses.ServiceError(statuses.exhausted("bids", said))
         ruleset = prepared.ruleset
         award = _award(ruleset)
         bids = request.bids
@@ -64,8 +64,8 @@ class TenderCalls(EvaluationCalls):
         for n, bid in enumerate(bids):
             problems += _other_tender(bid, request.tender_id, f"bids[{n}]")
         if problems:
-            raise errors.ServiceError(
-                errors.bad_request(problems, "the tender's bids are not valid")
+            raise statuses.ServiceError(
+                statuses.bad_request(problems, "the tender's bids are not valid")
             )
         submissions = [
             as_submission(b.submission, f"bids[{n}].submission") for n, b in enumerate(bids)
@@ -99,11 +99,11 @@ class TenderCalls(EvaluationCalls):
         record = calls.current()
         header = next(requests, None)
         if isinstance(header, Unreadable):
-            raise errors.ServiceError(errors.unreadable(header))
+            raise statuses.ServiceError(statuses.unreadable(header))
         if header is None or header.WhichOneof("item") != "tender":
             said = "the first message names the tender: its rule set and tender id"
             violation = FieldViolation("tender", said)
-            raise errors.ServiceError(errors.bad_request([violation], said))
+            raise statuses.ServiceError(statuses.bad_request([violation], said))
         tender = header.tender
         fields.checked(("tender.tender_id", tender.tender_id, fields.MAX_ID))
         prepared = self.prepare(
@@ -144,14 +144,14 @@ class TenderCalls(EvaluationCalls):
         """A tender stream's request: its bid's submission for the engine, or the error
         response refusing it."""
         if isinstance(request, Unreadable):
-            return _bid_error(request.ident(), errors.unreadable(request))
+            return _bid_error(request.ident(), statuses.unreadable(request))
         if request.WhichOneof("item") != "bid":
             violation = FieldViolation("bid", "after the first message, every message is a bid")
-            return _bid_error("", errors.bad_request([violation], violation.reason))
+            return _bid_error("", statuses.bad_request([violation], violation.reason))
         bid = request.bid
         if state.count > self.limits.max_submissions_per_call:
             limit = self.limits.max_submissions_per_call
-            status = errors.exhausted("bids", f"a tender stream takes at most {limit} bids")
+            status = statuses.exhausted("bids", f"a tender stream takes at most {limit} bids")
             return _bid_error(bid.submission.id, status)
         wlc = bid.whole_life_cost if bid.HasField("whole_life_cost") else None
         problems = [
@@ -163,12 +163,12 @@ class TenderCalls(EvaluationCalls):
             reason = f"{bid.submission.id!r} is used twice"
             problems.append(FieldViolation("bid.submission.id", reason))
         if problems:
-            status = errors.bad_request(problems, "the bid is not valid")
+            status = statuses.bad_request(problems, "the bid is not valid")
             return _bid_error(bid.submission.id, status)
         try:
             submission = as_submission(bid.submission, "bid.submission")  # id lengths too
-        except errors.ServiceError as exc:
-            return _bid_error(bid.submission.id, errors.to_status(exc))
+        except statuses.ServiceError as exc:
+            return _bid_error(bid.submission.id, statuses.to_status(exc))
         state.seen.add(bid.submission.id)
         return submission
 
@@ -216,13 +216,13 @@ class TenderCalls(EvaluationCalls):
                     FieldViolation(f"{prefix}.{v.field}", v.reason) for v in outcome.violations
                 )
             elif isinstance(outcome, EngineCrashed):
-                raise errors.ServiceError(errors.crashed(outcome))
+                raise statuses.ServiceError(statuses.crashed(outcome))
             else:
                 # Parsing takes any buffer, a lent result too (engine.workers.Encoded).
                 results.append(result_pb2.Result.FromString(cast(bytes, outcome)))
         if violations:
-            raise errors.ServiceError(
-                errors.bad_request(violations, "some bids' answers are not valid")
+            raise statuses.ServiceError(
+                statuses.bad_request(violations, "some bids' answers are not valid")
             )
         return results
 
@@ -275,7 +275,7 @@ def _award(ruleset: CompiledRuleSet) -> AwardSpec:
     award = ruleset.spec.award
     if award is None:
         message = f"rule set {ruleset.id} declares no quality:price split ('award')"
-        raise errors.ServiceError(errors.precondition(ruleset.id, message))
+        raise statuses.ServiceError(statuses.precondition(ruleset.id, message))
     return award
 
 

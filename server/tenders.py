@@ -14,7 +14,7 @@ from probity.codec.expansion import Catalog, expand
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import FieldViolation
 from probity.engine.evaluations import BASIC, FULL
-from probity.server import errors
+from probity.server import statuses
 from probity.store.log import DecisionLog
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2
 
@@ -34,11 +34,11 @@ def recorded_tender(
     bid's result is read, when it has more than `most_bids`."""
     if not tender_id:
         violation = FieldViolation("tender_id", "give the tender's id")
-        raise errors.ServiceError(errors.bad_request([violation], "which tender?"))
+        raise statuses.ServiceError(statuses.bad_request([violation], "which tender?"))
     found = log.tender(tender_id, request_id)
     if found is None:
         name = f"{tender_id} (call {request_id})" if request_id else tender_id
-        raise errors.ServiceError(errors.not_found_record("tender", name))
+        raise statuses.ServiceError(statuses.not_found_record("tender", name))
     ranking = evaluation_pb2.EvaluateTenderResponse.FromString(found.ranking)
     if most_bids is not None and len(ranking.bids) > most_bids:
         said = (
@@ -46,7 +46,7 @@ def recorded_tender(
             f"carry ({most_bids:,}): list its bids with ListEvaluations (tender_id) and read "
             "each with GetEvaluation"
         )
-        raise errors.ServiceError(errors.exhausted("bids in one answer", said))
+        raise statuses.ServiceError(statuses.exhausted("bids in one answer", said))
     recorded = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
     response = audit_pb2.GetTenderResponse(
         request_id=found.request_id,
@@ -61,7 +61,7 @@ def recorded_tender(
         evaluation = recorded.get(bid.submission_id)
         if evaluation is None:  # recorded in one transaction with its ranking: never so
             message = f"the log holds tender {tender_id}'s ranking but not {bid.submission_id}"
-            raise errors.ServiceError(errors.precondition(tender_id, message))
+            raise statuses.ServiceError(statuses.precondition(tender_id, message))
         bid.result.MergeFromString(evaluation.result)
         views_seen.add(evaluation.view)
         response.bids.add(submission_id=bid.submission_id, seq=evaluation.seq, item=evaluation.item)
@@ -75,7 +75,7 @@ def fitting(response: Message, limit: int, advice: str) -> None:
     limit (gRPC would fail the call only after its handler returned, logged as OK)."""
     size = response.ByteSize()
     if size > limit:
-        raise errors.ServiceError(errors.oversized(size, limit, advice))
+        raise statuses.ServiceError(statuses.oversized(size, limit, advice))
 
 
 def summaries(
@@ -93,7 +93,7 @@ def summaries(
         violations = [
             FieldViolation("submission_ids", f"{s!r} is not a bid of this tender") for s in unknown
         ]
-        raise errors.ServiceError(errors.bad_request(violations, "no such bid in the tender"))
+        raise statuses.ServiceError(statuses.bad_request(violations, "no such bid in the tender"))
     if found.view == messages.VIEWS[BASIC]:
         catalog = Catalog.of(views.catalog(ruleset(tender.ruleset.digest)))
         for bid in tender.bids:

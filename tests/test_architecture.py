@@ -60,7 +60,7 @@ def test_a_broken_contract_is_caught(tmp_path: Path) -> None:
     for entry in FOLDERS["engine"].iterdir():
         if entry.name != "__pycache__":
             (engine / entry.name).symlink_to(entry)
-    (engine / "leak.py").write_text("from probity.server import errors\n")
+    (engine / "leak.py").write_text("from probity.server import statuses\n")
     (tree / "probity" / "engine").unlink()
     (tree / "probity" / "engine").symlink_to(engine)
     run = _lint_imports(tree, ROOT / "pyproject.toml")

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from probity.clients.audit import as_recorded
+from probity.clients.audit_commands import as_recorded
 from probity.clients.client import ProbityClient
 from probity.clients.workbench.bench import (
     Bench,

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from probity.engine.compiler.citations import Citations, citations_json
 from probity.engine.compiler.compiled import (
     Band,
     CompiledCriterion,
@@ -19,7 +20,6 @@ from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.partitions import fact_keys, partition
-from probity.engine.compiler.sources import Citations, citations_json
 from probity.engine.errors import Code
 
 MAX_RULES = 2000

@@ -20,6 +20,7 @@ from probity.engine.compiler.breaches import (
     JoinRule,
     PatternCompiler,
 )
+from probity.engine.compiler.citations import Citations, cite
 from probity.engine.compiler.compiled import (
     CompiledCheck,
     MissingReturns,
@@ -40,7 +41,6 @@ from probity.engine.compiler.model import (
 )
 from probity.engine.compiler.monitoring_ratings import check_monitoring_tests, compile_ratings
 from probity.engine.compiler.partitions import NODE_BUDGET, rule_nodes
-from probity.engine.compiler.sources import Citations, cite
 from probity.engine.errors import Code
 from probity.engine.when.expression import ExpressionError, Node, fields_of
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean

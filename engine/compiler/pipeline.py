@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from probity.engine.compiler.assemble import Body, assemble
+from probity.engine.compiler.citations import Citations, cite_sources
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.inputs import check_inputs
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.monitoring import compile_monitoring
-from probity.engine.compiler.sources import Citations, cite_sources
 from probity.engine.compiler.structure import sound_parts, validate
 from probity.engine.compiler.tender import compile_tender
 from probity.engine.compiler.yamlsource import YamlSyntaxError, load

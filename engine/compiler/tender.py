@@ -9,6 +9,7 @@ from typing import Any
 
 from probity.engine.compiler import expressions
 from probity.engine.compiler.assemble import Body
+from probity.engine.compiler.citations import Citations, cite
 from probity.engine.compiler.compiled import (
     Band,
     CompiledCriterion,
@@ -18,10 +19,9 @@ from probity.engine.compiler.compiled import (
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.diagnostics import Path as Where
+from probity.engine.compiler.minimums import compile_thresholds, has_minimums
 from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
-from probity.engine.compiler.sources import Citations, cite
 from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
-from probity.engine.compiler.thresholds import compile_thresholds, has_minimums
 from probity.engine.errors import Code
 from probity.engine.phrasing import joined
 from probity.engine.when import levels as level_analysis

@@ -11,11 +11,11 @@ from probity.engine.compiler.compiled import (
     CompiledCheck,
     MissingReturns,
 )
-from probity.engine.monitoring.gaps import Due
-from probity.engine.monitoring.result import (
+from probity.engine.monitoring.contract_result import (
     CheckFinding,
     Occurrence,
 )
+from probity.engine.monitoring.gaps import Due
 from probity.engine.phrasing import answer, joined
 
 

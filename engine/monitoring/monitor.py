@@ -37,6 +37,14 @@ from probity.engine.evaluation.numbers import durable_number
 from probity.engine.evaluation.result import RulesetRef, as_answered
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
 from probity.engine.monitoring.certainty import Domain
+from probity.engine.monitoring.contract_result import (
+    CheckFinding,
+    ContractResult,
+    Occurrence,
+    PeriodEvidence,
+    PeriodRating,
+    PrincipleBreaches,
+)
 from probity.engine.monitoring.explaining import (
     change_text,
     explain,
@@ -46,14 +54,6 @@ from probity.engine.monitoring.explaining import (
     values_text,
 )
 from probity.engine.monitoring.gaps import Decision, Due, decide, due_periods
-from probity.engine.monitoring.result import (
-    CheckFinding,
-    ContractResult,
-    Occurrence,
-    PeriodEvidence,
-    PeriodRating,
-    PrincipleBreaches,
-)
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
 from probity.engine.phrasing import joined

@@ -67,7 +67,7 @@ def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> l
     """In the child: compile the text again and ask durable_rules (the parent's compiled
     rule set is not sent: its text is smaller and compiles the same)."""
     from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.evaluation.acceptance import refusals
+    from probity.engine.evaluation.refusals import refusals
 
     if crash:
         os.kill(os.getpid(), signal.SIGSEGV)
@@ -79,8 +79,8 @@ def _refusals(text: str, file: str, crash: bool = False, hog: bool = False) -> l
 def _compiled(text: str, file: str, cited: str, folder: Path | None = None) -> CompiledRuleSet:
     """In the child: an accepted rule set compiled again from its text and the citations the
     parent checked (the library stays with the parent), as the workers compile it."""
+    from probity.engine.compiler.citations import citations_from_json
     from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.compiler.sources import citations_from_json
 
     citations = citations_from_json(cited) if cited else None
     return compile_text(text, file, citations=citations, folder=folder)
@@ -124,7 +124,7 @@ class Refused:
 def _ready() -> None:
     """In the child: import what a check needs, before the first check."""
     from probity.engine.compiler import pipeline  # noqa: F401
-    from probity.engine.evaluation import acceptance  # noqa: F401
+    from probity.engine.evaluation import refusals  # noqa: F401
 
 
 class Acceptance:

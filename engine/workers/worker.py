@@ -31,7 +31,7 @@ from probity.engine.errors import (
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result, to_json
 from probity.engine.evaluations import FULL, Prepared, View, prepare
-from probity.engine.monitoring.result import ContractResult, contract_json
+from probity.engine.monitoring.contract_result import ContractResult, contract_json
 from probity.engine.workers.result_space import Manifest, ResultSpace
 
 # Fault injection for the tests: a worker that sees this submission id dies with SIGSEGV,
@@ -92,8 +92,8 @@ def _decode_all(
 
 def worker_main(conn: Connection, codec: Codec, slot_size: int, slots: int) -> None:
     """A worker process: batches in, replies out, until its pipe closes."""
+    from probity.engine.compiler.citations import citations_from_json
     from probity.engine.compiler.pipeline import compile_text
-    from probity.engine.compiler.sources import citations_from_json
 
     # The parent's shared memory for our results comes first on the pipe (see _start).
     handle = reduction.recv_handle(conn)

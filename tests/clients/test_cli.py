@@ -247,8 +247,8 @@ def test_a_pattern_durable_rules_refused_is_taken_now_that_re2_matches(tmp_path:
 def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
     import json as _json
 
+    from probity.engine.monitoring.contract_result import contract_json
     from probity.engine.monitoring.monitor import Monitor
-    from probity.engine.monitoring.result import contract_json
 
     examples = ROOT / "rules" / "examples" / "ethical-standards-monitoring"
     data = _json.loads((examples / "breached.json").read_text())
@@ -276,8 +276,8 @@ def test_monitor_locally_writes_one_result_per_contract(tmp_path: Path) -> None:
 def test_monitor_takes_a_whole_series_file_as_the_examples_are_written() -> None:
     import json as _json
 
+    from probity.engine.monitoring.contract_result import contract_json
     from probity.engine.monitoring.monitor import Monitor
-    from probity.engine.monitoring.result import contract_json
 
     rules = "rules/partnership-protocol.yaml"
     examples = [f"rules/examples/partnership-protocol/{n}.json" for n in ("strong", "breached")]

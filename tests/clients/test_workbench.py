@@ -26,7 +26,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from probity.clients.client import ProbityClient
-from probity.clients.workbench.app import Config
+from probity.clients.workbench.site import Config
 from probity.engine.evaluation.matcher import Matcher
 from probity.server.app import ProbityServer
 from tests.clients.workbench_web import free_port, serving

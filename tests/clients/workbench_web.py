@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from probity.clients.workbench.app import Config, create_app
+from probity.clients.workbench.site import Config, create_app
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ import os
 
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import FULL, View
-from probity.engine.monitoring.result import ContractResult
+from probity.engine.monitoring.contract_result import ContractResult
 from probity.engine.workers.worker import JsonCodec
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from probity.clients.client import ProbityClient
-from probity.clients.workbench.app import Config
+from probity.clients.workbench.site import Config
 from probity.server.app import ProbityServer
 from probity.server.settings import load
 from probity.v1 import audit_pb2, audit_pb2_grpc

@@ -21,8 +21,8 @@ from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
+from probity.engine.monitoring.contract_result import contract_json
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import contract_json
 from tests.conftest import ROOT, RULES, shipped
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -13,8 +13,8 @@ from google.rpc import code_pb2
 from probity.clients.client import ProbityClient
 from probity.codec.as_json import contract_result_to_dict
 from probity.codec.messages import contract_result_to_proto
+from probity.engine.monitoring.contract_result import contract_dict
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import contract_dict
 from tests.conftest import RULES, shipped
 from tests.server.conftest import example
 from tests.server.details import status_of, violations

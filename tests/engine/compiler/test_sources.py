@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import Code, RuleFileError
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission

@@ -8,7 +8,7 @@ import sys
 
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import Code
-from probity.engine.evaluation.acceptance import REFUSED, refusals
+from probity.engine.evaluation.refusals import REFUSED, refusals
 from tests.conftest import FIXTURES, ROOT
 
 # In a fresh process: whether durable_rules refuses this pattern depends on what the
@@ -17,7 +17,7 @@ _SCRIPT = """
 import json, sys
 from dataclasses import replace
 from probity.engine.compiler.pipeline import load_file
-from probity.engine.evaluation.acceptance import refusals
+from probity.engine.evaluation.refusals import refusals
 
 mini = load_file(sys.argv[1])
 name = next(iter(mini.rules))

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probity.engine.compiler.pipeline import load_file
+from probity.engine.monitoring.contract_result import ContractResult
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import ContractResult
 from tests.conftest import FIXTURES
 
 QUARTERS = [f"{year}-Q{q}" for year in (2026, 2027) for q in (1, 2, 3, 4)]

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import compile_text, load_file
 from probity.engine.errors import SubmissionError
+from probity.engine.monitoring.contract_result import ContractResult, contract_dict, contract_json
 from probity.engine.monitoring.monitor import Monitor
-from probity.engine.monitoring.result import ContractResult, contract_dict, contract_json
 from tests.conftest import FIXTURES, RULES
 from tests.conftest import shipped as compile_shipped
 from tests.engine import monitoring_reference as reference

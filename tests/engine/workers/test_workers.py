@@ -240,8 +240,8 @@ def test_contracts_are_checked_in_workers_and_a_crash_fails_only_its_own(monkeyp
     import json
 
     from probity.engine.errors import EngineCrashed
+    from probity.engine.monitoring.contract_result import contract_json
     from probity.engine.monitoring.monitor import Monitor
-    from probity.engine.monitoring.result import contract_json
     from probity.engine.workers.worker import FAILPOINT
     from tests.conftest import RULES
 

@@ -11,7 +11,7 @@ import grpc
 
 from probity.codec import wire
 from probity.engine.evaluations import Encoded, Evaluations
-from probity.server import calls, errors
+from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error, still_waited_for
 from probity.server.settings import Limits
 from probity.server.streams import Streams
@@ -47,7 +47,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer, Evaluatio
         (outcome,) = self.wait(prepared.submit([kind.serialized(request)]), context)
         status = outcome_error(outcome, kind.prefix)
         if status is not None:
-            raise errors.ServiceError(status)
+            raise statuses.ServiceError(status)
         assert isinstance(outcome, Encoded)
         response = self.deliverable(wire.evaluate_response(outcome), 1)
         still_waited_for(context)

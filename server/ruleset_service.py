@@ -24,7 +24,7 @@ from probity.engine.evaluations import DecisionSink
 from probity.engine.registry import Registry, check_text
 from probity.engine.workers.acceptance import CRASHED, HUNG, TOO_BIG, Acceptance, Refused
 from probity.engine.workers.pool import WorkerPool
-from probity.server import calls, errors, fields
+from probity.server import calls, fields, statuses
 from probity.v1 import result_pb2, ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")
@@ -111,7 +111,9 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
         sandbox, ruleset = self._sandbox(), self._checked(request.source_text, request.file_name)
         done = sandbox.tried(ruleset, struct_to_python(request.answers), PROTOBUF)
         if isinstance(done, list):  # the answers' violations
-            raise errors.ServiceError(errors.invalid_submission(SubmissionError(done), "answers"))
+            raise statuses.ServiceError(
+                statuses.invalid_submission(SubmissionError(done), "answers")
+            )
         encoded: bytes = _done(done, ruleset)
         return ruleset_pb2.TryRulesetResponse(result=result_pb2.Result.FromString(encoded))
 
@@ -146,7 +148,7 @@ class RulesetService(ruleset_pb2_grpc.RulesetServiceServicer):
     def _sandbox(self) -> Acceptance:
         if self.sandbox is None:
             said = "this server has no sandbox to try rule files in"
-            raise errors.ServiceError(errors.unavailable(said))
+            raise statuses.ServiceError(statuses.unavailable(said))
         return self.sandbox
 
     def PublishRuleset(
@@ -204,5 +206,5 @@ def _done(done: Any, ruleset: CompiledRuleSet) -> Any:
     if not isinstance(done, Refused):
         return done
     if done.reason in (CRASHED, HUNG, TOO_BIG):
-        raise errors.ServiceError(errors.exhausted("rules engine", done.reason))
-    raise errors.ServiceError(errors.precondition(ruleset.id, done.reason))
+        raise statuses.ServiceError(statuses.exhausted("rules engine", done.reason))
+    raise statuses.ServiceError(statuses.precondition(ruleset.id, done.reason))

@@ -12,13 +12,13 @@ import grpc
 from google.protobuf import json_format
 
 from probity.codec import messages, views
+from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.sources import citations_from_json
 from probity.engine.errors import FieldViolation, RuleFileError
 from probity.engine.evaluation.items import Serialized
 from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
 from probity.engine.registry import Accept, check_text
-from probity.server import calls, errors, fields, impact, tenders
+from probity.server import calls, fields, impact, statuses, tenders
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2
 
@@ -45,15 +45,15 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
 
     def _store(self) -> DecisionLog:
         if self.log is None:
-            raise errors.ServiceError(
-                errors.precondition("decision_log", "the decision log is off (--db off)")
+            raise statuses.ServiceError(
+                statuses.precondition("decision_log", "the decision log is off (--db off)")
             )
         return self.log
 
     def _evaluation(self, seq: int) -> Evaluation:
         found = self._store().evaluation(seq) if seq > 0 else None
         if found is None:
-            raise errors.ServiceError(errors.not_found_record("evaluation", str(seq)))
+            raise statuses.ServiceError(statuses.not_found_record("evaluation", str(seq)))
         return found
 
     def GetEvaluation(
@@ -100,11 +100,11 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
     ) -> audit_pb2.GetRulesetVersionResponse:
         if not request.digest and not (request.ruleset_id and request.version):
             violation = FieldViolation("digest", "give a digest, or ruleset_id and version")
-            raise errors.ServiceError(errors.bad_request([violation], "which version?"))
+            raise statuses.ServiceError(statuses.bad_request([violation], "which version?"))
         found = self._store().ruleset_version(request.digest, request.ruleset_id, request.version)
         if found is None:
             name = request.digest or f"{request.ruleset_id}@{request.version}"
-            raise errors.ServiceError(errors.not_found_record("rule set version", name))
+            raise statuses.ServiceError(statuses.not_found_record("rule set version", name))
         response = audit_pb2.GetRulesetVersionResponse(
             ruleset=audit_pb2.RulesetVersionRecord(**asdict(found))  # the same field names
         )
@@ -121,7 +121,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         future = self.evaluations.prepare_version(ruleset, view).submit([_submission(found)])
         (outcome,) = future.result(timeout=_REPLAY_TIMEOUT)
         if not isinstance(outcome, Encoded):
-            raise errors.ServiceError(errors.to_status(outcome))
+            raise statuses.ServiceError(statuses.to_status(outcome))
         identical = outcome == found.result
         return audit_pb2.ReplayResponse(
             seq=found.seq,
@@ -171,7 +171,7 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         )
         if not request.ruleset_id:
             violation = FieldViolation("ruleset_id", "name the rule set the draft is of")
-            raise errors.ServiceError(errors.bad_request([violation], "which rule set?"))
+            raise statuses.ServiceError(statuses.bad_request([violation], "which rule set?"))
         active = self.evaluations.rulesets.get(request.ruleset_id)
         library = getattr(self.evaluations.rulesets, "library", None)
         name = f"{request.ruleset_id}.yaml"
@@ -179,17 +179,17 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         if draft.id != active.id:
             said = f"the draft is of rule set {draft.id}, not {active.id}"
             violation = FieldViolation("source_text", said)
-            raise errors.ServiceError(errors.bad_request([violation], said))
+            raise statuses.ServiceError(statuses.bad_request([violation], said))
         if not self._previews.acquire(blocking=False):
             said = "another impact preview is running on this server; try again when it ends"
-            raise errors.ServiceError(errors.exhausted("impact previews", said, retry_after=5))
+            raise statuses.ServiceError(statuses.exhausted("impact previews", said, retry_after=5))
         try:
             left = calls.time_left(context)
             timeout = impact.TIMEOUT if left is None else min(impact.TIMEOUT, left)
             return impact.preview(store, self.evaluations, draft, active, request, timeout)
         except TimeoutError:
             said = "the deadline passed before the recorded evaluations were evaluated again"
-            raise errors.ServiceError(errors.deadline(said)) from None
+            raise statuses.ServiceError(statuses.deadline(said)) from None
         finally:
             self._previews.release()
 
@@ -200,17 +200,19 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             return self._compiled[digest]
         version = self._store().ruleset_version(digest)
         if version is None:
-            raise errors.ServiceError(errors.not_found_record("rule set version", digest))
+            raise statuses.ServiceError(statuses.not_found_record("rule set version", digest))
         try:
             cited = citations_from_json(version.citations) if version.citations else None
             compiled = check_text(version.source_text, version.file, self.accept, citations=cited)
         except RuleFileError as exc:
             name = f"{version.ruleset_id}@{version.version}"
             message = f"the recorded rule set {name} no longer compiles: {exc}"
-            raise errors.ServiceError(errors.precondition(digest, message)) from exc
+            raise statuses.ServiceError(statuses.precondition(digest, message)) from exc
         if compiled.digest != digest:
-            raise errors.ServiceError(
-                errors.precondition(digest, "the recorded rule set text does not match its digest")
+            raise statuses.ServiceError(
+                statuses.precondition(
+                    digest, "the recorded rule set text does not match its digest"
+                )
             )
         self._compiled[digest] = compiled  # a race compiles it twice, harmlessly
         return compiled
@@ -230,7 +232,7 @@ def _page_token(token: str) -> int:
         return 0
     if not token.isdigit():
         violation = FieldViolation("page_token", "is not a token this service gave")
-        raise errors.ServiceError(errors.bad_request([violation], "bad page token"))
+        raise statuses.ServiceError(statuses.bad_request([violation], "bad page token"))
     return int(token)
 
 
