@@ -12,16 +12,24 @@ from typing import Any
 from pydantic import ValidationError
 
 import probity.rules
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.model import RuleSetSpec
-from probity.engine.compiler.pipeline import STAGES, StageTime, Timings, load_file
-from probity.engine.compiler.yamlsource import YamlSyntaxError
-from probity.engine.compiler.yamlsource import load as load_yaml
-from probity.engine.errors import RuleFileError
-from probity.engine.registry import SOURCES_FOLDER
-from probity.engine.sources.library import SourceLibrary, load_library
-from probity.engine.versioning import classify, understated
-from probity.engine.workers.acceptance import Acceptance
+from probity.engine import (
+    SOURCES_FOLDER,
+    STAGES,
+    Acceptance,
+    CompiledRuleSet,
+    RuleFileError,
+    RuleSetSpec,
+    SourceLibrary,
+    StageTime,
+    Timings,
+    YamlSyntaxError,
+    classify,
+    load_file,
+    load_library,
+    load_yaml,
+    run_tests,
+    understated,
+)
 
 
 def rule_files(paths: list[str]) -> list[Path]:
@@ -175,10 +183,6 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    # Imported here: it loads durable_rules, which `probity serve` (started from this module)
-    # must not hold in the service's process.
-    from probity.engine.testing import run_tests
-
     loaded, problems = _load_all(args.paths, args.sources)
     failed = problems
     covered = total = 0

@@ -31,12 +31,14 @@ from probity.clients.remote import (
     add_connection_options,
     describe_error,
 )
-from probity.engine import ENGINE_VERSION
-from probity.engine.compiler.model import RuleSetSpec
-from probity.engine.compiler.pipeline import load_file
-from probity.engine.errors import RuleFileError
-from probity.engine.evaluation.submission import input_schema
-from probity.engine.workers.pool import default_workers
+from probity.engine import (
+    ENGINE_VERSION,
+    RuleFileError,
+    RuleSetSpec,
+    default_workers,
+    input_schema,
+    load_file,
+)
 
 
 def cmd_workbench(args: argparse.Namespace) -> int:

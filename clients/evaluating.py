@@ -29,13 +29,18 @@ from probity.clients.tables import (
     result_rows,
     write_csv,
 )
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.pipeline import load_file
-from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluation.items import Submission
-from probity.engine.evaluations import Encoded, prepare
-from probity.engine.workers.pool import WorkerPool, default_workers
-from probity.engine.workers.worker import JsonCodec
+from probity.engine import (
+    CompiledRuleSet,
+    Encoded,
+    JsonCodec,
+    RuleFileError,
+    Submission,
+    SubmissionError,
+    WorkerPool,
+    default_workers,
+    load_file,
+    prepare,
+)
 
 
 def _error_record(

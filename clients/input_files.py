@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from probity.engine.evaluation.items import Submission
+from probity.engine import Submission
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,10 +37,7 @@ from probity.codec.as_json import (
     result_to_dict,
     tender_to_dict,
 )
-from probity.engine.compiler.model import InputSpec
-from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError
-from probity.engine.evaluation.items import Submission
+from probity.engine import InputSpec, RuleFileError, Submission, compile_text
 from probity.v1 import evaluation_pb2, result_pb2
 
 _DETAILS = (

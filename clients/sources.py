@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from probity.clients.documents import READABLE, UnreadableDocument, read_document
-from probity.engine.sources.library import ID_PATTERN, Verified, load_library, register, save
+from probity.engine import ID_PATTERN, Verified, load_library, register, save
 
 DEFAULT_LIBRARY = Path("rules") / "sources"
 

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from probity.engine.compiler.model import InputSpec
+from probity.engine import InputSpec
 
 ENVELOPE = ("id", "tender_id", "supplier_id", "supplier_name", "price", "whole_life_cost")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}

@@ -14,10 +14,7 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from probity.codec import messages, views
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.result import Result
-from probity.engine.evaluations import BASIC, FULL, View
-from probity.engine.monitoring.contract_result import ContractResult
+from probity.engine import BASIC, FULL, CompiledRuleSet, ContractResult, Result, View
 from probity.v1 import evaluation_pb2
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from probity.engine.evaluation.result import exclusion_reason
+from probity.engine import exclusion_reason
 from probity.v1 import monitoring_pb2, result_pb2
 
 _NO_REMEDY = ("met", "not_applicable")

@@ -8,16 +8,23 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from probity.codec import wire
-from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
-from probity.engine.errors import Diagnostic
-from probity.engine.evaluation.result import Evidence, Finding, PrincipleScore, Result, RulesetRef
-from probity.engine.evaluations import BASIC, FULL, View
-from probity.engine.monitoring.contract_result import (
+from probity.engine import (
+    BASIC,
+    FULL,
     CheckFinding,
+    CompiledRuleSet,
     ContractResult,
+    Diagnostic,
+    Evidence,
+    Finding,
     Occurrence,
     PeriodEvidence,
     PeriodRating,
+    PrincipleScore,
+    Result,
+    RulesetRef,
+    SourceReference,
+    View,
 )
 from probity.v1 import evaluation_pb2, monitoring_pb2, result_pb2, ruleset_pb2
 

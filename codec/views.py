@@ -20,10 +20,15 @@ from probity.codec.messages import (
     python_to_value,
     source_to_proto,
 )
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.result import Finding, PrincipleScore, Result, exclusion_reason
-from probity.engine.evaluation.scoring import fixed_explanations
-from probity.engine.monitoring.contract_result import ContractResult
+from probity.engine import (
+    CompiledRuleSet,
+    ContractResult,
+    Finding,
+    PrincipleScore,
+    Result,
+    exclusion_reason,
+    fixed_explanations,
+)
 from probity.v1 import result_pb2
 
 # criterion id → outcome → its fixed explanation

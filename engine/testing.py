@@ -20,7 +20,6 @@ from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import Result
 from probity.engine.evaluations import prepare
 from probity.engine.monitoring.contract_result import ContractResult
-from probity.engine.monitoring.monitor import Monitor
 from probity.engine.periods import parse_period
 
 _MET = ("met", "partly_met")
@@ -159,6 +158,9 @@ def _compare(test: RuleTestSpec, result: Result | ContractResult) -> list[str]:
 
 
 def run_tests(ruleset: CompiledRuleSet) -> TestReport:
+    # Imported here: it loads durable_rules, which importing the engine must not.
+    from probity.engine.monitoring.monitor import Monitor
+
     local = prepare(ruleset).local  # in this process, as the workers evaluate
     report = TestReport(ruleset)
     for test in ruleset.spec.tests:

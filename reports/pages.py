@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from probity.engine.phrasing import answer
+from probity.engine import answer
 from probity.reports import charts
 from probity.reports.wording import cost_basis, figure, number
 

@@ -17,12 +17,16 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from probity.codec import PROTOBUF, wire
-from probity.engine import ENGINE_VERSION
-from probity.engine.errors import RuleFileError
-from probity.engine.evaluations import NO_SINK, DecisionSink, Evaluations
-from probity.engine.registry import Registry
-from probity.engine.workers.acceptance import Acceptance
-from probity.engine.workers.pool import WorkerPool
+from probity.engine import (
+    ENGINE_VERSION,
+    NO_SINK,
+    Acceptance,
+    DecisionSink,
+    Evaluations,
+    Registry,
+    RuleFileError,
+    WorkerPool,
+)
 from probity.server import reading, reflection, statuses
 from probity.server.audit_service import AuditService
 from probity.server.auth import TokenStore

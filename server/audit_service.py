@@ -12,12 +12,19 @@ import grpc
 from google.protobuf import json_format
 
 from probity.codec import messages, views
-from probity.engine.compiler.citations import citations_from_json
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import FieldViolation, RuleFileError
-from probity.engine.evaluation.items import Serialized
-from probity.engine.evaluations import BASIC, FULL, Encoded, Evaluations
-from probity.engine.registry import Accept, check_text
+from probity.engine import (
+    BASIC,
+    FULL,
+    Accept,
+    CompiledRuleSet,
+    Encoded,
+    Evaluations,
+    FieldViolation,
+    RuleFileError,
+    Serialized,
+    check_text,
+    citations_from_json,
+)
 from probity.server import calls, fields, impact, statuses, tenders
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, audit_pb2_grpc, monitoring_pb2, result_pb2, submission_pb2

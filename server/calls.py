@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import grpc
 import structlog
 
-from probity.engine.evaluations import Origin
+from probity.engine import Origin
 from probity.server import heap, statuses
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
 

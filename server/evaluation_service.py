@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 
 from probity.codec import wire
-from probity.engine.evaluations import Encoded, Evaluations
+from probity.engine import Encoded, Evaluations
 from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error, still_waited_for
 from probity.server.settings import Limits

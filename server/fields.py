@@ -5,8 +5,7 @@ back, as a status must fit in the trailers."""
 
 from __future__ import annotations
 
-from probity.engine import characters
-from probity.engine.errors import FieldViolation
+from probity.engine import FieldViolation, character_problem
 from probity.server import statuses
 
 MAX_ID = 200
@@ -34,7 +33,7 @@ def checked_note(name: str, value: str) -> None:
 def _problem(value: str, most: int, lines: bool) -> str | None:
     if len(value) > most:
         return f"is longer than {most:,} characters"
-    return characters.problem(value, lines)
+    return character_problem(value, lines)
 
 
 def _refuse(problems: list[FieldViolation]) -> None:

@@ -19,9 +19,17 @@ import grpc
 import structlog
 
 from probity.codec import messages
-from probity.engine.errors import FieldViolation, RecordingFailed
-from probity.engine.evaluation.items import Serialized
-from probity.engine.evaluations import Decision, Encoded, Evaluations, Outcome, Prepared, Recorded
+from probity.engine import (
+    Decision,
+    Encoded,
+    Evaluations,
+    FieldViolation,
+    Outcome,
+    Prepared,
+    Recorded,
+    RecordingFailed,
+    Serialized,
+)
 from probity.server import calls, fields, statuses
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2

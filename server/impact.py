@@ -7,10 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluation.items import Serialized
-from probity.engine.evaluations import Encoded, Evaluations
-from probity.engine.ranking import BidScore, rank
+from probity.engine import BidScore, CompiledRuleSet, Encoded, Evaluations, Serialized, rank
 from probity.store.log import DecisionLog, Evaluation, Query
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2, submission_pb2
 

@@ -12,8 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from probity.engine.registry import Registry
-from probity.engine.workers.pool import WorkerPool
+from probity.engine import Registry, WorkerPool
 from probity.server.calls import CallRecord
 
 # Latency buckets, in seconds: a unary call takes milliseconds, a large tender minutes.

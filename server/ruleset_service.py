@@ -17,13 +17,21 @@ from probity.codec.messages import (
     ruleset_info,
     struct_to_python,
 )
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import RuleFileError, SubmissionError
-from probity.engine.evaluation.submission import input_schema
-from probity.engine.evaluations import DecisionSink
-from probity.engine.registry import Registry, check_text
-from probity.engine.workers.acceptance import CRASHED, HUNG, TOO_BIG, Acceptance, Refused
-from probity.engine.workers.pool import WorkerPool
+from probity.engine import (
+    CRASHED,
+    HUNG,
+    TOO_BIG,
+    Acceptance,
+    CompiledRuleSet,
+    DecisionSink,
+    Refused,
+    Registry,
+    RuleFileError,
+    SubmissionError,
+    WorkerPool,
+    check_text,
+    input_schema,
+)
 from probity.server import calls, fields, statuses
 from probity.v1 import result_pb2, ruleset_pb2, ruleset_pb2_grpc
 

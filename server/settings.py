@@ -17,7 +17,7 @@ from pydantic_settings import (
 )
 
 import probity.rules
-from probity.engine.workers.pool import default_workers
+from probity.engine import default_workers
 
 # The rule sets installed with the package: what a server serves unless told otherwise.
 SHIPPED_RULES = Path(probity.rules.__file__).resolve().parent

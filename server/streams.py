@@ -17,8 +17,7 @@ from typing import Any
 import grpc
 
 from probity.codec import wire
-from probity.engine.errors import EngineCrashed, RecordingFailed
-from probity.engine.evaluations import Decision, Encoded, Outcome
+from probity.engine import Decision, Encoded, EngineCrashed, Outcome, RecordingFailed
 from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error
 from probity.server.reading import Unreadable

@@ -13,13 +13,22 @@ from typing import Any, cast
 import grpc
 
 from probity.codec import views, wire
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.model import AwardSpec
-from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError
-from probity.engine.evaluation.items import Serialized
-from probity.engine.evaluation.thresholds import stated_minimums
-from probity.engine.evaluations import Decision, Encoded, Outcome, Prepared
-from probity.engine.ranking import BidScore, check_bids, rank
+from probity.engine import (
+    AwardSpec,
+    BidScore,
+    CompiledRuleSet,
+    Decision,
+    Encoded,
+    EngineCrashed,
+    FieldViolation,
+    Outcome,
+    Prepared,
+    Serialized,
+    SubmissionError,
+    check_bids,
+    rank,
+    stated_minimums,
+)
 from probity.server import calls, fields, statuses
 from probity.server.handling import (
     EvaluationCalls,

@@ -11,9 +11,7 @@ from google.protobuf.message import Message
 from probity.codec import messages, views
 from probity.codec.as_json import tender_to_dict
 from probity.codec.expansion import Catalog, expand
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import FieldViolation
-from probity.engine.evaluations import BASIC, FULL
+from probity.engine import BASIC, FULL, CompiledRuleSet, FieldViolation
 from probity.server import statuses
 from probity.store.log import DecisionLog
 from probity.v1 import audit_pb2, evaluation_pb2, result_pb2

@@ -45,7 +45,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from probity.engine.errors import RecordingFailed
+from probity.engine import RecordingFailed
 from probity.store.compression import Compressor, Dictionary
 from probity.store.group_commit import GroupCommit
 from probity.store.schema import (

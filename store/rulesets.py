@@ -13,8 +13,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.ruleset_store import Activation, ReplicaState, StoredVersion
+from probity.engine import Activation, CompiledRuleSet, ReplicaState, StoredVersion
 from probity.store.log import DecisionLog, RulesetVersion, now
 from probity.store.schema import activations, replicas, ruleset_versions
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.evaluations import Decision, Origin, TenderDecision
+from probity.engine import CompiledRuleSet, Decision, Origin, TenderDecision
 from probity.store.log import DecisionLog, Evaluation, RulesetVersion, Tender
 
 SERVER = "server"  # who loaded a version that no caller published

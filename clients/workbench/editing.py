@@ -26,14 +26,21 @@ from probity.clients.workbench.bench import (
 )
 from probity.clients.workbench.drafts import DraftRefused
 from probity.codec.as_json import result_to_dict
-from probity.engine.comparison import Change, compare
-from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.compiler.pipeline import compile_text
-from probity.engine.errors import RuleFileError
-from probity.engine.evaluation.thresholds import stated_minimums
-from probity.engine.registry import library_of
-from probity.engine.testing import CaseOutcome, TestReport, resolve_answers, set_path
-from probity.engine.versioning import classify, understated
+from probity.engine import (
+    CaseOutcome,
+    Change,
+    CompiledRuleSet,
+    RuleFileError,
+    TestReport,
+    classify,
+    compare,
+    compile_text,
+    library_of,
+    resolve_answers,
+    set_path,
+    stated_minimums,
+    understated,
+)
 
 
 class EditingPages(Bench):

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from probity.engine import ENGINE_VERSION, figures
+from probity.engine import figures
 from probity.engine.compiler.compiled import (
     Band,
     CompiledCriterion,
@@ -33,6 +33,7 @@ from probity.engine.evaluation.result import (
 )
 from probity.engine.evaluation.thresholds import below_minimums, pass_fail
 from probity.engine.phrasing import answer
+from probity.engine.version import ENGINE_VERSION
 from probity.engine.when.three_valued import truth
 
 _CACHE_LIMIT = 4096

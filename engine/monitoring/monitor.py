@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from probity.engine import ENGINE_VERSION
 from probity.engine.compiler.breaches import (
     ALWAYS,
     CONTRACT_LEG,
@@ -57,6 +56,7 @@ from probity.engine.monitoring.gaps import Decision, Due, decide, due_periods
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
 from probity.engine.phrasing import joined
+from probity.engine.version import ENGINE_VERSION
 from probity.engine.when.expression import fields_of
 from probity.engine.when.three_valued import truth
 
