@@ -5,7 +5,6 @@ total, pass/fail or rank within its tender. Nothing is recorded and the draft is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from probity.engine import BidScore, CompiledRuleSet, Encoded, Evaluations, Serialized, rank
 from probity.store.log import DecisionLog, Evaluation, Query
@@ -105,7 +104,7 @@ def _evaluated(
     return after, refused
 
 
-def _differ(was: Any, now: Any) -> bool:
+def _differ(was: audit_pb2.ImpactOutcome, now: audit_pb2.ImpactOutcome) -> bool:
     """Whether a submission's band, total, pass/fail or rank changed."""
     return (was.band, was.total, was.rejected, was.rank) != (
         now.band,

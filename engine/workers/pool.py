@@ -38,11 +38,7 @@ from typing import Any, cast
 import structlog
 
 from probity.engine.compiler.compiled import CompiledRuleSet
-from probity.engine.errors import (
-    EngineCrashed,
-    FieldViolation,
-    SubmissionError,
-)
+from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError
 from probity.engine.evaluation.items import Serialized, Submission
 from probity.engine.evaluations import FULL, Encoded, Outcome, View
 from probity.engine.workers.jobs import Job, JobQueue, Request, batch_sizes
