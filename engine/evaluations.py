@@ -1,24 +1,17 @@
 """The one way to evaluate: prepare a rule set version and kind once, evaluate items, get
-outcomes, record decisions (as OPA's rego.PrepareForEval / Eval serve its server, CLI and
-SDK alike).
+outcomes (as OPA's rego.PrepareForEval / Eval serve its server, CLI and SDK alike).
 
 The service's handlers, Replay, the command line's local mode, the rule-file test runner
 and the worker processes all go through `prepare` (or `Evaluations.prepare`, which first
-finds the version and checks its kind). Two orderings hold here and nowhere else:
-
-- a rule set version is given to the decision sink before any result that names it;
-- `record` (and `recorded`) return only once the sink has taken the decisions, or raise
-  RecordingFailed: a caller releases results after it, never before.
-
-Recording is an injected DecisionSink (the store implements one), so the engine knows
-nothing of databases.
+finds the version and checks its kind). A submission goes in, a result comes out: who
+asked, and what the decision log keeps of it, are the service's to record at its boundary
+(server.recording), never the engine's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from probity.engine.compiler.compiled import CompiledRuleSet
@@ -53,108 +46,14 @@ class Runner(Protocol):
     ) -> Future[list[Outcome]]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Who asked for an evaluation: the call and its caller, as the decision log keeps them."""
-
-    request_id: str
-    method: str
-    caller_name: str = ""
-    caller_role: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """What the log keeps of one request item: its bytes as received and the ids it names."""
-
-    stored: bytes
-    subject_id: str
-    tender_id: str = ""
-    contract_id: str = ""
-    supplier_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """One evaluation to record: the item, the result as sent, and what made it."""
-
-    origin: Origin
-    number: int  # the item's place in its request, from 1
-    ruleset: CompiledRuleSet
-    item: Recorded
-    result: Encoded
-    view: View = FULL  # the view `result` is written in
-
-
-@dataclass(frozen=True, slots=True)
-class TenderDecision:
-    """A tender's ranking as sent (its price scores and ranks, without the bids' results,
-    which are decisions of their own under the same request id): what a report of the
-    tender is later made from."""
-
-    origin: Origin
-    tender_id: str
-    ruleset: CompiledRuleSet
-    ranking: bytes  # as the caller received it, in the service's own format
-    bids: int  # how many bids it ranks or rejects
-
-
-class DecisionSink(Protocol):
-    """Where decisions are recorded. `ruleset` keeps a version (its first record stands);
-    `record` keeps decisions, and a tender's ranking with them, in one transaction. Either
-    raises RecordingFailed if it cannot: then the caller must not see the results."""
-
-    @property
-    def enabled(self) -> bool: ...
-
-    def ruleset(
-        self, ruleset: CompiledRuleSet, how: str = "loaded", by: Origin | None = None
-    ) -> None: ...
-
-    def record(
-        self, decisions: Sequence[Decision], tender: TenderDecision | None = None
-    ) -> None: ...
-
-    def undelivered(self, decisions: Sequence[Decision]) -> None:
-        """Note recorded decisions as never sent to their caller (its stream ended first)."""
-        ...
-
-
-class NoSink:
-    """Records nothing (`--db off`, the command line, tests of rule files)."""
-
-    enabled = False
-
-    def ruleset(
-        self, ruleset: CompiledRuleSet, how: str = "loaded", by: Origin | None = None
-    ) -> None:
-        return None
-
-    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
-        return None
-
-    def undelivered(self, decisions: Sequence[Decision]) -> None:
-        return None
-
-
-NO_SINK = NoSink()
-
-
 class Prepared:
     """One rule set version, ready to evaluate: here (`local`), or through a runner, whose
     results are written in `view`."""
 
-    def __init__(
-        self,
-        ruleset: CompiledRuleSet,
-        runner: Runner | None,
-        sink: DecisionSink,
-        view: View = FULL,
-    ) -> None:
+    def __init__(self, ruleset: CompiledRuleSet, runner: Runner | None, view: View = FULL) -> None:
         self.ruleset = ruleset
         self.view = view
         self._runner = runner
-        self._sink = sink
         self._local: Evaluator | Monitor | None = None
 
     @property
@@ -181,52 +80,10 @@ class Prepared:
             raise RuntimeError("prepared without a runner: use evaluate_here")
         return self._runner.submit(self.ruleset, items, self.view)
 
-    def decision(self, origin: Origin, number: int, item: Recorded, result: Encoded) -> Decision:
-        return Decision(origin, number, self.ruleset, item, result, self.view)
 
-    @property
-    def recording(self) -> bool:
-        return self._sink.enabled
-
-    def record(self, decisions: Sequence[Decision], tender: TenderDecision | None = None) -> None:
-        """Record decisions (and a tender's ranking) before they are released;
-        RecordingFailed if not."""
-        if decisions or tender is not None:
-            self._sink.record(decisions, tender)
-
-    def recorded(
-        self,
-        origin: Origin,
-        items: Sequence[Recorded],
-        outcomes: Sequence[Outcome],
-        first: int = 1,
-        tender: TenderDecision | None = None,
-    ) -> None:
-        """Record each result among `outcomes` (errors are not decisions) with its item,
-        and the tender they were ranked in, if any, in the same transaction."""
-        if self._sink.enabled:
-            self.record(
-                [
-                    self.decision(origin, n, item, outcome)
-                    for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True), first)
-                    if isinstance(outcome, Encoded)
-                ],
-                tender,
-            )
-
-    def tender(self, origin: Origin, tender_id: str, ranking: bytes, bids: int) -> TenderDecision:
-        return TenderDecision(origin, tender_id, self.ruleset, ranking, bids)
-
-
-def prepare(
-    ruleset: CompiledRuleSet,
-    runner: Runner | None = None,
-    sink: DecisionSink = NO_SINK,
-    view: View = FULL,
-) -> Prepared:
-    """`ruleset` ready to evaluate; the sink has it before any result can name it."""
-    sink.ruleset(ruleset)
-    return Prepared(ruleset, runner, sink, view)
+def prepare(ruleset: CompiledRuleSet, runner: Runner | None = None, view: View = FULL) -> Prepared:
+    """`ruleset` ready to evaluate, here or through `runner`."""
+    return Prepared(ruleset, runner, view)
 
 
 class RulesetSource(Protocol):
@@ -234,14 +91,11 @@ class RulesetSource(Protocol):
 
 
 class Evaluations:
-    """The façade a service holds: its rule sets, its runner and its decision sink."""
+    """The façade a service holds: its rule sets and its runner."""
 
-    def __init__(
-        self, rulesets: RulesetSource, runner: Runner, sink: DecisionSink = NO_SINK
-    ) -> None:
+    def __init__(self, rulesets: RulesetSource, runner: Runner) -> None:
         self.rulesets = rulesets
         self.runner = runner
-        self.sink = sink
 
     def prepare(
         self, ruleset_id: str, version: str = "", kind: str = "tender", view: View = FULL
@@ -251,27 +105,8 @@ class Evaluations:
         ruleset = self.rulesets.get(ruleset_id, version)
         if ruleset.kind != kind:
             raise WrongKind(ruleset.id, ruleset.kind, kind)
-        return prepare(ruleset, self.runner, self.sink, view)
+        return prepare(ruleset, self.runner, view)
 
     def prepare_version(self, ruleset: CompiledRuleSet, view: View = FULL) -> Prepared:
-        """A version the caller already holds (Replay's recorded one)."""
-        return prepare(ruleset, self.runner, self.sink, view)
-
-    def trial(self, ruleset: CompiledRuleSet) -> Prepared:
-        """A version tried out, never recorded nor kept (a draft's impact): the sink never
-        sees it, so it is never a version anyone can be served."""
-        return prepare(ruleset, self.runner, NO_SINK, FULL)
-
-    @property
-    def recording(self) -> bool:
-        return self.sink.enabled
-
-    def record(self, decisions: Sequence[Decision]) -> None:
-        """Record decisions of several versions at once (a stream's batch)."""
-        if decisions:
-            self.sink.record(decisions)
-
-    def undelivered(self, decisions: Sequence[Decision]) -> None:
-        """Note recorded decisions as never sent (RecordingFailed if the sink cannot)."""
-        if decisions:
-            self.sink.undelivered(decisions)
+        """A version the caller already holds (Replay's recorded one, a draft's trial)."""
+        return prepare(ruleset, self.runner, view)

@@ -19,9 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from probity.codec import PROTOBUF, wire
 from probity.engine import (
     ENGINE_VERSION,
-    NO_SINK,
     Acceptance,
-    DecisionSink,
     Evaluations,
     Registry,
     RuleFileError,
@@ -33,8 +31,10 @@ from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
 from probity.server.evaluation_service import EvaluationService
 from probity.server.metrics import Metrics
+from probity.server.recording import Recorder
 from probity.server.ruleset_service import RulesetService
 from probity.server.settings import Settings
+from probity.store.decisions import NO_SINK, DecisionSink
 from probity.store.log import DecisionLog, LogUnavailable
 from probity.store.rulesets import Changes, StoredRulesets
 from probity.store.sink import LogSink
@@ -81,7 +81,8 @@ class ProbityServer:
             target=self._follow_store, name="probity-rulesets", daemon=True
         )
         self.pool = WorkerPool(settings.workers, codec=PROTOBUF)
-        self.evaluations = Evaluations(self.registry, self.pool, self.sink)
+        self.evaluations = Evaluations(self.registry, self.pool)
+        self.recorder = Recorder(self.sink)
         self.metrics.watch(self.pool, self.registry)
         if self.log is not None:
             self.log.on_commit = self.metrics.commit
@@ -122,7 +123,7 @@ class ProbityServer:
         return (
             (
                 EVALUATION,
-                EvaluationService(self.evaluations, settings.limits),
+                EvaluationService(self.evaluations, self.recorder, settings.limits),
             ),
             (
                 RULESETS,

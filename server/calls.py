@@ -15,9 +15,9 @@ from typing import Any, NoReturn
 import grpc
 import structlog
 
-from probity.engine import Origin
 from probity.server import heap, statuses
 from probity.server.auth import PUBLIC_PREFIXES, Caller, TokenStore, allowed, bearer
+from probity.store.decisions import Origin
 
 _log = structlog.get_logger("probity.calls")
 REQUEST_ID_KEY = "probity-request-id"

@@ -13,6 +13,7 @@ from probity.codec import wire
 from probity.engine import Encoded, Evaluations
 from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error, still_waited_for
+from probity.server.recording import Recorder
 from probity.server.settings import Limits
 from probity.server.streams import Streams
 from probity.server.tender_calls import TenderCalls
@@ -20,10 +21,10 @@ from probity.v1 import evaluation_pb2, evaluation_pb2_grpc
 
 
 class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer, EvaluationCalls):
-    def __init__(self, evaluations: Evaluations, limits: Limits) -> None:
-        EvaluationCalls.__init__(self, evaluations, limits)
-        self.streams = Streams(evaluations, limits)
-        self.tenders = TenderCalls(evaluations, limits)
+    def __init__(self, evaluations: Evaluations, recorder: Recorder, limits: Limits) -> None:
+        EvaluationCalls.__init__(self, evaluations, recorder, limits)
+        self.streams = Streams(evaluations, recorder, limits)
+        self.tenders = TenderCalls(evaluations, recorder, limits)
 
     # -- one submission ------------------------------------------------------------------
     def Evaluate(
@@ -51,7 +52,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer, Evaluatio
         assert isinstance(outcome, Encoded)
         response = self.deliverable(wire.evaluate_response(outcome), 1)
         still_waited_for(context)
-        prepared.recorded(record.origin, [kind.item(request)], [outcome])
+        self.recorder.recorded(prepared, record.origin, [kind.item(request)], [outcome])
         return response
 
     def EvaluateStream(

@@ -20,18 +20,18 @@ import structlog
 
 from probity.codec import messages
 from probity.engine import (
-    Decision,
     Encoded,
     Evaluations,
     FieldViolation,
     Outcome,
     Prepared,
-    Recorded,
     RecordingFailed,
     Serialized,
 )
 from probity.server import calls, fields, statuses
+from probity.server.recording import Recorder
 from probity.server.settings import Limits
+from probity.store.decisions import Decision, Recorded
 from probity.v1 import evaluation_pb2
 
 _log = structlog.get_logger("probity.evaluation")
@@ -129,10 +129,12 @@ def as_submission(message: Any, where: str) -> Serialized:
 
 
 class EvaluationCalls:
-    """The evaluations and limits every handler works with, and what they do alike."""
+    """The evaluations, decision recorder and limits every handler works with, and what
+    they do alike."""
 
-    def __init__(self, evaluations: Evaluations, limits: Limits) -> None:
+    def __init__(self, evaluations: Evaluations, recorder: Recorder, limits: Limits) -> None:
         self.evaluations = evaluations
+        self.recorder = recorder
         self.limits = limits
 
     def prepare(
@@ -145,7 +147,7 @@ class EvaluationCalls:
     ) -> Prepared:
         """The rule set version a request names, noted on the call's record (a stream's
         reader thread passes the record: the call's context is not its own), to write
-        results in `view` (a ResultView)."""
+        results in `view` (a ResultView); the decision log has it before any result."""
         if not ruleset_id:
             raise statuses.ServiceError(
                 statuses.bad_request([FieldViolation("ruleset_id", "is required")], "no rule set")
@@ -158,6 +160,7 @@ class EvaluationCalls:
             violation = FieldViolation("view", "is not a view of results: BASIC or FULL")
             raise statuses.ServiceError(statuses.bad_request([violation], "unknown view"))
         prepared = self.evaluations.prepare(ruleset_id, version, kind, messages.READ_VIEWS[view])
+        self.recorder.version(prepared.ruleset)
         (record or calls.current()).digests.add(prepared.ruleset.digest)
         return prepared
 
@@ -197,7 +200,7 @@ class EvaluationCalls:
                 unsent = [d for d in decisions[position + 1 :] if d is not None]
                 record.undelivered += len(unsent)
                 try:
-                    self.evaluations.undelivered(unsent)
+                    self.recorder.undelivered(unsent)
                 except RecordingFailed as exc:
                     _log.error("undelivered not noted", reason=str(exc), count=len(unsent))
                 raise

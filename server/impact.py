@@ -88,7 +88,7 @@ def _evaluated(
     results by record, and the submissions the draft refuses. Past `timeout`, the batches
     not yet started are dropped (not evaluated for no one) and TimeoutError raised."""
     order = list(records)
-    pending = evaluations.trial(draft).submit([_submission(records[s]) for s in order])
+    pending = evaluations.prepare_version(draft).submit([_submission(records[s]) for s in order])
     try:
         outcomes = pending.result(timeout=timeout)
     except TimeoutError:

@@ -23,7 +23,6 @@ from probity.engine import (
     TOO_BIG,
     Acceptance,
     CompiledRuleSet,
-    DecisionSink,
     Refused,
     Registry,
     RuleFileError,
@@ -33,6 +32,7 @@ from probity.engine import (
     input_schema,
 )
 from probity.server import calls, fields, statuses
+from probity.store.decisions import DecisionSink
 from probity.v1 import result_pb2, ruleset_pb2, ruleset_pb2_grpc
 
 _log = structlog.get_logger("probity.rulesets")

@@ -17,11 +17,12 @@ from typing import Any
 import grpc
 
 from probity.codec import wire
-from probity.engine import Decision, Encoded, EngineCrashed, Outcome, RecordingFailed
+from probity.engine import Encoded, EngineCrashed, Outcome, RecordingFailed
 from probity.server import calls, statuses
 from probity.server.handling import EvaluationCalls, Kind, outcome_error
 from probity.server.reading import Unreadable
 from probity.server.settings import Limits
+from probity.store.decisions import Decision
 from probity.v1 import evaluation_pb2
 
 
@@ -103,7 +104,7 @@ class Streams(EvaluationCalls):
         reader.start()
         sent, expected = 0, None
         while expected is None or sent < expected:
-            batch = _take_batch(done, self.evaluations.recording)
+            batch = _take_batch(done, self.recorder.recording)
             answers = []
             for item in batch:
                 if isinstance(item, int):
@@ -124,7 +125,7 @@ class Streams(EvaluationCalls):
         for its item."""
         decisions = [a.decision for a in answers if a.decision is not None]
         try:
-            self.evaluations.record(decisions)
+            self.recorder.record(decisions)
         except RecordingFailed as exc:
             record.failed += len(decisions)
             status = statuses.to_status(exc)
@@ -213,8 +214,9 @@ class Streams(EvaluationCalls):
                 return
             assert isinstance(outcome, Encoded)
             decision = None
-            if prepared.recording:
-                decision = prepared.decision(record.origin, count, kind.item(request), outcome)
+            if self.recorder.recording:
+                item = kind.item(request)
+                decision = self.recorder.decision(prepared, record.origin, count, item, outcome)
             done.put(_Answer(wire.stream_result(ident, outcome), decision, refuse))
 
         prepared.submit([submission]).add_done_callback(finished)

@@ -17,7 +17,6 @@ from probity.engine import (
     AwardSpec,
     BidScore,
     CompiledRuleSet,
-    Decision,
     Encoded,
     EngineCrashed,
     FieldViolation,
@@ -38,6 +37,7 @@ from probity.server.handling import (
     submission_item,
 )
 from probity.server.reading import Unreadable
+from probity.store.decisions import Decision
 from probity.v1 import evaluation_pb2, result_pb2
 
 
@@ -89,12 +89,13 @@ class TenderCalls(EvaluationCalls):
             out.append(wire.bid_result(bid_result.SerializeToString(), outcome))
         still_waited_for(context)
         response = self.deliverable(b"".join(out), len(bids))
-        if prepared.recording:  # only what can be sent is recorded as sent
+        if self.recorder.recording:  # only what can be sent is recorded as sent
             stored = [submission_item(bid.submission) for bid in bids]
             origin = calls.current().origin
             head.bids.extend(scored)  # the ranking as sent, without the results
-            ranked = prepared.tender(origin, request.tender_id, head.SerializeToString(), len(bids))
-            prepared.recorded(origin, stored, outcomes, tender=ranked)
+            ranking = head.SerializeToString()
+            ranked = self.recorder.tender(prepared, origin, request.tender_id, ranking, len(bids))
+            self.recorder.recorded(prepared, origin, stored, outcomes, tender=ranked)
         return response
 
     def stream(
@@ -142,11 +143,12 @@ class TenderCalls(EvaluationCalls):
         bids, results = state.bids, state.results
         head, scored = _ranking(tender.tender_id, prepared.ruleset, award, bids, results)
         head.bids.extend(scored)
-        if prepared.recording:  # its bids are recorded already, each as it was sent
+        if self.recorder.recording:  # its bids are recorded already, each as it was sent
             ranking = head.SerializeToString()
-            prepared.record(
-                [], prepared.tender(record.origin, tender.tender_id, ranking, len(bids))
+            ranked = self.recorder.tender(
+                prepared, record.origin, tender.tender_id, ranking, len(bids)
             )
+            self.recorder.record([], ranked)
         yield evaluation_pb2.EvaluateTenderStreamResponse(ranking=head)
 
     def _admit_bid(self, request: Any, state: _TenderState) -> Serialized | Any:
@@ -203,15 +205,15 @@ class TenderCalls(EvaluationCalls):
                 continue
             encoded = cast(Encoded, outcome)
             decision = None
-            if prepared.recording:
+            if self.recorder.recording:
                 item = submission_item(bid.submission)
-                decision = prepared.decision(record.origin, number, item, encoded)
+                decision = self.recorder.decision(prepared, record.origin, number, item, encoded)
             decisions.append(decision)
             state.bids.append(bid)
             state.results.append(result_pb2.Result.FromString(cast(bytes, encoded)))
             answer = wire.stream_result(bid.submission.id, encoded)
             answers.append(wire.field(_TENDER_BID_FIELD, answer))
-        self.evaluations.record([d for d in decisions if d is not None])  # before sending
+        self.recorder.record([d for d in decisions if d is not None])  # before sending
         yield from self.sending(answers, decisions, record)
 
     def _tender_results(self, outcomes: list[Outcome]) -> list[result_pb2.Result]:

@@ -1,4 +1,4 @@
-"""The decision log as the engine's decision sink (engine.evaluations.DecisionSink): each
+"""The decision log as the service's decision sink (store.decisions.DecisionSink): each
 decision becomes a row, each rule set version a record, before the caller sees a result.
 
 A failure is raised as LogUnavailable (a RecordingFailed; the service answers UNAVAILABLE),
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probity.engine import CompiledRuleSet, Decision, Origin, TenderDecision
+from probity.engine import CompiledRuleSet
+from probity.store.decisions import Decision, Origin, TenderDecision
 from probity.store.log import DecisionLog, Evaluation, RulesetVersion, Tender
 
 SERVER = "server"  # who loaded a version that no caller published
