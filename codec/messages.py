@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from google.protobuf import struct_pb2
 
-from probity.codec import wire
+from probity.codec import shape, wire
 from probity.engine import (
     BASIC,
     FULL,
-    CheckFinding,
     CompiledRuleSet,
     ContractResult,
     Diagnostic,
-    Evidence,
     Finding,
-    Occurrence,
-    PeriodEvidence,
-    PeriodRating,
     PrincipleScore,
     Result,
-    RulesetRef,
     SourceReference,
     View,
 )
@@ -63,115 +57,34 @@ def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
     return {key: value_to_python(value) for key, value in struct.fields.items()}
 
 
-def python_to_value(value: Any, target: struct_pb2.Value) -> None:
-    if value is None:
-        target.null_value = struct_pb2.NULL_VALUE
-    elif isinstance(value, bool):
-        target.bool_value = value
-    elif isinstance(value, int | float):
-        target.number_value = value
-    elif isinstance(value, str):
-        target.string_value = value
-    elif isinstance(value, dict):
-        target.struct_value.SetInParent()  # so that an empty one is still set
-        target.struct_value.update(value)
-    elif isinstance(value, list | tuple):
-        target.list_value.SetInParent()
-        target.list_value.extend(list(value))
-    else:
-        raise TypeError(f"cannot send a {type(value).__name__} as an answer")
-
-
-# -- results: engine → probity.v1.Result ------------------------------------------------------
-def evidence_to_proto(evidence: Evidence) -> result_pb2.Evidence:
-    message = result_pb2.Evidence(
-        field=evidence.field,
-        label=evidence.label,
-        shown=evidence.shown,
-        given=evidence.given,
-        expected=evidence.expected,
-    )
-    python_to_value(evidence.value, message.value)  # null when not given, as JSON says it
-    return message
-
-
-def ruleset_ref_to_proto(ref: RulesetRef) -> result_pb2.RulesetRef:
-    return result_pb2.RulesetRef(id=ref.id, version=ref.version, digest=ref.digest)
-
-
+# -- results: engine → probity.v1.Result (derived from codec.shape) --------------------------
 def source_to_proto(source: SourceReference) -> result_pb2.SourceReference:
-    return result_pb2.SourceReference(
-        document=source.document,
-        quote=source.quote,
-        section=source.section or "",
-        citation=source.citation or "",
-        url=source.url or "",
-        choice=source.choice,
-    )
+    return cast(result_pb2.SourceReference, shape.to_message(source))
 
 
-def finding_to_proto(finding: Finding) -> result_pb2.Finding:
-    return result_pb2.Finding(
-        criterion=finding.criterion,
-        principle=finding.principle,
-        title=finding.title,
-        outcome=finding.outcome,
-        points=finding.points,
-        max_points=finding.max_points,
-        level=finding.level,
-        descriptor=finding.descriptor,
-        severity=finding.severity,
-        gate=finding.gate,
-        explanation=finding.explanation,
-        evidence=[evidence_to_proto(e) for e in finding.evidence],
-        remedy=finding.remedy,
-        source=source_to_proto(finding.source),
-    )
+def result_to_proto(result: Result) -> result_pb2.Result:
+    return cast(result_pb2.Result, shape.to_message(result))
 
 
-def principle_to_proto(score: PrincipleScore) -> result_pb2.PrincipleScore:
-    return result_pb2.PrincipleScore(
-        principle=score.principle,
-        name=score.name,
-        weight=score.weight,
-        points=score.points,
-        max_points=score.max_points,
-        score=score.score,
-    )
+def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractResult:
+    return cast(monitoring_pb2.ContractResult, shape.to_message(result))
+
+
+_PARTS = frozenset({"principles", "findings"})
+_head = shape.converter(Result, without=_PARTS)
+_basic_head = shape.converter(Result, basic=True, without=_PARTS)
 
 
 def head(result: Result, basic: bool = False) -> result_pb2.Result:
     """Everything but the principle scores and findings; `basic`: without what the rule
-    set's catalog gives back (the band's label, the deprecated exclusion fields)."""
-    message = result_pb2.Result(
-        submission_id=result.submission_id,
-        ruleset=ruleset_ref_to_proto(result.ruleset),
-        engine_version=result.engine_version,
-        band=result.band,
-        rejected=result.rejected,
-        rejections=[
-            result_pb2.Rejection(kind=r.kind, subject=r.subject, explanation=r.explanation)
-            for r in result.rejections
-        ],
-        total=result.total,
-        maximum=result.maximum,
-    )
-    if not basic:
-        message.band_label = result.band_label
-        message.excluded = result.excluded
-        message.exclusion_reasons.extend(result.exclusion_reasons)
-    return message
+    set's catalog gives back (codec.shape: the band's label, the deprecated exclusions)."""
+    return cast(result_pb2.Result, (_basic_head if basic else _head)(result))
 
 
-def result_to_proto(result: Result) -> result_pb2.Result:
-    message = head(result)
-    message.principles.extend(principle_to_proto(p) for p in result.principles)
-    message.findings.extend(finding_to_proto(f) for f in result.findings)
-    return message
-
-
-_principles = wire.Encodings(result_pb2.Result.PRINCIPLES_FIELD_NUMBER, principle_to_proto)
-_findings = wire.Encodings(result_pb2.Result.FINDINGS_FIELD_NUMBER, finding_to_proto)
+_principles = wire.Encodings(
+    result_pb2.Result.PRINCIPLES_FIELD_NUMBER, shape.converter(PrincipleScore)
+)
+_findings = wire.Encodings(result_pb2.Result.FINDINGS_FIELD_NUMBER, shape.converter(Finding))
 
 
 def encode(result: Result | ContractResult) -> bytes:
@@ -212,75 +125,6 @@ def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, 
         entry["measures"] = struct_to_python(item.measures)
         returns.append(entry)
     return {"contract": head, "returns": returns}
-
-
-def _period_evidence(evidence: PeriodEvidence) -> monitoring_pb2.PeriodEvidence:
-    message = monitoring_pb2.PeriodEvidence(
-        period=evidence.period,
-        field=evidence.field,
-        given=evidence.given,
-        expected=evidence.expected,
-    )
-    python_to_value(evidence.value, message.value)  # null when not given
-    return message
-
-
-def _occurrence(occurrence: Occurrence) -> monitoring_pb2.Occurrence:
-    return monitoring_pb2.Occurrence(
-        periods=occurrence.periods,
-        evidence=[_period_evidence(e) for e in occurrence.evidence],
-        target=occurrence.target,
-    )
-
-
-def _check_finding(finding: CheckFinding) -> monitoring_pb2.CheckFinding:
-    return monitoring_pb2.CheckFinding(
-        criterion=finding.criterion,
-        principle=finding.principle,
-        title=finding.title,
-        pattern=finding.pattern,
-        breach=finding.breach,
-        outcome=finding.outcome,
-        severity=finding.severity,
-        explanation=finding.explanation,
-        occurrences=[_occurrence(o) for o in finding.occurrences],
-        action=finding.action,
-        source=source_to_proto(finding.source),
-    )
-
-
-def _period_rating(rating: PeriodRating) -> monitoring_pb2.PeriodRating:
-    return monitoring_pb2.PeriodRating(
-        period=rating.period,
-        rating=rating.rating,
-        label=rating.label,
-        rule=rating.rule,
-        breaches=rating.breaches,
-        returned=rating.returned,
-        unassessed=rating.unassessed,
-    )
-
-
-def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractResult:
-    return monitoring_pb2.ContractResult(
-        contract_id=result.contract_id,
-        supplier=result.supplier,
-        ruleset=ruleset_ref_to_proto(result.ruleset),
-        engine_version=result.engine_version,
-        period=result.period,
-        rating=result.rating,
-        rating_label=result.rating_label,
-        rating_rule=result.rating_rule,
-        periods=[_period_rating(p) for p in result.periods],
-        principles=[
-            monitoring_pb2.PrincipleBreaches(
-                principle=p.principle, name=p.name, checks=p.checks, breached=p.breached
-            )
-            for p in result.principles
-        ],
-        findings=[_check_finding(f) for f in result.findings],
-        notices=result.notices,
-    )
 
 
 # -- rule sets ------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ the catalog holds.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
-from probity.codec import wire
+from probity.codec import shape, wire
 from probity.codec.messages import (
     contract_result_to_proto,
     head,
-    python_to_value,
     source_to_proto,
 )
 from probity.engine import (
@@ -124,16 +124,10 @@ def _monitoring_catalog(
 
 def encode_basic_contract(result: ContractResult) -> bytes:
     """The serialized BASIC probity.v1.ContractResult: the FULL one without what the
-    catalog gives back (a contract's result is made once, so it is simply left out)."""
+    catalog gives back (codec.shape; a contract's result is made once, so it is simply
+    left out)."""
     message = contract_result_to_proto(result)
-    for principle in message.principles:
-        principle.name = ""
-    for finding in message.findings:
-        for name in ("principle", "title", "pattern", "breach", "severity", "action", "source"):
-            finding.ClearField(name)
-        for occurrence in finding.occurrences:
-            for evidence in occurrence.evidence:
-                evidence.expected = ""
+    shape.clear_catalog(message)
     return message.SerializeToString()
 
 
@@ -147,33 +141,21 @@ def exclusion_reasons(result: result_pb2.Result, ruleset: CompiledRuleSet) -> tu
     )
 
 
-def _basic_principle(score: PrincipleScore) -> result_pb2.PrincipleScore:
-    return result_pb2.PrincipleScore(
-        principle=score.principle,
-        points=score.points,
-        max_points=score.max_points,
-        score=score.score,
-    )
+_basic_finding_message = shape.converter(Finding, basic=True)
 
 
 def _basic_finding(finding: Finding, fixed: _Fixed) -> result_pb2.Finding:
-    message = result_pb2.Finding(
-        criterion=finding.criterion,
-        outcome=finding.outcome,
-        points=finding.points,
-        level=finding.level,
-    )
-    if fixed[finding.criterion].get(finding.outcome) != finding.explanation:
-        message.explanation = finding.explanation
-    for evidence in finding.evidence:
-        item = message.evidence.add(
-            field=evidence.field, shown=evidence.shown, given=evidence.given
-        )
-        python_to_value(evidence.value, item.value)  # null when not given
+    """A finding without its catalog fields (codec.shape), and without its explanation
+    when that is its criterion's fixed one for its outcome (the catalog holds those too)."""
+    message = cast(result_pb2.Finding, _basic_finding_message(finding))
+    if fixed[finding.criterion].get(finding.outcome) == finding.explanation:
+        message.ClearField("explanation")
     return message
 
 
-_principles = wire.Encodings(result_pb2.Result.PRINCIPLES_FIELD_NUMBER, _basic_principle)
+_principles = wire.Encodings(
+    result_pb2.Result.PRINCIPLES_FIELD_NUMBER, shape.converter(PrincipleScore, basic=True)
+)
 
 
 _VERSIONS_KEPT = 64

@@ -30,6 +30,7 @@ from probity.engine.evaluation.result import (
     Evidence,
     Finding,
     PrincipleScore,
+    Rejection,
     Result,
     RulesetRef,
     exclusion_reason,
@@ -53,6 +54,7 @@ from probity.engine.monitoring.contract_result import (
     Occurrence,
     PeriodEvidence,
     PeriodRating,
+    PrincipleBreaches,
 )
 from probity.engine.phrasing import answer
 from probity.engine.ranking import BidScore, check_bids, rank
@@ -108,10 +110,12 @@ __all__ = [
     "PeriodEvidence",
     "PeriodRating",
     "Prepared",
+    "PrincipleBreaches",
     "PrincipleScore",
     "RecordingFailed",
     "Refused",
     "Registry",
+    "Rejection",
     "ReplicaState",
     "Result",
     "RuleFileError",

@@ -9,7 +9,7 @@ from google.protobuf import struct_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probity.codec import PROTOBUF
+from probity.codec import PROTOBUF, shape
 from probity.codec import messages as convert
 from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission
@@ -52,7 +52,7 @@ def test_answers_survive_a_struct_round_trip(answers: dict[str, Any]) -> None:
 @given(json_values)
 def test_any_value_survives_python_to_value_and_back(value: Any) -> None:
     message = struct_pb2.Value()
-    convert.python_to_value(value, message)
+    shape.python_to_value(value, message)
     assert convert.value_to_python(message) == _as_json_reads_it(value)
 
 
