@@ -99,3 +99,44 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         growth = f["RSS after 1M evaluations, KiB"] / f["RSS after 100k evaluations, KiB"] - 1
         lines.append(f"  RSS growth 100k → 1M{'':<28} {100 * growth:>7.2f}%")
     print("\n".join(lines))
+
+
+def varied_submissions(ruleset: CompiledRuleSet, count: int, seed: int = 11) -> list[Submission]:
+    """`count` bids answering every input: each answer the strong example's, or (two times in
+    five) a value drawn from what the input allows (any enum value, a number across its
+    range, any subset of a list). Unlike make_submissions' two answer sets, bids rarely
+    repeat, so caches keyed on answers hit far less (the benchmark reports how often)."""
+    rng = random.Random(seed)
+    strong = json.loads((ROOT / "rules/examples/nolan-tender/strong.json").read_text())["answers"]
+    out = []
+    for n in range(count):
+        answers: dict[str, Any] = {}
+        for spec in ruleset.spec.inputs:
+            *parents, last = spec.path.split(".")
+            node = answers
+            for part in parents:
+                node = node.setdefault(part, {})
+            example = strong
+            for part in parents:
+                example = example.get(part, {})
+            drawn = last not in example or rng.random() < 0.4
+            node[last] = _drawn(spec, rng) if drawn else copy.deepcopy(example[last])
+        out.append(Submission(f"v{n}", answers))
+    return out
+
+
+def _drawn(spec: Any, rng: random.Random) -> Any:
+    low = int(spec.minimum) if spec.minimum is not None else 0
+    high = int(spec.maximum) if spec.maximum is not None else 100
+    if spec.type == "boolean":
+        return rng.random() < 0.5
+    if spec.type == "integer":
+        return rng.randint(low, high)
+    if spec.type == "number":
+        return round(rng.uniform(low, high), 1)
+    if spec.type == "list":
+        allowed = list(spec.allowed or [])
+        return rng.sample(allowed, rng.randint(0, len(allowed)))
+    if spec.allowed:
+        return rng.choice(list(spec.allowed))
+    return "".join(rng.choice("abcdef") for _ in range(8))
