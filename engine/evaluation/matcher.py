@@ -89,7 +89,8 @@ class Matcher:
             with self._lock:
                 for handle, part in zip(self.handles, facts, strict=True):
                     payload = _payload(sid, part[start:end], start)
-                    if _fire(handle, sid, payload, hits) != end - start:
+                    only = start if end - start == 1 else None
+                    if _fire(handle, sid, payload, hits, only) != end - start:
                         raise EngineError("durable_rules did not report every submission")
         return hits
 
@@ -185,18 +186,24 @@ def _fire_joins(
     return seen
 
 
-def _fire(handle: int, sid: str, payload: str, hits: dict[str, set[int]]) -> int:
+def _fire(
+    handle: int, sid: str, payload: str, hits: dict[str, set[int]], only: int | None = None
+) -> int:
     """Assert a batch into one durable_rules ruleset; add what fired to `hits`; count the
-    facts seen."""
+    facts seen. `only`: the index of a batch's one fact (one call at a time), which every
+    message then names: the messages need no reading beyond their rule's name."""
     seen = 0
     with contextlib.closing(_messages(handle, sid, payload)) as messages:
         for message in messages:
             rule = message[2 : message.index('"', 2)]
             if rule == CATCH_ALL:
-                seen += message.count(_FACT_OPENING)
+                seen += 1 if only is not None else message.count(_FACT_OPENING)
+                continue
+            indexes = hits.get(rule)
+            if indexes is None:
+                indexes = hits[rule] = set()
+            if only is not None:
+                indexes.add(only)
             else:
-                indexes = hits.get(rule)
-                if indexes is None:
-                    indexes = hits[rule] = set()
                 indexes.update(map(int, _FACT_INDEX.findall(message)))  # iterated in C
     return seen

@@ -90,3 +90,13 @@ def test_partitioning_never_changes_a_result(batch: list[dict[str, Any]]) -> Non
     # The copy differs only in the digest it was given, so as to register separately.
     digest = NOLAN.digest.encode()
     assert few == [m.replace(digest[::-1], digest) for m in many]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(submissions(), min_size=2, max_size=8))
+def test_one_at_a_time_gives_what_a_batch_gives(batch: list[dict[str, Any]]) -> None:
+    """A batch of one reads durable_rules' messages by rule name alone (matcher._fire)."""
+    items = [Submission(str(n), answers) for n, answers in enumerate(batch)]
+    together = [to_json(r) for r in EVALUATOR.evaluate_many(items)]  # type: ignore[arg-type]
+    alone = [to_json(EVALUATOR.evaluate(item)) for item in items]  # type: ignore[arg-type]
+    assert alone == together
