@@ -173,6 +173,7 @@ class DecisionLog:
     def __init__(self, url: str) -> None:
         self.url = engine_url(url)
         self.sqlite = self.url.startswith("sqlite")
+        self._errors = _database_errors(postgres=not self.sqlite)
         try:
             self.engine = _engine(self.url)
             self._migrate()
@@ -282,7 +283,7 @@ class DecisionLog:
         started = time.perf_counter()
         try:
             self._writer.insert(rows)
-        except _DATABASE_ERRORS as exc:
+        except self._errors as exc:
             self.on_commit(time.perf_counter() - started, False)
             raise LogUnavailable(f"cannot write the decision log: {_reason(exc)}") from exc
         self.on_commit(time.perf_counter() - started, True)
@@ -433,17 +434,16 @@ _read_row = attrgetter(*INSERTED[:-1])
 
 
 # Errors of the database or its driver (raised as they are where SQLAlchemy is bypassed).
-def _database_errors() -> tuple[type[Exception], ...]:
-    """Errors of the database or its driver; psycopg's only when it is installed (it comes
-    with the `postgres` extra)."""
+def _database_errors(postgres: bool) -> tuple[type[Exception], ...]:
+    """Errors of the database or its driver; psycopg's only on PostgreSQL, where it is
+    installed (the `postgres` extra): imported only then, it costs a SQLite start nothing."""
+    if not postgres:
+        return SQLAlchemyError, sqlite3.Error
     try:
         import psycopg
     except ImportError:
         return SQLAlchemyError, sqlite3.Error
     return SQLAlchemyError, sqlite3.Error, psycopg.Error
-
-
-_DATABASE_ERRORS = _database_errors()
 
 
 def _engine(url: str, *, pooled: bool = True) -> Engine:
