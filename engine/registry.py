@@ -151,6 +151,10 @@ class Registry:
         self._held: dict[str, list[str]] = {}  # with a store: the versions it holds
         self._files: dict[str, Path] = {}  # without one: rule set id → the file it is in
         self._write = threading.Lock()
+        # At start with a store: the folder's versions, compiled and accepted as it was
+        # seeded, by digest, so that taking the store's active versions does not compile and
+        # check the same text a second time (a version's digest is its text's).
+        self._read: dict[str, CompiledRuleSet] = {}
         # No folder (a registry held in memory, by tools and tests): quotes are not checked.
         self.library = library_of(folder) if folder is not None else None
 
@@ -187,7 +191,10 @@ class Registry:
         if self.store is None:
             return self.reload()
         problems = self._seed()
-        self.sync()
+        try:
+            self.sync()
+        finally:
+            self._read.clear()
         return problems
 
     def sync(self) -> list[CompiledRuleSet]:
@@ -210,7 +217,7 @@ class Registry:
             if stored is None:
                 continue  # an activation names only versions kept in the same transaction
             try:
-                taken.append(self._compiled(stored))
+                taken.append(self._read.get(digest) or self._compiled(stored))
             except RuleFileError as exc:
                 failed.extend(exc.diagnostics)
         if taken:
@@ -250,6 +257,7 @@ class Registry:
         known = self.store.versions()
         active = self.store.active()
         found, problems, _failed = self._read_folder()
+        self._read = {ruleset.digest: ruleset for ruleset, _ in found.values()}
         for ruleset_id, (ruleset, path) in found.items():
             if ruleset_id in known:
                 if active.get(ruleset_id) not in (None, ruleset.digest):

@@ -7,6 +7,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,23 @@ def test_a_replica_is_told_of_a_publish(db_url: str, tmp_path: Path) -> None:
     changes.close()
     for log in {publisher_log, listener_log}:
         log.close()
+
+
+def test_a_start_on_a_store_checks_each_folder_file_once(db_url: str, tmp_path: Path) -> None:
+    """Seeding compiles and checks the folder; taking the store's active versions reuses
+    them (same digest) rather than compiling and checking the same text again."""
+    folder = _folder(tmp_path)
+    checked: list[str] = []
+
+    def accept(ruleset: Any) -> list[Any]:
+        checked.append(ruleset.digest)
+        return []
+
+    log = DecisionLog(db_url)
+    registry = Registry(folder, accept, StoredRulesets(log))
+    assert registry.load() == [] and registry.get("mini").version == "1.0.0"
+    assert len(checked) == 1
+    again = Registry(folder, accept, StoredRulesets(log))  # a restart: the store holds it
+    assert again.load() == [] and again.get("mini").digest == checked[0]
+    assert len(checked) == 2  # once more for this replica's own read of the folder
+    log.close()
