@@ -82,6 +82,22 @@ def levels(ruleset: CompiledRuleSet) -> list[tuple[str, int, str]]:
     return rows
 
 
+def _graph(kind: str, name: str, content: dict[str, Any]) -> str:
+    """A JDM graph of one node between the request and the response."""
+    nodes = [
+        {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
+        {"id": "node", "type": kind, "name": name, "position": {"x": 200, "y": 0},
+         "content": content},
+        {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
+    ]  # fmt: skip
+    edges = [
+        {"id": "e1", "sourceId": "in", "targetId": "node", "type": "edge"},
+        {"id": "e2", "sourceId": "node", "targetId": "out", "type": "edge"},
+    ]
+    return json.dumps({"contentType": "application/vnd.gorules.decision", "nodes": nodes,
+                       "edges": edges})  # fmt: skip
+
+
 def decision(ruleset: CompiledRuleSet) -> str:
     """The JDM graph: request → one collect decision table → response."""
     column = "condition"
@@ -95,23 +111,7 @@ def decision(ruleset: CompiledRuleSet) -> str:
         "outputs": [{"id": "level", "name": "Level", "type": "expression", "field": "level"}],
         "rules": rules,
     }
-    nodes = [
-        {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
-        {
-            "id": "table",
-            "type": "decisionTableNode",
-            "name": ruleset.id,
-            "position": {"x": 200, "y": 0},
-            "content": table,
-        },
-        {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
-    ]
-    edges = [
-        {"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
-        {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"},
-    ]
-    return json.dumps({"contentType": "application/vnd.gorules.decision", "nodes": nodes,
-                       "edges": edges})  # fmt: skip
+    return _graph("decisionTableNode", ruleset.id, table)
 
 
 class ZenPeer:
@@ -193,22 +193,7 @@ def fair_decision(ruleset: CompiledRuleSet) -> str:
         {"id": f"x{n}", "key": key, "value": value}
         for n, (key, value) in enumerate(_expressions(ruleset))
     ]
-    nodes = [
-        {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
-        {
-            "id": "scores",
-            "type": "expressionNode",
-            "name": ruleset.id,
-            "position": {"x": 200, "y": 0},
-            "content": {"expressions": expressions},
-        },
-        {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
-    ]
-    edges = [
-        {"id": "e1", "sourceId": "in", "targetId": "scores", "type": "edge"},
-        {"id": "e2", "sourceId": "scores", "targetId": "out", "type": "edge"},
-    ]
-    return json.dumps({"nodes": nodes, "edges": edges})
+    return _graph("expressionNode", ruleset.id, {"expressions": expressions})
 
 
 class FairZen:

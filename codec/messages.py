@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, cast
 
-from google.protobuf import struct_pb2
-
 from probity.codec import shape, wire
+
+# Answers (google.protobuf.Struct ↔ plain Python) are converted in codec.shape, beside the
+# results' Values; named here too, where requests are read.
+from probity.codec.shape import python_to_value as python_to_value
+from probity.codec.shape import struct_to_python as struct_to_python
+from probity.codec.shape import value_to_python as value_to_python
 from probity.engine import (
     BASIC,
     FULL,
@@ -29,32 +32,6 @@ READ_VIEWS: dict[int, View] = {
     result_pb2.RESULT_VIEW_FULL: FULL,
     result_pb2.RESULT_VIEW_BASIC: BASIC,
 }
-_EXACT_INTEGERS = 2**53
-
-
-# -- answers: google.protobuf.Struct → plain Python ------------------------------------------
-def value_to_python(value: struct_pb2.Value) -> Any:
-    """A Struct value as JSON would read it: a whole number is an int (Struct holds only
-    doubles, and an `integer` input must accept 3 sent as 3.0); null is None."""
-    kind = value.WhichOneof("kind")
-    if kind == "number_value":
-        number = value.number_value
-        if math.isfinite(number) and number.is_integer() and abs(number) < _EXACT_INTEGERS:
-            return int(number)
-        return number
-    if kind == "string_value":
-        return value.string_value
-    if kind == "bool_value":
-        return value.bool_value
-    if kind == "struct_value":
-        return struct_to_python(value.struct_value)
-    if kind == "list_value":
-        return [value_to_python(v) for v in value.list_value.values]
-    return None
-
-
-def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return {key: value_to_python(value) for key, value in struct.fields.items()}
 
 
 # -- results: engine → probity.v1.Result (derived from codec.shape) --------------------------

@@ -15,6 +15,7 @@ other, or to a catalog that does not exist.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -140,6 +141,30 @@ def python_to_value(value: Any, target: struct_pb2.Value) -> None:
         raise TypeError(f"cannot send a {type(value).__name__} as an answer")
 
 
+def value_to_python(value: struct_pb2.Value) -> Any:
+    """A Struct value as JSON would read it: a whole number is an int (Struct holds only
+    doubles, and an `integer` input must accept 3 sent as 3.0); null is None."""
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        number = value.number_value
+        if math.isfinite(number) and number.is_integer() and abs(number) < _EXACT_INTEGERS:
+            return int(number)
+        return number
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return struct_to_python(value.struct_value)
+    if kind == "list_value":
+        return [value_to_python(v) for v in value.list_value.values]
+    return None
+
+
+def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return {key: value_to_python(value) for key, value in struct.fields.items()}
+
+
 Converter = Callable[[Any], Message]
 _converters: dict[tuple[type, bool, frozenset[str]], Converter] = {}
 
@@ -239,29 +264,10 @@ def _field_to_python(message: Message, field: Field) -> Any:
     if field.message_type is None:
         return list(part) if _repeated(field) else part
     if field.message_type.full_name == _VALUE:
-        return _answer(part) if getattr(message, "given", True) else None
+        return value_to_python(part) if getattr(message, "given", True) else None
     if _repeated(field):
         return [to_dict(p) for p in part]
     return to_dict(part)
-
-
-def _answer(value: struct_pb2.Value) -> Any:
-    """A Value as JSON reads it: a whole number is an int (Struct holds only doubles)."""
-    kind = value.WhichOneof("kind")
-    if kind == "number_value":
-        number = value.number_value
-        if number.is_integer() and abs(number) < _EXACT_INTEGERS:
-            return int(number)
-        return number
-    if kind == "string_value":
-        return value.string_value
-    if kind == "bool_value":
-        return value.bool_value
-    if kind == "struct_value":
-        return {k: _answer(v) for k, v in value.struct_value.fields.items()}
-    if kind == "list_value":
-        return [_answer(v) for v in value.list_value.values]
-    return None
 
 
 def _repeated(field: Field) -> bool:
