@@ -6,6 +6,7 @@ exponential back-off; deadlines are per call (`timeout`, seconds).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,9 @@ from probity.v1 import (
 )
 
 DEFAULT_TARGET = "127.0.0.1:50051"
+# Submissions a message in evaluate_batches: enough that gRPC's cost per message is small
+# beside the batch's (FULL results of 256 bids are about 2-8 MB, within a message's limit).
+BATCH_SIZE = 256
 
 # What an evaluation method returns: "full" results (sent BASIC and expanded here when the
 # client is `lean`), or "basic" ones as the server sent them (see ResultView).
@@ -170,6 +174,62 @@ class ProbityClient:
         )
         expanded: Iterator[evaluation_pb2.EvaluateStreamResponse] = self._expand_items(
             responses, view, ""
+        )
+        return expanded
+
+    def evaluate_batch(
+        self,
+        ruleset_id: str,
+        submissions: Iterable[Mapping[str, Any]],
+        *,
+        version: str = "",
+        view: View = "full",
+        timeout: float | None = None,
+    ) -> list[evaluation_pb2.EvaluateStreamResponse]:
+        """Many submissions in one call (EvaluateBatch): one answer each, its result or its
+        error, in the order given."""
+        request = evaluation_pb2.EvaluateBatchRequest(
+            ruleset_id=ruleset_id,
+            ruleset_version=version,
+            submissions=[submission_message(s) for s in submissions],
+            view=self._asked(view),
+        )
+        response = self._call(self._evaluation.EvaluateBatch, request, timeout)
+        return list(self._expand_items(iter(response.answers), view, ""))
+
+    def evaluate_batches(
+        self,
+        ruleset_id: str,
+        submissions: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = BATCH_SIZE,
+        version: str = "",
+        timeout: float | None = None,
+        view: View = "full",
+    ) -> Iterator[evaluation_pb2.EvaluateStreamResponse]:
+        """Like evaluate_stream, `batch_size` submissions a message (EvaluateBatchStream):
+        the fastest way to evaluate many. Answers come a batch at a time, in the order the
+        submissions were given."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        asked = self._asked(view)
+
+        def requests() -> Iterator[evaluation_pb2.EvaluateBatchStreamRequest]:
+            items = iter(submissions)
+            while chunk := list(itertools.islice(items, batch_size)):
+                yield evaluation_pb2.EvaluateBatchStreamRequest(
+                    ruleset_id=ruleset_id,
+                    ruleset_version=version,
+                    submissions=[submission_message(s) for s in chunk],
+                    view=asked,
+                )
+
+        call = self._evaluation.EvaluateBatchStream(
+            requests(), timeout=timeout, metadata=self.metadata
+        )
+        answers = (answer for response in call for answer in response.answers)
+        expanded: Iterator[evaluation_pb2.EvaluateStreamResponse] = self._expand_items(
+            answers, view, ""
         )
         return expanded
 

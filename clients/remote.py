@@ -181,7 +181,7 @@ def cmd_inputs_schema(args: argparse.Namespace) -> int:
 def cmd_evaluate_remote(args: argparse.Namespace) -> int:
     with connect(args) as client:
         good, bad = _read_for(client, args, args.inputs)
-        responses = client.evaluate_stream(args.ruleset, good, version=args.version)
+        responses = client.evaluate_batches(args.ruleset, good, version=args.version)
         order = [str(g.get("id", "")) for g in good]
         writer = _Writer(args.format, "submission_id", result_to_dict, order)
         return _write_responses(responses, bad, len(good), writer, "evaluating")

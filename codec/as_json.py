@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf import json_format
@@ -34,8 +35,8 @@ def tender_to_dict(response: evaluation_pb2.EvaluateTenderResponse) -> dict[str,
 
 
 # Where a server names a bad answer, before the answer's own path (local errors name only
-# the path within the answers).
-_ANSWER_PREFIXES = ("bid.submission.answers.", "submission.answers.")
+# the path within the answers): a submission's, a bid's, or one of a batch's.
+_ANSWER_PREFIX = re.compile(r"(?:bid\.submission|submission|submissions\[\d+\])\.answers\.")
 
 
 def error_to_dict(status: Any) -> dict[str, Any]:
@@ -58,7 +59,5 @@ def error_to_dict(status: Any) -> dict[str, Any]:
 
 
 def _answer_path(field: str) -> str:
-    for prefix in _ANSWER_PREFIXES:
-        if field.startswith(prefix):
-            return field.removeprefix(prefix)
-    return field
+    found = _ANSWER_PREFIX.match(field)
+    return field[found.end() :] if found else field

@@ -45,6 +45,18 @@ def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
     return ident + field(message.RESULT_FIELD_NUMBER, result)
 
 
+def batch_response(answers: list[bytes], batch: int = 0) -> bytes:
+    """EvaluateBatchResponse{answers}, or EvaluateBatchStreamResponse{answers, batch}: each
+    answer an EvaluateStreamResponse already in wire format (a repeated field is its
+    elements' fields one after another)."""
+    message = evaluation_pb2.EvaluateBatchStreamResponse
+    number = message.ANSWERS_FIELD_NUMBER
+    out = b"".join([field(number, answer) for answer in answers])
+    if batch:  # a varint field: its tag (field number << 3 | 0), then the number
+        out += varint(message.BATCH_FIELD_NUMBER << 3) + varint(batch)
+    return out
+
+
 def bid_result(scored: bytes, result: bytes | memoryview) -> bytes:
     """One EvaluateTenderResponse.bids entry: a BidResult serialized without its result,
     then the result."""

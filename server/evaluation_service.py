@@ -1,6 +1,6 @@
 """EvaluationService: protobuf in, engine calls, protobuf out. One submission or contract
-is answered here; streams (server.streams) and whole tenders (server.tender_calls) by the
-handlers this service hands them to."""
+is answered here; streams (server.streams), batches (server.batches) and whole tenders
+(server.tender_calls) by the handlers this service hands them to."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import grpc
 from probity.codec import wire
 from probity.engine import Encoded, Evaluations
 from probity.server import calls, statuses
+from probity.server.batches import Batches
 from probity.server.handling import EvaluationCalls, Kind, outcome_error, still_waited_for
 from probity.server.recording import Recorder
 from probity.server.settings import Limits
@@ -24,6 +25,7 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer, Evaluatio
     def __init__(self, evaluations: Evaluations, recorder: Recorder, limits: Limits) -> None:
         EvaluationCalls.__init__(self, evaluations, recorder, limits)
         self.streams = Streams(evaluations, recorder, limits)
+        self.batches = Batches(evaluations, recorder, limits)
         self.tenders = TenderCalls(evaluations, recorder, limits)
 
     # -- one submission ------------------------------------------------------------------
@@ -61,6 +63,20 @@ class EvaluationService(evaluation_pb2_grpc.EvaluationServiceServicer, Evaluatio
         context: grpc.ServicerContext,
     ) -> Iterator[evaluation_pb2.EvaluateStreamResponse | bytes]:
         return self.streams.run(requests, context, Kind.TENDER)
+
+    # -- many submissions a message ------------------------------------------------------
+    def EvaluateBatch(
+        self, request: evaluation_pb2.EvaluateBatchRequest, context: grpc.ServicerContext
+    ) -> bytes:
+        """An EvaluateBatchResponse, in wire format (codec.wire)."""
+        return self.batches.evaluate(request, context)
+
+    def EvaluateBatchStream(
+        self,
+        requests: Iterator[evaluation_pb2.EvaluateBatchStreamRequest],
+        context: grpc.ServicerContext,
+    ) -> Iterator[bytes]:
+        return self.batches.stream(requests, context)
 
     # -- contract monitoring -------------------------------------------------------------
     def CheckContract(

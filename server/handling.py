@@ -9,6 +9,7 @@ only routes bytes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -126,6 +127,30 @@ def as_submission(message: Any, where: str) -> Serialized:
         (f"{where}.supplier.name", message.supplier.name, fields.MAX_ID),
     )
     return Serialized(message.id, message.answers.SerializeToString())
+
+
+class Rate:
+    """A stream's submissions a second (0: no limit), as a token bucket holding one
+    second's worth."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.refilled = time.monotonic()
+
+    def refused(self) -> Any:
+        """The status refusing the next submission over the rate (with how long to wait),
+        or None if it may go now."""
+        if not self.rate:
+            return None
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.refilled) * self.rate)
+        self.refilled = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return None
+        wait = (1 - self.tokens) / self.rate
+        return statuses.exhausted("stream_rate", f"over {self.rate:g} submissions/s", wait)
 
 
 class EvaluationCalls:

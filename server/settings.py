@@ -50,7 +50,12 @@ class Limits(BaseModel):
     def tender_bids(self, view: str = "full") -> int:
         """The most bids one EvaluateTender call takes: --max-bids, or what fits one
         message with results in `view` (engine.evaluations.View)."""
-        return self.max_bids or max(1, self.max_message_bytes // RESULT_BYTES[view])
+        return self.max_bids or self.batch_submissions(view)
+
+    def batch_submissions(self, view: str = "full") -> int:
+        """The most submissions one batch takes (EvaluateBatch, or a request of
+        EvaluateBatchStream): what fits one message with results in `view`."""
+        return max(1, self.max_message_bytes // RESULT_BYTES[view])
 
 
 class Settings(BaseSettings):

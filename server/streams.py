@@ -19,7 +19,7 @@ import grpc
 from probity.codec import wire
 from probity.engine import Encoded, EngineCrashed, Outcome, RecordingFailed
 from probity.server import calls, statuses
-from probity.server.handling import EvaluationCalls, Kind, outcome_error
+from probity.server.handling import EvaluationCalls, Kind, Rate, outcome_error
 from probity.server.reading import Unreadable
 from probity.server.settings import Limits
 from probity.store.decisions import Decision
@@ -31,21 +31,7 @@ class _Window:
 
     def __init__(self, limits: Limits) -> None:
         self.slots = threading.BoundedSemaphore(limits.stream_window)
-        self.rate = limits.stream_rate
-        self.tokens = limits.stream_rate
-        self.refilled = time.monotonic()
-
-    def over_rate(self) -> float | None:
-        """Seconds to wait before the next submission, or None if it may go now."""
-        if not self.rate:
-            return None
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.refilled) * self.rate)
-        self.refilled = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return None
-        return (1 - self.tokens) / self.rate
+        self.rate = Rate(limits.stream_rate)
 
 
 # Stream results recorded in one transaction, at most; and how long to wait for more
@@ -161,11 +147,7 @@ class Streams(EvaluationCalls):
         if count > self.limits.max_submissions_per_call:
             limit = self.limits.max_submissions_per_call
             return statuses.exhausted("submissions", f"a stream takes at most {limit} submissions")
-        wait = window.over_rate()
-        if wait is not None:
-            rate = self.limits.stream_rate
-            return statuses.exhausted("stream_rate", f"over {rate:g} submissions/s", wait)
-        return None
+        return window.rate.refused()
 
     def _stream_item(
         self,

@@ -346,7 +346,7 @@ def test_audit_lists_shows_and_replays_what_was_decided(tmp_path: Path) -> None:
         assert listed.returncode == 0, listed.stderr
         lines = [line.split("\t") for line in listed.stdout.splitlines()]
         assert sorted(line[3] for line in lines) == ["T-2026-014/bid-01", "T-2026-014/bid-02"]
-        assert {line[2] for line in lines} == {"EvaluateStream"}
+        assert {line[2] for line in lines} == {"EvaluateBatchStream"}
         seq = next(line[0] for line in lines if line[3] == "T-2026-014/bid-01")
         table = probity("audit", "list", *_at(server), "--tender", "T-2026-014",
                         "--format", "markdown").stdout.splitlines()  # fmt: skip

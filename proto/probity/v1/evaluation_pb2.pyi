@@ -50,6 +50,44 @@ class EvaluateStreamResponse(_message.Message):
     error: _status_pb2.Status
     def __init__(self, submission_id: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
 
+class EvaluateBatchRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "submissions", "view")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    submissions: _containers.RepeatedCompositeFieldContainer[_submission_pb2.Submission]
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submissions: _Optional[_Iterable[_Union[_submission_pb2.Submission, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
+
+class EvaluateBatchResponse(_message.Message):
+    __slots__ = ("answers",)
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[EvaluateStreamResponse]
+    def __init__(self, answers: _Optional[_Iterable[_Union[EvaluateStreamResponse, _Mapping]]] = ...) -> None: ...
+
+class EvaluateBatchStreamRequest(_message.Message):
+    __slots__ = ("ruleset_id", "ruleset_version", "submissions", "view")
+    RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
+    ruleset_id: str
+    ruleset_version: str
+    submissions: _containers.RepeatedCompositeFieldContainer[_submission_pb2.Submission]
+    view: _result_pb2.ResultView
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., submissions: _Optional[_Iterable[_Union[_submission_pb2.Submission, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
+
+class EvaluateBatchStreamResponse(_message.Message):
+    __slots__ = ("answers", "batch")
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[EvaluateStreamResponse]
+    batch: int
+    def __init__(self, answers: _Optional[_Iterable[_Union[EvaluateStreamResponse, _Mapping]]] = ..., batch: _Optional[int] = ...) -> None: ...
+
 class Bid(_message.Message):
     __slots__ = ("submission", "price", "whole_life_cost")
     SUBMISSION_FIELD_NUMBER: _ClassVar[int]

@@ -50,6 +50,16 @@ class EvaluationServiceStub:
                 request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateStreamRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateStreamResponse.FromString,
                 _registered_method=True)
+        self.EvaluateBatch = channel.unary_unary(
+                '/probity.v1.EvaluationService/EvaluateBatch',
+                request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchResponse.FromString,
+                _registered_method=True)
+        self.EvaluateBatchStream = channel.stream_stream(
+                '/probity.v1.EvaluationService/EvaluateBatchStream',
+                request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamResponse.FromString,
+                _registered_method=True)
         self.EvaluateTender = channel.unary_unary(
                 '/probity.v1.EvaluationService/EvaluateTender',
                 request_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateTenderRequest.SerializeToString,
@@ -91,6 +101,25 @@ class EvaluationServiceServicer:
     def EvaluateStream(self, request_iterator, context):
         """Evaluates a stream of submissions. Results come back as each is done, in any order,
         tagged with the submission id. A bad submission fails its own item, not the stream.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EvaluateBatch(self, request, context):
+        """Evaluates many submissions in one call: one answer per submission, in the order sent;
+        a bad submission fails its own item, not the call. Python gRPC's cost per message is
+        paid once for the batch. As many as fit the answer in one message (RESOURCE_EXHAUSTED
+        says how many); send more through EvaluateBatchStream.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EvaluateBatchStream(self, request_iterator, context):
+        """A stream of batches: each request a batch of submissions, each response the answers to
+        one request (in its order), sent as each batch is done, naming the request it answers.
+        The fastest way to evaluate many submissions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,6 +171,16 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     servicer.EvaluateStream,
                     request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateStreamRequest.FromString,
                     response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateStreamResponse.SerializeToString,
+            ),
+            'EvaluateBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.EvaluateBatch,
+                    request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchResponse.SerializeToString,
+            ),
+            'EvaluateBatchStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.EvaluateBatchStream,
+                    request_deserializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamResponse.SerializeToString,
             ),
             'EvaluateTender': grpc.unary_unary_rpc_method_handler(
                     servicer.EvaluateTender,
@@ -224,6 +263,60 @@ class EvaluationService:
             '/probity.v1.EvaluationService/EvaluateStream',
             probity_dot_v1_dot_evaluation__pb2.EvaluateStreamRequest.SerializeToString,
             probity_dot_v1_dot_evaluation__pb2.EvaluateStreamResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EvaluateBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.EvaluationService/EvaluateBatch',
+            probity_dot_v1_dot_evaluation__pb2.EvaluateBatchRequest.SerializeToString,
+            probity_dot_v1_dot_evaluation__pb2.EvaluateBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EvaluateBatchStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/probity.v1.EvaluationService/EvaluateBatchStream',
+            probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamRequest.SerializeToString,
+            probity_dot_v1_dot_evaluation__pb2.EvaluateBatchStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,
