@@ -15,7 +15,6 @@ other, or to a catalog that does not exist.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -143,17 +142,20 @@ def python_to_value(value: Any, target: struct_pb2.Value) -> None:
 
 def value_to_python(value: struct_pb2.Value) -> Any:
     """A Struct value as JSON would read it: a whole number is an int (Struct holds only
-    doubles, and an `integer` input must accept 3 sent as 3.0); null is None."""
+    doubles, and an `integer` input must accept 3 sent as 3.0); null is None. The kinds in
+    the order answers most often hold them: this runs for every answer of every submission,
+    in the workers."""
     kind = value.WhichOneof("kind")
-    if kind == "number_value":
-        number = value.number_value
-        if math.isfinite(number) and number.is_integer() and abs(number) < _EXACT_INTEGERS:
-            return int(number)
-        return number
     if kind == "string_value":
         return value.string_value
     if kind == "bool_value":
         return value.bool_value
+    if kind == "number_value":
+        number = value.number_value
+        # is_integer() is False for infinities and NaN
+        if number.is_integer() and -_EXACT_INTEGERS < number < _EXACT_INTEGERS:
+            return int(number)
+        return number
     if kind == "struct_value":
         return struct_to_python(value.struct_value)
     if kind == "list_value":
@@ -162,7 +164,10 @@ def value_to_python(value: struct_pb2.Value) -> Any:
 
 
 def struct_to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return {key: value_to_python(value) for key, value in struct.fields.items()}
+    # Keys, then each by key: protobuf's map has no items() of its own, and the generic
+    # ItemsView it falls back on looks every key up twice.
+    fields = struct.fields
+    return {key: value_to_python(fields[key]) for key in fields}
 
 
 Converter = Callable[[Any], Message]

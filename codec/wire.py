@@ -28,9 +28,14 @@ def varint(number: int) -> bytes:
             return bytes(out)
 
 
+def header(number: int, size: int) -> bytes:
+    """What comes before a length-delimited field's `size` bytes of payload."""
+    return varint(number << 3 | _LENGTH_DELIMITED) + varint(size)
+
+
 def field(number: int, payload: bytes | memoryview) -> bytes:
     """One length-delimited field (a string, bytes or an embedded message)."""
-    return varint(number << 3 | _LENGTH_DELIMITED) + varint(len(payload)) + payload
+    return header(number, len(payload)) + payload
 
 
 def evaluate_response(result: bytes | memoryview) -> bytes:
@@ -38,23 +43,37 @@ def evaluate_response(result: bytes | memoryview) -> bytes:
     return field(evaluation_pb2.EvaluateResponse.RESULT_FIELD_NUMBER, result)
 
 
-def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
-    """EvaluateStreamResponse{submission_id, result}."""
+# Pieces of wire format to be joined once: a result (often a memoryview of a worker's
+# shared memory) is copied only into the message that carries it, not first into its answer.
+Pieces = tuple[bytes | memoryview, ...]
+
+
+def result_pieces(submission_id: str, result: bytes | memoryview) -> Pieces:
+    """EvaluateStreamResponse{submission_id, result}, in pieces."""
     message = evaluation_pb2.EvaluateStreamResponse
     ident = field(message.SUBMISSION_ID_FIELD_NUMBER, submission_id.encode())
-    return ident + field(message.RESULT_FIELD_NUMBER, result)
+    return ident, header(message.RESULT_FIELD_NUMBER, len(result)), result
 
 
-def batch_response(answers: list[bytes], batch: int = 0) -> bytes:
+def stream_result(submission_id: str, result: bytes | memoryview) -> bytes:
+    """EvaluateStreamResponse{submission_id, result}."""
+    return b"".join(result_pieces(submission_id, result))
+
+
+def batch_response(answers: list[bytes | Pieces], batch: int = 0) -> bytes:
     """EvaluateBatchResponse{answers}, or EvaluateBatchStreamResponse{answers, batch}: each
-    answer an EvaluateStreamResponse already in wire format (a repeated field is its
-    elements' fields one after another)."""
+    answer an EvaluateStreamResponse in wire format, whole or in pieces (a repeated field is
+    its elements' fields one after another)."""
     message = evaluation_pb2.EvaluateBatchStreamResponse
     number = message.ANSWERS_FIELD_NUMBER
-    out = b"".join([field(number, answer) for answer in answers])
+    parts: list[bytes | memoryview] = []
+    for answer in answers:
+        pieces = (answer,) if isinstance(answer, bytes) else answer
+        parts.append(header(number, sum(map(len, pieces))))
+        parts.extend(pieces)
     if batch:  # a varint field: its tag (field number << 3 | 0), then the number
-        out += varint(message.BATCH_FIELD_NUMBER << 3) + varint(batch)
-    return out
+        parts.append(varint(message.BATCH_FIELD_NUMBER << 3) + varint(batch))
+    return b"".join(parts)
 
 
 def bid_result(scored: bytes, result: bytes | memoryview) -> bytes:

@@ -55,7 +55,7 @@ class _Batch:
 
     number: int  # the request's place in its stream (1 first); 0 for EvaluateBatch
     first: int  # how many submissions came before this batch in its call
-    answers: list[bytes | None] = field(default_factory=list)
+    answers: list[bytes | wire.Pieces | None] = field(default_factory=list)
     sent: list[Serialized] = field(default_factory=list)
     # Each submission sent: its answer's slot, its place in the request, the message.
     waiting: list[tuple[int, int, Any]] = field(default_factory=list)
@@ -74,7 +74,7 @@ class _Batch:
         for submission in submissions:
             self.refuse(submission.id, status)
 
-    def done(self) -> list[bytes]:
+    def done(self) -> list[bytes | wire.Pieces]:
         answers = [a for a in self.answers if a is not None]
         assert len(answers) == len(self.answers), "every submission is answered"
         return answers
@@ -251,7 +251,7 @@ class Batches(EvaluationCalls):
                 batch.refuse(submission.id, status, slot)
                 continue
             assert isinstance(outcome, Encoded)
-            batch.answers[slot] = wire.stream_result(submission.id, outcome)
+            batch.answers[slot] = wire.result_pieces(submission.id, outcome)
             batch.results.append(slot)
             if recording:
                 number = batch.first + n + 1

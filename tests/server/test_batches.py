@@ -251,7 +251,14 @@ _answers = st.lists(
 def test_a_batch_response_written_in_wire_format_reads_as_the_message(
     answers: list[evaluation_pb2.EvaluateStreamResponse], batch: int
 ) -> None:
-    written = wire.batch_response([a.SerializeToString() for a in answers], batch)
+    # results in pieces (as the server writes them, around a worker's bytes), or whole
+    pieces: list[bytes | wire.Pieces] = [
+        wire.result_pieces(a.submission_id, memoryview(a.result.SerializeToString()))
+        if n % 2
+        else a.SerializeToString()
+        for n, a in enumerate(answers)
+    ]
+    written = wire.batch_response(pieces, batch)
     built = evaluation_pb2.EvaluateBatchStreamResponse(answers=answers, batch=batch)
     assert evaluation_pb2.EvaluateBatchStreamResponse.FromString(written) == built
     unary = wire.batch_response([a.SerializeToString() for a in answers])
