@@ -80,7 +80,7 @@ fuzz: install
 	PROBITY_FUZZ=full $(BIN)/python -m pytest tests/fuzz -s -p no:cacheprovider --timeout=14400
 
 bench: install
-	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
+	PROBITY_BENCH_README=README.md $(BIN)/python -m pytest benchmarks -s -p no:cacheprovider --benchmark-columns=min,median,ops --timeout=3600
 
 lint: install
 	$(BIN)/ruff check engine codec clients server store reports proto tests benchmarks

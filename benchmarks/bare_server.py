@@ -1,8 +1,9 @@
 """The floor for the service benchmark: gRPC alone, no evaluation.
 
-Serves Evaluate and EvaluateStream over the same messages as probity.v1, answering every
-call at once with one result prepared in advance (the strong example's, about 20 KB), on a
-sync gRPC server like ours. Whatever our server does beyond this is the engine's cost.
+Serves Evaluate, EvaluateStream and EvaluateBatchStream over the same messages as
+probity.v1, answering every call at once with one result prepared in advance (the strong
+example's, about 20 KB), on a sync gRPC server like ours. Whatever our server does beyond
+this is the engine's cost.
 Run: python -m benchmarks.bare_server PORT [aio]. With `aio`, the same on grpc.aio (one
 event loop, no thread per call): what an asyncio server would change in latency.
 """
@@ -32,10 +33,16 @@ def _result() -> bytes:
     return messages.encode(evaluator.evaluate(Submission(record["id"], record["answers"])))
 
 
-def _handlers(evaluate: Any, stream: Any) -> dict[str, Any]:
-    """Evaluate and EvaluateStream over probity.v1's messages, answered by these functions."""
+def _handlers(evaluate: Any, stream: Any, batches: Any) -> dict[str, Any]:
+    """Evaluate, EvaluateStream and EvaluateBatchStream over probity.v1's messages,
+    answered by these functions."""
     serialize = wire.passthrough(evaluation_pb2.EvaluateResponse.SerializeToString)
     return {
+        "EvaluateBatchStream": grpc.stream_stream_rpc_method_handler(
+            batches,
+            request_deserializer=evaluation_pb2.EvaluateBatchStreamRequest.FromString,
+            response_serializer=serialize,
+        ),
         "Evaluate": grpc.unary_unary_rpc_method_handler(
             evaluate,
             request_deserializer=evaluation_pb2.EvaluateRequest.FromString,
@@ -49,6 +56,12 @@ def _handlers(evaluate: Any, stream: Any) -> dict[str, Any]:
     }
 
 
+def _batch_answer(request: Any, result: bytes, number: int) -> bytes:
+    """The canned result for every submission of a batch, written as ours are."""
+    answers = [wire.result_pieces(s.id, result) for s in request.submissions]
+    return wire.batch_response(answers, number)  # type: ignore[arg-type]
+
+
 async def main_aio(port: int) -> None:
     result = _result()
 
@@ -59,7 +72,13 @@ async def main_aio(port: int) -> None:
         async for request in requests:
             yield wire.stream_result(request.submission.id, result)
 
-    handlers = _handlers(evaluate, stream)
+    async def batches(requests: Any, context: Any) -> Any:
+        number = 0
+        async for request in requests:
+            number += 1
+            yield _batch_answer(request, result, number)
+
+    handlers = _handlers(evaluate, stream, batches)
     server = grpc.aio.server()
     server.add_generic_rpc_handlers(
         (grpc.method_handlers_generic_handler("probity.v1.EvaluationService", handlers),)
@@ -80,7 +99,11 @@ def main(port: int) -> None:
         for request in requests:
             yield wire.stream_result(request.submission.id, result)
 
-    handlers = _handlers(evaluate, stream)
+    def batches(requests: Iterator[Any], context: Any) -> Iterator[bytes]:
+        for number, request in enumerate(requests, 1):
+            yield _batch_answer(request, result, number)
+
+    handlers = _handlers(evaluate, stream, batches)
     server = grpc.server(ThreadPoolExecutor(max_workers=64))
     server.add_generic_rpc_handlers(
         (grpc.method_handlers_generic_handler("probity.v1.EvaluationService", handlers),)

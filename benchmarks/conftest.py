@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.paired import HEADLINES, table, write_table
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.pipeline import load_file
 from probity.engine.evaluation.items import Submission
@@ -57,6 +59,12 @@ def make_submissions() -> list[Submission]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    if HEADLINES:
+        print("\n== Headline ratios (median of paired rounds [lowest-highest]) ==")
+        print(table())
+        readme = os.environ.get("PROBITY_BENCH_README")
+        if readme:  # make bench: the README's table is this run's
+            write_table(ROOT / readme)
     if not FIGURES:
         return
     f = FIGURES

@@ -12,6 +12,7 @@ from typing import Any
 import psutil
 
 from benchmarks.conftest import FIGURES
+from benchmarks.paired import headline
 from probity.codec import PROTOBUF
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.evaluation.evaluator import Evaluator
@@ -219,6 +220,8 @@ def test_engine_against_its_baselines_in_paired_rounds(
         ratios = [b / e for b, e in zip(took[baseline], took["engine"], strict=True)]
         name = f"engine ÷ {label}, median of {PAIRED_ROUNDS} paired rounds"
         FIGURES[name] = statistics.median(ratios)
+        goal = 13.0 if baseline == "naive" else None
+        headline(f"engine ÷ {label} (one process)", ratios, target=goal)
 
 
 _naive = itertools.count()
@@ -271,6 +274,7 @@ def _one_worker_against_two(
     FIGURES[f"2 worker processes{label}, submissions/s"] = len(submissions) / best[2]
     name = f"2 workers ÷ 1 worker{label}, median of {len(ratios)} paired rounds"
     FIGURES[name] = statistics.median(ratios)
+    headline(f"2 worker processes ÷ 1{label or ' (JSON)'}", ratios)
 
 
 def test_worker_processes(
