@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run workbench test bench lint proto postgres documents browser balancer fuzz
+.PHONY: install run workbench test bench lint proto postgres documents browser balancer fuzz bytecode
 # apt-get needs root; use sudo when not root and sudo is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
@@ -20,11 +20,18 @@ AXE := .tools/node_modules/axe-core/axe.min.js
 $(BUF) $(AXE):
 	npm install --prefix .tools --no-save --silent @bufbuild/buf@1.75.0 axe-core@4.14.1
 
-install: $(BIN)/probity $(BUF) $(AXE) documents
+install: $(BIN)/probity $(BUF) $(AXE) documents bytecode
+
+# Our modules byte-compiled ahead, as pip does for an installed package (not for an editable
+# one): where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as on CI), every
+# process would compile them again at each start: the server, its checker and each worker,
+# about 0.3 CPU-seconds apiece. Quick when nothing changed.
+bytecode: $(BIN)/probity
+	$(BIN)/python -m compileall -q engine codec server clients store reports proto benchmarks tests >/dev/null
 
 
 # The main job: the gRPC service on 127.0.0.1:50051 with the shipped rule sets (needs no npm).
-run: $(BIN)/probity
+run: $(BIN)/probity bytecode
 	$(BIN)/probity serve --rules rules
 
 # The workbench in the browser (http://127.0.0.1:8080), over the server `make run` starts.

@@ -14,7 +14,6 @@ from probity.clients import audit_commands
 from probity.clients.remote import (
     add_connection_options,
 )
-from probity.reports import summaries as assessment
 
 
 def _tender(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -34,6 +33,8 @@ def _tender(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def cmd_report_summaries(args: argparse.Namespace) -> int:
     """`probity report summaries TENDER.json --out DIR`: a file per bidder."""
+    from probity.reports import summaries as assessment  # imported here: templates, charts
+
     tender = _tender(args)
     if tender is None:
         return 2

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -128,6 +129,12 @@ def _accepted(ruleset: CompiledRuleSet, accept: Accept) -> CompiledRuleSet:
     if refused:
         raise RuleFileError(refused)
     return ruleset
+
+
+def _none() -> Future[list[Diagnostic]]:
+    done: Future[list[Diagnostic]] = Future()
+    done.set_result([])
+    return done
 
 
 def library_of(folder: Path) -> SourceLibrary:
@@ -291,13 +298,11 @@ class Registry:
         problems: list[Diagnostic] = []
         loaded: dict[str, tuple[CompiledRuleSet, Path]] = {}
         failed: set[Path] = set()
-        for path in sorted(self.folder.iterdir()):
-            if path.suffix not in RULE_FILE_SUFFIXES or not path.is_file():
-                continue
-            try:
-                ruleset = _accepted(load_file(path, self.library), self.accept)
-            except RuleFileError as exc:
-                problems.extend(exc.diagnostics)
+        for path, ruleset, refused in self._compiled_and_asked():
+            if isinstance(ruleset, RuleFileError) or refused:
+                problems.extend(
+                    ruleset.diagnostics if isinstance(ruleset, RuleFileError) else refused
+                )
                 failed.add(path)
                 continue
             if ruleset.id in loaded:
@@ -314,6 +319,28 @@ class Registry:
                 continue
             loaded[ruleset.id] = (ruleset, path)
         return loaded, problems, failed
+
+    def _compiled_and_asked(
+        self,
+    ) -> list[tuple[Path, CompiledRuleSet | RuleFileError, list[Diagnostic]]]:
+        """Each rule file of the folder compiled here, and whether durable_rules accepts it.
+        The asking waits on another process (the service's) on a thread of its own, so that
+        while one file is checked there the next compiles here: at start, on two cores,
+        that overlap is most of a second."""
+        assert self.folder is not None
+        files = sorted(
+            p for p in self.folder.iterdir() if p.suffix in RULE_FILE_SUFFIXES and p.is_file()
+        )
+        compiled: list[tuple[Path, CompiledRuleSet | RuleFileError, Future[list[Diagnostic]]]] = []
+        with ThreadPoolExecutor(1, thread_name_prefix="probity-accept") as asking:
+            for path in files:
+                try:
+                    ruleset = load_file(path, self.library)
+                except RuleFileError as exc:
+                    compiled.append((path, exc, _none()))
+                    continue
+                compiled.append((path, ruleset, asking.submit(self.accept, ruleset)))
+            return [(path, made, refused.result()) for path, made, refused in compiled]
 
     def reload(self) -> list[Diagnostic]:
         """Re-read: with a store, seed rule sets new to it from the folder and follow its

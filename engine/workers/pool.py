@@ -35,8 +35,6 @@ from multiprocessing.connection import Connection
 from operator import itemgetter
 from typing import Any, cast
 
-import structlog
-
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.errors import EngineCrashed, FieldViolation, SubmissionError
 from probity.engine.evaluation.items import Serialized, Submission
@@ -45,7 +43,17 @@ from probity.engine.workers.jobs import Job, JobQueue, Request, batch_sizes
 from probity.engine.workers.result_space import Manifest, ResultSpace
 from probity.engine.workers.worker import Codec, JsonCodec, pack, unpack, worker_main
 
-_log = structlog.get_logger("probity.workers")
+
+def _log() -> Any:
+    """The pool's logger. structlog is imported when the pool first has something to say:
+    this module is imported in every worker process too (through the engine's package),
+    where structlog (and the rich and asyncio it imports) would add a tenth of a second to
+    each worker's start, for nothing: workers log nothing."""
+    import structlog
+
+    return structlog.get_logger("probity.workers")
+
+
 # Batches sent to a worker ahead of its replies. The second goes only when a full batch is
 # waiting: otherwise submissions arriving one by one (a stream, many small calls) would go
 # one per batch, and a batch has a fixed cost; held back, they gather into the next batch
@@ -166,7 +174,7 @@ class WorkerPool:
         with self._lock:
             stuck = [p for p in self._processes if p is not None and p.is_alive()]
         for process in stuck:
-            _log.error("engine worker did not finish; killing it", pid=process.pid)
+            _log().error("engine worker did not finish; killing it", pid=process.pid)
             process.kill()
         for thread in self._threads:
             thread.join(timeout=10)
@@ -234,7 +242,7 @@ class WorkerPool:
                 if isinstance(reply, list):
                     self._settle(inflight[0], reply)
             except Exception as exc:  # a defect of ours, not the engine's: lose nothing to it
-                _log.exception("could not take an engine worker's reply", slot=slot)
+                _log().exception("could not take an engine worker's reply", slot=slot)
                 self._give_up(inflight.popleft(), f"internal error reading the engine: {exc}")
                 self._stop(worker)  # what it sends next cannot be trusted to line up
                 self._hand_back(inflight, stopping, "the engine is shutting down")
@@ -259,7 +267,7 @@ class WorkerPool:
         exitcode = self._stop(worker)
         with self._lock:
             self.restarts += 1
-        _log.warning(
+        _log().warning(
             "engine worker died; restarting it",
             slot=slot,
             exit_code=exitcode,
@@ -375,7 +383,7 @@ class WorkerPool:
             job.done.set_result(None)
 
     def _give_up(self, job: Job, reason: str) -> None:
-        _log.error("submissions not evaluated", count=len(job.items), reason=reason)
+        _log().error("submissions not evaluated", count=len(job.items), reason=reason)
         self.crashed += len(job.items)
         for request, index, submission in job.items:
             request.settle(index, EngineCrashed(f"{submission.id}: {reason}"))
