@@ -21,6 +21,7 @@ from probity.clients.request_messages import (
     contract_message,
     return_message,
     submission_message,
+    tender_details,
 )
 from probity.v1 import (
     audit_pb2,
@@ -267,13 +268,16 @@ class ProbityClient:
         *,
         version: str = "",
         view: View = "full",
+        details: Mapping[str, Any] | None = None,
     ) -> evaluation_pb2.EvaluateTenderResponse:
+        """`details`: the procurement (TenderDetails' fields), for its summaries."""
         request = evaluation_pb2.EvaluateTenderRequest(
             ruleset_id=ruleset_id,
             ruleset_version=version,
             tender_id=tender_id,
             bids=[bid_message(b) for b in bids],
             view=self._asked(view),
+            details=tender_details(details),
         )
         response: evaluation_pb2.EvaluateTenderResponse = self._call(
             self._evaluation.EvaluateTender, request
@@ -292,13 +296,16 @@ class ProbityClient:
         version: str = "",
         timeout: float | None = None,
         view: View = "full",
+        details: Mapping[str, Any] | None = None,
     ) -> Iterator[evaluation_pb2.EvaluateTenderStreamResponse]:
-        """A tender of any size: each bid's answer as it is done, then the ranking."""
+        """A tender of any size: each bid's answer as it is done, then the ranking.
+        `details`: the procurement (TenderDetails' fields), for its summaries."""
         header = evaluation_pb2.TenderHeader(
             ruleset_id=ruleset_id,
             ruleset_version=version,
             tender_id=tender_id,
             view=self._asked(view),
+            details=tender_details(details),
         )
 
         def requests() -> Iterator[evaluation_pb2.EvaluateTenderStreamRequest]:

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,6 +20,7 @@ from rich.table import Table
 
 from probity.clients.client import DEFAULT_TARGET, ProbityClient
 from probity.clients.input_files import BadInput, records, series
+from probity.clients.request_messages import tender_details
 from probity.clients.summary import summarise
 from probity.clients.tables import (
     BID_COLUMNS,
@@ -294,7 +295,11 @@ def cmd_tender(args: argparse.Namespace) -> int:
         tender_id = args.tender_id or next(
             (str(b["tender_id"]) for b in bids if b.get("tender_id")), ""
         )
-        response, failed = _tender(client, args.ruleset, tender_id, bids, args.version)
+        details = _details(args.details)
+        if isinstance(details, str):
+            print(f"probity tender: {details}", file=sys.stderr)
+            return 2
+        response, failed = _tender(client, args.ruleset, tender_id, bids, args.version, details)
     for submission_id, status in failed:
         print(f"{submission_id or 'a bid'}: {status_text(status)}", file=sys.stderr)
     if failed:
@@ -309,15 +314,38 @@ def cmd_tender(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _details(path: str | None) -> dict[str, Any] | str:
+    """The tender's details from a JSON file (TenderDetails' fields), or why they cannot be
+    read."""
+    if not path:
+        return {}
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+        tender_details(record)  # its fields named as TenderDetails names them
+    except (OSError, ValueError) as exc:
+        return f"{path}: {exc}"
+    if not isinstance(record, dict):
+        return f"{path}: the tender's details are a JSON object"
+    return record
+
+
 def _tender(
-    client: ProbityClient, ruleset: str, tender_id: str, bids: list[Any], version: str
+    client: ProbityClient,
+    ruleset: str,
+    tender_id: str,
+    bids: list[Any],
+    version: str,
+    details: Mapping[str, Any],
 ) -> tuple[evaluation_pb2.EvaluateTenderResponse, list[tuple[str, Any]]]:
     """A tender of any size, through the streaming call: the ranking with each bid's
     result put back in, and the bids that failed (id, status)."""
     results: dict[str, result_pb2.Result] = {}
     failed: list[tuple[str, Any]] = []
     ranking = evaluation_pb2.EvaluateTenderResponse()
-    for answer in client.evaluate_tender_stream(ruleset, tender_id, bids, version=version):
+    answers = client.evaluate_tender_stream(
+        ruleset, tender_id, bids, version=version, details=details
+    )
+    for answer in answers:
         if answer.WhichOneof("item") == "ranking":
             ranking = answer.ranking
         elif answer.bid.HasField("result"):
@@ -381,6 +409,12 @@ def add_commands(sub: Any) -> None:
     tender.add_argument("--ruleset", required=True, metavar="ID")
     tender.add_argument("--version", default="", help="a held version (default: active)")
     tender.add_argument("--tender-id", default="", help="default: the bids' tender_id")
+    tender.add_argument(
+        "--details",
+        metavar="TENDER.json",
+        help="the procurement, for its assessment summaries: contracting_authority, title, "
+        "procurement_id, criteria_published_at, currency, standstill_ends",
+    )
     tender.add_argument(
         "--format",
         choices=["table", "markdown", "csv", "json"],

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,13 @@ def _tender(args: argparse.Namespace) -> dict[str, Any] | None:
     return tender
 
 
+def _date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: YYYY-MM-DD") from None
+
+
 def cmd_report_summaries(args: argparse.Namespace) -> int:
     """`probity report summaries TENDER.json --out DIR`: a file per bidder."""
     from probity.reports import summaries as assessment  # imported here: templates, charts
@@ -38,7 +46,14 @@ def cmd_report_summaries(args: argparse.Namespace) -> int:
     tender = _tender(args)
     if tender is None:
         return 2
-    for path in assessment.write(tender, Path(args.out), args.format):
+    from probity.reports.reg31 import Incomplete
+
+    try:
+        written = assessment.write(tender, Path(args.out), args.format, args.date)
+    except Incomplete as exc:  # nothing is written: no summary is issued incomplete
+        print(f"probity report summaries: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     return 0
 
@@ -111,4 +126,7 @@ def add_commands(sub: Any) -> None:
     _report(reports, "tender", cmd_report_tender, "report.html", "FILE.html|.pdf")
     summaries = _report(reports, "summaries", cmd_report_summaries, "summaries", "DIR")
     summaries.add_argument("--format", choices=["markdown", "html", "pdf"], default="markdown")
+    summaries.add_argument(
+        "--date", type=_date, help="the date the summaries are issued on, YYYY-MM-DD (today)"
+    )
     _report(reports, "contracts", cmd_report_contracts, "contracts.html", "FILE.html|.pdf")

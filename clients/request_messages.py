@@ -8,6 +8,8 @@ from typing import Any
 
 from probity.v1 import evaluation_pb2, monitoring_pb2, submission_pb2
 
+SUPPLIER_FIELDS = tuple(f.name for f in submission_pb2.Supplier.DESCRIPTOR.fields)
+
 
 def submission_message(record: Mapping[str, Any]) -> submission_pb2.Submission:
     """A Submission from its JSON form: {"id", "tender_id", "supplier", "answers"}."""
@@ -18,11 +20,23 @@ def submission_message(record: Mapping[str, Any]) -> submission_pb2.Submission:
         id=str(record.get("id", "")),
         tender_id=str(record.get("tender_id", "")),
         supplier=submission_pb2.Supplier(
-            id=str(supplier.get("id", "")), name=str(supplier.get("name", ""))
+            **{name: str(supplier.get(name) or "") for name in SUPPLIER_FIELDS}
         ),
     )
     message.answers.update(record.get("answers") or {})
     return message
+
+
+def tender_details(record: Mapping[str, Any] | None) -> evaluation_pb2.TenderDetails:
+    """TenderDetails from their JSON form (its field names; a field it does not have is an
+    error, so that a misspelt one is not silently dropped)."""
+    known = {f.name for f in evaluation_pb2.TenderDetails.DESCRIPTOR.fields}
+    unknown = sorted(set(record or {}) - known)
+    if unknown:
+        raise ValueError(
+            f"tender details have no {', '.join(unknown)}; they have {', '.join(sorted(known))}"
+        )
+    return evaluation_pb2.TenderDetails(**{k: str(v) for k, v in (record or {}).items()})
 
 
 def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:

@@ -13,12 +13,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from probity.reports import reg31
 from probity.reports.wording import cost_basis, figure, number
+
+_DETAILS = (
+    "contracting_authority",
+    "title",
+    "procurement_id",
+    "criteria_published_at",
+    "currency",
+    "standstill_ends",
+)
 
 # Characters that would start Markdown (or HTML, which Markdown passes through) in text; an
 # underscore only where it could open or close emphasis (CommonMark leaves one inside a word,
@@ -63,18 +74,137 @@ def _principles(bid: dict[str, Any]) -> dict[str, str]:
     return {p["principle"]: p["name"] for p in bid["result"]["principles"]}
 
 
-def contexts(tender: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def supplier(bid: dict[str, Any]) -> dict[str, str]:
+    """The supplier a bid came from, as its summary names it (reg 31(2)(a)-(c))."""
+    given = bid.get("supplier") or {}
+    return {
+        "name": given.get("name") or bid.get("supplier_name") or "",
+        "postal_address": given.get("postal_address") or "",
+        "email": given.get("email") or "",
+        "identifier": given.get("identifier") or "",
+    }
+
+
+def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str, Any]]:
+    """The award criteria in summary (reg 31(2)(d)(i)): each with its title, its relative
+    importance (its share of the combined score) and the scores available; a principle's
+    criteria are its sub-criteria. What is available is what the rule set offers, the most
+    any bid could score (a criterion that did not apply to one bid offers it nothing)."""
+    weighting, result = tender.get("weighting") or {}, bid["result"]
+    quality, price = weighting.get("quality", 0.0), weighting.get("price", 0.0)
+    maximum = result.get("maximum") or 100.0
+    offered = _offered(tender.get("bids") or [bid])
+    rows = []
+    for principle in result["principles"]:
+        share = quality * principle["weight"] / maximum
+        rows.append(
+            {
+                "title": principle["name"],
+                "importance": f"{number(round(share, 2))}%",
+                "available": f"0 to {number(offered['principle', principle['principle']])} points",
+                "sub": [
+                    {"title": f["title"], "available": _available(f, offered["criterion", f["criterion"]])}
+                    for f in result["findings"]
+                    if f["principle"] == principle["principle"]
+                ],
+            }
+        )
+    basis = cost_basis(tender)
+    rows.append(
+        {
+            "title": "Price",
+            "importance": f"{number(price)}%",
+            "available": f"0 to {number(price)}: the lowest {basis} scores {number(price)}",
+            "sub": [],
+        }
+    )
+    return rows
+
+
+def _offered(bids: list[dict[str, Any]]) -> dict[tuple[str, str], float]:
+    """The most points each criterion and principle offered any bid of the tender."""
+    most: dict[tuple[str, str], float] = {}
+    for bid in bids:
+        result = bid["result"]
+        for key, found in [("criterion", f) for f in result["findings"]] + [
+            ("principle", p) for p in result["principles"]
+        ]:
+            ident = (key, found[key])
+            most[ident] = max(most.get(ident, 0), found["max_points"])
+    return most
+
+
+def _available(finding: dict[str, Any], most: float) -> str:
+    return "pass or fail" if finding["gate"] else f"0 to {number(most)} points"
+
+
+def subtotals(bid: dict[str, Any]) -> list[dict[str, str]]:
+    """Each principle's points and score (reg 31(2)(e)(ii): every sub-total, as numbers)."""
+    return [
+        {
+            "title": p["name"],
+            "points": f"{number(p['points'])} of {number(p['max_points'])} points",
+            "score": f"{figure(p['score'])} of {number(p['weight'])}",
+        }
+        for p in bid["result"]["principles"]
+    ]
+
+
+def standstill(ends: str) -> str:
+    """The standstill the contract award notice starts (s.51), with its last day; empty
+    while the authority has not given it."""
+    if not ends:
+        return ""
+    day = date.fromisoformat(ends)
+    return (
+        "The contract award notice starts a standstill period of eight working days "
+        "(Procurement Act 2023, s.51). The contract will not be entered into before the "
+        f"standstill ends on {day.day} {day:%B %Y}."
+    )
+
+
+def total(bid: dict[str, Any]) -> str:
+    result = bid["result"]
+    return f"{number(result['total'])} of {number(result['maximum'])} quality points"
+
+
+def not_awarded(bid: dict[str, Any], best: dict[str, Any] | None) -> str:
+    """Why the contract is not awarded to this bid (reg 31(3)(c)); empty for the winner."""
+    if best is None:
+        return ""
+    if bid.get("rejected"):
+        reasons = [r["explanation"] for r in bid["result"].get("rejections", [])]
+        return "Your tender was disqualified: " + " ".join(reasons)
+    return (
+        f"Your tender's combined score, {figure(bid['combined_score'])}, is lower than the "
+        f"most advantageous tender's, {figure(best['combined_score'])}."
+    )
+
+
+def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[str, dict[str, Any]]]:
     """For every bid, in the tender's order: a file name stem, and what its summary says
-    (the Markdown and HTML templates read the same)."""
+    (the Markdown and HTML templates and the reg 31 checklist read the same). `issued`: the
+    summary's date (YYYY-MM-DD), today when not given."""
     bids = tender.get("bids", [])
     best = next((b for b in bids if b.get("rank") == 1), None)
+    details = {**dict.fromkeys(_DETAILS, ""), **(tender.get("details") or {})}
     out = []
     for bid in bids:
         other = None if best is None or best is bid else best
         context = {
             "tender": tender,
+            "details": details,
+            "standstill": standstill(details["standstill_ends"]),
+            "total": total(bid),
+            "issued": issued or date.today().isoformat(),
             "bid": bid,
             "best": other,
+            "supplier": supplier(bid),
+            "best_supplier": supplier(other) if other else None,
+            "award_criteria": award_criteria(tender, bid),
+            "subtotals": subtotals(bid),
+            "best_subtotals": subtotals(other) if other else [],
+            "not_awarded": not_awarded(bid, other),
             "ranked": sum(1 for b in bids if b.get("rank")),
             "criteria": _criteria(bid, other),
             "principles": _principles(bid),
@@ -82,14 +212,21 @@ def contexts(tender: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             "figure": figure,
             "number": number,
         }
+        context["checklist"] = [f"{i.paragraph}: {i.says}" for i in reg31.applying(context)]
         out.append((_file_stem(bid), context))
     return out
 
 
-def summaries(tender: dict[str, Any]) -> list[Summary]:
-    """An assessment summary for every bid of a tender, in Markdown, in the tender's order."""
+def summaries(tender: dict[str, Any], issued: str | None = None) -> list[Summary]:
+    """An assessment summary for every bid of a tender, in Markdown, in the tender's order;
+    reg31.Incomplete if any lacks an item reg 31 asks for."""
     template = _ENVIRONMENT.get_template("summary.md.j2")
-    return [Summary(f"{stem}.md", template.render(**context)) for stem, context in contexts(tender)]
+    out = []
+    for stem, context in contexts(tender, issued):
+        text = template.render(**context)
+        reg31.check(context, markdown=text)
+        out.append(Summary(f"{stem}.md", text))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +238,20 @@ class Documents:
     html: str
 
 
-def documents(tender: dict[str, Any], wanted: set[str] | None = None) -> Iterator[Documents]:
+def documents(
+    tender: dict[str, Any], wanted: set[str] | None = None, issued: str | None = None
+) -> Iterator[Documents]:
     """The summaries of the bids in `wanted` (submission ids; every bid when None), as text
-    and as HTML, in the tender's order, each written as it is asked for."""
+    and as HTML, in the tender's order, each written as it is asked for; reg31.Incomplete
+    for one that lacks an item reg 31 asks for."""
     from probity.reports import pages  # imported here: charts and PDF are large
 
     template = _ENVIRONMENT.get_template("summary.md.j2")
-    for _stem, context in contexts(tender):
+    for _stem, context in contexts(tender, issued):
         if wanted is None or context["bid"]["submission_id"] in wanted:
-            yield Documents(context["bid"], template.render(**context), pages.summary_html(context))
+            text, page = template.render(**context), pages.summary_html(context)
+            reg31.check(context, markdown=text, page=page)
+            yield Documents(context["bid"], text, page)
 
 
 def _file_stem(bid: dict[str, Any]) -> str:
@@ -118,20 +260,29 @@ def _file_stem(bid: dict[str, Any]) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "bid"
 
 
-def write(tender: dict[str, Any], folder: Path, form: str = "markdown") -> list[Path]:
+def write(
+    tender: dict[str, Any], folder: Path, form: str = "markdown", issued: str | None = None
+) -> list[Path]:
     """Every bidder's summary written into `folder` as Markdown, HTML or PDF; the paths, in
-    the tender's order."""
+    the tender's order. Nothing is written unless every summary meets reg 31
+    (reg31.Incomplete names the first that does not, and what it lacks)."""
+    if form == "markdown":
+        ready: list[tuple[str, Any]] = [(s.name, s.text) for s in summaries(tender, issued)]
+    else:
+        from probity.reports import pages  # imported here: charts and PDF are large
+
+        ready = []
+        for stem, context in contexts(tender, issued):
+            page = pages.summary_html(context)
+            reg31.check(context, page=page)
+            ready.append((f"{stem}.{'pdf' if form == 'pdf' else 'html'}", page))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    if form == "markdown":
-        for summary in summaries(tender):
-            path = folder / summary.name
-            path.write_text(summary.text, encoding="utf-8")
+    for name, content in ready:
+        path = folder / name
+        if form == "markdown":
+            path.write_text(content, encoding="utf-8")
             written.append(path)
-        return written
-    from probity.reports import pages as reports  # imported here: charts and PDF are large
-
-    for stem, context in contexts(tender):
-        path = folder / f"{stem}.{'pdf' if form == 'pdf' else 'html'}"
-        written.append(reports.write_html(reports.summary_html(context), path))
+        else:
+            written.append(pages.write_html(content, path))
     return written

@@ -120,12 +120,18 @@ def as_submission(message: Any, where: str) -> Serialized:
         raise statuses.ServiceError(
             statuses.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
         )
+    supplier = message.supplier
     fields.checked(
         (f"{where}.id", message.id, fields.MAX_ID),
         (f"{where}.tender_id", message.tender_id, fields.MAX_ID),
-        (f"{where}.supplier.id", message.supplier.id, fields.MAX_ID),
-        (f"{where}.supplier.name", message.supplier.name, fields.MAX_ID),
+        (f"{where}.supplier.id", supplier.id, fields.MAX_ID),
+        (f"{where}.supplier.name", supplier.name, fields.MAX_ID),
+        (f"{where}.supplier.email", supplier.email, fields.MAX_ID),
+        (f"{where}.supplier.identifier", supplier.identifier, fields.MAX_ID),
     )
+    if supplier.postal_address:  # lines allowed: an address is often written on several
+        address = supplier.postal_address
+        fields.checked_note(f"{where}.supplier.postal_address", address, fields.MAX_DETAIL)
     return Serialized(message.id, message.answers.SerializeToString())
 
 

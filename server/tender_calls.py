@@ -60,6 +60,7 @@ class TenderCalls(EvaluationCalls):
         award = _award(ruleset)
         bids = request.bids
         fields.checked(("tender_id", request.tender_id, fields.MAX_ID))
+        fields.checked_details("details", request.details)
         problems = check_bids(
             [
                 (
@@ -82,6 +83,7 @@ class TenderCalls(EvaluationCalls):
         outcomes = self.wait(prepared.submit(submissions), context)
         results = self._tender_results(outcomes)
         head, scored = _ranking(request.tender_id, ruleset, award, list(bids), results)
+        head.details.CopyFrom(request.details)
         by_id = {b.submission.id: o for b, o in zip(bids, outcomes, strict=True)}
         out = [head.SerializeToString()]
         for bid_result in scored:
@@ -116,6 +118,7 @@ class TenderCalls(EvaluationCalls):
             raise statuses.ServiceError(statuses.bad_request([violation], said))
         tender = header.tender
         fields.checked(("tender.tender_id", tender.tender_id, fields.MAX_ID))
+        fields.checked_details("tender.details", tender.details)
         prepared = self.prepare(
             tender.ruleset_id, tender.ruleset_version, "tender", record, tender.view
         )
@@ -142,6 +145,7 @@ class TenderCalls(EvaluationCalls):
         record.count = state.count
         bids, results = state.bids, state.results
         head, scored = _ranking(tender.tender_id, prepared.ruleset, award, bids, results)
+        head.details.CopyFrom(tender.details)
         head.bids.extend(scored)
         if self.recorder.recording:  # its bids are recorded already, each as it was sent
             ranking = head.SerializeToString()
@@ -345,6 +349,7 @@ def _ranking(
                 excluded=ranked.bid.rejected,  # deprecated, kept equal for older clients
                 exclusion_reason="; ".join(ranked.bid.rejection_reasons),
                 rejected=ranked.bid.rejected,
+                supplier=bid.submission.supplier,
             )
         )
     return head, scored

@@ -5,6 +5,7 @@ each bid's recorded result (GetTender), and each bidder's assessment summary wri
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from google.protobuf.message import Message
 
@@ -96,7 +97,9 @@ def summaries(
         catalog = Catalog.of(views.catalog(ruleset(tender.ruleset.digest)))
         for bid in tender.bids:
             expand(bid.result, catalog)
-    from probity.reports import summaries as written  # imported here: templates and charts
+    # imported here: templates and charts
+    from probity.reports import summaries as written
+    from probity.reports.reg31 import Incomplete
 
     response = audit_pb2.GetAssessmentSummariesResponse(
         tender_id=tender.tender_id,
@@ -105,7 +108,17 @@ def summaries(
             id=tender.ruleset.id, version=tender.ruleset.version, digest=tender.ruleset.digest
         ),
     )
-    for document in written.documents(tender_to_dict(tender), set(wanted) or None):
+    documents = written.documents(tender_to_dict(tender), set(wanted) or None)
+    try:
+        _add_summaries(response, documents, limit)
+    except Incomplete as exc:  # none is issued while one lacks what reg 31 asks for
+        raise statuses.ServiceError(statuses.precondition(tender.tender_id, str(exc))) from None
+    return response
+
+
+def _add_summaries(response: Any, documents: Any, limit: int) -> None:
+    """Each document into the response, as long as the answer fits `limit` bytes."""
+    for document in documents:
         shown = document.bid
         response.summaries.add(
             submission_id=shown["submission_id"],
@@ -122,4 +135,3 @@ def summaries(
             f"ask for fewer bidders' summaries (submission_ids), at most "
             f"about {max(1, done - 1)} at a time",
         )
-    return response

@@ -89,6 +89,7 @@ def large_rule_file(criteria: int, when: Callable[[int], str] | None = None) -> 
 
 
 EXAMPLE_BIDS = "rules/examples/nolan-tender/bids.jsonl"
+EXAMPLE_DETAILS = "rules/examples/nolan-tender.tender.json"  # the procurement the bids answer
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +102,7 @@ def example_tender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("example-tender")
     with running(settings_for(folder)) as server:
         at = ("--server", f"127.0.0.1:{server.port}", "--ruleset", "nolan-tender")
-        run = probity("tender", *at, "--format", "json", EXAMPLE_BIDS)
+        run = probity("tender", *at, "--format", "json", "--details", EXAMPLE_DETAILS, EXAMPLE_BIDS)
         assert run.returncode == 0, run.stderr
         path = folder / "tender.json"
         path.write_text(run.stdout)

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from probity.clients.client import ProbityClient
 from probity.reports.pages import tender_html
 from tests.clients.test_cli import probity
-from tests.conftest import EXAMPLE_BIDS, ROOT
+from tests.conftest import EXAMPLE_BIDS, EXAMPLE_DETAILS, ROOT
 from tests.server.conftest import running, settings_for
 
 HOSTILE = '<script>alert(1)</script> "quoted" & <b>bold</b> $x$'
@@ -152,7 +152,10 @@ def test_reports_and_summaries_from_the_decision_log_name_the_calls_behind_them(
     are the ones the service sends (GetAssessmentSummaries)."""
     with running(settings_for(tmp_path)) as server:
         at = ("--server", f"127.0.0.1:{server.port}")
-        run = probity("tender", *at, "--ruleset", "nolan-tender", "--format", "json", EXAMPLE_BIDS)
+        run = probity(
+            "tender", *at, "--ruleset", "nolan-tender", "--format", "json",
+            "--details", EXAMPLE_DETAILS, EXAMPLE_BIDS,
+        )  # fmt: skip
         assert run.returncode == 0, run.stderr
         tender = json.loads(run.stdout)
         out = tmp_path / "report.html"

@@ -14,6 +14,7 @@ from probity.store.log import DecisionLog
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
+from tests.server.test_tenders import DETAILS, supplier_details
 
 NOLAN = (RULES / "nolan-tender.yaml").read_text()
 
@@ -123,11 +124,11 @@ def test_a_tender_too_large_for_one_answer_is_refused_before_it_is_read(
         at = f"127.0.0.1:{server.port}"
         bids = [
             dict(example("weak"), id=f"b-{n}", tender_id="T-six", price=1_000.0 + n,
-                 supplier={"id": f"S-{n}", "name": f"Supplier {n}"})
+                 supplier=supplier_details(f"S-{n}", f"Supplier {n}"))
             for n in range(6)
         ]  # fmt: skip
         with ProbityClient(at, token=TOKENS["portal"]) as portal:
-            portal.evaluate_tender("nolan-tender", "T-six", bids)
+            portal.evaluate_tender("nolan-tender", "T-six", bids, details=DETAILS)
         monkeypatch.setattr(tenders, "MOST_SUMMARISED_BIDS", 5)
         monkeypatch.setattr(tenders, "BID_BYTES", settings.limits.max_message_bytes // 5)
         with ProbityClient(at, token=TOKENS["auditor"]) as auditor:

@@ -24,14 +24,28 @@ from tests.server.details import status_of, violations
 TENDER = "T-2026-031"
 
 
+DETAILS = {
+    "contracting_authority": "Eastmoor District Council",
+    "title": "Home care, 2027",
+    "procurement_id": "ocds-h6vhtk-0031",
+    "criteria_published_at": "the tender documents, section 4",
+    "standstill_ends": "2027-01-15",
+}
+
+
+def supplier_details(ident: str, name: str) -> dict[str, str]:
+    return {"id": ident, "name": name, "postal_address": f"1 {name} Street, Eastmoor",
+            "email": f"{ident.lower()}@example.org", "identifier": f"PGPD-{ident}"}  # fmt: skip
+
+
 def _bids() -> list[dict[str, Any]]:
     return [
         dict(example("weak"), id="bid-a", price=9_000.0, tender_id=TENDER,
-             supplier={"id": "SUP-A", "name": "Alder & <Sons>"}),
+             supplier=supplier_details("SUP-A", "Alder & <Sons>")),
         dict(example("strong"), id="bid-b", price=12_000.0, tender_id=TENDER,
-             supplier={"id": "SUP-B", "name": "Birch Ltd"}),
+             supplier=supplier_details("SUP-B", "Birch Ltd")),
         dict(example("rejected"), id="bid-c", price=8_000.0, tender_id=TENDER,
-             supplier={"id": "SUP-C", "name": "Cedar CIC"}),
+             supplier=supplier_details("SUP-C", "Cedar CIC")),
     ]  # fmt: skip
 
 
@@ -48,7 +62,7 @@ def _client(server: ProbityServer, role: str, lean: bool = True) -> ProbityClien
 
 def _streamed(client: ProbityClient, bids: list[dict[str, Any]]) -> Any:
     """The ranking a tender stream ends with, its bids' results put in from the stream."""
-    answers = list(client.evaluate_tender_stream("nolan-tender", TENDER, bids))
+    answers = list(client.evaluate_tender_stream("nolan-tender", TENDER, bids, details=DETAILS))
     results = {a.bid.submission_id: a.bid.result for a in answers if a.HasField("bid")}
     (ranking,) = [a.ranking for a in answers if a.HasField("ranking")]
     for bid in ranking.bids:
@@ -63,7 +77,7 @@ def evaluated(db_url: str, tmp_path: Path) -> Iterator[Evaluated]:
     settings = settings_for(tmp_path, db=db_url, tokens=token_file(tmp_path))
     with running(settings) as server:
         with _client(server, "portal", lean=False) as portal:
-            first = portal.evaluate_tender("nolan-tender", TENDER, _bids())
+            first = portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
         changed = _bids()
         changed[1]["price"] = 8_500.0
         with _client(server, "portal") as portal:
@@ -131,6 +145,25 @@ def test_each_bidder_gets_its_summary_as_the_reports_write_it(evaluated: Evaluat
     assert "Most advantageous tender" not in sent.summaries[0].text  # the winner's own
 
 
+def test_no_summary_is_issued_while_one_lacks_what_reg_31_asks_for(evaluated: Evaluated) -> None:
+    """A tender recorded without its details, and a bid without its supplier's contact
+    details: GetAssessmentSummaries refuses, naming each item and the bid."""
+    bids = _bids()
+    bids[1]["supplier"] = {"id": "SUP-B", "name": "Birch Ltd"}  # the winner: no contacts
+    with _client(evaluated.server, "portal") as portal:
+        portal.evaluate_tender(
+            "nolan-tender", "T-bare", [dict(b, tender_id="T-bare") for b in bids]
+        )
+    with _client(evaluated.server, "policy") as officer, pytest.raises(grpc.RpcError) as caught:
+        officer.assessment_summaries("T-bare")
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    said = caught.value.details() or ""
+    assert "Birch Ltd (bid-b)" in said  # the first summary, the winner's own
+    for item in ("s.50: the contracting authority", "reg 31(2)(b)", "reg 31(2)(c)",
+                 "reg 31(2)(d)(ii)", "s.51"):  # fmt: skip
+        assert item in said
+
+
 def test_summaries_for_some_bidders_only(evaluated: Evaluated) -> None:
     with _client(evaluated.server, "auditor") as auditor:
         sent = auditor.assessment_summaries(TENDER, submission_ids=["bid-c"])
@@ -171,7 +204,7 @@ def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: P
     text = rule_file.read_text()
     rule_file.write_text(text.replace("\nbands:\n", "\nthresholds:\n  total: 10\n\nbands:\n", 1))
     with running(settings) as server, _client(server, "portal") as portal:
-        sent = portal.evaluate_tender("nolan-tender", TENDER, _bids())
+        sent = portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
     assert [(m.kind, m.least) for m in sent.minimums] == [("total_minimum", 10)]
     statement = sent.minimums[0].statement
     assert statement == "A quality score of at least 10 in all."
@@ -187,21 +220,25 @@ def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: P
 def test_an_answer_over_the_message_limit_is_refused_before_it_is_sent(tmp_path: Path) -> None:
     """A tender whose summaries (or results) would not fit one message: RESOURCE_EXHAUSTED
     saying what to ask for instead, not gRPC's own failure after a call logged as OK."""
-    limits = Limits(max_message_bytes=70_000)
+    limits = Limits(max_message_bytes=100_000)  # one summary fits (about 80 kB), not three
     settings = settings_for(tmp_path, tokens=token_file(tmp_path), limits=limits)
     with running(settings) as server:
         with _client(server, "portal") as portal:
-            portal.evaluate_tender("nolan-tender", TENDER, _bids())
+            portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
         with _client(server, "auditor") as auditor:
             with pytest.raises(grpc.RpcError) as caught:
                 auditor.assessment_summaries(TENDER)
             assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
             said = caught.value.details() or ""
-            assert "over the 0.1 MB a message may be" in said and "submission_ids" in said
+            assert "a message may be" in said and "submission_ids" in said
             (one,) = auditor.assessment_summaries(TENDER, submission_ids=["bid-a"]).summaries
             assert one.supplier_name == "Alder & <Sons>"
             assert len(auditor.get_tender(TENDER).tender.bids) == 3  # BASIC, it fits
-        full = [dict(bid, tender_id="T-full") for bid in _bids()]
+        full = [
+            dict(bid, tender_id="T-full", id=f"{bid['id']}-{n}")
+            for n in range(2)
+            for bid in _bids()
+        ]  # six FULL results: more than a message holds
         with _client(server, "portal", lean=False) as portal:
             list(portal.evaluate_tender_stream("nolan-tender", "T-full", full))  # FULL
         with _client(server, "auditor") as auditor:

@@ -98,31 +98,51 @@ class Bid(_message.Message):
     whole_life_cost: float
     def __init__(self, submission: _Optional[_Union[_submission_pb2.Submission, _Mapping]] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ...) -> None: ...
 
+class TenderDetails(_message.Message):
+    __slots__ = ("contracting_authority", "title", "procurement_id", "criteria_published_at", "currency", "standstill_ends")
+    CONTRACTING_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PROCUREMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    STANDSTILL_ENDS_FIELD_NUMBER: _ClassVar[int]
+    contracting_authority: str
+    title: str
+    procurement_id: str
+    criteria_published_at: str
+    currency: str
+    standstill_ends: str
+    def __init__(self, contracting_authority: _Optional[str] = ..., title: _Optional[str] = ..., procurement_id: _Optional[str] = ..., criteria_published_at: _Optional[str] = ..., currency: _Optional[str] = ..., standstill_ends: _Optional[str] = ...) -> None: ...
+
 class EvaluateTenderRequest(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "bids", "view")
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "bids", "view", "details")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
     VIEW_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     tender_id: str
     bids: _containers.RepeatedCompositeFieldContainer[Bid]
     view: _result_pb2.ResultView
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
+    details: TenderDetails
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[Bid, _Mapping]]] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ...) -> None: ...
 
 class TenderHeader(_message.Message):
-    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "view")
+    __slots__ = ("ruleset_id", "ruleset_version", "tender_id", "view", "details")
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     VIEW_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
     ruleset_id: str
     ruleset_version: str
     tender_id: str
     view: _result_pb2.ResultView
-    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ...) -> None: ...
+    details: TenderDetails
+    def __init__(self, ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., tender_id: _Optional[str] = ..., view: _Optional[_Union[_result_pb2.ResultView, str]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ...) -> None: ...
 
 class EvaluateTenderStreamRequest(_message.Message):
     __slots__ = ("tender", "bid")
@@ -149,7 +169,7 @@ class AwardWeighting(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., price: _Optional[float] = ...) -> None: ...
 
 class BidResult(_message.Message):
-    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason", "rejected")
+    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason", "rejected", "supplier")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +184,7 @@ class BidResult(_message.Message):
     EXCLUDED_FIELD_NUMBER: _ClassVar[int]
     EXCLUSION_REASON_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     supplier_id: str
     supplier_name: str
@@ -178,10 +199,11 @@ class BidResult(_message.Message):
     excluded: bool
     exclusion_reason: str
     rejected: bool
-    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ...) -> None: ...
+    supplier: _submission_pb2.Supplier
+    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ..., supplier: _Optional[_Union[_submission_pb2.Supplier, _Mapping]] = ...) -> None: ...
 
 class EvaluateTenderResponse(_message.Message):
-    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums")
+    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums", "details")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     WEIGHTING_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +211,7 @@ class EvaluateTenderResponse(_message.Message):
     LOWEST_COST_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
     MINIMUMS_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
     tender_id: str
     ruleset: _result_pb2.RulesetRef
     weighting: AwardWeighting
@@ -196,7 +219,8 @@ class EvaluateTenderResponse(_message.Message):
     lowest_cost: float
     bids: _containers.RepeatedCompositeFieldContainer[BidResult]
     minimums: _containers.RepeatedCompositeFieldContainer[MinimumScore]
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ...) -> None: ...
+    details: TenderDetails
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ...) -> None: ...
 
 class MinimumScore(_message.Message):
     __slots__ = ("kind", "subject", "least", "statement")

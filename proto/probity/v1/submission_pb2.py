@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/submission.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"$\n\x08Supplier\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"}\n\nSubmission\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\ttender_id\x18\x02 \x01(\t\x12&\n\x08supplier\x18\x03 \x01(\x0b\x32\x14.probity.v1.Supplier\x12(\n\x07\x61nswers\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Structb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bprobity/v1/submission.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"_\n\x08Supplier\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x16\n\x0epostal_address\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x12\n\nidentifier\x18\x05 \x01(\t\"}\n\nSubmission\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\ttender_id\x18\x02 \x01(\t\x12&\n\x08supplier\x18\x03 \x01(\x0b\x32\x14.probity.v1.Supplier\x12(\n\x07\x61nswers\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Structb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,7 +33,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'probity.v1.submission_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SUPPLIER']._serialized_start=73
-  _globals['_SUPPLIER']._serialized_end=109
-  _globals['_SUBMISSION']._serialized_start=111
-  _globals['_SUBMISSION']._serialized_end=236
+  _globals['_SUPPLIER']._serialized_end=168
+  _globals['_SUBMISSION']._serialized_start=170
+  _globals['_SUBMISSION']._serialized_end=295
 # @@protoc_insertion_point(module_scope)

@@ -7,12 +7,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Supplier(_message.Message):
-    __slots__ = ("id", "name")
+    __slots__ = ("id", "name", "postal_address", "email", "identifier")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    POSTAL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    IDENTIFIER_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    postal_address: str
+    email: str
+    identifier: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., postal_address: _Optional[str] = ..., email: _Optional[str] = ..., identifier: _Optional[str] = ...) -> None: ...
 
 class Submission(_message.Message):
     __slots__ = ("id", "tender_id", "supplier", "answers")
