@@ -103,7 +103,7 @@ def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str
                 "importance": f"{number(round(share, 2))}%",
                 "available": f"0 to {number(offered['principle', principle['principle']])} points",
                 "sub": [
-                    {"title": f["title"], "available": _available(f, offered["criterion", f["criterion"]])}
+                    {"title": f["title"], "available": _available(f, offered)}
                     for f in result["findings"]
                     if f["principle"] == principle["principle"]
                 ],
@@ -134,7 +134,8 @@ def _offered(bids: list[dict[str, Any]]) -> dict[tuple[str, str], float]:
     return most
 
 
-def _available(finding: dict[str, Any], most: float) -> str:
+def _available(finding: dict[str, Any], offered: dict[tuple[str, str], float]) -> str:
+    most = offered["criterion", finding["criterion"]]
     return "pass or fail" if finding["gate"] else f"0 to {number(most)} points"
 
 
