@@ -90,18 +90,19 @@ def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str
     importance (its share of the combined score) and the scores available; a principle's
     criteria are its sub-criteria. What is available is what the rule set offers, the most
     any bid could score (a criterion that did not apply to one bid offers it nothing)."""
-    weighting, result = tender.get("weighting") or {}, bid["result"]
-    quality, price = weighting.get("quality", 0.0), weighting.get("price", 0.0)
+    weighting, result = tender.get("weighting"), bid["result"]
+    quality = weighting["quality"] if weighting else None
     maximum = result.get("maximum") or 100.0
     offered = _offered(tender.get("bids") or [bid])
     rows = []
     for principle in result["principles"]:
-        share = quality * principle["weight"] / maximum
+        weight = principle.get("weight")
+        share = quality * weight / maximum if None not in (quality, weight) else None
         rows.append(
             {
                 "title": principle["name"],
-                "importance": f"{number(round(share, 2))}%",
-                "available": f"0 to {number(offered['principle', principle['principle']])} points",
+                "importance": f"{number(round(share, 2))}%" if share is not None else "",
+                "available": _points(offered.get(("principle", principle["principle"]))),
                 "sub": [
                     {"title": f["title"], "available": _available(f, offered)}
                     for f in result["findings"]
@@ -109,12 +110,14 @@ def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str
                 ],
             }
         )
-    basis = cost_basis(tender)
+    price, basis = (weighting or {}).get("price"), cost_basis(tender)
     rows.append(
         {
             "title": "Price",
-            "importance": f"{number(price)}%",
-            "available": f"0 to {number(price)}: the lowest {basis} scores {number(price)}",
+            "importance": f"{number(price)}%" if price is not None else "",
+            "available": f"0 to {number(price)}: the lowest {basis} scores {number(price)}"
+            if price is not None
+            else "",
             "sub": [],
         }
     )
@@ -130,13 +133,22 @@ def _offered(bids: list[dict[str, Any]]) -> dict[tuple[str, str], float]:
             ("principle", p) for p in result["principles"]
         ]:
             ident = (key, found[key])
-            most[ident] = max(most.get(ident, 0), found["max_points"])
+            if found.get("max_points") is not None:
+                most[ident] = max(most.get(ident, 0), found["max_points"])
     return most
 
 
+def _points(most: float | None) -> str:
+    """The scores available, in words; empty when not known."""
+    return f"0 to {number(most)} points" if most is not None else ""
+
+
 def _available(finding: dict[str, Any], offered: dict[tuple[str, str], float]) -> str:
-    most = offered["criterion", finding["criterion"]]
-    return "pass or fail" if finding["gate"] else f"0 to {number(most)} points"
+    return (
+        "pass or fail"
+        if finding["gate"]
+        else _points(offered.get(("criterion", finding["criterion"])))
+    )
 
 
 def subtotals(bid: dict[str, Any]) -> list[dict[str, str]]:
@@ -144,8 +156,12 @@ def subtotals(bid: dict[str, Any]) -> list[dict[str, str]]:
     return [
         {
             "title": p["name"],
-            "points": f"{number(p['points'])} of {number(p['max_points'])} points",
-            "score": f"{figure(p['score'])} of {number(p['weight'])}",
+            "points": f"{number(p['points'])} of {number(p['max_points'])} points"
+            if p.get("points") is not None
+            else "",
+            "score": f"{figure(p['score'])} of {number(p['weight'])}"
+            if p.get("score") is not None and p.get("weight") is not None
+            else "",
         }
         for p in bid["result"]["principles"]
     ]
@@ -176,6 +192,8 @@ def not_awarded(bid: dict[str, Any], best: dict[str, Any] | None) -> str:
     if bid.get("rejected"):
         reasons = [r["explanation"] for r in bid["result"].get("rejections", [])]
         return "Your tender was disqualified: " + " ".join(reasons)
+    if bid.get("combined_score") is None or best.get("combined_score") is None:
+        return ""
     return (
         f"Your tender's combined score, {figure(bid['combined_score'])}, is lower than the "
         f"most advantageous tender's, {figure(best['combined_score'])}."

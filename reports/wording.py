@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def figure(value: float) -> str:
-    """A score or an amount of money: two decimals, thousands separated."""
-    return f"{value:,.2f}"
+def figure(value: float | None) -> str:
+    """A score or an amount of money: two decimals, thousands separated; a dash for none."""
+    return "—" if value is None else f"{value:,.2f}"
 
 
 def number(value: float) -> str:
