@@ -357,6 +357,15 @@ def _tender(
     return ranking, failed
 
 
+def _note(bid: Any) -> str:
+    """Why a bid is not ranked, if it is not."""
+    if bid.rejected:
+        return "rejected: " + " ".join(r.explanation for r in bid.result.rejections)
+    if bid.not_awardable:
+        return f"not ranked: {bid.not_awardable_reason}"
+    return ""
+
+
 def _print_ranking(response: Any, markdown: bool = False) -> None:
     """The ranking as a table: boxed on a terminal, plain columns when piped (no box
     drawing for other programs to read), or a Markdown table."""
@@ -390,12 +399,10 @@ def _print_ranking(response: Any, markdown: bool = False) -> None:
             bid.supplier_name or bid.supplier_id,
             bid.result.band_label,
             f"{bid.quality_score:.2f}",
-            f"{bid.price_score:.2f}",
-            f"{bid.combined_score:.2f}" if not bid.rejected else "—",
+            f"{bid.price_score:.2f}" if bid.HasField("price_score") else "—",
+            f"{bid.combined_score:.2f}" if bid.HasField("combined_score") else "—",
             f"{bid.compared_cost:,.2f}",
-            "rejected: " + " ".join(r.explanation for r in bid.result.rejections)
-            if bid.rejected
-            else "",
+            _note(bid),
         )
     if not boxed:
         print(f"**{title}**\n" if markdown else title)

@@ -163,8 +163,8 @@ def bid_rows(tender: dict[str, Any], order: list[str]) -> list[dict[str, Any]]:
             "rank": bid.get("rank") or "",
             "band": result["band"],
             "quality_score": bid.get("quality_score", 0),
-            "price_score": bid.get("price_score", 0),
-            "combined_score": bid.get("combined_score", 0),
+            "price_score": _blank_if_none(bid.get("price_score")),
+            "combined_score": _blank_if_none(bid.get("combined_score")),
             "compared_cost": bid.get("compared_cost", 0),
             "price": bid.get("price", 0),
             "rejected": "yes" if bid.get("rejected") else "no",
@@ -232,3 +232,8 @@ def write_table(rows: Iterable[list[str]], header: list[str], form: str, out: Te
 def _one_line(cell: str) -> str:
     """A cell's text on one line: a line break in it would start another row."""
     return cell.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _blank_if_none(value: Any) -> Any:
+    """A score a bid that is not ranked does not have: an empty cell, not 0."""
+    return "" if value is None else value

@@ -31,7 +31,13 @@ def tender_to_dict(response: evaluation_pb2.EvaluateTenderResponse) -> dict[str,
     )
     for bid, message in zip(shown.get("bids", []), response.bids, strict=True):
         bid["result"] = result_to_dict(message.result)
+        for name in _UNRANKED:  # a bid that is not ranked has none: null, not 0
+            bid.setdefault(name, None)
     return shown
+
+
+# The scores only a ranked bid has (optional fields of BidResult).
+_UNRANKED = ("price_score", "combined_score")
 
 
 # Where a server names a bad answer, before the answer's own path (local errors name only

@@ -4,8 +4,10 @@ Quality is each bid's rule-set total as a share of its maximum; price is the low
 cost ÷ the bid's cost (the usual UK formula: the cheapest eligible bid gets full marks).
 Costs are compared like with like: whole-life cost when every eligible bid gives one,
 otherwise tendered price for all. A rejected bid (a pass/fail criterion not met, or a score
-below a stated minimum) is never ranked, and does not set the lowest cost. Equal combined
-scores share a rank (1, 2, 2, 4).
+below a stated minimum) is never ranked, and does not set the lowest cost; nor is a bid whose
+band the rule set says may not be awarded (`awardable: false`): it is listed after the ranked
+bids, so it can never beat one that may be awarded. Equal combined scores share a rank
+(1, 2, 2, 4).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class BidScore:
     rejection_reasons: tuple[str, ...]
     price: float
     whole_life_cost: float | None
+    awardable: bool = True  # False: its band may not be awarded, so it is never ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +44,19 @@ class RankedBid:
     price_score: float
     combined_score: float
     compared_cost: float
-    rank: int  # 0 when rejected
+    rank: int  # 0 when rejected or not awardable
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank > 0
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
     basis: str  # PRICE or WHOLE_LIFE_COST
     lowest_cost: float
-    bids: tuple[RankedBid, ...]  # ranked best first, then rejected bids
+    # Ranked best first, then bids that may not be awarded, then rejected bids.
+    bids: tuple[RankedBid, ...]
 
 
 def check_bids(bids: Sequence[tuple[str, float, float | None]]) -> list[FieldViolation]:
@@ -78,7 +86,7 @@ def check_bids(bids: Sequence[tuple[str, float, float | None]]) -> list[FieldVio
 
 
 def rank(bids: Sequence[BidScore], award: AwardSpec) -> Ranking:
-    eligible = [b for b in bids if not b.rejected]
+    eligible = [b for b in bids if not b.rejected and b.awardable]
     basis = (
         WHOLE_LIFE_COST
         if eligible and all(b.whole_life_cost is not None for b in eligible)
@@ -92,22 +100,23 @@ def rank(bids: Sequence[BidScore], award: AwardSpec) -> Ranking:
 
     lowest = min((cost(b) for b in eligible), default=0.0)
     scored = []
-    for bid in bids:
+    for bid in eligible:
         quality = figures.share(award.quality, bid.total, bid.maximum)
-        price = 0.0 if bid.rejected else figures.share(award.price, lowest, cost(bid))
-        scored.append((bid, quality, price, cost(bid)))
-    ranked = sorted(
-        (s for s in scored if not s[0].rejected),
-        key=lambda s: (-figures.rounded(s[1] + s[2]), s[0].submission_id),
-    )
+        scored.append((bid, quality, figures.share(award.price, lowest, cost(bid)), cost(bid)))
+    ranked = sorted(scored, key=lambda s: (-figures.rounded(s[1] + s[2]), s[0].submission_id))
     out: list[RankedBid] = []
     for position, (bid, quality, price, compared) in enumerate(ranked, start=1):
         combined = figures.rounded(quality + price)
         shared = bool(out) and out[-1].combined_score == combined
         place = out[-1].rank if shared else position
         out.append(RankedBid(bid, quality, price, combined, compared, place))
-    for bid, quality, _, compared in sorted(
-        (s for s in scored if s[0].rejected), key=lambda s: s[0].submission_id
-    ):
-        out.append(RankedBid(bid, quality, 0.0, 0.0, compared, 0))
+    held_back = [b for b in bids if not b.rejected and not b.awardable]
+    rejected = [b for b in bids if b.rejected]
+    for bid in [*_by_id(held_back), *_by_id(rejected)]:  # never ranked: no price score
+        quality = figures.share(award.quality, bid.total, bid.maximum)
+        out.append(RankedBid(bid, quality, 0.0, 0.0, cost(bid), 0))
     return Ranking(basis, lowest, tuple(out))
+
+
+def _by_id(bids: list[BidScore]) -> list[BidScore]:
+    return sorted(bids, key=lambda b: b.submission_id)

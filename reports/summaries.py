@@ -61,13 +61,28 @@ class Summary:
     text: str
 
 
-def _criteria(bid: dict[str, Any], best: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Per criterion, this bid's finding and the most advantageous tender's beside it."""
+# What another bidder's summary says in place of an explanation built from answers the rule
+# set marks commercially sensitive.
+WITHHELD = (
+    "The reasons are withheld: they state answers the supplier may keep from its competitors "
+    "(commercially sensitive information, Procurement Act 2023, s.94)."
+)
+
+
+def _criteria(
+    bid: dict[str, Any], best: dict[str, Any] | None, sensitive: set[str]
+) -> list[dict[str, Any]]:
+    """Per criterion, this bid's finding and the most advantageous tender's beside it; of
+    the latter, a finding that reads a commercially sensitive answer keeps its score and
+    descriptor but not its explanation (s.94)."""
     theirs = {f["criterion"]: f for f in best["result"]["findings"]} if best else {}
-    return [
-        {"mine": finding, "theirs": theirs.get(finding["criterion"])}
-        for finding in bid["result"]["findings"]
-    ]
+    rows = []
+    for finding in bid["result"]["findings"]:
+        other = theirs.get(finding["criterion"])
+        if other is not None and any(e["field"] in sensitive for e in other.get("evidence", [])):
+            other = {**other, "explanation": WITHHELD, "evidence": []}
+        rows.append({"mine": finding, "theirs": other})
+    return rows
 
 
 def _principles(bid: dict[str, Any]) -> dict[str, str]:
@@ -189,6 +204,9 @@ def not_awarded(bid: dict[str, Any], best: dict[str, Any] | None) -> str:
     """Why the contract is not awarded to this bid (reg 31(3)(c)); empty for the winner."""
     if best is None:
         return ""
+    if bid.get("not_awardable"):
+        reason = str(bid.get("not_awardable_reason") or "")
+        return f"Your tender is {reason[:1].lower()}{reason[1:]}" if reason else ""
     if bid.get("rejected"):
         reasons = [r["explanation"] for r in bid["result"].get("rejections", [])]
         return "Your tender was disqualified: " + " ".join(reasons)
@@ -198,6 +216,20 @@ def not_awarded(bid: dict[str, Any], best: dict[str, Any] | None) -> str:
         f"Your tender's combined score, {figure(bid['combined_score'])}, is lower than the "
         f"most advantageous tender's, {figure(best['combined_score'])}."
     )
+
+
+def standing(bids: list[dict[str, Any]]) -> str:
+    """How many tenders were ranked, and why the others were not, in words."""
+    ranked = sum(1 for b in bids if b.get("rank"))
+    rejected = sum(1 for b in bids if b.get("rejected"))
+    held = sum(1 for b in bids if b.get("not_awardable") and not b.get("rejected"))
+    said = f"{ranked} ranked tender{'s' if ranked != 1 else ''}"
+    notes = []
+    if rejected:
+        notes.append(f"{rejected} {'was' if rejected == 1 else 'were'} rejected")
+    if held:
+        notes.append(f"{held} {'was' if held == 1 else 'were'} in a band that may not be awarded")
+    return said + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[str, dict[str, Any]]]:
@@ -225,7 +257,8 @@ def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[st
             "best_subtotals": subtotals(other) if other else [],
             "not_awarded": not_awarded(bid, other),
             "ranked": sum(1 for b in bids if b.get("rank")),
-            "criteria": _criteria(bid, other),
+            "standing": standing(bids),
+            "criteria": _criteria(bid, other, set(tender.get("sensitive_answers") or ())),
             "principles": _principles(bid),
             "basis": cost_basis(tender),
             "figure": figure,

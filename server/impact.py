@@ -156,6 +156,7 @@ def _ranks(
     was: dict[int, int] = {}
     now: dict[int, int] = {}
     award = draft.spec.award
+    held_back = {band.id for band in draft.spec.bands if not band.awardable}
     for bids in rankings.values():
         was.update({seq: bid.rank for seq, bid in bids.items()})
         if award is None or any(seq not in after for seq in bids):
@@ -169,6 +170,7 @@ def _ranks(
                 (),
                 bid.price,
                 bid.whole_life_cost,
+                awardable=after[seq].band not in held_back,
             )
             for seq, bid in bids.items()
         ]

@@ -303,6 +303,7 @@ def _ranking(
 ) -> tuple[evaluation_pb2.EvaluateTenderResponse, list[evaluation_pb2.BidResult]]:
     """A tender's head (its rule set, weighting, cost basis) and its bids' scores in rank
     order, without their results (the unary answer adds them in wire format)."""
+    held_back = _not_awardable(ruleset)
     scores = [
         BidScore(
             b.submission.id,
@@ -312,9 +313,11 @@ def _ranking(
             views.exclusion_reasons(r, ruleset),  # a BASIC result does not carry them
             b.price,
             b.whole_life_cost if b.HasField("whole_life_cost") else None,
+            awardable=r.band not in held_back,
         )
         for b, r in zip(bids, results, strict=True)
     ]
+    bands = {b.submission.id: r.band for b, r in zip(bids, results, strict=True)}
     ranking = rank(scores, award)
     by_id = {b.submission.id: b for b in bids}
     reference = result_pb2.RulesetRef(id=ruleset.id, version=ruleset.version, digest=ruleset.digest)
@@ -330,18 +333,21 @@ def _ranking(
             )
             for m in stated_minimums(ruleset)
         ],
+        bands=[_standing(band) for band in ruleset.spec.bands],
+        sensitive_answers=[i.path for i in ruleset.spec.inputs if i.commercially_sensitive],
     )
     scored = []
     for ranked in ranking.bids:
         bid = by_id[ranked.bid.submission_id]
+        held = not ranked.bid.rejected and not ranked.bid.awardable
         scored.append(
             evaluation_pb2.BidResult(
                 submission_id=bid.submission.id,
                 supplier_id=bid.submission.supplier.id,
                 supplier_name=bid.submission.supplier.name,
                 quality_score=ranked.quality_score,
-                price_score=ranked.price_score,
-                combined_score=ranked.combined_score,
+                price_score=ranked.price_score if ranked.ranked else None,
+                combined_score=ranked.combined_score if ranked.ranked else None,
                 compared_cost=ranked.compared_cost,
                 price=bid.price,
                 whole_life_cost=ranked.bid.whole_life_cost,
@@ -350,6 +356,36 @@ def _ranking(
                 exclusion_reason="; ".join(ranked.bid.rejection_reasons),
                 rejected=ranked.bid.rejected,
                 supplier=bid.submission.supplier,
+                not_awardable=held,
+                not_awardable_reason=held_back.get(bands[bid.submission.id], "") if held else "",
             )
         )
     return head, scored
+
+
+def _standing(band: Any) -> evaluation_pb2.BandStanding:
+    """A band, and whether a bid in it may be awarded, in a sentence."""
+    awardable = band.awardable and not band.gate_failure
+    said = f"{band.label}: {_meaning(band)}." if band.description else f"{band.label}."
+    if not band.gate_failure:  # the rejected band's own words say it is not ranked
+        said += " May be awarded." if awardable else " May not be awarded; not ranked."
+    return evaluation_pb2.BandStanding(
+        band=band.id, label=band.label, awardable=awardable, statement=said
+    )
+
+
+def _meaning(band: Any) -> str:
+    """A band's description as a clause: "falls short of the ethical standards expected"."""
+    text = str(band.description or "").strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _not_awardable(ruleset: CompiledRuleSet) -> dict[str, str]:
+    """The bands of a rule set that may not be awarded, and why, for the bidder."""
+    return {
+        band.id: f"In the band {band.label}"
+        + (f" ({_meaning(band)})" if band.description else "")
+        + ", which may not be awarded the contract."
+        for band in ruleset.spec.bands
+        if not band.awardable and not band.gate_failure
+    }

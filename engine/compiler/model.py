@@ -78,6 +78,12 @@ class InputSpec(_Strict):
         description="A short name for the answer in findings (e.g. 'Staff trained in the code "
         "of conduct (%)'); without one, a name is made from the path",
     )
+    commercially_sensitive: bool = Field(
+        default=False,
+        description="An answer a bidder may keep from its competitors (Procurement Act 2023, "
+        "s.94): another bidder's assessment summary shows the score and descriptor of a "
+        "criterion that reads it, never the answer or the explanation built from it",
+    )
 
 
 class PrincipleSpec(_Strict):
@@ -274,6 +280,12 @@ class BandSpec(_Strict):
         default=False,
         description="The band of a rejected bid: a pass/fail criterion not met, or a score "
         "below a threshold",
+    )
+    awardable: bool = Field(
+        default=True,
+        description="Whether a bid in this band may be awarded the contract. A bid in a band "
+        "that may not is never ranked: it is listed after those that are, with the band as "
+        "the reason, and never beats one that may be awarded. Say why in a comment.",
     )
     description: Text | None = None
 

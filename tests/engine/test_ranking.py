@@ -30,6 +30,7 @@ def tenders(draw: st.DrawFn) -> list[BidScore]:
                 ("INT-01: Interests declared",),
                 draw(money),
                 draw(st.none() | money),
+                draw(st.booleans()),
             )
         )
     return bids
@@ -39,10 +40,14 @@ def tenders(draw: st.DrawFn) -> list[BidScore]:
 def test_ranking_properties(bids: list[BidScore]) -> None:
     ranking = rank(bids, AWARD)
     ranked = [b for b in ranking.bids if b.rank]
-    rejected = [b for b in ranking.bids if not b.rank]
+    unranked = [b for b in ranking.bids if not b.rank]
     assert len(ranking.bids) == len(bids)
-    assert {b.bid.submission_id for b in rejected} == {b.submission_id for b in bids if b.rejected}
-    assert ranking.bids[: len(ranked)] == tuple(ranked)  # ranked first, then rejected
+    never = {b.submission_id for b in bids if b.rejected or not b.awardable}
+    assert {b.bid.submission_id for b in unranked} == never
+    assert ranking.bids[: len(ranked)] == tuple(ranked)  # ranked first
+    rejected = [b.bid.rejected for b in unranked]
+    assert rejected == sorted(rejected)  # then those that may not be awarded, then rejected
+    assert all(b.bid.awardable and not b.bid.rejected for b in ranked)
     combined = [b.combined_score for b in ranked]
     assert combined == sorted(combined, reverse=True)
     for before, after in itertools.pairwise(ranked):
@@ -56,9 +61,28 @@ def test_ranking_properties(bids: list[BidScore]) -> None:
         assert cheapest.price_score == AWARD.price  # the lowest cost gets full price marks
         assert ranking.lowest_cost == cheapest.compared_cost
         assert all(0 <= b.price_score <= AWARD.price for b in ranked)
-        every_wlc = all(b.whole_life_cost is not None for b in bids if not b.rejected)
+        eligible = [b for b in bids if not b.rejected and b.awardable]
+        every_wlc = all(b.whole_life_cost is not None for b in eligible)
         assert ranking.basis == (WHOLE_LIFE_COST if every_wlc else PRICE)
-    assert all(b.price_score == 0 and b.combined_score == 0 for b in rejected)
+    assert all(b.price_score == 0 and b.combined_score == 0 for b in unranked)
+
+
+def test_a_bid_that_may_not_be_awarded_never_beats_one_that_may() -> None:
+    """Issue 33: a bid in a band the rule set says may not be awarded (0 of 100 quality
+    points, "Non-compliant") ranked second on price alone, and would have won had it been
+    cheaper still. Now it is never ranked, and does not set the lowest price either."""
+    bids = [
+        BidScore("weak-but-cheap", 0.0, 100.0, False, (), 50_000.0, None, awardable=False),
+        BidScore("strong", 90.0, 100.0, False, (), 200_000.0, None),
+        BidScore("middling", 60.0, 100.0, False, (), 150_000.0, None),
+    ]
+    ranking = rank(bids, AWARD)
+    assert [(b.bid.submission_id, b.rank) for b in ranking.bids] == [
+        ("strong", 1), ("middling", 2), ("weak-but-cheap", 0)
+    ]  # fmt: skip
+    assert ranking.lowest_cost == 150_000.0  # the cheapest bid that may be awarded
+    held = ranking.bids[-1]
+    assert (held.price_score, held.combined_score, held.ranked) == (0.0, 0.0, False)
 
 
 def test_quality_and_price_split_as_declared() -> None:

@@ -30,7 +30,9 @@ def _winner(tender: Tender) -> dict[str, Any]:
 
 
 def _second(tender: Tender) -> dict[str, Any]:
-    return next(b for b in tender["bids"] if b["rank"] == 2)
+    """The bid that is neither the winner nor rejected: in the example, one whose band may
+    not be awarded."""
+    return next(b for b in tender["bids"] if b["rank"] != 1 and not b["rejected"])
 
 
 def _detail(name: str) -> Callable[[Tender], str]:
@@ -87,7 +89,7 @@ def _own_identifier(tender: Tender) -> str:
 
 def _reason(tender: Tender) -> str:
     second = _second(tender)
-    second["combined_score"] = None
+    second["not_awardable_reason"] = ""
     return second["submission_id"]
 
 

@@ -48,7 +48,13 @@ def test_a_summary_says_what_the_act_asks_and_no_field_paths(example_tender: Pat
     winner, second, rejected = texts["SUP-1001.md"], texts["SUP-1002.md"], texts["SUP-1003.md"]
     assert "it is the most advantageous tender" in winner
     assert "Most advantageous tender" not in winner  # no column comparing it with itself
-    assert "Your tender ranked 2 of 2." in second and "| Most advantageous tender |" in second
+    assert (
+        "Your tender ranked 1 of 1 ranked tender (1 was rejected; 1 was in a band that may not "
+        "be awarded)" in winner.replace("\n", " ")
+    )  # issue 33: not "ranked 2 of 2" when three were assessed
+    assert "Your tender is not ranked. In the band Non-compliant" in second  # 0 of 100 points
+    assert "| Most advantageous tender |" in second
+    assert "| Combined score | — | 100.00 |" in second  # no combined score: not ranked
     assert second.count("The most advantageous tender:") == 46  # every criterion
     assert "Your tender was rejected and not ranked:" in rejected
     assert "A pass/fail requirement: not met." in rejected

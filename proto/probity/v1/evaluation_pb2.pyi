@@ -169,7 +169,7 @@ class AwardWeighting(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., price: _Optional[float] = ...) -> None: ...
 
 class BidResult(_message.Message):
-    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason", "rejected", "supplier")
+    __slots__ = ("submission_id", "supplier_id", "supplier_name", "result", "quality_score", "price_score", "combined_score", "compared_cost", "price", "whole_life_cost", "rank", "excluded", "exclusion_reason", "rejected", "supplier", "not_awardable", "not_awardable_reason")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +185,8 @@ class BidResult(_message.Message):
     EXCLUSION_REASON_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_FIELD_NUMBER: _ClassVar[int]
+    NOT_AWARDABLE_FIELD_NUMBER: _ClassVar[int]
+    NOT_AWARDABLE_REASON_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     supplier_id: str
     supplier_name: str
@@ -200,10 +202,12 @@ class BidResult(_message.Message):
     exclusion_reason: str
     rejected: bool
     supplier: _submission_pb2.Supplier
-    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ..., supplier: _Optional[_Union[_submission_pb2.Supplier, _Mapping]] = ...) -> None: ...
+    not_awardable: bool
+    not_awardable_reason: str
+    def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ..., supplier: _Optional[_Union[_submission_pb2.Supplier, _Mapping]] = ..., not_awardable: _Optional[bool] = ..., not_awardable_reason: _Optional[str] = ...) -> None: ...
 
 class EvaluateTenderResponse(_message.Message):
-    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums", "details")
+    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums", "details", "bands", "sensitive_answers")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     WEIGHTING_FIELD_NUMBER: _ClassVar[int]
@@ -212,6 +216,8 @@ class EvaluateTenderResponse(_message.Message):
     BIDS_FIELD_NUMBER: _ClassVar[int]
     MINIMUMS_FIELD_NUMBER: _ClassVar[int]
     DETAILS_FIELD_NUMBER: _ClassVar[int]
+    BANDS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_ANSWERS_FIELD_NUMBER: _ClassVar[int]
     tender_id: str
     ruleset: _result_pb2.RulesetRef
     weighting: AwardWeighting
@@ -220,7 +226,21 @@ class EvaluateTenderResponse(_message.Message):
     bids: _containers.RepeatedCompositeFieldContainer[BidResult]
     minimums: _containers.RepeatedCompositeFieldContainer[MinimumScore]
     details: TenderDetails
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ...) -> None: ...
+    bands: _containers.RepeatedCompositeFieldContainer[BandStanding]
+    sensitive_answers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandStanding, _Mapping]]] = ..., sensitive_answers: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BandStanding(_message.Message):
+    __slots__ = ("band", "label", "awardable", "statement")
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    AWARDABLE_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_FIELD_NUMBER: _ClassVar[int]
+    band: str
+    label: str
+    awardable: bool
+    statement: str
+    def __init__(self, band: _Optional[str] = ..., label: _Optional[str] = ..., awardable: _Optional[bool] = ..., statement: _Optional[str] = ...) -> None: ...
 
 class MinimumScore(_message.Message):
     __slots__ = ("kind", "subject", "least", "statement")
