@@ -134,8 +134,9 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
     assert run.returncode == 0, run.stderr
     rows = [line for line in run.stdout.splitlines() if "T-2026-014/bid" in line]
-    assert rows[0].split()[:2] == ["1", "T-2026-014/bid-01"] and "91.11" in rows[0]
-    assert rows[1].split()[:2] == ["2", "T-2026-014/bid-02"]
+    assert rows[0].split()[:2] == ["1", "T-2026-014/bid-01"] and "100.00" in rows[0]
+    assert rows[1].split()[:2] == ["—", "T-2026-014/bid-02"]  # Non-compliant: not awardable
+    assert "not ranked: In the band Non-compliant" in rows[1]
     assert rows[2].split()[:2] == ["—", "T-2026-014/bid-03"]
     assert "rejected: ‘Interests and" in rows[2]
     # Issue 21, item 4: piped, the table is plain columns, no box drawing.
@@ -435,7 +436,8 @@ def test_tender_results_as_csv_and_markdown(server: ProbityServer, tmp_path: Pat
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     order = [json.loads(line)["id"] for line in (ROOT / bids).read_text().splitlines()]
     assert [r["submission_id"] for r in rows] == order
-    assert [r["rank"] for r in rows] == ["1", "2", ""]  # the rejected bid is not ranked
+    assert [r["rank"] for r in rows] == ["1", "", ""]  # not awardable; rejected: not ranked
+    assert [r["combined_score"] for r in rows][1:] == ["", ""]  # no score, not 0
     assert rows[2]["rejected"] == "yes" and "pass/fail" in rows[2]["rejections"]
     assert rows[0]["outcome.INT-01"] == "met" and rows[0]["points.SEL-01"] == "4"
     assert rows[2]["outcome.INT-01"] == "not_met"

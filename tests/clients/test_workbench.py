@@ -32,6 +32,7 @@ from probity.server.app import ProbityServer
 from tests.clients.workbench_web import free_port, serving
 from tests.conftest import NOLAN_VERSION, ROOT, RULES, shipped
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
+from tests.server.test_tenders import DETAILS, supplier_details
 
 NOLAN = (RULES / "nolan-tender.yaml").read_text()
 HOSTILE = '<script>window.hijacked = true</script><img src=x onerror="window.hijacked=true">'
@@ -386,12 +387,12 @@ def test_an_auditor_reads_a_tender_its_report_and_summaries_and_replays_a_decisi
 ) -> None:
     bids = [
         dict(example("strong"), id="T-9/a", price=12_000.0, tender_id="T-9",
-             supplier={"id": "S-A", "name": HOSTILE}),
+             supplier=supplier_details("S-A", HOSTILE)),
         dict(example("weak"), id="T-9/b", price=9_000.0, tender_id="T-9",
-             supplier={"id": "S-B", "name": "Birch Ltd"}),
+             supplier=supplier_details("S-B", "Birch Ltd")),
     ]  # fmt: skip
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
-        portal.evaluate_tender("nolan-tender", "T-9", bids)
+        portal.evaluate_tender("nolan-tender", "T-9", bids, details=DETAILS)
     _sign_in(browser, bench, "portal")
     browser.get(f"{bench.url}/decisions")
     assert "The portal role may not read the decision log" in browser.page_source
@@ -575,15 +576,15 @@ def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
 
     text = (RULES / "nolan-tender.yaml").read_text()
     old = shipped(RULES / "nolan-tender.yaml")
-    heavier = text.replace("version: 2.0.1", "version: 2.0.2", 1).replace(
+    heavier = text.replace("version: 2.1.0", "version: 2.1.1", 1).replace(
         "min_total: 75", "min_total: 80", 1
     )
     from probity.engine.compiler.pipeline import compile_text
 
     new = compile_text(heavier, "nolan-tender.yaml")
     assert kind_of_change(old, new) == (
-        "Version 2.0.2 would be refused: this is a minor change from 2.0.1 (the bands "
-        "changed), so its version must be at least 2.1.0, not 2.0.2."
+        "Version 2.1.1 would be refused: this is a minor change from 2.1.0 (the bands "
+        "changed), so its version must be at least 2.2.0, not 2.1.1."
     )
 
 

@@ -45,7 +45,7 @@ def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
     assert ranking is not None
     rows = ranking.find_parent("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
     assert [r.find_all("td")[1].text for r in rows] == [b["submission_id"] for b in tender["bids"]]
-    assert [r.find_all("td")[0].text for r in rows] == ["1", "2", "not ranked"]
+    assert [r.find_all("td")[0].text for r in rows] == ["1", "not ranked", "not ranked"]
     svg = page.find("svg")
     assert svg is not None and svg.get("role") == "img" and svg.get("aria-label")
     legend = " ".join(t.text for t in svg.find_all("text"))

@@ -221,14 +221,19 @@ def _bids() -> list[dict[str, Any]]:
 def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) -> None:
     response = client.evaluate_tender("nolan-tender", "T-2026-014", _bids())
     assert (response.weighting.quality, response.weighting.price) == (60, 40)
-    assert response.lowest_cost == 700_000.0  # the rejected bid's lower price does not count
+    # Neither the rejected bid's lower price counts, nor that of the bid whose band
+    # (Non-compliant) may not be awarded: issue 33.
+    assert response.lowest_cost == 900_000.0
     assert response.cost_basis == "price"
     first, second, third = response.bids
     assert (first.submission_id, first.rank) == ("T-2026-014/bid-01", 1)
     assert first.quality_score == 60.0
-    assert first.price_score == pytest.approx(40 * 700_000 / 900_000, abs=0.01)
+    assert first.price_score == 40.0
     assert first.combined_score == pytest.approx(first.quality_score + first.price_score, abs=0.01)
-    assert (second.rank, second.price_score, second.result.band) == (2, 40.0, "non_compliant")
+    assert (second.rank, second.result.band, second.not_awardable) == (0, "non_compliant", True)
+    assert not second.HasField("price_score") and not second.HasField("combined_score")
+    assert "may not be awarded" in second.not_awardable_reason
+    assert [b.awardable for b in response.bands] == [True, True, False, False]
     assert (third.rank, third.rejected) == (0, True)
     assert third.exclusion_reason.startswith("INT-01")
     assert third.result.band == "rejected"
@@ -259,15 +264,17 @@ def test_whole_life_cost_is_compared_when_every_eligible_bid_gives_it(
     client: ProbityClient,
 ) -> None:
     bids = _bids()
+    bids.append(dict(bids[0], id="T-2026-014/bid-04", price=700_000.0))
     bids[0]["whole_life_cost"] = 1_000_000.0
-    bids[1]["whole_life_cost"] = 1_250_000.0  # cheaper to buy, dearer to run
+    bids[3]["whole_life_cost"] = 1_250_000.0  # cheaper to buy, dearer to run
+    del bids[1]  # in a band that may not be awarded: it is not compared
     response = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
     assert response.cost_basis == "whole_life_cost"
     assert response.lowest_cost == 1_000_000.0
     by_id = {b.submission_id: b for b in response.bids}
     assert by_id["T-2026-014/bid-01"].price_score == 40.0
-    assert by_id["T-2026-014/bid-02"].price_score == 32.0
-    del bids[1]["whole_life_cost"]
+    assert by_id["T-2026-014/bid-04"].price_score == 32.0
+    del bids[2]["whole_life_cost"]
     mixed = client.evaluate_tender("nolan-tender", "T-2026-014", bids)
     assert mixed.cost_basis == "price"  # not every bid gave one: price for all
 
@@ -324,8 +331,10 @@ def test_a_tender_of_ten_thousand_bids_streams_and_ranks(client: ProbityClient) 
         "bid.submission.answers.integrity.interests_declared"
     ]
     assert len(ranking.bids) == 10_000 - 3
-    ranks = [b.rank for b in ranking.bids if not b.rejected]
+    ranks = [b.rank for b in ranking.bids if b.rank]
     assert ranks[0] == 1 and ranks == sorted(ranks)  # equal scores share a rank
+    held = [b for b in ranking.bids if b.not_awardable]  # the weak bids: never ranked
+    assert held and ranking.bids[len(ranks) : len(ranks) + len(held)] == held
     assert not any(b.HasField("result") for b in ranking.bids)  # each was sent already
 
 

@@ -150,7 +150,10 @@ def test_stream_and_tender_with_json(server: ProbityServer) -> None:
             data={"ruleset_id": "nolan-tender", "tender_id": "T-2026-014", "bids": bids},
         )
     )
-    assert [b["rank"] for b in tender["bids"]] == [1, 2]
+    assert [b.get("rank", 0) for b in tender["bids"]] == [1, 0]  # proto3 JSON leaves out 0
+    held = tender["bids"][1]
+    assert held.get("notAwardable", held.get("not_awardable")) is True
+    assert "priceScore" not in held and "price_score" not in held
 
 
 def test_every_ruleset_rpc(server: ProbityServer) -> None:

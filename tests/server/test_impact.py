@@ -10,13 +10,22 @@ import grpc
 import pytest
 
 from probity.clients.client import ProbityClient
+from probity.server.settings import Settings
 from probity.store.log import DecisionLog
 from tests.conftest import NOLAN_VERSION, RULES
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
 from tests.server.test_tenders import DETAILS, supplier_details
 
-NOLAN = (RULES / "nolan-tender.yaml").read_text()
+# Every band awardable, so that weak bids rank and a draft can move their ranks.
+NOLAN = (RULES / "nolan-tender.yaml").read_text().replace("    awardable: false\n", "")
+
+
+def _settings(tmp_path: Path) -> Settings:
+    """A server whose nolan-tender ranks every bid that is not rejected (NOLAN)."""
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    (settings.rules / "nolan-tender.yaml").write_text(NOLAN)
+    return settings
 
 
 def _draft(version: str = "9.0.0", **replace: str) -> str:
@@ -27,7 +36,7 @@ def _draft(version: str = "9.0.0", **replace: str) -> str:
 
 
 def test_a_draft_shows_what_it_would_change_and_records_nothing(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    settings = _settings(tmp_path)
     with running(settings) as server:
         at = f"127.0.0.1:{server.port}"
         with ProbityClient(at, token=TOKENS["portal"]) as portal:
@@ -77,7 +86,7 @@ def test_the_limit_bounds_every_evaluation_a_large_tender_included(tmp_path: Pat
     """limit=1 on a recorded 60-bid tender evaluated all 60 again (20,000 took the server from
     163 MB to 2.5 GB): the limit now counts the bids a re-ranking needs, and a tender they do
     not fit is named as not ranked again instead."""
-    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    settings = _settings(tmp_path)
     with running(settings) as server:
         at = f"127.0.0.1:{server.port}"
         bids = [
@@ -119,7 +128,7 @@ def test_a_tender_too_large_for_one_answer_is_refused_before_it_is_read(
         "evaluations_of_call",
         lambda self, call: read.append(call) or original(self, call),
     )
-    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    settings = _settings(tmp_path)
     with running(settings) as server:
         at = f"127.0.0.1:{server.port}"
         bids = [
@@ -152,7 +161,7 @@ def test_a_preview_past_its_time_stops_its_evaluations(
     the workers for no one: they are now dropped, and the server answers the next call."""
     from probity.server import impact
 
-    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
+    settings = _settings(tmp_path)
     with running(settings) as server:
         at = f"127.0.0.1:{server.port}"
         strong = example("strong")
