@@ -100,7 +100,11 @@ def supplier(bid: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str, Any]]:
+def award_criteria(
+    tender: dict[str, Any],
+    bid: dict[str, Any],
+    offered: dict[tuple[str, str], float] | None = None,
+) -> list[dict[str, Any]]:
     """The award criteria in summary (reg 31(2)(d)(i)): each with its title, its relative
     importance (its share of the combined score) and the scores available; a principle's
     criteria are its sub-criteria. What is available is what the rule set offers, the most
@@ -108,7 +112,8 @@ def award_criteria(tender: dict[str, Any], bid: dict[str, Any]) -> list[dict[str
     weighting, result = tender.get("weighting"), bid["result"]
     quality = weighting["quality"] if weighting else None
     maximum = result.get("maximum") or 100.0
-    offered = _offered(tender.get("bids") or [bid])
+    if offered is None:  # contexts() reads it once for the whole tender
+        offered = _offered(tender.get("bids") or [bid])
     rows = []
     for principle in result["principles"]:
         weight = principle.get("weight")
@@ -239,6 +244,9 @@ def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[st
     bids = tender.get("bids", [])
     best = next((b for b in bids if b.get("rank") == 1), None)
     details = {**dict.fromkeys(_DETAILS, ""), **(tender.get("details") or {})}
+    # Read once for the tender, not once a bid: a tender may have thousands.
+    offered = _offered(bids) if bids else {}
+    ranked, said = sum(1 for b in bids if b.get("rank")), standing(bids)
     out = []
     for bid in bids:
         other = None if best is None or best is bid else best
@@ -252,12 +260,12 @@ def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[st
             "best": other,
             "supplier": supplier(bid),
             "best_supplier": supplier(other) if other else None,
-            "award_criteria": award_criteria(tender, bid),
+            "award_criteria": award_criteria(tender, bid, offered),
             "subtotals": subtotals(bid),
             "best_subtotals": subtotals(other) if other else [],
             "not_awarded": not_awarded(bid, other),
-            "ranked": sum(1 for b in bids if b.get("rank")),
-            "standing": standing(bids),
+            "ranked": ranked,
+            "standing": said,
             "criteria": _criteria(bid, other, set(tender.get("sensitive_answers") or ())),
             "principles": _principles(bid),
             "basis": cost_basis(tender),
