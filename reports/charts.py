@@ -28,10 +28,54 @@ def _one_at_a_time(draw: _Chart) -> _Chart:
     return drawn  # type: ignore[return-value]
 
 
+# Shared by every chart: text as text, the same ids every run, and a "$" in a supplier's name
+# is a dollar, not TeX.
+_STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "probity",
+    "font.size": 9,
+    "text.parse_math": False,
+}
+# Colours told apart with the commonest colour blindness (ColorBrewer's Dark2, darker blue).
+_COLOURS = ("#1f4e79", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
+
+
+def _percent(principle: dict[str, Any]) -> float | None:
+    """A principle's score as a percentage of what it could score; None when nothing of it
+    applied to the bid (no points on offer)."""
+    most, points = principle.get("max_points"), principle.get("points")
+    if most and points is not None:
+        return 100.0 * float(points) / float(most)
+    return None
+
+
+def standing(bid: dict[str, Any]) -> str:
+    """Why a bid is not ranked, as a chart's legend and its text equivalent say it: "" for a
+    ranked bid."""
+    if bid.get("rejected"):
+        return "rejected"
+    if bid.get("not_awardable"):
+        return "may not be awarded"
+    return ""
+
+
+def bid_name(bid: dict[str, Any]) -> str:
+    return str(bid.get("supplier_name") or bid.get("supplier_id") or bid["submission_id"])
+
+
+def principle_percentages(bids: list[dict[str, Any]]) -> list[tuple[str, list[float | None]]]:
+    """The figures the principle chart draws, for its text equivalent: per bid, each
+    principle's share of what it could score, in percent."""
+    return [(bid_name(b), [_percent(p) for p in b["result"]["principles"]]) for b in bids]
+
+
 @_one_at_a_time
-def principle_scores(tender: dict[str, Any], title: str) -> str:
-    """A grouped bar chart: each principle's score for every bid, ranked bids first. An
-    inline <svg> element with its title for assistive technology."""
+def principle_scores(tender: dict[str, Any], title: str, described_by: str = "") -> str:
+    """A grouped bar chart: each principle as a percentage of what it could score, for every
+    bid (weights differ, so points would make a heavy principle tower over a light one
+    whatever the bids did). Every bar is labelled with its value; a zero is drawn as a mark
+    on the axis, not as nothing; a rejected bid or one that may not be awarded is hatched and
+    named so in the legend. An inline <svg> element with its title for assistive technology."""
     import matplotlib  # imported here: only reports draw charts (half a second to import)
 
     matplotlib.use("Agg")
@@ -40,24 +84,48 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
     bids = tender.get("bids", [])
     principles = bids[0]["result"]["principles"] if bids else []
     names = [p["name"] for p in principles]
-    with matplotlib.rc_context(
-        {
-            "svg.fonttype": "none",  # text as text
-            "svg.hashsalt": "probity",  # the same ids every run
-            "font.size": 9,
-            "text.parse_math": False,  # a supplier's "$" is a dollar, not TeX
-        }
-    ):
-        figure, axes = pyplot.subplots(figsize=(7.5, 3.2))
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+        figure, axes = pyplot.subplots(figsize=(7.5, 3.0))
         width = 0.8 / max(1, len(bids))
         bars, labels = [], []
-        for n, bid in enumerate(bids):
-            scores = [p["score"] for p in bid["result"]["principles"]]
+        for n, (bid, (name, shares)) in enumerate(
+            zip(bids, principle_percentages(bids), strict=True)
+        ):
+            heights = [s or 0.0 for s in shares]
             offsets = [k + (n - (len(bids) - 1) / 2) * width for k in range(len(names))]
-            bars.append(axes.bar(offsets, scores, width))
-            labels.append(bid.get("supplier_name") or bid["submission_id"])
+            colour, marked = _COLOURS[n % len(_COLOURS)], standing(bid)
+            drawn = axes.bar(
+                offsets,
+                heights,
+                width,
+                color=colour,
+                alpha=0.45 if marked else 1.0,
+                hatch="///" if marked else None,
+                edgecolor=colour,
+            )
+            zeros = [o for o, s in zip(offsets, shares, strict=True) if s == 0]
+            if zeros:  # a zero is a score, not a missing bar
+                axes.scatter(
+                    zeros,
+                    [0] * len(zeros),
+                    marker="_",
+                    s=120,
+                    color=colour,
+                    zorder=3,
+                    clip_on=False,
+                )
+            axes.bar_label(
+                drawn,
+                labels=[f"{s:.0f}" if s is not None else "n/a" for s in shares],
+                fontsize=6,
+                padding=1,
+            )
+            bars.append(drawn)
+            labels.append(f"{name} ({marked})" if marked else name)
         axes.set_xticks(range(len(names)), names, rotation=20, ha="right")
-        axes.set_ylabel("score")
+        axes.set_ylim(0, 110)
+        axes.set_yticks([0, 25, 50, 75, 100])
+        axes.set_ylabel("% of the principle's points")
         axes.legend(
             bars,
             labels,  # given, not collected: matplotlib leaves out a label starting with "_"
@@ -68,12 +136,68 @@ def principle_scores(tender: dict[str, Any], title: str) -> str:
             frameon=False,
         )
         axes.spines[["top", "right"]].set_visible(False)
-        return _inline_svg(figure, title)
+        return _inline_svg(figure, title, described_by)
 
 
-def _inline_svg(figure: Any, title: str) -> str:
+@_one_at_a_time
+def quality_and_price(tender: dict[str, Any], title: str, described_by: str = "") -> str:
+    """The ranking as a chart: each bid's quality score and price score stacked to its
+    combined score, in the tender's order; a bid that is not ranked has no price score and is
+    drawn hatched with the reason beside it. An inline <svg> element, as above."""
+    import matplotlib  # imported here, as above
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    bids = tender.get("bids", [])
+    weighting = tender.get("weighting") or {}
+    most = (weighting.get("quality") or 0) + (weighting.get("price") or 0) or 100
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+        figure, axes = pyplot.subplots(figsize=(7.5, 0.35 * len(bids) + 0.8))
+        rows = list(range(len(bids)))[::-1]  # the first bid on top
+        for row, bid in zip(rows, bids, strict=True):
+            quality, price, marked = (
+                bid.get("quality_score") or 0.0,
+                bid.get("price_score"),
+                standing(bid),
+            )
+            axes.barh(
+                row,
+                quality,
+                color=_COLOURS[0],
+                alpha=0.45 if marked else 1.0,
+                hatch="///" if marked else None,
+                edgecolor=_COLOURS[0],
+            )
+            if price is not None and not marked:
+                axes.barh(row, price, left=quality, color=_COLOURS[1], edgecolor=_COLOURS[1])
+                said = f"{quality:.2f} + {price:.2f} = {quality + price:.2f}"
+            else:
+                said = f"quality {quality:.2f}; not ranked: {marked or 'no price score'}"
+            axes.text(quality + (price or 0) + most * 0.01, row, said, va="center", fontsize=7)
+        axes.set_yticks(rows, [bid_name(b) for b in bids])
+        axes.set_xlim(0, most * 1.45)  # room for the figures beside the bars
+        axes.set_xlabel("points of the combined score")
+        from matplotlib.patches import Patch
+
+        axes.legend(
+            [Patch(color=_COLOURS[0]), Patch(color=_COLOURS[1])],
+            [
+                f"quality score (up to {weighting.get('quality', 0):g})",
+                f"price score (up to {weighting.get('price', 0):g})",
+            ],
+            fontsize=7,
+            loc="lower right",
+            frameon=False,
+        )
+        axes.spines[["top", "right"]].set_visible(False)
+        return _inline_svg(figure, title, described_by)
+
+
+def _inline_svg(figure: Any, title: str, described_by: str = "") -> str:
     """A figure as an <svg> element to put inside HTML (no XML prologue), titled for
-    assistive technology; the figure is closed."""
+    assistive technology and pointing at its text equivalent (`described_by`, an element's
+    id) when it has one; the figure is closed."""
     from matplotlib import pyplot
 
     out = io.StringIO()
@@ -87,7 +211,9 @@ def _inline_svg(figure: Any, title: str) -> str:
     pyplot.close(figure)
     svg = out.getvalue()
     svg = svg[_SVG_START.search(svg).start() :]  # type: ignore[union-attr]
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)
+    described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
+    label = f'<svg role="img" aria-label="{html.escape(title)}"{described} '
+    return svg.replace("<svg ", label, 1)
 
 
 # The s.71 scale, best first: the chart draws better ratings higher.
@@ -107,9 +233,7 @@ def rating_timeline(contract: dict[str, Any], title: str) -> str:
     periods = contract.get("periods", [])
     labels = [p["period"] for p in periods]
     levels = [RATINGS.index(p["rating"]) for p in periods]
-    with matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": "probity", "font.size": 9}  # as above
-    ):
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
         figure, axes = pyplot.subplots(figsize=(7.5, 2.4))
         axes.step(range(len(levels)), levels, where="mid", color="#1f4e79", linewidth=2)
         axes.scatter(range(len(levels)), levels, color="#1f4e79", zorder=3)

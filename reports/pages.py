@@ -1,17 +1,20 @@
 """The tender evaluation report: one self-contained, printable HTML file (or PDF made from
 the same HTML by WeasyPrint) from a tender's result in the command line's JSON (`probity
-tender --format json`): the basis of the evaluation stated up front, the ranking, a chart of
-every bid's score per principle, and each bid's findings with points, descriptor, reason,
-evidence and source. Jinja2 escapes every value (autoescape), so text a bidder supplied is
-only ever text.
+tender --format json`): the basis of the evaluation stated up front, the ranking with a
+chart of quality and price, each principle as a percentage for every bid (charts with their
+text equivalents), each bid's findings with points, descriptor, reason and the bid's answers,
+and the criteria with their sources, cited once. Jinja2 escapes every value (autoescape), so
+text a bidder supplied is only ever text.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from probity.engine import answer
 from probity.reports import charts
@@ -26,6 +29,15 @@ _ENVIRONMENT = Environment(
 )
 
 
+def _breakable(text: str) -> Markup:
+    """An address that may wrap after each "/" (and nowhere inside a word): escaped text
+    with a line-break opportunity after every slash."""
+    return Markup(str(escape(text)).replace("/", "/<wbr>"))
+
+
+_ENVIRONMENT.filters["breakable"] = _breakable
+
+
 def _answer(value: Any, given: bool, shown: str = "") -> str:
     """An answer as a person reads it, as explanations write it ("yes", "not given"): as
     the result shows it (allowed values by their labels), else from the value."""
@@ -33,32 +45,111 @@ def _answer(value: Any, given: bool, shown: str = "") -> str:
 
 
 def tender_html(tender: dict[str, Any]) -> str:
-    """The report as one HTML document (styles and chart inline)."""
+    """The report as one HTML document (styles and charts inline)."""
     bids = tender.get("bids", [])
     gates = [f for f in bids[0]["result"]["findings"] if f["gate"]] if bids else []
     title = f"Tender evaluation report: {tender.get('tender_id', '')}"
-    chart = charts.principle_scores(tender, f"Score per principle for every bid, {title}")
-    best = next((b for b in bids if b.get("rank") == 1), None)
-    against = {  # each other bid beside the most advantageous one
-        bid["submission_id"]: charts.principle_scores(
-            {**tender, "bids": [bid, best]},
-            f"Score per principle, bid {bid['submission_id']} beside the most advantageous",
-        )
-        for bid in bids
-        if best is not None and bid is not best
-    }
+    notes, criterion_notes, publications = sources(bids)
     return _ENVIRONMENT.get_template("tender_report.html.j2").render(
         title=title,
         tender=tender,
         bids=bids,
         gates=gates,
-        chart=chart,
-        against=against,
+        chart=charts.principle_scores(
+            tender, f"Each principle as a percentage of its points, {title}", "principles-table"
+        ),
+        ranking_chart=charts.quality_and_price(
+            tender, f"Quality and price scores of every bid, {title}", "ranking-table"
+        ),
+        principle_names=[p["name"] for p in bids[0]["result"]["principles"]] if bids else [],
+        percentages=charts.principle_percentages(bids),
+        notes=notes,
+        criterion_notes=criterion_notes,
+        publications=publications,
+        scale=scale(bids),
+        short=short,
         basis=cost_basis(tender),
         answer=_answer,
         figure=figure,
         number=number,
+        percent=percent,
     )
+
+
+def percent(share: float | None) -> str:
+    """A share as the text equivalent of a chart prints it: "75%", "n/a" when nothing of it
+    applied."""
+    return "n/a" if share is None else f"{share:.0f}%"
+
+
+@dataclass
+class Note:
+    """One sentence of policy the report cites, numbered, with where it is published and
+    the authority's own choices made on it, by criterion."""
+
+    number: int
+    quote: str
+    publication: int | None  # the number of its publication in the report's list
+    document: str  # the source library's id, for a citation not in the library
+    section: str
+    criteria: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (criterion, choice)
+
+
+def sources(
+    bids: list[dict[str, Any]],
+) -> tuple[list[Note], dict[str, int], list[dict[str, str]]]:
+    """Each sentence of policy the bids' findings cite, numbered once; the note of each
+    criterion; and the publications, numbered once (a report that printed the citation under
+    every finding of every bid ran to 46 pages for three bids)."""
+    notes: dict[tuple[str, str, str], Note] = {}
+    of_criterion: dict[str, int] = {}
+    publications: dict[tuple[str, str], dict[str, str]] = {}
+    for bid in bids:
+        for finding in bid["result"]["findings"]:
+            if finding["criterion"] in of_criterion:
+                continue
+            source = finding.get("source") or {}
+            published = (source.get("citation") or "", source.get("url") or "")
+            if published[0] and published not in publications:
+                number = str(len(publications) + 1)
+                publications[published] = {
+                    "number": number,
+                    "citation": published[0],
+                    "url": published[1],
+                }
+            key = (source.get("quote", ""), published[0], source.get("section", ""))
+            note = notes.get(key)
+            if note is None:
+                note = notes[key] = Note(
+                    len(notes) + 1,
+                    key[0],
+                    int(publications[published]["number"]) if published[0] else None,
+                    source.get("document", ""),
+                    key[2],
+                )
+            note.criteria.append(finding["title"])
+            if source.get("choice"):
+                note.choices.append((finding["title"], source["choice"]))
+            of_criterion[finding["criterion"]] = note.number
+    return list(notes.values()), of_criterion, list(publications.values())
+
+
+def scale(bids: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """The scale's descriptors the findings use, highest score first: stated once, so a
+    finding names only its descriptor's first word ("Excellent")."""
+    said = {
+        f["points"]: f["descriptor"]
+        for bid in bids
+        for f in bid["result"]["findings"]
+        if f.get("descriptor")
+    }
+    return sorted(said.items(), reverse=True)
+
+
+def short(descriptor: str) -> str:
+    """A descriptor's name, before its colon: "Excellent" of "Excellent: fully meets …"."""
+    return descriptor.split(":", 1)[0]
 
 
 def summary_html(context: dict[str, Any]) -> str:
@@ -68,7 +159,9 @@ def summary_html(context: dict[str, Any]) -> str:
     name = bid.get("supplier_name") or bid.get("supplier_id") or bid["submission_id"]
     title = f"Assessment summary: {name}"
     shown = {**context["tender"], "bids": [bid, best] if best else [bid]}
-    chart = charts.principle_scores(shown, f"Score per principle, {title}")
+    chart = charts.principle_scores(
+        shown, f"Each principle as a percentage of its points, {title}", "subtotals-table"
+    )
     return _ENVIRONMENT.get_template("summary.html.j2").render(
         title=title, chart=chart, answer=_answer, **context
     )

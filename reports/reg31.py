@@ -159,6 +159,7 @@ def plain_markdown(text: str) -> str:
 def plain_html(document: str) -> str:
     """What a reader of the HTML sees: its text, without tags, styles or the chart."""
     body = re.sub(r"<(style|svg|script)\b.*?</\1>", " ", document, flags=re.DOTALL | re.I)
+    body = re.sub(r"<wbr\s*/?>", "", body, flags=re.I)  # a place a line may break: no space
     return _collapsed(html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 

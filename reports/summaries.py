@@ -65,7 +65,7 @@ class Summary:
 # set marks commercially sensitive.
 WITHHELD = (
     "The reasons are withheld: they state answers the supplier may keep from its competitors "
-    "(commercially sensitive information, Procurement Act 2023, s.94)."
+    "(commercially sensitive information, Procurement Act 2023, section 94)."
 )
 
 
@@ -182,9 +182,16 @@ def subtotals(bid: dict[str, Any]) -> list[dict[str, str]]:
             "score": f"{figure(p['score'])} of {number(p['weight'])}"
             if p.get("score") is not None and p.get("weight") is not None
             else "",
+            "percent": _percent(p),
         }
         for p in bid["result"]["principles"]
     ]
+
+
+def _percent(principle: dict[str, Any]) -> str:
+    """A principle's points as a percentage of what it could score: what the chart draws."""
+    most, points = principle.get("max_points"), principle.get("points")
+    return f"{100 * points / most:.0f}%" if most and points is not None else "n/a"
 
 
 def standstill(ends: str) -> str:

@@ -48,6 +48,9 @@ class SourceFile(BaseModel):
     year: str | None = None
     url: str | None = None
     registered_from: str = Field(description="The file name the fingerprint was made from")
+    # A page as printed in the document, by the page its file marks: an extract's file
+    # starts "Page 109" where the book prints 107, and a reader looks for what is printed.
+    printed_pages: dict[str, str] | None = None
     fingerprint: _FingerprintFile
 
 
@@ -168,7 +171,11 @@ def _reason(exc: Exception) -> str:
 
 
 def _source(stored: SourceFile) -> Source:
-    parts = (Part(p.location, frozenset(p.runs.split())) for p in stored.fingerprint.parts)
+    printed = stored.printed_pages or {}
+    parts = (
+        Part(printed.get(p.location, p.location), frozenset(p.runs.split()))
+        for p in stored.fingerprint.parts
+    )
     return Source(
         id=stored.id,
         title=stored.title,

@@ -371,16 +371,16 @@ def test_check_against_an_earlier_version_names_the_change_and_refuses_an_unders
     folder = with_sources(tmp_path)
     shutil.copytree(ROOT / "rules" / "examples", folder / "examples")
     understated = folder / "nolan-tender.yaml"
-    understated.write_text(text.replace("version: 2.1.0", "version: 1.4.0", 1))
+    understated.write_text(text.replace("version: 2.1.1", "version: 1.4.0", 1))
     refused = probity("check", "--against", str(released), str(understated))
     assert refused.returncode == 1
-    line = text.splitlines().index("version: 2.1.0") + 1
+    line = text.splitlines().index("version: 2.1.1") + 1
     first = refused.stdout.splitlines()[0]
     assert first.startswith(f"{understated}:{line}:10: this is a major change from 1.3.0 (")
     assert first.endswith("so its version must be at least 2.0.0, not 1.4.0")
     assert ": ok (" not in refused.stdout
     same = probity("check", "--against", "rules/nolan-tender.yaml", "rules/nolan-tender.yaml")
-    assert same.stdout.splitlines()[0] == "rules/nolan-tender.yaml: the same as 2.1.0"
+    assert same.stdout.splitlines()[0] == "rules/nolan-tender.yaml: the same as 2.1.1"
 
 
 def test_a_test_file_name_no_file_system_takes_is_a_problem_at_its_line(tmp_path: Path) -> None:

@@ -576,15 +576,15 @@ def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
 
     text = (RULES / "nolan-tender.yaml").read_text()
     old = shipped(RULES / "nolan-tender.yaml")
-    heavier = text.replace("version: 2.1.0", "version: 2.1.1", 1).replace(
+    heavier = text.replace("version: 2.1.1", "version: 2.1.2", 1).replace(
         "min_total: 75", "min_total: 80", 1
     )
     from probity.engine.compiler.pipeline import compile_text
 
     new = compile_text(heavier, "nolan-tender.yaml")
     assert kind_of_change(old, new) == (
-        "Version 2.1.1 would be refused: this is a minor change from 2.1.0 (the bands "
-        "changed), so its version must be at least 2.2.0, not 2.1.1."
+        "Version 2.1.2 would be refused: this is a minor change from 2.1.1 (the bands "
+        "changed), so its version must be at least 2.2.0, not 2.1.2."
     )
 
 

@@ -36,14 +36,18 @@ def test_the_report_in_a_browser(
         ranking = browser.find_element(By.XPATH, "//caption[starts-with(., 'Bids in order')]/..")
         rows = ranking.find_elements(By.CSS_SELECTOR, "tbody tr")
         assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows] == [
-            b["submission_id"] for b in tender["bids"]
+            f"{b['supplier_name']}\n{b['submission_id']}" for b in tender["bids"]
         ]
         text = browser.find_element(By.TAG_NAME, "body").text
         for bid in tender["bids"]:
             assert bid["supplier_name"] in text
         charts = browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")
-        # every bid, then each other bid beside the most advantageous one
-        assert len(charts) == len(tender["bids"])
+        # quality and price for the ranking, and each principle for every bid
+        assert len(charts) == 2
+        assert all(chart.get_attribute("aria-describedby") for chart in charts)
+        for chart in charts:  # each chart's text equivalent is on the page
+            described = browser.find_element(By.ID, chart.get_attribute("aria-describedby"))
+            assert described.tag_name == "table" or described.find_elements(By.TAG_NAME, "table")
         assert all(chart.size["width"] > 200 for chart in charts)  # drawn, not collapsed
         assert _fits(browser), f"wider than a {width}px window"
 

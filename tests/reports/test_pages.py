@@ -44,7 +44,8 @@ def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
     ranking = page.find("caption", string=lambda s: bool(s and s.startswith("Bids in order")))
     assert ranking is not None
     rows = ranking.find_parent("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
-    assert [r.find_all("td")[1].text for r in rows] == [b["submission_id"] for b in tender["bids"]]
+    ids = [b["submission_id"] for b in tender["bids"]]
+    assert [r.find_all("td")[1].find("span").text for r in rows] == ids
     assert [r.find_all("td")[0].text for r in rows] == ["1", "not ranked", "not ranked"]
     svg = page.find("svg")
     assert svg is not None and svg.get("role") == "img" and svg.get("aria-label")
@@ -55,10 +56,12 @@ def test_the_html_report_states_the_basis_ranks_and_shows_every_bid(
         assert section is not None
         findings = section.find_next("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
         assert len(findings) == len(bid["result"]["findings"])
-        beside = section.find_next(["figure", "table"])
-        assert (beside.name == "figure") == (bid["rank"] != 1), bid["submission_id"]  # type: ignore[union-attr]
+        for row, finding in zip(findings, bid["result"]["findings"], strict=True):
+            note = row.find("a", class_="note")  # each finding cites its sentence of policy
+            cited = page.find(id=note["href"].removeprefix("#"))  # type: ignore[index]
+            assert finding["source"]["quote"] in cited.text  # type: ignore[union-attr]
     assert "Declare every interest and relationship" in page.text  # the remedy, where due
-    assert "page 109" in page.text  # where the source says it
+    assert "page 107" in page.text  # the page as printed in the source
 
 
 def test_the_pdf_report_renders_to_pages_that_are_not_blank(
@@ -175,7 +178,8 @@ def test_reports_and_summaries_from_the_decision_log_name_the_calls_behind_them(
         assert f"Evaluation {logged.seq} in the decision log" in said
         assert f"item {logged.item}" in said
     rows = page.find("tbody").find_all("tr")  # type: ignore[union-attr]
-    assert [r.find_all("td")[1].text for r in rows] == [b["submission_id"] for b in tender["bids"]]
+    ids = [b["submission_id"] for b in tender["bids"]]
+    assert [r.find_all("td")[1].find("span").text for r in rows] == ids
     written = sorted(folder.glob("*.md"))
     assert sorted(p.read_text() for p in written) == sorted(s.text for s in sent.summaries)
     assert len(written) == len(sent.summaries) == 3
@@ -193,4 +197,7 @@ def test_the_report_shows_answers_by_their_labels_and_the_authoritys_choices(
 ) -> None:
     page = BeautifulSoup(tender_html(_tender(example_tender)), "html.parser").text
     assert "co-designed with service users" in page and "co_designed" not in page
-    assert "The authority's own choice, not the source's: The shares of 60% and 90%" in page
+    assert (
+        "Personalised services: the authority's own choice, not the source's: The shares of "
+        "60% and 90%" in page
+    )

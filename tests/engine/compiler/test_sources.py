@@ -3,6 +3,9 @@ the publication, and citations that travel with a compiled version."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from probity.engine.compiler.citations import citations_from_json
@@ -12,7 +15,8 @@ from probity.engine.evaluation.evaluator import Evaluator
 from probity.engine.evaluation.items import Submission
 from probity.engine.evaluation.result import to_json
 from probity.engine.registry import library_of
-from tests.conftest import FIXTURES, MINI_STRONG
+from probity.engine.sources.library import load_library
+from tests.conftest import FIXTURES, MINI_STRONG, RULES
 
 MINI = (FIXTURES / "mini.yaml").read_text()
 LIBRARY = library_of(FIXTURES)
@@ -45,9 +49,10 @@ def test_an_unregistered_document_is_refused_at_the_document() -> None:
 
 
 def test_findings_cite_the_publication_and_the_page() -> None:
+    """The page as the book prints it (107), not as the extract's file marks it (109)."""
     ruleset = compile_text(MINI, "mini.yaml", LIBRARY)
     source = ruleset.criteria[0].source
-    assert (source.document, source.section) == ("cspl-ethical-standards", "page 109")
+    assert (source.document, source.section) == ("cspl-ethical-standards", "page 107")
     assert (
         source.citation is not None and "Committee on Standards in Public Life" in source.citation
     )
@@ -75,3 +80,12 @@ def test_the_digest_covers_the_citations() -> None:
     unchecked = compile_text(MINI, "mini.yaml")
     assert unchecked.citations == "" and unchecked.criteria[0].source.citation == ""
     assert unchecked.digest != compile_text(MINI, "mini.yaml", LIBRARY).digest
+
+
+def test_a_page_the_document_prints_differently_is_cited_as_printed(tmp_path: Path) -> None:
+    entry = json.loads((RULES / "sources" / "cspl-ethical-standards.json").read_text())
+    assert entry["printed_pages"] == {"page 109": "page 107"}
+    del entry["printed_pages"]
+    (tmp_path / "cspl-ethical-standards.json").write_text(json.dumps(entry))
+    unmapped = compile_text(MINI, "mini.yaml", load_library(tmp_path))
+    assert unmapped.criteria[0].source.section == "page 109"  # the file's own marker
