@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from probity.reports import reg31
-from probity.reports.wording import cost_basis, figure, number
+from probity.reports.wording import answered, cost_basis, figure, number
 
 _DETAILS = (
     "contracting_authority",
@@ -278,6 +278,7 @@ def contexts(tender: dict[str, Any], issued: str | None = None) -> list[tuple[st
             "basis": cost_basis(tender),
             "figure": figure,
             "number": number,
+            "answered": answered,
         }
         context["checklist"] = [f"{i.paragraph}: {i.says}" for i in reg31.applying(context)]
         out.append((_file_stem(bid), context))

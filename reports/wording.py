@@ -18,3 +18,37 @@ def number(value: float) -> str:
 def cost_basis(tender: dict[str, Any]) -> str:
     """The cost a tender's price scores compared, in words."""
     return "whole-life cost" if tender.get("cost_basis") == "whole_life_cost" else "price"
+
+
+_APPLIES = "this applies only when"
+_SHORT = ("not_met", "partly_met", "evidence_missing")
+
+
+def answered(finding: dict[str, Any], whose: str = "Your tender") -> str:
+    """What a tender answered to a criterion and what the criterion asked for, from the
+    finding's evidence, and, for a criterion of several answers that was not fully met,
+    which of them fell short: the explanation by reference to the tender (reg 31(2)(e)(i)).
+    Empty for a finding without evidence (one withheld from another bidder, s.94)."""
+    parts = []
+    for evidence in finding.get("evidence") or []:
+        said = evidence.get("shown") or ("not given" if not evidence.get("given") else "")
+        asked = evidence.get("expected") or ""
+        asked = "" if asked.startswith(_APPLIES) else f" (asked for: {asked})"
+        parts.append(f"“{evidence['label']}”: {said or 'not given'}{asked}")
+    if not parts:
+        return ""
+    text = f"{whose} answered {'; '.join(parts)}."
+    short = [
+        f"“{e['label']}”"
+        for e in finding["evidence"]
+        if e.get("given")
+        and not e.get("met")
+        and not (e.get("expected") or "").startswith(_APPLIES)
+    ]
+    if finding.get("outcome") in _SHORT and len(finding["evidence"]) > 1 and short:
+        text += (
+            f" The part not met: {', '.join(short)}."
+            if len(short) == 1
+            else (f" The parts not met: {', '.join(short)}.")
+        )
+    return text

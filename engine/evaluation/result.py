@@ -36,6 +36,10 @@ class Evidence:
     shown: str  # the answer as people read it ("" when not given): labels, lists in words
     given: bool
     expected: str
+    # Whether the answer meets what the criterion asks of it: for a finding short of full
+    # marks, what the next score up asks (so a compound condition says which part failed);
+    # false when the answer was not given or the criterion did not apply.
+    met: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,8 @@ from probity.engine.evaluation.result import (
 from probity.engine.evaluation.thresholds import below_minimums, pass_fail
 from probity.engine.phrasing import answer
 from probity.engine.version import ENGINE_VERSION
-from probity.engine.when.three_valued import truth
+from probity.engine.when.expression import fields_of
+from probity.engine.when.three_valued import part_holds, truth
 
 _CACHE_LIMIT = 4096
 _NONE: set[int] = set()  # never changed: the hits of a rule that fired for nobody
@@ -137,7 +138,7 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
         outcome = {_NOT_APPLICABLE: "not_applicable", _NOT_MET: "not_met"}.get(
             level, "evidence_missing"
         )
-    finding = _build(c, outcome, points, label, values)
+    finding = _build(c, outcome, points, label, values, level)
     failed = c.gate and outcome not in ("met", "not_applicable")
     reason = exclusion_reason("pass_fail", c.id, "", c.title) if failed else None
     return (finding, encode(finding), points, finding.max_points, reason)
@@ -172,13 +173,46 @@ def fixed_explanations(c: CompiledCriterion) -> dict[str, str]:
     return fixed
 
 
+def _target(c: CompiledCriterion, level: int, points: int) -> int:
+    """The level a finding is measured against to say which of its answers fall short: the
+    level it matched when it has full marks, else the next score up (the lowest level giving
+    more points than it has), else, for a pass/fail criterion, its condition."""
+    if level >= 0 and points == c.max_points:
+        return level
+    better = [n for n, lv in enumerate(c.levels) if lv.points > points]
+    return better[-1] if better else 0
+
+
+def _meets(
+    c: CompiledCriterion, outcome: str, target: int, values: dict[str, Any]
+) -> dict[str, bool]:
+    """For each answer a finding shows, whether it meets what the target level asks of it."""
+    if outcome == "not_applicable":
+        return {}
+    condition = c.conditions[target]
+    read = {f.path for f in fields_of(condition)}
+    return {
+        # An answer the target level does not read (one only a higher level asks for, or
+        # the applies_when's) is not what fell short.
+        field: field not in read
+        or (field in values and part_holds(condition, field, values) is True)
+        for field, _, _ in c.expected
+    }
+
+
 def _build(
-    c: CompiledCriterion, outcome: str, points: int, label: str, values: dict[str, Any]
+    c: CompiledCriterion,
+    outcome: str,
+    points: int,
+    label: str,
+    values: dict[str, Any],
+    level: int,
 ) -> Finding:
     template = _template(c, outcome)
     labels = {field: label for field, label, _ in c.expected}
     missing = ", ".join(labels[field] for field in c.fields if field not in values)
     context = dict(values, points=points, max_points=c.max_points, missing=missing)
+    met = _meets(c, outcome, _target(c, level, points), values)
     evidence = tuple(
         Evidence(
             field,
@@ -187,6 +221,7 @@ def _build(
             answer(values[field], c.value_labels.get(field)) if field in values else "",
             field in values,
             expected,
+            met.get(field, False),
         )
         for field, label, expected in c.expected
     )

@@ -25,6 +25,7 @@ from probity.engine.when.expression import (
     Neg,
     Node,
     Not,
+    fields_of,
 )
 
 _COMPARE = {
@@ -96,3 +97,34 @@ def truth(node: Node, values: dict[str, Any]) -> bool | None:
             raise TypeError(node)  # a value, not a condition: the type checks rule it out
         case _:
             assert_never(node)
+
+
+def part_holds(node: Node, field: str, values: dict[str, Any]) -> bool | None:
+    """Whether the part of a condition that reads `field` holds: the condition with every
+    comparison of other answers left out (an `and` of the rest, an `or` of the rest, under
+    the same `not`s). It says which part of a compound condition a submission fell short
+    on: of "register kept and reviewed within 12 months", a supplier with no register
+    fails the first part. None when unknown (the answer is missing) or the condition does
+    not read `field`."""
+    found = _part(node, field, values)
+    return None if found is _ABSENT else found  # type: ignore[return-value]
+
+
+_ABSENT = object()  # the node does not read the field
+
+
+def _part(node: Node, field: str, values: dict[str, Any]) -> object:
+    if isinstance(node, BoolOp):
+        parts = [p for p in (_part(i, field, values) for i in node.items) if p is not _ABSENT]
+        if not parts:
+            return _ABSENT
+        decisive = node.op == "or"  # True decides an or, False an and
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+    if isinstance(node, Not):
+        inner = _part(node.operand, field, values)
+        return inner if inner is _ABSENT or inner is None else not inner
+    if not any(f.path == field for f in fields_of(node)):
+        return _ABSENT
+    return truth(node, values)

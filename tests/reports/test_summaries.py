@@ -65,6 +65,37 @@ def test_a_summary_says_what_the_act_asks_and_no_field_paths(example_tender: Pat
         assert not re.search(r"[<>]=|==|!=|\bOUTCOME_|\bnot_met\b|\bpartly_met\b", text)
 
 
+def test_each_explanation_states_the_bidders_answer_and_what_was_asked(
+    example_tender: Path,
+) -> None:
+    """Issue 33, item 7: the reason for each score refers to the tender (reg 31(2)(e)(i)):
+    the bidder's own answer and what the criterion asked for, and for a compound criterion
+    which part fell short ("No conflicts register is kept, or it has not been reviewed"
+    named neither)."""
+    tender = json.loads(example_tender.read_text())
+    texts = {s.name: " ".join(s.text.split()) for s in summaries(tender)}
+    for bid in tender["bids"]:
+        text = texts[f"{bid['supplier_id']}.md"]
+        for finding in bid["result"]["findings"]:
+            for evidence in finding["evidence"]:
+                said = evidence["shown"] or "not given"
+                assert f"“{_markdown(evidence['label'])}”: {_markdown(said)}" in text, (
+                    bid["supplier_id"],
+                    finding["criterion"],
+                )
+    weak = texts["SUP-1002.md"]
+    assert (
+        "Your tender answered “Register of conflicts of interest kept”: no (asked for: yes for 4 "
+        "points; yes for 2 points); “Months since the conflicts register was reviewed”: not given"
+        in weak
+    )
+    assert "The part not met: “Register of conflicts of interest kept”." in weak
+    assert (  # of two answers, only the one the next score reads
+        "“Complaint data shared with the commissioner”: no (asked for: yes for 4 points). "
+        "The part not met: “Complaints recorded and analysed”." in weak
+    )
+
+
 HOSTILE = "<script>alert(1)</script> | *bold* _x_ [link](javascript:alert(1)) `code` # h"
 
 

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17probity/v1/result.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"9\n\nRulesetRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\"\x7f\n\x08\x45vidence\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\r\n\x05given\x18\x03 \x01(\x08\x12\x10\n\x08\x65xpected\x18\x04 \x01(\t\x12\r\n\x05label\x18\x05 \x01(\t\x12\r\n\x05shown\x18\x06 \x01(\t\"r\n\x0fSourceReference\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\x12\x0e\n\x06\x63hoice\x18\x06 \x01(\t\x12\r\n\x05quote\x18\x02 \x01(\t\x12\x0f\n\x07section\x18\x03 \x01(\t\x12\x10\n\x08\x63itation\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xbc\x02\n\x07\x46inding\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07outcome\x18\x0f \x01(\t\x12\x0e\n\x06points\x18\x05 \x01(\x05\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\r\n\x05level\x18\x07 \x01(\t\x12\x10\n\x08severity\x18\x10 \x01(\t\x12\x0c\n\x04gate\x18\t \x01(\x08\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12&\n\x08\x65vidence\x18\x0b \x03(\x0b\x32\x14.probity.v1.Evidence\x12\x0e\n\x06remedy\x18\x0c \x01(\t\x12+\n\x06source\x18\r \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12\x12\n\ndescriptor\x18\x0e \x01(\tJ\x04\x08\x04\x10\x05J\x04\x08\x08\x10\t\"t\n\x0ePrincipleScore\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\x12\x0e\n\x06points\x18\x04 \x01(\x05\x12\x12\n\nmax_points\x18\x05 \x01(\x05\x12\r\n\x05score\x18\x06 \x01(\x01\"?\n\tRejection\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\"\xeb\x02\n\x06Result\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x16\n\x0e\x65ngine_version\x18\x03 \x01(\t\x12\x0c\n\x04\x62\x61nd\x18\x04 \x01(\t\x12\x12\n\nband_label\x18\x05 \x01(\t\x12\x14\n\x08\x65xcluded\x18\x06 \x01(\x08\x42\x02\x18\x01\x12\x1d\n\x11\x65xclusion_reasons\x18\x07 \x03(\tB\x02\x18\x01\x12\r\n\x05total\x18\x08 \x01(\x01\x12\x0f\n\x07maximum\x18\t \x01(\x01\x12.\n\nprinciples\x18\n \x03(\x0b\x32\x1a.probity.v1.PrincipleScore\x12%\n\x08\x66indings\x18\x0b \x03(\x0b\x32\x13.probity.v1.Finding\x12\x10\n\x08rejected\x18\x0c \x01(\x08\x12)\n\nrejections\x18\r \x03(\x0b\x32\x15.probity.v1.Rejection\"\xe0\x01\n\rResultCatalog\x12\'\n\x07ruleset\x18\x01 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12#\n\x05\x62\x61nds\x18\x02 \x03(\x0b\x32\x14.probity.v1.BandText\x12-\n\nprinciples\x18\x03 \x03(\x0b\x32\x19.probity.v1.PrincipleText\x12+\n\x08\x63riteria\x18\x04 \x03(\x0b\x32\x19.probity.v1.CriterionText\x12%\n\x06\x63hecks\x18\x05 \x03(\x0b\x32\x15.probity.v1.CheckText\"\'\n\x08\x42\x61ndText\x12\x0c\n\x04\x62\x61nd\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\"@\n\rPrincipleText\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\"\x8a\x03\n\rCriterionText\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x10\n\x08severity\x18\x04 \x01(\t\x12\x0c\n\x04gate\x18\x05 \x01(\x08\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\x0e\n\x06remedy\x18\x07 \x01(\t\x12+\n\x06source\x18\x08 \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12*\n\x08\x65vidence\x18\t \x03(\x0b\x32\x18.probity.v1.EvidenceText\x12?\n\x0b\x64\x65scriptors\x18\n \x03(\x0b\x32*.probity.v1.CriterionText.DescriptorsEntry\x12\x32\n\x0c\x65xplanations\x18\x0b \x03(\x0b\x32\x1c.probity.v1.FixedExplanation\x1a\x32\n\x10\x44\x65scriptorsEntry\x12\x0b\n\x03key\x18\x01 \x01(\x05\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xdc\x01\n\tCheckText\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07pattern\x18\x04 \x01(\t\x12\x0e\n\x06\x62reach\x18\x05 \x01(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x07 \x01(\t\x12+\n\x06source\x18\x08 \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12*\n\x08\x65vidence\x18\t \x03(\x0b\x32\x18.probity.v1.EvidenceText\">\n\x0c\x45videnceText\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x10\n\x08\x65xpected\x18\x03 \x01(\t\"1\n\x10\x46ixedExplanation\x12\x0f\n\x07outcome\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t*V\n\nResultView\x12\x1b\n\x17RESULT_VIEW_UNSPECIFIED\x10\x00\x12\x15\n\x11RESULT_VIEW_BASIC\x10\x01\x12\x14\n\x10RESULT_VIEW_FULL\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17probity/v1/result.proto\x12\nprobity.v1\x1a\x1cgoogle/protobuf/struct.proto\"9\n\nRulesetRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\t\"\x8c\x01\n\x08\x45vidence\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\r\n\x05given\x18\x03 \x01(\x08\x12\x10\n\x08\x65xpected\x18\x04 \x01(\t\x12\r\n\x05label\x18\x05 \x01(\t\x12\r\n\x05shown\x18\x06 \x01(\t\x12\x0b\n\x03met\x18\x07 \x01(\x08\"r\n\x0fSourceReference\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\x12\x0e\n\x06\x63hoice\x18\x06 \x01(\t\x12\r\n\x05quote\x18\x02 \x01(\t\x12\x0f\n\x07section\x18\x03 \x01(\t\x12\x10\n\x08\x63itation\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xbc\x02\n\x07\x46inding\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07outcome\x18\x0f \x01(\t\x12\x0e\n\x06points\x18\x05 \x01(\x05\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\r\n\x05level\x18\x07 \x01(\t\x12\x10\n\x08severity\x18\x10 \x01(\t\x12\x0c\n\x04gate\x18\t \x01(\x08\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12&\n\x08\x65vidence\x18\x0b \x03(\x0b\x32\x14.probity.v1.Evidence\x12\x0e\n\x06remedy\x18\x0c \x01(\t\x12+\n\x06source\x18\r \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12\x12\n\ndescriptor\x18\x0e \x01(\tJ\x04\x08\x04\x10\x05J\x04\x08\x08\x10\t\"t\n\x0ePrincipleScore\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\x12\x0e\n\x06points\x18\x04 \x01(\x05\x12\x12\n\nmax_points\x18\x05 \x01(\x05\x12\r\n\x05score\x18\x06 \x01(\x01\"?\n\tRejection\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\"\xeb\x02\n\x06Result\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07ruleset\x18\x02 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12\x16\n\x0e\x65ngine_version\x18\x03 \x01(\t\x12\x0c\n\x04\x62\x61nd\x18\x04 \x01(\t\x12\x12\n\nband_label\x18\x05 \x01(\t\x12\x14\n\x08\x65xcluded\x18\x06 \x01(\x08\x42\x02\x18\x01\x12\x1d\n\x11\x65xclusion_reasons\x18\x07 \x03(\tB\x02\x18\x01\x12\r\n\x05total\x18\x08 \x01(\x01\x12\x0f\n\x07maximum\x18\t \x01(\x01\x12.\n\nprinciples\x18\n \x03(\x0b\x32\x1a.probity.v1.PrincipleScore\x12%\n\x08\x66indings\x18\x0b \x03(\x0b\x32\x13.probity.v1.Finding\x12\x10\n\x08rejected\x18\x0c \x01(\x08\x12)\n\nrejections\x18\r \x03(\x0b\x32\x15.probity.v1.Rejection\"\xe0\x01\n\rResultCatalog\x12\'\n\x07ruleset\x18\x01 \x01(\x0b\x32\x16.probity.v1.RulesetRef\x12#\n\x05\x62\x61nds\x18\x02 \x03(\x0b\x32\x14.probity.v1.BandText\x12-\n\nprinciples\x18\x03 \x03(\x0b\x32\x19.probity.v1.PrincipleText\x12+\n\x08\x63riteria\x18\x04 \x03(\x0b\x32\x19.probity.v1.CriterionText\x12%\n\x06\x63hecks\x18\x05 \x03(\x0b\x32\x15.probity.v1.CheckText\"\'\n\x08\x42\x61ndText\x12\x0c\n\x04\x62\x61nd\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\"@\n\rPrincipleText\x12\x11\n\tprinciple\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06weight\x18\x03 \x01(\x01\"\x8a\x03\n\rCriterionText\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x10\n\x08severity\x18\x04 \x01(\t\x12\x0c\n\x04gate\x18\x05 \x01(\x08\x12\x12\n\nmax_points\x18\x06 \x01(\x05\x12\x0e\n\x06remedy\x18\x07 \x01(\t\x12+\n\x06source\x18\x08 \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12*\n\x08\x65vidence\x18\t \x03(\x0b\x32\x18.probity.v1.EvidenceText\x12?\n\x0b\x64\x65scriptors\x18\n \x03(\x0b\x32*.probity.v1.CriterionText.DescriptorsEntry\x12\x32\n\x0c\x65xplanations\x18\x0b \x03(\x0b\x32\x1c.probity.v1.FixedExplanation\x1a\x32\n\x10\x44\x65scriptorsEntry\x12\x0b\n\x03key\x18\x01 \x01(\x05\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xdc\x01\n\tCheckText\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x11\n\tprinciple\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07pattern\x18\x04 \x01(\t\x12\x0e\n\x06\x62reach\x18\x05 \x01(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x07 \x01(\t\x12+\n\x06source\x18\x08 \x01(\x0b\x32\x1b.probity.v1.SourceReference\x12*\n\x08\x65vidence\x18\t \x03(\x0b\x32\x18.probity.v1.EvidenceText\">\n\x0c\x45videnceText\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x10\n\x08\x65xpected\x18\x03 \x01(\t\"1\n\x10\x46ixedExplanation\x12\x0f\n\x07outcome\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t*V\n\nResultView\x12\x1b\n\x17RESULT_VIEW_UNSPECIFIED\x10\x00\x12\x15\n\x11RESULT_VIEW_BASIC\x10\x01\x12\x14\n\x10RESULT_VIEW_FULL\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,36 +38,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESULT'].fields_by_name['exclusion_reasons']._serialized_options = b'\030\001'
   _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._loaded_options = None
   _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._serialized_options = b'8\001'
-  _globals['_RESULTVIEW']._serialized_start=2310
-  _globals['_RESULTVIEW']._serialized_end=2396
+  _globals['_RESULTVIEW']._serialized_start=2324
+  _globals['_RESULTVIEW']._serialized_end=2410
   _globals['_RULESETREF']._serialized_start=69
   _globals['_RULESETREF']._serialized_end=126
-  _globals['_EVIDENCE']._serialized_start=128
-  _globals['_EVIDENCE']._serialized_end=255
-  _globals['_SOURCEREFERENCE']._serialized_start=257
-  _globals['_SOURCEREFERENCE']._serialized_end=371
-  _globals['_FINDING']._serialized_start=374
-  _globals['_FINDING']._serialized_end=690
-  _globals['_PRINCIPLESCORE']._serialized_start=692
-  _globals['_PRINCIPLESCORE']._serialized_end=808
-  _globals['_REJECTION']._serialized_start=810
-  _globals['_REJECTION']._serialized_end=873
-  _globals['_RESULT']._serialized_start=876
-  _globals['_RESULT']._serialized_end=1239
-  _globals['_RESULTCATALOG']._serialized_start=1242
-  _globals['_RESULTCATALOG']._serialized_end=1466
-  _globals['_BANDTEXT']._serialized_start=1468
-  _globals['_BANDTEXT']._serialized_end=1507
-  _globals['_PRINCIPLETEXT']._serialized_start=1509
-  _globals['_PRINCIPLETEXT']._serialized_end=1573
-  _globals['_CRITERIONTEXT']._serialized_start=1576
-  _globals['_CRITERIONTEXT']._serialized_end=1970
-  _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._serialized_start=1920
-  _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._serialized_end=1970
-  _globals['_CHECKTEXT']._serialized_start=1973
-  _globals['_CHECKTEXT']._serialized_end=2193
-  _globals['_EVIDENCETEXT']._serialized_start=2195
-  _globals['_EVIDENCETEXT']._serialized_end=2257
-  _globals['_FIXEDEXPLANATION']._serialized_start=2259
-  _globals['_FIXEDEXPLANATION']._serialized_end=2308
+  _globals['_EVIDENCE']._serialized_start=129
+  _globals['_EVIDENCE']._serialized_end=269
+  _globals['_SOURCEREFERENCE']._serialized_start=271
+  _globals['_SOURCEREFERENCE']._serialized_end=385
+  _globals['_FINDING']._serialized_start=388
+  _globals['_FINDING']._serialized_end=704
+  _globals['_PRINCIPLESCORE']._serialized_start=706
+  _globals['_PRINCIPLESCORE']._serialized_end=822
+  _globals['_REJECTION']._serialized_start=824
+  _globals['_REJECTION']._serialized_end=887
+  _globals['_RESULT']._serialized_start=890
+  _globals['_RESULT']._serialized_end=1253
+  _globals['_RESULTCATALOG']._serialized_start=1256
+  _globals['_RESULTCATALOG']._serialized_end=1480
+  _globals['_BANDTEXT']._serialized_start=1482
+  _globals['_BANDTEXT']._serialized_end=1521
+  _globals['_PRINCIPLETEXT']._serialized_start=1523
+  _globals['_PRINCIPLETEXT']._serialized_end=1587
+  _globals['_CRITERIONTEXT']._serialized_start=1590
+  _globals['_CRITERIONTEXT']._serialized_end=1984
+  _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._serialized_start=1934
+  _globals['_CRITERIONTEXT_DESCRIPTORSENTRY']._serialized_end=1984
+  _globals['_CHECKTEXT']._serialized_start=1987
+  _globals['_CHECKTEXT']._serialized_end=2207
+  _globals['_EVIDENCETEXT']._serialized_start=2209
+  _globals['_EVIDENCETEXT']._serialized_end=2271
+  _globals['_FIXEDEXPLANATION']._serialized_start=2273
+  _globals['_FIXEDEXPLANATION']._serialized_end=2322
 # @@protoc_insertion_point(module_scope)

@@ -28,20 +28,22 @@ class RulesetRef(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class Evidence(_message.Message):
-    __slots__ = ("field", "value", "given", "expected", "label", "shown")
+    __slots__ = ("field", "value", "given", "expected", "label", "shown", "met")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     GIVEN_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     SHOWN_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
     field: str
     value: _struct_pb2.Value
     given: bool
     expected: str
     label: str
     shown: str
-    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ..., shown: _Optional[str] = ...) -> None: ...
+    met: bool
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., given: _Optional[bool] = ..., expected: _Optional[str] = ..., label: _Optional[str] = ..., shown: _Optional[str] = ..., met: _Optional[bool] = ...) -> None: ...
 
 class SourceReference(_message.Message):
     __slots__ = ("document", "choice", "quote", "section", "citation", "url")

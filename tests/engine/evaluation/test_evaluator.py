@@ -281,3 +281,39 @@ def test_oversized_answers_are_refused_before_they_reach_durable_rules(
     outcome = evaluator.evaluate_many([Submission("many", too_many)])[0]
     assert isinstance(outcome, SubmissionError)
     assert outcome.violations[0].field == "policies"
+
+
+def test_evidence_says_which_part_of_a_compound_condition_fell_short(nolan) -> None:  # type: ignore[no-untyped-def]
+    """INT-03 asks for a conflicts register reviewed within 6 months (4 points) or 12 (2):
+    a bid with no register falls short on the register, not on the review it could not give;
+    one whose register is 30 months old falls short on the review alone; one reviewed 9
+    months ago is measured against the next score up (6 months)."""
+    import json
+
+    bids = [json.loads(line) for line in (ROOT / "rules/examples/nolan-tender/bids.jsonl").open()]
+    answers = copy.deepcopy(bids[0]["answers"])
+
+    def parts(**integrity: object) -> dict[str, bool]:
+        given = copy.deepcopy(answers)
+        given["integrity"] = {**given["integrity"], **integrity}
+        given["integrity"] = {k: v for k, v in given["integrity"].items() if v is not None}
+        result = Evaluator(nolan).evaluate(Submission("s", given))
+        (finding,) = [f for f in result.findings if f.criterion == "INT-03"]
+        return {e.field.split(".")[-1]: e.met for e in finding.evidence}
+
+    assert parts(conflicts_register=False, register_review_months=None) == {
+        "conflicts_register": False,
+        "register_review_months": False,  # not given: not met, and not what is named
+    }
+    assert parts(conflicts_register=True, register_review_months=30) == {
+        "conflicts_register": True,
+        "register_review_months": False,
+    }
+    assert parts(conflicts_register=True, register_review_months=9) == {
+        "conflicts_register": True,
+        "register_review_months": False,  # partly met: 6 months scores more
+    }
+    assert parts(conflicts_register=True, register_review_months=3) == {
+        "conflicts_register": True,
+        "register_review_months": True,
+    }
