@@ -222,7 +222,7 @@ RATING_WORDS = ("Inadequate", "Requires improvement", "Approaching target", "Goo
 
 
 @_one_at_a_time
-def rating_timeline(contract: dict[str, Any], title: str) -> str:
+def rating_timeline(contract: dict[str, Any], title: str, described_by: str = "") -> str:
     """A contract's rating per period, as a step line over the s.71 scale (periods without
     a return marked). An inline <svg> element with its title for assistive technology."""
     import matplotlib  # imported here, as above
@@ -253,4 +253,4 @@ def rating_timeline(contract: dict[str, Any], title: str) -> str:
         axes.set_ylim(-0.5, len(RATINGS) - 0.5)
         axes.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
         axes.spines[["top", "right"]].set_visible(False)
-        return _inline_svg(figure, title)
+        return _inline_svg(figure, title, described_by)

@@ -182,8 +182,8 @@ def contracts_html(contracts: list[dict[str, Any]]) -> str:
     writes them): the rating per period as a timeline, each breach with its periods, values
     and action, missing returns, and targets against what was returned."""
     charts_by_contract = [
-        charts.rating_timeline(c, f"Rating per period, contract {c['contract_id']}")
-        for c in contracts
+        charts.rating_timeline(c, f"Rating per period, contract {c['contract_id']}", f"periods-{n}")
+        for n, c in enumerate(contracts, 1)
     ]
     return _ENVIRONMENT.get_template("contracts_report.html.j2").render(
         title="Contract monitoring report"

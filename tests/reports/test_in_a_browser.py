@@ -97,4 +97,7 @@ def test_the_contract_report_in_a_browser(browser: webdriver.Chrome, tmp_path: P
     browser.get(page.as_uri())
     timelines = browser.find_elements(By.CSS_SELECTOR, "figure svg[role=img]")
     assert len(timelines) == len(contracts) and all(t.size["height"] > 50 for t in timelines)
+    for timeline in timelines:  # each with its ratings as text, in a table
+        described = browser.find_element(By.ID, timeline.get_attribute("aria-describedby"))
+        assert described.tag_name == "table" and "Rating per period" in described.text
     assert _fits(browser)
