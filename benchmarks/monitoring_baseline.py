@@ -135,8 +135,9 @@ _SEVERITY = {
     "SATISFACTION-DROP": 3, "INFORMATION-WITHHELD": 3, "REGISTER-OVERDUE": 3,
     "CODE-BREACHES-REPEATED": 3, "WHISTLEBLOWING-SLOW": 3, "FIGURES-RESTATED": 3,
     "INTERCHANGE-UNDECLARED": 3, "RELATED-PARTY-UNDISCLOSED": 3,
-    "RETURNS-LATE": 1, "DATA-NOT-SHARED": 1, "TRAINING-FALLING": 1,
-}  # fmt: skip  # the rest are medium (2)
+    "RETURNS-LATE": 3, "RETURN-VERY-LATE": 3, "GIFTS-UNREGISTERED": 3,
+    "DATA-NOT-SHARED": 1, "TRAINING-FALLING": 1,
+}  # fmt: skip  # the rest are medium (2); as ethical-standards-monitoring 2.0 rates them
 
 
 def ratings(series: Series, ends: dict[str, set[int]]) -> list[str]:
