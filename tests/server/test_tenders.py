@@ -220,7 +220,7 @@ def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: P
 def test_an_answer_over_the_message_limit_is_refused_before_it_is_sent(tmp_path: Path) -> None:
     """A tender whose summaries (or results) would not fit one message: RESOURCE_EXHAUSTED
     saying what to ask for instead, not gRPC's own failure after a call logged as OK."""
-    limits = Limits(max_message_bytes=100_000)  # one summary fits (about 80 kB), not three
+    limits = Limits(max_message_bytes=160_000)  # one summary fits (about 110 kB), not three
     settings = settings_for(tmp_path, tokens=token_file(tmp_path), limits=limits)
     with running(settings) as server:
         with _client(server, "portal") as portal:
