@@ -79,6 +79,7 @@ def _expand_finding(finding: result_pb2.Finding, criterion: _Criterion) -> None:
     applies = finding.outcome != "not_applicable"
     finding.principle, finding.title = text.principle, text.title
     finding.severity, finding.gate = text.severity, text.gate
+    finding.scored_by = text.scored_by
     finding.max_points = text.max_points if applies else 0
     if finding.max_points:
         finding.descriptor = text.descriptors.get(finding.points, "")

@@ -69,6 +69,7 @@ SHAPES: tuple[Shape, ...] = (
         Finding,
         result_pb2.Finding,
         *("principle", "title", "max_points", "descriptor", "severity", "gate", "remedy"),
+        "scored_by",
         "source",
     ),
     _shape(PrincipleScore, result_pb2.PrincipleScore, "name", "weight"),

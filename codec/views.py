@@ -66,6 +66,8 @@ def catalog(ruleset: CompiledRuleSet) -> result_pb2.ResultCatalog:
                     for f, label, expected in c.expected
                 ],
                 descriptors=dict(c.descriptors),
+                scored_by=c.scored_by,
+                guidance=c.guidance,
                 explanations=[
                     result_pb2.FixedExplanation(outcome=outcome, text=text)
                     for outcome, text in fixed[c.id].items()

@@ -96,6 +96,8 @@ class CompiledCriterion:
     descriptors: Mapping[int, str] = field(default_factory=dict)
     # The labels of the allowed values of the inputs it reads (field → value → label).
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    scored_by: str = "rule"  # or "panel": the evaluation panel's moderated score decides
+    guidance: str = ""  # a panel criterion's: what a good answer shows, for the evaluators
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,10 @@ def templates(
     built_in: tuple[str, ...] = BUILT_IN_PLACEHOLDERS,
     terms: Mapping[str, Term] | None = None,
 ) -> Templates | None:
-    """The criterion's explanations, if every placeholder in them names something shown."""
+    """The criterion's explanations, if every placeholder in them names something shown
+    (None without any: compiler.panel has said so)."""
+    if spec.explain is None:
+        return None
     texts = {
         "met": spec.explain.met,
         "partly_met": spec.explain.partly_met or spec.explain.met,

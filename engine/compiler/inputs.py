@@ -20,6 +20,17 @@ def check_inputs(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Field
                 diagnostics.fail(
                     Code.INPUT, where, f"'{item.path}' cannot be a value and hold '{other}' too"
                 )
+        if item.max_length is not None and item.type not in ("string", "text"):
+            diagnostics.fail(
+                Code.INPUT, (*where, "max_length"), "'max_length' is for text inputs only"
+            )
+        if item.type == "text" and item.max_length is None:
+            diagnostics.fail(
+                Code.INPUT,
+                where,
+                "a text input needs 'max_length': the most characters an answer may have "
+                "(the tender's word limit, in characters)",
+            )
         if item.allowed is not None and item.type not in ("string", "list"):
             diagnostics.fail(
                 Code.INPUT, (*where, "allowed"), "'allowed' is for text and list inputs only"
@@ -43,7 +54,9 @@ def check_inputs(diagnostics: Diagnostics, spec: RuleSetSpec) -> dict[str, Field
                 f"input '{item.path}' has no 'question': write the question the bidder "
                 "answered, so that findings and summaries can say what was asked",
             )
-        types[item.path] = FieldType(item.type, tuple(item.allowed or ()))
+        # A narrative answer reads as any text does in a condition.
+        kind = "string" if item.type == "text" else item.type
+        types[item.path] = FieldType(kind, tuple(item.allowed or ()))
     return types
 
 

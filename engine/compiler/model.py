@@ -30,7 +30,10 @@ SemVer = Annotated[
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
-InputType = Literal["boolean", "integer", "number", "string", "list", "date"]
+# "text" is a narrative answer a person reads (an evaluation panel scores it); "string" a
+# short value a rule compares.
+InputType = Literal["boolean", "integer", "number", "string", "text", "list", "date"]
+ScoredBy = Literal["rule", "panel"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 Outcome = Literal["met", "partly_met", "not_met", "not_applicable", "evidence_missing"]
 # The performance rating scale of the UK Procurement Act 2023, s.71.
@@ -68,6 +71,13 @@ class InputSpec(_Strict):
     )
     minimum: float | None = None
     maximum: float | None = None
+    max_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="The most characters a text answer may have (a narrative answer's word "
+        "limit, stated in characters)",
+    )
     description: Text = Field(description="What the portal must send, in plain words")
     question: Text | None = Field(
         default=None,
@@ -261,8 +271,26 @@ class CriterionSpec(_Strict):
         description="Tender: the least points this criterion must score (overrides "
         "thresholds.criterion); below it the bid is rejected",
     )
+    scored_by: ScoredBy = Field(
+        default="rule",
+        description="Tender: 'rule' (a condition over the answers decides) or 'panel' (the "
+        "evaluation panel scores the bidder's narrative answers against the scale's "
+        "descriptors, each evaluator alone, then moderated to a consensus)",
+    )
+    reads: list[FieldPath] | None = Field(
+        default=None,
+        description="Panel: the text answers the panel reads and scores",
+    )
+    guidance: Text | None = Field(
+        default=None,
+        description="Panel: what a good answer shows, for the evaluators, drawn from the source",
+    )
     severity: Severity = "medium"
-    explain: Explanation
+    explain: Explanation | None = Field(
+        default=None,
+        description="The explanation of each outcome (rule-scored criteria); a panel "
+        "criterion's explanation is the panel's moderation rationale",
+    )
     remedy: Text | None = Field(default=None, description="Tender: how a bidder can meet it")
     action: Text | None = Field(
         default=None, description="Monitoring: the recommended action when breached"

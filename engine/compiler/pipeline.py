@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from probity.engine.compiler import panel
 from probity.engine.compiler.assemble import Body, assemble
 from probity.engine.compiler.citations import Citations, cite_sources
 from probity.engine.compiler.compiled import CompiledRuleSet
@@ -125,6 +126,8 @@ def _stages(
             diagnostics.partial = True
     if spec is None:
         return None
+    with _timed(timings, "panel"):
+        spec = panel.expand(diagnostics, spec)
     with _timed(timings, "inputs"):
         types = check_inputs(diagnostics, spec)
     with _timed(timings, "sources"):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from probity.engine.compiler import expressions
+from probity.engine.compiler import expressions, panel
 from probity.engine.compiler.assemble import Body
 from probity.engine.compiler.citations import Citations, cite
 from probity.engine.compiler.compiled import (
@@ -239,6 +239,8 @@ class _Criterion:
         self, index: int, spec: CriterionSpec, principles: dict[str, Principle]
     ) -> CompiledCriterion | None:
         where: Where = ("criteria", index)
+        if spec.scored_by == "panel" and spec.explain is None:
+            return None  # not spelled out (compiler.panel): its problems are reported
         if not self._well_formed(where, spec, principles):
             return None
         rule = f"c{index}"
@@ -351,6 +353,7 @@ class _Criterion:
         applies_text = words(applies, terms) if applies is not None else None
         applies_fields = [f.path for f in fields_of(applies)] if applies is not None else []
         placeholders = [n for t in templates for n in t.names if n in types]
+        read = list(spec.reads or [])
         return CompiledCriterion(
             id=spec.id,
             principle=spec.principle,
@@ -364,8 +367,10 @@ class _Criterion:
             conditions=tuple(nodes),
             fields=fields,
             # Everything a finding shows: the cache of findings is keyed on these values.
-            shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders])),
-            expected=_expectations(
+            shown=tuple(dict.fromkeys([*fields, *applies_fields, *placeholders, *read])),
+            expected=_panel_expectations(spec, terms)
+            if spec.scored_by == "panel"
+            else _expectations(
                 list(zip(nodes, [level.points for level in levels], strict=True)),
                 fields,
                 terms,
@@ -376,6 +381,8 @@ class _Criterion:
                 for field in dict.fromkeys(applies_fields)
                 if field not in fields
             ),
+            scored_by=spec.scored_by,
+            guidance=spec.guidance or "",
             explain_met=met,
             explain_partly=partly,
             explain_not_met=not_met,
@@ -425,6 +432,21 @@ def _expectations(
                 parts.append(f"{asked} for {points} points" if scored else asked)
         out.append((field, terms[field].label, "; ".join(parts)))
     return tuple(out)
+
+
+def _panel_expectations(spec: CriterionSpec, terms: Terms) -> tuple[tuple[str, str, str], ...]:
+    """A panel criterion's evidence: the text answers the panel read, then its score."""
+    score = panel.points_field(spec.id)
+    asked = (
+        "a pass (1) or a fail (0), agreed by the evaluation panel"
+        if spec.gate
+        else "a score on the published scale, agreed by the evaluation panel"
+    )
+    read = [
+        (field, terms[field].label, "read and scored by the evaluation panel")
+        for field in spec.reads or []
+    ]
+    return (*read, (score, terms[score].label, asked))
 
 
 def _asked(node: Node, field: str, terms: Terms) -> str:

@@ -56,6 +56,7 @@ class Finding:
     descriptor: str
     severity: str
     gate: bool
+    scored_by: str  # rule | panel: the evaluation panel's moderated score decided it
     explanation: str
     evidence: tuple[Evidence, ...]
     remedy: str  # only when the criterion is not fully met; "" otherwise
@@ -111,6 +112,10 @@ class Result:
     band_label: str
     rejected: bool  # a pass/fail criterion not met or a minimum score not reached: not ranked
     rejections: tuple[Rejection, ...]
+    # The criteria the evaluation panel has still to moderate (scored_by: panel): while any
+    # is, the result is provisional (its band and total count them as 0; an awaited
+    # pass/fail criterion rejects nothing) and a tender's ranking is not final.
+    awaiting_panel: tuple[str, ...]
     # Deprecated (kept for readers written before `rejected`): the same as `rejected`, and
     # "criterion id: title" of each failed pass/fail criterion, then each other rejection.
     excluded: bool

@@ -38,6 +38,7 @@ from probity.engine.when.expression import fields_of
 from probity.engine.when.three_valued import part_holds, truth
 
 _CACHE_LIMIT = 4096
+_NOTHING: tuple[str, ...] = ()
 _NONE: set[int] = set()  # never changed: the hits of a rule that fired for nobody
 # Level markers for outcomes that are not a matched level.
 _NOT_APPLICABLE, _NOT_MET, _MISSING = (
@@ -64,6 +65,7 @@ class Scorer:
             ruleset, self._caches, self._new, self._principle_scores, self._new_principle
         )
         self._rule_names = scoring_plan.rule_names(ruleset)
+        self._panel = any(c.scored_by == "panel" for c in ruleset.criteria)
 
     def hits_in_order(self, hits: dict[str, set[int]]) -> tuple[set[int], ...]:
         """A batch's hits (Matcher.hits) as score() takes them."""
@@ -83,6 +85,13 @@ class Scorer:
             rejections += below
             reasons += tuple(exclusion_reason(r.kind, r.subject, r.explanation) for r in below)
         band = self.ruleset.bands[-1] if rejections else self._band(total)
+        awaiting = _NOTHING
+        if self._panel:  # only then: the common path stays lean
+            awaiting = tuple(
+                f.criterion
+                for f in findings
+                if f.scored_by == "panel" and f.outcome == "evidence_missing"
+            )
         return Result(
             submission_id,
             self.ref,
@@ -91,6 +100,7 @@ class Scorer:
             band.label,
             bool(rejections),
             rejections,
+            awaiting,
             bool(rejections),
             reasons,
             total,
@@ -139,9 +149,15 @@ def _entry(c: CompiledCriterion, level: int, values: dict[str, Any]) -> _Entry:
             level, "evidence_missing"
         )
     finding = _build(c, outcome, points, label, values, level)
-    failed = c.gate and outcome not in ("met", "not_applicable")
+    # A pass/fail criterion the panel has still to moderate rejects nothing yet.
+    failed = c.gate and not _awaited(c, outcome) and outcome not in ("met", "not_applicable")
     reason = exclusion_reason("pass_fail", c.id, "", c.title) if failed else None
     return (finding, encode(finding), points, finding.max_points, reason)
+
+
+def _awaited(c: CompiledCriterion, outcome: str) -> bool:
+    """A criterion the evaluation panel has still to moderate: it has no score yet."""
+    return c.scored_by == "panel" and outcome == "evidence_missing"
 
 
 def _template(c: CompiledCriterion, outcome: str) -> Template:
@@ -238,10 +254,11 @@ def _build(
         level=label,
         # A pass/fail gate (no points) and a criterion that does not apply have no score.
         descriptor=c.descriptors.get(points, "")
-        if c.max_points and outcome != "not_applicable"
+        if c.max_points and outcome != "not_applicable" and not _awaited(c, outcome)
         else "",
         severity=c.severity,
         gate=c.gate,
+        scored_by=c.scored_by,
         explanation=explanation,
         evidence=evidence,
         remedy="" if outcome in ("met", "not_applicable") else c.remedy,

@@ -85,9 +85,11 @@ def _leaf_type(spec: InputSpec) -> Any:
         return Annotated[list[item], Field(max_length=LIST_LIMIT)]  # type: ignore[valid-type]
     if spec.type == "string" and spec.allowed:
         return Literal[tuple(spec.allowed)]
+    if spec.type in ("string", "text"):
+        if spec.max_length is None:
+            return _TEXT
+        return Annotated[str, Field(max_length=spec.max_length), AfterValidator(_text)]
     base = _BASE[spec.type]
-    if spec.type == "string":
-        return _TEXT
     if spec.type == "number":
         low, high = _bounds(spec)
         return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]
@@ -159,7 +161,11 @@ def _shape_source(tree: dict[str, Any]) -> tuple[str, dict[str, frozenset[str]]]
         for key, entry in node.items():
             if isinstance(entry, dict):
                 group = f"g{len(known)}"
-                lines.append(f"    {group} = {source}.get({key!r})")
+                # An optional group may be absent, and so then is every group inside it.
+                read = f"{source}.get({key!r})"
+                lines.append(
+                    f"    {group} = {read}" if required else f"    {group} = {source} and {read}"
+                )
                 visit(entry, group, required and any(_any_required(entry)))
 
     visit(tree, "answers", True)

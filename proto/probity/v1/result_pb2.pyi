@@ -62,7 +62,7 @@ class SourceReference(_message.Message):
     def __init__(self, document: _Optional[str] = ..., choice: _Optional[str] = ..., quote: _Optional[str] = ..., section: _Optional[str] = ..., citation: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
-    __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source", "descriptor")
+    __slots__ = ("criterion", "principle", "title", "outcome", "points", "max_points", "level", "severity", "gate", "explanation", "evidence", "remedy", "source", "descriptor", "scored_by")
     CRITERION_FIELD_NUMBER: _ClassVar[int]
     PRINCIPLE_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +77,7 @@ class Finding(_message.Message):
     REMEDY_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
+    SCORED_BY_FIELD_NUMBER: _ClassVar[int]
     criterion: str
     principle: str
     title: str
@@ -91,7 +92,8 @@ class Finding(_message.Message):
     remedy: str
     source: SourceReference
     descriptor: str
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., descriptor: _Optional[str] = ...) -> None: ...
+    scored_by: str
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., outcome: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., level: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., descriptor: _Optional[str] = ..., scored_by: _Optional[str] = ...) -> None: ...
 
 class PrincipleScore(_message.Message):
     __slots__ = ("principle", "name", "weight", "points", "max_points", "score")
@@ -120,7 +122,7 @@ class Rejection(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., subject: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
 
 class Result(_message.Message):
-    __slots__ = ("submission_id", "ruleset", "engine_version", "band", "band_label", "excluded", "exclusion_reasons", "total", "maximum", "principles", "findings", "rejected", "rejections")
+    __slots__ = ("submission_id", "ruleset", "engine_version", "band", "band_label", "excluded", "exclusion_reasons", "total", "maximum", "principles", "findings", "rejected", "rejections", "awaiting_panel")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     ENGINE_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -134,6 +136,7 @@ class Result(_message.Message):
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
     REJECTIONS_FIELD_NUMBER: _ClassVar[int]
+    AWAITING_PANEL_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     ruleset: RulesetRef
     engine_version: str
@@ -147,7 +150,8 @@ class Result(_message.Message):
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
     rejected: bool
     rejections: _containers.RepeatedCompositeFieldContainer[Rejection]
-    def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...
+    awaiting_panel: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, submission_id: _Optional[str] = ..., ruleset: _Optional[_Union[RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., band: _Optional[str] = ..., band_label: _Optional[str] = ..., excluded: _Optional[bool] = ..., exclusion_reasons: _Optional[_Iterable[str]] = ..., total: _Optional[float] = ..., maximum: _Optional[float] = ..., principles: _Optional[_Iterable[_Union[PrincipleScore, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ..., awaiting_panel: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ResultCatalog(_message.Message):
     __slots__ = ("ruleset", "bands", "principles", "criteria", "checks")
@@ -182,7 +186,7 @@ class PrincipleText(_message.Message):
     def __init__(self, principle: _Optional[str] = ..., name: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
 
 class CriterionText(_message.Message):
-    __slots__ = ("criterion", "principle", "title", "severity", "gate", "max_points", "remedy", "source", "evidence", "descriptors", "explanations")
+    __slots__ = ("criterion", "principle", "title", "severity", "gate", "max_points", "remedy", "source", "evidence", "descriptors", "explanations", "scored_by", "guidance")
     class DescriptorsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -201,6 +205,8 @@ class CriterionText(_message.Message):
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTORS_FIELD_NUMBER: _ClassVar[int]
     EXPLANATIONS_FIELD_NUMBER: _ClassVar[int]
+    SCORED_BY_FIELD_NUMBER: _ClassVar[int]
+    GUIDANCE_FIELD_NUMBER: _ClassVar[int]
     criterion: str
     principle: str
     title: str
@@ -212,7 +218,9 @@ class CriterionText(_message.Message):
     evidence: _containers.RepeatedCompositeFieldContainer[EvidenceText]
     descriptors: _containers.ScalarMap[int, str]
     explanations: _containers.RepeatedCompositeFieldContainer[FixedExplanation]
-    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ...) -> None: ...
+    scored_by: str
+    guidance: str
+    def __init__(self, criterion: _Optional[str] = ..., principle: _Optional[str] = ..., title: _Optional[str] = ..., severity: _Optional[str] = ..., gate: _Optional[bool] = ..., max_points: _Optional[int] = ..., remedy: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[EvidenceText, _Mapping]]] = ..., descriptors: _Optional[_Mapping[int, str]] = ..., explanations: _Optional[_Iterable[_Union[FixedExplanation, _Mapping]]] = ..., scored_by: _Optional[str] = ..., guidance: _Optional[str] = ...) -> None: ...
 
 class CheckText(_message.Message):
     __slots__ = ("criterion", "principle", "title", "pattern", "breach", "severity", "action", "source", "evidence")
