@@ -11,6 +11,7 @@ from probity.engine.comparison import Change, compare
 from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.compiler.model import AwardSpec, InputSpec, RuleSetSpec
+from probity.engine.compiler.panel import NAMESPACE as PANEL_ANSWERS
 from probity.engine.compiler.pipeline import STAGES, StageTime, Timings, compile_text, load_file
 from probity.engine.compiler.yamlsource import YamlSyntaxError
 from probity.engine.compiler.yamlsource import load as load_yaml
@@ -82,6 +83,7 @@ __all__ = [
     "FULL",
     "HUNG",
     "ID_PATTERN",
+    "PANEL_ANSWERS",
     "SOURCES_FOLDER",
     "STAGES",
     "TOO_BIG",

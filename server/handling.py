@@ -21,6 +21,7 @@ import structlog
 
 from probity.codec import messages
 from probity.engine import (
+    PANEL_ANSWERS,
     Encoded,
     Evaluations,
     FieldViolation,
@@ -132,6 +133,15 @@ def as_submission(message: Any, where: str) -> Serialized:
     if supplier.postal_address:  # lines allowed: an address is often written on several
         address = supplier.postal_address
         fields.checked_note(f"{where}.supplier.postal_address", address, fields.MAX_DETAIL)
+    if PANEL_ANSWERS in message.answers.fields:
+        said = (
+            "the evaluation panel's scores come from its own records, never from a "
+            "submission: leave them out"
+        )
+        field = f"{where}.answers.{PANEL_ANSWERS}"
+        raise statuses.ServiceError(
+            statuses.bad_request([FieldViolation(field, said)], f"{field}: {said}")
+        )
     return Serialized(message.id, message.answers.SerializeToString())
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from probity.engine import periods
+from probity.engine.compiler import panel
 from probity.engine.compiler.compiled import CompiledRuleSet
 from probity.engine.compiler.model import InputSpec
 from probity.engine.errors import FieldViolation, SubmissionError
@@ -259,5 +260,8 @@ class SubmissionValidator:
 def input_schema(ruleset: CompiledRuleSet) -> dict[str, Any]:
     """The JSON Schema of a rule set version's answers (SubmissionValidator.json_schema),
     titled with its id and version."""
-    schema = SubmissionValidator(list(ruleset.spec.inputs)).json_schema()
+    # Not the evaluation panel's scores (compiler.panel): they come from its records, and
+    # a portal sending them is refused.
+    asked = [i for i in ruleset.spec.inputs if i.path.split(".")[0] != panel.NAMESPACE]
+    schema = SubmissionValidator(asked).json_schema()
     return {**schema, "title": f"Answers for {ruleset.id} {ruleset.version}"}

@@ -93,6 +93,24 @@ def test_an_unknown_ruleset_is_not_found_with_resource_info(client: ProbityClien
     assert said == f"rule set 'nolan-tender' has no version 9.9.9 (held: {NOLAN_VERSION})"
 
 
+def test_a_portal_cannot_send_the_panels_scores(client: ProbityClient) -> None:
+    """Issue 34: the answers under `panel` are the evaluation panel's moderated scores;
+    only its records supply them, so a submission carrying them is refused by every way in
+    (one, a batch, a tender), naming the field, whatever the rule set."""
+    record = example("strong")
+    record["answers"]["panel"] = {"sel_02": {"points": 4, "rationale": "Self-awarded."}}
+    said = "the evaluation panel's scores come from its own records"
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate("nolan-tender", record)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert said in violations(status_of(caught.value))["submission.answers.panel"]
+    (answer,) = client.evaluate_batch("nolan-tender", [record])
+    assert answer.error.code == code_pb2.INVALID_ARGUMENT and said in answer.error.message
+    with pytest.raises(grpc.RpcError) as caught:
+        client.evaluate_tender("nolan-tender", record["tender_id"], [{**record, "price": 1.0}])
+    assert "bids[0].submission.answers.panel" in violations(status_of(caught.value))
+
+
 def test_missing_ids_are_invalid_argument(client: ProbityClient) -> None:
     record = example("strong")
     record["id"] = ""

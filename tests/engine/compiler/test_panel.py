@@ -173,3 +173,12 @@ def test_a_panel_criterion_needs_guidance_and_reads_and_a_scale() -> None:
     declared = "    explain:\n      met: The supplier has declared its interests.\n"
     ruled = TEXT.replace(declared, "    guidance: Read it.\n" + declared, 1)
     assert any("'guidance' is for criteria the panel scores" in m for _, _, m in _problems(ruled))
+
+
+def test_a_portals_schema_of_answers_leaves_out_the_panels_scores() -> None:
+    from probity.engine.evaluation.submission import input_schema
+
+    schema = input_schema(RULESET)
+    assert set(schema["properties"]) == {"coi", "quality", "conduct"}
+    assert schema["additionalProperties"] is False  # so a portal's own check refuses them
+    assert "3000" in str(schema["$defs"]) or "3000" in str(schema)  # the word limit
