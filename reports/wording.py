@@ -29,6 +29,8 @@ def answered(finding: dict[str, Any], whose: str = "Your tender") -> str:
     finding's evidence, and, for a criterion of several answers that was not fully met,
     which of them fell short: the explanation by reference to the tender (reg 31(2)(e)(i)).
     Empty for a finding without evidence (one withheld from another bidder, s.94)."""
+    if finding.get("scored_by") == "panel":
+        return _panel_read(finding, whose)
     parts = []
     for evidence in finding.get("evidence") or []:
         said = evidence.get("shown") or ("not given" if not evidence.get("given") else "")
@@ -52,3 +54,17 @@ def answered(finding: dict[str, Any], whose: str = "Your tender") -> str:
             else (f" The parts not met: {', '.join(short)}.")
         )
     return text
+
+
+def _panel_read(finding: dict[str, Any], whose: str) -> str:
+    """A panel criterion's reference to the tender: the answers the panel read (their text
+    is the bidder's own, and long: named, not repeated)."""
+    read = [
+        f"“{e['label']}”"
+        for e in finding.get("evidence") or []
+        if e.get("given") and not e["field"].startswith("panel.")
+    ]
+    if not read:
+        return ""
+    said = " and ".join(read)
+    return f"Scored by the evaluation panel, which read {whose.lower()}'s answer to {said}."
