@@ -165,3 +165,38 @@ replicas = Table(
     Column("seen_at", String(32), nullable=False),  # ISO 8601 UTC
     Column("serving", Text, nullable=False),  # JSON: rule set id → [version, digest]
 )
+
+
+# A tender panel's records (engine.panel.records): appended, never changed or deleted. One
+# row per step; the unique key makes each step happen once even when two replicas race
+# (an evaluator's score of a criterion of a bid, a moderation, a declaration, ...).
+panel_records = Table(
+    "panel_records",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("tender_id", String(200), nullable=False),
+    Column(
+        "kind", String(20), nullable=False
+    ),  # opened | declared | mitigated | scored | moderated
+    Column("by_name", String(200), nullable=False),
+    Column("by_role", String(20), nullable=False),
+    Column("recorded_at", String(32), nullable=False),  # ISO 8601 UTC, fixed width
+    Column("submission_id", String(200), nullable=False),
+    Column("criterion", String(100), nullable=False),
+    Column("evaluator", String(200), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("conflict", Integer, nullable=False),  # 0 or 1
+    Column("text", Text, nullable=False),
+    Column("evaluators", Text, nullable=False),  # JSON list, for `opened`
+    Column("divergence", Integer, nullable=False),
+    UniqueConstraint(
+        "tender_id",
+        "kind",
+        "by_name",
+        "submission_id",
+        "criterion",
+        "evaluator",
+        name="uq_panel_records_step",
+    ),
+    Index("ix_panel_records_tender", "tender_id", "seq"),
+)
