@@ -16,6 +16,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from probity.clients.catalogs import Catalogs, Expanding
 from probity.clients.channel import open_channel
+from probity.clients.panel import PanelClient
 from probity.clients.request_messages import (
     bid_message,
     contract_message,
@@ -89,6 +90,11 @@ class ProbityClient:
 
     def close(self) -> None:
         self.channel.close()
+
+    @property
+    def panel(self) -> PanelClient:
+        """The evaluation panel's calls (PanelService)."""
+        return PanelClient(self.channel, self._call)
 
     def _call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
         return method(request, timeout=timeout or self.timeout, metadata=self.metadata)

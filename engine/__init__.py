@@ -57,6 +57,10 @@ from probity.engine.monitoring.contract_result import (
     PeriodRating,
     PrincipleBreaches,
 )
+from probity.engine.panel import records as panel_records
+from probity.engine.panel.records import Record as PanelRecord
+from probity.engine.panel.state import Criterion as PanelCriterion
+from probity.engine.panel.state import Panel, Refusal, criteria_of
 from probity.engine.phrasing import answer
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.engine.registry import SOURCES_FOLDER, Accept, Registry, check_text, library_of
@@ -109,12 +113,16 @@ __all__ = [
     "JsonCodec",
     "Occurrence",
     "Outcome",
+    "Panel",
+    "PanelCriterion",
+    "PanelRecord",
     "PeriodEvidence",
     "PeriodRating",
     "Prepared",
     "PrincipleBreaches",
     "PrincipleScore",
     "RecordingFailed",
+    "Refusal",
     "Refused",
     "Registry",
     "Rejection",
@@ -147,6 +155,7 @@ __all__ = [
     "classify",
     "compare",
     "compile_text",
+    "criteria_of",
     "default_workers",
     "exclusion_reason",
     "fixed_explanations",
@@ -155,6 +164,7 @@ __all__ = [
     "load_file",
     "load_library",
     "load_yaml",
+    "panel_records",
     "prepare",
     "rank",
     "register",

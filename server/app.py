@@ -31,6 +31,7 @@ from probity.server.auth import TokenStore
 from probity.server.calls import CallInterceptor
 from probity.server.evaluation_service import EvaluationService
 from probity.server.metrics import Metrics
+from probity.server.panel_service import PanelService
 from probity.server.recording import Recorder
 from probity.server.ruleset_service import RulesetService
 from probity.server.settings import Settings
@@ -38,13 +39,14 @@ from probity.store.decisions import NO_SINK, DecisionSink
 from probity.store.log import DecisionLog, LogUnavailable
 from probity.store.rulesets import Changes, StoredRulesets
 from probity.store.sink import LogSink
-from probity.v1 import audit_pb2, evaluation_pb2, ruleset_pb2
+from probity.v1 import audit_pb2, evaluation_pb2, panel_pb2, ruleset_pb2
 
 _log = structlog.get_logger("probity.server")
 EVALUATION = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"]
 RULESETS = ruleset_pb2.DESCRIPTOR.services_by_name["RulesetService"]
 AUDIT = audit_pb2.DESCRIPTOR.services_by_name["AuditService"]
-SERVICE_NAMES = (EVALUATION.full_name, RULESETS.full_name, AUDIT.full_name)
+PANEL = panel_pb2.DESCRIPTOR.services_by_name["PanelService"]
+SERVICE_NAMES = (EVALUATION.full_name, RULESETS.full_name, AUDIT.full_name, PANEL.full_name)
 
 
 class ServerStartError(Exception):
@@ -144,6 +146,7 @@ class ProbityServer:
                     settings.limits.max_message_bytes,
                 ),
             ),
+            (PANEL, PanelService(self.log, self.registry)),
         )
 
     def _bind(self, settings: Settings) -> int:

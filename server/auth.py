@@ -2,7 +2,7 @@
 
     [[token]]
     name = "acme-portal"        # who the caller is, in logs and the decision log
-    role = "portal"             # portal | policy | auditor
+    role = "portal"             # portal | policy | auditor | lead | evaluator
     sha256 = "9f86d08…"         # `probity token new` makes a token and prints this line
 
 Tokens are long random strings (32 bytes from `secrets`), so a plain SHA-256 is enough to
@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = ("portal", "policy", "auditor")
+ROLES = ("portal", "policy", "auditor", "lead", "evaluator")
 
 _EVALUATION = "/probity.v1.EvaluationService/"
 _RULESETS = "/probity.v1.RulesetService/"
@@ -32,6 +32,15 @@ _WRITE_RULESETS = (
     *_TRY_RULESETS,
     f"{_RULESETS}PublishRuleset",
     f"{_RULESETS}ReloadRulesets",
+)
+# The evaluation panel (issue 34): the lead runs it, evaluators score, the auditor reads it.
+_PANEL = "/probity.v1.PanelService/"
+_EVALUATOR = tuple(
+    f"{_PANEL}{m}"
+    for m in ("GetPanel", "DeclareInterests", "GetBidToScore", "SubmitScores", "GetScores")
+)
+_LEAD = tuple(
+    f"{_PANEL}{m}" for m in ("OpenPanel", "GetPanel", "RecordMitigation", "GetScores", "Moderate")
 )
 # Anyone may ask whether the server is up and what its API is (probes, grpcurl).
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
@@ -47,7 +56,15 @@ def allowed(role: str, method: str) -> bool:
             *_WRITE_RULESETS,
         )
     if role == "auditor":
-        return method.startswith(_AUDIT) or method in (*_READ_RULESETS, *_TRY_RULESETS)
+        return method.startswith(_AUDIT) or method in (
+            *_READ_RULESETS,
+            *_TRY_RULESETS,
+            f"{_PANEL}GetPanel",
+        )
+    if role == "lead":  # reads the tender it leads (the decision log) and the rule sets
+        return method in _LEAD or method.startswith(_AUDIT) or method in _READ_RULESETS
+    if role == "evaluator":  # nothing but the panel: no decision log, no bids but its own
+        return method in _EVALUATOR
     return False
 
 

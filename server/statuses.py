@@ -169,6 +169,23 @@ def permission_denied(message: str, role: str) -> status_pb2.Status:
     return _status(code_pb2.PERMISSION_DENIED, message, info)
 
 
+_PANEL_CODES = {
+    "permission_denied": code_pb2.PERMISSION_DENIED,
+    "failed_precondition": code_pb2.FAILED_PRECONDITION,
+    "already_exists": code_pb2.ALREADY_EXISTS,
+    "not_found": code_pb2.NOT_FOUND,
+}
+
+
+def panel_refusal(status: str, message: str, field: str) -> status_pb2.Status:
+    """A panel step refused (engine.panel.state.Refusal): an invalid argument names its
+    field; the others say why in the panel's words."""
+    if status == "invalid_argument":
+        return bad_request([FieldViolation(field, message)], f"{field}: {message}")
+    reason = error_details_pb2.ErrorInfo(reason=status.upper(), domain=DOMAIN)
+    return _status(_PANEL_CODES[status], message, reason)
+
+
 # The errors that have a status of their own; anything else is a defect of ours (INTERNAL).
 TRANSLATED = (
     ServiceError,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from probity.engine.panel.records import Record
+from probity.engine import PanelRecord as Record
 from probity.store.log import DecisionLog, now
 from probity.store.schema import panel_records
 

@@ -1,6 +1,7 @@
 """Compile a rule file: the stages in order (STAGES), all reporting into one Diagnostics.
 
-    read YAML (with a source map) → structure (the rule-file model) → inputs →
+    read YAML (with a source map) → structure (the rule-file model) → panel (criteria the
+    evaluation panel scores, spelled out as levels over its scores) → inputs →
     sources (quotes checked against the source library) →
     the kind's stage (tender or monitoring, siblings) → assemble (partitions, digest)
 
@@ -40,6 +41,7 @@ KIND_STAGES: Mapping[str, KindStage] = {"tender": compile_tender, "monitoring": 
 STAGES = (
     ("read", "read the YAML"),
     ("structure", "check the structure"),
+    ("panel", "spell out the panel's criteria"),
     ("inputs", "check the inputs"),
     ("sources", "check the quotes"),
     ("kind", "compile the criteria"),

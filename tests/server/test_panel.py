@@ -1,0 +1,202 @@
+"""The evaluation panel over gRPC (issue 34, item 2), end to end on a real server with a lead,
+three evaluators, a portal and an auditor, each with their own token, on SQLite and on
+PostgreSQL: interests declared before any bid is shown, a conflicted evaluator kept from the
+bid by every method, nobody's scores shown before one's own, moderation only by the lead,
+once every reader has scored, with reasons; every step an append-only record with who and
+when."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from probity.clients.client import ProbityClient
+from probity.server.app import ProbityServer
+from probity.server.auth import digest
+from tests.conftest import FIXTURES
+from tests.server.conftest import running, settings_for
+
+TENDER = "T-PANEL"
+PEOPLE = {
+    "lead": "lead",
+    "ann": "evaluator",
+    "bo": "evaluator",
+    "cy": "evaluator",
+    "portal": "portal",
+    "auditor": "auditor",
+}
+HOSTILE = "<script>alert(1)</script> & {panel.sel_02.points}"
+SAFEGUARDS = {
+    "bid-a": "Staffing never falls below the ratio in schedule two; a weekly quality audit.",
+    "bid-b": "We will do our best to keep quality high whatever the price. " + HOSTILE,
+}
+WHY = {
+    "bid-a": "The staffing ratio and the weekly quality audit are named safeguards.",
+    "bid-b": "It promises to keep quality high but names no safeguard beyond its best.",
+}
+SCRUTINY = "Our records are open to the commissioner at any time, without notice."
+
+
+def _bids() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": bid,
+            "tender_id": TENDER,
+            "price": price,
+            "supplier": {"id": f"SUP-{bid}", "name": f"Supplier {bid}"},
+            "answers": {
+                "coi": {"declared": True},
+                "quality": {"safeguards": SAFEGUARDS[bid]},
+                "conduct": {"scrutiny_statement": SCRUTINY},
+            },
+        }
+        for bid, price in (("bid-a", 100_000.0), ("bid-b", 90_000.0))
+    ]
+
+
+def _tokens(folder: Path) -> Path:
+    path = folder / "tokens.toml"
+    path.write_text(
+        "".join(
+            f'[[token]]\nname = "{name}"\nrole = "{role}"\nsha256 = "{digest("prb_" + name)}"\n\n'
+            for name, role in PEOPLE.items()
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def server(tmp_path: Path, db_url: str) -> Iterator[ProbityServer]:
+    settings = settings_for(tmp_path, tokens=_tokens(tmp_path), db=db_url)
+    shutil.copy(FIXTURES / "panel.yaml", settings.rules / "panel-mini.yaml")
+    with running(settings) as started:
+        yield started
+
+
+def _as(server: ProbityServer, name: str) -> ProbityClient:
+    return ProbityClient(f"127.0.0.1:{server.port}", token="prb_" + name, timeout=60)
+
+
+def _refused(call: Any, *args: Any) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        call(*args)
+    return caught.value
+
+
+def _scores(bid: str, quality: int) -> dict[str, tuple[int, str]]:
+    return {
+        "SEL-02": (quality, WHY[bid]),
+        "ACC-01": (1, "The records are open to the commissioner."),
+    }
+
+
+def test_a_tender_goes_through_its_panel(server: ProbityServer) -> None:
+    with _as(server, "portal") as portal:
+        portal.evaluate_tender("panel-mini", TENDER, _bids())
+        assert _refused(portal.panel.get, TENDER).code() == grpc.StatusCode.PERMISSION_DENIED
+    people = [_as(server, name) for name in ("lead", "ann", "bo", "cy")]
+    try:
+        _run(*people)
+    finally:
+        for client in people:
+            client.close()
+    with _as(server, "auditor") as auditor:
+        records = auditor.panel.get(TENDER).records
+    kinds = [r.kind for r in records]
+    assert kinds[0] == "opened" and kinds.count("declared") == 6
+    assert (
+        kinds.count("mitigated") == 1 and kinds.count("scored") == 3 * 2 * 2
+    )  # three evaluators, two bids, two criteria
+    assert kinds.count("moderated") == 4
+    assert [r.seq for r in records] == sorted(r.seq for r in records)
+    assert all(r.by and r.recorded_at and r.role for r in records)
+    assert any(HOSTILE in r.text for r in records if r.kind == "declared")  # kept as written
+
+
+def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: ProbityClient) -> None:
+    opened = lead.panel.open(TENDER, ["ann", "bo", "cy"], divergence=1)
+    assert [c.criterion for c in opened.criteria] == ["SEL-02", "ACC-01"]
+    assert opened.criteria[0].guidance.startswith("A good answer names the safeguards")
+    assert _refused(lead.panel.open, TENDER, ["ann"]).code() == grpc.StatusCode.ALREADY_EXISTS
+
+    # No bid text before every interest is declared.
+    early = _refused(ann.panel.bid, TENDER, "bid-a")
+    assert early.code() == grpc.StatusCode.FAILED_PRECONDITION and "declare first" in (
+        early.details() or ""
+    )
+    assert ann.panel.declare(TENDER, {"bid-a": None, "bid-b": None}) == []
+    assert cy.panel.declare(TENDER, {"bid-a": None}) == ["bid-b"]
+    assert cy.panel.declare(TENDER, {"bid-b": None}) == []
+    bo.panel.declare(
+        TENDER, {"bid-a": None, "bid-b": "I advised bid-b's board last year. " + HOSTILE}
+    )
+
+    # A declared conflict keeps bo from bid-b, by every method, until mitigated.
+    denied = _refused(bo.panel.bid, TENDER, "bid-b")
+    assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "advised bid-b's board" in (denied.details() or "")
+    assert _refused(bo.get_tender, TENDER).code() == grpc.StatusCode.PERMISSION_DENIED
+    assert _refused(bo.panel.scores, TENDER, "bid-b").code() == grpc.StatusCode.PERMISSION_DENIED
+    bid = ann.panel.bid(TENDER, "bid-a")
+    (quality,) = [a for a in bid.answers if a.criterion == "SEL-02"]
+    assert quality.text == SAFEGUARDS["bid-a"] and quality.question.startswith("How will you")
+
+    # Scores are one's own until submitted; reasons must cite the bid.
+    vague = {**_scores("bid-a", 4), "SEL-02": (4, "A convincing answer in every single respect.")}
+    assert _refused(ann.panel.score, TENDER, "bid-a", vague).code() == (
+        grpc.StatusCode.INVALID_ARGUMENT
+    )
+    ann.panel.score(TENDER, "bid-a", _scores("bid-a", 4))
+    assert _refused(ann.panel.score, TENDER, "bid-a", _scores("bid-a", 3)).code() == (
+        grpc.StatusCode.ALREADY_EXISTS
+    )
+    unseen = _refused(cy.panel.scores, TENDER, "bid-a")
+    assert unseen.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "submit your own scores" in (unseen.details() or "")
+    assert not [r for r in cy.panel.get(TENDER).records if r.kind == "scored"]
+    waiting = _refused(lead.panel.moderate, TENDER, "bid-a", "SEL-02", 3, WHY["bid-a"])
+    assert waiting.code() == grpc.StatusCode.FAILED_PRECONDITION and "bo, cy" in (
+        waiting.details() or ""
+    )
+    bo.panel.score(TENDER, "bid-a", _scores("bid-a", 2))
+    cy.panel.score(TENDER, "bid-a", _scores("bid-a", 3))
+    seen = cy.panel.scores(TENDER, "bid-a")
+    quality_scores = seen.criteria[0]
+    assert sorted(s.points for s in quality_scores.scores) == [2, 3, 4]
+    assert quality_scores.spread == 2 and quality_scores.divergent
+
+    # Moderation: the lead alone, with reasons; final once recorded.
+    assert _refused(ann.panel.moderate, TENDER, "bid-a", "SEL-02", 3, WHY["bid-a"]).code() == (
+        grpc.StatusCode.PERMISSION_DENIED
+    )
+    short = _refused(lead.panel.moderate, TENDER, "bid-a", "SEL-02", 3, "Agreed.")
+    assert short.code() == grpc.StatusCode.INVALID_ARGUMENT
+    first = lead.panel.moderate(TENDER, "bid-a", "SEL-02", 3, WHY["bid-a"] + " Moderated to 3.")
+    assert not first.complete and first.record.by == "lead"
+    done = lead.panel.moderate(
+        TENDER, "bid-a", "ACC-01", 1, "Every scorer found the records open to the commissioner."
+    )
+    assert done.complete
+    assert _refused(lead.panel.moderate, TENDER, "bid-a", "ACC-01", 0, "x" * 50).code() == (
+        grpc.StatusCode.ALREADY_EXISTS
+    )
+
+    # bid-b: bo's conflict mitigated by the lead, then all three score it.
+    lead.panel.mitigate(
+        TENDER, "bo", "bid-b", "bo's advice ended a year ago; ann checks bo's score."
+    )
+    assert bo.panel.bid(TENDER, "bid-b").answers
+    for evaluator, points in ((ann, 1), (bo, 1), (cy, 1)):
+        evaluator.panel.score(TENDER, "bid-b", _scores("bid-b", points))
+    lead.panel.moderate(TENDER, "bid-b", "SEL-02", 1, WHY["bid-b"] + " All three agreed.")
+    finished = lead.panel.moderate(
+        TENDER, "bid-b", "ACC-01", 1, "Every scorer found the records open to the commissioner."
+    )
+    assert finished.complete
+    panel = lead.panel.get(TENDER)
+    assert [b.complete for b in panel.bids] == [True, True]
