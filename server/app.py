@@ -35,6 +35,7 @@ from probity.server.panel_service import PanelService
 from probity.server.recording import Recorder
 from probity.server.ruleset_service import RulesetService
 from probity.server.settings import Settings
+from probity.server.tender_calls import TenderCalls
 from probity.store.decisions import NO_SINK, DecisionSink
 from probity.store.log import DecisionLog, LogUnavailable
 from probity.store.rulesets import Changes, StoredRulesets
@@ -146,7 +147,14 @@ class ProbityServer:
                     settings.limits.max_message_bytes,
                 ),
             ),
-            (PANEL, PanelService(self.log, self.registry)),
+            (
+                PANEL,
+                PanelService(
+                    self.log,
+                    self.registry,
+                    TenderCalls(self.evaluations, self.recorder, settings.limits),
+                ),
+            ),
         )
 
     def _bind(self, settings: Settings) -> int:

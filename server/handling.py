@@ -115,8 +115,10 @@ def as_series(request: Any) -> Serialized:
     return Serialized(request.contract.contract_id, request.SerializeToString())
 
 
-def as_submission(message: Any, where: str) -> Serialized:
-    """The engine's submission: its id, and its answers still as Struct bytes for the codec."""
+def as_submission(message: Any, where: str, panel_answers: bool = False) -> Serialized:
+    """The engine's submission: its id, and its answers still as Struct bytes for the codec.
+    `panel_answers`: the answers may hold the evaluation panel's scores (only the panel's
+    own re-evaluation, from its records, passes them)."""
     if not message.id:
         raise statuses.ServiceError(
             statuses.bad_request([FieldViolation(f"{where}.id", "is required")], "no submission id")
@@ -133,7 +135,7 @@ def as_submission(message: Any, where: str) -> Serialized:
     if supplier.postal_address:  # lines allowed: an address is often written on several
         address = supplier.postal_address
         fields.checked_note(f"{where}.supplier.postal_address", address, fields.MAX_DETAIL)
-    if PANEL_ANSWERS in message.answers.fields:
+    if not panel_answers and PANEL_ANSWERS in message.answers.fields:
         said = (
             "the evaluation panel's scores come from its own records, never from a "
             "submission: leave them out"

@@ -11,6 +11,7 @@ import grpc
 
 from probity.codec.shape import struct_to_python
 from probity.engine import (
+    PANEL_ANSWERS,
     CompiledRuleSet,
     FieldViolation,
     Panel,
@@ -23,6 +24,7 @@ from probity.engine import PanelCriterion as Criterion
 from probity.engine import PanelRecord as Record
 from probity.engine import panel_records as kinds
 from probity.server import calls, fields, statuses
+from probity.server.tender_calls import TenderCalls
 from probity.store import panel as stored
 from probity.store.log import DecisionLog, now
 from probity.v1 import evaluation_pb2, panel_pb2, panel_pb2_grpc, submission_pb2
@@ -48,9 +50,10 @@ class _Tender:
 
 
 class PanelService(panel_pb2_grpc.PanelServiceServicer):
-    def __init__(self, log: DecisionLog | None, registry: Registry) -> None:
+    def __init__(self, log: DecisionLog | None, registry: Registry, tenders: TenderCalls) -> None:
         self.log = log
         self.registry = registry
+        self.tenders = tenders  # ranks the tender again once the panel has finished
 
     # -- reading ---------------------------------------------------------------------------
     def _store(self) -> DecisionLog:
@@ -337,8 +340,39 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
                 text=rationale,
             )
             self._append(request.tender_id, record)
-            complete = self._panel(tender).complete(bid)
+            after = self._panel(tender)
+        if all(after.complete(b) for b in after.bids):
+            self._rank_again(tender, after, context)
+        complete = after.complete(bid)
         return panel_pb2.ModerateResponse(record=_record(record), complete=complete)
+
+    def _rank_again(self, tender: _Tender, panel: Panel, context: grpc.ServicerContext) -> None:
+        """The tender evaluated and ranked again, each bid with the panel's moderated scores
+        as its `panel` answers, through the same calls as a portal's and recorded in the
+        decision log under this call: its final ranking, which replays from the record."""
+        ranking = tender.ranking
+        log = self._store()
+        found = log.tender(ranking.tender_id)
+        assert found is not None  # read a moment ago; the log only ever grows
+        recorded = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
+        request = evaluation_pb2.EvaluateTenderRequest(
+            ruleset_id=ranking.ruleset.id,
+            ruleset_version=ranking.ruleset.version,
+            tender_id=ranking.tender_id,
+            details=ranking.details,
+        )
+        for bid in ranking.bids:
+            submission = submission_pb2.Submission.FromString(
+                recorded[bid.submission_id].submission
+            )
+            scores = submission.answers.fields[PANEL_ANSWERS].struct_value
+            scores.update(panel.consensus(bid.submission_id))  # type: ignore[arg-type]
+            request.bids.add(
+                submission=submission,
+                price=bid.price,
+                whole_life_cost=bid.whole_life_cost if bid.HasField("whole_life_cost") else None,
+            )
+        self.tenders.evaluate(request, context, panel_answers=True)
 
     # -- answers -------------------------------------------------------------------------
     def _message(self, tender: _Tender, name: str, role: str) -> panel_pb2.Panel:

@@ -43,10 +43,15 @@ from probity.v1 import evaluation_pb2, result_pb2
 
 class TenderCalls(EvaluationCalls):
     def evaluate(
-        self, request: evaluation_pb2.EvaluateTenderRequest, context: grpc.ServicerContext
+        self,
+        request: evaluation_pb2.EvaluateTenderRequest,
+        context: grpc.ServicerContext,
+        panel_answers: bool = False,
     ) -> bytes:
         """The EvaluateTenderResponse in wire format: each bid's result goes as its worker
-        serialized it (codec.wire), not parsed, copied twice and serialized again."""
+        serialized it (codec.wire), not parsed, copied twice and serialized again.
+        `panel_answers`: the bids carry the evaluation panel's moderated scores (the panel
+        ranking a tender again, never a portal)."""
         prepared = self.prepare(request.ruleset_id, request.ruleset_version, view=request.view)
         limit = self.limits.tender_bids(prepared.view)
         if len(request.bids) > limit:
@@ -78,7 +83,8 @@ class TenderCalls(EvaluationCalls):
                 statuses.bad_request(problems, "the tender's bids are not valid")
             )
         submissions = [
-            as_submission(b.submission, f"bids[{n}].submission") for n, b in enumerate(bids)
+            as_submission(b.submission, f"bids[{n}].submission", panel_answers)
+            for n, b in enumerate(bids)
         ]
         outcomes = self.wait(prepared.submit(submissions), context)
         results = self._tender_results(outcomes)
@@ -335,6 +341,7 @@ def _ranking(
         ],
         bands=[_standing(band) for band in ruleset.spec.bands],
         sensitive_answers=[i.path for i in ruleset.spec.inputs if i.commercially_sensitive],
+        awaiting_panel=any(r.awaiting_panel for r in results),
     )
     scored = []
     for ranked in ranking.bids:

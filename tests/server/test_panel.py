@@ -200,3 +200,35 @@ def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: Probity
     assert finished.complete
     panel = lead.panel.get(TENDER)
     assert [b.complete for b in panel.bids] == [True, True]
+
+
+def test_the_panels_consensus_gives_the_final_ranking_which_replays(server: ProbityServer) -> None:
+    """Issue 34, item 3: a ranking awaits the panel until every bid is moderated; the last
+    moderation ranks the tender again with the consensus as each bid's panel scores (its
+    score, descriptor and the moderation's reasons as the explanation; the individual scores
+    nowhere in the result), recorded in the decision log, and it replays byte for byte."""
+    with _as(server, "portal") as portal:
+        provisional = portal.evaluate_tender("panel-mini", TENDER, _bids())
+    assert provisional.awaiting_panel
+    assert all(list(b.result.awaiting_panel) == ["SEL-02", "ACC-01"] for b in provisional.bids)
+    people = [_as(server, name) for name in ("lead", "ann", "bo", "cy")]
+    try:
+        _run(*people)
+        lead = people[0]
+        final = lead.get_tender(TENDER)
+    finally:
+        for client in people:
+            client.close()
+    assert not final.tender.awaiting_panel and final.request_id != ""
+    by_id = {b.submission_id: b for b in final.tender.bids}
+    quality = next(f for f in by_id["bid-a"].result.findings if f.criterion == "SEL-02")
+    assert (quality.points, quality.scored_by) == (3, "panel")
+    assert quality.descriptor.startswith("Good")
+    assert quality.explanation == WHY["bid-a"] + " Moderated to 3."
+    individual = "The records are open to the commissioner."  # each evaluator's, not the panel's
+    assert individual not in str(final.tender)
+    assert final.tender.bids[0].submission_id == "bid-a"  # 3 of 4 beats 1 of 4
+    with _as(server, "auditor") as auditor:
+        for recorded in final.bids:
+            replayed = auditor.replay(recorded.seq)
+            assert replayed.identical, replayed.diff

@@ -207,7 +207,7 @@ class BidResult(_message.Message):
     def __init__(self, submission_id: _Optional[str] = ..., supplier_id: _Optional[str] = ..., supplier_name: _Optional[str] = ..., result: _Optional[_Union[_result_pb2.Result, _Mapping]] = ..., quality_score: _Optional[float] = ..., price_score: _Optional[float] = ..., combined_score: _Optional[float] = ..., compared_cost: _Optional[float] = ..., price: _Optional[float] = ..., whole_life_cost: _Optional[float] = ..., rank: _Optional[int] = ..., excluded: _Optional[bool] = ..., exclusion_reason: _Optional[str] = ..., rejected: _Optional[bool] = ..., supplier: _Optional[_Union[_submission_pb2.Supplier, _Mapping]] = ..., not_awardable: _Optional[bool] = ..., not_awardable_reason: _Optional[str] = ...) -> None: ...
 
 class EvaluateTenderResponse(_message.Message):
-    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums", "details", "bands", "sensitive_answers")
+    __slots__ = ("tender_id", "ruleset", "weighting", "cost_basis", "lowest_cost", "bids", "minimums", "details", "bands", "sensitive_answers", "awaiting_panel")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     WEIGHTING_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +218,7 @@ class EvaluateTenderResponse(_message.Message):
     DETAILS_FIELD_NUMBER: _ClassVar[int]
     BANDS_FIELD_NUMBER: _ClassVar[int]
     SENSITIVE_ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    AWAITING_PANEL_FIELD_NUMBER: _ClassVar[int]
     tender_id: str
     ruleset: _result_pb2.RulesetRef
     weighting: AwardWeighting
@@ -228,7 +229,8 @@ class EvaluateTenderResponse(_message.Message):
     details: TenderDetails
     bands: _containers.RepeatedCompositeFieldContainer[BandStanding]
     sensitive_answers: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandStanding, _Mapping]]] = ..., sensitive_answers: _Optional[_Iterable[str]] = ...) -> None: ...
+    awaiting_panel: bool
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., weighting: _Optional[_Union[AwardWeighting, _Mapping]] = ..., cost_basis: _Optional[str] = ..., lowest_cost: _Optional[float] = ..., bids: _Optional[_Iterable[_Union[BidResult, _Mapping]]] = ..., minimums: _Optional[_Iterable[_Union[MinimumScore, _Mapping]]] = ..., details: _Optional[_Union[TenderDetails, _Mapping]] = ..., bands: _Optional[_Iterable[_Union[BandStanding, _Mapping]]] = ..., sensitive_answers: _Optional[_Iterable[str]] = ..., awaiting_panel: _Optional[bool] = ...) -> None: ...
 
 class BandStanding(_message.Message):
     __slots__ = ("band", "label", "awardable", "statement")
