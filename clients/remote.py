@@ -363,7 +363,15 @@ def _note(bid: Any) -> str:
         return "rejected: " + " ".join(r.explanation for r in bid.result.rejections)
     if bid.not_awardable:
         return f"not ranked: {bid.not_awardable_reason}"
+    if bid.result.awaiting_panel:
+        return "awaiting the evaluation panel: " + ", ".join(bid.result.awaiting_panel)
     return ""
+
+
+AWAITING = (
+    "Awaiting the evaluation panel: criteria it scores count 0 until it has moderated them, "
+    "so this ranking is provisional."
+)
 
 
 def _print_ranking(response: Any, markdown: bool = False) -> None:
@@ -408,6 +416,8 @@ def _print_ranking(response: Any, markdown: bool = False) -> None:
         print(f"**{title}**\n" if markdown else title)
         sys.stdout.flush()
     console.print(table)
+    if response.awaiting_panel:
+        print(f"\n{AWAITING}")
 
 
 def add_commands(sub: Any) -> None:

@@ -7,6 +7,7 @@ when."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,3 +233,24 @@ def test_the_panels_consensus_gives_the_final_ranking_which_replays(server: Prob
         for recorded in final.bids:
             replayed = auditor.replay(recorded.seq)
             assert replayed.identical, replayed.diff
+
+
+def test_the_command_line_and_the_report_say_the_ranking_awaits_the_panel(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    from tests.clients.test_cli import probity
+
+    bids = tmp_path / "bids.jsonl"
+    bids.write_text("".join(json.dumps(b) + "\n" for b in _bids()))
+    at = ("--server", f"127.0.0.1:{server.port}", "--token", "prb_portal")
+    table = probity("tender", *at, "--ruleset", "panel-mini", str(bids))
+    assert table.returncode == 0, table.stderr
+    assert "awaiting the evaluation panel: SEL-02, ACC-01" in table.stdout
+    assert "this ranking is provisional" in table.stdout
+    as_json = probity("tender", *at, "--ruleset", "panel-mini", "--format", "json", str(bids))
+    tender = tmp_path / "tender.json"
+    tender.write_text(as_json.stdout)
+    assert json.loads(as_json.stdout)["awaiting_panel"] is True
+    report = probity("report", "tender", str(tender), "--out", str(tmp_path / "report.html"))
+    assert report.returncode == 0, report.stderr
+    assert "Awaiting the evaluation panel." in (tmp_path / "report.html").read_text()
