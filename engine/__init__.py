@@ -57,6 +57,7 @@ from probity.engine.monitoring.contract_result import (
     PeriodRating,
     PrincipleBreaches,
 )
+from probity.engine.panel import checks as panel_checks
 from probity.engine.panel import records as panel_records
 from probity.engine.panel.records import Record as PanelRecord
 from probity.engine.panel.state import Criterion as PanelCriterion
@@ -164,6 +165,7 @@ __all__ = [
     "load_file",
     "load_library",
     "load_yaml",
+    "panel_checks",
     "panel_records",
     "prepare",
     "rank",

@@ -19,6 +19,7 @@ from probity.engine import (
     Registry,
     UnknownRuleset,
     criteria_of,
+    panel_checks,
 )
 from probity.engine import PanelCriterion as Criterion
 from probity.engine import PanelRecord as Record
@@ -400,6 +401,8 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             ],
             criteria=[_criterion(c) for c in panel.criteria],
             records=[_record(r) for r in shown],
+            checks=[] if role == "evaluator" else _checks(panel, shown),
+            conflicts=[] if role == "evaluator" else _conflicts(panel),
         )
 
 
@@ -409,6 +412,31 @@ def _theirs(record: Record, name: str, panel: Panel) -> bool:
     if record.kind == OPENED or record.by == name or record.evaluator == name:
         return True
     return record.kind in (SCORED, MODERATED) and panel.submitted(name, record.submission_id)
+
+
+def _checks(panel: Panel, records: list[Record]) -> list[panel_pb2.PanelCheck]:
+    return [
+        panel_pb2.PanelCheck(
+            kind=c.kind, submission_id=c.submission_id, criterion=c.criterion, said=c.said
+        )
+        for c in panel_checks.checks(panel, records)
+    ]
+
+
+def _conflicts(panel: Panel) -> list[panel_pb2.ConflictLine]:
+    return [
+        panel_pb2.ConflictLine(
+            evaluator=c.evaluator,
+            submission_id=c.submission_id,
+            declared_at=c.declared_at,
+            conflict=c.conflict,
+            details=c.details,
+            mitigation=c.mitigation,
+            mitigated_by=c.mitigated_by,
+            handled=c.handled,
+        )
+        for c in panel_checks.conflicts(panel)
+    ]
 
 
 def _check_evaluators(evaluators: list[str], lead: str) -> None:

@@ -96,6 +96,7 @@ class Panel:
     evaluators: tuple[str, ...] = ()
     divergence: int = 1
     declared: dict[tuple[str, str], tuple[bool, str]] = field(default_factory=dict)
+    declared_at: dict[tuple[str, str], str] = field(default_factory=dict)
     mitigated: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     scores: dict[tuple[str, str], dict[str, Scored]] = field(default_factory=dict)
     moderated: dict[tuple[str, str], Moderated] = field(default_factory=dict)
@@ -118,6 +119,7 @@ class Panel:
             self.lead, self.evaluators, self.divergence = r.by, r.evaluators, r.divergence
         elif r.kind == DECLARED:
             self.declared[(r.by, r.submission_id)] = (r.conflict, r.text)
+            self.declared_at[(r.by, r.submission_id)] = r.at
         elif r.kind == MITIGATED:
             self.mitigated[(r.evaluator, r.submission_id)] = (r.text, r.by)
         elif r.kind == SCORED:

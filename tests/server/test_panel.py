@@ -107,7 +107,16 @@ def test_a_tender_goes_through_its_panel(server: ProbityServer) -> None:
         for client in people:
             client.close()
     with _as(server, "auditor") as auditor:
-        records = auditor.panel.get(TENDER).records
+        seen = auditor.panel.get(TENDER)
+        records = seen.records
+    # The audit annex: the moderation of SEL-02 (3, within 2 to 4) is not flagged; bo's
+    # mitigation is; the conflicts assessment names every declaration and how it was handled.
+    assert [(c.kind, c.submission_id) for c in seen.checks] == [("mitigation", "bid-b")]
+    handled = {(c.evaluator, c.submission_id): c.handled for c in seen.conflicts}
+    assert handled[("bo", "bid-b")] == "mitigated: may score the bid"
+    assert handled[("ann", "bid-a")] == "no conflict" and len(handled) == 6
+    with _as(server, "ann") as ann:
+        assert not ann.panel.get(TENDER).conflicts  # an evaluator sees only their own part
     kinds = [r.kind for r in records]
     assert kinds[0] == "opened" and kinds.count("declared") == 6
     assert (

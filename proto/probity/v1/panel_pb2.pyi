@@ -35,7 +35,7 @@ class GetPanelResponse(_message.Message):
     def __init__(self, panel: _Optional[_Union[Panel, _Mapping]] = ...) -> None: ...
 
 class Panel(_message.Message):
-    __slots__ = ("tender_id", "ruleset_id", "ruleset_version", "lead", "evaluators", "divergence", "bids", "criteria", "records")
+    __slots__ = ("tender_id", "ruleset_id", "ruleset_version", "lead", "evaluators", "divergence", "bids", "criteria", "records", "checks", "conflicts")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_ID_FIELD_NUMBER: _ClassVar[int]
     RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +45,8 @@ class Panel(_message.Message):
     BIDS_FIELD_NUMBER: _ClassVar[int]
     CRITERIA_FIELD_NUMBER: _ClassVar[int]
     RECORDS_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    CONFLICTS_FIELD_NUMBER: _ClassVar[int]
     tender_id: str
     ruleset_id: str
     ruleset_version: str
@@ -54,7 +56,41 @@ class Panel(_message.Message):
     bids: _containers.RepeatedCompositeFieldContainer[PanelBid]
     criteria: _containers.RepeatedCompositeFieldContainer[PanelCriterion]
     records: _containers.RepeatedCompositeFieldContainer[PanelRecord]
-    def __init__(self, tender_id: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., lead: _Optional[str] = ..., evaluators: _Optional[_Iterable[str]] = ..., divergence: _Optional[int] = ..., bids: _Optional[_Iterable[_Union[PanelBid, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[PanelCriterion, _Mapping]]] = ..., records: _Optional[_Iterable[_Union[PanelRecord, _Mapping]]] = ...) -> None: ...
+    checks: _containers.RepeatedCompositeFieldContainer[PanelCheck]
+    conflicts: _containers.RepeatedCompositeFieldContainer[ConflictLine]
+    def __init__(self, tender_id: _Optional[str] = ..., ruleset_id: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., lead: _Optional[str] = ..., evaluators: _Optional[_Iterable[str]] = ..., divergence: _Optional[int] = ..., bids: _Optional[_Iterable[_Union[PanelBid, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[PanelCriterion, _Mapping]]] = ..., records: _Optional[_Iterable[_Union[PanelRecord, _Mapping]]] = ..., checks: _Optional[_Iterable[_Union[PanelCheck, _Mapping]]] = ..., conflicts: _Optional[_Iterable[_Union[ConflictLine, _Mapping]]] = ...) -> None: ...
+
+class PanelCheck(_message.Message):
+    __slots__ = ("kind", "submission_id", "criterion", "said")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    CRITERION_FIELD_NUMBER: _ClassVar[int]
+    SAID_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    submission_id: str
+    criterion: str
+    said: str
+    def __init__(self, kind: _Optional[str] = ..., submission_id: _Optional[str] = ..., criterion: _Optional[str] = ..., said: _Optional[str] = ...) -> None: ...
+
+class ConflictLine(_message.Message):
+    __slots__ = ("evaluator", "submission_id", "declared_at", "conflict", "details", "mitigation", "mitigated_by", "handled")
+    EVALUATOR_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONFLICT_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    MITIGATION_FIELD_NUMBER: _ClassVar[int]
+    MITIGATED_BY_FIELD_NUMBER: _ClassVar[int]
+    HANDLED_FIELD_NUMBER: _ClassVar[int]
+    evaluator: str
+    submission_id: str
+    declared_at: str
+    conflict: bool
+    details: str
+    mitigation: str
+    mitigated_by: str
+    handled: str
+    def __init__(self, evaluator: _Optional[str] = ..., submission_id: _Optional[str] = ..., declared_at: _Optional[str] = ..., conflict: _Optional[bool] = ..., details: _Optional[str] = ..., mitigation: _Optional[str] = ..., mitigated_by: _Optional[str] = ..., handled: _Optional[str] = ...) -> None: ...
 
 class PanelBid(_message.Message):
     __slots__ = ("submission_id", "supplier_name", "complete")

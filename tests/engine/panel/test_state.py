@@ -137,3 +137,46 @@ def test_moderation_waits_for_every_reader_and_flags_divergence() -> None:
     assert done.consensus("bid-a") == {"sel_02": {"points": 3, "rationale": why}}
     again = _refused(done.check_moderation, "lead", "bid-a", "SEL-02", 2, why)
     assert again.status == "already_exists"
+
+
+def test_checks_on_the_panel_name_what_an_auditor_should_read() -> None:
+    from probity.engine.panel.checks import checks, conflicts
+
+    why = "The staffing ratio in schedule two is a safeguard the panel agreed is strong."
+    records = [
+        *_declared("ann"),
+        *_declared("bo", conflict_with="bid-b"),
+        *_declared("cy"),
+        *_scored("ann", "bid-a", 4),
+        *_scored("bo", "bid-a", 4),
+        _record(SCORED, "cy", submission_id="bid-a", criterion="SEL-02", points=1, text=why),
+        _record(SCORED, "cy", submission_id="bid-a", criterion="ACC-01", points=0, text=why),
+        _record(MODERATED, "lead", submission_id="bid-a", criterion="SEL-02", points=4, text=why),
+        _record(MITIGATED, "lead", evaluator="bo", submission_id="bid-b", text="Checked by ann."),
+        _record(SCORED, "ann", submission_id="bid-a", criterion="SEL-02", points=2, text=why),
+    ]
+    panel = _panel(*records)
+    found = {(c.kind, c.submission_id, c.criterion): c.said for c in checks(panel, records)}
+    assert ("consensus_outside_range", "bid-a", "SEL-02") not in found  # 4 is within 1 to 4
+    bias = found[("bias", "bid-a", "")]  # below the others on both criteria
+    assert bias.startswith("cy scored bid bid-a below the rest of the panel on every criterion")
+    assert "by 1.5 points on average (-2.0, -1.0)" in bias
+    assert ("scored_after_moderation", "bid-a", "SEL-02") in found
+    assert "Checked by ann." in found[("mitigation", "bid-b", "")]
+    outside = _panel(
+        *_declared("ann"), *_scored("ann", "bid-a", 1),
+        _record(MODERATED, "lead", submission_id="bid-a", criterion="SEL-02", points=3, text=why),
+    )  # fmt: skip
+    said = {c.kind: c.said for c in checks(outside, [])}
+    assert "is above every evaluator's score (1 to 1)" in said["consensus_outside_range"]
+    lines = {(c.evaluator, c.submission_id): c.handled for c in conflicts(panel)}
+    assert lines[("bo", "bid-b")] == "mitigated: may score the bid"
+    assert lines[("bo", "bid-a")] == "no conflict"
+    lines = {
+        (c.evaluator, c.submission_id): c.handled
+        for c in conflicts(_panel(*_declared("bo", "bid-a")))
+    }
+    assert (
+        lines[("bo", "bid-a")] == "kept from the bid"
+        and lines[("ann", "bid-a")] == "not yet declared"
+    )
