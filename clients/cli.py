@@ -20,6 +20,7 @@ from probity.clients import (
     audit_commands,
     checking,
     evaluating,
+    panel_commands,
     remote,
     reporting,
     ruleset_commands,
@@ -134,6 +135,7 @@ def parser() -> argparse.ArgumentParser:
     remote.add_commands(sub)
     ruleset_commands.add_commands(sub)
     audit_commands.add_commands(sub)
+    panel_commands.add_commands(sub)
     sources.add_commands(sub)
     return top
 

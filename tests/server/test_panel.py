@@ -263,3 +263,51 @@ def test_the_command_line_and_the_report_say_the_ranking_awaits_the_panel(
     report = probity("report", "tender", str(tender), "--out", str(tmp_path / "report.html"))
     assert report.returncode == 0, report.stderr
     assert "Awaiting the evaluation panel." in (tmp_path / "report.html").read_text()
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[ProbityServer]:
+    settings = settings_for(tmp_path, tokens=_tokens(tmp_path))
+    shutil.copy(FIXTURES / "panel.yaml", settings.rules / "panel-mini.yaml")
+    with running(settings) as started:
+        yield started
+
+
+def test_the_panel_by_the_command_line(sqlite_server: ProbityServer, tmp_path: Path) -> None:
+    """The README's commands: open, declare, read, score, compare, moderate, show, and the
+    conflicts assessment exported."""
+    from tests.clients.test_cli import probity
+
+    server = f"127.0.0.1:{sqlite_server.port}"
+
+    def run(who: str, *args: str) -> str:
+        done = probity("panel", *args[:1], "--server", server, "--token", "prb_" + who, *args[1:])
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        return done.stdout
+
+    with _as(sqlite_server, "portal") as portal:
+        portal.evaluate_tender("panel-mini", TENDER, _bids())
+    assert "opened by lead: ann" in run("lead", "open", TENDER, "--evaluators", "ann")
+    refused = probity("panel", "bid", "--server", server, "--token", "prb_ann", TENDER, "bid-a")
+    assert refused.returncode != 0 and "declare first" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    said = run("ann", "declare", TENDER, "--conflict", "bid-b=I advised bid-b's board last year.")
+    assert "declared: bid-b (conflict), bid-a" in said  # in the ranking's order
+    shown = run("ann", "bid", TENDER, "bid-a")
+    assert SAFEGUARDS["bid-a"] in shown and "What a good answer shows:" in shown
+    assert "3: Good: meets the principle, with minor gaps." in shown
+    denied = probity("panel", "bid", "--server", server, "--token", "prb_ann", TENDER, "bid-b")
+    assert denied.returncode != 0 and "conflict of interest" in denied.stderr
+    scored = run(
+        "ann", "score", TENDER, "bid-a", "--score", "SEL-02=3", "--score", "ACC-01=1",
+        "--why", f"SEL-02={WHY['bid-a']}",
+        "--why", "ACC-01=The records are open to the commissioner.",
+    )  # fmt: skip
+    assert "2 scores of bid-a recorded" in scored
+    assert "ann: 3 — " + WHY["bid-a"] in run("lead", "scores", TENDER, "bid-a")
+    moderated = run("lead", "moderate", TENDER, "bid-a", "SEL-02", "3", WHY["bid-a"] + " Agreed.")
+    assert "SEL-02 of bid-a moderated to 3" in moderated
+    assert "bid-a (Supplier bid-a): awaiting the panel" in run("lead", "show", TENDER)
+    table = run("lead", "conflicts", TENDER, "--format", "csv")
+    assert "ann,bid-b," in table and "kept from the bid" in table
