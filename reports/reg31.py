@@ -80,9 +80,13 @@ def _available(context: Context) -> list[str]:
 
 
 def _scores(context: Context) -> list[str]:
-    """Each criterion's title, score and explanation (its sub-criteria are the criteria)."""
+    """Each criterion's title, score and explanation (its sub-criteria are the criteria).
+    A criterion still awaiting the evaluation panel has no score yet: none to print."""
+    result = context["bid"]["result"]
+    if result.get("awaiting_panel"):
+        return [""]
     out = []
-    for finding in context["bid"]["result"]["findings"]:
+    for finding in result["findings"]:
         out += [finding["title"], finding["explanation"]]
     return out
 

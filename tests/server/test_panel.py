@@ -311,3 +311,16 @@ def test_the_panel_by_the_command_line(sqlite_server: ProbityServer, tmp_path: P
     assert "bid-a (Supplier bid-a): awaiting the panel" in run("lead", "show", TENDER)
     table = run("lead", "conflicts", TENDER, "--format", "csv")
     assert "ann,bid-b," in table and "kept from the bid" in table
+
+
+def test_no_summary_is_issued_while_the_panel_has_a_score_to_give(
+    server: ProbityServer, tmp_path: Path
+) -> None:
+    """reg 31(2)(e)(i) asks for every criterion's score: a criterion awaiting the panel has
+    none, so the summaries wait for the panel (FAILED_PRECONDITION naming the item)."""
+    with _as(server, "portal") as portal:
+        portal.evaluate_tender("panel-mini", TENDER, _bids())
+    with _as(server, "auditor") as auditor:
+        refused = _refused(auditor.assessment_summaries, TENDER)
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "reg 31(2)(e)(i)" in (refused.details() or "")
