@@ -242,6 +242,15 @@ def test_the_panels_consensus_gives_the_final_ranking_which_replays(server: Prob
         for recorded in final.bids:
             replayed = auditor.replay(recorded.seq)
             assert replayed.identical, replayed.diff
+        # The impact of a draft holds the panel's scores fixed: weights moved to quality.
+        draft = (FIXTURES / "panel.yaml").read_text()
+        draft = (
+            draft.replace("version: 1.0.0", "version: 2.0.0")
+            .replace("    weight: 40\n", "    weight: 20\n", 1)
+            .replace("    weight: 60\n", "    weight: 80\n", 1)
+        )
+        impact = auditor.preview_impact("panel-mini", draft, tender_id=TENDER)
+    assert not impact.refused and impact.evaluated >= 2
 
 
 def test_the_command_line_and_the_report_say_the_ranking_awaits_the_panel(
