@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+import grpc
 from google.protobuf import json_format
 
 from probity.clients.remote import add_connection_options, connect
@@ -31,6 +32,28 @@ def recorded_tender(args: argparse.Namespace) -> dict[str, Any]:
     with connect(args) as client:
         found = client.get_tender(args.tender, args.request_id or "")
     return as_recorded(found)
+
+
+def recorded_panel(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The tender's evaluation panel as the decision log holds it (records, checks, the
+    conflicts assessment), for the report's audit annex; None when it had none, or the
+    caller may not read it (a panel is read by its lead and the auditor)."""
+    with connect(args) as client:
+        try:
+            panel = client.panel.get(args.tender)
+        except grpc.RpcError as exc:
+            if exc.code() in (
+                grpc.StatusCode.FAILED_PRECONDITION,
+                grpc.StatusCode.PERMISSION_DENIED,
+            ):
+                return None
+            raise
+    if not panel.lead:
+        return None
+    shown: dict[str, Any] = json_format.MessageToDict(
+        panel, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    return shown
 
 
 def as_recorded(found: Any) -> dict[str, Any]:

@@ -66,6 +66,10 @@ def cmd_report_tender(args: argparse.Namespace) -> int:
     tender = _tender(args)
     if tender is None:
         return 2
+    if args.tender:  # from the decision log: with its panel's records, for the audit annex
+        panel = audit_commands.recorded_panel(args)
+        if panel is not None:
+            tender["panel"] = panel
     print(reports.write_tender(tender, Path(args.out)))
     return 0
 

@@ -73,7 +73,39 @@ def tender_html(tender: dict[str, Any]) -> str:
         figure=figure,
         number=number,
         percent=percent,
+        panel=tender.get("panel"),
+        annex=panel_annex(tender.get("panel")),
     )
+
+
+def panel_annex(panel: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The audit annex's table of the panel's scores: per bid and criterion it scored, each
+    evaluator's score and reasons, then the consensus and its reasons (a tender's report
+    is the authority's record; a bidder's summary never shows these)."""
+    if not panel:
+        return []
+    records = panel.get("records", [])
+    rows = []
+    for bid in panel.get("bids", []):
+        for criterion in panel.get("criteria", []):
+            key = (bid["submission_id"], criterion["criterion"])
+            scored = [r for r in records if r["kind"] == "scored" and _about(r) == key]
+            moderated = [r for r in records if r["kind"] == "moderated" and _about(r) == key]
+            if scored or moderated:
+                rows.append(
+                    {
+                        "bid": bid["submission_id"],
+                        "criterion": criterion["criterion"],
+                        "title": criterion["title"],
+                        "scores": scored,
+                        "consensus": moderated[0] if moderated else None,
+                    }
+                )
+    return rows
+
+
+def _about(record: dict[str, Any]) -> tuple[str, str]:
+    return record.get("submission_id", ""), record.get("criterion", "")
 
 
 def percent(share: float | None) -> str:

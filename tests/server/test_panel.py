@@ -21,6 +21,7 @@ from probity.server.app import ProbityServer
 from probity.server.auth import digest
 from tests.conftest import FIXTURES
 from tests.server.conftest import running, settings_for
+from tests.server.test_tenders import DETAILS, supplier_details
 
 TENDER = "T-PANEL"
 PEOPLE = {
@@ -49,7 +50,7 @@ def _bids() -> list[dict[str, Any]]:
             "id": bid,
             "tender_id": TENDER,
             "price": price,
-            "supplier": {"id": f"SUP-{bid}", "name": f"Supplier {bid}"},
+            "supplier": supplier_details(f"SUP-{bid}", f"Supplier {bid}"),
             "answers": {
                 "coi": {"declared": True},
                 "quality": {"safeguards": SAFEGUARDS[bid]},
@@ -212,13 +213,15 @@ def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: Probity
     assert [b.complete for b in panel.bids] == [True, True]
 
 
-def test_the_panels_consensus_gives_the_final_ranking_which_replays(server: ProbityServer) -> None:
+def test_the_panels_consensus_gives_the_final_ranking_which_replays(
+    server: ProbityServer, tmp_path: Path
+) -> None:
     """Issue 34, item 3: a ranking awaits the panel until every bid is moderated; the last
     moderation ranks the tender again with the consensus as each bid's panel scores (its
     score, descriptor and the moderation's reasons as the explanation; the individual scores
     nowhere in the result), recorded in the decision log, and it replays byte for byte."""
     with _as(server, "portal") as portal:
-        provisional = portal.evaluate_tender("panel-mini", TENDER, _bids())
+        provisional = portal.evaluate_tender("panel-mini", TENDER, _bids(), details=DETAILS)
     assert provisional.awaiting_panel
     assert all(list(b.result.awaiting_panel) == ["SEL-02", "ACC-01"] for b in provisional.bids)
     people = [_as(server, name) for name in ("lead", "ann", "bo", "cy")]
@@ -251,6 +254,27 @@ def test_the_panels_consensus_gives_the_final_ranking_which_replays(server: Prob
         )
         impact = auditor.preview_impact("panel-mini", draft, tender_id=TENDER)
     assert not impact.refused and impact.evaluated >= 2
+
+    # The report's audit annex has each evaluator's scores and the conflicts assessment;
+    # a bidder's summary has the consensus, never the individual scores.
+    from tests.clients.test_cli import probity
+    from tests.reports.test_pdf_fit import misfits
+
+    at = ("--server", f"127.0.0.1:{server.port}", "--token", "prb_auditor", "--tender", TENDER)
+    html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    for out in (html, pdf):
+        made = probity("report", "tender", *at, "--out", str(out))
+        assert made.returncode == 0, made.stderr
+    page = html.read_text()
+    assert "Audit annex: the evaluation panel" in page
+    assert "bo: <strong>2</strong>. " + WHY["bid-a"] in page
+    assert "advised bid-b&#39;s board last year" in page and "mitigated: may score the bid" in page
+    assert misfits(pdf, page) == []
+    with _as(server, "auditor") as auditor:
+        summaries = auditor.assessment_summaries(TENDER).summaries
+    for summary in summaries:
+        assert individual not in summary.text and individual not in summary.html
+    assert any(WHY["bid-a"] + " Moderated to 3." in s.text for s in summaries)
 
 
 def test_the_command_line_and_the_report_say_the_ranking_awaits_the_panel(
