@@ -81,7 +81,8 @@ def _expand_finding(finding: result_pb2.Finding, criterion: _Criterion) -> None:
     finding.severity, finding.gate = text.severity, text.gate
     finding.scored_by = text.scored_by
     finding.max_points = text.max_points if applies else 0
-    if finding.max_points:
+    awaited = text.scored_by == "panel" and finding.outcome == "evidence_missing"
+    if finding.max_points and not awaited:  # a score the panel has yet to give has none
         finding.descriptor = text.descriptors.get(finding.points, "")
     if finding.outcome not in _NO_REMEDY:
         finding.remedy = text.remedy

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -92,20 +93,41 @@ EXAMPLE_BIDS = "rules/examples/nolan-tender/bids.jsonl"
 EXAMPLE_DETAILS = "rules/examples/nolan-tender.tender.json"  # the procurement the bids answer
 
 
+# What the example tender's evaluation panel agrees for SEL-02, the criterion it scores:
+# Northfield and Hallam name their safeguards, Quickserve promises quality without any.
+_NAMED = "Staffing floors, a monthly quality audit shared with the commissioner, care hours kept."
+EXAMPLE_PANEL = {
+    "T-2026-014/bid-01": (4, _NAMED),
+    "T-2026-014/bid-02": (0, "It promises a high quality service but names no safeguard at all."),
+    "T-2026-014/bid-03": (4, _NAMED),
+}
+
+
 @pytest.fixture(scope="session")
 def example_tender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The shipped example tender evaluated on a real server, as `probity tender --format
-    json` writes it: what the reports and summaries are made from."""
+    """The shipped example tender evaluated on a real server and taken through its evaluation
+    panel (three evaluators, moderated), as `probity tender --format json` writes its final
+    ranking: what the reports and summaries are made from."""
+    from probity.codec.as_json import tender_to_dict
     from tests.clients.test_cli import probity  # here: those modules import this one
+    from tests.panel_flow import run_panel, signed_in, token_file
     from tests.server.conftest import running, settings_for
 
     folder = tmp_path_factory.mktemp("example-tender")
-    with running(settings_for(folder)) as server:
-        at = ("--server", f"127.0.0.1:{server.port}", "--ruleset", "nolan-tender")
-        run = probity("tender", *at, "--format", "json", "--details", EXAMPLE_DETAILS, EXAMPLE_BIDS)
+    with running(settings_for(folder, tokens=token_file(folder))) as server:
+        at = ("--server", f"127.0.0.1:{server.port}", "--token", "prb_portal")
+        run = probity(
+            "tender", *at, "--ruleset", "nolan-tender", "--format", "json",
+            "--details", EXAMPLE_DETAILS, EXAMPLE_BIDS,
+        )  # fmt: skip
         assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout)["awaiting_panel"] is True
+        scores = {bid: {"SEL-02": agreed} for bid, agreed in EXAMPLE_PANEL.items()}
+        run_panel(server.port, "T-2026-014", scores)
+        with signed_in(server.port, "lead") as lead:
+            final = tender_to_dict(lead.get_tender("T-2026-014").tender)
         path = folder / "tender.json"
-        path.write_text(run.stdout)
+        path.write_text(json.dumps(final, ensure_ascii=False, indent=2))
         yield path
 
 

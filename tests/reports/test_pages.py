@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 
-from probity.clients.client import ProbityClient
 from probity.reports.pages import tender_html
 from tests.clients.test_cli import probity
-from tests.conftest import EXAMPLE_BIDS, EXAMPLE_DETAILS, ROOT
+from tests.conftest import EXAMPLE_BIDS, EXAMPLE_DETAILS, EXAMPLE_PANEL, ROOT
+from tests.panel_flow import run_panel, signed_in, token_file
 from tests.server.conftest import running, settings_for
 
 HOSTILE = '<script>alert(1)</script> "quoted" & <b>bold</b> $x$'
@@ -153,18 +153,20 @@ def test_reports_and_summaries_from_the_decision_log_name_the_calls_behind_them(
     """`--server … --tender T`: the report of a tender evaluated over gRPC, read back from
     the log, names the call and each bid's evaluation; the summaries written from the log
     are the ones the service sends (GetAssessmentSummaries)."""
-    with running(settings_for(tmp_path)) as server:
-        at = ("--server", f"127.0.0.1:{server.port}")
+    with running(settings_for(tmp_path, tokens=token_file(tmp_path))) as server:
+        at = ("--server", f"127.0.0.1:{server.port}", "--token", "prb_portal")
         run = probity(
             "tender", *at, "--ruleset", "nolan-tender", "--format", "json",
             "--details", EXAMPLE_DETAILS, EXAMPLE_BIDS,
         )  # fmt: skip
         assert run.returncode == 0, run.stderr
         tender = json.loads(run.stdout)
+        run_panel(server.port, "T-2026-014", {b: {"SEL-02": s} for b, s in EXAMPLE_PANEL.items()})
+        at = ("--server", f"127.0.0.1:{server.port}", "--token", "prb_lead")
         out = tmp_path / "report.html"
         run = probity("report", "tender", *at, "--tender", "T-2026-014", "--out", str(out))
         assert run.returncode == 0, run.stderr
-        with ProbityClient(f"127.0.0.1:{server.port}") as client:
+        with signed_in(server.port, "lead") as client:
             recorded = client.get_tender("T-2026-014")
             sent = client.assessment_summaries("T-2026-014")
         folder = tmp_path / "summaries"
