@@ -66,7 +66,7 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
     _answer_examples(rules)
     _edit(path, "        LEA-03: met\n", "        LEA-03: met\n        LEA-04: met\n")
     _edit(path, "        LEA-03: not_met\n", "        LEA-03: not_met\n        LEA-04: not_met\n")
-    _edit(path, "version: 2.2.0", "version: 3.0.0")
+    _edit(path, "version: 3.0.0", "version: 4.0.0")
     report = run_tests(shipped(path))
     assert [c.name for c in report.cases if not c.passed] == [] and report.uncovered == []
     # 5. Publish it, with a policy token, to a real server; a portal token may not.
@@ -83,9 +83,9 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
         with ProbityClient(target, token=TOKENS["policy"]) as amira:
             published = amira.publish_ruleset(path.read_text(), FILE)
-            assert (published.ruleset.version, published.previous_version) == ("3.0.0", "2.2.0")
+            assert (published.ruleset.version, published.previous_version) == ("4.0.0", "3.0.0")
             listed = {r.id: r for r in amira.list_rulesets()}
-            assert list(listed["provider-representatives"].other_versions) == ["2.2.0"]
+            assert list(listed["provider-representatives"].other_versions) == ["3.0.0"]
             weak = json.loads((rules / "examples/provider-representatives/weak.json").read_text())
             result = amira.evaluate("provider-representatives", weak)
             outcomes = {f.criterion: f for f in result.findings}
@@ -93,7 +93,7 @@ def test_the_worked_example_goes_from_a_new_criterion_to_a_published_version(
             assert amira.get_ruleset("provider-representatives").source_text == path.read_text()
             (made, *_) = amira.get_ruleset("provider-representatives").activations
             assert (made.version, made.by_name, made.by_role) == (
-                "3.0.0",
+                "4.0.0",
                 "policy-caller",
                 "policy",
             )

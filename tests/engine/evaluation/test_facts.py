@@ -10,10 +10,11 @@ from tests.conftest import ROOT
 
 
 def _strong(nolan: CompiledRuleSet) -> dict[str, object]:
+    """The strong example's answers, with the evaluation panel's score of SEL-02."""
     path = ROOT / "rules/examples/nolan-tender/strong.json"
-    values: dict[str, object] = Evaluator(nolan).validator.validate(
-        json.loads(path.read_text())["answers"]
-    )
+    answers = json.loads(path.read_text())["answers"]
+    answers["panel"] = {"sel_02": {"points": 4, "rationale": "Named safeguards."}}
+    values: dict[str, object] = Evaluator(nolan).validator.validate(answers)
     return values
 
 
