@@ -28,6 +28,7 @@ from probity.engine import (
     load_library,
     load_yaml,
     run_tests,
+    spelled_out,
     understated,
 )
 
@@ -156,7 +157,7 @@ def _previous(path: str) -> dict[str, tuple[RuleSetSpec, str]]:
     out = {}
     for file in rule_files([path]):
         text = file.read_text(encoding="utf-8")
-        spec = RuleSetSpec.model_validate(load_yaml(text, str(file))[0])
+        spec = spelled_out(RuleSetSpec.model_validate(load_yaml(text, str(file))[0]))
         out[spec.id] = (spec, text)
     return out
 

@@ -20,6 +20,11 @@ def summarise(result: dict[str, Any]) -> str:
     ]
     for rejection in result["rejections"]:
         lines.append(f"  rejected: {rejection['explanation']}")
+    if result.get("awaiting_panel"):
+        awaited = ", ".join(result["awaiting_panel"])
+        lines.append(
+            f"  awaiting the evaluation panel ({awaited}): counted 0 until it has moderated"
+        )
     failed = {
         f["principle"]
         for f in result["findings"]

@@ -12,6 +12,7 @@ from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.compiler.model import AwardSpec, InputSpec, RuleSetSpec
 from probity.engine.compiler.panel import NAMESPACE as PANEL_ANSWERS
+from probity.engine.compiler.panel import spelled_out
 from probity.engine.compiler.pipeline import STAGES, StageTime, Timings, compile_text, load_file
 from probity.engine.compiler.yamlsource import YamlSyntaxError
 from probity.engine.compiler.yamlsource import load as load_yaml
@@ -174,6 +175,7 @@ __all__ = [
     "run_tests",
     "save",
     "set_path",
+    "spelled_out",
     "stated_minimums",
     "understated",
 ]

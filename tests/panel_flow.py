@@ -37,23 +37,33 @@ def signed_in(port: int, name: str) -> ProbityClient:
     return ProbityClient(f"127.0.0.1:{port}", token="prb_" + name, timeout=60)
 
 
+Scores = Mapping[str, Mapping[str, tuple[int, str]]]  # bid → criterion → (points, reasons)
+
+
 def run_panel(
-    port: int, tender_id: str, scores: Mapping[str, Mapping[str, tuple[int, str]]]
+    port: int,
+    tender_id: str,
+    scores: Scores,
+    lead: tuple[str, str] = ("lead", "prb_lead"),
+    evaluators: Mapping[str, str] | None = None,
 ) -> None:
     """Open the panel, declare, score (every evaluator gives each bid `scores[bid]`:
-    criterion → (points, reasons citing the bid)) and moderate to those scores."""
-    people = {name: signed_in(port, name) for name in ("lead", *EVALUATORS)}
+    criterion → (points, reasons citing the bid)) and moderate to those scores. `lead`: its
+    token name and token; `evaluators`: token name → token (else ann, bo and cy)."""
+    appointed = evaluators or {name: "prb_" + name for name in EVALUATORS}
+    target = f"127.0.0.1:{port}"
+    chair = ProbityClient(target, token=lead[1], timeout=60)
+    scorers = {n: ProbityClient(target, token=t, timeout=60) for n, t in appointed.items()}
     try:
-        lead = people["lead"]
-        panel = lead.panel.open(tender_id, EVALUATORS)
+        panel = chair.panel.open(tender_id, list(appointed))
         bids = [b.submission_id for b in panel.bids]
-        for name in EVALUATORS:
-            people[name].panel.declare(tender_id, dict.fromkeys(bids))
+        for scorer in scorers.values():
+            scorer.panel.declare(tender_id, dict.fromkeys(bids))
             for bid in bids:
-                people[name].panel.score(tender_id, bid, scores[bid])
+                scorer.panel.score(tender_id, bid, scores[bid])
         for bid in bids:
             for criterion, (points, why) in scores[bid].items():
-                lead.panel.moderate(tender_id, bid, criterion, points, why + " (moderated)")
+                chair.panel.moderate(tender_id, bid, criterion, points, why + " (moderated)")
     finally:
-        for client in people.values():
+        for client in (chair, *scorers.values()):
             client.close()

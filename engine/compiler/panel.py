@@ -30,6 +30,7 @@ from probity.engine.compiler.model import (
     RuleSetSpec,
     ScoreLevel,
 )
+from probity.engine.compiler.yamlsource import SourceMap
 from probity.engine.errors import Code
 
 NAMESPACE = "panel"
@@ -67,6 +68,14 @@ def expand(diagnostics: Diagnostics, spec: RuleSetSpec) -> RuleSetSpec:
     for c in panel:
         inputs += _inputs(c, top)
     return spec.model_copy(update={"criteria": criteria, "inputs": inputs})
+
+
+def spelled_out(spec: RuleSetSpec) -> RuleSetSpec:
+    """A rule file's model with its panel criteria spelled out as the compiler does, for
+    comparing it with a compiled version (versioning reads an earlier version's model
+    without compiling it); a model whose panel criteria are not well formed is left as it
+    is, for the comparison to show."""
+    return expand(Diagnostics("", "", SourceMap("", [])), spec)
 
 
 def _levels(c: CriterionSpec, top: int) -> CriterionSpec:

@@ -116,7 +116,8 @@ def test_evaluate_reads_csv_by_the_rule_sets_input_types_and_writes_csv(
     )
     assert run.returncode == 0, run.stderr
     rows = {row["submission_id"]: row for row in csv.DictReader(io.StringIO(run.stdout))}
-    assert rows["csv-1"]["band"] == "compliant" and rows["csv-1"]["total"] == "100.0"
+    # SEL-02 awaits the evaluation panel: 2.5 of Selflessness's 10 not counted yet
+    assert rows["csv-1"]["band"] == "compliant" and rows["csv-1"]["total"] == "97.5"
     assert rows["csv-2"]["band"] == "rejected" and rows["csv-2"]["rejected"] == "yes"
     assert rows["csv-1"]["principle.integrity"] == "20.0"
     assert rows["csv-1"]["points.SEL-01"] == "4"  # each criterion's points, and their meaning
@@ -134,7 +135,10 @@ def test_tender_prints_the_ranking(server: ProbityServer, tmp_path: Path) -> Non
     run = probity("tender", *_at(server), "--ruleset", "nolan-tender", str(path))
     assert run.returncode == 0, run.stderr
     rows = [line for line in run.stdout.splitlines() if "T-2026-014/bid" in line]
-    assert rows[0].split()[:2] == ["1", "T-2026-014/bid-01"] and "100.00" in rows[0]
+    # 58.50 + 40.00: SEL-02 awaits the evaluation panel, so the ranking says it is provisional
+    assert rows[0].split()[:2] == ["1", "T-2026-014/bid-01"] and "98.50" in rows[0]
+    assert "awaiting the evaluation panel: SEL-02" in rows[0]
+    assert "this ranking is provisional" in run.stdout
     assert rows[1].split()[:2] == ["—", "T-2026-014/bid-02"]  # Non-compliant: not awardable
     assert "not ranked: In the band Non-compliant" in rows[1]
     assert rows[2].split()[:2] == ["—", "T-2026-014/bid-03"]

@@ -31,6 +31,7 @@ from probity.engine.evaluation.matcher import Matcher
 from probity.server.app import ProbityServer
 from tests.clients.workbench_web import free_port, serving
 from tests.conftest import NOLAN_VERSION, ROOT, RULES, shipped
+from tests.panel_flow import run_panel
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.test_tenders import DETAILS, supplier_details
 
@@ -393,6 +394,14 @@ def test_an_auditor_reads_a_tender_its_report_and_summaries_and_replays_a_decisi
     ]  # fmt: skip
     with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
         portal.evaluate_tender("nolan-tender", "T-9", bids, details=DETAILS)
+    agreed = {  # the evaluation panel's consensus on SEL-02, the criterion it scores
+        "T-9/a": {"SEL-02": (4, "Staffing floors and a monthly quality audit are named.")},
+        "T-9/b": {"SEL-02": (0, "It promises a high quality service but names no safeguard.")},
+    }
+    run_panel(
+        bench.server.port, "T-9", agreed, lead=("lead-caller", TOKENS["lead"]),
+        evaluators={"evaluator-caller": TOKENS["evaluator"]},
+    )  # fmt: skip
     _sign_in(browser, bench, "portal")
     browser.get(f"{bench.url}/decisions")
     assert "The portal role may not read the decision log" in browser.page_source
@@ -576,15 +585,15 @@ def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
 
     text = (RULES / "nolan-tender.yaml").read_text()
     old = shipped(RULES / "nolan-tender.yaml")
-    heavier = text.replace("version: 2.1.1", "version: 2.1.2", 1).replace(
+    heavier = text.replace("version: 3.0.0", "version: 3.0.1", 1).replace(
         "min_total: 75", "min_total: 80", 1
     )
     from probity.engine.compiler.pipeline import compile_text
 
     new = compile_text(heavier, "nolan-tender.yaml")
     assert kind_of_change(old, new) == (
-        "Version 2.1.2 would be refused: this is a minor change from 2.1.1 (the bands "
-        "changed), so its version must be at least 2.2.0, not 2.1.2."
+        "Version 3.0.1 would be refused: this is a minor change from 3.0.0 (the bands "
+        "changed), so its version must be at least 3.1.0, not 3.0.1."
     )
 
 

@@ -22,6 +22,8 @@ TOKENS = {
     "portal": "prb_portal-secret",
     "policy": "prb_policy-secret",
     "auditor": "prb_auditor-secret",
+    "lead": "prb_lead-secret",  # an evaluation panel's lead (named lead-caller)
+    "evaluator": "prb_evaluator-secret",  # and its one evaluator (evaluator-caller)
 }
 
 
