@@ -48,14 +48,31 @@ def contract_result_to_proto(result: ContractResult) -> monitoring_pb2.ContractR
 
 
 _PARTS = frozenset({"principles", "findings"})
-_head = shape.converter(Result, without=_PARTS)
-_basic_head = shape.converter(Result, basic=True, without=_PARTS)
+# The fields numbered after the findings, written after them, so that a result's bytes are
+# in field order: what protobuf itself writes, whichever way a result is encoded.
+_AFTER = frozenset(
+    f.name
+    for f in result_pb2.Result.DESCRIPTOR.fields
+    if f.number > result_pb2.Result.FINDINGS_FIELD_NUMBER
+)
+_ALL = frozenset(f.name for f in result_pb2.Result.DESCRIPTOR.fields)
+_head = shape.converter(Result, without=_PARTS | _AFTER)
+_basic_head = shape.converter(Result, basic=True, without=_PARTS | _AFTER)
+_tail = shape.converter(Result, without=_ALL - _AFTER)
+_basic_tail = shape.converter(Result, basic=True, without=_ALL - _AFTER)
 
 
 def head(result: Result, basic: bool = False) -> result_pb2.Result:
-    """Everything but the principle scores and findings; `basic`: without what the rule
-    set's catalog gives back (codec.shape: the band's label, the deprecated exclusions)."""
+    """The fields before the principle scores and findings; `basic`: without what the
+    rule set's catalog gives back (codec.shape: the band's label, the deprecated
+    exclusions)."""
     return cast(result_pb2.Result, (_basic_head if basic else _head)(result))
+
+
+def tail(result: Result, basic: bool = False) -> result_pb2.Result:
+    """The fields after the findings (whether it is rejected and why, what awaits the
+    panel)."""
+    return cast(result_pb2.Result, (_basic_tail if basic else _tail)(result))
 
 
 _principles = wire.Encodings(
@@ -72,6 +89,7 @@ def encode(result: Result | ContractResult) -> bytes:
     parts = [head(result).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_findings, result.findings))
+    parts.append(tail(result).SerializeToString())
     return b"".join(parts)
 
 

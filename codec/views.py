@@ -19,6 +19,7 @@ from probity.codec.messages import (
     contract_result_to_proto,
     head,
     source_to_proto,
+    tail,
 )
 from probity.engine import (
     CompiledRuleSet,
@@ -183,4 +184,5 @@ def encode_basic(result: Result, ruleset: CompiledRuleSet) -> bytes:
     parts = [head(result, basic=True).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_finding_encodings(ruleset), result.findings))
+    parts.append(tail(result, basic=True).SerializeToString())
     return b"".join(parts)

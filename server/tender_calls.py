@@ -51,10 +51,11 @@ class TenderCalls(EvaluationCalls):
         """The EvaluateTenderResponse in wire format: each bid's result goes as its worker
         serialized it (codec.wire), not parsed, copied twice and serialized again.
         `panel_answers`: the bids carry the evaluation panel's moderated scores (the panel
-        ranking a tender again, never a portal)."""
+        ranking a tender again, never a portal); nothing is answered then (b""), only
+        recorded, so no message limit applies."""
         prepared = self.prepare(request.ruleset_id, request.ruleset_version, view=request.view)
         limit = self.limits.tender_bids(prepared.view)
-        if len(request.bids) > limit:
+        if len(request.bids) > limit and not panel_answers:
             said = (
                 f"a tender call takes at most {limit:,} bids with {prepared.view.upper()} "
                 "results, so that its answer fits one message; send more through "
@@ -96,7 +97,7 @@ class TenderCalls(EvaluationCalls):
             outcome = cast(Encoded, by_id[bid_result.submission_id])
             out.append(wire.bid_result(bid_result.SerializeToString(), outcome))
         still_waited_for(context)
-        response = self.deliverable(b"".join(out), len(bids))
+        response = b"" if panel_answers else self.deliverable(b"".join(out), len(bids))
         if self.recorder.recording:  # only what can be sent is recorded as sent
             stored = [submission_item(bid.submission) for bid in bids]
             origin = calls.current().origin

@@ -67,3 +67,50 @@ def run_panel(
     finally:
         for client in (chair, *scorers.values()):
             client.close()
+
+
+def finish_panel(
+    port: int,
+    tender_id: str,
+    lead: tuple[str, str],
+    evaluators: Mapping[str, str],
+) -> None:
+    """Take a recorded tender through its panel: each evaluator reads each bid and scores
+    every panel criterion 4 for an answer that names things at length (over 200
+    characters) and 0 for one that does not, quoting the answer as the reason; the lead
+    moderates to that score."""
+    target = f"127.0.0.1:{port}"
+    with ProbityClient(target, token=next(iter(evaluators.values())), timeout=60) as reader:
+        chair = ProbityClient(target, token=lead[1], timeout=60)
+        try:
+            bids = [b.submission_id for b in chair.panel.open(tender_id, list(evaluators)).bids]
+        finally:
+            chair.close()
+        reader.panel.declare(tender_id, dict.fromkeys(bids))
+        scores: dict[str, dict[str, tuple[int, str]]] = {}
+        for bid in bids:
+            shown = reader.panel.bid(tender_id, bid)
+            scores[bid] = {
+                a.criterion: (4 if len(a.text) > 200 else 0, f"The answer says: “{a.text[:80]}”.")
+                for a in shown.answers
+            }
+    _score_and_moderate(target, tender_id, scores, lead[1], evaluators)
+
+
+def _score_and_moderate(
+    target: str, tender_id: str, scores: Scores, lead: str, evaluators: Mapping[str, str]
+) -> None:
+    chair = ProbityClient(target, token=lead, timeout=60)
+    scorers = [ProbityClient(target, token=t, timeout=60) for t in evaluators.values()]
+    try:
+        for n, scorer in enumerate(scorers):
+            if n:  # the first declared while reading
+                scorer.panel.declare(tender_id, dict.fromkeys(scores))
+            for bid, given in scores.items():
+                scorer.panel.score(tender_id, bid, given)
+        for bid, given in scores.items():
+            for criterion, (points, why) in given.items():
+                chair.panel.moderate(tender_id, bid, criterion, points, why + " (moderated)")
+    finally:
+        for client in (chair, *scorers):
+            client.close()

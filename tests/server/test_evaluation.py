@@ -245,7 +245,9 @@ def test_a_tender_is_ranked_with_relative_price_scores(client: ProbityClient) ->
     assert response.cost_basis == "price"
     first, second, third = response.bids
     assert (first.submission_id, first.rank) == ("T-2026-014/bid-01", 1)
-    assert first.quality_score == 60.0
+    # 97.5 of 100 quality points: SEL-02 awaits the evaluation panel (counted 0 for now)
+    assert response.awaiting_panel and list(first.result.awaiting_panel) == ["SEL-02"]
+    assert first.quality_score == 58.5
     assert first.price_score == 40.0
     assert first.combined_score == pytest.approx(first.quality_score + first.price_score, abs=0.01)
     assert (second.rank, second.result.band, second.not_awardable) == (0, "non_compliant", True)

@@ -13,6 +13,7 @@ from probity.clients.client import ProbityClient
 from probity.server.settings import Settings
 from probity.store.log import DecisionLog
 from tests.conftest import NOLAN_VERSION, RULES
+from tests.panel_flow import finish_panel
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
 from tests.server.test_tenders import DETAILS, supplier_details
@@ -138,6 +139,9 @@ def test_a_tender_too_large_for_one_answer_is_refused_before_it_is_read(
         ]  # fmt: skip
         with ProbityClient(at, token=TOKENS["portal"]) as portal:
             portal.evaluate_tender("nolan-tender", "T-six", bids, details=DETAILS)
+        lead, evaluator = ("lead-caller", TOKENS["lead"]), {"evaluator-caller": TOKENS["evaluator"]}
+        finish_panel(server.port, "T-six", lead, evaluator)  # SEL-02 is the panel's to score
+        read.clear()  # the panel read the tender; what follows must read none of it
         monkeypatch.setattr(tenders, "MOST_SUMMARISED_BIDS", 5)
         monkeypatch.setattr(tenders, "BID_BYTES", settings.limits.max_message_bytes // 5)
         with ProbityClient(at, token=TOKENS["auditor"]) as auditor:

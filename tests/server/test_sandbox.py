@@ -28,6 +28,8 @@ def test_a_draft_is_tried_and_tested_in_the_sandbox(tmp_path: Path) -> None:
         at = f"127.0.0.1:{server.port}"
         with ProbityClient(at, token=TOKENS["policy"]) as officer:
             strong = example("strong")["answers"]
+            # The panel's score of SEL-02, as a policy officer tries one (TryRuleset).
+            strong["panel"] = {"sel_02": {"points": 4, "rationale": "Named safeguards."}}
             tried = officer.try_ruleset(draft, strong, "nolan-tender.yaml")
             assert tried.result.ruleset.version == "9.0.0" and tried.result.total == 100
             assert tried.result.band == "compliant"

@@ -18,6 +18,7 @@ from probity.reports.summaries import documents
 from probity.server.app import ProbityServer
 from probity.server.settings import Limits
 from probity.v1 import evaluation_pb2, result_pb2
+from tests.panel_flow import finish_panel
 from tests.server.conftest import TOKENS, example, running, settings_for, token_file
 from tests.server.details import status_of, violations
 
@@ -54,6 +55,13 @@ class Evaluated:
     server: ProbityServer
     first: evaluation_pb2.EvaluateTenderResponse  # unary, FULL
     second: evaluation_pb2.EvaluateTenderResponse  # streamed, BASIC then expanded
+
+
+def _panel_done(server: ProbityServer, tender_id: str = TENDER) -> None:
+    """The tender's evaluation panel has scored SEL-02 (scored_by: panel), so its summaries
+    may be issued."""
+    lead = ("lead-caller", TOKENS["lead"])
+    finish_panel(server.port, tender_id, lead, {"evaluator-caller": TOKENS["evaluator"]})
 
 
 def _client(server: ProbityServer, role: str, lean: bool = True) -> ProbityClient:
@@ -126,12 +134,14 @@ def test_a_tender_recorded_basic_is_sent_as_recorded_when_asked(evaluated: Evalu
 
 
 def test_each_bidder_gets_its_summary_as_the_reports_write_it(evaluated: Evaluated) -> None:
+    _panel_done(evaluated.server)
     with _client(evaluated.server, "policy") as officer:
         sent = officer.assessment_summaries(TENDER)
+        final = officer.get_tender(TENDER).tender
     assert sent.tender_id == TENDER and sent.ruleset.id == "nolan-tender"
     assert [s.submission_id for s in sent.summaries] == ["bid-b", "bid-a", "bid-c"]
     assert [s.most_advantageous for s in sent.summaries] == [True, False, False]
-    written = documents(tender_to_dict(evaluated.second))  # what the command line writes
+    written = documents(tender_to_dict(final))  # what the command line writes
     assert [s.text for s in sent.summaries] == [d.text for d in written]
     for summary in sent.summaries:
         page = BeautifulSoup(summary.html, "html.parser")
@@ -165,6 +175,7 @@ def test_no_summary_is_issued_while_one_lacks_what_reg_31_asks_for(evaluated: Ev
 
 
 def test_summaries_for_some_bidders_only(evaluated: Evaluated) -> None:
+    _panel_done(evaluated.server)
     with _client(evaluated.server, "auditor") as auditor:
         sent = auditor.assessment_summaries(TENDER, submission_ids=["bid-c"])
         assert [s.submission_id for s in sent.summaries] == ["bid-c"]
@@ -199,12 +210,16 @@ def test_a_portal_may_not_read_tenders_or_summaries(evaluated: Evaluated) -> Non
 
 
 def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path, db="off")
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
     rule_file = tmp_path / "rules" / "nolan-tender.yaml"
     text = rule_file.read_text()
     rule_file.write_text(text.replace("\nbands:\n", "\nthresholds:\n  total: 10\n\nbands:\n", 1))
-    with running(settings) as server, _client(server, "portal") as portal:
-        sent = portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
+    with running(settings) as server:
+        with _client(server, "portal") as portal:
+            sent = portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
+        _panel_done(server)
+        with _client(server, "auditor") as auditor:
+            final = auditor.get_tender(TENDER).tender
     assert [(m.kind, m.least) for m in sent.minimums] == [("total_minimum", 10)]
     statement = sent.minimums[0].statement
     assert statement == "A quality score of at least 10 in all."
@@ -213,7 +228,7 @@ def test_the_minimums_a_tender_states_are_sent_and_reported_up_front(tmp_path: P
     page = BeautifulSoup(tender_html(tender_to_dict(sent)), "html.parser")
     basis = page.find("section", class_="basis").get_text()
     assert "Minimum scores, stated in the tender" in basis and statement in basis
-    (alder,) = documents(tender_to_dict(sent), {"bid-a"})
+    (alder,) = documents(tender_to_dict(final), {"bid-a"})
     assert f"- {statement}" in alder.text
 
 
@@ -225,6 +240,7 @@ def test_an_answer_over_the_message_limit_is_refused_before_it_is_sent(tmp_path:
     with running(settings) as server:
         with _client(server, "portal") as portal:
             portal.evaluate_tender("nolan-tender", TENDER, _bids(), details=DETAILS)
+        _panel_done(server)
         with _client(server, "auditor") as auditor:
             with pytest.raises(grpc.RpcError) as caught:
                 auditor.assessment_summaries(TENDER)
