@@ -63,8 +63,8 @@ def allowed(role: str, method: str) -> bool:
         )
     if role == "lead":  # reads the tender it leads (the decision log) and the rule sets
         return method in _LEAD or method.startswith(_AUDIT) or method in _READ_RULESETS
-    if role == "evaluator":  # nothing but the panel: no decision log, no bids but its own
-        return method in _EVALUATOR
+    if role == "evaluator":  # the panel, and who it is: no decision log, no other bids
+        return method in _EVALUATOR or method == f"{_RULESETS}GetCaller"
     return False
 
 
