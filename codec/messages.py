@@ -69,6 +69,12 @@ def head(result: Result, basic: bool = False) -> result_pb2.Result:
     return cast(result_pb2.Result, (_basic_head if basic else _head)(result))
 
 
+def has_tail(result: Result) -> bool:
+    """Whether any field after the findings is set: most results are neither rejected nor
+    awaiting the panel, and skip converting an empty tail (a tenth of encoding one)."""
+    return any(getattr(result, name) for name in _AFTER)
+
+
 def tail(result: Result, basic: bool = False) -> result_pb2.Result:
     """The fields after the findings (whether it is rejected and why, what awaits the
     panel)."""
@@ -89,7 +95,8 @@ def encode(result: Result | ContractResult) -> bytes:
     parts = [head(result).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_findings, result.findings))
-    parts.append(tail(result).SerializeToString())
+    if has_tail(result):
+        parts.append(tail(result).SerializeToString())
     return b"".join(parts)
 
 

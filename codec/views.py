@@ -17,6 +17,7 @@ from typing import cast
 from probity.codec import shape, wire
 from probity.codec.messages import (
     contract_result_to_proto,
+    has_tail,
     head,
     source_to_proto,
     tail,
@@ -184,5 +185,6 @@ def encode_basic(result: Result, ruleset: CompiledRuleSet) -> bytes:
     parts = [head(result, basic=True).SerializeToString()]
     parts.extend(map(_principles, result.principles))
     parts.extend(map(_finding_encodings(ruleset), result.findings))
-    parts.append(tail(result, basic=True).SerializeToString())
+    if has_tail(result):
+        parts.append(tail(result, basic=True).SerializeToString())
     return b"".join(parts)

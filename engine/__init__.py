@@ -12,7 +12,7 @@ from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
 from probity.engine.compiler.model import AwardSpec, InputSpec, RuleSetSpec
 from probity.engine.compiler.panel import NAMESPACE as PANEL_ANSWERS
-from probity.engine.compiler.panel import spelled_out
+from probity.engine.compiler.panel import is_panel_answer, spelled_out
 from probity.engine.compiler.pipeline import STAGES, StageTime, Timings, compile_text, load_file
 from probity.engine.compiler.yamlsource import YamlSyntaxError
 from probity.engine.compiler.yamlsource import load as load_yaml
@@ -162,6 +162,7 @@ __all__ = [
     "exclusion_reason",
     "fixed_explanations",
     "input_schema",
+    "is_panel_answer",
     "library_of",
     "load_file",
     "load_library",

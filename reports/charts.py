@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from probity.reports.wording import share_of_points
+
 _SVG_START = re.compile(r"<svg\b")
 _Chart = TypeVar("_Chart", bound=Callable[..., str])
 # pyplot's figures and rc_context's settings are process-wide state: the service draws
@@ -40,15 +42,6 @@ _STYLE: dict[str, Any] = {
 _COLOURS = ("#1f4e79", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
 
 
-def _percent(principle: dict[str, Any]) -> float | None:
-    """A principle's score as a percentage of what it could score; None when nothing of it
-    applied to the bid (no points on offer)."""
-    most, points = principle.get("max_points"), principle.get("points")
-    if most and points is not None:
-        return 100.0 * float(points) / float(most)
-    return None
-
-
 def standing(bid: dict[str, Any]) -> str:
     """Why a bid is not ranked, as a chart's legend and its text equivalent say it: "" for a
     ranked bid."""
@@ -66,7 +59,7 @@ def bid_name(bid: dict[str, Any]) -> str:
 def principle_percentages(bids: list[dict[str, Any]]) -> list[tuple[str, list[float | None]]]:
     """The figures the principle chart draws, for its text equivalent: per bid, each
     principle's share of what it could score, in percent."""
-    return [(bid_name(b), [_percent(p) for p in b["result"]["principles"]]) for b in bids]
+    return [(bid_name(b), [share_of_points(p) for p in b["result"]["principles"]]) for b in bids]
 
 
 @_one_at_a_time

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from probity.engine import answer
 from probity.reports import charts
-from probity.reports.wording import cost_basis, figure, number
+from probity.reports.wording import cost_basis, figure, number, percent
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("probity.reports", "templates"),
@@ -106,12 +106,6 @@ def panel_annex(panel: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def _about(record: dict[str, Any]) -> tuple[str, str]:
     return record.get("submission_id", ""), record.get("criterion", "")
-
-
-def percent(share: float | None) -> str:
-    """A share as the text equivalent of a chart prints it: "75%", "n/a" when nothing of it
-    applied."""
-    return "n/a" if share is None else f"{share:.0f}%"
 
 
 @dataclass

@@ -20,7 +20,14 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from probity.reports import reg31
-from probity.reports.wording import answered, cost_basis, figure, number
+from probity.reports.wording import (
+    answered,
+    cost_basis,
+    figure,
+    number,
+    percent,
+    share_of_points,
+)
 
 _DETAILS = (
     "contracting_authority",
@@ -182,16 +189,10 @@ def subtotals(bid: dict[str, Any]) -> list[dict[str, str]]:
             "score": f"{figure(p['score'])} of {number(p['weight'])}"
             if p.get("score") is not None and p.get("weight") is not None
             else "",
-            "percent": _percent(p),
+            "percent": percent(share_of_points(p)),
         }
         for p in bid["result"]["principles"]
     ]
-
-
-def _percent(principle: dict[str, Any]) -> str:
-    """A principle's points as a percentage of what it could score: what the chart draws."""
-    most, points = principle.get("max_points"), principle.get("points")
-    return f"{100 * points / most:.0f}%" if most and points is not None else "n/a"
 
 
 def standstill(ends: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from probity.engine import is_panel_answer
+
 
 def figure(value: float | None) -> str:
     """A score or an amount of money: two decimals, thousands separated; a dash for none."""
@@ -13,6 +15,21 @@ def figure(value: float | None) -> str:
 def number(value: float) -> str:
     """A weight or a count of points as people write it: 60, 2.5."""
     return f"{value:g}"
+
+
+def share_of_points(principle: dict[str, Any]) -> float | None:
+    """A principle's points as a percentage of what it could score; None when nothing of it
+    applied to the bid (no points on offer). What the charts draw."""
+    most, points = principle.get("max_points"), principle.get("points")
+    if most and points is not None:
+        return 100.0 * float(points) / float(most)
+    return None
+
+
+def percent(share: float | None) -> str:
+    """A share as the text equivalent of a chart prints it: "75%", "n/a" when nothing of it
+    applied."""
+    return "n/a" if share is None else f"{share:.0f}%"
 
 
 def cost_basis(tender: dict[str, Any]) -> str:
@@ -62,7 +79,7 @@ def _panel_read(finding: dict[str, Any], whose: str) -> str:
     read = [
         f"“{e['label']}”"
         for e in finding.get("evidence") or []
-        if e.get("given") and not e["field"].startswith("panel.")
+        if e.get("given") and not is_panel_answer(e["field"])
     ]
     if not read:
         return ""

@@ -4,6 +4,8 @@ did, and answers in protobuf; the rules live in engine.panel.state, not here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,12 +44,12 @@ MIN_DETAILS = 10  # characters: what a conflict is, or how it is mitigated
 
 @dataclass(frozen=True)
 class _Tender:
-    """A recorded tender as the panel reads it: its newest ranking, its rule set, and each
-    bid's answers as recorded."""
+    """A recorded tender as the panel reads it: its newest ranking, the call that ranked it
+    (its bids' submissions are recorded under it) and its rule set."""
 
     ranking: evaluation_pb2.EvaluateTenderResponse
+    request_id: str
     ruleset: CompiledRuleSet
-    answers: dict[str, dict[str, Any]]  # submission id → answers
 
 
 class PanelService(panel_pb2_grpc.PanelServiceServicer):
@@ -82,19 +84,27 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             name = f"{ranking.ruleset.id} {ranking.ruleset.version}"
             message = f"the tender was ranked on {name}, which this server no longer holds"
             raise statuses.ServiceError(statuses.precondition(tender_id, message)) from None
-        answers = {
-            e.subject_id: struct_to_python(
-                submission_pb2.Submission.FromString(e.submission).answers
-            )
-            for e in log.evaluations_of_call(found.request_id)
-        }
-        return _Tender(ranking, ruleset, answers)
+        return _Tender(ranking, found.request_id, ruleset)
 
-    def _panel(self, tender: _Tender) -> Panel:
+    def _submissions(self, tender: _Tender) -> dict[str, submission_pb2.Submission]:
+        """Each bid's submission as recorded, by id: read only by the calls that need a
+        bid's text (every one decompressed and parsed)."""
+        return {
+            e.subject_id: submission_pb2.Submission.FromString(e.submission)
+            for e in self._store().evaluations_of_call(tender.request_id)
+        }
+
+    def _answers(self, tender: _Tender, submission_id: str) -> dict[str, Any]:
+        found = self._submissions(tender).get(submission_id)
+        return struct_to_python(found.answers) if found is not None else {}
+
+    def _panel(self, tender: _Tender, records: list[Record] | None = None) -> Panel:
         tender_id = tender.ranking.tender_id
         bids = [b.submission_id for b in tender.ranking.bids]
         criteria = criteria_of(tender.ruleset)
-        return Panel.of(tender_id, bids, criteria, stored.records(self._store(), tender_id))
+        if records is None:
+            records = stored.records(self._store(), tender_id)
+        return Panel.of(tender_id, bids, criteria, records)
 
     def _caller(self) -> tuple[str, str]:
         caller = calls.current().caller
@@ -235,7 +245,7 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             panel = self._panel(tender)
             panel.check_may_read(name, request.submission_id)
         questions = {i.path: i.question or "" for i in tender.ruleset.spec.inputs}
-        given = _texts(tender.answers.get(request.submission_id, {}), panel.criteria)
+        given = _texts(self._answers(tender, request.submission_id), panel.criteria)
         return panel_pb2.GetBidToScoreResponse(
             submission_id=request.submission_id,
             criteria=[_criterion(c) for c in panel.criteria],
@@ -268,7 +278,7 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             given[score.criterion] = (score.points, score.rationale.strip())
         with _refusals():
             panel = self._panel(tender)
-            answers = _texts(tender.answers.get(bid, {}), panel.criteria)
+            answers = _texts(self._answers(tender, bid), panel.criteria)
             panel.check_scores(name, bid, given, answers)
             stamp = now()
             records = [
@@ -352,10 +362,7 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
         as its `panel` answers, through the same calls as a portal's and recorded in the
         decision log under this call: its final ranking, which replays from the record."""
         ranking = tender.ranking
-        log = self._store()
-        found = log.tender(ranking.tender_id)
-        assert found is not None  # read a moment ago; the log only ever grows
-        recorded = {e.subject_id: e for e in log.evaluations_of_call(found.request_id)}
+        recorded = self._submissions(tender)
         request = evaluation_pb2.EvaluateTenderRequest(
             ruleset_id=ranking.ruleset.id,
             ruleset_version=ranking.ruleset.version,
@@ -363,9 +370,7 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             details=ranking.details,
         )
         for bid in ranking.bids:
-            submission = submission_pb2.Submission.FromString(
-                recorded[bid.submission_id].submission
-            )
+            submission = recorded[bid.submission_id]
             scores = submission.answers.fields[PANEL_ANSWERS].struct_value
             scores.update(panel.consensus(bid.submission_id))  # type: ignore[arg-type]
             request.bids.add(
@@ -377,13 +382,10 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
 
     # -- answers -------------------------------------------------------------------------
     def _message(self, tender: _Tender, name: str, role: str) -> panel_pb2.Panel:
-        panel = self._panel(tender)
         ranking = tender.ranking
-        shown = [
-            r
-            for r in stored.records(self._store(), ranking.tender_id)
-            if role != "evaluator" or _theirs(r, name, panel)
-        ]
+        records = stored.records(self._store(), ranking.tender_id)
+        panel = self._panel(tender, records)
+        shown = [r for r in records if role != "evaluator" or _theirs(r, name, panel)]
         return panel_pb2.Panel(
             tender_id=ranking.tender_id,
             ruleset_id=ranking.ruleset.id,
@@ -493,14 +495,12 @@ def _record(r: Record) -> panel_pb2.PanelRecord:
     )
 
 
-class _refusals:
+@contextmanager
+def _refusals() -> Iterator[None]:
     """Translates a Refusal into the service's error, once, here."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if isinstance(error, Refusal):
-            raise statuses.ServiceError(
-                statuses.panel_refusal(error.status, error.message, error.field)
-            ) from None
+    try:
+        yield
+    except Refusal as error:
+        raise statuses.ServiceError(
+            statuses.panel_refusal(error.status, error.message, error.field)
+        ) from None

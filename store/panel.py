@@ -15,19 +15,6 @@ from probity.store.log import DecisionLog, now
 from probity.store.schema import panel_records
 
 
-def append(log: DecisionLog, tender_id: str, record: Record) -> bool:
-    """Append one record, stamped now; False (and nothing written) when the same step is
-    already recorded: each step happens once, even when two calls race."""
-    row = _row(tender_id, record, now())
-    insert = pg_insert if log.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(panel_records).values(**row).on_conflict_do_nothing()
-
-    def run(connection: Any) -> bool:
-        return bool(connection.execute(statement).rowcount)
-
-    return bool(log.write(run))
-
-
 def append_all(log: DecisionLog, tender_id: str, records: list[Record]) -> bool:
     """Append records together, in one transaction: all, or (one already recorded) none."""
     insert = pg_insert if log.engine.dialect.name == "postgresql" else sqlite_insert

@@ -4,7 +4,7 @@ moderation of each panel criterion to the scores given."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from probity.clients.client import ProbityClient
@@ -52,21 +52,9 @@ def run_panel(
     token name and token; `evaluators`: token name → token (else ann, bo and cy)."""
     appointed = evaluators or {name: "prb_" + name for name in EVALUATORS}
     target = f"127.0.0.1:{port}"
-    chair = ProbityClient(target, token=lead[1], timeout=60)
-    scorers = {n: ProbityClient(target, token=t, timeout=60) for n, t in appointed.items()}
-    try:
-        panel = chair.panel.open(tender_id, list(appointed))
-        bids = [b.submission_id for b in panel.bids]
-        for scorer in scorers.values():
-            scorer.panel.declare(tender_id, dict.fromkeys(bids))
-            for bid in bids:
-                scorer.panel.score(tender_id, bid, scores[bid])
-        for bid in bids:
-            for criterion, (points, why) in scores[bid].items():
-                chair.panel.moderate(tender_id, bid, criterion, points, why + " (moderated)")
-    finally:
-        for client in (chair, *scorers.values()):
-            client.close()
+    with ProbityClient(target, token=lead[1], timeout=60) as chair:
+        chair.panel.open(tender_id, list(appointed))
+    _score_and_moderate(target, tender_id, scores, lead[1], appointed, declared=())
 
 
 def finish_panel(
@@ -81,11 +69,8 @@ def finish_panel(
     moderates to that score."""
     target = f"127.0.0.1:{port}"
     with ProbityClient(target, token=next(iter(evaluators.values())), timeout=60) as reader:
-        chair = ProbityClient(target, token=lead[1], timeout=60)
-        try:
+        with ProbityClient(target, token=lead[1], timeout=60) as chair:
             bids = [b.submission_id for b in chair.panel.open(tender_id, list(evaluators)).bids]
-        finally:
-            chair.close()
         reader.panel.declare(tender_id, dict.fromkeys(bids))
         scores: dict[str, dict[str, tuple[int, str]]] = {}
         for bid in bids:
@@ -94,17 +79,27 @@ def finish_panel(
                 a.criterion: (4 if len(a.text) > 200 else 0, f"The answer says: “{a.text[:80]}”.")
                 for a in shown.answers
             }
-    _score_and_moderate(target, tender_id, scores, lead[1], evaluators)
+    _score_and_moderate(
+        target, tender_id, scores, lead[1], evaluators, declared=list(evaluators)[:1]
+    )
 
 
 def _score_and_moderate(
-    target: str, tender_id: str, scores: Scores, lead: str, evaluators: Mapping[str, str]
+    target: str,
+    tender_id: str,
+    scores: Scores,
+    lead: str,
+    evaluators: Mapping[str, str],
+    declared: Iterable[str],
 ) -> None:
+    """Each evaluator declares no conflict (unless `declared` already) and scores every bid
+    as `scores` says; the lead moderates each criterion to that score."""
     chair = ProbityClient(target, token=lead, timeout=60)
-    scorers = [ProbityClient(target, token=t, timeout=60) for t in evaluators.values()]
+    done = set(declared)
+    scorers = {n: ProbityClient(target, token=t, timeout=60) for n, t in evaluators.items()}
     try:
-        for n, scorer in enumerate(scorers):
-            if n:  # the first declared while reading
+        for name, scorer in scorers.items():
+            if name not in done:
                 scorer.panel.declare(tender_id, dict.fromkeys(scores))
             for bid, given in scores.items():
                 scorer.panel.score(tender_id, bid, given)
@@ -112,5 +107,5 @@ def _score_and_moderate(
             for criterion, (points, why) in given.items():
                 chair.panel.moderate(tender_id, bid, criterion, points, why + " (moderated)")
     finally:
-        for client in (chair, *scorers):
+        for client in (chair, *scorers.values()):
             client.close()

@@ -47,6 +47,11 @@ def key(criterion: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", criterion.lower())
 
 
+def is_panel_answer(path: str) -> bool:
+    """Whether an answer's path is under the namespace only the panel's records fill."""
+    return path.split(".", 1)[0] == NAMESPACE
+
+
 def points_field(criterion: str) -> str:
     return f"{NAMESPACE}.{key(criterion)}.points"
 
@@ -118,7 +123,7 @@ def _inputs(c: CriterionSpec, top: int) -> list[InputSpec]:
 def _check(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     fail = diagnostics.fail
     for index, item in enumerate(spec.inputs):
-        if item.path.split(".")[0] == NAMESPACE:
+        if is_panel_answer(item.path):
             fail(
                 Code.INPUT,
                 ("inputs", index, "path"),

@@ -262,6 +262,6 @@ def input_schema(ruleset: CompiledRuleSet) -> dict[str, Any]:
     titled with its id and version."""
     # Not the evaluation panel's scores (compiler.panel): they come from its records, and
     # a portal sending them is refused.
-    asked = [i for i in ruleset.spec.inputs if i.path.split(".")[0] != panel.NAMESPACE]
+    asked = [i for i in ruleset.spec.inputs if not panel.is_panel_answer(i.path)]
     schema = SubmissionValidator(asked).json_schema()
     return {**schema, "title": f"Answers for {ruleset.id} {ruleset.version}"}

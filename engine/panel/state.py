@@ -62,7 +62,7 @@ def criteria_of(ruleset: CompiledRuleSet) -> tuple[Criterion, ...]:
 
 def _criterion(c: CompiledCriterion) -> Criterion:
     reads = tuple(
-        (path, label) for path, label, _ in c.expected if path.split(".")[0] != namespace.NAMESPACE
+        (path, label) for path, label, _ in c.expected if not namespace.is_panel_answer(path)
     )
     descriptors = {1: "Pass", 0: "Fail"} if c.gate else dict(c.descriptors)
     top = 1 if c.gate else c.max_points

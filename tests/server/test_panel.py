@@ -18,20 +18,12 @@ import pytest
 
 from probity.clients.client import ProbityClient
 from probity.server.app import ProbityServer
-from probity.server.auth import digest
 from tests.conftest import FIXTURES
+from tests.panel_flow import signed_in, token_file
 from tests.server.conftest import running, settings_for
 from tests.server.test_tenders import DETAILS, supplier_details
 
 TENDER = "T-PANEL"
-PEOPLE = {
-    "lead": "lead",
-    "ann": "evaluator",
-    "bo": "evaluator",
-    "cy": "evaluator",
-    "portal": "portal",
-    "auditor": "auditor",
-}
 HOSTILE = "<script>alert(1)</script> & {panel.sel_02.points}"
 SAFEGUARDS = {
     "bid-a": "Staffing never falls below the ratio in schedule two; a weekly quality audit.",
@@ -61,27 +53,16 @@ def _bids() -> list[dict[str, Any]]:
     ]
 
 
-def _tokens(folder: Path) -> Path:
-    path = folder / "tokens.toml"
-    path.write_text(
-        "".join(
-            f'[[token]]\nname = "{name}"\nrole = "{role}"\nsha256 = "{digest("prb_" + name)}"\n\n'
-            for name, role in PEOPLE.items()
-        )
-    )
-    return path
-
-
 @pytest.fixture
 def server(tmp_path: Path, db_url: str) -> Iterator[ProbityServer]:
-    settings = settings_for(tmp_path, tokens=_tokens(tmp_path), db=db_url)
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path), db=db_url)
     shutil.copy(FIXTURES / "panel.yaml", settings.rules / "panel-mini.yaml")
     with running(settings) as started:
         yield started
 
 
 def _as(server: ProbityServer, name: str) -> ProbityClient:
-    return ProbityClient(f"127.0.0.1:{server.port}", token="prb_" + name, timeout=60)
+    return signed_in(server.port, name)
 
 
 def _refused(call: Any, *args: Any) -> grpc.RpcError:
@@ -300,7 +281,7 @@ def test_the_command_line_and_the_report_say_the_ranking_awaits_the_panel(
 
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[ProbityServer]:
-    settings = settings_for(tmp_path, tokens=_tokens(tmp_path))
+    settings = settings_for(tmp_path, tokens=token_file(tmp_path))
     shutil.copy(FIXTURES / "panel.yaml", settings.rules / "panel-mini.yaml")
     with running(settings) as started:
         yield started
