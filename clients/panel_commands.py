@@ -1,5 +1,6 @@
 """`probity panel …`: a recorded tender's evaluation panel, through PanelService.
 
+probity panel list [--format …]                     the panels you may see (yours, if an evaluator)
 probity panel open T --evaluators ann,bo,cy         the lead opens it, appointing evaluators
 probity panel declare T [--conflict BID="what"]     an evaluator, for every bidder at once
 probity panel mitigate T EVALUATOR BID "how"        the lead, for a declared conflict
@@ -38,7 +39,13 @@ def cmd_panel(args: argparse.Namespace) -> int:
     with connect(args) as client:
         panel = client.panel
         action = args.action
-        if action == "open":
+        if action == "list":
+            header = ["tender", "lead", "evaluators", "opened at"]
+            rows = (
+                [p.tender_id, p.lead, ", ".join(p.evaluators), p.opened_at] for p in panel.list()
+            )
+            write_table(rows, header, args.format, sys.stdout)
+        elif action == "open":
             evaluators = [e.strip() for e in args.evaluators.split(",") if e.strip()]
             opened = panel.open(args.tender, evaluators, args.divergence)
             print(
@@ -180,6 +187,10 @@ def add_commands(sub: Any) -> None:
         command.set_defaults(run=cmd_panel)
         return command
 
+    listed = actions.add_parser("list", help="the panels you may see, newest first")
+    add_connection_options(listed)
+    listed.add_argument("--format", choices=["tsv", "csv", "markdown"], default="tsv")
+    listed.set_defaults(run=cmd_panel)
     opened = action("open", "open a recorded tender for panel scoring (lead)")
     opened.add_argument("--evaluators", required=True, help="their token names, comma-separated")
     opened.add_argument(

@@ -37,10 +37,26 @@ _WRITE_RULESETS = (
 _PANEL = "/probity.v1.PanelService/"
 _EVALUATOR = tuple(
     f"{_PANEL}{m}"
-    for m in ("GetPanel", "DeclareInterests", "GetBidToScore", "SubmitScores", "GetScores")
+    for m in (
+        "ListPanels",
+        "GetPanel",
+        "DeclareInterests",
+        "GetBidToScore",
+        "SubmitScores",
+        "GetScores",
+    )
 )
 _LEAD = tuple(
-    f"{_PANEL}{m}" for m in ("OpenPanel", "GetPanel", "RecordMitigation", "GetScores", "Moderate")
+    f"{_PANEL}{m}"
+    for m in (
+        "ListPanels",
+        "OpenPanel",
+        "GetPanel",
+        "RecordMitigation",
+        "GetBidToScore",
+        "GetScores",
+        "Moderate",
+    )
 )
 # Anyone may ask whether the server is up and what its API is (probes, grpcurl).
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
@@ -59,6 +75,7 @@ def allowed(role: str, method: str) -> bool:
         return method.startswith(_AUDIT) or method in (
             *_READ_RULESETS,
             *_TRY_RULESETS,
+            f"{_PANEL}ListPanels",
             f"{_PANEL}GetPanel",
         )
     if role == "lead":  # reads the tender it leads (the decision log) and the rule sets

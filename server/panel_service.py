@@ -40,6 +40,7 @@ DECLARED, MITIGATED, MODERATED, OPENED, SCORED = (
     kinds.SCORED,
 )
 MIN_DETAILS = 10  # characters: what a conflict is, or how it is mitigated
+MAX_LISTED = 200  # panels in one ListPanels answer
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,26 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             )
 
     # -- the calls -------------------------------------------------------------------------
+    def ListPanels(
+        self, request: panel_pb2.ListPanelsRequest, context: grpc.ServicerContext
+    ) -> panel_pb2.ListPanelsResponse:
+        name, role = self._caller()
+        if not 0 <= request.limit <= MAX_LISTED:
+            violation = FieldViolation("limit", f"at most {MAX_LISTED}")
+            raise statuses.ServiceError(statuses.bad_request([violation], "too many panels"))
+        limit = request.limit or MAX_LISTED
+        listed = [
+            panel_pb2.PanelListing(
+                tender_id=tender_id,
+                lead=opened.by,
+                evaluators=opened.evaluators,
+                opened_at=opened.at,
+            )
+            for tender_id, opened in stored.openings(self._store())
+            if role != "evaluator" or name in opened.evaluators
+        ]
+        return panel_pb2.ListPanelsResponse(panels=listed[:limit])
+
     def OpenPanel(
         self, request: panel_pb2.OpenPanelRequest, context: grpc.ServicerContext
     ) -> panel_pb2.OpenPanelResponse:
@@ -239,11 +260,15 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
     def GetBidToScore(
         self, request: panel_pb2.GetBidToScoreRequest, context: grpc.ServicerContext
     ) -> panel_pb2.GetBidToScoreResponse:
-        name, _role = self._caller()
+        name, role = self._caller()
         tender = self._tender(request.tender_id)
         with _refusals():
             panel = self._panel(tender)
-            panel.check_may_read(name, request.submission_id)
+            if role == "lead":  # the lead reads a bid to moderate it; never scores it
+                panel.check_lead(name)
+                panel.check_bid(request.submission_id)
+            else:
+                panel.check_may_read(name, request.submission_id)
         questions = {i.path: i.question or "" for i in tender.ruleset.spec.inputs}
         given = _texts(self._answers(tender, request.submission_id), panel.criteria)
         return panel_pb2.GetBidToScoreResponse(

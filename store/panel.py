@@ -50,6 +50,17 @@ def _row(tender_id: str, record: Record, stamp: str) -> dict[str, Any]:
     }
 
 
+def openings(log: DecisionLog) -> list[tuple[str, Record]]:
+    """Each panel's opening record with its tender's id, newest first (one row a tender:
+    few enough to filter by evaluator here rather than in JSON in SQL)."""
+    statement = (
+        select(panel_records)
+        .where(panel_records.c.kind == "opened")
+        .order_by(panel_records.c.seq.desc())
+    )
+    return [(row["tender_id"], _record(row)) for row in log.read(statement)]
+
+
 def records(log: DecisionLog, tender_id: str) -> list[Record]:
     """Every record of a tender's panel, in the order they were appended."""
     statement = (
@@ -57,21 +68,22 @@ def records(log: DecisionLog, tender_id: str) -> list[Record]:
         .where(panel_records.c.tender_id == tender_id)
         .order_by(panel_records.c.seq)
     )
-    return [
-        Record(
-            kind=row["kind"],
-            by=row["by_name"],
-            role=row["by_role"],
-            at=row["recorded_at"],
-            submission_id=row["submission_id"],
-            criterion=row["criterion"],
-            evaluator=row["evaluator"],
-            points=row["points"],
-            conflict=bool(row["conflict"]),
-            text=row["text"],
-            evaluators=tuple(json.loads(row["evaluators"])),
-            divergence=row["divergence"],
-            seq=row["seq"],
-        )
-        for row in log.read(statement)
-    ]
+    return [_record(row) for row in log.read(statement)]
+
+
+def _record(row: Any) -> Record:
+    return Record(
+        kind=row["kind"],
+        by=row["by_name"],
+        role=row["by_role"],
+        at=row["recorded_at"],
+        submission_id=row["submission_id"],
+        criterion=row["criterion"],
+        evaluator=row["evaluator"],
+        points=row["points"],
+        conflict=bool(row["conflict"]),
+        text=row["text"],
+        evaluators=tuple(json.loads(row["evaluators"])),
+        divergence=row["divergence"],
+        seq=row["seq"],
+    )

@@ -6,6 +6,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ListPanelsRequest(_message.Message):
+    __slots__ = ("limit",)
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    def __init__(self, limit: _Optional[int] = ...) -> None: ...
+
+class ListPanelsResponse(_message.Message):
+    __slots__ = ("panels",)
+    PANELS_FIELD_NUMBER: _ClassVar[int]
+    panels: _containers.RepeatedCompositeFieldContainer[PanelListing]
+    def __init__(self, panels: _Optional[_Iterable[_Union[PanelListing, _Mapping]]] = ...) -> None: ...
+
+class PanelListing(_message.Message):
+    __slots__ = ("tender_id", "lead", "evaluators", "opened_at")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEAD_FIELD_NUMBER: _ClassVar[int]
+    EVALUATORS_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    lead: str
+    evaluators: _containers.RepeatedScalarFieldContainer[str]
+    opened_at: str
+    def __init__(self, tender_id: _Optional[str] = ..., lead: _Optional[str] = ..., evaluators: _Optional[_Iterable[str]] = ..., opened_at: _Optional[str] = ...) -> None: ...
+
 class OpenPanelRequest(_message.Message):
     __slots__ = ("tender_id", "evaluators", "divergence")
     TENDER_ID_FIELD_NUMBER: _ClassVar[int]

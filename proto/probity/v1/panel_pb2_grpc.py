@@ -43,6 +43,11 @@ class PanelServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.ListPanels = channel.unary_unary(
+                '/probity.v1.PanelService/ListPanels',
+                request_serializer=probity_dot_v1_dot_panel__pb2.ListPanelsRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_panel__pb2.ListPanelsResponse.FromString,
+                _registered_method=True)
         self.OpenPanel = channel.unary_unary(
                 '/probity.v1.PanelService/OpenPanel',
                 request_serializer=probity_dot_v1_dot_panel__pb2.OpenPanelRequest.SerializeToString,
@@ -97,6 +102,14 @@ class PanelServiceServicer:
     `evaluator` (declare, read, score), `auditor` (read the panel's records).
     """
 
+    def ListPanels(self, request, context):
+        """Lead, evaluator, auditor: the panels you may see, newest first: an evaluator's are
+        those they are appointed to.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def OpenPanel(self, request, context):
         """Lead: opens a recorded tender (its newest ranking) for panel scoring.
         """
@@ -126,8 +139,9 @@ class PanelServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetBidToScore(self, request, context):
-        """Evaluator: one bid's answers the panel scores, with the scale, descriptors and
-        guidance. PERMISSION_DENIED for a bid you declared a conflict with.
+        """Evaluator (and the lead, to moderate): one bid's answers the panel scores, with the
+        scale, descriptors and guidance. PERMISSION_DENIED for a bid you declared a conflict
+        with.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -159,6 +173,11 @@ class PanelServiceServicer:
 
 def add_PanelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'ListPanels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPanels,
+                    request_deserializer=probity_dot_v1_dot_panel__pb2.ListPanelsRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_panel__pb2.ListPanelsResponse.SerializeToString,
+            ),
             'OpenPanel': grpc.unary_unary_rpc_method_handler(
                     servicer.OpenPanel,
                     request_deserializer=probity_dot_v1_dot_panel__pb2.OpenPanelRequest.FromString,
@@ -218,6 +237,33 @@ class PanelService:
     with who and when, appended and never changed. Roles: `lead` (open, mitigate, moderate),
     `evaluator` (declare, read, score), `auditor` (read the panel's records).
     """
+
+    @staticmethod
+    def ListPanels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.PanelService/ListPanels',
+            probity_dot_v1_dot_panel__pb2.ListPanelsRequest.SerializeToString,
+            probity_dot_v1_dot_panel__pb2.ListPanelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def OpenPanel(request,
