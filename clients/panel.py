@@ -19,7 +19,7 @@ class PanelClient:
         self._call = call
         self._stub = panel_pb2_grpc.PanelServiceStub(channel)  # type: ignore[no-untyped-call]
 
-    def list(self, limit: int = 0) -> list[panel_pb2.PanelListing]:
+    def list_panels(self, limit: int = 0) -> list[panel_pb2.PanelListing]:
         """The panels the caller may see, newest first (an evaluator's: theirs)."""
         request = panel_pb2.ListPanelsRequest(limit=limit)
         response: panel_pb2.ListPanelsResponse = self._call(self._stub.ListPanels, request)

@@ -42,7 +42,7 @@ def cmd_panel(args: argparse.Namespace) -> int:
         if action == "list":
             header = ["tender", "lead", "evaluators", "opened at"]
             rows = (
-                [p.tender_id, p.lead, ", ".join(p.evaluators), p.opened_at] for p in panel.list()
+                [p.tender_id, p.lead, ", ".join(p.evaluators), p.opened_at] for p in panel.list_panels()
             )
             write_table(rows, header, args.format, sys.stdout)
         elif action == "open":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import grpc
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -55,10 +56,10 @@ class RecordPages(Bench):
         session, tender_id = request.state.session, request.path_params["tender_id"]
         if not session.may("audit"):
             return refused_page(self, request, "read the decision log")
-        found = await run_in_threadpool(
-            lambda: self.call(session, lambda c: c.get_tender(tender_id))
+        found, panel = await run_in_threadpool(
+            lambda: self.call(session, lambda c: (c.get_tender(tender_id), _panel_of(c, tender_id)))
         )
-        return self.page("tender.html.j2", request, found=found)
+        return self.page("tender.html.j2", request, found=found, panel=panel)
 
     async def tender_report(self, request: Request) -> Response:
         """The tender evaluation report, made from the log (reports.pages)."""
@@ -122,6 +123,17 @@ class RecordPages(Bench):
             lambda: self.call(session, lambda c: c.get_evaluation(seq))
         )
         return self.page("evaluation.html.j2", request, record=record, replayed=replayed)
+
+
+def _panel_of(client: ProbityClient, tender_id: str) -> Any:
+    """The tender's panel, if it has one and the caller may see it (else None)."""
+    try:
+        return client.panel.get(tender_id)
+    except grpc.RpcError as exc:
+        quiet = (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.PERMISSION_DENIED)
+        if exc.code() in quiet:
+            return None
+        raise
 
 
 # A report is a document of its own: its styles inline, no script at all.

@@ -21,7 +21,7 @@ COOKIE = "probity_workbench"
 class Session:
     token: str
     name: str
-    role: str  # portal | policy | auditor ("" on a server without tokens: may do anything)
+    role: str  # portal | policy | auditor | lead | evaluator ("" on an open server: anything)
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     started: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
@@ -32,10 +32,18 @@ class Session:
         return self.name or "(no token)"
 
     def may(self, action: str) -> bool:
-        """May this user edit, test and publish ("edit"), or read the log ("audit")?"""
+        """May this user edit, test and publish ("edit"), read the log ("audit"), or take part
+        in an evaluation panel ("panel")?"""
         if not self.role:
             return True
-        return {"edit": self.role == "policy", "audit": self.role in ("policy", "auditor")}[action]
+        return (
+            self.role
+            in {
+                "edit": ("policy",),
+                "audit": ("policy", "auditor", "lead"),
+                "panel": ("auditor", "lead", "evaluator"),
+            }[action]
+        )
 
     def csrf_ok(self, sent: str | None) -> bool:
         # As bytes: compare_digest refuses str with non-ASCII characters (a forged form's).

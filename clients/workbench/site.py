@@ -34,6 +34,7 @@ from probity.clients.workbench.bench import (
     read_form,
 )
 from probity.clients.workbench.editing import EditingPages, changes_between
+from probity.clients.workbench.panels import PanelPages
 from probity.clients.workbench.records import RecordPages
 from probity.clients.workbench.sessions import COOKIE, Session
 
@@ -50,7 +51,7 @@ _HEADERS = {
 }
 
 
-class Workbench(EditingPages, RecordPages):
+class Workbench(EditingPages, RecordPages, PanelPages):
     # -- routes ---------------------------------------------------------------------------
     async def signin_form(self, request: Request) -> Response:
         return self.page("signin.html.j2", request, error="")
@@ -86,6 +87,8 @@ class Workbench(EditingPages, RecordPages):
 
     async def rulesets(self, request: Request) -> Response:
         session = request.state.session
+        if session.role == "evaluator":  # reads no rule sets: their work is their panels
+            return RedirectResponse("/panels", status_code=303)
         listed = await run_in_threadpool(lambda: self.call(session, lambda c: c.list_rulesets()))
         return self.page("rulesets.html.j2", request, rulesets=listed)
 
@@ -236,6 +239,15 @@ def create_app(config: Config) -> Starlette:
         Route("/tenders/{tender_id}", bench.tender, methods=["GET"]),
         Route("/tenders/{tender_id}/report", bench.tender_report, methods=["GET"]),
         Route("/tenders/{tender_id}/summary", bench.summary, methods=["GET"]),
+        Route("/tenders/{tender_id}/panel", bench.open_panel, methods=["POST"]),
+        Route("/panels", bench.panels, methods=["GET"]),
+        Route("/panels/{tender_id}", bench.panel, methods=["GET"]),
+        Route("/panels/{tender_id}/declare", bench.declare, methods=["POST"]),
+        Route("/panels/{tender_id}/mitigate", bench.mitigate, methods=["POST"]),
+        Route("/panels/{tender_id}/conflicts.csv", bench.conflicts, methods=["GET"]),
+        Route("/panels/{tender_id}/bids/{bid}", bench.bid, methods=["GET"]),
+        Route("/panels/{tender_id}/bids/{bid}/scores", bench.score, methods=["POST"]),
+        Route("/panels/{tender_id}/bids/{bid}/moderate", bench.moderate, methods=["POST"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

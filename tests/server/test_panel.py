@@ -91,7 +91,7 @@ def test_a_tender_goes_through_its_panel(server: ProbityServer) -> None:
     with _as(server, "auditor") as auditor:
         seen = auditor.panel.get(TENDER)
         records = seen.records
-        assert [p.tender_id for p in auditor.panel.list()] == [TENDER]
+        assert [p.tender_id for p in auditor.panel.list_panels()] == [TENDER]
     # The audit annex: the moderation of SEL-02 (3, within 2 to 4) is not flagged; bo's
     # mitigation is; the conflicts assessment names every declaration and how it was handled.
     assert [(c.kind, c.submission_id) for c in seen.checks] == [("mitigation", "bid-b")]
@@ -112,15 +112,15 @@ def test_a_tender_goes_through_its_panel(server: ProbityServer) -> None:
 
 
 def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: ProbityClient) -> None:
-    assert ann.panel.list() == [] and lead.panel.list() == []
+    assert ann.panel.list_panels() == [] and lead.panel.list_panels() == []
     opened = lead.panel.open(TENDER, ["ann", "bo", "cy"], divergence=1)
-    (listed,) = ann.panel.list()
+    (listed,) = ann.panel.list_panels()
     assert (listed.tender_id, listed.lead, list(listed.evaluators)) == (
         TENDER,
         "lead",
         ["ann", "bo", "cy"],
     )
-    assert [p.tender_id for p in lead.panel.list()] == [TENDER]
+    assert [p.tender_id for p in lead.panel.list_panels()] == [TENDER]
     assert [c.criterion for c in opened.criteria] == ["SEL-02", "ACC-01"]
     assert opened.criteria[0].guidance.startswith("A good answer names the safeguards")
     assert _refused(lead.panel.open, TENDER, ["ann"]).code() == grpc.StatusCode.ALREADY_EXISTS
@@ -188,7 +188,7 @@ def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: Probity
     )
 
     # The lead reads a bid to moderate it, with no declaration of their own to make.
-    assert [a.text for a in lead.panel.bid(TENDER, "bid-b").answers][0] == SAFEGUARDS["bid-b"]
+    assert next(a.text for a in lead.panel.bid(TENDER, "bid-b").answers) == SAFEGUARDS["bid-b"]
 
     # bid-b: bo's conflict mitigated by the lead, then all three score it.
     lead.panel.mitigate(
