@@ -41,9 +41,8 @@ def cmd_panel(args: argparse.Namespace) -> int:
         action = args.action
         if action == "list":
             header = ["tender", "lead", "evaluators", "opened at"]
-            rows = (
-                [p.tender_id, p.lead, ", ".join(p.evaluators), p.opened_at] for p in panel.list_panels()
-            )
+            listed = panel.list_panels()
+            rows = ([p.tender_id, p.lead, ", ".join(p.evaluators), p.opened_at] for p in listed)
             write_table(rows, header, args.format, sys.stdout)
         elif action == "open":
             evaluators = [e.strip() for e in args.evaluators.split(",") if e.strip()]

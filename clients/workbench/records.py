@@ -126,9 +126,10 @@ class RecordPages(Bench):
 
 
 def _panel_of(client: ProbityClient, tender_id: str) -> Any:
-    """The tender's panel, if it has one and the caller may see it (else None)."""
+    """The tender's panel, if it is open and the caller may see it (else None)."""
     try:
-        return client.panel.get(tender_id)
+        found = client.panel.get(tender_id)
+        return found if found.lead else None
     except grpc.RpcError as exc:
         quiet = (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.PERMISSION_DENIED)
         if exc.code() in quiet:

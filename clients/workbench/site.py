@@ -245,9 +245,9 @@ def create_app(config: Config) -> Starlette:
         Route("/panels/{tender_id}/declare", bench.declare, methods=["POST"]),
         Route("/panels/{tender_id}/mitigate", bench.mitigate, methods=["POST"]),
         Route("/panels/{tender_id}/conflicts.csv", bench.conflicts, methods=["GET"]),
-        Route("/panels/{tender_id}/bids/{bid}", bench.bid, methods=["GET"]),
-        Route("/panels/{tender_id}/bids/{bid}/scores", bench.score, methods=["POST"]),
-        Route("/panels/{tender_id}/bids/{bid}/moderate", bench.moderate, methods=["POST"]),
+        Route("/panels/{tender_id}/bids/{bid:path}/scores", bench.score, methods=["POST"]),
+        Route("/panels/{tender_id}/bids/{bid:path}/moderate", bench.moderate, methods=["POST"]),
+        Route("/panels/{tender_id}/bids/{bid:path}", bench.bid, methods=["GET"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
