@@ -234,6 +234,7 @@ def test_a_tender_goes_through_its_panel_in_the_workbench(
     assert "they differ by 2 points, more than the panel's 1" in scores.text
     _safe(browser)
     _accessible(browser)
+    browser.execute_script("arguments[0].scrollIntoView()", scores)
     _screenshot(browser, "workbench-moderation.png")
     browser.find_element(By.CSS_SELECTOR, "#moderate-SEL-02 input[value='3']").click()
     browser.execute_script(  # as an older browser would: no check before sending

@@ -36,6 +36,17 @@ def test_what_each_role_is_offered() -> None:
         "audit"
     )
     assert Session("t", "", "").may("edit")  # a server without tokens lets anyone do anything
+    offered = {
+        role: {a for a in ("edit", "audit", "panel") if Session("t", "n", role).may(a)}
+        for role in ("portal", "policy", "auditor", "lead", "evaluator")
+    }
+    assert offered == {
+        "portal": set(),
+        "policy": {"edit", "audit"},
+        "auditor": {"audit", "panel"},
+        "lead": {"audit", "panel"},  # reads the tender it leads; runs its panel
+        "evaluator": {"panel"},  # no decision log: only the bids the panel shows them
+    }
 
 
 @given(st.one_of(st.none(), st.text(max_size=60)))

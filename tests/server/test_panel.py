@@ -315,6 +315,7 @@ def test_the_panel_by_the_command_line(sqlite_server: ProbityServer, tmp_path: P
     with _as(sqlite_server, "portal") as portal:
         portal.evaluate_tender("panel-mini", TENDER, _bids())
     assert "opened by lead: ann" in run("lead", "open", TENDER, "--evaluators", "ann")
+    assert run("ann", "list").split("\t")[:3] == [TENDER, "lead", "ann"]
     refused = probity("panel", "bid", "--server", server, "--token", "prb_ann", TENDER, "bid-a")
     assert refused.returncode != 0 and "declare first" in refused.stderr
     assert "Traceback" not in refused.stderr
