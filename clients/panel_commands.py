@@ -3,6 +3,7 @@
 probity panel list [--format …]                     the panels you may see (yours, if an evaluator)
 probity panel open T --evaluators ann,bo,cy         the lead opens it, appointing evaluators
 probity panel declare T [--conflict BID="what"]     an evaluator, for every bidder at once
+                                                    (later: a conflict that has arisen)
 probity panel mitigate T EVALUATOR BID "how"        the lead, for a declared conflict
 probity panel bid T BID                             an evaluator reads a bid's answers
 probity panel score T BID --score SEL-02=3 --why SEL-02="…"   an evaluator, every criterion
@@ -60,8 +61,11 @@ def cmd_panel(args: argparse.Namespace) -> int:
                 raise SystemExit(
                     f"probity panel: tender {args.tender} has no bid {', '.join(unknown)}"
                 )
-            left = panel.declare(args.tender, {b: conflicts.get(b) for b in bids})
-            said = ", ".join(f"{b} (conflict)" if b in conflicts else b for b in bids)
+            # Every bid not yet declared, and each conflict named (one may arise later).
+            done = {r.submission_id for r in shown.records if r.kind == "declared"}
+            sent = [b for b in bids if b not in done or b in conflicts]
+            left = panel.declare(args.tender, {b: conflicts.get(b) for b in sent})
+            said = ", ".join(f"{b} (conflict)" if b in conflicts else b for b in sent)
             print(f"declared: {said}" + (f"; still to declare: {', '.join(left)}" if left else ""))
         elif action == "mitigate":
             record = panel.mitigate(args.tender, args.evaluator, args.bid, args.mitigation)
@@ -98,6 +102,7 @@ def cmd_panel(args: argparse.Namespace) -> int:
                 "mitigation",
                 "mitigated by",
                 "handled",
+                "conflict arose at",
             ]
             rows = (
                 [
@@ -109,6 +114,7 @@ def cmd_panel(args: argparse.Namespace) -> int:
                     c.mitigation,
                     c.mitigated_by,
                     c.handled,
+                    c.arose_at,
                 ]
                 for c in lines
             )

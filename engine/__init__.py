@@ -61,8 +61,8 @@ from probity.engine.monitoring.contract_result import (
 from probity.engine.panel import checks as panel_checks
 from probity.engine.panel import records as panel_records
 from probity.engine.panel.records import Record as PanelRecord
-from probity.engine.panel.state import Criterion as PanelCriterion
 from probity.engine.panel.state import MIN_RATIONALE as PANEL_MIN_RATIONALE
+from probity.engine.panel.state import Criterion as PanelCriterion
 from probity.engine.panel.state import Panel, Refusal, criteria_of
 from probity.engine.phrasing import answer
 from probity.engine.ranking import BidScore, check_bids, rank

@@ -32,7 +32,8 @@ from probity.store import panel as stored
 from probity.store.log import DecisionLog, now
 from probity.v1 import evaluation_pb2, panel_pb2, panel_pb2_grpc, submission_pb2
 
-DECLARED, MITIGATED, MODERATED, OPENED, SCORED = (
+ARISEN, DECLARED, MITIGATED, MODERATED, OPENED, SCORED = (
+    kinds.ARISEN,
     kinds.DECLARED,
     kinds.MITIGATED,
     kinds.MODERATED,
@@ -189,12 +190,11 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             for n, d in enumerate(request.declarations):
                 where = f"declarations[{n}]"
                 panel.check_bid(d.submission_id, f"{where}.submission_id")
-                if d.submission_id in seen or (name, d.submission_id) in panel.declared:
+                if d.submission_id in seen:
                     raise Refusal(
-                        "already_exists",
-                        f"your interests in bid {d.submission_id} are declared; a declaration "
-                        "is final (ask the lead to record a change)",
+                        "invalid_argument", f"bid {d.submission_id} is declared twice", where
                     )
+                arisen = panel.check_declaration(name, d.submission_id, d.conflict)
                 seen.add(d.submission_id)
                 details = d.details.strip()
                 if d.conflict and len(details) < MIN_DETAILS:
@@ -207,7 +207,7 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
                 fields.checked_note(f"{where}.details", details, fields.MAX_DETAIL)
                 records.append(
                     Record(
-                        DECLARED,
+                        ARISEN if arisen else DECLARED,
                         name,
                         role,
                         now(),
@@ -461,6 +461,7 @@ def _conflicts(panel: Panel) -> list[panel_pb2.ConflictLine]:
             mitigation=c.mitigation,
             mitigated_by=c.mitigated_by,
             handled=c.handled,
+            arose_at=c.arose_at,
         )
         for c in panel_checks.conflicts(panel)
     ]

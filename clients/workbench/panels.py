@@ -109,6 +109,19 @@ class PanelPages(Bench):
 
         return await self._then(request, send, self.panel, typed, _by_bid(bids, "declarations"))
 
+    async def arisen(self, request: Request) -> Response:
+        """An evaluator declares a conflict that has arisen with a bid declared free of one."""
+        tender_id = request.path_params["tender_id"]
+        form = await read_form(request)
+        bid, details = str(form.get("bid", "")), form_text(form.get("arisen"))
+        typed = {"arisen-bid": bid, "arisen": details}
+
+        def send(client: ProbityClient) -> Any:
+            return client.panel.declare(tender_id, {bid: details})
+
+        where = {"declarations[0].details": "arisen", "declarations[0]": "arisen"}
+        return await self._then(request, send, self.panel, typed, where)
+
     async def mitigate(self, request: Request) -> Response:
         """The lead records how one declared conflict is mitigated."""
         tender_id = request.path_params["tender_id"]
@@ -155,10 +168,10 @@ class PanelPages(Bench):
         )
         out = io.StringIO()
         header = ["Evaluator", "Bid", "Declared at", "Conflict", "What it is", "Mitigation",
-                  "Mitigated by", "How it was handled"]  # fmt: skip
+                  "Mitigated by", "How it was handled", "Conflict arose at"]  # fmt: skip
         rows = (
             [c.evaluator, c.submission_id, c.declared_at, "yes" if c.conflict else "no",
-             c.details, c.mitigation, c.mitigated_by, c.handled]
+             c.details, c.mitigation, c.mitigated_by, c.handled, c.arose_at]
             for c in shown.conflicts
         )  # fmt: skip
         write_table(rows, header, "csv", out)
@@ -309,12 +322,16 @@ class _Standing:
     mitigated: set[str]
     submitted: set[str]
 
+    @property
+    def conflicted(self) -> list[str]:
+        return [bid for bid, (conflict, _) in self.declared.items() if conflict]
+
 
 def _standing(panel: Any, name: str) -> _Standing:
-    declared = {
-        r.submission_id: (r.conflict, r.text)
+    declared = {  # in order: a conflict that arose later replaces a declaration of none
+        r.submission_id: (r.kind == "conflict_arose" or r.conflict, r.text)
         for r in panel.records
-        if r.kind == "declared" and r.by == name
+        if r.kind in ("declared", "conflict_arose") and r.by == name
     }
     return _Standing(
         undeclared=[b.submission_id for b in panel.bids if b.submission_id not in declared],

@@ -243,6 +243,7 @@ def create_app(config: Config) -> Starlette:
         Route("/panels", bench.panels, methods=["GET"]),
         Route("/panels/{tender_id}", bench.panel, methods=["GET"]),
         Route("/panels/{tender_id}/declare", bench.declare, methods=["POST"]),
+        Route("/panels/{tender_id}/conflict", bench.arisen, methods=["POST"]),
         Route("/panels/{tender_id}/mitigate", bench.mitigate, methods=["POST"]),
         Route("/panels/{tender_id}/conflicts.csv", bench.conflicts, methods=["GET"]),
         Route("/panels/{tender_id}/bids/{bid:path}/scores", bench.score, methods=["POST"]),

@@ -19,8 +19,8 @@ BIAS_POINTS = 1.0
 @dataclass(frozen=True, slots=True)
 class Check:
     """One thing an auditor should look at: its kind (consensus_outside_range, bias,
-    scored_after_moderation, mitigation), the bid and criterion it is about, and what it is,
-    in words with its figures."""
+    scored_after_moderation, late_conflict, mitigation), the bid and criterion it is about,
+    and what it is, in words with its figures."""
 
     kind: str
     submission_id: str
@@ -41,6 +41,7 @@ class Conflict:
     mitigation: str
     mitigated_by: str
     handled: str  # in words: "no conflict", "kept from the bid", "mitigated: may score it"
+    arose_at: str = ""  # a conflict declared after first declaring none: when
 
 
 def checks(panel: Panel, records: list[Record]) -> list[Check]:
@@ -50,6 +51,7 @@ def checks(panel: Panel, records: list[Record]) -> list[Check]:
         found += _outside_range(panel, bid)
         found += _bias(panel, bid)
     found += _scored_after_moderation(records)
+    found += _late_conflicts(panel)
     found += [
         Check(
             "mitigation",
@@ -90,7 +92,7 @@ def _bias(panel: Panel, bid: str) -> list[Check]:
     found = []
     for evaluator in panel.evaluators:
         mine = panel.scores.get((evaluator, bid))
-        if not mine:
+        if not mine or panel.set_aside(evaluator, bid):
             continue
         deltas = []
         for c in panel.criteria:
@@ -137,6 +139,26 @@ def _scored_after_moderation(records: list[Record]) -> list[Check]:
     return found
 
 
+def _late_conflicts(panel: Panel) -> list[Check]:
+    """Conflicts declared after a declaration of none: when, and what became of any scores
+    the evaluator had given the bid."""
+    found = []
+    for (evaluator, bid), at in panel.arisen_at.items():
+        details = panel.declared[(evaluator, bid)][1]
+        said = (
+            f"{evaluator} declared a conflict with bid {bid} at {at[:16].replace('T', ' ')}, "
+            f"after first declaring none ({details})"
+        )
+        if (evaluator, bid) in panel.scores:
+            said += (
+                "; their scores of it, given before, are set aside"
+                if panel.set_aside(evaluator, bid)
+                else "; the lead mitigated it, so their scores of it stand"
+            )
+        found.append(Check("late_conflict", bid, "", said))
+    return found
+
+
 def conflicts(panel: Panel) -> list[Conflict]:
     """The conflicts assessment: every evaluator's declaration about every bidder, and how
     each conflict was handled; a declaration still missing says so."""
@@ -157,5 +179,8 @@ def conflicts(panel: Panel) -> list[Conflict]:
                 else "kept from the bid"
             )
             at = panel.declared_at.get((evaluator, bid), "")
-            lines.append(Conflict(evaluator, bid, at, conflict, details, mitigation, by, handled))
+            arose = panel.arisen_at.get((evaluator, bid), "")
+            lines.append(
+                Conflict(evaluator, bid, at, conflict, details, mitigation, by, handled, arose)
+            )
     return lines

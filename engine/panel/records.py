@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Every kind of record, in the order a panel's work goes.
-OPENED, DECLARED, MITIGATED, SCORED, MODERATED = (
+OPENED, DECLARED, ARISEN, MITIGATED, SCORED, MODERATED = (
     "opened",
     "declared",
+    "conflict_arose",
     "mitigated",
     "scored",
     "moderated",
 )
-KINDS = (OPENED, DECLARED, MITIGATED, SCORED, MODERATED)
+KINDS = (OPENED, DECLARED, ARISEN, MITIGATED, SCORED, MODERATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Record:
 
     opened     evaluators (appointed), divergence (the spread of scores flagged)
     declared   submission_id, conflict, text (what the conflict is)
+    conflict_arose  submission_id, text: a conflict declared after first declaring none
     mitigated  evaluator, submission_id, text (how it is mitigated)
     scored     submission_id, criterion, points, text (the rationale)
     moderated  submission_id, criterion, points, text (the consensus's rationale)

@@ -6,7 +6,9 @@ The rules (issue 34; Procurement Act 2023, ss.81-83, conflicts of interest):
   evaluators score.
 - An evaluator declares, for every bidder, whether they have a conflict of interest before
   any bid's text is shown to them. A declared conflict keeps them from that bid unless the
-  lead records how it is mitigated.
+  lead records how it is mitigated. A declaration stands; a conflict that arises later is
+  declared then (the conflicts assessment is kept under review, s.83), and sets aside any
+  scores they gave that bid unless the lead mitigates it.
 - Each evaluator scores each panel criterion of each bid they may read, alone: nobody's
   scores of a bid are shown to an evaluator until they have submitted their own. Scores are
   final once submitted.
@@ -25,7 +27,15 @@ from dataclasses import dataclass, field
 
 from probity.engine.compiler import panel as namespace
 from probity.engine.compiler.compiled import CompiledCriterion, CompiledRuleSet
-from probity.engine.panel.records import DECLARED, MITIGATED, MODERATED, OPENED, SCORED, Record
+from probity.engine.panel.records import (
+    ARISEN,
+    DECLARED,
+    MITIGATED,
+    MODERATED,
+    OPENED,
+    SCORED,
+    Record,
+)
 
 MIN_RATIONALE = 40  # characters: a reason, not a word
 _WORD = re.compile(r"[^\W\d_]{5,}")
@@ -97,6 +107,7 @@ class Panel:
     divergence: int = 1
     declared: dict[tuple[str, str], tuple[bool, str]] = field(default_factory=dict)
     declared_at: dict[tuple[str, str], str] = field(default_factory=dict)
+    arisen_at: dict[tuple[str, str], str] = field(default_factory=dict)  # declared later
     mitigated: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     scores: dict[tuple[str, str], dict[str, Scored]] = field(default_factory=dict)
     moderated: dict[tuple[str, str], Moderated] = field(default_factory=dict)
@@ -120,6 +131,9 @@ class Panel:
         elif r.kind == DECLARED:
             self.declared[(r.by, r.submission_id)] = (r.conflict, r.text)
             self.declared_at[(r.by, r.submission_id)] = r.at
+        elif r.kind == ARISEN:
+            self.declared[(r.by, r.submission_id)] = (True, r.text)
+            self.arisen_at[(r.by, r.submission_id)] = r.at
         elif r.kind == MITIGATED:
             self.mitigated[(r.evaluator, r.submission_id)] = (r.text, r.by)
         elif r.kind == SCORED:
@@ -253,11 +267,33 @@ class Panel:
             )
 
     def scores_of(self, submission_id: str, criterion: str) -> list[Scored]:
+        """The panel's scores of a criterion of a bid: those of evaluators who may read it
+        (a conflict declared after scoring, not mitigated, sets theirs aside)."""
         return [
             found[criterion]
             for (evaluator, bid), found in self.scores.items()
-            if bid == submission_id and criterion in found
+            if bid == submission_id and criterion in found and not self.set_aside(evaluator, bid)
         ]
+
+    def set_aside(self, evaluator: str, submission_id: str) -> bool:
+        """Are this evaluator's scores of this bid set aside (a conflict, not mitigated)?"""
+        conflict, _ = self.declared.get((evaluator, submission_id), (False, ""))
+        return conflict and (evaluator, submission_id) not in self.mitigated
+
+    def check_declaration(self, evaluator: str, submission_id: str, conflict: bool) -> bool:
+        """May this declaration be recorded? True when it is a conflict arising after a
+        declaration of none (recorded as such); refused when it would change or repeat one."""
+        before = self.declared.get((evaluator, submission_id))
+        if before is None:
+            return False
+        if conflict and not before[0]:
+            return True
+        said = "a conflict" if before[0] else "no conflict"
+        raise Refusal(
+            "already_exists",
+            f"you declared {said} with bid {submission_id}; a declaration stands (a conflict "
+            "that arises later can still be declared)",
+        )
 
     def divergent(self, submission_id: str, criterion: str) -> bool:
         points = [s.points for s in self.scores_of(submission_id, criterion)]

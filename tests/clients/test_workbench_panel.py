@@ -18,7 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.clients.test_workbench import Bench, _accessible, _bench, _screenshot, _then, _titled
 from tests.conftest import EXAMPLE_BIDS, EXAMPLE_DETAILS, ROOT
@@ -201,8 +201,20 @@ def test_a_tender_goes_through_its_panel_in_the_workbench(
             why = "It promises high quality, and names nothing more." if n == 2 else NAMED
             bo.panel.score(TENDER, BID[n], {"SEL-02": (points, why)})
             cy.panel.score(TENDER, BID[n], {"SEL-02": (points, why)})
-    with signed_in(bench.server.port, "ann") as ann:
-        ann.panel.score(TENDER, BID[3], {"SEL-02": (4, NAMED)})
+
+    # ann: a conflict arises with Hallam (bid 3), which she has not scored: declared then.
+    _go(browser, bench, panel)
+    Select(browser.find_element(By.ID, "arisen-bid")).select_by_value(BID[3])
+    browser.find_element(By.CSS_SELECTOR, "#arisen-form button").click()  # no words
+    assert "Say what the conflict" in _then(browser, By.ID, "error-arisen")[0].text
+    _accessible(browser)
+    browser.find_element(By.ID, "arisen").send_keys("Hallam offered me a post last week.")
+    browser.find_element(By.CSS_SELECTOR, "#arisen-form button").click()
+    _shows(browser, "#bids", "a conflict: Hallam offered me a post last week.")
+    row = browser.find_elements(By.CSS_SELECTOR, "#bids tbody tr")[2].text
+    assert "kept from you: you declared a conflict" in row
+    options = browser.find_elements(By.CSS_SELECTOR, "#arisen-bid option")
+    assert [o.get_attribute("value") for o in options] == [BID[1]]  # bid 2 was a conflict
 
     # The lead: ann's conflict, refused without enough words, then mitigated.
     _sign_in(browser, bench, "lead")
@@ -265,6 +277,9 @@ def test_a_tender_goes_through_its_panel_in_the_workbench(
     exported = _fetched(browser, f"{panel}/conflicts.csv")
     assert exported.splitlines()[0].startswith("Evaluator,Bid,Declared at,Conflict")
     assert "I advised Quickserve's board until March." in exported
+    (late,) = [r for r in exported.splitlines() if r.startswith(f"ann,{BID[3]},")]
+    assert ",yes,Hallam offered me a post last week.,,,kept from the bid,20" in late
+    assert "after first declaring none (Hallam offered me a post last week.)" in checks
     _go(browser, bench, f"/tenders/{TENDER}")
     assert "has moderated every bid" in browser.find_element(By.ID, "panel-status").text
     ranking = browser.find_elements(By.CSS_SELECTOR, "#ranking tbody tr")

@@ -131,6 +131,9 @@ def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: Probity
         early.details() or ""
     )
     assert ann.panel.declare(TENDER, {"bid-a": None, "bid-b": None}) == []
+    repeated = _refused(ann.panel.declare, TENDER, {"bid-a": None})
+    assert repeated.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert "a declaration stands" in (repeated.details() or "")
     assert cy.panel.declare(TENDER, {"bid-a": None}) == ["bid-b"]
     assert cy.panel.declare(TENDER, {"bid-b": None}) == []
     bo.panel.declare(
@@ -338,6 +341,24 @@ def test_the_panel_by_the_command_line(sqlite_server: ProbityServer, tmp_path: P
     assert "bid-a (Supplier bid-a): awaiting the panel" in run("lead", "show", TENDER)
     table = run("lead", "conflicts", TENDER, "--format", "csv")
     assert "ann,bid-b," in table and "kept from the bid" in table
+
+    # A conflict that arises later: declared then, it keeps ann from bid-a and sets her
+    # scores of it aside, so ACC-01 waits for a reader; the checks and the assessment say so.
+    said = run("ann", "declare", TENDER, "--conflict", "bid-a=bid-a has offered me a job.")
+    assert said.strip() == "declared: bid-a (conflict)"
+    denied = probity("panel", "bid", "--server", server, "--token", "prb_ann", TENDER, "bid-a")
+    assert denied.returncode != 0 and "bid-a has offered me a job." in denied.stderr
+    waiting = probity(
+        "panel", "moderate", "--server", server, "--token", "prb_lead", TENDER, "bid-a",
+        "ACC-01", "1", "The records are open to the commissioner, as all agreed.",
+    )  # fmt: skip
+    assert waiting.returncode != 0 and "no evaluator may read this bid yet" in waiting.stderr
+    shown = run("lead", "show", TENDER)
+    assert "check (late_conflict): ann declared a conflict with bid bid-a at " in shown
+    assert "their scores of it, given before, are set aside" in shown
+    (line,) = [r for r in run("lead", "conflicts", TENDER, "--format", "csv").splitlines()
+               if r.startswith("ann,bid-a,")]  # fmt: skip
+    assert "bid-a has offered me a job.,,,kept from the bid,20" in line  # and when it arose
 
 
 def test_no_summary_is_issued_while_the_panel_has_a_score_to_give(

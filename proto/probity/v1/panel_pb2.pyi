@@ -97,7 +97,7 @@ class PanelCheck(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., submission_id: _Optional[str] = ..., criterion: _Optional[str] = ..., said: _Optional[str] = ...) -> None: ...
 
 class ConflictLine(_message.Message):
-    __slots__ = ("evaluator", "submission_id", "declared_at", "conflict", "details", "mitigation", "mitigated_by", "handled")
+    __slots__ = ("evaluator", "submission_id", "declared_at", "conflict", "details", "mitigation", "mitigated_by", "handled", "arose_at")
     EVALUATOR_FIELD_NUMBER: _ClassVar[int]
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     DECLARED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +106,7 @@ class ConflictLine(_message.Message):
     MITIGATION_FIELD_NUMBER: _ClassVar[int]
     MITIGATED_BY_FIELD_NUMBER: _ClassVar[int]
     HANDLED_FIELD_NUMBER: _ClassVar[int]
+    AROSE_AT_FIELD_NUMBER: _ClassVar[int]
     evaluator: str
     submission_id: str
     declared_at: str
@@ -114,7 +115,8 @@ class ConflictLine(_message.Message):
     mitigation: str
     mitigated_by: str
     handled: str
-    def __init__(self, evaluator: _Optional[str] = ..., submission_id: _Optional[str] = ..., declared_at: _Optional[str] = ..., conflict: _Optional[bool] = ..., details: _Optional[str] = ..., mitigation: _Optional[str] = ..., mitigated_by: _Optional[str] = ..., handled: _Optional[str] = ...) -> None: ...
+    arose_at: str
+    def __init__(self, evaluator: _Optional[str] = ..., submission_id: _Optional[str] = ..., declared_at: _Optional[str] = ..., conflict: _Optional[bool] = ..., details: _Optional[str] = ..., mitigation: _Optional[str] = ..., mitigated_by: _Optional[str] = ..., handled: _Optional[str] = ..., arose_at: _Optional[str] = ...) -> None: ...
 
 class PanelBid(_message.Message):
     __slots__ = ("submission_id", "supplier_name", "complete")

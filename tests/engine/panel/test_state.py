@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from probity.engine.compiler.pipeline import compile_text
-from probity.engine.panel.records import DECLARED, MITIGATED, MODERATED, OPENED, SCORED, Record
+from probity.engine.panel.records import (
+    ARISEN,
+    DECLARED,
+    MITIGATED,
+    MODERATED,
+    OPENED,
+    SCORED,
+    Record,
+)
 from probity.engine.panel.state import Panel, Refusal, criteria_of
 from probity.engine.registry import library_of
 from tests.conftest import FIXTURES
@@ -180,3 +188,35 @@ def test_checks_on_the_panel_name_what_an_auditor_should_read() -> None:
         lines[("bo", "bid-a")] == "kept from the bid"
         and lines[("ann", "bid-a")] == "not yet declared"
     )
+
+
+def test_a_conflict_that_arises_later_sets_aside_earlier_scores_unless_mitigated() -> None:
+    from probity.engine.panel.checks import checks, conflicts
+
+    arose = _record(ARISEN, "ann", submission_id="bid-a", conflict=True, text="bid-a hired my son")
+    before = [*_declared("ann"), *_declared("bo"), *_scored("ann", "bid-a", 1)]
+    before += _scored("bo", "bid-a", 4)
+    # A declaration of none may become a conflict, once; nothing else changes one.
+    assert _panel(*before).check_declaration("ann", "bid-a", True) is True
+    assert _panel(*before).check_declaration("cy", "bid-a", False) is False  # a first one
+    again = _refused(_panel(*before, arose).check_declaration, "ann", "bid-a", True)
+    assert again.status == "already_exists" and "a conflict" in again.message
+    assert _refused(_panel(*before).check_declaration, "ann", "bid-a", False).status == (
+        "already_exists"
+    )
+    panel = _panel(*before, arose)
+    assert "bid-a hired my son" in _refused(panel.check_may_read, "ann", "bid-a").message
+    assert [s.evaluator for s in panel.scores_of("bid-a", "SEL-02")] == ["bo"]  # ann's aside
+    assert panel.readers("bid-a") == ["bo"] and not panel.divergent("bid-a", "SEL-02")
+    (late,) = [c for c in checks(panel, []) if c.kind == "late_conflict"]
+    assert late.said == (
+        "ann declared a conflict with bid bid-a at 2026-12-06 00:00, after first declaring "
+        "none (bid-a hired my son); their scores of it, given before, are set aside"
+    )
+    (line,) = [c for c in conflicts(panel) if (c.evaluator, c.submission_id) == ("ann", "bid-a")]
+    assert line.conflict and line.arose_at and line.handled == "kept from the bid"
+    mitigated = _record(MITIGATED, "lead", evaluator="ann", submission_id="bid-a", text="Bo checks")
+    kept = _panel(*before, arose, mitigated)
+    assert len(kept.scores_of("bid-a", "SEL-02")) == 2 and kept.divergent("bid-a", "SEL-02")
+    (late,) = [c for c in checks(kept, []) if c.kind == "late_conflict"]
+    assert late.said.endswith("the lead mitigated it, so their scores of it stand")
