@@ -109,3 +109,10 @@ class PanelClient:
         )
         response: panel_pb2.ModerateResponse = self._call(self._stub.Moderate, request)
         return response
+
+    def finish(self, tender_id: str) -> bool:
+        """Lead: make the final ranking again (should it have failed after the last
+        moderation). True when it was already final."""
+        request = panel_pb2.FinishPanelRequest(tender_id=tender_id)
+        response: panel_pb2.FinishPanelResponse = self._call(self._stub.FinishPanel, request)
+        return response.already_final

@@ -9,6 +9,7 @@ probity panel bid T BID                             an evaluator reads a bid's a
 probity panel score T BID --score SEL-02=3 --why SEL-02="…"   an evaluator, every criterion
 probity panel scores T BID                          everyone's scores, side by side
 probity panel moderate T BID CRITERION POINTS "why" the lead records the consensus
+probity panel finish T                              the lead: the final ranking, made again
 probity panel show T                                where the panel stands; its checks
 probity panel conflicts T [--format …]              the conflicts assessment
 """
@@ -62,8 +63,8 @@ def cmd_panel(args: argparse.Namespace) -> int:
                     f"probity panel: tender {args.tender} has no bid {', '.join(unknown)}"
                 )
             # Every bid not yet declared, and each conflict named (one may arise later).
-            done = {r.submission_id for r in shown.records if r.kind == "declared"}
-            sent = [b for b in bids if b not in done or b in conflicts]
+            declared = {r.submission_id for r in shown.records if r.kind == "declared"}
+            sent = [b for b in bids if b not in declared or b in conflicts]
             left = panel.declare(args.tender, {b: conflicts.get(b) for b in sent})
             said = ", ".join(f"{b} (conflict)" if b in conflicts else b for b in sent)
             print(f"declared: {said}" + (f"; still to declare: {', '.join(left)}" if left else ""))
@@ -88,6 +89,13 @@ def cmd_panel(args: argparse.Namespace) -> int:
             print(
                 f"{args.criterion} of {args.bid} moderated to {args.points}"
                 + ("; every panel criterion of the bid is moderated" if done.complete else "")
+            )
+        elif action == "finish":
+            final = panel.finish(args.tender)
+            print(
+                f"tender {args.tender}'s ranking was already final"
+                if final
+                else f"tender {args.tender} ranked again with the panel's scores: final"
             )
         elif action == "show":
             _print_panel(panel.get(args.tender))
@@ -237,6 +245,7 @@ def add_commands(sub: Any) -> None:
     moderated.add_argument("criterion")
     moderated.add_argument("points", type=int)
     moderated.add_argument("rationale")
+    action("finish", "make the final ranking again, if it failed after moderation (lead)")
     action("show", "where the panel stands, and its checks (lead, auditor)")
     conflicts = action("conflicts", "the conflicts assessment (lead, auditor)")
     conflicts.add_argument("--format", choices=["tsv", "csv", "markdown"], default="tsv")

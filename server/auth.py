@@ -56,6 +56,7 @@ _LEAD = tuple(
         "GetBidToScore",
         "GetScores",
         "Moderate",
+        "FinishPanel",
     )
 )
 # Anyone may ask whether the server is up and what its API is (probes, grpcurl).

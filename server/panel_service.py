@@ -378,9 +378,44 @@ class PanelService(panel_pb2_grpc.PanelServiceServicer):
             self._append(request.tender_id, record)
             after = self._panel(tender)
         if all(after.complete(b) for b in after.bids):
-            self._rank_again(tender, after, context)
+            self._finish(tender, after, context)
         complete = after.complete(bid)
         return panel_pb2.ModerateResponse(record=_record(record), complete=complete)
+
+    def FinishPanel(
+        self, request: panel_pb2.FinishPanelRequest, context: grpc.ServicerContext
+    ) -> panel_pb2.FinishPanelResponse:
+        name, _role = self._caller()
+        tender = self._tender(request.tender_id)
+        with _refusals():
+            panel = self._panel(tender)
+            panel.check_lead(name)
+            waiting = [b for b in panel.bids if not panel.complete(b)]
+            if waiting:
+                raise Refusal(
+                    "failed_precondition",
+                    f"the panel has still to moderate bid {', '.join(waiting)}",
+                )
+        if not tender.ranking.awaiting_panel:
+            return panel_pb2.FinishPanelResponse(already_final=True)
+        self._finish(tender, panel, context)
+        return panel_pb2.FinishPanelResponse(already_final=False)
+
+    def _finish(self, tender: _Tender, panel: Panel, context: grpc.ServicerContext) -> None:
+        """The final ranking; if it fails, the moderations stay recorded and the error says
+        how to try again."""
+        try:
+            self._rank_again(tender, panel, context)
+        except statuses.TRANSLATED as error:
+            why = statuses.to_status(error).message
+            tender_id = tender.ranking.tender_id
+            raise statuses.ServiceError(
+                statuses.unavailable(
+                    f"the moderation is recorded, but ranking tender {tender_id} again with "
+                    f"the panel's scores failed ({why}); try again with FinishPanel "
+                    f"(probity panel finish {tender_id})"
+                )
+            ) from None
 
     def _rank_again(self, tender: _Tender, panel: Panel, context: grpc.ServicerContext) -> None:
         """The tender evaluated and ranked again, each bid with the panel's moderated scores

@@ -201,6 +201,11 @@ def _run(lead: ProbityClient, ann: ProbityClient, bo: ProbityClient, cy: Probity
     for evaluator, points in ((ann, 1), (bo, 1), (cy, 1)):
         evaluator.panel.score(TENDER, "bid-b", _scores("bid-b", points))
     lead.panel.moderate(TENDER, "bid-b", "SEL-02", 1, WHY["bid-b"] + " All three agreed.")
+    early = _refused(lead.panel.finish, TENDER)  # one criterion of bid-b to go
+    assert early.code() == grpc.StatusCode.FAILED_PRECONDITION and "bid-b" in (
+        early.details() or ""
+    )
+    assert _refused(ann.panel.finish, TENDER).code() == grpc.StatusCode.PERMISSION_DENIED
     finished = lead.panel.moderate(
         TENDER, "bid-b", "ACC-01", 1, "Every scorer found the records open to the commissioner."
     )
@@ -225,6 +230,8 @@ def test_the_panels_consensus_gives_the_final_ranking_which_replays(
         _run(*people)
         lead = people[0]
         final = lead.get_tender(TENDER)
+        assert lead.panel.finish(TENDER) is True  # the last moderation made it final
+        assert lead.get_tender(TENDER).request_id == final.request_id  # nothing done again
     finally:
         for client in people:
             client.close()

@@ -348,3 +348,15 @@ class ModerateResponse(_message.Message):
     record: PanelRecord
     complete: bool
     def __init__(self, record: _Optional[_Union[PanelRecord, _Mapping]] = ..., complete: _Optional[bool] = ...) -> None: ...
+
+class FinishPanelRequest(_message.Message):
+    __slots__ = ("tender_id",)
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    def __init__(self, tender_id: _Optional[str] = ...) -> None: ...
+
+class FinishPanelResponse(_message.Message):
+    __slots__ = ("already_final",)
+    ALREADY_FINAL_FIELD_NUMBER: _ClassVar[int]
+    already_final: bool
+    def __init__(self, already_final: _Optional[bool] = ...) -> None: ...

@@ -88,6 +88,11 @@ class PanelServiceStub:
                 request_serializer=probity_dot_v1_dot_panel__pb2.ModerateRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_panel__pb2.ModerateResponse.FromString,
                 _registered_method=True)
+        self.FinishPanel = channel.unary_unary(
+                '/probity.v1.PanelService/FinishPanel',
+                request_serializer=probity_dot_v1_dot_panel__pb2.FinishPanelRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_panel__pb2.FinishPanelResponse.FromString,
+                _registered_method=True)
 
 
 class PanelServiceServicer:
@@ -164,7 +169,16 @@ class PanelServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Moderate(self, request, context):
-        """Lead: the consensus score of one criterion of one bid, and why.
+        """Lead: the consensus score of one criterion of one bid, and why. The last moderation
+        of the tender ranks it again with the panel's scores (its final ranking).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FinishPanel(self, request, context):
+        """Lead: the final ranking made again, should ranking after the last moderation have
+        failed (UNAVAILABLE says so). Does nothing for a ranking already final.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -217,6 +231,11 @@ def add_PanelServiceServicer_to_server(servicer, server):
                     servicer.Moderate,
                     request_deserializer=probity_dot_v1_dot_panel__pb2.ModerateRequest.FromString,
                     response_serializer=probity_dot_v1_dot_panel__pb2.ModerateResponse.SerializeToString,
+            ),
+            'FinishPanel': grpc.unary_unary_rpc_method_handler(
+                    servicer.FinishPanel,
+                    request_deserializer=probity_dot_v1_dot_panel__pb2.FinishPanelRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_panel__pb2.FinishPanelResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -471,6 +490,33 @@ class PanelService:
             '/probity.v1.PanelService/Moderate',
             probity_dot_v1_dot_panel__pb2.ModerateRequest.SerializeToString,
             probity_dot_v1_dot_panel__pb2.ModerateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FinishPanel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.PanelService/FinishPanel',
+            probity_dot_v1_dot_panel__pb2.FinishPanelRequest.SerializeToString,
+            probity_dot_v1_dot_panel__pb2.FinishPanelResponse.FromString,
             options,
             channel_credentials,
             insecure,
