@@ -107,6 +107,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
             else:
                 differ += 1
                 print(f"{seq}\tDIFFERS\t{ruleset}")
+                if replayed.recorded_engine_version != replayed.engine_version:
+                    print(
+                        f"recorded by engine {replayed.recorded_engine_version}, replayed by "
+                        f"{replayed.engine_version}: the difference may be the engine's, not "
+                        "the rule set's"
+                    )
                 sys.stdout.write(replayed.diff)
         print(f"{len(seqs) - differ} of {len(seqs)} replayed byte-identical", file=sys.stderr)
         return 1 if differ else 0

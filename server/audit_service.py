@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from probity.codec import messages, views
 from probity.engine import (
     BASIC,
+    ENGINE_VERSION,
     FULL,
     Accept,
     CompiledRuleSet,
@@ -137,6 +138,8 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             ),
             identical=identical,
             diff="" if identical else _diff(found, outcome),
+            recorded_engine_version=_parsed(found, found.result).engine_version,
+            engine_version=ENGINE_VERSION,
         )
 
     def GetTender(
@@ -281,9 +284,14 @@ def _record(found: Evaluation, full: bool = False) -> audit_pb2.EvaluationRecord
     return record
 
 
-def _as_json(found: Evaluation, raw: Encoded) -> list[str]:
+def _parsed(found: Evaluation, raw: Encoded) -> Any:
     message: Any = monitoring_pb2.ContractResult() if _is_contract(found) else result_pb2.Result()
     message.MergeFromString(raw)
+    return message
+
+
+def _as_json(found: Evaluation, raw: Encoded) -> list[str]:
+    message = _parsed(found, raw)
     text = json_format.MessageToJson(message, sort_keys=True, preserving_proto_field_name=True)
     return text.splitlines(keepends=True)
 

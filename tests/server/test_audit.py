@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from probity.clients.client import ProbityClient
+from probity.engine import ENGINE_VERSION
 from probity.server.app import ProbityServer
 from probity.store.schema import evaluations
 from probity.v1 import result_pb2
@@ -131,6 +132,28 @@ def test_a_changed_result_does_not_replay_identical_and_the_diff_says_where(
         assert not replayed.identical
         assert '-  "band_label": "Compliont"' in replayed.diff
         assert '+  "band_label": "Compliant"' in replayed.diff
+        assert replayed.recorded_engine_version == replayed.engine_version == ENGINE_VERSION
+
+        # A decision recorded by an earlier engine: the replay says which made each.
+        [other] = [
+            r for r in auditor.list_evaluations(tender_id="T-2026-014") if r.subject_id == "b2"
+        ]
+        stored = log.evaluation(other.seq)
+        assert stored is not None
+        earlier = "0.0.9"
+        assert len(earlier) == len(ENGINE_VERSION)  # the same length: the bytes stay valid
+        aged = stored.result.replace(ENGINE_VERSION.encode(), earlier.encode(), 1)
+        with log.engine.begin() as connection:
+            connection.execute(
+                update(evaluations).where(evaluations.c.seq == other.seq).values(result=aged)
+            )
+        replayed = auditor.replay(other.seq)
+        assert not replayed.identical
+        assert (replayed.recorded_engine_version, replayed.engine_version) == (
+            earlier,
+            ENGINE_VERSION,
+        )
+        assert f'-  "engine_version": "{earlier}"' in replayed.diff
 
 
 def test_only_auditors_and_policy_officers_read_the_log(audited: ProbityServer) -> None:

@@ -143,16 +143,20 @@ class ReplayRequest(_message.Message):
     def __init__(self, seq: _Optional[int] = ...) -> None: ...
 
 class ReplayResponse(_message.Message):
-    __slots__ = ("seq", "ruleset", "identical", "diff")
+    __slots__ = ("seq", "ruleset", "identical", "diff", "recorded_engine_version", "engine_version")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
     IDENTICAL_FIELD_NUMBER: _ClassVar[int]
     DIFF_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_ENGINE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_VERSION_FIELD_NUMBER: _ClassVar[int]
     seq: int
     ruleset: _result_pb2.RulesetRef
     identical: bool
     diff: str
-    def __init__(self, seq: _Optional[int] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., identical: _Optional[bool] = ..., diff: _Optional[str] = ...) -> None: ...
+    recorded_engine_version: str
+    engine_version: str
+    def __init__(self, seq: _Optional[int] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., identical: _Optional[bool] = ..., diff: _Optional[str] = ..., recorded_engine_version: _Optional[str] = ..., engine_version: _Optional[str] = ...) -> None: ...
 
 class GetTenderRequest(_message.Message):
     __slots__ = ("tender_id", "request_id")
