@@ -5,6 +5,7 @@ service and the workbench, prints schemas, and dispatches."""
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -259,7 +260,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except grpc.RpcError as exc:
         print(f"probity: {describe_error(exc)}", file=sys.stderr)
+        if isinstance(exc, grpc.Future):
+            exc.cancel()  # a stream's call: end it now, not at exit
         return 1
+    finally:
+        # A failed stream leaves its call in a reference cycle (the error's traceback). Left
+        # to the collector at interpreter exit, its finalizer waits for a lock that gRPC's
+        # stopped threads hold, and the command could hang (a refused
+        # stream, once in a CI run): collect it now, while those threads still run.
+        gc.collect()
     return code
 
 

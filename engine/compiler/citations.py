@@ -37,6 +37,7 @@ def cite_sources(
     ]
     if spec.missing_returns is not None:
         cited.append((("missing_returns", "source"), spec.missing_returns.source))
+    cited += [(("kpis", index, "source"), kpi.source) for index, kpi in enumerate(spec.kpis)]
     citations: dict[tuple[str, str, str | None], SourceReference] = {}
     for where, ref in cited:
         checked = library.check(ref.document, ref.quote)

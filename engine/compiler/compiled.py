@@ -196,6 +196,53 @@ class MissingReturns:
     breach: str = "no return received for a period that was due"  # in words, as checks say
 
 
+# Procurement Regulations 2024, reg 39(5): the five ratings of a KPI, with their meaning
+# (paraphrased from the regulation's table).
+KPI_RATINGS = {
+    "good": "Good",
+    "approaching_target": "Approaching target",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+    "other": "Other",
+}
+KPI_RATING_MEANINGS = {
+    "good": "performance is meeting or exceeding the key performance indicator",
+    "approaching_target": "performance is close to meeting the key performance indicator",
+    "requires_improvement": "performance is below the key performance indicator",
+    "inadequate": "performance is significantly below the key performance indicator",
+    "other": "performance cannot be described by the other ratings; the reason is given",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKpi:
+    """A key performance indicator (KpiSpec), ready to rate returns against."""
+
+    id: str
+    title: str
+    description: str
+    measure: str
+    label: str  # the measure's name for people (its input's label)
+    lower_is_better: bool
+    target: float | None  # the rule set's default target
+    unit: str
+    approaching_within: float
+    requires_improvement_within: float
+    percent: bool  # the two distances are percent of the target
+    source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class KpiAssessment:
+    """How KPIs are assessed for a notice (KpiAssessmentSpec); the defaults when unsaid."""
+
+    notice_periods: int = 4
+    overall: str = "worst"  # worst | latest
+    persistence: int = 0  # periods short of target running that rate one worse; 0: off
+    persistence_reason: str = ""
+    reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class MonitoringPlan:
     """What a monitoring rule set needs besides its rules: the checks, the rating rules and
@@ -210,6 +257,8 @@ class MonitoringPlan:
     within: tuple[int, ...]  # the repeated patterns' windows: a period ordinal each
     scales: tuple[tuple[str, float], ...]  # the change patterns' (measure, factor)
     missing: MissingReturns | None = None  # None only in rule sets compiled before it existed
+    kpis: tuple[CompiledKpi, ...] = ()
+    assessment: KpiAssessment = KpiAssessment()
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,11 @@ class InputSpec(_Strict):
         description="A short name for the answer in findings (e.g. 'Staff trained in the code "
         "of conduct (%)'); without one, a name is made from the path",
     )
+    becomes_kpi: CriterionId | None = Field(
+        default=None,
+        description="Tender: the answer is a commitment that sets a KPI's target when the "
+        "bid wins (the KPI's id in the rule set named by 'monitored_by'); a number",
+    )
     commercially_sensitive: bool = Field(
         default=False,
         description="An answer a bidder may keep from its competitors (Procurement Act 2023, "
@@ -399,6 +404,66 @@ class MissingReturnsSpec(_Strict):
     source: SourceRef
 
 
+class KpiSpec(_Strict):
+    """A key performance indicator (Procurement Act 2023 s.52): a measure every return
+    gives, its target, and how far short of the target each rating of reg 39(5) lies. The
+    contract's own target, or the winning bid's promise, replaces the default target."""
+
+    id: CriterionId
+    title: Text = Field(description="The KPI as the contract and its notices name it")
+    description: Text = Field(description="What it measures and why, for people")
+    measure: FieldPath = Field(description="The number each return gives (a numeric input)")
+    better: Literal["lower", "higher"] = Field(
+        description="Whether a lower value (days to respond) or a higher one (users "
+        "satisfied) is better"
+    )
+    target: float | None = Field(
+        default=None,
+        description="The target when the contract sets none (a contract's own, or the "
+        "winning bid's promise, replaces it)",
+    )
+    unit: str = Field(default="", description="How the measure reads (working days, %)")
+    approaching_within: float = Field(
+        gt=0,
+        description="Short of the target by at most this much: approaching target",
+    )
+    requires_improvement_within: float = Field(
+        gt=0,
+        description="Short by at most this much: requires improvement; further: inadequate",
+    )
+    within: Literal["units", "percent"] = Field(
+        default="units",
+        description="The two distances in the measure's own units, or in percent of the target",
+    )
+    source: SourceRef
+
+
+class PersistenceSpec(_Strict):
+    """A KPI short of its target period after period rates worse than one bad period."""
+
+    periods: int = Field(
+        ge=2, le=12, description="Periods short of the target running: one rating worse"
+    )
+    reason: Text = Field(description="Why, in words the supplier and the public read")
+
+
+class KpiAssessmentSpec(_Strict):
+    """How the KPIs are assessed for a contract performance notice (s.71, reg 39)."""
+
+    notice_periods: int = Field(
+        default=4,
+        ge=1,
+        le=12,
+        description="The periods one notice assesses (s.71: at least every twelve months)",
+    )
+    overall: Literal["worst", "latest"] = Field(
+        default="worst",
+        description="A KPI's assessment for the notice: its worst period, or its latest",
+    )
+    persistence: PersistenceSpec | None = None
+    reason: Text = Field(description="Why the overall assessment is made this way")
+
+
 class ThresholdsSpec(_Strict):
     """Minimum quality scores, stated up front in the tender documents. A bid below any of
     them is rejected, whatever its total, and is not ranked."""
@@ -460,5 +525,18 @@ class RuleSetSpec(_Strict):
     missing_returns: MissingReturnsSpec | None = Field(
         default=None,
         description="Monitoring: how a missing return is reported (required for monitoring)",
+    )
+    kpis: list[KpiSpec] = Field(
+        default_factory=list,
+        description="Monitoring: the contract's key performance indicators, each rated per "
+        "period on the five ratings of the Procurement Regulations 2024, reg 39(5)",
+    )
+    kpi_assessment: KpiAssessmentSpec | None = Field(
+        default=None, description="Monitoring: how the KPIs are assessed for a notice"
+    )
+    monitored_by: RuleSetId | None = Field(
+        default=None,
+        description="Tender: the monitoring rule set whose KPIs the winning bid's commitments "
+        "('becomes_kpi') set targets for",
     )
     tests: list[RuleTestSpec] = Field(default_factory=list)

@@ -29,6 +29,7 @@ from probity.engine.compiler.compiled import (
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.kpis import check_commitments, compile_kpis
 from probity.engine.compiler.model import (
     ChangePattern,
     ConsecutivePattern,
@@ -117,6 +118,15 @@ class _MonitoringStage:
         self.diagnostics.duplicates("criteria", (c.id for c in spec.criteria), "criterion id")
         ratings = compile_ratings(self.diagnostics, spec)
         missing = self.missing_returns(spec, principles)
+        kpis, assessment = compile_kpis(self.diagnostics, spec, types, self.citations)
+        check_commitments(self.diagnostics, spec)
+        if spec.monitored_by is not None:
+            self.fail(
+                Code.WRONG_KIND,
+                ("monitored_by",),
+                "'monitored_by' is for tender rule sets: a monitoring rule set sets the KPIs",
+                key=True,
+            )
         if not self.diagnostics.partial:
             check_monitoring_tests(self.diagnostics, spec)
         if self.diagnostics.problems:
@@ -130,6 +140,8 @@ class _MonitoringStage:
             tuple(within),
             tuple(scales),
             missing,
+            kpis,
+            assessment,
         )
         return Body(layout, principles, (), (), definition, plan)
 

@@ -19,6 +19,7 @@ from probity.engine.compiler.compiled import (
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.diagnostics import Path as Where
+from probity.engine.compiler.kpis import check_commitments
 from probity.engine.compiler.minimums import compile_thresholds, has_minimums
 from probity.engine.compiler.model import CriterionSpec, RuleSetSpec
 from probity.engine.compiler.tender_checks import check_gates, check_scale, check_social_value
@@ -48,7 +49,7 @@ def check_kind(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
     fail = diagnostics.fail
     if not spec.bands:
         fail(Code.BANDS, (), "a tender rule set needs 'bands': the result bands", key=True)
-    for key in ("period", "ratings", "missing_returns"):
+    for key in ("period", "ratings", "missing_returns", "kpis", "kpi_assessment"):
         if getattr(spec, key):
             fail(Code.WRONG_KIND, (key,), f"'{key}' is for monitoring rule sets only", key=True)
     for index, principle in enumerate(spec.principles):
@@ -95,7 +96,14 @@ def check_award(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
 
 
 # The checks of a tender rule set as a whole, in the order their problems are found.
-CHECKS: tuple[Check, ...] = (check_kind, check_award, check_scale, check_social_value, check_gates)
+CHECKS: tuple[Check, ...] = (
+    check_kind,
+    check_award,
+    check_scale,
+    check_social_value,
+    check_gates,
+    check_commitments,
+)
 
 
 def compile_tender(

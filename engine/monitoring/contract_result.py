@@ -60,6 +60,49 @@ class PeriodRating:
 
 
 @dataclass(frozen=True, slots=True)
+class KpiPeriod:
+    """A KPI in one period, on the five ratings of reg 39(5), and why."""
+
+    period: str
+    rating: str  # good | approaching_target | requires_improvement | inadequate | other
+    label: str
+    value: float | None  # None: no return, or the return did not give it
+    reason: str  # in words, with the figures ("promised 7 days, delivered 12 in 2026-Q3")
+    persistent: bool  # rated one worse for being short of target period after period
+
+
+@dataclass(frozen=True, slots=True)
+class KpiPromise:
+    """The winning bid's commitment that set the target, and where it was evaluated."""
+
+    value: float
+    tender_id: str
+    submission_id: str
+    evaluated_in: str
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRating:
+    """One KPI across the contract's periods, and its assessment for the notice period."""
+
+    kpi: str
+    title: str
+    description: str
+    measure: str
+    measure_label: str
+    unit: str
+    lower_is_better: bool
+    target: float | None  # None: neither the contract, a promise nor the rule set sets one
+    target_from: str  # promise | contract | rule_set | none
+    promise: KpiPromise | None
+    periods: tuple[KpiPeriod, ...]  # every due period, in order
+    overall: str  # the notice period's assessment, on the same five ratings
+    overall_label: str
+    overall_reason: str
+    source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
 class PrincipleBreaches:
     principle: str
     name: str
@@ -81,14 +124,21 @@ class ContractResult:
     principles: tuple[PrincipleBreaches, ...]
     findings: tuple[CheckFinding, ...]  # one per check, in rule-file order
     notices: tuple[str, ...]  # duplicates ignored and other remarks on the input
+    kpis: tuple[KpiRating, ...] = ()  # one per KPI of the rule set, in rule-file order
+    assessed_from: str = ""  # the periods the KPIs' overall assessment covers
+    assessed_to: str = ""
+
+
+_OPTIONAL = {Occurrence: ("target",), KpiRating: ("target", "promise"), KpiPeriod: ("value",)}
 
 
 def _fields(value: Any) -> dict[str, Any]:
-    """A dataclass's fields, in order, leaving out an occurrence's target when there is
-    none: an optional number not given is absent, as in the service's JSON (proto3)."""
+    """A dataclass's fields, in order, leaving out an optional value that is not there (an
+    occurrence's target, a KPI's promise): absent, as in the service's JSON (proto3)."""
     shown = {f.name: getattr(value, f.name) for f in fields(value)}
-    if isinstance(value, Occurrence) and value.target is None:
-        del shown["target"]
+    for name in _OPTIONAL.get(type(value), ()):
+        if shown[name] is None:
+            del shown[name]
     return shown
 
 

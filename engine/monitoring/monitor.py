@@ -53,6 +53,7 @@ from probity.engine.monitoring.explaining import (
     values_text,
 )
 from probity.engine.monitoring.gaps import Decision, Due, decide, due_periods
+from probity.engine.monitoring.kpis import assessed_periods, rate_kpis
 from probity.engine.monitoring.series import Return, Series, SeriesReader
 from probity.engine.periods import day_number, months_before
 from probity.engine.phrasing import joined
@@ -78,7 +79,8 @@ class Monitor:
         self.ruleset, self.plan = ruleset, plan
         self.ref = RulesetRef(ruleset.id, ruleset.version, ruleset.digest)
         validator = SubmissionValidator(list(ruleset.spec.inputs))
-        self.reader = SeriesReader(plan.period, validator, plan.targets)
+        kpi_ids = [k.id for k in plan.kpis]
+        self.reader = SeriesReader(plan.period, validator, plan.targets, kpi_ids)
         self.matcher = Matcher(ruleset.engine_name, ruleset.partitions)
         self.facts = FactBuilder(ruleset.layout, ())
         keys = ruleset.layout.keys
@@ -145,6 +147,7 @@ class Monitor:
             findings.append(missing_returns(self.plan.missing, due))
         periods = tuple(self._rating(d, ends, lacking) for d in due)
         latest = periods[-1]
+        assessed = assessed_periods(self.plan.assessment, due) if self.plan.kpis else ("", "")
         return ContractResult(
             contract_id=series.contract.id,
             supplier=series.contract.supplier,
@@ -158,6 +161,9 @@ class Monitor:
             principles=self._principles(findings),
             findings=tuple(findings),
             notices=series.notices,
+            kpis=rate_kpis(self.plan.kpis, self.plan.assessment, series, due, self.plan.period),
+            assessed_from=assessed[0],
+            assessed_to=assessed[1],
         )
 
     # -- facts -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ request), on the view that a resubmission corrects the first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
@@ -44,6 +44,28 @@ class _Edge(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+Address = Annotated[str, Field(max_length=500), AfterValidator(_plain)]
+
+
+class PartyIn(_Edge):
+    """A contracting authority or a supplier, as a contract performance notice names it."""
+
+    name: Name = ""
+    postal_address: Address = ""
+    email: Name = ""
+    identifier: Name = ""
+
+
+class PromiseIn(_Edge):
+    """A commitment the winning bid made at tender that sets a KPI's target."""
+
+    kpi: Name
+    value: Number
+    tender_id: Name = ""
+    submission_id: Name = ""
+    evaluated_in: Name = ""  # the call that ranked the tender (its probity-request-id)
+
+
 class ContractIn(_Edge):
     contract_id: Name = ""  # required: checked with the rest
     supplier: Name = ""
@@ -53,6 +75,12 @@ class ContractIn(_Edge):
     targets: dict[str, Number] = Field(default_factory=dict)
     # The first period a return is due for (e.g. "2026-Q1"); without it, the first received.
     first_return_due: str | None = None
+    # What a contract performance notice names (Procurement Regulations 2024, reg 39(4)).
+    title: Name = ""  # the procurement's title
+    procurement_id: Name = ""  # the procurement's identifier (its OCID)
+    contracting_authority: PartyIn | None = None
+    supplier_details: PartyIn | None = None
+    promises: list[PromiseIn] = Field(default_factory=list, max_length=100)
 
 
 class ReturnIn(_Edge):
@@ -69,6 +97,25 @@ class SeriesIn(_Edge):
 
 
 @dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    postal_address: str
+    email: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """The winning bid's commitment: the KPI it sets the target of, and where it was made."""
+
+    kpi: str
+    value: float
+    tender_id: str
+    submission_id: str
+    evaluated_in: str
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     id: str
     supplier: str
@@ -77,6 +124,11 @@ class Contract:
     value: float | None
     targets: Mapping[str, float]  # measure path → the contract's own target
     first_due: Period | None = None  # the first period a return is due for, when said
+    title: str = ""
+    procurement_id: str = ""
+    authority: Party | None = None
+    supplier_details: Party | None = None
+    promises: Mapping[str, Promise] = field(default_factory=dict)  # by KPI id
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +155,16 @@ class SeriesReader:
     """Validates {"contract": {...}, "returns": [...]} against a monitoring rule set."""
 
     def __init__(
-        self, period_kind: str, validator: SubmissionValidator, numeric: Sequence[str]
+        self,
+        period_kind: str,
+        validator: SubmissionValidator,
+        numeric: Sequence[str],
+        kpis: Sequence[str] = (),
     ) -> None:
         self.period_kind = period_kind
         self.validator = validator
         self.numeric = tuple(numeric)  # the measures a contract may set a target for
+        self.kpis = tuple(kpis)  # the rule set's KPI ids: what a promise may set
 
     def read(self, raw: Any) -> Series:
         """The series, or SubmissionError naming every bad field."""
@@ -123,7 +180,8 @@ class SeriesReader:
         if problems or contract is None:
             raise SubmissionError(problems)
         kept, notices = _one_per_period([r for r in returns if r is not None])
-        return Series(contract, tuple(kept), tuple(notices + _notices(contract, kept)))
+        said = _notices(contract, kept, len(self.kpis))
+        return Series(contract, tuple(kept), tuple(notices + said))
 
     def _contract(self, raw: dict[str, Any], problems: list[FieldViolation]) -> Contract | None:
         try:
@@ -158,7 +216,27 @@ class SeriesReader:
             given.value,
             targets,
             first_due,
+            given.title,
+            given.procurement_id,
+            _party(given.contracting_authority),
+            _party(given.supplier_details),
+            self._promises(given.promises, problems),
         )
+
+    def _promises(
+        self, given: list[PromiseIn], problems: list[FieldViolation]
+    ) -> dict[str, Promise]:
+        found: dict[str, Promise] = {}
+        for n, p in enumerate(given):
+            where = f"contract.promises[{n}].kpi"
+            if p.kpi not in self.kpis:
+                known = ", ".join(self.kpis) or "none"
+                problems.append(FieldViolation(where, f"not a KPI of the rule set ({known})"))
+            elif p.kpi in found:
+                problems.append(FieldViolation(where, f"{p.kpi} is promised twice"))
+            else:
+                found[p.kpi] = Promise(p.kpi, p.value, p.tender_id, p.submission_id, p.evaluated_in)
+        return found
 
     def _return(
         self,
@@ -233,16 +311,21 @@ def _one_per_period(returns: list[Return]) -> tuple[list[Return], list[str]]:
     return [chosen[k] for k in sorted(chosen)], notices
 
 
-def _notices(contract: Contract, returns: list[Return]) -> list[str]:
+def _party(given: PartyIn | None) -> Party | None:
+    if given is None:
+        return None
+    return Party(given.name, given.postal_address, given.email, given.identifier)
+
+
+def _notices(contract: Contract, returns: list[Return], kpis: int) -> list[str]:
+    """Things worth saying about the input. KPIs: the rule set's (else, for rule sets
+    without, the contract's targets, as before KPIs were written down)."""
     notices = []
-    if (
-        contract.value is not None
-        and contract.value > LARGE_CONTRACT
-        and len(contract.targets) < MIN_KPIS
-    ):
+    count = kpis or len(contract.targets)
+    if contract.value is not None and contract.value > LARGE_CONTRACT and count < MIN_KPIS:
         notices.append(
             f"the contract is worth more than £{LARGE_CONTRACT:,} but sets "
-            f"{len(contract.targets)} key performance indicator(s); the Procurement Act 2023 "
+            f"{count} key performance indicator(s); the Procurement Act 2023 "
             f"s.52 asks for at least {MIN_KPIS}"
         )
     for item in returns:
