@@ -195,7 +195,7 @@ def test_a_missing_return_never_improves_a_rating(
     ("change", "said"),
     [
         ("measure: m.days", ("measure: m.dayz", "no input 'm.dayz'; did you mean 'm.days'?")),
-        ("measure: m.days", ("measure: m.note", "'m.note' is string input: a KPI measures a number")),
+        ("measure: m.days", ("measure: m.note", "'m.note' is string input: a KPI measures")),
         ("requires_improvement_within: 5", ("requires_improvement_within: 1",
                                            "requires improvement lies further from the target")),
     ],
