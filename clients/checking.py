@@ -24,6 +24,7 @@ from probity.engine import (
     Timings,
     YamlSyntaxError,
     classify,
+    commitment_problems,
     load_file,
     load_library,
     load_yaml,
@@ -130,6 +131,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+    across = commitment_problems(loaded)  # commitments name the KPIs they set
+    for found in across:
+        print(found)
+    problems += sum(d.severity == "error" for d in across)
     for ruleset in loaded:
         for warning in ruleset.warnings:
             print(warning)

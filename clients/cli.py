@@ -15,6 +15,7 @@ from typing import Any
 
 import grpc
 import structlog
+from google.protobuf import json_format
 
 from probity import DISTRIBUTION_VERSION
 from probity.clients import (
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.run(args)
     except BrokenPipeError:
         return _reader_went_away()
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, json.JSONDecodeError, json_format.ParseError) as exc:
         print(f"probity: {exc}", file=sys.stderr)
         return 1
     except grpc.RpcError as exc:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from google.protobuf import json_format
+
 from probity.v1 import evaluation_pb2, monitoring_pb2, submission_pb2
 
 SUPPLIER_FIELDS = tuple(f.name for f in submission_pb2.Supplier.DESCRIPTOR.fields)
@@ -49,16 +51,26 @@ def bid_message(record: Mapping[str, Any]) -> evaluation_pb2.Bid:
 
 def contract_message(record: Mapping[str, Any]) -> monitoring_pb2.Contract:
     """A Contract from its JSON form: {"contract_id", "supplier", "start", "end", "value",
-    "targets"}."""
+    "targets"}, and for a notice "title", "procurement_id", "contracting_authority",
+    "supplier_details" (each {"name", "postal_address", "email", "identifier"}), the winning
+    bid's "promises" and "first_return_due"."""
     message = monitoring_pb2.Contract(
         contract_id=str(record.get("contract_id", "")),
         supplier=str(record.get("supplier") or ""),
         start=str(record.get("start") or ""),
         end=str(record.get("end") or ""),
         targets={str(k): float(v) for k, v in (record.get("targets") or {}).items()},
+        title=str(record.get("title") or ""),
+        procurement_id=str(record.get("procurement_id") or ""),
+        first_return_due=str(record.get("first_return_due") or ""),
     )
     if record.get("value") is not None:
         message.value = float(record["value"])
+    for name in ("contracting_authority", "supplier_details"):
+        if record.get(name):
+            json_format.ParseDict(record[name], getattr(message, name))
+    for promise in record.get("promises") or []:
+        json_format.ParseDict(promise, message.promises.add())
     return message
 
 

@@ -110,11 +110,22 @@ def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, 
         "supplier": contract.supplier,
         "start": contract.start,
         "end": contract.end,
+        "title": contract.title,
+        "procurement_id": contract.procurement_id,
+        "first_return_due": contract.first_return_due,
     }
     head = {key: value for key, value in given.items() if value}
     if contract.HasField("value"):
         head["value"] = contract.value
     head["targets"] = dict(contract.targets)
+    for name in ("contracting_authority", "supplier_details"):
+        if contract.HasField(name):
+            head[name] = _party(getattr(contract, name))
+    if contract.promises:
+        head["promises"] = [
+            {key: value for key, value in _promise(p).items() if value != ""}
+            for p in contract.promises
+        ]
     returns = []
     for item in request.returns:
         fields = {
@@ -127,6 +138,25 @@ def series_to_python(request: evaluation_pb2.CheckContractRequest) -> dict[str, 
         entry["measures"] = struct_to_python(item.measures)
         returns.append(entry)
     return {"contract": head, "returns": returns}
+
+
+def _party(party: monitoring_pb2.Party) -> dict[str, str]:
+    return {
+        "name": party.name,
+        "postal_address": party.postal_address,
+        "email": party.email,
+        "identifier": party.identifier,
+    }
+
+
+def _promise(promise: monitoring_pb2.Promise) -> dict[str, Any]:
+    return {
+        "kpi": promise.kpi,
+        "value": promise.value,
+        "tender_id": promise.tender_id,
+        "submission_id": promise.submission_id,
+        "evaluated_in": promise.evaluated_in,
+    }
 
 
 # -- rule sets ------------------------------------------------------------------------------

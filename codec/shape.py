@@ -27,6 +27,9 @@ from probity.engine import (
     ContractResult,
     Evidence,
     Finding,
+    KpiPeriod,
+    KpiPromise,
+    KpiRating,
     Occurrence,
     PeriodEvidence,
     PeriodRating,
@@ -84,6 +87,9 @@ SHAPES: tuple[Shape, ...] = (
     ),
     _shape(PeriodRating, monitoring_pb2.PeriodRating),
     _shape(PrincipleBreaches, monitoring_pb2.PrincipleBreaches, "name"),
+    _shape(KpiPromise, monitoring_pb2.KpiPromise),
+    _shape(KpiPeriod, monitoring_pb2.KpiPeriod),
+    _shape(KpiRating, monitoring_pb2.KpiRating),
     _shape(ContractResult, monitoring_pb2.ContractResult),
 )
 BY_VALUE: dict[type, Shape] = {s.value: s for s in SHAPES}
@@ -252,14 +258,15 @@ def clear_catalog(message: Message) -> None:
 # -- message → the engine's JSON shape ------------------------------------------------------
 def to_dict(message: Message) -> dict[str, Any]:
     """A result message (or any part of one) as the engine's JSON writes the same value:
-    its keys in the engine value's order; an answer not given is None; an optional number
-    not given is absent."""
+    its keys in the engine value's order; an answer not given is None; an optional number,
+    or a part not there (a KPI's promise), is absent."""
     shape = BY_MESSAGE[message.DESCRIPTOR.full_name]
     by_name = message.DESCRIPTOR.fields_by_name
     shown: dict[str, Any] = {}
     for name in shape.names:
         field = by_name[name]
-        if field.has_presence and field.message_type is None and not message.HasField(name):
+        optional = field.message_type is None or field.message_type.full_name != _VALUE
+        if field.has_presence and optional and not message.HasField(name):
             continue
         shown[name] = _field_to_python(message, field)
     return shown

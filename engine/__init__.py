@@ -10,6 +10,7 @@ from probity.engine.characters import problem as character_problem
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
+from probity.engine.compiler.kpis import commitment_problems
 from probity.engine.compiler.model import AwardSpec, InputSpec, RuleSetSpec
 from probity.engine.compiler.panel import NAMESPACE as PANEL_ANSWERS
 from probity.engine.compiler.panel import is_panel_answer, spelled_out
@@ -53,6 +54,9 @@ from probity.engine.evaluations import (
 from probity.engine.monitoring.contract_result import (
     CheckFinding,
     ContractResult,
+    KpiPeriod,
+    KpiPromise,
+    KpiRating,
     Occurrence,
     PeriodEvidence,
     PeriodRating,
@@ -115,6 +119,9 @@ __all__ = [
     "Finding",
     "InputSpec",
     "JsonCodec",
+    "KpiPeriod",
+    "KpiPromise",
+    "KpiRating",
     "Occurrence",
     "Outcome",
     "Panel",
@@ -157,6 +164,7 @@ __all__ = [
     "check_text",
     "citations_from_json",
     "classify",
+    "commitment_problems",
     "compare",
     "compile_text",
     "criteria_of",

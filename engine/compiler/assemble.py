@@ -18,6 +18,7 @@ from probity.engine.compiler.compiled import (
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
+from probity.engine.compiler.kpis import commitments_of
 from probity.engine.compiler.model import RuleSetSpec
 from probity.engine.compiler.partitions import fact_keys, partition
 from probity.engine.errors import Code
@@ -74,6 +75,7 @@ def assemble(
         monitoring=body.monitoring,
         thresholds=body.thresholds,
         warnings=tuple(sorted(diagnostics.warnings)),
+        commitments=commitments_of(diagnostics, spec),
     )
 
 

@@ -196,6 +196,10 @@ class MissingReturns:
     breach: str = "no return received for a period that was due"  # in words, as checks say
 
 
+# Procurement Act 2023 s.52: a contract worth more than £5 million needs at least three KPIs.
+LARGE_CONTRACT = 5_000_000
+MIN_KPIS = 3
+
 # Procurement Regulations 2024, reg 39(5): the five ratings of a KPI, with their meaning
 # (paraphrased from the regulation's table).
 KPI_RATINGS = {
@@ -230,6 +234,17 @@ class CompiledKpi:
     requires_improvement_within: float
     percent: bool  # the two distances are percent of the target
     source: SourceReference
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A tender answer that sets a KPI's target when the bid wins (`becomes_kpi`), and
+    where it is written (for problems found across rule files)."""
+
+    path: str
+    kpi: str
+    line: int
+    col: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +298,7 @@ class CompiledRuleSet:
     monitoring: MonitoringPlan | None = None  # for monitoring rule sets
     thresholds: Thresholds | None = None  # tender rule sets with minimum scores
     warnings: tuple[Diagnostic, ...] = ()  # worth fixing, but the file compiles
+    commitments: tuple[Commitment, ...] = ()  # tender: answers that set a KPI's target
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:

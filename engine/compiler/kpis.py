@@ -9,10 +9,17 @@ rating). Problems go into the compile's diagnostics, so they carry file:line:col
 from __future__ import annotations
 
 from probity.engine.compiler.citations import Citations, cite
-from probity.engine.compiler.compiled import CompiledKpi, KpiAssessment
+from probity.engine.compiler.compiled import (
+    LARGE_CONTRACT,
+    MIN_KPIS,
+    Commitment,
+    CompiledKpi,
+    CompiledRuleSet,
+    KpiAssessment,
+)
 from probity.engine.compiler.diagnostics import Diagnostics
 from probity.engine.compiler.model import RuleSetSpec
-from probity.engine.errors import Code
+from probity.engine.errors import Code, Diagnostic
 from probity.engine.when.typecheck import NUMERIC, FieldType, did_you_mean
 from probity.engine.when.words import term_for
 
@@ -115,3 +122,49 @@ def check_commitments(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
             ("monitored_by",),
             "no input is a commitment ('becomes_kpi'): the winning bid sets no KPI target",
         )
+
+
+def check_large_contracts(diagnostics: Diagnostics, spec: RuleSetSpec) -> None:
+    """Procurement Act 2023 s.52: a contract worth more than £5 million has at least three
+    KPIs. A monitoring test's contract says what the rule set's contracts are worth."""
+    for index, test in enumerate(spec.tests):
+        value = test.contract.value if test.contract is not None else None
+        if value is not None and value > LARGE_CONTRACT and len(spec.kpis) < MIN_KPIS:
+            diagnostics.warn(
+                Code.CRITERION,
+                ("tests", index, "contract", "value"),
+                f"a contract worth £{value:,.0f} needs at least {MIN_KPIS} key performance "
+                f"indicators (Procurement Act 2023 s.52); the rule set has {len(spec.kpis)}",
+            )
+
+
+def commitments_of(diagnostics: Diagnostics, spec: RuleSetSpec) -> tuple[Commitment, ...]:
+    return tuple(
+        Commitment(item.path, item.becomes_kpi, *diagnostics.smap.at(("inputs", n, "becomes_kpi")))
+        for n, item in enumerate(spec.inputs)
+        if item.becomes_kpi
+    )
+
+
+def commitment_problems(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:
+    """Across rule files: each commitment names a KPI of the monitoring rule set its tender
+    rule set names (an error), which should be among them (a warning if not)."""
+    kpis = {r.id: {k.id for k in r.monitoring.kpis} for r in rulesets if r.monitoring}
+    found = []
+    for ruleset in rulesets:
+        named = ruleset.spec.monitored_by
+        for c in ruleset.commitments:
+            held = kpis.get(named or "")
+            if held is None:
+                said = (
+                    f"'{c.kpi}' is not checked: the monitoring rule set {named} is not among "
+                    "the rule files checked"
+                )
+                found.append(
+                    Diagnostic(ruleset.file, c.line, c.col, said, Code.UNKNOWN_REFERENCE, "warning")
+                )
+            elif c.kpi not in held:
+                known = ", ".join(sorted(held)) or "none"
+                said = f"{named} has no KPI '{c.kpi}' (its KPIs: {known})"
+                found.append(Diagnostic(ruleset.file, c.line, c.col, said, Code.UNKNOWN_REFERENCE))
+    return found

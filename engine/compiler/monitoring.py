@@ -29,7 +29,11 @@ from probity.engine.compiler.compiled import (
 )
 from probity.engine.compiler.conditions import FactLayout
 from probity.engine.compiler.diagnostics import Diagnostics
-from probity.engine.compiler.kpis import check_commitments, compile_kpis
+from probity.engine.compiler.kpis import (
+    check_commitments,
+    check_large_contracts,
+    compile_kpis,
+)
 from probity.engine.compiler.model import (
     ChangePattern,
     ConsecutivePattern,
@@ -120,6 +124,7 @@ class _MonitoringStage:
         missing = self.missing_returns(spec, principles)
         kpis, assessment = compile_kpis(self.diagnostics, spec, types, self.citations)
         check_commitments(self.diagnostics, spec)
+        check_large_contracts(self.diagnostics, spec)
         if spec.monitored_by is not None:
             self.fail(
                 Code.WRONG_KIND,

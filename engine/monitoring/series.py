@@ -15,15 +15,13 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from probity.engine import characters, periods
+from probity.engine.compiler.compiled import LARGE_CONTRACT, MIN_KPIS
 from probity.engine.errors import FieldViolation, SubmissionError
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
 from probity.engine.periods import Period
 
 # Ten years of monthly returns; a pattern's joins grow with the length of the series.
 MAX_RETURNS = 120
-# Procurement Act 2023 s.52: a contract worth more than £5 million needs at least three KPIs.
-LARGE_CONTRACT = 5_000_000
-MIN_KPIS = 3
 
 Day = Annotated[date, PlainValidator(periods.parse_date)]
 
