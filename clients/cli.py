@@ -21,6 +21,7 @@ from probity import DISTRIBUTION_VERSION
 from probity.clients import (
     audit_commands,
     checking,
+    contract_commands,
     evaluating,
     panel_commands,
     remote,
@@ -138,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     ruleset_commands.add_commands(sub)
     audit_commands.add_commands(sub)
     panel_commands.add_commands(sub)
+    contract_commands.add_commands(sub)
     sources.add_commands(sub)
     return top
 

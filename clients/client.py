@@ -504,6 +504,17 @@ class ProbityClient:
         )
         return response.catalog
 
+    def derive_contract(
+        self, tender_id: str, request_id: str = "", contract_id: str = ""
+    ) -> audit_pb2.DeriveContractResponse:
+        """From award to contract: the recorded tender's winning bid as a contract whose
+        KPI targets are the bid's commitments (DeriveContract)."""
+        request = audit_pb2.DeriveContractRequest(
+            tender_id=tender_id, request_id=request_id, contract_id=contract_id
+        )
+        response: audit_pb2.DeriveContractResponse = self._call(self._audit.DeriveContract, request)
+        return response
+
     def get_tender(
         self, tender_id: str, request_id: str = "", view: View = "full"
     ) -> audit_pb2.GetTenderResponse:

@@ -7,6 +7,7 @@ so). Importing it never loads durable_rules: only evaluating here (`Prepared.loc
 """
 
 from probity.engine.characters import problem as character_problem
+from probity.engine.commitments import AwardedBid, contract_from_award
 from probity.engine.comparison import Change, compare
 from probity.engine.compiler.citations import citations_from_json
 from probity.engine.compiler.compiled import CompiledRuleSet, SourceReference
@@ -103,6 +104,7 @@ __all__ = [
     "Acceptance",
     "Activation",
     "AwardSpec",
+    "AwardedBid",
     "BidScore",
     "CaseOutcome",
     "Change",
@@ -167,6 +169,7 @@ __all__ = [
     "commitment_problems",
     "compare",
     "compile_text",
+    "contract_from_award",
     "criteria_of",
     "default_workers",
     "exclusion_reason",

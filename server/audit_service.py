@@ -17,6 +17,7 @@ from probity.engine import (
     ENGINE_VERSION,
     FULL,
     Accept,
+    AwardedBid,
     CompiledRuleSet,
     Encoded,
     Evaluations,
@@ -25,6 +26,7 @@ from probity.engine import (
     Serialized,
     check_text,
     citations_from_json,
+    contract_from_award,
 )
 from probity.server import calls, fields, impact, statuses, tenders
 from probity.store.log import DecisionLog, Evaluation, Query
@@ -141,6 +143,55 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
             recorded_engine_version=_parsed(found, found.result).engine_version,
             engine_version=ENGINE_VERSION,
         )
+
+    def DeriveContract(
+        self, request: audit_pb2.DeriveContractRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.DeriveContractResponse:
+        fields.checked(
+            ("tender_id", request.tender_id, fields.MAX_ID),
+            ("request_id", request.request_id, fields.MAX_ID),
+            ("contract_id", request.contract_id, fields.MAX_ID),
+        )
+        found = tenders.recorded_tender(self._store(), request.tender_id, request.request_id)
+        ranking = found.tender
+        if ranking.awaiting_panel:
+            said = "its ranking awaits the evaluation panel: the contract follows the final one"
+            raise statuses.ServiceError(statuses.precondition(request.tender_id, said))
+        winners = [b for b in ranking.bids if b.rank == 1]
+        if not winners:
+            said = "no bid is ranked (every one rejected, or in a band that may not be awarded)"
+            raise statuses.ServiceError(statuses.precondition(request.tender_id, said))
+        winner = winners[0]
+        seq = next(b.seq for b in found.bids if b.submission_id == winner.submission_id)
+        submission = submission_pb2.Submission.FromString(self._evaluation(seq).submission)
+        tender = self._recorded_ruleset(ranking.ruleset.digest).spec
+        bid = AwardedBid(
+            tender_id=ranking.tender_id,
+            submission_id=winner.submission_id,
+            supplier=json_format.MessageToDict(
+                submission.supplier, preserving_proto_field_name=True
+            ),
+            price=winner.price,
+            answers=messages.struct_to_python(submission.answers),
+            evaluated_in=found.request_id,
+        )
+        details = json_format.MessageToDict(ranking.details, preserving_proto_field_name=True)
+        contract, notes = contract_from_award(tender, bid, details, request.contract_id)
+        if len(winners) > 1:
+            tied = ", ".join(b.submission_id for b in winners)
+            notes.insert(
+                0, f"bids {tied} share the first rank: the contract is {winner.submission_id}'s"
+            )
+        if tender.monitored_by is None:
+            notes.append(
+                f"{tender.id} {tender.version} names no monitoring rule set (monitored_by): "
+                "no commitment becomes a KPI"
+            )
+        response = audit_pb2.DeriveContractResponse(
+            monitoring_ruleset_id=tender.monitored_by or "", notes=notes
+        )
+        json_format.ParseDict(contract, response.contract)
+        return response
 
     def GetTender(
         self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext

@@ -299,3 +299,23 @@ class PreviewImpactResponse(_message.Message):
     refused: _containers.RepeatedScalarFieldContainer[str]
     unranked_tenders: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, draft: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., active_version: _Optional[str] = ..., evaluated: _Optional[int] = ..., changed: _Optional[int] = ..., changes: _Optional[_Iterable[_Union[ImpactChange, _Mapping]]] = ..., refused: _Optional[_Iterable[str]] = ..., unranked_tenders: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeriveContractRequest(_message.Message):
+    __slots__ = ("tender_id", "request_id", "contract_id")
+    TENDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    tender_id: str
+    request_id: str
+    contract_id: str
+    def __init__(self, tender_id: _Optional[str] = ..., request_id: _Optional[str] = ..., contract_id: _Optional[str] = ...) -> None: ...
+
+class DeriveContractResponse(_message.Message):
+    __slots__ = ("contract", "monitoring_ruleset_id", "notes")
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    MONITORING_RULESET_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    contract: _monitoring_pb2.Contract
+    monitoring_ruleset_id: str
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., monitoring_ruleset_id: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...

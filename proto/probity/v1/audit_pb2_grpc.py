@@ -71,6 +71,11 @@ class AuditServiceStub:
                 request_serializer=probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.FromString,
                 _registered_method=True)
+        self.DeriveContract = channel.unary_unary(
+                '/probity.v1.AuditService/DeriveContract',
+                request_serializer=probity_dot_v1_dot_audit__pb2.DeriveContractRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_audit__pb2.DeriveContractResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -133,6 +138,17 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeriveContract(self, request, context):
+        """From award to contract: a recorded tender's final ranking gives the contract, its
+        supplier and value, and the winning bid's commitments (answers its rule set marks
+        `becomes_kpi`) as promises setting the targets of the KPIs of the monitoring rule set it
+        names. FAILED_PRECONDITION while the ranking awaits the evaluation panel or no bid is
+        ranked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -170,6 +186,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.PreviewImpact,
                     request_deserializer=probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.FromString,
                     response_serializer=probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.SerializeToString,
+            ),
+            'DeriveContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeriveContract,
+                    request_deserializer=probity_dot_v1_dot_audit__pb2.DeriveContractRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_audit__pb2.DeriveContractResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -363,6 +384,33 @@ class AuditService:
             '/probity.v1.AuditService/PreviewImpact',
             probity_dot_v1_dot_audit__pb2.PreviewImpactRequest.SerializeToString,
             probity_dot_v1_dot_audit__pb2.PreviewImpactResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeriveContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.AuditService/DeriveContract',
+            probity_dot_v1_dot_audit__pb2.DeriveContractRequest.SerializeToString,
+            probity_dot_v1_dot_audit__pb2.DeriveContractResponse.FromString,
             options,
             channel_credentials,
             insecure,
