@@ -60,6 +60,16 @@ class PeriodRating:
 
 
 @dataclass(frozen=True, slots=True)
+class Party:
+    """A contracting authority or a supplier, as a contract performance notice names it."""
+
+    name: str
+    postal_address: str
+    email: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
 class KpiPeriod:
     """A KPI in one period, on the five ratings of reg 39(5), and why."""
 
@@ -127,9 +137,19 @@ class ContractResult:
     kpis: tuple[KpiRating, ...] = ()  # one per KPI of the rule set, in rule-file order
     assessed_from: str = ""  # the periods the KPIs' overall assessment covers
     assessed_to: str = ""
+    # What a contract performance notice names, as the contract gave it (reg 39(4)).
+    title: str = ""
+    procurement_id: str = ""
+    contracting_authority: Party | None = None
+    supplier_details: Party | None = None
 
 
-_OPTIONAL = {Occurrence: ("target",), KpiRating: ("target", "promise"), KpiPeriod: ("value",)}
+_OPTIONAL = {
+    Occurrence: ("target",),
+    KpiRating: ("target", "promise"),
+    KpiPeriod: ("value",),
+    ContractResult: ("contracting_authority", "supplier_details"),
+}
 
 
 def _fields(value: Any) -> dict[str, Any]:

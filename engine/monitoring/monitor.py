@@ -164,6 +164,10 @@ class Monitor:
             kpis=rate_kpis(self.plan.kpis, self.plan.assessment, series, due, self.plan.period),
             assessed_from=assessed[0],
             assessed_to=assessed[1],
+            title=series.contract.title,
+            procurement_id=series.contract.procurement_id,
+            contracting_authority=series.contract.authority,
+            supplier_details=series.contract.supplier_details,
         )
 
     # -- facts -------------------------------------------------------------------------

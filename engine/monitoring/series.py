@@ -18,6 +18,7 @@ from probity.engine import characters, periods
 from probity.engine.compiler.compiled import LARGE_CONTRACT, MIN_KPIS
 from probity.engine.errors import FieldViolation, SubmissionError
 from probity.engine.evaluation.submission import NUMBER_LIMIT, SubmissionValidator
+from probity.engine.monitoring.contract_result import Party
 from probity.engine.periods import Period
 
 # Ten years of monthly returns; a pattern's joins grow with the length of the series.
@@ -92,14 +93,6 @@ class ReturnIn(_Edge):
 class SeriesIn(_Edge):
     contract: dict[str, Any]
     returns: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_RETURNS)]
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    name: str
-    postal_address: str
-    email: str
-    identifier: str
 
 
 @dataclass(frozen=True, slots=True)

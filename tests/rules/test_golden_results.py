@@ -43,8 +43,10 @@ def _result(ruleset: CompiledRuleSet, record: dict[str, object]) -> bytes:
 
 
 def test_every_shipped_rule_set_has_three_examples() -> None:
+    """At least three: strong, weak and a third (monitoring also ships the contract derived
+    from the example tender's award)."""
     for path in sorted(RULES.glob("*.yaml")):
-        assert len(list((RULES / "examples" / path.stem).glob("*.json"))) == 3, path.stem
+        assert len(list((RULES / "examples" / path.stem).glob("*.json"))) >= 3, path.stem
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -64,7 +66,7 @@ def test_every_golden_file_belongs_to_an_example() -> None:
 
 
 # Monitoring checks are breached or not: no points, no scale, no descriptor.
-TENDER_GOLDEN = [p for p in sorted(GOLDEN.glob("*.json")) if '"submission_id"' in p.read_text()]
+TENDER_GOLDEN = [p for p in sorted(GOLDEN.glob("*.json")) if '"band":' in p.read_text()]
 
 
 @pytest.mark.parametrize("golden", TENDER_GOLDEN, ids=lambda p: p.stem)

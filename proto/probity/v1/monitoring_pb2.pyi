@@ -164,7 +164,7 @@ class PrincipleBreaches(_message.Message):
     def __init__(self, principle: _Optional[str] = ..., name: _Optional[str] = ..., checks: _Optional[int] = ..., breached: _Optional[int] = ...) -> None: ...
 
 class ContractResult(_message.Message):
-    __slots__ = ("contract_id", "supplier", "ruleset", "engine_version", "period", "rating", "rating_label", "rating_rule", "periods", "principles", "findings", "notices", "kpis", "assessed_from", "assessed_to")
+    __slots__ = ("contract_id", "supplier", "ruleset", "engine_version", "period", "rating", "rating_label", "rating_rule", "periods", "principles", "findings", "notices", "kpis", "assessed_from", "assessed_to", "title", "procurement_id", "contracting_authority", "supplier_details")
     CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_FIELD_NUMBER: _ClassVar[int]
     RULESET_FIELD_NUMBER: _ClassVar[int]
@@ -180,6 +180,10 @@ class ContractResult(_message.Message):
     KPIS_FIELD_NUMBER: _ClassVar[int]
     ASSESSED_FROM_FIELD_NUMBER: _ClassVar[int]
     ASSESSED_TO_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PROCUREMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTRACTING_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_DETAILS_FIELD_NUMBER: _ClassVar[int]
     contract_id: str
     supplier: str
     ruleset: _result_pb2.RulesetRef
@@ -195,7 +199,11 @@ class ContractResult(_message.Message):
     kpis: _containers.RepeatedCompositeFieldContainer[KpiRating]
     assessed_from: str
     assessed_to: str
-    def __init__(self, contract_id: _Optional[str] = ..., supplier: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., period: _Optional[str] = ..., rating: _Optional[str] = ..., rating_label: _Optional[str] = ..., rating_rule: _Optional[str] = ..., periods: _Optional[_Iterable[_Union[PeriodRating, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleBreaches, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[CheckFinding, _Mapping]]] = ..., notices: _Optional[_Iterable[str]] = ..., kpis: _Optional[_Iterable[_Union[KpiRating, _Mapping]]] = ..., assessed_from: _Optional[str] = ..., assessed_to: _Optional[str] = ...) -> None: ...
+    title: str
+    procurement_id: str
+    contracting_authority: Party
+    supplier_details: Party
+    def __init__(self, contract_id: _Optional[str] = ..., supplier: _Optional[str] = ..., ruleset: _Optional[_Union[_result_pb2.RulesetRef, _Mapping]] = ..., engine_version: _Optional[str] = ..., period: _Optional[str] = ..., rating: _Optional[str] = ..., rating_label: _Optional[str] = ..., rating_rule: _Optional[str] = ..., periods: _Optional[_Iterable[_Union[PeriodRating, _Mapping]]] = ..., principles: _Optional[_Iterable[_Union[PrincipleBreaches, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[CheckFinding, _Mapping]]] = ..., notices: _Optional[_Iterable[str]] = ..., kpis: _Optional[_Iterable[_Union[KpiRating, _Mapping]]] = ..., assessed_from: _Optional[str] = ..., assessed_to: _Optional[str] = ..., title: _Optional[str] = ..., procurement_id: _Optional[str] = ..., contracting_authority: _Optional[_Union[Party, _Mapping]] = ..., supplier_details: _Optional[_Union[Party, _Mapping]] = ...) -> None: ...
 
 class KpiRating(_message.Message):
     __slots__ = ("kpi", "title", "description", "measure", "measure_label", "unit", "lower_is_better", "target", "target_from", "promise", "periods", "overall", "overall_label", "overall_reason", "source")

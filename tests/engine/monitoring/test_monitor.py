@@ -249,7 +249,7 @@ def test_results_are_byte_identical_and_name_the_rule_set(
     assert list(shape) == [
         "contract_id", "supplier", "ruleset", "engine_version", "period", "rating",
         "rating_label", "rating_rule", "periods", "principles", "findings", "notices",
-        "kpis", "assessed_from", "assessed_to",
+        "kpis", "assessed_from", "assessed_to", "title", "procurement_id",
     ]  # fmt: skip
 
 
