@@ -131,9 +131,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-    across = commitment_problems(loaded)  # commitments name the KPIs they set
-    for found in across:
-        print(found)
+    # Commitments name the KPIs they set: of a rule file checked, or one beside the tender's.
+    across = commitment_problems(loaded, _beside(loaded))
     problems += sum(d.severity == "error" for d in across)
     for ruleset in loaded:
         for warning in ruleset.warnings:
@@ -151,9 +150,30 @@ def cmd_check(args: argparse.Namespace) -> int:
             + (f", {_count(len(ruleset.warnings), 'warning')}" if ruleset.warnings else "")
             + ")"
         )
+    for found in across:
+        print(found)
     if problems:
         print(f"{problems} problem{'s' if problems != 1 else ''} found")
     return 1 if problems else 0
+
+
+def _beside(loaded: list[CompiledRuleSet]) -> dict[str, set[str]]:
+    """The KPIs of each monitoring rule set a tender names, read from its file beside the
+    tender's (`<id>.yaml`), when it was not among the files checked."""
+    held = {r.id for r in loaded}
+    found: dict[str, set[str]] = {}
+    for ruleset in loaded:
+        named = ruleset.spec.monitored_by
+        if not named or named in held or named in found:
+            continue
+        path = Path(ruleset.file).parent / f"{named}.yaml"
+        try:
+            text = path.read_text(encoding="utf-8")
+            spec = RuleSetSpec.model_validate(load_yaml(text, str(path))[0])
+        except (OSError, UnicodeDecodeError, YamlSyntaxError, ValidationError):
+            continue  # not there, or broken: the warning says it was not checked
+        found[named] = {k.id for k in spec.kpis}
+    return found
 
 
 def _previous(path: str) -> dict[str, tuple[RuleSetSpec, str]]:

@@ -8,6 +8,8 @@ rating). Problems go into the compile's diagnostics, so they carry file:line:col
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from probity.engine.compiler.citations import Citations, cite
 from probity.engine.compiler.compiled import (
     LARGE_CONTRACT,
@@ -146,10 +148,14 @@ def commitments_of(diagnostics: Diagnostics, spec: RuleSetSpec) -> tuple[Commitm
     )
 
 
-def commitment_problems(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:
+def commitment_problems(
+    rulesets: list[CompiledRuleSet], known: Mapping[str, set[str]] | None = None
+) -> list[Diagnostic]:
     """Across rule files: each commitment names a KPI of the monitoring rule set its tender
-    rule set names (an error), which should be among them (a warning if not)."""
-    kpis = {r.id: {k.id for k in r.monitoring.kpis} for r in rulesets if r.monitoring}
+    rule set names (an error), which should be among them or `known` (rule set id → its KPI
+    ids; a warning if neither)."""
+    kpis = dict(known or {})
+    kpis.update({r.id: {k.id for k in r.monitoring.kpis} for r in rulesets if r.monitoring})
     found = []
     for ruleset in rulesets:
         named = ruleset.spec.monitored_by
@@ -158,13 +164,13 @@ def commitment_problems(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:
             if held is None:
                 said = (
                     f"'{c.kpi}' is not checked: the monitoring rule set {named} is not among "
-                    "the rule files checked"
+                    "the rule files checked, nor beside this one"
                 )
                 found.append(
                     Diagnostic(ruleset.file, c.line, c.col, said, Code.UNKNOWN_REFERENCE, "warning")
                 )
             elif c.kpi not in held:
-                known = ", ".join(sorted(held)) or "none"
-                said = f"{named} has no KPI '{c.kpi}' (its KPIs: {known})"
+                listed = ", ".join(sorted(held)) or "none"
+                said = f"{named} has no KPI '{c.kpi}' (its KPIs: {listed})"
                 found.append(Diagnostic(ruleset.file, c.line, c.col, said, Code.UNKNOWN_REFERENCE))
     return found

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT, shipped, with_sources
+from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT, RULES, shipped, with_sources
 
 
 def probity(*args: str) -> subprocess.CompletedProcess[str]:
@@ -401,3 +401,25 @@ def test_a_test_file_name_no_file_system_takes_is_a_problem_at_its_line(tmp_path
     assert f"{copied}:{line}:" in run.stdout
     assert "a test's file must be a path inside the rule set's folder" in run.stdout
     assert "Errno" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+
+
+def test_check_names_a_commitment_to_a_kpi_that_does_not_exist(tmp_path: Path) -> None:
+    """Issue 35, item 2: a tender's commitment (becomes_kpi) names a KPI of the monitoring
+    rule set it names; checked across the files given, or with the file beside it."""
+    import shutil
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    tender = folder / "nolan-tender.yaml"
+    text = tender.read_text().replace(
+        "becomes_kpi: COMPLAINT-RESPONSE", "becomes_kpi: COMPLAINT-REPLY"
+    )
+    tender.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "COMPLAINT-REPLY" in t)
+    for args in ((str(folder),), (str(tender),)):
+        run = probity("check", *args)
+        assert run.returncode == 1, run.stdout
+        assert (
+            f"nolan-tender.yaml:{line}:18: ethical-standards-monitoring has no KPI " in run.stdout
+        )
+        assert "'COMPLAINT-REPLY' (its KPIs: COMPLAINT-RESPONSE, ETHICS-TRAINING" in run.stdout

@@ -22,7 +22,11 @@ from tests.server.conftest import running, settings_for
 
 TENDER = "T-2026-014"
 EXAMPLE = ROOT / "rules/examples/ethical-standards-monitoring/from-award.json"
-TERM = ("--start", "2027-01-01", "--end", "2029-12-31", "--first-return-due", "2027-Q1")
+TERM = (
+    *("--start", "2027-01-01", "--end", "2029-12-31", "--first-return-due", "2027-Q1"),
+    *("--target", "satisfaction.user_pct=85", "--target", "staff.ethics_training_pct=90"),
+    *("--target", "complaints.per_1000_users=4"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +56,8 @@ def test_the_winners_commitments_become_the_contracts_kpi_targets(
     early = _from_award(awarded)
     assert early.returncode == 1 and "awaits the evaluation panel" in early.stderr
     assert "Traceback" not in early.stderr
+    wrong = _from_award(awarded, "--target", "satisfaction.user_pct")
+    assert wrong.returncode != 0 and "--target takes MEASURE=NUMBER" in wrong.stderr
     scores = {bid: {"SEL-02": agreed} for bid, agreed in EXAMPLE_PANEL.items()}
     run_panel(awarded.port, TENDER, scores)
     made = _from_award(awarded, *TERM)
@@ -103,7 +109,7 @@ def test_monitoring_says_whether_each_promise_was_kept(awarded: ProbityServer) -
         "promised 7 working days, delivered 12 working days in 2027-Q3"
     )
     assert response["overall"] == "inadequate"
-    assert kpis["USER-SATISFACTION"]["target_from"] == "rule_set"  # no promise, no target
+    assert kpis["USER-SATISFACTION"]["target_from"] == "contract"  # --target
     assert (got.assessed_from, got.assessed_to) == ("2027-Q1", "2027-Q4")
 
 
