@@ -88,6 +88,64 @@ def cmd_report_contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_notice(args: argparse.Namespace) -> int:
+    """`probity report performance-notice RESULT.json --out FILE.html|.pdf|.json`: the
+    contract performance notice; refused, naming each reg 39(4) item, if one is missing."""
+    from probity.reports import notices
+    from probity.reports import pages as reports
+
+    result = _contract(args)
+    if result is None:
+        return 2
+    issued = f"{args.date or date.today().isoformat()}T00:00:00Z"
+    ctx = notices.context(result, issued)
+    page, ocds = reports.notice_html(ctx), notices.ocds_package(ctx)
+    try:
+        notices.check(ctx, page, ocds)
+    except notices.Incomplete as exc:  # nothing is written: no notice is issued incomplete
+        print(f"probity report performance-notice: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(ocds, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(out)
+    else:
+        print(reports.write_html(page, out))
+    return 0
+
+
+def _contract(args: argparse.Namespace) -> dict[str, Any] | None:
+    """A contract check's result: from a file (`probity monitor --format json`, its first
+    contract), or the decision log (--decision SEQ)."""
+    if args.decision:
+        from probity.clients.remote import connect
+        from probity.codec.as_json import contract_result_to_dict
+
+        with connect(args) as client:
+            record = client.get_evaluation(args.decision)
+        if record.kind != "monitoring":
+            print(f"probity report: decision {args.decision} is not a contract's", file=sys.stderr)
+            return None
+        return contract_result_to_dict(record.contract_result)
+    if not args.source:
+        print(
+            "probity report: name a contract result file, or --decision SEQ to read one from "
+            "the decision log of --server",
+            file=sys.stderr,
+        )
+        return None
+    lines = Path(args.source).read_text(encoding="utf-8").strip().splitlines()
+    try:  # one result (a list of them, or JSON lines: the first)
+        found = json.loads("\n".join(lines))
+    except json.JSONDecodeError:
+        found = json.loads(lines[0]) if lines else None
+    found = found[0] if isinstance(found, list) and found else found
+    if not isinstance(found, dict) or "kpis" not in found:
+        print("probity report: the file holds no contract result", file=sys.stderr)
+        return None
+    return found
+
+
 _TENDER_JSON = ("TENDER.json", "a tender's result: probity tender --format json")
 
 
@@ -134,3 +192,16 @@ def add_commands(sub: Any) -> None:
         "--date", type=_date, help="the date the summaries are issued on, YYYY-MM-DD (today)"
     )
     _report(reports, "contracts", cmd_report_contracts, "contracts.html", "FILE.html|.pdf")
+    notice = reports.add_parser(
+        "performance-notice",
+        help="a contract performance notice (Procurement Act 2023 s.71, reg 39): HTML, PDF "
+        "for .pdf, or an OCDS release package for .json",
+    )
+    notice.add_argument(
+        "source", metavar="RESULT.json", nargs="?", help="a contract's result: probity monitor"
+    )
+    notice.add_argument("--decision", type=int, metavar="SEQ", help="read it from the log")
+    add_connection_options(notice)
+    notice.add_argument("--out", default="notice.html", metavar="FILE.html|.pdf|.json")
+    notice.add_argument("--date", type=_date, help="the date it is issued, YYYY-MM-DD (today)")
+    notice.set_defaults(run=cmd_report_notice)

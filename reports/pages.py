@@ -220,6 +220,15 @@ def contracts_html(contracts: list[dict[str, Any]]) -> str:
     )
 
 
+def notice_html(ctx: dict[str, Any]) -> str:
+    """The contract performance notice (reports.notices gives the context)."""
+    return _ENVIRONMENT.get_template("performance_notice.html.j2").render(
+        title=f"Contract performance notice: {ctx['contract_id']}",
+        title_of_procurement=ctx["title"],
+        **{k: v for k, v in ctx.items() if k != "title"},
+    )
+
+
 def write_tender(tender: dict[str, Any], path: Path) -> Path:
     """The report written as HTML, or as PDF when `path` ends in .pdf."""
     return write_html(tender_html(tender), path)
