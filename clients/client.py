@@ -515,6 +515,16 @@ class ProbityClient:
         response: audit_pb2.DeriveContractResponse = self._call(self._audit.DeriveContract, request)
         return response
 
+    def performance_notice(
+        self, seq: int, issued_on: str = ""
+    ) -> audit_pb2.GetPerformanceNoticeResponse:
+        """A recorded contract check's contract performance notice (HTML and OCDS)."""
+        request = audit_pb2.GetPerformanceNoticeRequest(seq=seq, issued_on=issued_on)
+        response: audit_pb2.GetPerformanceNoticeResponse = self._call(
+            self._audit.GetPerformanceNotice, request
+        )
+        return response
+
     def get_tender(
         self, tender_id: str, request_id: str = "", view: View = "full"
     ) -> audit_pb2.GetTenderResponse:

@@ -4,14 +4,16 @@ their recorded rule set version through the same workers and codec as live ones.
 from __future__ import annotations
 
 import difflib
+import json
 import threading
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import grpc
 from google.protobuf import json_format
 
-from probity.codec import messages, views
+from probity.codec import as_json, messages, views
 from probity.engine import (
     BASIC,
     ENGINE_VERSION,
@@ -192,6 +194,36 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         )
         json_format.ParseDict(contract, response.contract)
         return response
+
+    def GetPerformanceNotice(
+        self, request: audit_pb2.GetPerformanceNoticeRequest, context: grpc.ServicerContext
+    ) -> audit_pb2.GetPerformanceNoticeResponse:
+        issued = request.issued_on or date.today().isoformat()
+        try:
+            date.fromisoformat(issued)
+        except ValueError:
+            violation = FieldViolation("issued_on", "a date, YYYY-MM-DD")
+            raise statuses.ServiceError(statuses.bad_request([violation], "a bad date")) from None
+        found = self._evaluation(request.seq)
+        if not _is_contract(found):
+            said = "that decision is a tender submission's, not a contract check's"
+            raise statuses.ServiceError(statuses.precondition(str(request.seq), said))
+        result = as_json.contract_result_to_dict(_parsed(found, found.result))
+        # imported here: templates (the same documents as the command line writes)
+        from probity.reports import notices
+        from probity.reports.pages import notice_html
+
+        ctx = notices.context(result, f"{issued}T00:00:00Z")
+        page, ocds = notice_html(ctx), notices.ocds_package(ctx)
+        try:
+            notices.check(ctx, page, ocds)
+        except notices.Incomplete as exc:
+            raise statuses.ServiceError(statuses.precondition(found.subject_id, str(exc))) from None
+        return audit_pb2.GetPerformanceNoticeResponse(
+            contract_id=found.subject_id,
+            html=page,
+            ocds_json=json.dumps(ocds, ensure_ascii=False, indent=2),
+        )
 
     def GetTender(
         self, request: audit_pb2.GetTenderRequest, context: grpc.ServicerContext

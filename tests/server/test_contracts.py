@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -120,3 +121,40 @@ def test_only_the_logs_readers_derive_a_contract(awarded: ProbityServer) -> None
     with signed_in(awarded.port, "auditor") as auditor, pytest.raises(grpc.RpcError) as missing:
         auditor.derive_contract("T-NONE")
     assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_the_notice_of_a_recorded_check_for_the_logs_readers(
+    awarded: ProbityServer, tmp_path: Path
+) -> None:
+    example = json.loads(EXAMPLE.read_text())
+    bare = {**example["contract"], "contract_id": "C-BARE", "supplier_details": None}
+    with signed_in(awarded.port, "portal") as portal:
+        portal.check_contract(
+            "ethical-standards-monitoring", example["contract"], example["returns"]
+        )
+        returns = [{**r, "contract_id": "C-BARE"} for r in example["returns"]]
+        portal.check_contract("ethical-standards-monitoring", bare, returns)
+        with pytest.raises(grpc.RpcError) as denied:
+            portal.performance_notice(1)
+        assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with signed_in(awarded.port, "auditor") as auditor:
+        checks = {r.subject_id: r.seq for r in auditor.list_evaluations() if r.kind == "monitoring"}
+        notice = auditor.performance_notice(checks["T-2026-014/contract"], "2028-02-01")
+        assert "Contract performance notice: T-2026-014/contract" in notice.html
+        assert json.loads(notice.ocds_json)["releases"][0]["ocid"] == "ocds-h6vhtk-04a1b2"
+        with pytest.raises(grpc.RpcError) as refused:
+            auditor.performance_notice(checks["C-BARE"])
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "reg 39(4)(f)(iii): the supplier's unique identifier" in (refused.value.details() or "")
+    out = tmp_path / "notice.json"
+    made = probity(
+        "report", "performance-notice", "--decision", str(checks["T-2026-014/contract"]),
+        "--server", f"127.0.0.1:{awarded.port}", "--token", "prb_policy_none", "--out", str(out),
+    )  # fmt: skip
+    assert made.returncode == 1 and "UNAUTHENTICATED" in made.stderr
+    made = probity(
+        "report", "performance-notice", "--decision", str(checks["T-2026-014/contract"]),
+        "--server", f"127.0.0.1:{awarded.port}", "--token", "prb_auditor", "--out", str(out),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert json.loads(out.read_text())["releases"][0]["tag"] == ["contractImplementation"]

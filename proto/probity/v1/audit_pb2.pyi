@@ -319,3 +319,21 @@ class DeriveContractResponse(_message.Message):
     monitoring_ruleset_id: str
     notes: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, contract: _Optional[_Union[_monitoring_pb2.Contract, _Mapping]] = ..., monitoring_ruleset_id: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetPerformanceNoticeRequest(_message.Message):
+    __slots__ = ("seq", "issued_on")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_ON_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    issued_on: str
+    def __init__(self, seq: _Optional[int] = ..., issued_on: _Optional[str] = ...) -> None: ...
+
+class GetPerformanceNoticeResponse(_message.Message):
+    __slots__ = ("contract_id", "html", "ocds_json")
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    HTML_FIELD_NUMBER: _ClassVar[int]
+    OCDS_JSON_FIELD_NUMBER: _ClassVar[int]
+    contract_id: str
+    html: str
+    ocds_json: str
+    def __init__(self, contract_id: _Optional[str] = ..., html: _Optional[str] = ..., ocds_json: _Optional[str] = ...) -> None: ...

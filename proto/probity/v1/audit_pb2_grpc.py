@@ -76,6 +76,11 @@ class AuditServiceStub:
                 request_serializer=probity_dot_v1_dot_audit__pb2.DeriveContractRequest.SerializeToString,
                 response_deserializer=probity_dot_v1_dot_audit__pb2.DeriveContractResponse.FromString,
                 _registered_method=True)
+        self.GetPerformanceNotice = channel.unary_unary(
+                '/probity.v1.AuditService/GetPerformanceNotice',
+                request_serializer=probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeRequest.SerializeToString,
+                response_deserializer=probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -149,6 +154,15 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPerformanceNotice(self, request, context):
+        """A recorded contract check's contract performance notice (Procurement Act 2023 s.71;
+        Procurement Regulations 2024, reg 39), as HTML and as an OCDS release package.
+        FAILED_PRECONDITION naming each reg 39(4) item the contract lacks (nothing is issued).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -191,6 +205,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.DeriveContract,
                     request_deserializer=probity_dot_v1_dot_audit__pb2.DeriveContractRequest.FromString,
                     response_serializer=probity_dot_v1_dot_audit__pb2.DeriveContractResponse.SerializeToString,
+            ),
+            'GetPerformanceNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPerformanceNotice,
+                    request_deserializer=probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeRequest.FromString,
+                    response_serializer=probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -411,6 +430,33 @@ class AuditService:
             '/probity.v1.AuditService/DeriveContract',
             probity_dot_v1_dot_audit__pb2.DeriveContractRequest.SerializeToString,
             probity_dot_v1_dot_audit__pb2.DeriveContractResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPerformanceNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/probity.v1.AuditService/GetPerformanceNotice',
+            probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeRequest.SerializeToString,
+            probity_dot_v1_dot_audit__pb2.GetPerformanceNoticeResponse.FromString,
             options,
             channel_credentials,
             insecure,
