@@ -113,6 +113,17 @@ class RecordPages(Bench):
         html = await run_in_threadpool(lambda: pages.contracts_html([checked]))
         return _document(html)
 
+    async def notice(self, request: Request) -> Response:
+        """A recorded contract check's contract performance notice (GetPerformanceNotice)."""
+        session = request.state.session
+        if not session.may("audit"):
+            return refused_page(self, request, "read the decision log")
+        seq = _seq(request)
+        found = await run_in_threadpool(
+            lambda: self.call(session, lambda c: c.performance_notice(seq))
+        )
+        return _document(found.html)
+
     async def replay(self, request: Request) -> Response:
         """A recorded decision evaluated again on its recorded version."""
         session = request.state.session

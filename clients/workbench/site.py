@@ -235,6 +235,7 @@ def create_app(config: Config) -> Starlette:
         Route("/evaluations/{seq:int}", bench.evaluation, methods=["GET"]),
         Route("/evaluations/{seq:int}/replay", bench.replay, methods=["POST"]),
         Route("/evaluations/{seq:int}/report", bench.contract_report, methods=["GET"]),
+        Route("/evaluations/{seq:int}/notice", bench.notice, methods=["GET"]),
         Route("/decisions", bench.decisions, methods=["GET"]),
         Route("/tenders/{tender_id}", bench.tender, methods=["GET"]),
         Route("/tenders/{tender_id}/report", bench.tender_report, methods=["GET"]),

@@ -565,6 +565,33 @@ def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(
     assert browser.find_elements(By.TAG_NAME, "svg")  # the rating timeline
 
 
+def test_a_contracts_kpis_against_its_promises_and_its_performance_notice(
+    browser: webdriver.Chrome,
+    bench: Bench,
+) -> None:
+    """Issue 35, item 4: the workbench shows a contract's KPIs against the promises made at
+    tender, and its contract performance notice."""
+    awarded = json.loads(
+        (RULES / "examples/ethical-standards-monitoring/from-award.json").read_text()
+    )
+    with ProbityClient(f"127.0.0.1:{bench.server.port}", token=TOKENS["portal"]) as portal:
+        portal.check_contract(
+            "ethical-standards-monitoring", awarded["contract"], awarded["returns"]
+        )
+    _sign_in(browser, bench, "auditor")
+    browser.get(f"{bench.url}/decisions")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#decisions tbody tr")
+               if "T-2026-014/contract" in r.text)  # fmt: skip
+    row.find_element(By.TAG_NAME, "a").click()
+    kpis = _then(browser, By.ID, "kpis")[0].text
+    assert "promised at tender by bid T-2026-014/bid-01 (tender T-2026-014)" in kpis
+    assert "2027-Q3: Inadequate: promised 7 working days, delivered 12 working days" in kpis
+    _accessible(browser)
+    browser.find_element(By.ID, "notice").click()
+    _titled(browser, "Contract performance notice: T-2026-014/contract")
+    assert "Period assessed" in browser.page_source
+
+
 def test_a_quote_not_in_its_document_is_shown_at_its_line(
     browser: webdriver.Chrome,
     bench: Bench,
