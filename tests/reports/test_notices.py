@@ -265,3 +265,9 @@ def test_the_command_writes_each_form_and_refuses_an_incomplete_notice(
         refused.stderr
     )
     assert "Traceback" not in refused.stderr
+
+
+def test_the_readme_shows_the_ocds_mapping_as_the_code_has_it() -> None:
+    readme = (RULES.parent / "README.md").read_text()
+    for said, where in notices.OCDS_FIELDS:
+        assert f"| {said} | `{where}` |" in readme
