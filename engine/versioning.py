@@ -143,7 +143,7 @@ def _minor(old: RuleSetSpec, new: RuleSetSpec) -> list[str]:
         if key == "criteria":
             out += _each("criterion", was, now, "what it checks or how it scores changed")
         elif key == "inputs":
-            out += _each("answer", was, now, "what it accepts widened")
+            out += _each("answer", was, now, "what it accepts, or the KPI it sets, changed")
         else:
             out.append(_MINOR_SAID.get(key, f"{key} changed"))
     return out
@@ -164,6 +164,9 @@ _MINOR_SAID = {
     "scale": "the scoring scale changed",
     "ratings": "the rating rules changed",
     "missing_returns": "how a missing return counts changed",
+    "kpis": "the key performance indicators changed",
+    "kpi_assessment": "how the key performance indicators are assessed changed",
+    "monitored_by": "the monitoring rule set whose KPIs its commitments set changed",
     "period": "the monitoring period changed",
 }
 
