@@ -74,6 +74,8 @@ def _contract(result: dict[str, Any]) -> str:
         elif finding["outcome"] == "evidence_missing":
             lines.append(f"  ? {finding['criterion']} {finding['explanation']}")
     lines.extend(f"  note: {notice}" for notice in result["notices"])
+    for kpi in result.get("kpis", []):  # each KPI's assessment for the notice period
+        lines.append(f"  KPI {kpi['title']}: {kpi['overall_reason']}")
     breached = sum(f["outcome"] == "not_met" for f in result["findings"])
     lines.append(f"  {breached} of {len(result['findings'])} checks breached")
     return "\n".join(lines)

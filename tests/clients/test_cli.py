@@ -423,3 +423,15 @@ def test_check_names_a_commitment_to_a_kpi_that_does_not_exist(tmp_path: Path) -
             f"nolan-tender.yaml:{line}:18: ethical-standards-monitoring has no KPI " in run.stdout
         )
         assert "'COMPLAINT-REPLY' (its KPIs: COMPLAINT-RESPONSE, ETHICS-TRAINING" in run.stdout
+
+
+def test_the_monitor_summary_gives_each_kpis_assessment() -> None:
+    run = probity(
+        "monitor", "--rules", "rules/ethical-standards-monitoring.yaml", "--workers", "0",
+        "--format", "summary", "rules/examples/ethical-standards-monitoring/from-award.json",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert (
+        "  KPI Complaints answered promptly: Inadequate: its worst period from 2027-Q1 to "
+        "2027-Q4, 2027-Q3 (promised 7 working days, delivered 12 working days in 2027-Q3"
+    ) in run.stdout
