@@ -612,15 +612,17 @@ def test_the_comparison_says_when_a_version_number_would_be_refused() -> None:
 
     text = (RULES / "nolan-tender.yaml").read_text()
     old = shipped(RULES / "nolan-tender.yaml")
-    heavier = text.replace("version: 3.0.0", "version: 3.0.1", 1).replace(
+    major, minor, _ = (int(n) for n in NOLAN_VERSION.split("."))
+    patch = f"{major}.{minor}.1"
+    heavier = text.replace(f"version: {NOLAN_VERSION}", f"version: {patch}", 1).replace(
         "min_total: 75", "min_total: 80", 1
     )
     from probity.engine.compiler.pipeline import compile_text
 
     new = compile_text(heavier, "nolan-tender.yaml")
     assert kind_of_change(old, new) == (
-        "Version 3.0.1 would be refused: this is a minor change from 3.0.0 (the bands "
-        "changed), so its version must be at least 3.1.0, not 3.0.1."
+        f"Version {patch} would be refused: this is a minor change from {NOLAN_VERSION} (the "
+        f"bands changed), so its version must be at least {major}.{minor + 1}.0, not {patch}."
     )
 
 
