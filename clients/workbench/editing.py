@@ -414,19 +414,31 @@ def _structure(text: str) -> dict[str, Any] | None:
                 "id": c.id,
                 "title": c.title,
                 "principle": names.get(c.principle, c.principle),
-                "scoring": "pass/fail" if c.gate else f"up to {c.max_points} points",
-                "levels": [] if c.gate else [f"{v.label or 'level'}: {v.points}" for v in c.levels],
+                "scoring": _scoring(c),
+                "levels": [f"{v.label}: {v.points}" for v in c.levels if v.label]
+                if not c.gate and any(v.label for v in c.levels)
+                else [],
             }
             for c in ruleset.criteria
         ],
         "scale": [f"{k}: {v}" for k, v in sorted(scale.descriptors.items())] if scale else [],
         "minimums": [m.statement for m in stated_minimums(ruleset)],
-        "bands": [{"label": b.label, "from": _band_from(b)} for b in ruleset.bands],
+        "bands": [_band(b) for b in ruleset.bands],
         "award": f"quality {award.quality:g}%, price {award.price:g}%" if award else "",
     }
 
 
-def _band_from(band: Any) -> str:
-    if band.gate_failure:
-        return "a pass/fail requirement not met"
-    return f"a total of {band.min_total:g}" if band.min_total is not None else "any total"
+def _scoring(criterion: Any) -> str:
+    """How a criterion scores, in words: pass/fail, a yes/no worth its points, or a range."""
+    if criterion.gate:
+        return "pass/fail"
+    if not any(v.label for v in criterion.levels) and len(criterion.levels) <= 1:
+        return f"{criterion.max_points} points when met, 0 when not"
+    return f"up to {criterion.max_points} points"
+
+
+def _band(band: Any) -> str:
+    """A band as bidders are told it: its name, and the totals that reach it."""
+    if band.gate_failure or band.min_total is None:
+        return str(band.label)  # its name says when: "Rejected (a pass/fail requirement not met)"
+    return f"{band.label}: a total of {band.min_total:g} or more"

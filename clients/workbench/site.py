@@ -179,7 +179,7 @@ class _Guard(BaseHTTPMiddleware):
     ) -> Response:
         request.state.session = self.bench.sessions.get(request.cookies.get(COOKIE))
         path = request.url.path
-        open_paths = path in ("/signin",) or path.startswith("/static/")
+        open_paths = path in ("/signin", "/favicon.ico") or path.startswith("/static/")
         if request.state.session is None and not open_paths:
             if path.startswith("/api/"):
                 return _secured(JSONResponse({"error": "signed out"}, status_code=401))
@@ -206,6 +206,11 @@ class _Guard(BaseHTTPMiddleware):
                 message=said,
             )
         return _secured(response)
+
+
+async def _favicon(request: Request) -> Response:
+    """The workbench's icon (an SVG; browsers ask for /favicon.ico whatever a page says)."""
+    return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
 
 def _secured(response: Response) -> Response:
@@ -251,6 +256,7 @@ def create_app(config: Config) -> Starlette:
         Route("/panels/{tender_id}/bids/{bid:path}/moderate", bench.moderate, methods=["POST"]),
         Route("/panels/{tender_id}/bids/{bid:path}", bench.bid, methods=["GET"]),
         Route("/api/validate", bench.validate, methods=["POST"]),
+        Route("/favicon.ico", _favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(_Guard, bench=bench)])

@@ -191,7 +191,12 @@ def test_a_policy_officer_edits_checks_and_publishes(
     assert gates.count("\n") + 1 == sum(
         c.gate for c in shipped(RULES / "nolan-tender.yaml").criteria
     )
-    assert "Compliant: from a total of 75" in browser.find_element(By.ID, "bands").text
+    bands = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#bands li")]
+    assert "Compliant: a total of 75 or more" in bands  # issue 36: said once, in words
+    assert "Rejected (a pass/fail requirement not met)" in bands
+    scoring = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#criteria tbody tr")]
+    assert not [r for r in scoring if "level:" in r or "(level" in r]
+    assert any(r.endswith("points when met, 0 when not") for r in scoring)
     assert "quality 60%, price 40%" in browser.find_element(By.ID, "award").text
     browser.find_element(By.ID, "publish").click()  # without a note
     assert "a change note is required" in _then(browser, By.CSS_SELECTOR, ".error")[0].text
@@ -375,6 +380,10 @@ def test_a_drafts_own_tests_run_and_say_what_differed(
     assert "1 failed" in summary and "criteria are tested both met and not met" in summary
     (failed,) = browser.find_elements(By.CSS_SELECTOR, "#cases tr.failed")
     assert "strong bid" in failed.text and "band is compliant, expected conditional" in failed.text
+    assert "✗ failed" in failed.text  # issue 36: a failed test stands out
+    cell = failed.find_element(By.TAG_NAME, "td")
+    assert cell.value_of_css_property("background-color") == "rgba(253, 236, 236, 1)"
+    assert browser.find_element(By.ID, "tests-summary").get_attribute("role") == "alert"
     coverage = browser.find_elements(By.CSS_SELECTOR, "#coverage tbody tr")
     criteria = shipped(RULES / "nolan-tender.yaml").criteria
     assert len(coverage) == len(criteria)  # every criterion, shown met and not met or not
@@ -563,6 +572,28 @@ def test_an_auditor_reads_a_contracts_check_and_its_monitoring_report(
     browser.find_element(By.ID, "contract-report").click()
     _titled(browser, f"Contract monitoring report: {checked['contract']['contract_id']}")
     assert browser.find_elements(By.TAG_NAME, "svg")  # the rating timeline
+
+
+def test_the_sign_in_page_speaks_to_people_and_the_icon_is_served(
+    browser: webdriver.Chrome, bench: Bench
+) -> None:
+    """Issue 36, item 5: the sign-in page told a policy officer about `make run`;
+    /favicon.ico was a 404."""
+    browser.delete_all_cookies()
+    browser.get(f"{bench.url}/signin")
+    said = browser.find_element(By.TAG_NAME, "main").text
+    assert "make run" not in said and "gives you" in said
+    parsed = urllib.parse.urlsplit(bench.url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    connection.request("GET", "/favicon.ico")
+    answer = connection.getresponse()
+    assert answer.status == 200 and answer.getheader("Content-Type") == "image/svg+xml"
+    assert answer.read().startswith(b"<svg")
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "link[rel=icon]")
+        .get_attribute("href")
+        .endswith("/favicon.ico")
+    )
 
 
 def test_a_contracts_kpis_against_its_promises_and_its_performance_notice(

@@ -130,7 +130,7 @@
     items("gates", gates.map(function (c) { return c.id + " " + c.title; }), "None.");
     items("minimums", shape.minimums, "None stated.");
     items("scale", shape.scale, "No scale stated.");
-    items("bands", shape.bands.map(function (b) { return b.label + ": from " + b.from; }), "None.");
+    items("bands", shape.bands, "None.");
     const rows = document.querySelector("#criteria tbody");
     rows.replaceChildren();
     for (const c of shape.criteria) {
