@@ -11,7 +11,7 @@ import os
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, NoReturn
 
 import grpc
 import structlog
@@ -127,8 +127,36 @@ DESCRIPTION = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an option it does not know is named first: "--bogus" is the mistake,
+    not the input a required argument then seems to lack."""
+
+    given: ClassVar[list[str]] = []  # the command line being parsed (main sets it)
+
+    def error(self, message: str) -> NoReturn:
+        unknown = [
+            word.split("=", 1)[0]
+            for word in _options(self.given)
+            if word.split("=", 1)[0] not in self._option_string_actions
+        ]
+        if unknown and "unrecognized arguments" not in message and self._subparsers is None:
+            message = f"unknown option {unknown[0]} (the options are in {self.prog} --help)"
+        super().error(message)
+
+
+def _options(words: list[str]) -> list[str]:
+    """The words that are options: before a lone "--", starting with "-", not numbers."""
+    found = []
+    for word in words:
+        if word == "--":
+            break
+        if word.startswith("-") and word != "-" and not word[1:].replace(".", "").isdigit():
+            found.append(word)
+    return found
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="probity", description=DESCRIPTION)
+    top = _Parser(prog="probity", description=DESCRIPTION)
     top.add_argument("--version", action="version", version=version_text())
     sub = top.add_subparsers(dest="command", required=True)
     checking.add_commands(sub)
@@ -253,6 +281,7 @@ def _reader_went_away() -> int:
 def main(argv: list[str] | None = None) -> int:
     # Logs go to stderr: stdout carries results (JSON lines) that other programs read.
     structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
+    _Parser.given = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)
@@ -263,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except grpc.RpcError as exc:
         print(f"probity: {describe_error(exc)}", file=sys.stderr)
+        if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+            print(
+                "probity: give your token with --token TOKEN, or set $PROBITY_TOKEN",
+                file=sys.stderr,
+            )
         if isinstance(exc, grpc.Future):
             exc.cancel()  # a stream's call: end it now, not at exit
         return 1

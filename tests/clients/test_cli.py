@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, NOLAN_VERSION, ROOT, RULES, shipped, with_sources
 
 
@@ -435,3 +437,23 @@ def test_the_monitor_summary_gives_each_kpis_assessment() -> None:
         "  KPI Complaints answered promptly: Inadequate: its worst period from 2027-Q1 to "
         "2027-Q4, 2027-Q3 (promised 7 working days, delivered 12 working days in 2027-Q3"
     ) in run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "--bogus"),
+        ("evaluate", "--rules", "rules/nolan-tender.yaml", "--bogus=1"),
+        ("panel", "show", "--bogus", "T-1"),
+    ],
+)
+def test_an_unknown_option_is_named_before_anything_missing(args: tuple[str, ...]) -> None:
+    """Issue 36, item 4: `probity evaluate --bogus` said "the following arguments are
+    required: INPUT" instead of naming the unknown option."""
+    run = probity(*args)
+    assert run.returncode == 2
+    said = run.stderr.splitlines()[-1]
+    assert "--bogus" in said and "required" not in said  # the option, not a missing input
+    assert "Traceback" not in run.stderr
+    if args[0] == "evaluate":
+        assert "error: unknown option --bogus (the options are in probity evaluate --help)" in said

@@ -152,6 +152,7 @@ def test_the_notice_of_a_recorded_check_for_the_logs_readers(
         "--server", f"127.0.0.1:{awarded.port}", "--token", "prb_policy_none", "--out", str(out),
     )  # fmt: skip
     assert made.returncode == 1 and "UNAUTHENTICATED" in made.stderr
+    assert "give your token with --token TOKEN, or set $PROBITY_TOKEN" in made.stderr
     made = probity(
         "report", "performance-notice", "--decision", str(checks["T-2026-014/contract"]),
         "--server", f"127.0.0.1:{awarded.port}", "--token", "prb_auditor", "--out", str(out),
