@@ -64,12 +64,14 @@ from probity.engine.monitoring.contract_result import (
     PeriodRating,
     PrincipleBreaches,
 )
+from probity.engine.monitoring.kpis import amount as kpi_amount
 from probity.engine.panel import checks as panel_checks
 from probity.engine.panel import records as panel_records
 from probity.engine.panel.records import Record as PanelRecord
 from probity.engine.panel.state import MIN_RATIONALE as PANEL_MIN_RATIONALE
 from probity.engine.panel.state import Criterion as PanelCriterion
 from probity.engine.panel.state import Panel, Refusal, criteria_of
+from probity.engine.periods import parse_period
 from probity.engine.phrasing import answer
 from probity.engine.ranking import BidScore, check_bids, rank
 from probity.engine.registry import SOURCES_FOLDER, Accept, Registry, check_text, library_of
@@ -178,12 +180,14 @@ __all__ = [
     "fixed_explanations",
     "input_schema",
     "is_panel_answer",
+    "kpi_amount",
     "library_of",
     "load_file",
     "load_library",
     "load_yaml",
     "panel_checks",
     "panel_records",
+    "parse_period",
     "prepare",
     "rank",
     "register",

@@ -11,14 +11,13 @@ README shows it.
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from probity.engine import kpi_amount, parse_period
 from probity.reports.reg31 import plain_html
-from probity.reports.wording import percent
 
 Context = dict[str, Any]
 
@@ -124,15 +123,9 @@ def _filled(party: dict[str, Any] | None) -> dict[str, str]:
 
 
 def _kpi(kpi: dict[str, Any]) -> dict[str, Any]:
-    unit = kpi.get("unit", "")
     target = kpi.get("target")
     bound = "at most" if kpi.get("lower_is_better") else "at least"
-    if target is None:
-        wanted = "no target set"
-    elif unit in ("%", "percent"):
-        wanted = f"{bound} {percent(target)}"
-    else:
-        wanted = f"{bound} {target:g} {unit}".strip()
+    wanted = "no target set" if target is None else f"{bound} {kpi_amount(kpi['unit'], target)}"
     promise = kpi.get("promise")
     source = {
         "promise": "promised by the supplier at tender"
@@ -284,13 +277,5 @@ def _dates(label: str) -> tuple[str, str]:
     """A period's first and last moments, as OCDS dates ("2027-Q1" or "2027-03")."""
     if not label:
         return "", ""
-    year, _, part = label.partition("-")
-    if part.startswith("Q"):
-        first, last = (int(part[1]) - 1) * 3 + 1, int(part[1]) * 3
-    else:
-        first = last = int(part)
-    days = calendar.monthrange(int(year), last)[1]
-    return (
-        f"{year}-{first:02d}-01T00:00:00Z",
-        f"{year}-{last:02d}-{days:02d}T23:59:59Z",
-    )
+    period = parse_period(label, "quarter" if "-Q" in label else "month")
+    return f"{period.start}T00:00:00Z", f"{period.end}T23:59:59Z"

@@ -148,7 +148,7 @@ def _measured(
 ) -> tuple[str, str]:
     """A period's rating on the figures, and the sentence that says why."""
     short = value - target if kpi.lower_is_better else target - value
-    shown, wanted = amount(kpi, value), amount(kpi, target)
+    shown, wanted = amount(kpi.unit, value), amount(kpi.unit, target)
     bound = "at most" if kpi.lower_is_better else "at least"
     said = (
         f"promised {wanted}, delivered {shown} in {period}"
@@ -158,7 +158,7 @@ def _measured(
     if short <= 0:
         return "good", said + ": the target is met"
     distance = short / abs(target) * 100 if kpi.percent else short
-    gap = f"{said}: {difference(kpi, short)} short"
+    gap = f"{said}: {difference(kpi.unit, short)} short"
     near, far = (
         _allowed(kpi, kpi.approaching_within),
         _allowed(kpi, kpi.requires_improvement_within),
@@ -171,25 +171,25 @@ def _measured(
 
 
 def _allowed(kpi: CompiledKpi, distance: float) -> str:
-    return f"{_figure(distance)}% of the target" if kpi.percent else difference(kpi, distance)
+    return f"{_figure(distance)}% of the target" if kpi.percent else difference(kpi.unit, distance)
 
 
 def _figure(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def amount(kpi: CompiledKpi, value: float) -> str:
-    """A figure in the KPI's unit: '85%', '7 working days'."""
-    if kpi.unit in ("%", "percent"):
+def amount(unit: str, value: float) -> str:
+    """A figure in a KPI's unit: '85%', '7 working days' (the reports write targets so too)."""
+    if unit in ("%", "percent"):
         return f"{_figure(value)}%"
-    return f"{_figure(value)} {kpi.unit}".strip()
+    return f"{_figure(value)} {unit}".strip()
 
 
-def difference(kpi: CompiledKpi, value: float) -> str:
+def difference(unit: str, value: float) -> str:
     """The distance between two figures: percentages differ by percentage points."""
-    if kpi.unit in ("%", "percent"):
+    if unit in ("%", "percent"):
         return f"{_figure(value)} percentage point{'' if value == 1 else 's'}"
-    return amount(kpi, value)
+    return amount(unit, value)
 
 
 def _overall(
