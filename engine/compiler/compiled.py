@@ -200,21 +200,14 @@ class MissingReturns:
 LARGE_CONTRACT = 5_000_000
 MIN_KPIS = 3
 
-# Procurement Regulations 2024, reg 39(5): the five ratings of a KPI, with their meaning
-# (paraphrased from the regulation's table).
+# Procurement Regulations 2024, reg 39(5): the five ratings of a KPI (what each means is
+# in reports.notices, which prints it).
 KPI_RATINGS = {
     "good": "Good",
     "approaching_target": "Approaching target",
     "requires_improvement": "Requires improvement",
     "inadequate": "Inadequate",
     "other": "Other",
-}
-KPI_RATING_MEANINGS = {
-    "good": "performance is meeting or exceeding the key performance indicator",
-    "approaching_target": "performance is close to meeting the key performance indicator",
-    "requires_improvement": "performance is below the key performance indicator",
-    "inadequate": "performance is significantly below the key performance indicator",
-    "other": "performance cannot be described by the other ratings; the reason is given",
 }
 
 
