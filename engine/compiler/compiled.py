@@ -202,13 +202,7 @@ MIN_KPIS = 3
 
 # Procurement Regulations 2024, reg 39(5): the five ratings of a KPI (what each means is
 # in reports.notices, which prints it).
-KPI_RATINGS = {
-    "good": "Good",
-    "approaching_target": "Approaching target",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-    "other": "Other",
-}
+KPI_RATINGS = {**RATING_LABELS, "other": "Other"}
 
 
 @dataclass(frozen=True, slots=True)
